@@ -1,0 +1,71 @@
+# Orion: `make run` starts everything locally, `make test` runs what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+CDK_CLI_VERSION := 2.1148.0
+export PYTHONPATH := shared:.
+export PYTHONDONTWRITEBYTECODE := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export npm_config_loglevel := error
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+RUN := $(UV) run --frozen --no-sync
+
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e bench synth fuzz clean browser
+
+help:
+	@echo "make run    start the local cloud with demo data on http://localhost:8000"
+	@echo "make test   lint, type-check and run every test suite (what CI runs)"
+	@echo "make lint | typecheck | unit | integration | infra-test | e2e | bench | synth | fuzz"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
+
+venv: uv
+	@$(UV) sync --frozen --quiet
+
+# Debian's Chromium for the browser tests (idempotent; skipped when already installed).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: venv
+	@$(RUN) python -m infra.local
+
+lint: venv
+	@$(RUN) ruff check .
+	@$(RUN) ruff format --check .
+
+typecheck: venv
+	@$(RUN) mypy shared/orion functions infra tests
+
+unit: venv
+	@$(RUN) pytest -q tests/unit
+
+integration: venv
+	@$(RUN) pytest -q tests/integration
+
+infra-test: venv
+	@$(RUN) pytest -q tests/infra
+
+e2e: venv browser
+	@$(RUN) pytest -q tests/e2e
+
+bench: venv
+	@$(RUN) python -m tests.bench
+
+synth: venv
+	@time $(RUN) python -m infra.app
+
+fuzz: venv
+	@ORION_FUZZ_DEPTH=deep $(RUN) pytest -q tests/e2e -m fuzz
+
+test: venv browser
+	@$(RUN) ruff check .
+	@$(RUN) ruff format --check .
+	@$(RUN) mypy shared/orion functions infra tests
+	@$(RUN) pytest -q -m "not slow" tests
+
+clean:
+	rm -rf cdk.out .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Lambda handlers: one folder per concern, each a thin adapter over orion."""

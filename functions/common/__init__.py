@@ -1,0 +1,1 @@
+"""Adapter code shared by handlers: API Gateway events in, HTTP responses out."""

@@ -1,0 +1,97 @@
+"""The shopper-facing adapter: tenant from the API Gateway v2 event, pages to HTTP responses."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from orion.errors import OrionError
+from orion.observability import logger
+from orion.settings import get_settings
+from orion.storefront.pages import Page, etag_matches, storefront_pages
+from orion.tenancy.hosts import viewer_host
+from orion.tenancy.models import ResolvedTenant
+from orion.tenancy.service import tenant_directory
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+HTML = "text/html; charset=utf-8"
+
+
+def request_headers(event: dict[str, Any]) -> dict[str, str]:
+    """The request's headers with lower-cased names (API Gateway v2 already lower-cases them)."""
+    return {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+
+
+def origin_verify_secret() -> str | None:
+    """The CloudFront origin-verify secret (cached by Powertools for five minutes)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        value = parameters.get_secret(get_settings().origin_verify_secret_name, max_age=300)
+    except parameters.exceptions.GetParameterError:
+        logger.warning("origin-verify secret unavailable; X-Forwarded-Host is ignored")
+        return None
+    return str(value)
+
+
+def resolve_shopper_tenant(event: dict[str, Any]) -> ResolvedTenant | None:
+    """The tenant of a shopper request, from its Host (or CloudFront's verified X-Forwarded-Host)."""
+    headers = request_headers(event)
+    forwarded = headers.get("x-forwarded-host")
+    verify = headers.get("x-origin-verify")
+    secret = origin_verify_secret() if forwarded and verify else None
+    host = viewer_host(headers.get("host"), forwarded, verify, secret)
+    return tenant_directory().resolve(host, event.get("rawPath") or "/")
+
+
+def page_response(page: Page, if_none_match: str | None = None) -> Response[str]:
+    """An HTML response; a GET whose If-None-Match names the page's ETag gets a bodiless 304."""
+    headers: dict[str, str] = {**SECURITY_HEADERS, "Cache-Control": page.cache_control, **page.headers}
+    if page.status == 200 and "no-store" not in page.cache_control:
+        etag = page.etag
+        headers["ETag"] = etag
+        if etag_matches(if_none_match, etag):
+            return Response(status_code=304, headers=headers, body="")
+    return Response(status_code=page.status, content_type=HTML, body=page.html, headers=headers)
+
+
+def error_page(resolved: ResolvedTenant | None, error: OrionError) -> Page:
+    pages = storefront_pages()
+    if error.status == 404:
+        return pages.not_found(resolved, str(error) if error.detail else None)
+    return pages.error(resolved, error.status, error.title, str(error))
+
+
+def handle_shopper_request(
+    app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext
+) -> dict[str, Any]:
+    """Resolve the tenant, hand the app the tenant-relative path, and let its routes render.
+
+    No tenant (unknown host, unverified domain, suspended store) is a 404 page before any route runs,
+    so nothing beyond the host lookup is read.
+    """
+    resolved = resolve_shopper_tenant(event)
+    if resolved is None:
+        page = storefront_pages().not_found(None)
+        return {
+            "statusCode": 404,
+            "headers": {**SECURITY_HEADERS, "Content-Type": HTML, "Cache-Control": page.cache_control},
+            "body": page.html,
+            "isBase64Encoded": False,
+        }
+    logger.append_keys(platform=resolved.tenant.platform, store=resolved.tenant.store)
+    routed = copy.copy(event)
+    routed["rawPath"] = resolved.path
+    routed["requestContext"] = {
+        **event.get("requestContext", {}),
+        "http": {**event.get("requestContext", {}).get("http", {}), "path": resolved.path},
+    }
+    app.append_context(tenant=resolved)
+    return app.resolve(routed, context)

@@ -1,0 +1,74 @@
+"""Storefront Lambda: shopper HTML pages, rendered from the tenant's theme (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.common.shopper import error_page, handle_shopper_request, page_response
+from orion.errors import NotFound, OrionError
+from orion.observability import logger, metrics, tracer
+from orion.storefront.pages import storefront_pages
+from orion.tenancy.models import HostKind, ResolvedTenant
+
+app = APIGatewayHttpResolver()
+
+FALLBACK_ERROR_HTML = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Something went wrong</title>"
+    "<h1>Something went wrong</h1><p>Please try again in a moment.</p></html>"
+)
+
+
+def current_tenant() -> ResolvedTenant:
+    tenant: ResolvedTenant = app.context["tenant"]
+    return tenant
+
+
+def if_none_match() -> str | None:
+    return app.current_event.headers.get("if-none-match")
+
+
+@app.get("/")
+@tracer.capture_method
+def home() -> Response[str]:
+    resolved = current_tenant()
+    pages = storefront_pages()
+    if resolved.host_kind is HostKind.STORE:
+        return page_response(pages.store_home(resolved), if_none_match())
+    if resolved.host_kind is HostKind.PLATFORM:
+        return page_response(pages.platform_home(resolved), if_none_match())
+    raise NotFound("This host serves the platform API; shops live on store domains.")
+
+
+@app.not_found
+def not_found(_: Exception) -> Response[str]:
+    return page_response(storefront_pages().not_found(current_tenant()))
+
+
+@app.exception_handler(OrionError)
+def orion_error(error: OrionError) -> Response[str]:
+    return page_response(error_page(current_tenant(), error))
+
+
+@app.exception_handler(Exception)
+def unexpected_error(error: Exception) -> Response[str]:
+    logger.exception("unexpected storefront error")
+    metrics.add_metric(name="StorefrontErrors", unit="Count", value=1)
+    try:
+        page = storefront_pages().error(
+            current_tenant(), 500, "Something went wrong", "Please try again in a moment."
+        )
+    except Exception:  # the theme itself is unreachable: answer with the built-in page
+        logger.exception("error page could not be rendered")
+        return Response(500, content_type="text/html; charset=utf-8", body=FALLBACK_ERROR_HTML)
+    return page_response(page)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle_shopper_request(app, event, context)

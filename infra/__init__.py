@@ -1,0 +1,1 @@
+"""Infrastructure: the wiring table, the CDK app and the local cloud."""

@@ -1,0 +1,56 @@
+"""`make run`: the local cloud, demo data and the gateway on http://localhost:8000.
+
+Usage: python -m infra.local [--port 8000] [--aws-port 4566] [--no-demo] [--log-level INFO]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from infra.local.cloud import local_cloud
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.local", description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("ORION_LOCAL_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ORION_LOCAL_PORT", "8000")))
+    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("ORION_LOCAL_AWS_PORT", "4566")))
+    parser.add_argument("--no-demo", action="store_true", help="start empty, without demo data")
+    parser.add_argument("--log-level", default=os.environ.get("ORION_LOCAL_LOG_LEVEL", "WARNING"))
+    parser.add_argument("--quiet", action="store_true", help="no access log")
+    args = parser.parse_args(argv)
+
+    with local_cloud(args.aws_port, log_level=args.log_level):
+        from infra.local.demo import seed_demo
+        from infra.local.gateway import make_gateway
+
+        lines = [] if args.no_demo else seed_demo(args.port)
+        gateway = make_gateway(args.host, args.port, quiet=args.quiet)
+        stop = threading.Event()
+
+        def shutdown(*_: object) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, shutdown)
+        signal.signal(signal.SIGTERM, shutdown)
+        serving = threading.Thread(target=gateway.serve_forever, daemon=True)
+        serving.start()
+        print(
+            f"Orion local cloud is up: http://localhost:{args.port}/ (AWS APIs on 127.0.0.1:{args.aws_port})"
+        )
+        for line in lines:
+            print(line)
+        print("State lives in memory and is gone when you stop. Ctrl-C stops.", flush=True)
+        stop.wait()
+        print("Stopping...", flush=True)
+        gateway.shutdown()
+        gateway.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Start the local cloud: a moto server in this process, bridged where moto lacks a piece, provisioned
+from the wiring table, with the real handlers invoked in-process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from infra import wiring
+from infra.local import invoke
+from infra.local.provision import LOCAL_REGION, local_environment, provision
+
+
+def configure_environment(aws_port: int, *, log_level: str = "WARNING") -> dict[str, str]:
+    """Point the AWS SDK and orion at the local moto server (process-wide, before anything reads it)."""
+    env = {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_SESSION_TOKEN": "local",
+        "AWS_DEFAULT_REGION": LOCAL_REGION,
+        "AWS_REGION": LOCAL_REGION,
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
+        "MOTO_PORT": str(aws_port),
+        "ORION_STAGE": "local",
+        "ORION_DEV_PATH_MODE": "true",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": log_level,
+        "POWERTOOLS_SERVICE_NAME": "orion-local",
+        **local_environment(),
+    }
+    os.environ.update(env)
+    reset_orion_caches()
+    return env
+
+
+def reset_orion_caches() -> None:
+    """Forget settings, clients, table binding and per-container caches (after env changes)."""
+    from orion.data.clients import reset_clients
+    from orion.data.table import unbind_table
+    from orion.settings import reset_settings
+    from orion.storefront.pages import storefront_pages
+    from orion.tenancy.service import tenant_directory
+
+    reset_settings()
+    reset_clients()
+    unbind_table()
+    storefront_pages.cache_clear()
+    tenant_directory.cache_clear()
+
+
+def install_bridges() -> None:
+    """Patch the two gaps of moto that the local cloud needs (see FACTS-aws-local.md).
+
+    - Lambda tasks of Step Functions run our handlers in-process instead of in Docker.
+    - EventBridge rules with a Step Functions target start an execution (moto raises instead).
+    """
+    from moto.awslambda.models import LambdaFunction
+    from moto.events.models import Rule
+
+    by_name = {f"orion-{fn.name}": fn for fn in wiring.FUNCTIONS}
+    original_invoke = LambdaFunction._invoke_lambda
+
+    def invoke_in_process(self: Any, event: str | None = None) -> tuple[str, bool, str]:
+        fn = by_name.get(self.function_name)
+        if fn is None:
+            return original_invoke(self, event)
+        payload = json.loads(event) if event else {}
+        try:
+            result = invoke.invoke(fn, payload)
+        except Exception as exc:  # reported to Step Functions as a task failure, as Lambda would
+            return json.dumps({"errorMessage": str(exc), "errorType": type(exc).__name__}), True, ""
+        return json.dumps(result), False, ""
+
+    original_send = Rule.send_to_targets
+
+    def send_to_targets(self: Any, original_event: Any, transform_input: bool = True) -> None:
+        state_targets = [t for t in self.targets if ":states:" in t["Arn"]]
+        if not state_targets:
+            original_send(self, original_event, transform_input)
+            return
+        if not self.event_pattern.matches_event(original_event):
+            return
+        import uuid
+
+        import boto3
+
+        sfn = boto3.client("stepfunctions", region_name=LOCAL_REGION)
+        for target in state_targets:
+            sfn.start_execution(
+                stateMachineArn=target["Arn"],
+                name=f"s3-{uuid.uuid4()}",
+                input=json.dumps(original_event, default=str),
+            )
+
+    LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[method-assign]
+    Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
+
+
+@contextmanager
+def local_cloud(aws_port: int, *, log_level: str = "WARNING") -> Iterator[None]:
+    """A provisioned moto server on ``aws_port`` for the duration of the block."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request log drowns ours
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
+    server.start()
+    try:
+        configure_environment(aws_port, log_level=log_level)
+        install_bridges()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{aws_port}/moto-api/config",
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback moto server
+        provision()
+        yield
+    finally:
+        server.stop()

@@ -1,0 +1,61 @@
+"""Demo platforms, merchants, stores and domains."""
+
+from __future__ import annotations
+
+from orion.tenancy.models import Platform, StoreStatus, Tier
+from orion.tenancy.service import add_store_domain, create_merchant, create_platform, create_store
+
+OPTIONAL_MODULES = frozenset(
+    {"orders", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
+)
+
+
+def seed(port: int) -> list[str]:
+    create_platform(
+        Platform(
+            code="oms",
+            name="OMS",
+            domains=("oms.localhost", "oms.lu"),
+            enabled_modules=OPTIONAL_MODULES,
+            default_language="fr",
+        )
+    )
+    create_platform(
+        Platform(
+            code="loyalty",
+            name="Loyalty+",
+            domains=("loyalty.localhost", "loyalty.lu"),
+            enabled_modules=OPTIONAL_MODULES,
+        )
+    )
+    wizamart = create_merchant("oms", "Wizamart S.à r.l.", "hello@wizamart.lu")
+    create_store(
+        "oms",
+        "wizamart",
+        "Wizamart",
+        wizamart.id,
+        tier=Tier.PROFESSIONAL,
+        languages=("en", "fr", "de"),
+        contact_email="shop@wizamart.lu",
+    )
+    add_store_domain("oms", "wizamart", "shop.wizamart.localhost", verified=True)
+    add_store_domain("oms", "wizamart", "shop.wizamart.lu", verified=True)
+    bakery = create_merchant("oms", "Boulangerie Schmit", "contact@bakery.lu")
+    create_store("oms", "bakery", "Boulangerie Schmit", bakery.id, languages=("fr", "de", "en"))
+    closed = create_merchant("oms", "Closed Trading", None)
+    create_store("oms", "closed-shop", "Closed Shop", closed.id, status=StoreStatus.SUSPENDED)
+    cafe = create_merchant("loyalty", "Café Loyal", None)
+    create_store("loyalty", "cafe", "Café Loyal", cafe.id, languages=("fr", "en"))
+    lines = [
+        "Shops:",
+        "  http://wizamart.oms.localhost:{port}/          Wizamart (subdomain)",
+        "  http://shop.wizamart.localhost:{port}/         Wizamart (custom domain)",
+        "  http://localhost:{port}/oms/stores/wizamart/   Wizamart (dev path mode)",
+        "  http://bakery.oms.localhost:{port}/            Boulangerie Schmit",
+        "  http://cafe.loyalty.localhost:{port}/          Café Loyal (platform loyalty)",
+        "  http://closed-shop.oms.localhost:{port}/       a suspended store (404)",
+        "Platforms:",
+        "  http://oms.localhost:{port}/                   OMS",
+        "  http://loyalty.localhost:{port}/               Loyalty+",
+    ]
+    return [line.format(port=port) for line in lines]

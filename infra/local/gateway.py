@@ -1,0 +1,89 @@
+"""The local HTTP gateway: requests -> API Gateway v2 events -> the wiring table's handlers."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from infra.local import invoke
+from infra.local.events import http_api_event, lambda_result_to_http
+from infra.local.routing import RouteTable
+
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
+
+
+class GatewayHandler(BaseHTTPRequestHandler):
+    routes: ClassVar[RouteTable]
+    quiet: ClassVar[bool] = False
+    protocol_version = "HTTP/1.1"
+    server_version = "orion-local-gateway"
+
+    def _handle(self) -> None:
+        started = time.monotonic()
+        split = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_PAYLOAD_BYTES:
+            self._send(413, [("Content-Type", "application/json")], b'{"message":"Request Entity Too Large"}')
+            return
+        body = self.rfile.read(length) if length else b""
+        match = self.routes.match(self.command, split.path or "/")
+        if match is None:
+            self._send(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
+            self._log(404, started, "-")
+            return
+        event = http_api_event(
+            method=self.command,
+            path=split.path or "/",
+            query=split.query,
+            headers=list(self.headers.items()),
+            body=body,
+            source_ip=self.client_address[0],
+            route_key=match.route.key,
+            path_parameters=match.path_parameters,
+        )
+        try:
+            result = lambda_result_to_http(invoke.invoke(match.function, event))
+        except Exception:
+            traceback.print_exc()
+            self._send(500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}')
+            self._log(500, started, match.function.name)
+            return
+        self._send(result.status, result.headers, result.body)
+        self._log(result.status, started, match.function.name)
+
+    def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            if name.lower() not in {"content-length", "connection", "transfer-encoding"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and status not in (204, 304):
+            self.wfile.write(body)
+
+    def _log(self, status: int, started: float, function: str) -> None:
+        if not self.quiet:
+            took = (time.monotonic() - started) * 1000
+            host = self.headers.get("Host", "-")
+            sys.stderr.write(f"{self.command} {host}{self.path} -> {status} [{function}] {took:.0f} ms\n")
+
+    def log_message(self, format: str, *args: object) -> None:  # the access log above replaces this
+        return
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
+
+
+def make_gateway(host: str, port: int, *, quiet: bool = False) -> ThreadingHTTPServer:
+    handler = type("Gateway", (GatewayHandler,), {"routes": RouteTable(), "quiet": quiet})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def problem(status: int, message: str) -> bytes:
+    return json.dumps({"message": message, "status": status}).encode()

@@ -1,0 +1,58 @@
+"""Invoke the real Lambda handlers in-process, one invocation at a time per function (as in Lambda)."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from infra import wiring
+
+
+@dataclass
+class LocalLambdaContext:
+    """The parts of the Lambda context object handlers and Powertools use."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    timeout_seconds: int
+    function_version: str = "$LATEST"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+    _started: float = field(default_factory=time.monotonic)
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:eu-west-1:123456789012:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.timeout_seconds - (time.monotonic() - self._started)) * 1000))
+
+
+@cache
+def load_handler(dotted: str) -> Callable[[Any, Any], Any]:
+    module, attribute = dotted.rsplit(".", 1)
+    handler: Callable[[Any, Any], Any] = getattr(importlib.import_module(module), attribute)
+    return handler
+
+
+_locks: dict[str, threading.Lock] = {name: threading.Lock() for name in (f.name for f in wiring.FUNCTIONS)}
+
+
+def invoke(fn: wiring.Function, event: Any) -> Any:
+    """Run ``fn``'s handler on ``event``.
+
+    A Lambda execution environment runs one invocation at a time and handlers keep per-request state
+    in module globals (the Powertools resolver's current event), so calls to one function are
+    serialised here; different functions run in parallel.
+    """
+    handler = load_handler(fn.handler)
+    context = LocalLambdaContext(f"orion-{fn.name}", fn.memory_mb, fn.timeout_seconds)
+    with _locks.setdefault(fn.name, threading.Lock()):
+        return handler(event, context)

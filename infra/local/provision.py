@@ -1,0 +1,200 @@
+"""Create the wiring table's resources in a (moto) AWS account: used by `make run` and by the tests."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import mimetypes
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from infra import wiring
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOCAL_ACCOUNT = "123456789012"
+LOCAL_REGION = "eu-west-1"
+TASK_ROLE_ARN = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/orion-local"
+
+
+def local_names(region: str = LOCAL_REGION) -> dict[str, str]:
+    """The local name of every resource, keyed as :func:`wiring.environment_of` expects."""
+    names: dict[str, str] = {}
+    for table in wiring.TABLES:
+        names[f"table:{table.name}"] = table.local_name
+    for bucket in wiring.BUCKETS:
+        names[f"bucket:{bucket.name}"] = bucket.local_name
+    for secret in wiring.SECRETS:
+        names[f"secret:{secret.name}"] = secret.secret_name
+    for machine in wiring.STATE_MACHINES:
+        names[f"state_machine:{machine.name}"] = (
+            f"arn:aws:states:{region}:{LOCAL_ACCOUNT}:stateMachine:orion-{machine.name}"
+        )
+    return names
+
+
+def local_environment(region: str = LOCAL_REGION) -> dict[str, str]:
+    """Environment variables for every function, merged (they share one process locally)."""
+    names = local_names(region)
+    env: dict[str, str] = {}
+    for fn in wiring.FUNCTIONS:
+        env.update(wiring.environment_of(fn, names))
+    for machine in wiring.STATE_MACHINES:
+        env[machine.env] = names[f"state_machine:{machine.name}"]
+    env.pop("POWERTOOLS_SERVICE_NAME", None)
+    return env
+
+
+def create_tables(region: str) -> None:
+    client = boto3.client("dynamodb", region_name=region)
+    for table in wiring.TABLES:
+        attributes = {table.partition_key, table.sort_key}
+        for _, pk, sk in table.gsis:
+            attributes.update((pk, sk))
+        client.create_table(
+            TableName=table.local_name,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[
+                {"AttributeName": table.partition_key, "KeyType": "HASH"},
+                {"AttributeName": table.sort_key, "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": name,
+                    "KeySchema": [
+                        {"AttributeName": pk, "KeyType": "HASH"},
+                        {"AttributeName": sk, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for name, pk, sk in table.gsis
+            ],
+        )
+        client.update_time_to_live(
+            TableName=table.local_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
+        )
+
+
+def create_buckets(region: str) -> None:
+    s3 = boto3.client("s3", region_name=region)
+    for bucket in wiring.BUCKETS:
+        location: Any = {"LocationConstraint": region}
+        s3.create_bucket(Bucket=bucket.local_name, CreateBucketConfiguration=location)
+        if bucket.event_bridge:
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket.local_name,
+                NotificationConfiguration={"EventBridgeConfiguration": {}},
+            )
+        if bucket.sync_from:
+            sync_folder(REPO_ROOT / bucket.sync_from, bucket.local_name, region)
+
+
+def sync_folder(folder: Path, bucket: str, region: str, prefix: str = "") -> int:
+    """Upload every file under ``folder`` to ``bucket`` (keys relative to the folder)."""
+    s3 = boto3.client("s3", region_name=region)
+    count = 0
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            key = prefix + path.relative_to(folder).as_posix()
+            content_type = mimetypes.guess_type(path.name)[0] or "text/plain"
+            s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(), ContentType=content_type)
+            count += 1
+    return count
+
+
+SECRET_GENERATORS: dict[str, Callable[[], str]] = {
+    "origin-verify": lambda: secrets.token_urlsafe(32),
+}
+
+
+def create_secrets(region: str) -> None:
+    client = boto3.client("secretsmanager", region_name=region)
+    for secret in wiring.SECRETS:
+        generate = SECRET_GENERATORS.get(secret.name, lambda: secrets.token_urlsafe(48))
+        client.create_secret(Name=secret.secret_name, Description=secret.description, SecretString=generate())
+
+
+def state_machine_definition(machine: wiring.StateMachine, function_arns: dict[str, str]) -> dict[str, Any]:
+    """The ASL of a state machine, from the builder the wiring table names."""
+    module, attribute = machine.definition.rsplit(".", 1)
+    builder = getattr(importlib.import_module(module), attribute)
+    task_arns = {task: function_arns[fn] for task, fn in machine.tasks.items()}
+    definition: dict[str, Any] = builder(task_arns)
+    return definition
+
+
+def create_workflows(region: str) -> None:
+    """Lambda functions for state-machine tasks (run in-process, see cloud.py), state machines, rules."""
+    if not wiring.STATE_MACHINES:
+        return
+    lam = boto3.client("lambda", region_name=region)
+    iam = boto3.client("iam", region_name=region)
+    sfn = boto3.client("stepfunctions", region_name=region)
+    events = boto3.client("events", region_name=region)
+    iam.create_role(
+        RoleName="orion-local",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+    )
+    task_functions = {fn for machine in wiring.STATE_MACHINES for fn in machine.tasks.values()}
+    arns: dict[str, str] = {}
+    for name in sorted(task_functions):
+        fn = wiring.function(name)
+        created = lam.create_function(
+            FunctionName=f"orion-{fn.name}",
+            Runtime="python3.13",
+            Role=TASK_ROLE_ARN,
+            Handler=fn.handler,
+            Code={"ZipFile": _empty_zip()},
+            Timeout=fn.timeout_seconds,
+            MemorySize=fn.memory_mb,
+        )
+        arns[name] = created["FunctionArn"]
+    machine_arns: dict[str, str] = {}
+    for machine in wiring.STATE_MACHINES:
+        machine_arns[machine.name] = sfn.create_state_machine(
+            name=f"orion-{machine.name}",
+            definition=json.dumps(state_machine_definition(machine, arns)),
+            roleArn=TASK_ROLE_ARN,
+        )["stateMachineArn"]
+    for rule in wiring.EVENT_RULES:
+        bucket = wiring.bucket(rule.bucket)
+        events.put_rule(
+            Name=f"orion-{rule.name}",
+            EventPattern=json.dumps(
+                {
+                    "source": ["aws.s3"],
+                    "detail-type": ["Object Created"],
+                    "detail": {
+                        "bucket": {"name": [bucket.local_name]},
+                        "object": {"key": [{"prefix": rule.prefix}]},
+                    },
+                }
+            ),
+        )
+        events.put_targets(
+            Rule=f"orion-{rule.name}",
+            Targets=[{"Id": "start", "Arn": machine_arns[rule.target], "RoleArn": TASK_ROLE_ARN}],
+        )
+
+
+def _empty_zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("placeholder.py", "# handlers run in-process in the local cloud\n")
+    return buffer.getvalue()
+
+
+def provision(region: str = LOCAL_REGION) -> None:
+    """Every resource of the wiring table, in the account the AWS SDK currently points at."""
+    create_tables(region)
+    create_buckets(region)
+    create_secrets(region)
+    create_workflows(region)

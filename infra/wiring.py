@@ -1,0 +1,226 @@
+"""The one wiring table: every function, route, table, bucket, secret, state machine and event rule.
+
+Plain data, no CDK import. The CDK stacks (infra/stacks) build AWS resources from it and the local
+cloud (infra/local) builds moto resources and an HTTP gateway from it, so adding a function or a
+route is one edit here and both worlds follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Access(StrEnum):
+    """How a function may touch a resource; the CDK turns each into the matching IAM actions."""
+
+    READ = "read"
+    WRITE = "write"  # read and write
+    PUT = "put"  # write objects only (e.g. reports)
+
+
+@dataclass(frozen=True)
+class Route:
+    """An API Gateway HTTP API route key: ``METHOD /path`` with ``{param}`` and ``{proxy+}``."""
+
+    method: str
+    path: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    env: str
+    local_name: str
+    partition_key: str = "PK"
+    sort_key: str = "SK"
+    gsis: tuple[tuple[str, str, str], ...] = (("GSI1", "GSI1PK", "GSI1SK"), ("GSI2", "GSI2PK", "GSI2SK"))
+    ttl_attribute: str = "ttl"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    env: str
+    local_name: str
+    purpose: str
+    event_bridge: bool = False
+    # Days after which objects under a prefix expire (lifecycle rules), e.g. {"uploads/": 30}.
+    expire_days: Mapping[str, int] = field(default_factory=dict)
+    # Local folder whose files are synced into the bucket under a prefix, e.g. ("templates", "").
+    sync_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Secret:
+    name: str
+    env: str
+    secret_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Function:
+    """One Lambda concern: a thin adapter over orion."""
+
+    name: str
+    handler: str
+    description: str
+    routes: tuple[Route, ...] = ()
+    memory_mb: int = 512
+    timeout_seconds: int = 10
+    tables: Mapping[str, Access] = field(default_factory=dict)
+    buckets: Mapping[str, Access] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+    # Shopper functions also answer under path-mode prefixes ("/stores/{store}/cart").
+    shopper: bool = False
+    environment: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.handler.rsplit(".", 1)[1]
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """A state machine whose ASL comes from ``definition`` (a dotted path to a builder function that
+    takes ``{task name: function ARN}`` and returns the ASL document)."""
+
+    name: str
+    definition: str
+    tasks: Mapping[str, str]  # task name in the ASL -> function name in FUNCTIONS
+    env: str
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """An EventBridge rule: S3 "Object Created" events under ``prefix`` in ``bucket`` start ``target``."""
+
+    name: str
+    bucket: str
+    prefix: str
+    target: str
+
+
+# Shopper path mode: on a platform host ("oms.lu/stores/wizamart/cart") everywhere, and on a bare
+# localhost ("localhost:8000/oms/stores/wizamart/cart") in the local cloud only.
+SHOPPER_PREFIXES = ("/stores/{store}",)
+LOCAL_SHOPPER_PREFIXES = ("/stores/{store}", "/{platform}/stores/{store}")
+
+TABLES: tuple[Table, ...] = (Table(name="main", env="ORION_TABLE_NAME", local_name="orion"),)
+
+BUCKETS: tuple[Bucket, ...] = (
+    Bucket(
+        name="templates",
+        env="ORION_TEMPLATES_BUCKET",
+        local_name="orion-templates",
+        purpose="storefront themes: default/, platforms/<p>/, stores/<p>/<s>/",
+        sync_from="templates",
+    ),
+    Bucket(
+        name="uploads",
+        env="ORION_UPLOADS_BUCKET",
+        local_name="orion-uploads",
+        purpose="catalogue CSV uploads and import work files",
+        event_bridge=True,
+        expire_days={"uploads/": 30, "work/": 7},
+    ),
+    Bucket(
+        name="reports",
+        env="ORION_REPORTS_BUCKET",
+        local_name="orion-reports",
+        purpose="import error reports",
+        expire_days={"": 90},
+    ),
+)
+
+SECRETS: tuple[Secret, ...] = (
+    Secret(
+        name="origin-verify",
+        env="ORION_ORIGIN_VERIFY_SECRET_NAME",
+        secret_name="orion/origin-verify",
+        description="Value CloudFront sends in X-Origin-Verify so the API trusts X-Forwarded-Host",
+    ),
+    Secret(
+        name="jwt-signing-keys",
+        env="ORION_JWT_SECRET_NAME",
+        secret_name="orion/jwt-signing-keys",
+        description="Signing keys for staff access tokens (JSON: current kid and keys)",
+    ),
+)
+
+FUNCTIONS: tuple[Function, ...] = (
+    Function(
+        name="storefront",
+        handler="functions.storefront.handler.handler",
+        description="Shopper HTML pages (read-only)",
+        routes=(Route("GET", "/"), Route("GET", "/{proxy+}")),
+        memory_mb=1024,
+        tables={"main": Access.READ},
+        buckets={"templates": Access.READ},
+        secrets=("origin-verify",),
+        shopper=True,
+    ),
+)
+
+STATE_MACHINES: tuple[StateMachine, ...] = ()
+
+EVENT_RULES: tuple[EventRule, ...] = ()
+
+
+def function(name: str) -> Function:
+    """The function called ``name``."""
+    for fn in FUNCTIONS:
+        if fn.name == name:
+            return fn
+    raise KeyError(name)
+
+
+def table(name: str) -> Table:
+    return next(t for t in TABLES if t.name == name)
+
+
+def bucket(name: str) -> Bucket:
+    return next(b for b in BUCKETS if b.name == name)
+
+
+def secret(name: str) -> Secret:
+    return next(s for s in SECRETS if s.name == name)
+
+
+def routes_of(fn: Function, *, local: bool = False) -> tuple[Route, ...]:
+    """A function's routes, with the path-mode variants shopper functions also answer."""
+    if not fn.shopper:
+        return fn.routes
+    prefixes = LOCAL_SHOPPER_PREFIXES if local else SHOPPER_PREFIXES
+    expanded = list(fn.routes)
+    for prefix in prefixes:
+        for route in fn.routes:
+            expanded.append(Route(route.method, prefix + ("" if route.path == "/" else route.path)))
+    return tuple(expanded)
+
+
+def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
+    """The environment variables of a function, given the deployed name of each resource it uses.
+
+    ``names`` maps ``table:<name>``, ``bucket:<name>``, ``secret:<name>`` and ``state_machine:<name>``
+    to the real name or ARN in that world (CloudFormation tokens on AWS, local names in the local cloud).
+    """
+    env = {"POWERTOOLS_SERVICE_NAME": f"orion-{fn.name}", "POWERTOOLS_METRICS_NAMESPACE": "Orion"}
+    for name in fn.tables:
+        env[table(name).env] = names[f"table:{name}"]
+    for name in fn.buckets:
+        env[bucket(name).env] = names[f"bucket:{name}"]
+    for name in fn.secrets:
+        env[secret(name).env] = names[f"secret:{name}"]
+    env.update(fn.environment)
+    return env

@@ -1,0 +1,107 @@
+"""The one DynamoDB table as a PynamoDB base model; feature repositories subclass it per entity."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from orion.settings import OrionSettings, get_settings
+
+
+class Gsi1(GlobalSecondaryIndex["TableItem"]):
+    """Listings by a second key: products by category, members of a store, jobs of a store."""
+
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(range_key=True, attr_name="GSI1SK")
+
+
+class Gsi2(GlobalSecondaryIndex["TableItem"]):
+    """Listings by a third key: orders by status and date, products by sort order."""
+
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
+
+
+class TableItem(Model):
+    """Every item in the table: tenant-prefixed PK/SK, two optional GSI key pairs, an optional ttl.
+
+    Entities subclass this with ``discriminator="<Kind>"``, so a Query over a partition returns the right
+    classes, and share the table's name, region and endpoint bound by :func:`bind_table`.
+    """
+
+    class Meta:
+        table_name = "orion"
+        region = "eu-west-1"
+        host: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    kind = DiscriminatorAttribute(attr_name="kind")
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
+    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    ttl = TTLAttribute(null=True, attr_name="ttl")
+
+    gsi1: ClassVar[Gsi1] = Gsi1()
+    gsi2: ClassVar[Gsi2] = Gsi2()
+
+
+_bound: tuple[str, str, str | None] | None = None
+
+
+def _all_model_classes() -> list[type[Any]]:
+    found: list[type[Any]] = []
+    pending: list[type[Any]] = [TableItem]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def bind_table(settings: OrionSettings | None = None) -> None:
+    """Point every model at the configured table, region and endpoint (idempotent and cheap).
+
+    PynamoDB reads these from ``Meta`` and caches a connection per class, so a change of settings
+    (tests, the local cloud) must drop those connections too.
+    """
+    global _bound
+    settings = settings or get_settings()
+    wanted = (settings.table_name, settings.aws_region, settings.aws_endpoint_url)
+    if wanted == _bound:
+        return
+    TableItem.Meta.table_name, TableItem.Meta.region, TableItem.Meta.host = wanted
+    for cls in _all_model_classes():
+        cls._connection = None
+    _bound = wanted
+
+
+def unbind_table() -> None:
+    """Force the next :func:`bind_table` to rebind (tests that swap settings)."""
+    global _bound
+    _bound = None
+
+
+ItemT = TypeVar("ItemT", bound=TableItem)
+
+
+def get_or_none(model: type[ItemT], pk: str, sk: str, *, consistent_read: bool = False) -> ItemT | None:
+    """One GetItem; ``None`` when the item is absent (or is of another kind)."""
+    try:
+        item = model.get(pk, sk, consistent_read=consistent_read)
+    except DoesNotExist:
+        return None
+    return item if isinstance(item, model) else None

@@ -1,0 +1,107 @@
+"""Domain exceptions. Each adapter maps them to HTTP once (problem+json for APIs, a page for shoppers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid input field: where it is and what is wrong with it."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class OrionError(Exception):
+    """Base of every error Orion expects; ``status`` is the HTTP status an adapter should answer."""
+
+    detail: str = ""
+    errors: list[FieldError] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "Internal error"
+    code: ClassVar[str] = "internal-error"
+
+    def __str__(self) -> str:
+        return self.detail or self.title
+
+
+class Invalid(OrionError):
+    status = 422
+    title = "Invalid input"
+    code = "invalid-input"
+
+
+class BadRequest(OrionError):
+    status = 400
+    title = "Bad request"
+    code = "bad-request"
+
+
+class Unauthorized(OrionError):
+    status = 401
+    title = "Not authenticated"
+    code = "not-authenticated"
+
+
+class Forbidden(OrionError):
+    status = 403
+    title = "Forbidden"
+    code = "forbidden"
+
+
+class NotFound(OrionError):
+    status = 404
+    title = "Not found"
+    code = "not-found"
+
+
+class Gone(OrionError):
+    status = 410
+    title = "Gone"
+    code = "gone"
+
+
+class Conflict(OrionError):
+    status = 409
+    title = "Conflict"
+    code = "conflict"
+
+
+class LimitExceeded(Conflict):
+    """A tier or quota limit would be exceeded; ``extra`` names the limit."""
+
+    title = "Limit exceeded"
+    code = "limit-exceeded"
+
+
+class PreconditionFailed(OrionError):
+    status = 412
+    title = "Precondition failed"
+    code = "precondition-failed"
+
+
+class TooManyRequests(OrionError):
+    status = 429
+    title = "Too many requests"
+    code = "too-many-requests"
+
+
+def problem_details(error: OrionError, instance: str | None = None) -> dict[str, Any]:
+    """The RFC 9457 problem+json body for an error."""
+    body: dict[str, Any] = {
+        "type": f"https://orion.dev/problems/{error.code}",
+        "title": error.title,
+        "status": error.status,
+        "detail": str(error),
+    }
+    if instance:
+        body["instance"] = instance
+    if error.errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
+    body.update(error.extra)
+    return body

@@ -1,0 +1,57 @@
+"""Runtime configuration: one pydantic-settings model, read once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class OrionSettings(BaseSettings):
+    """Everything a function needs to know about its environment.
+
+    Values come from environment variables prefixed ``ORION_`` (set per function by the wiring table,
+    locally by the local cloud). Nothing here has side effects; AWS clients read it lazily.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ORION_", extra="ignore", frozen=True)
+
+    stage: str = "local"
+    table_name: str = "orion"
+    templates_bucket: str = "orion-templates"
+    uploads_bucket: str = "orion-uploads"
+    reports_bucket: str = "orion-reports"
+    # Name of the Secrets Manager secret holding the value CloudFront puts in X-Origin-Verify.
+    origin_verify_secret_name: str = "orion/origin-verify"
+    # Name of the Secrets Manager secret holding the JWT signing keys.
+    jwt_secret_name: str = "orion/jwt-signing-keys"
+
+    aws_region: str = Field(
+        default="eu-west-1",
+        validation_alias=AliasChoices("ORION_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
+    )
+    # Only set locally (the moto server); on AWS the SDK's own endpoint resolution applies.
+    aws_endpoint_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ORION_AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL")
+    )
+
+    tenant_cache_ttl_seconds: float = 60.0
+    template_cache_ttl_seconds: float = 30.0
+    render_timeout_seconds: float = 2.0
+    # Path-mode tenancy on a bare localhost (``localhost:8000/oms/stores/wizamart/``) is a dev aid only.
+    dev_path_mode: bool = False
+    # Shopper page caching at CloudFront.
+    page_s_maxage_seconds: int = 60
+    page_stale_while_revalidate_seconds: int = 300
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> OrionSettings:
+    """The process-wide settings, read from the environment on first use."""
+    return OrionSettings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local cloud change the environment)."""
+    get_settings.cache_clear()

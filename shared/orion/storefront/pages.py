@@ -1,0 +1,131 @@
+"""Storefront pages: what each page shows, rendered through the tenant's theme."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from orion.settings import OrionSettings, get_settings
+from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
+from orion.storefront.themes import ThemeRenderer
+from orion.tenancy.models import ResolvedTenant
+
+PRIVATE_NO_STORE = "private, no-store"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered HTML page and how it may be cached."""
+
+    status: int
+    html: str
+    cache_control: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.html.encode()).hexdigest()[:32] + '"'
+
+
+def public_cache_control(settings: OrionSettings) -> str:
+    """Catalogue and CMS pages: CloudFront keeps them, browsers revalidate."""
+    return (
+        f"public, max-age=0, s-maxage={settings.page_s_maxage_seconds}, "
+        f"stale-while-revalidate={settings.page_stale_while_revalidate_seconds}"
+    )
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether a conditional GET's If-None-Match names ``etag`` (weak comparison, RFC 9110)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+
+
+def store_context(resolved: ResolvedTenant) -> dict[str, Any]:
+    """What every page of a tenant may use: store, platform, links under the tenant's base path."""
+    base = resolved.base_path
+
+    def url(path: str = "/") -> str:
+        return base + (path if path.startswith("/") else "/" + path)
+
+    store = resolved.store
+    return {
+        "platform": {"code": resolved.platform.code, "name": resolved.platform.name},
+        "store": None
+        if store is None
+        else {
+            "code": store.code,
+            "name": store.name,
+            "currency": store.currency,
+            "default_language": store.default_language,
+            "languages": list(store.languages),
+        },
+        "url": url,
+        "path": resolved.path,
+        "lang": store.default_language if store else resolved.platform.default_language,
+    }
+
+
+class StorefrontPages:
+    """The pages every tenant has before any feature adds more: store home, platform home, 404."""
+
+    def __init__(self, renderer: ThemeRenderer, settings: OrionSettings) -> None:
+        self.renderer = renderer
+        self.settings = settings
+
+    def render(
+        self,
+        resolved: ResolvedTenant | None,
+        template: str,
+        context: dict[str, Any],
+        *,
+        status: int = 200,
+        cache_control: str | None = None,
+    ) -> Page:
+        base = store_context(resolved) if resolved else _no_tenant_context()
+        html = self.renderer.render(resolved.tenant if resolved else None, template, {**base, **context})
+        return Page(status, html, cache_control or public_cache_control(self.settings))
+
+    def store_home(self, resolved: ResolvedTenant, **context: Any) -> Page:
+        return self.render(resolved, "home.html", context)
+
+    def platform_home(self, resolved: ResolvedTenant) -> Page:
+        return self.render(resolved, "platform_home.html", {})
+
+    def not_found(self, resolved: ResolvedTenant | None, message: str | None = None) -> Page:
+        return self.render(
+            resolved,
+            "404.html",
+            {"message": message},
+            status=404,
+            cache_control=f"public, max-age=0, s-maxage={min(self.settings.page_s_maxage_seconds, 30)}",
+        )
+
+    def error(self, resolved: ResolvedTenant | None, status: int, title: str, message: str) -> Page:
+        return self.render(
+            resolved,
+            "error.html",
+            {"status": status, "title": title, "message": message},
+            status=status,
+            cache_control=PRIVATE_NO_STORE,
+        )
+
+
+def _no_tenant_context() -> dict[str, Any]:
+    return {"platform": None, "store": None, "url": lambda path="/": path, "path": "/", "lang": "en"}
+
+
+@cache
+def storefront_pages() -> StorefrontPages:
+    """The container's page renderer, created on first use and kept warm across invocations."""
+    settings = get_settings()
+    source = CachedTemplateSource(
+        S3TemplateObjects(settings.templates_bucket), ttl=settings.template_cache_ttl_seconds
+    )
+    return StorefrontPages(ThemeRenderer(source, render_timeout=settings.render_timeout_seconds), settings)

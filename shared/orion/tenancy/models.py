@@ -1,0 +1,165 @@
+"""Tenancy domain models: Tenant, Platform, Merchant, Store, StoreDomain."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from orion.data import keys
+
+CODE_PATTERN = re.compile(r"^[a-z0-9-]{2,40}$")
+LANGUAGES = ("en", "fr", "de", "lb")
+
+
+def _valid_code(value: str) -> str:
+    if not CODE_PATTERN.fullmatch(value):
+        raise ValueError("must be 2-40 characters of a-z, 0-9 and '-'")
+    return value
+
+
+Code = Annotated[str, AfterValidator(_valid_code)]
+
+
+def is_valid_code(value: str) -> bool:
+    """Whether ``value`` can be a platform or store code."""
+    return bool(CODE_PATTERN.fullmatch(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """Who a request or an item belongs to: a platform, and within it possibly one store."""
+
+    platform: str
+    store: str | None = None
+
+    def __post_init__(self) -> None:
+        if not is_valid_code(self.platform) or (self.store is not None and not is_valid_code(self.store)):
+            raise ValueError(f"invalid tenant codes: {self.platform!r}/{self.store!r}")
+
+    @property
+    def key_prefix(self) -> str:
+        """The prefix every key of this tenant starts with."""
+        if self.store is None:
+            return keys.platform_pk(self.platform)
+        return keys.store_pk(self.platform, self.store)
+
+    def require_store(self) -> str:
+        """The store code; a platform-only tenant here is a programming error."""
+        if self.store is None:
+            raise ValueError("this operation needs a store tenant")
+        return self.store
+
+    def __str__(self) -> str:
+        return f"{self.platform}/{self.store}" if self.store else self.platform
+
+
+class HostKind(StrEnum):
+    """What a host is for: a store's shop, a platform's own site, or a platform's API host."""
+
+    STORE = "store"
+    PLATFORM = "platform"
+    API = "api"
+
+
+@dataclass(frozen=True, slots=True)
+class DomainRecord:
+    """What ``DOMAIN#<host>`` says: a platform domain, or a store's custom domain."""
+
+    host: str
+    platform: str
+    store: str | None = None
+    verified: bool = True
+
+
+class StoreStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Tier(StrEnum):
+    """Subscription tiers (seed 000); their limits live with the features that enforce them."""
+
+    ESSENTIAL = "essential"
+    PROFESSIONAL = "professional"
+    BUSINESS = "business"
+    ENTERPRISE = "enterprise"
+
+
+class Platform(BaseModel):
+    """A branded marketplace (oms, loyalty) with its own domains and enabled optional modules."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: Code
+    name: str = Field(min_length=1, max_length=120)
+    domains: tuple[str, ...] = ()
+    enabled_modules: frozenset[str] = frozenset()
+    default_theme: str = "default"
+    default_language: str = "en"
+
+
+class Merchant(BaseModel):
+    """The business that owns one or more stores on a platform."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    platform: Code
+    name: str = Field(min_length=1, max_length=200)
+    contact_email: str | None = None
+
+
+class Store(BaseModel):
+    """A shop on a platform, with its commercial settings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: Code
+    code: Code
+    name: str = Field(min_length=1, max_length=200)
+    merchant_id: str
+    tier: Tier = Tier.ESSENTIAL
+    status: StoreStatus = StoreStatus.ACTIVE
+    default_language: str = "en"
+    languages: tuple[str, ...] = ("en",)
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    contact_email: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def tenant(self) -> Tenant:
+        return Tenant(self.platform, self.code)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is StoreStatus.ACTIVE
+
+
+class StoreDomain(BaseModel):
+    """A custom host name of a store; it serves shoppers only once verified."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host: str
+    platform: Code
+    store: Code
+    verified: bool = False
+    verification_token: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedTenant:
+    """A request's tenant with what every page needs about it, and the path the app should see."""
+
+    tenant: Tenant
+    host_kind: HostKind
+    path: str
+    platform: Platform
+    store: Store | None = None
+    base_path: str = ""

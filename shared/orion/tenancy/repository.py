@@ -1,0 +1,269 @@
+"""The table layout of tenancy items: platforms, merchants, stores and domain lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from orion.data import keys
+from orion.data.table import TableItem, bind_table, get_or_none
+from orion.errors import Conflict
+from orion.tenancy.models import DomainRecord, Merchant, Platform, Store, StoreDomain, StoreStatus, Tier
+
+
+class PlatformItem(TableItem, discriminator="Platform"):
+    code = UnicodeAttribute()
+    name = UnicodeAttribute()
+    domains = ListAttribute(of=UnicodeAttribute, default=list)
+    enabled_modules = ListAttribute(of=UnicodeAttribute, default=list)
+    default_theme = UnicodeAttribute(default="default")
+    default_language = UnicodeAttribute(default="en")
+
+    def to_model(self) -> Platform:
+        return Platform(
+            code=self.code,
+            name=self.name,
+            domains=tuple(str(host) for host in self.domains),
+            enabled_modules=frozenset(str(code) for code in self.enabled_modules),
+            default_theme=self.default_theme,
+            default_language=self.default_language,
+        )
+
+
+class MerchantItem(TableItem, discriminator="Merchant"):
+    id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    name = UnicodeAttribute()
+    contact_email = UnicodeAttribute(null=True)
+
+    def to_model(self) -> Merchant:
+        return Merchant(id=self.id, platform=self.platform, name=self.name, contact_email=self.contact_email)
+
+
+class StoreItem(TableItem, discriminator="Store"):
+    platform = UnicodeAttribute()
+    code = UnicodeAttribute()
+    name = UnicodeAttribute()
+    merchant_id = UnicodeAttribute()
+    tier = UnicodeAttribute()
+    status = UnicodeAttribute()
+    default_language = UnicodeAttribute()
+    languages = ListAttribute(of=UnicodeAttribute)
+    currency = UnicodeAttribute()
+    contact_email = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+
+    def to_model(self) -> Store:
+        return Store(
+            platform=self.platform,
+            code=self.code,
+            name=self.name,
+            merchant_id=self.merchant_id,
+            tier=Tier(self.tier),
+            status=StoreStatus(self.status),
+            default_language=self.default_language,
+            languages=tuple(str(lang) for lang in self.languages),
+            currency=self.currency,
+            contact_email=self.contact_email,
+            created_at=self.created_at,
+        )
+
+
+class DomainItem(TableItem, discriminator="Domain"):
+    host = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    store = UnicodeAttribute(null=True)
+    verified = BooleanAttribute(default=False)
+    verification_token = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+
+    def to_record(self) -> DomainRecord:
+        return DomainRecord(host=self.host, platform=self.platform, store=self.store, verified=self.verified)
+
+    def to_model(self) -> StoreDomain:
+        if self.store is None:
+            raise ValueError("a platform domain is not a store domain")
+        return StoreDomain(
+            host=self.host,
+            platform=self.platform,
+            store=self.store,
+            verified=self.verified,
+            verification_token=self.verification_token,
+            created_at=self.created_at,
+        )
+
+
+class TenancyRepository:
+    """Reads and writes tenancy items. Every store-scoped call takes the tenant's codes explicitly."""
+
+    def __init__(self) -> None:
+        bind_table()
+
+    # --- request path (cheap, counted in benchmarks) ---
+
+    def lookup_domains(self, hosts: Sequence[str]) -> dict[str, DomainRecord]:
+        """The ``DOMAIN#`` records of ``hosts`` that exist: one BatchGetItem."""
+        found: dict[str, DomainRecord] = {}
+        for item in TableItem.batch_get([(keys.domain_pk(h), keys.DOMAIN_SK) for h in hosts]):
+            if isinstance(item, DomainItem):
+                found[item.host] = item.to_record()
+        return found
+
+    def load_profiles(self, platform: str, store: str | None) -> tuple[Platform | None, Store | None]:
+        """A platform and (optionally) one of its stores: one BatchGetItem."""
+        wanted = [(keys.platform_pk(platform), keys.PLATFORM_SK)]
+        if store is not None:
+            wanted.append((keys.store_pk(platform, store), keys.STORE_SK))
+        platform_model: Platform | None = None
+        store_model: Store | None = None
+        for item in TableItem.batch_get(wanted):
+            if isinstance(item, PlatformItem):
+                platform_model = item.to_model()
+            elif isinstance(item, StoreItem):
+                store_model = item.to_model()
+        return platform_model, store_model
+
+    # --- reads for admin and staff ---
+
+    def get_platform(self, platform: str) -> Platform | None:
+        item = get_or_none(PlatformItem, keys.platform_pk(platform), keys.PLATFORM_SK)
+        return item.to_model() if item else None
+
+    def get_store(self, platform: str, store: str) -> Store | None:
+        item = get_or_none(StoreItem, keys.store_pk(platform, store), keys.STORE_SK)
+        return item.to_model() if item else None
+
+    def list_stores(self, platform: str) -> list[Store]:
+        return [
+            item.to_model()
+            for item in StoreItem.gsi1.query(keys.platform_stores_gsi1pk(platform))
+            if isinstance(item, StoreItem)
+        ]
+
+    def list_store_domains(self, platform: str, store: str) -> list[StoreDomain]:
+        return [
+            item.to_model()
+            for item in DomainItem.gsi1.query(keys.store_domains_gsi1pk(platform, store))
+            if isinstance(item, DomainItem)
+        ]
+
+    # --- writes ---
+
+    def put_platform(self, platform: Platform) -> None:
+        """Create or replace a platform and claim its domains (a domain already taken is a conflict)."""
+        item = PlatformItem(
+            keys.platform_pk(platform.code),
+            keys.PLATFORM_SK,
+            code=platform.code,
+            name=platform.name,
+            domains=list(platform.domains),
+            enabled_modules=sorted(platform.enabled_modules),
+            default_theme=platform.default_theme,
+            default_language=platform.default_language,
+        )
+        with self._transaction() as tx:
+            tx.save(item)
+            for host in platform.domains:
+                tx.save(
+                    _domain_item(host, platform.code, None, verified=True),
+                    condition=(DomainItem.pk.does_not_exist() | (DomainItem.platform == platform.code)),
+                )
+
+    def put_merchant(self, merchant: Merchant) -> None:
+        MerchantItem(
+            keys.merchant_pk(merchant.platform, merchant.id),
+            keys.MERCHANT_SK,
+            gsi1pk=keys.platform_merchants_gsi1pk(merchant.platform),
+            gsi1sk=merchant.name.lower(),
+            id=merchant.id,
+            platform=merchant.platform,
+            name=merchant.name,
+            contact_email=merchant.contact_email,
+        ).save()
+
+    def create_store(self, store: Store) -> None:
+        """Create a store; its code must be free on the platform."""
+        try:
+            self._store_item(store).save(condition=StoreItem.pk.does_not_exist())
+        except PutError as exc:
+            if _is_condition_failure(exc):
+                raise Conflict(f"store code {store.code!r} is already taken on {store.platform}") from exc
+            raise
+
+    def save_store(self, store: Store) -> None:
+        """Replace an existing store's profile."""
+        self._store_item(store).save()
+
+    def put_store_domain(self, domain: StoreDomain) -> None:
+        """Claim a host for a store; a host claimed by anyone else is a conflict."""
+        item = _domain_item(
+            domain.host,
+            domain.platform,
+            domain.store,
+            verified=domain.verified,
+            token=domain.verification_token,
+        )
+        same_owner = (DomainItem.platform == domain.platform) & (DomainItem.store == domain.store)
+        try:
+            item.save(condition=DomainItem.pk.does_not_exist() | same_owner)
+        except PutError as exc:
+            if _is_condition_failure(exc):
+                raise Conflict(f"the domain {domain.host} is already in use") from exc
+            raise
+
+    @staticmethod
+    def _store_item(store: Store) -> StoreItem:
+        return StoreItem(
+            keys.store_pk(store.platform, store.code),
+            keys.STORE_SK,
+            gsi1pk=keys.platform_stores_gsi1pk(store.platform),
+            gsi1sk=store.code,
+            platform=store.platform,
+            code=store.code,
+            name=store.name,
+            merchant_id=store.merchant_id,
+            tier=store.tier.value,
+            status=store.status.value,
+            default_language=store.default_language,
+            languages=list(store.languages),
+            currency=store.currency,
+            contact_email=store.contact_email,
+            created_at=store.created_at or datetime.now(UTC),
+        )
+
+    @staticmethod
+    def _transaction() -> TransactWrite:
+        return TransactWrite(connection=TableItem._get_connection().connection)
+
+
+def _domain_item(
+    host: str, platform: str, store: str | None, *, verified: bool, token: str | None = None
+) -> DomainItem:
+    item = DomainItem(
+        keys.domain_pk(host),
+        keys.DOMAIN_SK,
+        host=host,
+        platform=platform,
+        store=store,
+        verified=verified,
+        verification_token=token,
+        created_at=datetime.now(UTC),
+    )
+    if store is not None:
+        item.gsi1pk = keys.store_domains_gsi1pk(platform, store)
+        item.gsi1sk = host
+    return item
+
+
+def _is_condition_failure(exc: PutError | TransactWriteError) -> bool:
+    code = getattr(exc, "cause_response_code", None)
+    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def all_item_classes() -> Iterable[type[TableItem]]:
+    """The tenancy item classes (for table provisioning checks)."""
+    return (PlatformItem, MerchantItem, StoreItem, DomainItem)
