@@ -1,0 +1,73 @@
+"""The wiring table is consistent, every handler imports, and every route is served locally."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+
+from infra import wiring
+from infra.local.provision import local_environment, local_names
+from infra.local.routing import RouteTable
+
+NAMES = [fn.name for fn in wiring.FUNCTIONS]
+
+
+def sample_path(path: str) -> str:
+    """A concrete path for a route template, like a request API Gateway would route to it."""
+    path = re.sub(r"\{[a-z_]+\+\}", "some/deep/path", path)
+    path = path.replace("{platform}", "oms").replace("{store}", "wizamart")
+    return re.sub(r"\{[a-z_]+\}", "sample-1", path)
+
+
+def test_names_are_unique() -> None:
+    assert len(NAMES) == len(set(NAMES))
+    for group in (wiring.TABLES, wiring.BUCKETS, wiring.SECRETS, wiring.STATE_MACHINES):
+        names = [item.name for item in group]
+        assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_handler_imports_and_is_callable(name: str) -> None:
+    fn = wiring.function(name)
+    module = importlib.import_module(fn.module)
+    assert callable(getattr(module, fn.attribute))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_resource_a_function_uses_exists(name: str) -> None:
+    fn = wiring.function(name)
+    for table in fn.tables:
+        wiring.table(table)
+    for bucket in fn.buckets:
+        wiring.bucket(bucket)
+    for secret in fn.secrets:
+        wiring.secret(secret)
+    env = wiring.environment_of(fn, local_names())
+    assert env["POWERTOOLS_SERVICE_NAME"] == f"orion-{name}"
+
+
+def test_every_route_is_served_locally_by_its_function() -> None:
+    routes = RouteTable()
+    for fn in wiring.FUNCTIONS:
+        for route in wiring.routes_of(fn, local=True):
+            method = "GET" if route.method == "ANY" else route.method
+            match = routes.match(method, sample_path(route.path))
+            assert match is not None, route
+            assert match.function.name == fn.name, (route, match.function.name)
+
+
+def test_state_machines_and_rules_point_at_known_things() -> None:
+    for machine in wiring.STATE_MACHINES:
+        for function in machine.tasks.values():
+            wiring.function(function)
+    for rule in wiring.EVENT_RULES:
+        assert wiring.bucket(rule.bucket).event_bridge
+        assert rule.target in {m.name for m in wiring.STATE_MACHINES}
+
+
+def test_local_environment_names_every_resource() -> None:
+    env = local_environment()
+    assert env["ORION_TABLE_NAME"] == "orion"
+    assert env["ORION_TEMPLATES_BUCKET"] == "orion-templates"
