@@ -1,0 +1,40 @@
+"""Foundation: cold import of the storefront handler, and DynamoDB requests to render a store home."""
+
+from __future__ import annotations
+
+from tests.bench.support import compare_imports, counting_requests, seeded_account
+from tests.events import FakeContext, load_event
+
+# The handler's third-party imports. Powertools' Tracer loads the X-Ray SDK when it is created, so the
+# SDK belongs to the baseline: every traced Lambda pays for it, with or without Orion.
+THIRD_PARTY = (
+    "import aws_xray_sdk.core, aws_lambda_powertools, aws_lambda_powertools.event_handler, "
+    "aws_lambda_powertools.logging, aws_lambda_powertools.metrics, aws_lambda_powertools.tracing, "
+    "boto3, pynamodb.models, jinja2.sandbox, pydantic, pydantic_settings"
+)
+
+
+def main() -> None:
+    compare_imports(
+        "cold import of functions.storefront.handler vs its third-party dependencies",
+        "import functions.storefront.handler",
+        THIRD_PARTY,
+        goal=1.3,
+    )
+    with seeded_account(), counting_requests() as counter:
+        from infra.local.cloud import reset_orion_caches
+
+        from functions.storefront.handler import handler
+
+        reset_orion_caches()
+        event = load_event("storefront/store-home")
+        counter.reset()
+        assert handler(event, FakeContext())["statusCode"] == 200
+        cold = counter.of("dynamodb")
+        counter.reset()
+        assert handler(event, FakeContext())["statusCode"] == 200
+        warm = counter.of("dynamodb")
+        print(
+            f"DynamoDB requests to render a store home: cold {cold} (goal 2), warm tenant cache {warm} (goal <= 1)"
+        )
+        print(f"  cold calls: host lookup + profiles; warm calls: {dict(counter.calls) or 'none'}")

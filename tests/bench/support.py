@@ -1,0 +1,102 @@
+"""Helpers for benchmarks: fresh-process import timing, AWS request counting, a seeded moto account."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import botocore.client
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+BENCH_ENV = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_REGION": "eu-west-1",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_SERVICE_NAME": "orion-bench",
+}
+
+
+def import_seconds(statement: str, repeat: int = 7) -> float:
+    """Median wall time of a fresh interpreter that runs ``statement`` (imports) and exits."""
+    env = {**os.environ, **BENCH_ENV, "PYTHONPATH": "shared:.", "PYTHONDONTWRITEBYTECODE": ""}
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", statement], cwd=REPO_ROOT, env=env, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def compare_imports(label: str, candidate: str, baseline: str, goal: float) -> float:
+    """Print candidate/baseline import time (alternating runs so drift hits both) and return it."""
+    import_seconds(candidate, repeat=1)  # warm the .pyc and page caches for both
+    import_seconds(baseline, repeat=1)
+    candidate_s = import_seconds(candidate)
+    baseline_s = import_seconds(baseline)
+    ratio = candidate_s / baseline_s
+    verdict = "meets" if ratio <= goal else "misses"
+    print(
+        f"{label}: {candidate_s * 1000:.0f} ms vs baseline {baseline_s * 1000:.0f} ms "
+        f"-> ratio {ratio:.2f}x ({verdict} the goal of <= {goal}x)"
+    )
+    return ratio
+
+
+class RequestCounter:
+    """Counts AWS API calls per (service, operation) made through botocore."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[tuple[str, str]] = Counter()
+
+    def of(self, service: str) -> int:
+        return sum(n for (s, _), n in self.calls.items() if s == service)
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+
+@contextmanager
+def counting_requests() -> Iterator[RequestCounter]:
+    counter = RequestCounter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(self: Any, operation_name: str, api_params: Any) -> Any:
+        counter.calls[(self.meta.service_model.service_name, operation_name)] += 1
+        return original(self, operation_name, api_params)
+
+    botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    try:
+        yield counter
+    finally:
+        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def seeded_account() -> Iterator[None]:
+    """A moto account provisioned from the wiring table with the demo data, in this process."""
+    from moto import mock_aws
+
+    from infra.local.cloud import reset_orion_caches
+    from infra.local.demo import seed_demo
+    from infra.local.provision import local_environment, provision
+
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.update({**BENCH_ENV, **local_environment(), "ORION_DEV_PATH_MODE": "true"})
+    with mock_aws():
+        provision()
+        reset_orion_caches()
+        seed_demo()
+        yield
