@@ -22,9 +22,8 @@ def main() -> None:
         goal=1.3,
     )
     with seeded_account(), counting_requests() as counter:
-        from infra.local.cloud import reset_orion_caches
-
         from functions.storefront.handler import handler
+        from infra.local.cloud import reset_orion_caches
 
         reset_orion_caches()
         event = load_event("storefront/store-home")
@@ -35,6 +34,7 @@ def main() -> None:
         assert handler(event, FakeContext())["statusCode"] == 200
         warm = counter.of("dynamodb")
         print(
-            f"DynamoDB requests to render a store home: cold {cold} (goal 2), warm tenant cache {warm} (goal <= 1)"
+            f"DynamoDB requests to render a store home: cold {cold} (goal 2), "
+            f"warm tenant cache {warm} (goal <= 1)"
         )
         print(f"  cold calls: host lookup + profiles; warm calls: {dict(counter.calls) or 'none'}")

@@ -71,17 +71,18 @@ class RequestCounter:
 @contextmanager
 def counting_requests() -> Iterator[RequestCounter]:
     counter = RequestCounter()
-    original = botocore.client.BaseClient._make_api_call
+    client_class: Any = botocore.client.BaseClient
+    original = client_class._make_api_call
 
     def counted(self: Any, operation_name: str, api_params: Any) -> Any:
         counter.calls[(self.meta.service_model.service_name, operation_name)] += 1
         return original(self, operation_name, api_params)
 
-    botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    client_class._make_api_call = counted
     try:
         yield counter
     finally:
-        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+        client_class._make_api_call = original
 
 
 @contextmanager
