@@ -170,6 +170,17 @@ FUNCTIONS: tuple[Function, ...] = (
         secrets=("origin-verify",),
         shopper=True,
     ),
+    # --- platform admin and modules ---
+    Function(
+        name="health",
+        handler="functions.health.handler.handler",
+        description="Liveness and readiness (table and buckets reachable), for alarms and load checks",
+        routes=(Route("GET", "/health"), Route("GET", "/health/ready")),
+        memory_mb=256,
+        timeout_seconds=5,
+        tables={"main": Access.READ},
+        buckets={"templates": Access.READ, "uploads": Access.READ, "reports": Access.READ},
+    ),
 )
 
 STATE_MACHINES: tuple[StateMachine, ...] = ()

@@ -1,0 +1,1 @@
+"""Health: is this deployment alive, and can it reach its table and buckets."""
