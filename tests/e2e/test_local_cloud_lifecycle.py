@@ -1,0 +1,49 @@
+"""`make run` prints where to go and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import REPO_ROOT, free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_local_cloud_prints_its_urls_and_stops_on_ctrl_c() -> None:
+    port, aws_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORION_", "POWERTOOLS_"))}
+    env["PYTHONPATH"] = "shared:."
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local", "--port", str(port), "--aws-port", str(aws_port), "--quiet"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    printed: list[str] = []
+    deadline = time.monotonic() + 90
+    while not any("Ctrl-C" in line for line in printed):
+        line = process.stdout.readline()
+        assert line or process.poll() is None, "".join(printed)
+        printed.append(line)
+        assert time.monotonic() < deadline, "".join(printed)
+    banner = "".join(printed)
+    assert f"http://wizamart.oms.localhost:{port}/" in banner
+    assert f"http://oms.localhost:{port}/" in banner
+    assert httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "oms.localhost"}).status_code == 200
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    rest = process.stdout.read()
+    assert "Traceback" not in rest
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
