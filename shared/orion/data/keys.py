@@ -82,6 +82,147 @@ def store_domains_gsi1pk(platform: str, store: str) -> str:
     return f"{store_pk(platform, store)}#DOMAINS"
 
 
+# --- catalogue, orders, cart, CMS (storefront and checkout) -------------------------------------------
+# A product's items share one partition: the product, its variants, and the listing and search
+# entries derived from it, so an update can find (and a transaction replace) everything it wrote.
+# Listing entries carry GSI1 keys (one partition per listing scope and sort), search entries GSI2 keys.
+
+PRODUCT_SK = "PRODUCT"
+VARIANT_SK_PREFIX = "PRODUCT#VARIANT#"
+LISTING_SK_PREFIX = "LIST#"
+SEARCH_SK_PREFIX = "SEARCH#"
+POINTER_SK = "POINTER"
+CATEGORY_SK = "CATEGORY"
+ORDER_SK = "ORDER"
+ORDER_LINE_SK_PREFIX = "ORDER#LINE#"
+ORDER_HISTORY_SK_PREFIX = "ORDER#HISTORY#"
+CART_SK = "CART"
+CHECKOUT_KEY_SK = "CHECKOUT"
+PAGE_SK = "PAGE"
+PLATFORM_STORE_DEFAULT_PAGE_SK = "STORE_DEFAULT"
+PLATFORM_MARKETING_PAGE_SK = "MARKETING"
+
+
+def encoded_part(value: str) -> str:
+    """A free-form identifier (external id, SKU) made safe for a key: ``%`` and ``#`` escaped."""
+    if not value:
+        raise InvalidKeyPart("an identifier in a key must be non-empty")
+    return value.replace("%", "%25").replace(DELIMITER, "%23")
+
+
+def product_pk(platform: str, store: str, product_id: str) -> str:
+    """``P#<p>#S#<s>#PRODUCT#<id>``: a product, its variants, listing and search entries."""
+    return f"{store_pk(platform, store)}#PRODUCT#{_checked_part(product_id, 'product id')}"
+
+
+def variant_sk(sku: str) -> str:
+    return VARIANT_SK_PREFIX + encoded_part(sku)
+
+
+def product_handle_pk(platform: str, store: str, handle: str) -> str:
+    """Pointer from a product's URL handle to its id (unique per store)."""
+    return f"{store_pk(platform, store)}#HANDLE#{_checked_part(handle, 'handle')}"
+
+
+def product_sku_pk(platform: str, store: str, sku: str) -> str:
+    """Pointer from a SKU to its product (SKUs are unique per store)."""
+    return f"{store_pk(platform, store)}#SKU#{encoded_part(sku)}"
+
+
+def product_external_id_pk(platform: str, store: str, external_id: str) -> str:
+    """Pointer from an import's external id to the product (unique per store)."""
+    return f"{store_pk(platform, store)}#EXTID#{encoded_part(external_id)}"
+
+
+def products_gsi1pk(platform: str, store: str) -> str:
+    """GSI1 partition of every product item of a store, any status (staff listing, newest first)."""
+    return f"{store_pk(platform, store)}#PRODUCTS"
+
+
+def products_by_title_gsi2pk(platform: str, store: str) -> str:
+    """GSI2 partition of every product item of a store, any status (staff listing by title)."""
+    return f"{store_pk(platform, store)}#PRODUCTS#TITLE"
+
+
+def listing_gsi1pk(platform: str, store: str, scope: str, order: str) -> str:
+    """GSI1 partition of one storefront listing: ``scope`` is ``ALL``, ``FEATURED`` or ``CAT#<slug>``,
+    ``order`` one of ``PRICE``, ``NEWEST``, ``TITLE`` (descending orders read it backwards)."""
+    return f"{store_pk(platform, store)}#LIST#{scope}#{order}"
+
+
+def listing_sk(scope: str, order: str) -> str:
+    return f"{LISTING_SK_PREFIX}{scope}#{order}"
+
+
+def search_gsi2pk(platform: str, store: str) -> str:
+    """GSI2 partition of a store's search tokens (``GSI2SK=<token>#<product id>``)."""
+    return f"{store_pk(platform, store)}#SEARCH"
+
+
+def search_sk(token: str) -> str:
+    return SEARCH_SK_PREFIX + token
+
+
+def category_pk(platform: str, store: str, slug: str) -> str:
+    return f"{store_pk(platform, store)}#CATEGORY#{_checked_part(slug, 'category slug')}"
+
+
+def categories_gsi1pk(platform: str, store: str) -> str:
+    """GSI1 partition of a store's categories, by position then slug."""
+    return f"{store_pk(platform, store)}#CATEGORIES"
+
+
+def order_pk(platform: str, store: str, order_id: str) -> str:
+    """An order, its lines and its status history."""
+    return f"{store_pk(platform, store)}#ORDER#{_checked_part(order_id, 'order id')}"
+
+
+def order_line_sk(position: int) -> str:
+    return f"{ORDER_LINE_SK_PREFIX}{position:03d}"
+
+
+def order_history_sk(at: str, position: int) -> str:
+    return f"{ORDER_HISTORY_SK_PREFIX}{at}#{position:03d}"
+
+
+def orders_gsi1pk(platform: str, store: str) -> str:
+    """GSI1 partition of a store's orders by creation time."""
+    return f"{store_pk(platform, store)}#ORDERS"
+
+
+def orders_by_status_gsi2pk(platform: str, store: str, status: str) -> str:
+    """GSI2 partition of a store's orders in one status, by creation time."""
+    return f"{store_pk(platform, store)}#ORDERS#{status}"
+
+
+def checkout_key_pk(platform: str, store: str, key: str) -> str:
+    """The idempotency record of one checkout submission (written in the order's transaction)."""
+    return f"{store_pk(platform, store)}#CHECKOUT#{_checked_part(key, 'idempotency key')}"
+
+
+def cart_pk(platform: str, store: str, cart_id: str) -> str:
+    return f"{store_pk(platform, store)}#CART#{_checked_part(cart_id, 'cart id')}"
+
+
+def store_page_pk(platform: str, store: str, slug: str) -> str:
+    """A store's own CMS page (an override of a platform default, or a custom page)."""
+    return f"{store_pk(platform, store)}#PAGE#{_checked_part(slug, 'page slug')}"
+
+
+def platform_page_pk(platform: str, slug: str) -> str:
+    """A platform's pages of one slug: ``SK=STORE_DEFAULT`` (default for stores) or ``MARKETING``."""
+    return f"{platform_pk(platform)}#PAGE#{_checked_part(slug, 'page slug')}"
+
+
+def store_pages_gsi1pk(platform: str, store: str) -> str:
+    return f"{store_pk(platform, store)}#PAGES"
+
+
+def platform_pages_gsi1pk(platform: str, kind: str) -> str:
+    """GSI1 partition of a platform's pages of one kind (``STORE_DEFAULT`` or ``MARKETING``)."""
+    return f"{platform_pk(platform)}#PAGES#{kind}"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "TransactWriteItems"]
@@ -116,5 +257,59 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern("list merchants of a platform", "Query", "GSI1PK=P#<p>#MERCHANTS, GSI1SK=<name>", "GSI1"),
     AccessPattern(
         "list custom domains of a store", "Query", "GSI1PK=P#<p>#S#<s>#DOMAINS, GSI1SK=<host>", "GSI1"
+    ),
+    # --- catalogue, orders, cart, CMS ---
+    AccessPattern(
+        "product page by handle",
+        "GetItem",
+        "PK=P#<p>#S#<s>#HANDLE#<handle>, SK=POINTER; then Query PK=P#<p>#S#<s>#PRODUCT#<id>, "
+        "SK begins_with PRODUCT",
+        requests=2,
+    ),
+    AccessPattern("get product", "Query", "PK=P#<p>#S#<s>#PRODUCT#<id>, SK begins_with PRODUCT"),
+    AccessPattern("variant by SKU", "GetItem", "PK=P#<p>#S#<s>#SKU#<sku>, SK=POINTER", requests=2),
+    AccessPattern("product by external id", "GetItem", "PK=P#<p>#S#<s>#EXTID#<external id>, SK=POINTER"),
+    AccessPattern(
+        "storefront listing (all, featured or one category; by price, newest or title)",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#LIST#<ALL|FEATURED|CAT#<slug>>#<PRICE|NEWEST|TITLE>, GSI1SK=<value>#<id>",
+        "GSI1",
+    ),
+    AccessPattern("staff product listing", "Query", "GSI1PK=P#<p>#S#<s>#PRODUCTS, GSI1SK=<created>", "GSI1"),
+    AccessPattern(
+        "staff product listing by title", "Query", "GSI2PK=P#<p>#S#<s>#PRODUCTS#TITLE, GSI2SK=<title>", "GSI2"
+    ),
+    AccessPattern(
+        "search by title/brand word prefix",
+        "Query",
+        "GSI2PK=P#<p>#S#<s>#SEARCH, GSI2SK begins_with <token>",
+        "GSI2",
+    ),
+    AccessPattern("write a product", "TransactWriteItems", "product, variants, pointers, entries"),
+    AccessPattern("get category", "GetItem", "PK=P#<p>#S#<s>#CATEGORY#<slug>, SK=CATEGORY"),
+    AccessPattern(
+        "list categories", "Query", "GSI1PK=P#<p>#S#<s>#CATEGORIES, GSI1SK=<position>#<slug>", "GSI1"
+    ),
+    AccessPattern("get cart", "GetItem", "PK=P#<p>#S#<s>#CART#<cart id>, SK=CART"),
+    AccessPattern(
+        "place order",
+        "TransactWriteItems",
+        "stock update per line, ORDER + lines + history, CHECKOUT#<key>, cart delete",
+    ),
+    AccessPattern("get order", "Query", "PK=P#<p>#S#<s>#ORDER#<id>"),
+    AccessPattern("list orders", "Query", "GSI1PK=P#<p>#S#<s>#ORDERS, GSI1SK=<created>#<id>", "GSI1"),
+    AccessPattern(
+        "list orders by status", "Query", "GSI2PK=P#<p>#S#<s>#ORDERS#<status>, GSI2SK=<created>#<id>", "GSI2"
+    ),
+    AccessPattern("order by checkout key", "GetItem", "PK=P#<p>#S#<s>#CHECKOUT#<key>, SK=CHECKOUT"),
+    AccessPattern(
+        "CMS page, three tiers",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s>#PAGE#<slug> SK=PAGE; PK=P#<p>#PAGE#<slug> SK=STORE_DEFAULT",
+    ),
+    AccessPattern("platform marketing page", "GetItem", "PK=P#<p>#PAGE#<slug>, SK=MARKETING"),
+    AccessPattern("list store pages", "Query", "GSI1PK=P#<p>#S#<s>#PAGES, GSI1SK=<slug>", "GSI1"),
+    AccessPattern(
+        "list platform pages", "Query", "GSI1PK=P#<p>#PAGES#<STORE_DEFAULT|MARKETING>, GSI1SK=<slug>", "GSI1"
     ),
 )

@@ -1,0 +1,1 @@
+"""Catalogue: products with variants and stock, categories, storefront listings and search."""

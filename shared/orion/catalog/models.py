@@ -1,0 +1,253 @@
+"""Catalogue domain models: products with variants, categories, listing summaries and pages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+TRANSLATION_LANGUAGES = ("en", "fr", "de", "lb")
+# A product's write is one DynamoDB transaction (<= 100 items): these bounds keep it under the limit
+# (see repository.ProductRepository.save for the arithmetic).
+MAX_VARIANTS = 12
+MAX_CATEGORIES = 3
+MAX_IMAGES = 10
+MAX_SEARCH_TOKENS = 8
+
+HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+SLUG_PATTERN = HANDLE_PATTERN
+SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+GTIN_PATTERN = re.compile(r"^\d{8}$|^\d{12,14}$")
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+def _valid_handle(value: str) -> str:
+    if not HANDLE_PATTERN.fullmatch(value):
+        raise ValueError("must be 1-100 characters of a-z, 0-9 and '-', not starting or ending with '-'")
+    return value
+
+
+def _valid_sku(value: str) -> str:
+    if not SKU_PATTERN.fullmatch(value):
+        raise ValueError("must be 1-64 characters of letters, digits, '.', '_', '/' and '-'")
+    return value
+
+
+def _valid_gtin(value: str | None) -> str | None:
+    if value is not None and not GTIN_PATTERN.fullmatch(value):
+        raise ValueError("must be 8, 12, 13 or 14 digits")
+    return value
+
+
+def _valid_language(value: str) -> str:
+    if value not in TRANSLATION_LANGUAGES:
+        raise ValueError(f"must be one of {', '.join(TRANSLATION_LANGUAGES)}")
+    return value
+
+
+Handle = Annotated[str, AfterValidator(_valid_handle)]
+Slug = Annotated[str, AfterValidator(_valid_handle)]
+Sku = Annotated[str, AfterValidator(_valid_sku)]
+Gtin = Annotated[str | None, AfterValidator(_valid_gtin)]
+Language = Annotated[str, AfterValidator(_valid_language)]
+MinorUnits = Annotated[int, Field(ge=0, le=100_000_000)]
+
+
+def slugify(text: str) -> str:
+    """A URL handle from a title: accents folded, lower-case, words joined by '-' (at most 100 chars)."""
+    folded = fold(text)
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:100].strip("-")
+    return slug or "item"
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text for sorting and searching ("Crème Brûlée" -> "creme brulee")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class ProductStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class ProductSort(StrEnum):
+    """Storefront listing orders (the values are the ``?sort=`` query values)."""
+
+    NEWEST = "newest"
+    PRICE_ASC = "price-asc"
+    PRICE_DESC = "price-desc"
+    TITLE = "title"
+
+
+class Translation(BaseModel):
+    """A product's title and description in one language (missing parts fall back to the default)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=20_000)
+
+
+class Variant(BaseModel):
+    """One buyable version of a product; prices in minor units (cents) of ``currency``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: Sku
+    options: dict[str, str] = Field(default_factory=dict, max_length=3)
+    price: MinorUnits
+    compare_at_price: MinorUnits | None = None
+    currency: str = Field(default="EUR", pattern=CURRENCY_PATTERN)
+    stock: int = Field(default=0, ge=0, le=1_000_000)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def label(self) -> str:
+        """The option values, e.g. "Red / M" (empty for a single-variant product)."""
+        return " / ".join(self.options.values())
+
+
+class ProductInput(BaseModel):
+    """What staff, imports and demo data give to create or replace a product."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    handle: Handle | None = None
+    description: str = Field(default="", max_length=20_000)
+    status: ProductStatus = ProductStatus.DRAFT
+    images: tuple[str, ...] = Field(default=(), max_length=MAX_IMAGES)
+    categories: tuple[Slug, ...] = Field(default=(), max_length=MAX_CATEGORIES)
+    translations: dict[Language, Translation] = Field(default_factory=dict)
+    brand: str | None = Field(default=None, max_length=120)
+    gtin: Gtin = None
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
+    featured: bool = False
+    variants: tuple[Variant, ...] = Field(min_length=1, max_length=MAX_VARIANTS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProductInput:
+        skus = [v.sku for v in self.variants]
+        if len(set(skus)) != len(skus):
+            raise ValueError("variant SKUs must be unique within a product")
+        if len({v.currency for v in self.variants}) > 1:
+            raise ValueError("all variants of a product must share one currency")
+        if len(set(self.categories)) != len(self.categories):
+            raise ValueError("categories must not repeat")
+        return self
+
+
+class Product(ProductInput):
+    """A product as stored: an id, a handle, timestamps, and its variants."""
+
+    id: str
+    handle: Handle
+    created_at: datetime
+    updated_at: datetime
+
+    def title_in(self, lang: str) -> str:
+        translated = self.translations.get(lang)
+        return translated.title if translated and translated.title else self.title
+
+    def description_in(self, lang: str) -> str:
+        translated = self.translations.get(lang)
+        return translated.description if translated and translated.description else self.description
+
+    @property
+    def min_price(self) -> int:
+        return min(v.price for v in self.variants)
+
+    @property
+    def currency(self) -> str:
+        return self.variants[0].currency
+
+    @property
+    def in_stock(self) -> bool:
+        return any(v.in_stock for v in self.variants)
+
+    def variant(self, sku: str) -> Variant | None:
+        return next((v for v in self.variants if v.sku == sku), None)
+
+    def summary(self) -> ProductSummary:
+        cheapest = min(self.variants, key=lambda v: v.price)
+        return ProductSummary(
+            id=self.id,
+            handle=self.handle,
+            title=self.title,
+            titles={lang: t.title for lang, t in self.translations.items() if t.title},
+            status=self.status,
+            price=cheapest.price,
+            compare_at_price=cheapest.compare_at_price,
+            currency=cheapest.currency,
+            has_price_range=len({v.price for v in self.variants}) > 1,
+            image=self.images[0] if self.images else None,
+            brand=self.brand,
+            created_at=self.created_at,
+        )
+
+
+class ProductSummary(BaseModel):
+    """What a listing shows of a product (copied into each listing entry when the product is saved)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    handle: str
+    title: str
+    titles: dict[str, str] = Field(default_factory=dict)
+    status: ProductStatus
+    price: int
+    compare_at_price: int | None = None
+    currency: str
+    has_price_range: bool = False
+    image: str | None = None
+    brand: str | None = None
+    created_at: datetime
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang) or self.title
+
+
+class ProductList(BaseModel):
+    """One page of a listing; ``next_cursor`` goes into ``?after=`` for the next page."""
+
+    items: list[ProductSummary]
+    next_cursor: str | None = None
+
+
+class CategoryInput(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    slug: Slug
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2_000)
+    translations: dict[Language, str] = Field(default_factory=dict)
+    position: int = Field(default=0, ge=0, le=9999)
+
+
+class Category(CategoryInput):
+    def name_in(self, lang: str) -> str:
+        return self.translations.get(lang) or self.name
+
+
+class VariantRef(BaseModel):
+    """A variant found by SKU, with what a cart line needs to show it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    handle: str
+    title: str
+    titles: dict[str, str] = Field(default_factory=dict)
+    status: ProductStatus
+    image: str | None = None
+    variant: Variant

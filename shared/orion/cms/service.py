@@ -1,0 +1,157 @@
+"""CMS use cases: resolve a store's page through the tiers, manage store and platform pages.
+
+Resolution (seed 000): the store's own page -> the platform's default for stores -> 404, in one
+BatchGetItem. Marketing pages belong to the platform's own host and are never served on a store.
+Page HTML is sanitised with nh3 when written, so templates can render it as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import nh3
+
+from orion.cms.models import (
+    RESERVED_SLUGS,
+    TIER_PAGE_LIMITS,
+    Page,
+    PageInput,
+    PageSource,
+    PageTranslation,
+    PlatformPageKind,
+    check_page_slug,
+)
+from orion.cms.repository import PageRepository
+from orion.errors import FieldError, Invalid, LimitExceeded, NotFound
+from orion.tenancy.models import Tenant
+from orion.tenancy.repository import TenancyRepository
+
+_NOT_FOUND = "We could not find the page you were looking for."
+
+
+def resolve_store_page(tenant: Tenant, slug: str) -> Page:
+    """The page a store's shoppers see at ``slug``: the store's own, else the platform default."""
+    if not _is_slug(slug):
+        raise NotFound(_NOT_FOUND)
+    own, default = PageRepository().resolve_store_page(tenant, slug)
+    if own is not None and own.published:
+        return own
+    if default is not None and default.published:
+        return default
+    raise NotFound(_NOT_FOUND)
+
+
+def get_marketing_page(platform: str, slug: str) -> Page:
+    """A page of the platform's own site (home, pricing, about, ...)."""
+    page = (
+        PageRepository().get_platform_page(platform, slug, PlatformPageKind.MARKETING)
+        if _is_slug(slug)
+        else None
+    )
+    if page is None or not page.published:
+        raise NotFound(_NOT_FOUND)
+    return page
+
+
+def list_store_pages(tenant: Tenant) -> list[Page]:
+    """What a store's shoppers can reach: its own pages plus the platform defaults it does not
+    override, each with its ``source``; by position, then slug."""
+    repository = PageRepository()
+    own = {page.slug: page for page in repository.list_store_pages(tenant)}
+    defaults = repository.list_platform_pages(tenant.platform, PlatformPageKind.STORE_DEFAULT)
+    pages = list(own.values()) + [page for page in defaults if page.slug not in own]
+    return sorted(pages, key=lambda page: (page.position, page.slug))
+
+
+def put_store_page(tenant: Tenant, slug: str, data: PageInput) -> Page:
+    """Create or replace a store's page (an override when the platform has a default of that slug,
+    otherwise a custom page), within the store's tier limits."""
+    _check_store_slug(slug)
+    repository = PageRepository()
+    own, default = repository.resolve_store_page(tenant, slug)
+    source = PageSource.STORE_OVERRIDE if default is not None else PageSource.STORE_CUSTOM
+    if own is None:
+        _check_limits(tenant, repository, adding=source)
+    page = _page(slug, data, source)
+    repository.put_store_page(tenant, page)
+    return page
+
+
+def delete_store_page(tenant: Tenant, slug: str) -> None:
+    """Delete a store's page; an override's platform default shows again."""
+    if not _is_slug(slug) or not PageRepository().delete_store_page(tenant, slug):
+        raise NotFound(_NOT_FOUND)
+
+
+def put_platform_page(platform: str, slug: str, data: PageInput, kind: PlatformPageKind) -> Page:
+    """Create or replace a platform default for stores, or a marketing page."""
+    _check_slug(slug)
+    source = PageSource.MARKETING if kind is PlatformPageKind.MARKETING else PageSource.PLATFORM_DEFAULT
+    page = _page(slug, data, source)
+    PageRepository().put_platform_page(platform, page, kind)
+    return page
+
+
+def delete_platform_page(platform: str, slug: str, kind: PlatformPageKind) -> None:
+    if not _is_slug(slug) or not PageRepository().delete_platform_page(platform, slug, kind):
+        raise NotFound(_NOT_FOUND)
+
+
+def list_platform_pages(platform: str, kind: PlatformPageKind) -> list[Page]:
+    pages = PageRepository().list_platform_pages(platform, kind)
+    return sorted(pages, key=lambda page: (page.position, page.slug))
+
+
+def sanitize_html(html: str) -> str:
+    """Staff HTML made safe to render: no scripts, event handlers or javascript: links."""
+    return nh3.clean(html)
+
+
+def _page(slug: str, data: PageInput, source: PageSource) -> Page:
+    translations = {
+        lang: PageTranslation(
+            title=t.title, body_html=sanitize_html(t.body_html) if t.body_html is not None else None
+        )
+        for lang, t in data.translations.items()
+    }
+    fields = {**data.model_dump(), "body_html": sanitize_html(data.body_html), "translations": translations}
+    return Page(**fields, slug=slug, source=source, updated_at=datetime.now(UTC))
+
+
+def _check_limits(tenant: Tenant, repository: PageRepository, *, adding: PageSource) -> None:
+    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    if store is None:
+        raise NotFound("Unknown store.")
+    total_limit, custom_limit = TIER_PAGE_LIMITS[store.tier]
+    own = repository.list_store_pages(tenant)
+    custom = sum(1 for page in own if page.source is PageSource.STORE_CUSTOM)
+    if total_limit is not None and len(own) + 1 > total_limit:
+        raise LimitExceeded(
+            f"The {store.tier.value} plan allows {total_limit} pages; delete one or upgrade.",
+            extra={"limit": "pages_total", "max": total_limit},
+        )
+    if adding is PageSource.STORE_CUSTOM and custom_limit is not None and custom + 1 > custom_limit:
+        raise LimitExceeded(
+            f"The {store.tier.value} plan allows {custom_limit} custom pages; override a default page "
+            "or upgrade.",
+            extra={"limit": "pages_custom", "max": custom_limit},
+        )
+
+
+def _is_slug(slug: str) -> bool:
+    try:
+        check_page_slug(slug)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_slug(slug: str) -> None:
+    if not _is_slug(slug):
+        raise Invalid(errors=[FieldError("slug", "must be 1-100 characters of a-z, 0-9 and '-'")])
+
+
+def _check_store_slug(slug: str) -> None:
+    _check_slug(slug)
+    if slug in RESERVED_SLUGS:
+        raise Invalid(errors=[FieldError("slug", f"{slug!r} is a storefront path and cannot be a page")])

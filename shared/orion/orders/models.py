@@ -1,0 +1,128 @@
+"""Order domain models and the order status state machine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"  # placed, waiting for payment
+    PAID = "paid"
+    FULFILLED = "fulfilled"  # packed
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+# Allowed moves; anything else is a Conflict. Cancelled and refunded orders put their stock back.
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
+    OrderStatus.FULFILLED: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.REFUNDED}),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+RESTORES_STOCK = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+
+
+def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+class CustomerDetails(BaseModel):
+    """Who ordered and where it goes (validated again wherever it enters, e.g. the checkout form)."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    email: EmailStr = Field(max_length=254)
+    name: str = Field(min_length=1, max_length=120)
+    address: str = Field(min_length=3, max_length=300)
+    postal_code: str = Field(default="", max_length=20)
+    city: str = Field(default="", max_length=120)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+
+
+class OrderLine(BaseModel):
+    """A bought variant as it was at checkout (titles and prices are copied, not referenced)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int
+    product_id: str
+    handle: str
+    sku: str
+    title: str
+    variant_label: str = ""
+    unit_price: int
+    quantity: int = Field(ge=1)
+    currency: str
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: OrderStatus
+    at: datetime
+    note: str = ""
+    actor: str = "system"
+
+
+class Order(BaseModel):
+    """An order with its lines and status history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    status: OrderStatus
+    currency: str
+    subtotal: int
+    shipping: int = 0
+    total: int
+    customer: CustomerDetails
+    language: str = "en"
+    payment_provider: str = "manual"
+    payment_instructions: str = ""
+    created_at: datetime
+    updated_at: datetime
+    lines: tuple[OrderLine, ...] = ()
+    history: tuple[StatusChange, ...] = ()
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+class OrderList(BaseModel):
+    items: list[Order]
+    next_cursor: str | None = None
+
+
+class LineRequest(BaseModel):
+    """One line a shopper wants to buy: a variant of a product, and how many."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    sku: str
+    quantity: int = Field(ge=1, le=99)
+
+
+class PlacedOrder(BaseModel):
+    """The outcome of a checkout: the order, the secret for its status page, and whether it is new
+    (``False`` when the same checkout key was submitted before)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: Order
+    token: str
+    created: bool

@@ -1,0 +1,237 @@
+"""The table layout of orders: the order, its lines and history in one partition, checkout keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from orion.catalog.repository import ProductRepository, decode_cursor, encode_cursor
+from orion.data import keys
+from orion.data.table import TableItem, bind_table, get_or_none
+from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
+from orion.tenancy.models import Tenant
+
+CHECKOUT_KEY_TTL = timedelta(days=2)
+
+
+class OrderItem(TableItem, discriminator="Order"):
+    id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    data = UnicodeAttribute()  # the Order without lines and history, as JSON
+
+
+class OrderLineItem(TableItem, discriminator="OrderLine"):
+    data = UnicodeAttribute()
+
+
+class OrderHistoryItem(TableItem, discriminator="OrderHistory"):
+    data = UnicodeAttribute()
+
+
+class CheckoutKeyItem(TableItem, discriminator="CheckoutKey"):
+    """A checkout submission already turned into an order (idempotency); kept two days."""
+
+    order_id = UnicodeAttribute()
+    token = UnicodeAttribute()
+
+
+class TransactionCancelled(Exception):
+    """The order's transaction was refused; ``reasons`` says which of ``labels`` failed its condition."""
+
+    def __init__(self, failed: list[str]) -> None:
+        super().__init__(", ".join(failed))
+        self.failed = failed
+
+
+class OrderRepository:
+    def __init__(self) -> None:
+        bind_table()
+
+    def get(self, tenant: Tenant, order_id: str) -> tuple[Order, str] | None:
+        """The order with lines and history, and its token hash: one Query."""
+        platform, store = tenant.platform, tenant.require_store()
+        head: OrderItem | None = None
+        lines: list[OrderLine] = []
+        history: list[StatusChange] = []
+        for item in TableItem.query(keys.order_pk(platform, store, order_id), consistent_read=True):
+            if isinstance(item, OrderItem):
+                head = item
+            elif isinstance(item, OrderLineItem):
+                lines.append(OrderLine.model_validate_json(item.data))
+            elif isinstance(item, OrderHistoryItem):
+                history.append(StatusChange.model_validate_json(item.data))
+        if head is None:
+            return None
+        fields = json.loads(head.data)
+        order = Order.model_validate({**fields, "lines": lines, "history": history})
+        return order, head.token_hash
+
+    def checkout_key(self, tenant: Tenant, key: str) -> tuple[str, str] | None:
+        """``(order id, token)`` of a checkout key already used."""
+        platform, store = tenant.platform, tenant.require_store()
+        item = get_or_none(
+            CheckoutKeyItem,
+            keys.checkout_key_pk(platform, store, key),
+            keys.CHECKOUT_KEY_SK,
+            consistent_read=True,
+        )
+        return (item.order_id, item.token) if item else None
+
+    def list(self, tenant: Tenant, *, status: OrderStatus | None, limit: int, after: str | None) -> OrderList:
+        platform, store = tenant.platform, tenant.require_store()
+        if status is None:
+            index: Any = OrderItem.gsi1
+            partition, names = keys.orders_gsi1pk(platform, store), ("GSI1PK", "GSI1SK")
+        else:
+            index = OrderItem.gsi2
+            partition, names = (
+                keys.orders_by_status_gsi2pk(platform, store, status.value),
+                ("GSI2PK", "GSI2SK"),
+            )
+        start: dict[str, dict[str, Any]] | None = None
+        if after:
+            sort_value, order_id = decode_cursor(after)
+            start = {
+                "PK": {"S": keys.order_pk(platform, store, order_id)},
+                "SK": {"S": keys.ORDER_SK},
+                names[0]: {"S": partition},
+                names[1]: {"S": sort_value},
+            }
+        result = index.query(
+            partition, scan_index_forward=False, limit=limit, last_evaluated_key=start, page_size=limit
+        )
+        items: list[Order] = []
+        last: str | None = None
+        for item in result:
+            if isinstance(item, OrderItem):
+                items.append(Order.model_validate_json(item.data))
+                last = item.gsi2sk if status else item.gsi1sk
+        more = result.last_evaluated_key is not None
+        return OrderList(items=items, next_cursor=encode_cursor(last) if more and last else None)
+
+    def create(
+        self,
+        tenant: Tenant,
+        order: Order,
+        *,
+        token: str,
+        token_hash: str,
+        checkout_key: str,
+        cart_id: str | None,
+    ) -> None:
+        """Everything a checkout writes, in one transaction: a conditional stock decrement per line, the
+        order, its lines, its first history entry, the checkout key (conditional: first submit wins) and
+        the cart's deletion. Items: 2 x lines + 4, so a cart is capped at 40 lines (see checkout).
+
+        Raises TransactionCancelled naming the failed parts (``sku:<sku>`` or ``checkout-key``)."""
+        platform, store = tenant.platform, tenant.require_store()
+        pk = keys.order_pk(platform, store, order.id)
+        labels: list[str] = []
+        tx = _transaction()
+        for line in order.lines:
+            ProductRepository.add_stock_change(tx, tenant, line.product_id, line.sku, -line.quantity)
+            labels.append(f"sku:{line.sku}")
+        tx.save(self._order_item(tenant, order, token_hash), condition=OrderItem.pk.does_not_exist())
+        labels.append("order")
+        for line in order.lines:
+            tx.save(OrderLineItem(pk, keys.order_line_sk(line.position), data=line.model_dump_json()))
+            labels.append("line")
+        for position, change in enumerate(order.history):
+            tx.save(self._history_item(pk, change, position))
+            labels.append("history")
+        tx.save(
+            CheckoutKeyItem(
+                keys.checkout_key_pk(platform, store, checkout_key),
+                keys.CHECKOUT_KEY_SK,
+                order_id=order.id,
+                token=token,
+                ttl=datetime.now(UTC) + CHECKOUT_KEY_TTL,
+            ),
+            condition=CheckoutKeyItem.pk.does_not_exist(),
+        )
+        labels.append("checkout-key")
+        if cart_id:
+            tx.delete(TableItem(keys.cart_pk(platform, store, cart_id), keys.CART_SK))
+            labels.append("cart")
+        _commit(tx, labels)
+
+    def change_status(
+        self,
+        tenant: Tenant,
+        order: Order,
+        change: StatusChange,
+        restock: Sequence[tuple[str, str, int]],
+    ) -> None:
+        """Move an order to ``change.status`` if it is still in ``order.status``; add the history entry
+        and put ``restock`` (product id, sku, quantity) back, all in one transaction."""
+        platform, store = tenant.platform, tenant.require_store()
+        pk = keys.order_pk(platform, store, order.id)
+        updated = order.model_copy(update={"status": change.status, "updated_at": change.at})
+        tx = _transaction()
+        labels: list[str] = []
+        item = OrderItem(pk, keys.ORDER_SK)
+        tx.update(
+            item,
+            actions=[
+                OrderItem.status.set(change.status.value),
+                OrderItem.data.set(updated.model_dump_json(exclude={"lines", "history"})),
+                OrderItem.gsi2pk.set(keys.orders_by_status_gsi2pk(platform, store, change.status.value)),
+            ],
+            condition=OrderItem.status == order.status.value,
+        )
+        labels.append("order")
+        tx.save(self._history_item(pk, change, len(order.history)))
+        labels.append("history")
+        for product_id, sku, quantity in restock:
+            ProductRepository.add_stock_change(tx, tenant, product_id, sku, quantity)
+            labels.append(f"sku:{sku}")
+        _commit(tx, labels)
+
+    @staticmethod
+    def _order_item(tenant: Tenant, order: Order, token_hash: str) -> OrderItem:
+        platform, store = tenant.platform, tenant.require_store()
+        created = f"{order.created_at.isoformat()}#{order.id}"
+        return OrderItem(
+            keys.order_pk(platform, store, order.id),
+            keys.ORDER_SK,
+            gsi1pk=keys.orders_gsi1pk(platform, store),
+            gsi1sk=created,
+            gsi2pk=keys.orders_by_status_gsi2pk(platform, store, order.status.value),
+            gsi2sk=created,
+            id=order.id,
+            status=order.status.value,
+            token_hash=token_hash,
+            data=order.model_dump_json(exclude={"lines", "history"}),
+        )
+
+    @staticmethod
+    def _history_item(pk: str, change: StatusChange, position: int) -> OrderHistoryItem:
+        return OrderHistoryItem(
+            pk, keys.order_history_sk(change.at.isoformat(), position), data=change.model_dump_json()
+        )
+
+
+def _transaction() -> TransactWrite:
+    return TransactWrite(connection=TableItem._get_connection().connection)
+
+
+def _commit(tx: TransactWrite, labels: list[str]) -> None:
+    try:
+        tx._commit()
+    except TransactWriteError as exc:
+        if exc.cause_response_code != "TransactionCanceledException":
+            raise
+        reasons = exc.cancellation_reasons
+        failed = [
+            label
+            for label, reason in zip(labels, reasons, strict=False)
+            if reason is not None and reason.code == "ConditionalCheckFailed"
+        ]
+        raise TransactionCancelled(failed or ["conflict"]) from exc

@@ -1,0 +1,224 @@
+"""Order use cases: place an order (one transaction, never oversells, idempotent), read, transition."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from orion.catalog.models import ProductStatus
+from orion.catalog.service import get_variants
+from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound
+from orion.ids import new_id, new_token
+from orion.orders.models import (
+    RESTORES_STOCK,
+    CustomerDetails,
+    LineRequest,
+    Order,
+    OrderLine,
+    OrderList,
+    OrderStatus,
+    PlacedOrder,
+    StatusChange,
+    can_transition,
+)
+from orion.orders.payments import payment_provider
+from orion.orders.repository import OrderRepository, TransactionCancelled
+from orion.tenancy.models import Tenant
+
+# DynamoDB transactions hold at most 100 items; an order writes 2 per line + 4 (order, history,
+# checkout key, cart), so 48 lines would fit: 40 leaves room and is far beyond any real cart.
+MAX_ORDER_LINES = 40
+MAX_LINE_QUANTITY = 99
+CHECKOUT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class OutOfStock(Conflict):
+    """Some lines cannot be bought in the wanted quantity; ``extra['skus']`` lists them."""
+
+    title = "Out of stock"
+    code = "out-of-stock"
+
+
+class Unavailable(Conflict):
+    """Some lines are no longer sold (unknown, unpublished or archived products)."""
+
+    title = "No longer available"
+    code = "unavailable"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def place_order(
+    tenant: Tenant,
+    lines: Sequence[LineRequest],
+    customer: CustomerDetails,
+    *,
+    checkout_key: str,
+    payment: str = "manual",
+    language: str = "en",
+    cart_id: str | None = None,
+) -> PlacedOrder:
+    """Turn wanted lines into an order at today's prices, in one DynamoDB transaction that decrements
+    each variant's stock on condition it suffices, writes the order, its lines and first status, and
+    records ``checkout_key``: a second submission with the same key returns the first order
+    (``created=False``) and writes nothing. Raises OutOfStock or Unavailable with nothing written."""
+    if not CHECKOUT_KEY.fullmatch(checkout_key):
+        raise BadRequest("The checkout form is out of date; please reload it.")
+    repository = OrderRepository()
+    replay = _replay(tenant, repository, checkout_key)
+    if replay is not None:
+        return replay
+    if not lines:
+        raise Invalid("Your cart is empty.")
+    if len(lines) > MAX_ORDER_LINES:
+        raise Invalid(f"An order can hold at most {MAX_ORDER_LINES} different items.")
+    if len({line.sku for line in lines}) != len(lines):
+        raise Invalid("Each item may appear only once in an order.")
+    provider = payment_provider(payment)
+    current = get_variants(tenant, [(line.product_id, line.sku) for line in lines])
+    unavailable = [
+        line.sku
+        for line in lines
+        if line.sku not in current or current[line.sku][0].status is not ProductStatus.ACTIVE
+    ]
+    if unavailable:
+        raise Unavailable(
+            "Some items are no longer available: " + ", ".join(unavailable), extra={"skus": unavailable}
+        )
+    short = [line.sku for line in lines if current[line.sku][1].stock < line.quantity]
+    if short:
+        raise OutOfStock(_short_message(short), extra={"skus": short})
+    currencies = {current[line.sku][1].currency for line in lines}
+    if len(currencies) != 1:
+        raise Invalid("All items of an order must be priced in one currency.")
+    now = datetime.now(UTC)
+    order_lines = tuple(
+        OrderLine(
+            position=position,
+            product_id=line.product_id,
+            handle=current[line.sku][0].handle,
+            sku=line.sku,
+            title=current[line.sku][0].title_in(language),
+            variant_label=current[line.sku][1].label,
+            unit_price=current[line.sku][1].price,
+            quantity=line.quantity,
+            currency=current[line.sku][1].currency,
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    subtotal = sum(line.total for line in order_lines)
+    draft = Order(
+        id=new_id(),
+        status=OrderStatus.PENDING,
+        currency=currencies.pop(),
+        subtotal=subtotal,
+        total=subtotal,
+        customer=customer,
+        language=language,
+        payment_provider=provider.code,
+        created_at=now,
+        updated_at=now,
+        lines=order_lines,
+    )
+    start = provider.start(tenant, draft)
+    order = draft.model_copy(
+        update={
+            "status": start.status,
+            "payment_instructions": start.instructions,
+            "history": (StatusChange(status=start.status, at=now, note="Order placed", actor="shopper"),),
+        }
+    )
+    token = new_token()
+    try:
+        repository.create(
+            tenant,
+            order,
+            token=token,
+            token_hash=token_digest(token),
+            checkout_key=checkout_key,
+            cart_id=cart_id,
+        )
+    except TransactionCancelled as cancelled:
+        if "checkout-key" in cancelled.failed:  # a concurrent duplicate submit won the race
+            replay = _replay(tenant, repository, checkout_key)
+            if replay is not None:
+                return replay
+        short = [label.removeprefix("sku:") for label in cancelled.failed if label.startswith("sku:")]
+        if short:
+            raise OutOfStock(_short_message(short), extra={"skus": short}) from cancelled
+        raise Conflict("Your order could not be placed; please try again.") from cancelled
+    return PlacedOrder(order=order, token=token, created=True)
+
+
+def get_order(tenant: Tenant, order_id: str) -> Order:
+    """An order with its lines and history (for staff)."""
+    found = OrderRepository().get(tenant, order_id) if _plausible_id(order_id) else None
+    if found is None:
+        raise NotFound("We could not find that order.")
+    return found[0]
+
+
+def get_order_for_shopper(tenant: Tenant, order_id: str, token: str | None) -> Order:
+    """The order whose status-page token is ``token``; a wrong or missing token is a 404 (the order's
+    existence is not revealed)."""
+    found = OrderRepository().get(tenant, order_id) if _plausible_id(order_id) and token else None
+    if found is None or not hmac.compare_digest(found[1], token_digest(token or "")):
+        raise NotFound("We could not find that order.")
+    return found[0]
+
+
+def list_orders(
+    tenant: Tenant, *, status: OrderStatus | None = None, limit: int = 50, after: str | None = None
+) -> OrderList:
+    """A store's orders, newest first, optionally in one status; one Query per page."""
+    if not 1 <= limit <= 100:
+        raise BadRequest("limit must be between 1 and 100")
+    return OrderRepository().list(tenant, status=status, limit=limit, after=after)
+
+
+def transition_order(
+    tenant: Tenant, order_id: str, target: OrderStatus, *, note: str = "", actor: str = "staff"
+) -> Order:
+    """Move an order along the state machine (see models.TRANSITIONS), recording who and why.
+    Cancelling or refunding puts the lines' stock back, in the same transaction."""
+    order = get_order(tenant, order_id)
+    if not can_transition(order.status, target):
+        raise Conflict(
+            f"An order that is {order.status.value} cannot become {target.value}.",
+            errors=[FieldError("status", f"not allowed from {order.status.value}")],
+        )
+    restock: list[tuple[str, str, int]] = []
+    if target in RESTORES_STOCK:
+        existing = get_variants(tenant, [(line.product_id, line.sku) for line in order.lines])
+        restock = [(line.product_id, line.sku, line.quantity) for line in order.lines if line.sku in existing]
+    change = StatusChange(status=target, at=datetime.now(UTC), note=note[:500], actor=actor[:200])
+    try:
+        OrderRepository().change_status(tenant, order, change, restock)
+    except TransactionCancelled as exc:
+        raise Conflict("The order changed meanwhile; reload it and try again.") from exc
+    return order.model_copy(
+        update={"status": target, "updated_at": change.at, "history": (*order.history, change)}
+    )
+
+
+def _replay(tenant: Tenant, repository: OrderRepository, checkout_key: str) -> PlacedOrder | None:
+    used = repository.checkout_key(tenant, checkout_key)
+    if used is None:
+        return None
+    found = repository.get(tenant, used[0])
+    if found is None:
+        return None
+    return PlacedOrder(order=found[0], token=used[1], created=False)
+
+
+def _short_message(skus: list[str]) -> str:
+    return "Sorry, we do not have enough stock of " + ", ".join(skus) + " any more."
+
+
+def _plausible_id(order_id: str) -> bool:
+    return bool(re.fullmatch(r"[0-9A-Z]{26}", order_id))

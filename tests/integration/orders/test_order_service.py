@@ -1,0 +1,127 @@
+"""Placing orders and moving them through their states, against the table (moto)."""
+
+from __future__ import annotations
+
+import pytest
+
+from orion.catalog import service as catalog
+from orion.catalog.models import ProductInput, ProductStatus, Variant
+from orion.errors import BadRequest, Conflict, NotFound
+from orion.ids import new_token
+from orion.orders import service as orders
+from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
+from orion.tenancy.models import Tenant
+
+WIZ = Tenant("oms", "wizamart")
+BAKERY = Tenant("oms", "bakery")
+ALICE = CustomerDetails(email="alice@example.com", name="Alice", address="1 Rue de la Gare", country="LU")
+
+
+@pytest.fixture
+def mug(aws: None) -> tuple[str, str]:
+    product = catalog.create_product(
+        WIZ,
+        ProductInput(
+            title="Mug",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku="MUG-R", price=1200, stock=3), Variant(sku="MUG-B", price=1500, stock=1)),
+        ),
+    )
+    return product.id, product.handle
+
+
+def stock(sku: str) -> int:
+    return catalog.get_variant_by_sku(WIZ, sku).variant.stock
+
+
+def test_placing_an_order_decrements_stock_and_records_history(mug: tuple[str, str]) -> None:
+    lines = [
+        LineRequest(product_id=mug[0], sku="MUG-R", quantity=2),
+        LineRequest(product_id=mug[0], sku="MUG-B", quantity=1),
+    ]
+    placed = orders.place_order(WIZ, lines, ALICE, checkout_key=new_token(16))
+    assert placed.created
+    assert placed.order.total == 2 * 1200 + 1500
+    assert placed.order.status is OrderStatus.PENDING
+    assert (stock("MUG-R"), stock("MUG-B")) == (1, 0)
+    shown = orders.get_order_for_shopper(WIZ, placed.order.id, placed.token)
+    assert [line.sku for line in shown.lines] == ["MUG-R", "MUG-B"]
+    assert [change.status for change in shown.history] == [OrderStatus.PENDING]
+
+
+def test_the_same_checkout_key_twice_makes_one_order(mug: tuple[str, str]) -> None:
+    key = new_token(16)
+    lines = [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)]
+    first = orders.place_order(WIZ, lines, ALICE, checkout_key=key)
+    second = orders.place_order(WIZ, lines, ALICE, checkout_key=key)
+    assert second.order.id == first.order.id
+    assert not second.created
+    assert second.token == first.token
+    assert stock("MUG-R") == 2
+    assert len(orders.list_orders(WIZ).items) == 1
+
+
+def test_an_order_never_takes_more_than_the_stock(mug: tuple[str, str]) -> None:
+    lines = [
+        LineRequest(product_id=mug[0], sku="MUG-R", quantity=1),
+        LineRequest(product_id=mug[0], sku="MUG-B", quantity=2),
+    ]
+    with pytest.raises(orders.OutOfStock) as raised:
+        orders.place_order(WIZ, lines, ALICE, checkout_key=new_token(16))
+    assert raised.value.extra["skus"] == ["MUG-B"]
+    assert (stock("MUG-R"), stock("MUG-B")) == (3, 1)
+    assert orders.list_orders(WIZ).items == []
+
+
+def test_the_order_page_needs_the_token_and_the_right_store(mug: tuple[str, str]) -> None:
+    placed = orders.place_order(
+        WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
+    )
+    with pytest.raises(NotFound):
+        orders.get_order_for_shopper(WIZ, placed.order.id, "guess")
+    with pytest.raises(NotFound):
+        orders.get_order_for_shopper(WIZ, placed.order.id, None)
+    with pytest.raises(NotFound):
+        orders.get_order_for_shopper(BAKERY, placed.order.id, placed.token)
+
+
+def test_transitions_follow_the_state_machine_and_cancel_restocks(mug: tuple[str, str]) -> None:
+    placed = orders.place_order(
+        WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=2)], ALICE, checkout_key=new_token(16)
+    )
+    order_id = placed.order.id
+    with pytest.raises(Conflict):
+        orders.transition_order(WIZ, order_id, OrderStatus.SHIPPED)
+    orders.transition_order(WIZ, order_id, OrderStatus.PAID, note="transfer received")
+    assert [o.id for o in orders.list_orders(WIZ, status=OrderStatus.PAID).items] == [order_id]
+    assert orders.list_orders(WIZ, status=OrderStatus.PENDING).items == []
+    assert stock("MUG-R") == 1
+    cancelled = orders.transition_order(WIZ, order_id, OrderStatus.CANCELLED, actor="owner@wizamart.lu")
+    assert stock("MUG-R") == 3
+    assert [c.status for c in cancelled.history] == [
+        OrderStatus.PENDING,
+        OrderStatus.PAID,
+        OrderStatus.CANCELLED,
+    ]
+    assert [c.status for c in orders.get_order(WIZ, order_id).history][-1] is OrderStatus.CANCELLED
+    with pytest.raises(Conflict):
+        orders.transition_order(WIZ, order_id, OrderStatus.PAID)
+
+
+def test_unknown_or_unpublished_items_cannot_be_ordered(mug: tuple[str, str]) -> None:
+    with pytest.raises(orders.Unavailable):
+        orders.place_order(
+            WIZ, [LineRequest(product_id=mug[0], sku="NOPE", quantity=1)], ALICE, checkout_key=new_token(16)
+        )
+    catalog.set_product_status(WIZ, mug[0], ProductStatus.DRAFT)
+    with pytest.raises(orders.Unavailable):
+        orders.place_order(
+            WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
+        )
+
+
+def test_a_malformed_checkout_key_is_refused(mug: tuple[str, str]) -> None:
+    with pytest.raises(BadRequest):
+        orders.place_order(
+            WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key="x#y"
+        )

@@ -1,0 +1,75 @@
+"""Catalogue models: validation bounds, handles, search tokens, cursors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from orion.catalog.models import MAX_VARIANTS, Product, ProductInput, Variant, fold, slugify
+from orion.catalog.repository import decode_cursor, encode_cursor, listing_sort_value, search_tokens
+from orion.data import keys
+from orion.errors import BadRequest
+
+
+def make(**fields: object) -> Product:
+    base: dict[str, object] = {
+        "id": "01JAAAAAAAAAAAAAAAAAAAAAAA",
+        "handle": "mug",
+        "title": "Mug",
+        "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "updated_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "variants": [{"sku": "M-1", "price": 500}],
+    }
+    base.update(fields)
+    return Product.model_validate(base)
+
+
+def test_handles_are_folded_from_titles() -> None:
+    assert slugify("Crème Brûlée — Deluxe!") == "creme-brulee-deluxe"
+    assert fold("Ölkanne") == "olkanne"
+
+
+def test_a_product_needs_unique_skus_and_bounded_variants() -> None:
+    with pytest.raises(ValidationError):
+        ProductInput(title="x", variants=(Variant(sku="A", price=1), Variant(sku="A", price=2)))
+    with pytest.raises(ValidationError):
+        ProductInput(
+            title="x", variants=tuple(Variant(sku=f"S{i}", price=1) for i in range(MAX_VARIANTS + 1))
+        )
+    with pytest.raises(ValidationError):
+        ProductInput(title="x", variants=(Variant(sku="bad#sku", price=1),))
+    with pytest.raises(ValidationError):
+        ProductInput(title="x", variants=(Variant(sku="A", price=-1),))
+
+
+def test_translations_fall_back_to_the_default_language() -> None:
+    product = make(translations={"fr": {"title": "Tasse"}})
+    assert product.title_in("fr") == "Tasse"
+    assert product.title_in("de") == "Mug"
+    assert product.description_in("fr") == ""
+
+
+def test_price_sort_values_order_numerically() -> None:
+    cheap = listing_sort_value(make(variants=[{"sku": "A", "price": 900}]), "PRICE")
+    dear = listing_sort_value(make(variants=[{"sku": "A", "price": 10000}]), "PRICE")
+    assert cheap < dear
+
+
+def test_search_tokens_are_bounded_words_of_brand_and_title() -> None:
+    tokens = search_tokens(make(title="Le Grand Café Crème au lait chaud du matin", brand="Bodum"))
+    assert tokens[:3] == ["bodum", "le", "grand"]
+    assert len(tokens) == 8
+
+
+def test_cursors_round_trip_and_forgeries_are_refused() -> None:
+    value = "000000000500#01JAAAAAAAAAAAAAAAAAAAAAAA"
+    assert decode_cursor(encode_cursor(value)) == (value, "01JAAAAAAAAAAAAAAAAAAAAAAA")
+    for forged in ["%%%", encode_cursor("no-id"), encode_cursor("x#P#oms#S#bakery")]:
+        with pytest.raises(BadRequest):
+            decode_cursor(forged)
+
+
+def test_free_form_identifiers_cannot_break_a_key() -> None:
+    assert keys.product_external_id_pk("oms", "wizamart", "a#b%c") == "P#oms#S#wizamart#EXTID#a%23b%25c"
