@@ -285,7 +285,12 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "GSI2PK=P#<p>#S#<s>#SEARCH, GSI2SK begins_with <token>",
         "GSI2",
     ),
-    AccessPattern("write a product", "TransactWriteItems", "product, variants, pointers, entries"),
+    AccessPattern(
+        "write a product",
+        "TransactWriteItems",
+        "PK=P#<p>#S#<s>#PRODUCT#<id> (product, variants, listing and search entries) "
+        "+ PK=P#<p>#S#<s>#<HANDLE|SKU|EXTID>#<value> pointers",
+    ),
     AccessPattern("get category", "GetItem", "PK=P#<p>#S#<s>#CATEGORY#<slug>, SK=CATEGORY"),
     AccessPattern(
         "list categories", "Query", "GSI1PK=P#<p>#S#<s>#CATEGORIES, GSI1SK=<position>#<slug>", "GSI1"
@@ -294,7 +299,8 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern(
         "place order",
         "TransactWriteItems",
-        "stock update per line, ORDER + lines + history, CHECKOUT#<key>, cart delete",
+        "PK=P#<p>#S#<s>#PRODUCT#<id> stock update per line; PK=P#<p>#S#<s>#ORDER#<id> order, lines, "
+        "history; PK=P#<p>#S#<s>#CHECKOUT#<key>; PK=P#<p>#S#<s>#CART#<id> deleted",
     ),
     AccessPattern("get order", "Query", "PK=P#<p>#S#<s>#ORDER#<id>"),
     AccessPattern("list orders", "Query", "GSI1PK=P#<p>#S#<s>#ORDERS, GSI1SK=<created>#<id>", "GSI1"),
