@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from orion.catalog.models import HANDLE_PATTERN, Language
 from orion.tenancy.models import Tier
+from orion.tenancy.tiers import Limit, allowance
 
 # Paths the storefront serves itself: a store page may not take them over.
 RESERVED_SLUGS = frozenset(
@@ -22,12 +23,10 @@ MARKETING_SLUGS = (
 )  # fmt: skip
 
 # (total pages a store may own, of which custom pages), None = unlimited. Overrides of platform
-# defaults count toward the total only; pages without a platform default are custom.
+# defaults count toward the total only; pages without a platform default are custom. The numbers live
+# with every other tier allowance in orion.tenancy.tiers (one source of truth).
 TIER_PAGE_LIMITS: dict[Tier, tuple[int | None, int | None]] = {
-    Tier.ESSENTIAL: (3, 0),
-    Tier.PROFESSIONAL: (10, 5),
-    Tier.BUSINESS: (30, 20),
-    Tier.ENTERPRISE: (None, None),
+    tier: (allowance(tier, Limit.PAGES_TOTAL), allowance(tier, Limit.PAGES_CUSTOM)) for tier in Tier
 }
 
 
