@@ -11,12 +11,13 @@ export npm_config_loglevel := error
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e bench synth fuzz clean browser
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e bench synth bootstrap diff deploy fuzz clean browser
 
 help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
 	@echo "make lint | typecheck | unit | integration | infra-test | e2e | bench | synth | fuzz"
+	@echo "make bootstrap | diff | deploy [ENV=dev|prod]   the AWS side (README: Deploying to AWS)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
@@ -38,7 +39,7 @@ lint: venv
 	@$(RUN) ruff format --check .
 
 typecheck: venv
-	@$(RUN) mypy shared/orion functions infra tests
+	@$(RUN) mypy shared/orion functions infra layers tests
 
 unit: venv
 	@$(RUN) pytest -q tests/unit
@@ -55,8 +56,22 @@ e2e: venv browser
 bench: venv
 	@$(RUN) python -m tests.bench
 
+# Offline-safe: the real arm64 dependency layer when wheels are reachable (uv cache or index), else a stub.
 synth: venv
-	@time $(RUN) python -m infra.app
+	@time ORION_LAYER_FALLBACK=stub $(RUN) python -m infra.app
+
+# The AWS side (needs credentials): ENV=dev|prod picks the environment from cdk.json.
+ENV ?= dev
+CDK := npx --yes aws-cdk@$(CDK_CLI_VERSION)
+
+bootstrap: venv
+	@$(CDK) bootstrap -c env=$(ENV)
+
+diff: venv
+	@$(CDK) diff --all -c env=$(ENV)
+
+deploy: venv
+	@$(CDK) deploy --all -c env=$(ENV) --require-approval broadening
 
 fuzz: venv
 	@ORION_FUZZ_DEPTH=deep $(RUN) pytest -q tests/e2e -m fuzz
@@ -64,7 +79,7 @@ fuzz: venv
 test: venv browser
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
-	@$(RUN) mypy shared/orion functions infra tests
+	@$(RUN) mypy shared/orion functions infra layers tests
 	@$(RUN) pytest -q -m "not slow" tests
 
 clean:

@@ -77,6 +77,8 @@ class Function:
     tables: Mapping[str, Access] = field(default_factory=dict)
     buckets: Mapping[str, Access] = field(default_factory=dict)
     secrets: tuple[str, ...] = ()
+    # State machines (wiring.STATE_MACHINES names) the function may start; it gets their ARN in env.
+    state_machines: tuple[str, ...] = ()
     # Shopper functions also answer under path-mode prefixes ("/stores/{store}/cart").
     shopper: bool = False
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -208,6 +210,10 @@ def secret(name: str) -> Secret:
     return next(s for s in SECRETS if s.name == name)
 
 
+def state_machine(name: str) -> StateMachine:
+    return next(m for m in STATE_MACHINES if m.name == name)
+
+
 def routes_of(fn: Function, *, local: bool = False) -> tuple[Route, ...]:
     """A function's routes, with the path-mode variants shopper functions also answer."""
     if not fn.shopper:
@@ -233,5 +239,7 @@ def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
         env[bucket(name).env] = names[f"bucket:{name}"]
     for name in fn.secrets:
         env[secret(name).env] = names[f"secret:{name}"]
+    for name in fn.state_machines:
+        env[state_machine(name).env] = names[f"state_machine:{name}"]
     env.update(fn.environment)
     return env

@@ -1,0 +1,57 @@
+"""The Orion CDK app: ``python -m infra.app`` (what ``make synth`` and cdk.json's ``app`` run).
+
+Stacks per environment (``-c env=dev|prod``, settings in cdk.json): data, api, observability,
+imports, storefront. Every resource comes from infra/wiring.py. cdk-nag AwsSolutions checks run on
+synth; an unacknowledged finding fails it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import App, Environment, Tags, Validations
+from cdk_nag import AwsSolutionsChecks
+
+from infra.config import Deployment, cdk_json_context, deployment_from_context
+from infra.stacks.api import ApiStack
+from infra.stacks.data import DataStack
+
+
+def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None) -> App:
+    """An app with every stack of one environment; ``context`` overrides cdk.json's."""
+    merged: dict[str, Any] = {**cdk_json_context(), **(context or {})}
+    app = App(context=merged, outdir=outdir)
+    deployment = deployment_from_context({key: app.node.try_get_context(key) for key in merged})
+    add_stacks(app, deployment)
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return app
+
+
+def add_stacks(app: App, deployment: Deployment) -> None:
+    env = Environment(
+        account=deployment.account or os.environ.get("CDK_DEFAULT_ACCOUNT"),
+        region=deployment.region or os.environ.get("CDK_DEFAULT_REGION"),
+    )
+    prefix = deployment.prefix
+    data = DataStack(app, f"{prefix}-data", deployment=deployment, env=env)
+    ApiStack(app, f"{prefix}-api", deployment=deployment, data=data, env=env)
+    Tags.of(app).add("app", "orion")
+    Tags.of(app).add("environment", deployment.name)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    # The CLI passes context through CDK_CONTEXT_JSON; plain `python -m infra.app` uses cdk.json's.
+    app = build_app(outdir=os.environ.get("CDK_OUTDIR") or "cdk.out")
+    assembly = app.synth()
+    stacks = ", ".join(stack.stack_name for stack in assembly.stacks)
+    print(f"synthesised {stacks} into {assembly.directory} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Deployment settings of one environment (dev, prod, ...), read from cdk.json context, never from code.
+
+``cdk.json`` holds ``"environments": {"dev": {...}, "prod": {...}}``; ``-c env=prod`` picks one
+(default ``dev``) and any single value can be overridden with ``-c <key>=<value>`` on the command line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What differs between environments; everything else comes from infra/wiring.py."""
+
+    name: str
+    account: str | None = None
+    region: str | None = None
+    log_retention_days: int = 30
+    # Per function name: reserved concurrency (a cap) and provisioned concurrency (warm instances).
+    reserved_concurrency: Mapping[str, int] = field(default_factory=dict)
+    provisioned_concurrency: Mapping[str, int] = field(default_factory=dict)
+    # Optional AWS WAF in front of CloudFront: "off", "create" (a web ACL in us-east-1) or an ARN.
+    waf: str = "off"
+    # CloudFront SaaS Manager: platform domains (``oms.lu``) and verified store domains
+    # (``shop.wizamart.lu``), each becoming a distribution tenant with a managed certificate.
+    platform_domains: tuple[str, ...] = ()
+    store_domains: tuple[str, ...] = ()
+    alarm_email: str | None = None
+    # Destroy data on stack deletion only where explicitly allowed (dev); prod keeps it.
+    retain_data: bool = True
+    # Tests and offline synth may skip the real dependency-layer build (a stub asset instead).
+    stub_layer: bool = False
+
+    @property
+    def prefix(self) -> str:
+        return f"orion-{self.name}"
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def _as_mapping(value: Any) -> dict[str, int]:
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    return {str(k): int(v) for k, v in (value or {}).items()}
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part for part in value.replace(",", " ").split() if part]
+    return tuple(str(v).strip().lower() for v in (value or ()))
+
+
+def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
+    """The deployment named by ``context["env"]``, with command-line overrides applied."""
+    name = str(context.get("env") or "dev")
+    environments = context.get("environments") or {}
+    if isinstance(environments, str):
+        environments = json.loads(environments)
+    if name not in environments:
+        raise ValueError(f"unknown environment {name!r}; cdk.json defines {sorted(environments)}")
+    values: dict[str, Any] = {**environments[name]}
+    for key in (
+        "account",
+        "region",
+        "logRetentionDays",
+        "reservedConcurrency",
+        "provisionedConcurrency",
+        "waf",
+        "platformDomains",
+        "storeDomains",
+        "alarmEmail",
+        "retainData",
+        "stubLayer",
+    ):
+        if context.get(key) is not None:
+            values[key] = context[key]
+    return Deployment(
+        name=name,
+        account=values.get("account") or None,
+        region=values.get("region") or None,
+        log_retention_days=int(values.get("logRetentionDays", 30)),
+        reserved_concurrency=_as_mapping(values.get("reservedConcurrency")),
+        provisioned_concurrency=_as_mapping(values.get("provisionedConcurrency")),
+        waf=str(values.get("waf") or "off"),
+        platform_domains=_as_tuple(values.get("platformDomains")),
+        store_domains=_as_tuple(values.get("storeDomains")),
+        alarm_email=values.get("alarmEmail") or None,
+        retain_data=_as_bool(values.get("retainData", True)),
+        stub_layer=_as_bool(values.get("stubLayer", False)),
+    )
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The ``context`` block of cdk.json (the CLI passes it too; ``python -m infra.app`` reads it)."""
+    context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
+    return context

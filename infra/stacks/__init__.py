@@ -1,0 +1,1 @@
+"""The AWS side of Orion: one stack per concern, every resource derived from infra/wiring.py."""

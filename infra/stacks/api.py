@@ -1,0 +1,239 @@
+"""API stack: the HTTP API and one Lambda (with its own least-privilege role) per wiring function."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra import wiring
+from infra.config import REPO_ROOT, Deployment
+from infra.stacks.data import DataStack, bucket_arn, bucket_arn_for_nag, bucket_name
+from infra.stacks.nag import acknowledge
+from infra.stacks.permissions import bucket_statements, secret_statements, table_statements
+from infra.stacks.retention import retention
+from layers.dependency_layer import dependency_layer_code
+
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+LIVE_ALIAS = "live"
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "time": "$context.requestTime",
+    "host": "$context.domainName",
+    "routeKey": "$context.routeKey",
+    "status": "$context.status",
+    "latencyMs": "$context.responseLatency",
+    "integrationError": "$context.integrationErrorMessage",
+}
+
+
+def state_machine_name(deployment: Deployment, machine: str) -> str:
+    """Deterministic, so functions can be given a machine's ARN without a stack cycle."""
+    return f"{deployment.prefix}-{machine}"
+
+
+def function_code() -> lambda_.Code:
+    """Only ``functions/`` goes into the function zip; ``orion`` and the libraries come from the layer."""
+    staging = Path(tempfile.mkdtemp(prefix="orion-functions-"))
+    shutil.copytree(
+        REPO_ROOT / "functions",
+        staging / "functions",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests"),
+    )
+    return lambda_.Code.from_asset(str(staging))
+
+
+class ApiStack(Stack):
+    """Every wiring function as a Lambda behind one HTTP API, each with only the access it declares."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        deployment: Deployment,
+        data: DataStack,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.deployment = deployment
+        self.data = data
+        self.layer = lambda_.LayerVersion(
+            self,
+            "DependencyLayer",
+            code=dependency_layer_code(stub=deployment.stub_layer),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[lambda_.Architecture.ARM_64],
+            description="Orion runtime dependencies and the orion package (arm64)",
+        )
+        self.api_logs = logs.LogGroup(
+            self,
+            "ApiAccessLogs",
+            retention=retention(self.deployment.log_retention_days),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.http_api = apigwv2.HttpApi(
+            self,
+            "HttpApi",
+            api_name=f"{deployment.prefix}-api",
+            description="Orion: storefront, checkout, staff and admin APIs",
+            create_default_stage=False,
+        )
+        self.stage = apigwv2.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.http_api,
+            stage_name="$default",
+            auto_deploy=True,
+        )
+        stage_resource = self.stage.node.default_child
+        assert isinstance(stage_resource, apigwv2.CfnStage)
+        stage_resource.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
+            destination_arn=self.api_logs.log_group_arn, format=json.dumps(ACCESS_LOG_FORMAT)
+        )
+        acknowledge(
+            self.http_api,
+            "AwsSolutions-APIG4",
+            "Authorization happens in the functions: shopper routes are public by design and the staff/admin "
+            "APIs verify their own short-lived JWTs (orion identity), per tenant, in-process.",
+        )
+        code = function_code()
+        self.functions: dict[str, lambda_.Function] = {}
+        self.aliases: dict[str, lambda_.Alias] = {}
+        self.roles: dict[str, iam.Role] = {}
+        for fn in wiring.FUNCTIONS:
+            self._function(fn, code)
+
+    def resource_names(self) -> dict[str, str]:
+        """The deployed name of every wiring resource, keyed as ``wiring.environment_of`` expects."""
+        names: dict[str, str] = {}
+        for name, table in self.data.tables.items():
+            names[f"table:{name}"] = table.table_name
+        for bucket in wiring.BUCKETS:
+            names[f"bucket:{bucket.name}"] = bucket_name(self.deployment, bucket)
+        for name, secret in self.data.secrets.items():
+            names[f"secret:{name}"] = secret.secret_name
+        for machine in wiring.STATE_MACHINES:
+            names[f"state_machine:{machine.name}"] = self.state_machine_arn(machine.name)
+        return names
+
+    def state_machine_arn(self, machine: str) -> str:
+        return self.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=state_machine_name(self.deployment, machine),
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def _role(self, fn: wiring.Function, log_group: logs.LogGroup) -> iam.Role:
+        role = iam.Role(
+            self,
+            f"Role-{fn.name}",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{self.deployment.prefix}-{fn.name}: only what infra/wiring.py lists for it",
+        )
+        statements = [
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
+            )
+        ]
+        for name, access in fn.tables.items():
+            table = self.data.tables[name]
+            indexes = [f"{table.table_arn}/index/{index}" for index, _, _ in wiring.table(name).gsis]
+            statements += table_statements(access, table.table_arn, indexes, self.data.table_key.key_arn)
+        policy = iam.Policy(self, f"Policy-{fn.name}", roles=[role])
+        for name, access in fn.buckets.items():
+            bucket = wiring.bucket(name)
+            statements += bucket_statements(access, bucket_arn(self.deployment, bucket))
+            acknowledge(
+                policy,
+                f"AwsSolutions-IAM5[Resource::{bucket_arn_for_nag(self.deployment, bucket)}/*]",
+                f"Object-level S3 actions name objects, so the {name} bucket's objects are '<bucket>/*'; the "
+                "function sees only the bucket infra/wiring.py lists for it.",
+            )
+        for name in fn.secrets:
+            statements += secret_statements(self.data.secrets[name].secret_arn)
+        if fn.state_machines:
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["states:StartExecution"],
+                    resources=[self.state_machine_arn(machine) for machine in fn.state_machines],
+                )
+            )
+        policy.add_statements(*statements)
+        return role
+
+    def _function(self, fn: wiring.Function, code: lambda_.Code) -> None:
+        function_name = f"{self.deployment.prefix}-{fn.name}"
+        log_group = logs.LogGroup(
+            self,
+            f"Logs-{fn.name}",
+            log_group_name=f"/aws/lambda/{function_name}",
+            retention=retention(self.deployment.log_retention_days),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        role = self._role(fn, log_group)
+        environment = {
+            **wiring.environment_of(fn, self.resource_names()),
+            "ORION_STAGE": self.deployment.name,
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            "POWERTOOLS_LOGGER_LOG_EVENT": "false",
+            "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+        }
+        function = lambda_.Function(
+            self,
+            f"Function-{fn.name}",
+            function_name=function_name,
+            description=fn.description,
+            runtime=RUNTIME,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=fn.handler,
+            code=code,
+            layers=[self.layer],
+            memory_size=fn.memory_mb,
+            timeout=Duration.seconds(fn.timeout_seconds),
+            role=role,
+            environment=environment,
+            log_group=log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+            reserved_concurrent_executions=self.deployment.reserved_concurrency.get(fn.name),
+        )
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; "
+            "AWS requires *.",
+        )
+        acknowledge(
+            function,
+            "AwsSolutions-L1",
+            "Pinned to Python 3.13, the version the dependency layer's wheels are built and tested for; "
+            "bumped together with layers/dependency_layer.py.",
+        )
+        provisioned = self.deployment.provisioned_concurrency.get(fn.name)
+        alias = lambda_.Alias(
+            self,
+            f"Alias-{fn.name}",
+            alias_name=LIVE_ALIAS,
+            version=function.current_version,
+            provisioned_concurrent_executions=provisioned or None,
+        )
+        self.functions[fn.name] = function
+        self.aliases[fn.name] = alias
+        self.roles[fn.name] = role
+        routes = wiring.routes_of(fn)
+        if routes:
+            integration = integrations.HttpLambdaIntegration(f"Integration-{fn.name}", alias)
+            for route in routes:
+                self.http_api.add_routes(
+                    path=route.path, methods=[apigwv2.HttpMethod(route.method)], integration=integration
+                )

@@ -1,0 +1,156 @@
+"""Data stack: the single table, the buckets and the secrets of the wiring table."""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra import wiring
+from infra.config import Deployment
+from infra.stacks.nag import acknowledge
+
+
+def bucket_name(deployment: Deployment, bucket: wiring.Bucket) -> str:
+    """Deterministic (and globally unique per account and region), so other stacks and IAM policies
+    name a bucket without a cross-stack reference."""
+    return f"{deployment.prefix}-{bucket.name}-{Aws.ACCOUNT_ID}-{Aws.REGION}"
+
+
+def bucket_arn(deployment: Deployment, bucket: wiring.Bucket) -> str:
+    return f"arn:{Aws.PARTITION}:s3:::{bucket_name(deployment, bucket)}"
+
+
+def bucket_arn_for_nag(deployment: Deployment, bucket: wiring.Bucket) -> str:
+    """How cdk-nag prints :func:`bucket_arn` in a finding id."""
+    return f"arn:<AWS::Partition>:s3:::{deployment.prefix}-{bucket.name}-<AWS::AccountId>-<AWS::Region>"
+
+
+class DataStack(Stack):
+    """Everything that holds state; deleted only where the environment allows it (retainData)."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, deployment: Deployment, **kwargs: object
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        removal = RemovalPolicy.RETAIN if deployment.retain_data else RemovalPolicy.DESTROY
+        self.table_key = kms.Key(
+            self,
+            "TableKey",
+            description=f"{deployment.prefix}: encrypts the single DynamoDB table",
+            enable_key_rotation=True,
+            removal_policy=removal,
+        )
+        self.tables: dict[str, dynamodb.TableV2] = {
+            table.name: self._table(table, removal) for table in wiring.TABLES
+        }
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(90))],
+            removal_policy=removal,
+            auto_delete_objects=False,
+        )
+        acknowledge(
+            self.access_logs,
+            "AwsSolutions-S1",
+            "This bucket receives the server access logs of the other buckets; logging it into itself "
+            "would loop.",
+        )
+        self.buckets: dict[str, s3.Bucket] = {
+            bucket.name: self._bucket(bucket, deployment, removal) for bucket in wiring.BUCKETS
+        }
+        self.secrets: dict[str, secretsmanager.Secret] = {
+            secret.name: self._secret(secret, deployment) for secret in wiring.SECRETS
+        }
+
+    def _table(self, table: wiring.Table, removal: RemovalPolicy) -> dynamodb.TableV2:
+        string = dynamodb.AttributeType.STRING
+        return dynamodb.TableV2(
+            self,
+            f"Table-{table.name}",
+            partition_key=dynamodb.Attribute(name=table.partition_key, type=string),
+            sort_key=dynamodb.Attribute(name=table.sort_key, type=string),
+            global_secondary_indexes=[
+                dynamodb.GlobalSecondaryIndexPropsV2(
+                    index_name=name,
+                    partition_key=dynamodb.Attribute(name=pk, type=string),
+                    sort_key=dynamodb.Attribute(name=sk, type=string),
+                    projection_type=dynamodb.ProjectionType.ALL,
+                )
+                for name, pk, sk in table.gsis
+            ],
+            time_to_live_attribute=table.ttl_attribute,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            encryption=dynamodb.TableEncryptionV2.customer_managed_key(self.table_key),
+            billing=dynamodb.Billing.on_demand(),
+            removal_policy=removal,
+        )
+
+    def _bucket(self, bucket: wiring.Bucket, deployment: Deployment, removal: RemovalPolicy) -> s3.Bucket:
+        rules = [
+            s3.LifecycleRule(
+                id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(2)
+            )
+        ]
+        for prefix, days in sorted(bucket.expire_days.items()):
+            rules.append(
+                s3.LifecycleRule(
+                    id=f"expire-{prefix.strip('/') or 'all'}",
+                    prefix=prefix or None,
+                    expiration=Duration.days(days),
+                    noncurrent_version_expiration=Duration.days(days),
+                )
+            )
+        created = s3.Bucket(
+            self,
+            f"Bucket-{bucket.name}",
+            bucket_name=bucket_name(deployment, bucket),
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=bucket.sync_from is not None,
+            lifecycle_rules=rules,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix=f"{bucket.name}/",
+            removal_policy=removal,
+        )
+        if bucket.event_bridge:
+            # Set on the L1 resource: the L2 flag deploys a notifications custom-resource Lambda.
+            resource = created.node.default_child
+            assert isinstance(resource, s3.CfnBucket)
+            resource.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+                event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(
+                    event_bridge_enabled=True
+                )
+            )
+        return created
+
+    def _secret(self, secret: wiring.Secret, deployment: Deployment) -> secretsmanager.Secret:
+        created = secretsmanager.Secret(
+            self,
+            f"Secret-{secret.name}",
+            secret_name=f"orion/{deployment.name}/{secret.name}",
+            description=secret.description,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48
+            ),
+            removal_policy=RemovalPolicy.RETAIN if deployment.retain_data else RemovalPolicy.DESTROY,
+        )
+        acknowledge(
+            created,
+            "AwsSolutions-SMG4",
+            "Rotated by the operator (README: Deploying to AWS); the origin-verify value must change "
+            "together with the CloudFront origin header, which an automatic rotation Lambda cannot do.",
+        )
+        return created

@@ -1,0 +1,114 @@
+"""IAM actions for each wiring ``Access``: what "read", "write" and "put" mean on a table, bucket, secret.
+
+Tenant scoping: every item key starts with its tenant (``P#<platform>...``) or is a host lookup
+(``DOMAIN#<host>``), so item-level table statements carry a ``dynamodb:LeadingKeys`` condition that
+confines them to those key families. A Lambda serves every tenant from one execution role, so a static
+role cannot name a single store; confining a call to one store needs per-request credentials (an
+AssumeRole with session tags, see README "Deploying to AWS"). GSI queries are listed in a separate
+statement without the condition, because IAM evaluates ``LeadingKeys`` against the table's partition
+key, which an index query does not supply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_iam as iam
+
+from infra.wiring import Access
+
+# Key families a partition key may start with (see shared/orion/data/keys.py); tested against
+# ACCESS_PATTERNS so a new global family fails a test instead of a production request.
+TENANT_KEY_PATTERNS: tuple[str, ...] = ("P#*", "DOMAIN#*")
+
+TABLE_ITEM_ACTIONS: dict[Access, tuple[str, ...]] = {
+    Access.READ: (
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:ConditionCheckItem",
+    ),
+    Access.WRITE: (
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+    ),
+    Access.PUT: (
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+    ),
+}
+TABLE_INDEX_ACTIONS: dict[Access, tuple[str, ...]] = {
+    Access.READ: ("dynamodb:Query",),
+    Access.WRITE: ("dynamodb:Query",),
+    Access.PUT: (),
+}
+TABLE_KEY_ACTIONS: dict[Access, tuple[str, ...]] = {
+    Access.READ: ("kms:Decrypt", "kms:DescribeKey"),
+    Access.WRITE: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
+    Access.PUT: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
+}
+# ListBucket lets a missing key answer 404 instead of 403 (the theme loader falls back on 404).
+BUCKET_ACTIONS: dict[Access, tuple[str, ...]] = {
+    Access.READ: ("s3:ListBucket",),
+    Access.WRITE: ("s3:ListBucket",),
+    Access.PUT: (),
+}
+OBJECT_ACTIONS: dict[Access, tuple[str, ...]] = {
+    Access.READ: ("s3:GetObject",),
+    Access.WRITE: ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"),
+    Access.PUT: ("s3:PutObject", "s3:AbortMultipartUpload"),
+}
+SECRET_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
+# Everything that changes data; the storefront role must have none of them.
+WRITE_ACTION_PREFIXES: tuple[str, ...] = (
+    "dynamodb:Put",
+    "dynamodb:Update",
+    "dynamodb:Delete",
+    "dynamodb:BatchWrite",
+    "s3:Put",
+    "s3:Delete",
+    "s3:Abort",
+    "secretsmanager:Put",
+    "secretsmanager:Update",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "states:Start",
+)
+
+
+def table_statements(
+    access: Access, table_arn: str, index_arns: Sequence[str], key_arn: str | None
+) -> list[iam.PolicyStatement]:
+    statements = [
+        iam.PolicyStatement(
+            actions=list(TABLE_ITEM_ACTIONS[access]),
+            resources=[table_arn],
+            conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(TENANT_KEY_PATTERNS)}},
+        )
+    ]
+    if TABLE_INDEX_ACTIONS[access] and index_arns:
+        statements.append(
+            iam.PolicyStatement(actions=list(TABLE_INDEX_ACTIONS[access]), resources=list(index_arns))
+        )
+    if key_arn is not None:
+        statements.append(iam.PolicyStatement(actions=list(TABLE_KEY_ACTIONS[access]), resources=[key_arn]))
+    return statements
+
+
+def bucket_statements(access: Access, bucket_arn: str) -> list[iam.PolicyStatement]:
+    statements = [iam.PolicyStatement(actions=list(OBJECT_ACTIONS[access]), resources=[f"{bucket_arn}/*"])]
+    if BUCKET_ACTIONS[access]:
+        statements.append(iam.PolicyStatement(actions=list(BUCKET_ACTIONS[access]), resources=[bucket_arn]))
+    return statements
+
+
+def secret_statements(secret_arn: str) -> list[iam.PolicyStatement]:
+    return [iam.PolicyStatement(actions=list(SECRET_ACTIONS), resources=[secret_arn])]
