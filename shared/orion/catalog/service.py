@@ -36,6 +36,7 @@ from orion.catalog.repository import (
 )
 from orion.errors import BadRequest, FieldError, Invalid, NotFound
 from orion.ids import new_id
+from orion.tenancy import tiers
 from orion.tenancy.models import Tenant
 
 PAGE_SIZE = 24
@@ -61,7 +62,12 @@ def create_product(tenant: Tenant, data: ProductInput) -> Product:
     product = Product(
         **{**data.model_dump(), "handle": handle}, id=product_id, created_at=now, updated_at=now
     )
-    repository.save(tenant, product, None)
+    tiers.reserve(tenant, tiers.Limit.PRODUCTS)  # 409 naming the limit once the plan's products are used
+    try:
+        repository.save(tenant, product, None)
+    except BaseException:
+        tiers.release(tenant, tiers.Limit.PRODUCTS)
+        raise
     return product
 
 
@@ -130,6 +136,7 @@ def delete_product(tenant: Tenant, product_id: str) -> None:
     if stored is None:
         raise NotFound(f"No product {product_id}.")
     repository.delete(tenant, stored)
+    tiers.release(tenant, tiers.Limit.PRODUCTS)
 
 
 def list_products(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 DELIMITER = "#"
@@ -223,6 +224,25 @@ def platform_pages_gsi1pk(platform: str, kind: str) -> str:
     return f"{platform_pk(platform)}#PAGES#{kind}"
 
 
+# --- metrics counters (platform admin and modules) ---------------------------------------------------
+
+COUNTER_DAY_SK_PREFIX = "DAY#"
+COUNTER_TOTAL_SK = "TOTAL"
+
+
+def counters_pk(tenant_prefix: str) -> str:
+    """``P#<p>#COUNTERS`` or ``P#<p>#S#<s>#COUNTERS``: a platform's or a store's counter items
+    (``tenant_prefix`` is :func:`platform_pk` or :func:`store_pk`)."""
+    if not tenant_prefix.startswith("P#"):
+        raise InvalidKeyPart(f"counters belong to a tenant, not {tenant_prefix!r}")
+    return f"{tenant_prefix}#COUNTERS"
+
+
+def counter_day_sk(day: date) -> str:
+    """One UTC day's counters (``DAY#2026-11-23``); sorts before ``TOTAL``."""
+    return f"{COUNTER_DAY_SK_PREFIX}{day.isoformat()}"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "TransactWriteItems"]
@@ -317,5 +337,16 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern("list store pages", "Query", "GSI1PK=P#<p>#S#<s>#PAGES, GSI1SK=<slug>", "GSI1"),
     AccessPattern(
         "list platform pages", "Query", "GSI1PK=P#<p>#PAGES#<STORE_DEFAULT|MARKETING>, GSI1SK=<slug>", "GSI1"
+    ),
+    # --- metrics counters (platform admin and modules) ---
+    AccessPattern(
+        "add to a tenant's counters (atomic ADD, optionally bounded)",
+        "UpdateItem",
+        "PK=P#<p>[#S#<s>]#COUNTERS, SK=DAY#<yyyy-mm-dd> or TOTAL",
+    ),
+    AccessPattern(
+        "read a tenant's last 30 days of counters and totals",
+        "Query",
+        "PK=P#<p>[#S#<s>]#COUNTERS, SK BETWEEN DAY#<first day> AND TOTAL",
     ),
 )

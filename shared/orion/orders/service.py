@@ -12,6 +12,7 @@ from orion.catalog.models import ProductStatus
 from orion.catalog.service import get_variants
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_id, new_token
+from orion.orders.metrics import record_order_placed
 from orion.orders.models import (
     RESTORES_STOCK,
     CustomerDetails,
@@ -152,6 +153,7 @@ def place_order(
         if short:
             raise OutOfStock(_short_message(short), extra={"skus": short}) from cancelled
         raise Conflict("Your order could not be placed; please try again.") from cancelled
+    record_order_placed(tenant, order)
     return PlacedOrder(order=order, token=token, created=True)
 
 

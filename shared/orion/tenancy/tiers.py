@@ -9,10 +9,13 @@ offer the upgrade.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from orion.errors import LimitExceeded
-from orion.tenancy.models import Tier
+from orion.metrics.counters import CounterLimitReached, CounterRepository
+from orion.tenancy.models import Tenant, Tier
+from orion.tenancy.repository import TenancyRepository
 
 
 class Limit(StrEnum):
@@ -77,9 +80,60 @@ def ensure_within_limit(tier: Tier, limit: Limit, current: int, adding: int = 1)
     maximum = allowance(tier, limit)
     if maximum is None or current + adding <= maximum:
         return
-    plan = PLANS[tier]
-    raise LimitExceeded(
+    raise _exceeded(tier, limit, current)
+
+
+def _exceeded(tier: Tier, limit: Limit, current: int) -> LimitExceeded:
+    plan, maximum = PLANS[tier], allowance(tier, limit)
+    return LimitExceeded(
         f"The {plan.name} plan allows {maximum} {LIMIT_DESCRIPTIONS[limit]}; "
         f"this store has {current}. Remove some or upgrade the plan.",
         extra={"limit": limit.value, "max": maximum, "current": current, "tier": tier.value},
     )
+
+
+# Limits kept as counters: name, and whether it counts per UTC day (else a running total).
+COUNTED: dict[Limit, tuple[str, bool]] = {
+    Limit.PRODUCTS: ("products", False),
+    Limit.STAFF_SEATS: ("staff_seats", False),
+    Limit.IMPORTS_PER_DAY: ("imports", True),
+}
+
+
+def reserve(tenant: Tenant, limit: Limit, count: int = 1, *, tier: Tier | None = None) -> None:
+    """Take ``count`` of the store's allowance before creating the resource (409 if it is used up).
+
+    The check and the increment are one bounded atomic ADD on the store's counter, so two concurrent
+    creations can never both take the last slot. Call :func:`release` if the creation then fails, and
+    when the resource is deleted (totals only). The platform's counter follows, for its metrics.
+    """
+    counter, daily = COUNTED[limit]
+    tier = tier or _tier_of(tenant)
+    repository = CounterRepository()
+    today = datetime.now(UTC).date()
+    day = today if daily else None
+    maximum = allowance(tier, limit) if tier is not None else None
+    try:
+        repository.add(tenant, {counter: count}, day=day, at_most=maximum)
+    except CounterLimitReached:
+        assert tier is not None
+        counters = repository.read(tenant, today, 1)
+        used = counters.over(counter, 1) if daily else counters.total(counter)
+        raise _exceeded(tier, limit, used) from None
+    repository.add(Tenant(tenant.platform), {counter: count}, day=day)
+
+
+def release(tenant: Tenant, limit: Limit, count: int = 1) -> None:
+    """Give back what :func:`reserve` took (a failed creation, or a deleted resource)."""
+    counter, daily = COUNTED[limit]
+    day = datetime.now(UTC).date() if daily else None
+    repository = CounterRepository()
+    repository.add(tenant, {counter: -count}, day=day)
+    repository.add(Tenant(tenant.platform), {counter: -count}, day=day)
+
+
+def _tier_of(tenant: Tenant) -> Tier | None:
+    """The store's tier; ``None`` for a store without a profile, which requests can never reach
+    (the tenant resolver refuses it) and which is counted but not limited (fixtures, scripts)."""
+    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    return store.tier if store is not None else None

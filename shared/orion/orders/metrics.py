@@ -1,0 +1,46 @@
+"""Orders' figures: counted when an order is placed, shown as orders and revenue per window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+from orion.metrics.counters import CounterSnapshot
+from orion.metrics.providers import MetricValue, windowed
+from orion.metrics.service import record
+from orion.orders.models import Order
+from orion.tenancy.models import Tenant
+
+ORDERS = "orders"
+REVENUE_PREFIX = "revenue."
+
+
+def record_order_placed(tenant: Tenant, order: Order) -> None:
+    """Count a committed order for the store's dashboard and the platform's metrics (atomic ADDs),
+    and emit it as a CloudWatch metric (EMF) per platform."""
+    record(tenant, {ORDERS: 1, REVENUE_PREFIX + order.currency: order.total}, at=order.created_at)
+    with single_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1, namespace="Orion") as metric:
+        metric.add_dimension(name="platform", value=tenant.platform)
+
+
+class OrdersMetrics:
+    """Orders and revenue (integer minor units per currency) today, over 7 and over 30 days."""
+
+    def store_metrics(self, tenant: Tenant, counters: CounterSnapshot) -> Sequence[MetricValue]:
+        return self._figures(counters)
+
+    def platform_metrics(self, platform: str, counters: CounterSnapshot) -> Sequence[MetricValue]:
+        return self._figures(counters)
+
+    @staticmethod
+    def _figures(counters: CounterSnapshot) -> list[MetricValue]:
+        figures = windowed(counters, ORDERS, "orders", "Orders")
+        # Revenue per currency seen in the window; a store without orders yet shows zero euros.
+        for counter in sorted(counters.names(REVENUE_PREFIX) or {REVENUE_PREFIX + "EUR"}):
+            currency = counter.removeprefix(REVENUE_PREFIX)
+            figures += windowed(counters, counter, f"revenue.{currency}", f"Revenue ({currency})", currency)
+        return figures
+
+
+provider = OrdersMetrics()
