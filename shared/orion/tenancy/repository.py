@@ -11,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
 from orion.data.table import TableItem, bind_table, get_or_none
-from orion.errors import Conflict
+from orion.errors import Conflict, NotFound
 from orion.tenancy.models import DomainRecord, Merchant, Platform, Store, StoreDomain, StoreStatus, Tier
 
 
@@ -214,6 +214,40 @@ class TenancyRepository:
             if _is_condition_failure(exc):
                 raise Conflict(f"the domain {domain.host} is already in use") from exc
             raise
+
+    # --- platform admin ---
+
+    def get_merchant(self, platform: str, merchant_id: str) -> Merchant | None:
+        item = get_or_none(MerchantItem, keys.merchant_pk(platform, merchant_id), keys.MERCHANT_SK)
+        return item.to_model() if item else None
+
+    def list_merchants(self, platform: str) -> list[Merchant]:
+        return [
+            item.to_model()
+            for item in MerchantItem.gsi1.query(keys.platform_merchants_gsi1pk(platform))
+            if isinstance(item, MerchantItem)
+        ]
+
+    def update_store(self, store: Store) -> None:
+        """Replace an existing store's profile (never recreates a store that is gone)."""
+        try:
+            self._store_item(store).save(condition=StoreItem.pk.exists())
+        except PutError as exc:
+            if _is_condition_failure(exc):
+                raise NotFound(f"No store {store.code!r} on {store.platform}.") from exc
+            raise
+
+    def release_platform_domains(self, platform: str, hosts: Iterable[str]) -> None:
+        """Delete the ``DOMAIN#`` records of hosts the platform no longer serves (its own only)."""
+        hosts = list(hosts)
+        if not hosts:
+            return
+        with self._transaction() as tx:
+            for host in hosts:
+                tx.delete(
+                    _domain_item(host, platform, None, verified=True),
+                    condition=(DomainItem.platform == platform) & DomainItem.store.does_not_exist(),
+                )
 
     @staticmethod
     def _store_item(store: Store) -> StoreItem:

@@ -7,10 +7,11 @@ from functools import cache
 
 from orion.errors import Invalid
 from orion.ids import new_id
+from orion.metrics.service import adjust_totals
 from orion.settings import get_settings
 from orion.tenancy.directory import TenantDirectory
 from orion.tenancy.hosts import normalize_host
-from orion.tenancy.models import Merchant, Platform, Store, StoreDomain, StoreStatus, Tier
+from orion.tenancy.models import Merchant, Platform, Store, StoreDomain, StoreStatus, Tenant, Tier
 from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import RESERVED_STORE_CODES
 
@@ -28,7 +29,7 @@ def tenant_directory() -> TenantDirectory:
 
 def create_platform(platform: Platform) -> Platform:
     """Create or update a platform and claim its domains."""
-    domains = tuple(_canonical_host(d) for d in platform.domains)
+    domains = tuple(canonical_host(d) for d in platform.domains)
     platform = platform.model_copy(update={"domains": domains})
     TenancyRepository().put_platform(platform)
     return platform
@@ -37,6 +38,7 @@ def create_platform(platform: Platform) -> Platform:
 def create_merchant(platform: str, name: str, contact_email: str | None = None) -> Merchant:
     merchant = Merchant(id=new_id(), platform=platform, name=name, contact_email=contact_email)
     TenancyRepository().put_merchant(merchant)
+    adjust_totals(Tenant(platform), {"merchants": 1})
     return merchant
 
 
@@ -76,6 +78,8 @@ def create_store(
         created_at=datetime.now(UTC),
     )
     repository.create_store(store)
+    counts = {"stores": 1, "stores_suspended": 0 if store.is_active else 1}
+    adjust_totals(Tenant(platform), counts)
     return store
 
 
@@ -84,7 +88,7 @@ def add_store_domain(
 ) -> StoreDomain:
     """Claim a custom domain for a store; it serves shoppers once verified."""
     domain = StoreDomain(
-        host=_canonical_host(host),
+        host=canonical_host(host),
         platform=platform,
         store=store,
         verified=verified,
@@ -95,7 +99,7 @@ def add_store_domain(
     return domain
 
 
-def _canonical_host(host: str) -> str:
+def canonical_host(host: str) -> str:
     canonical = normalize_host(host)
     if canonical is None or ":" in canonical:
         raise Invalid(f"{host!r} is not a valid host name")
