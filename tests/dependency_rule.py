@@ -56,10 +56,16 @@ def read_manifests(package_root: Path) -> dict[str, Manifest]:
     return manifests
 
 
-def find_violations(package_root: Path) -> list[Violation]:
-    """Every import under ``package_root`` (the ``orion`` folder) that breaks the rule."""
+def find_violations(package_root: Path, default_optional: frozenset[str] = frozenset()) -> list[Violation]:
+    """Every import under ``package_root`` (the ``orion`` folder) that breaks the rule.
+
+    A folder named in ``default_optional`` that has no manifest (yet) counts as optional.
+    """
     package = package_root.name
     manifests = read_manifests(package_root)
+    for folder in default_optional:
+        if folder not in manifests and (package_root / folder).is_dir():
+            manifests[folder] = Manifest(folder, optional=True, dependencies=frozenset())
     optional = {folder: m for folder, m in manifests.items() if m.optional}
     code_to_folder = {m.code: folder for folder, m in manifests.items()}
     violations: list[Violation] = []
