@@ -19,6 +19,9 @@ from cdk_nag import AwsSolutionsChecks
 from infra.config import Deployment, cdk_json_context, deployment_from_context
 from infra.stacks.api import ApiStack
 from infra.stacks.data import DataStack
+from infra.stacks.imports import ImportsStack
+from infra.stacks.observability import ObservabilityStack
+from infra.stacks.storefront import EdgeWafStack, StorefrontStack
 
 
 def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None) -> App:
@@ -38,7 +41,36 @@ def add_stacks(app: App, deployment: Deployment) -> None:
     )
     prefix = deployment.prefix
     data = DataStack(app, f"{prefix}-data", deployment=deployment, env=env)
-    ApiStack(app, f"{prefix}-api", deployment=deployment, data=data, env=env)
+    api = ApiStack(app, f"{prefix}-api", deployment=deployment, data=data, env=env)
+    observability = ObservabilityStack(
+        app, f"{prefix}-observability", deployment=deployment, api=api, env=env
+    )
+    ImportsStack(
+        app, f"{prefix}-imports", deployment=deployment, api=api, observability=observability, env=env
+    )
+    web_acl_arn: str | None = None
+    cross_region = False
+    if deployment.waf == "create":
+        edge = EdgeWafStack(
+            app,
+            f"{prefix}-edge-waf",
+            deployment=deployment,
+            env=Environment(account=env.account, region="us-east-1"),
+        )
+        web_acl_arn = edge.web_acl.attr_arn
+        cross_region = env.region != "us-east-1"
+    elif deployment.waf.startswith("arn:"):
+        web_acl_arn = deployment.waf
+    storefront = StorefrontStack(
+        app,
+        f"{prefix}-storefront",
+        deployment=deployment,
+        api=api,
+        web_acl_arn=web_acl_arn,
+        cross_region_references=cross_region,
+        env=env,
+    )
+    storefront.add_stack_dependency(data, "the origin-verify secret must exist before CloudFront resolves it")
     Tags.of(app).add("app", "orion")
     Tags.of(app).add("environment", deployment.name)
 

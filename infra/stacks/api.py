@@ -41,6 +41,15 @@ def state_machine_name(deployment: Deployment, machine: str) -> str:
     return f"{deployment.prefix}-{machine}"
 
 
+def state_machine_arn(stack: Stack, deployment: Deployment, machine: str) -> str:
+    return stack.format_arn(
+        service="states",
+        resource="stateMachine",
+        resource_name=state_machine_name(deployment, machine),
+        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
 def function_code() -> lambda_.Code:
     """Only ``functions/`` goes into the function zip; ``orion`` and the libraries come from the layer."""
     staging = Path(tempfile.mkdtemp(prefix="orion-functions-"))
@@ -127,12 +136,7 @@ class ApiStack(Stack):
         return names
 
     def state_machine_arn(self, machine: str) -> str:
-        return self.format_arn(
-            service="states",
-            resource="stateMachine",
-            resource_name=state_machine_name(self.deployment, machine),
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
+        return state_machine_arn(self, self.deployment, machine)
 
     def _role(self, fn: wiring.Function, log_group: logs.LogGroup) -> iam.Role:
         role = iam.Role(

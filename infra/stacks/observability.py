@@ -1,0 +1,110 @@
+"""Observability stack: the alarm topic, alarms on API 5xx, Lambda errors and throttles and failed
+imports, and one dashboard. X-Ray tracing is switched on where the resources are made (Lambdas, state
+machines)."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from infra import wiring
+from infra.config import Deployment
+from infra.stacks.api import ApiStack, state_machine_arn
+from infra.stacks.nag import acknowledge
+
+PERIOD = Duration.minutes(5)
+
+
+class ObservabilityStack(Stack):
+    """What an operator watches; every alarm notifies the alarm topic (e-mail from ``alarmEmail``)."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, deployment: Deployment, api: ApiStack, **kwargs: object
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.deployment = deployment
+        self.topic = sns.Topic(self, "Alarms", display_name=f"{deployment.prefix} alarms", enforce_ssl=True)
+        acknowledge(
+            self.topic,
+            "AwsSolutions-SNS2",
+            "Alarm notifications carry only alarm names and states, no customer data; the AWS-managed "
+            "key would block CloudWatch from publishing without an extra key policy.",
+        )
+        if deployment.alarm_email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(deployment.alarm_email))
+        self.alarms: list[cloudwatch.Alarm] = []
+
+        api_5xx = cloudwatch.Metric(
+            namespace="AWS/ApiGateway",
+            metric_name="5xx",
+            dimensions_map={"ApiId": api.http_api.api_id, "Stage": "$default"},
+            statistic="Sum",
+            period=PERIOD,
+        )
+        self._alarm("Api5xx", api_5xx, threshold=5, description="The HTTP API answered 5xx")
+
+        errors: list[cloudwatch.IMetric] = []
+        throttles: list[cloudwatch.IMetric] = []
+        durations: list[cloudwatch.IMetric] = []
+        for name, function in api.functions.items():
+            error = function.metric_errors(period=PERIOD, statistic="Sum")
+            throttle = function.metric_throttles(period=PERIOD, statistic="Sum")
+            errors.append(error)
+            throttles.append(throttle)
+            durations.append(function.metric_duration(period=PERIOD, statistic="p95"))
+            self._alarm(f"Errors-{name}", error, threshold=1, description=f"{name} Lambda raised errors")
+            self._alarm(
+                f"Throttles-{name}", throttle, threshold=1, description=f"{name} Lambda was throttled"
+            )
+
+        imports: list[cloudwatch.IMetric] = []
+        for machine in wiring.STATE_MACHINES:
+            arn = state_machine_arn(self, deployment, machine.name)
+            for metric_name in ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"):
+                metric = cloudwatch.Metric(
+                    namespace="AWS/States",
+                    metric_name=metric_name,
+                    dimensions_map={"StateMachineArn": arn},
+                    statistic="Sum",
+                    period=PERIOD,
+                )
+                imports.append(metric)
+                self._alarm(
+                    f"{metric_name}-{machine.name}",
+                    metric,
+                    threshold=1,
+                    description=f"state machine {machine.name}: {metric_name}",
+                )
+
+        self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{deployment.prefix}")
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(title="API 5xx", left=[api_5xx], width=8),
+            cloudwatch.GraphWidget(title="Lambda errors", left=errors, width=8),
+            cloudwatch.GraphWidget(title="Lambda throttles", left=throttles, width=8),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(title="Lambda duration p95", left=durations, width=12),
+            cloudwatch.GraphWidget(title="Import failures", left=imports or [api_5xx], width=12),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms), width=24),
+        )
+
+    def _alarm(self, name: str, metric: cloudwatch.IMetric, *, threshold: float, description: str) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            f"Alarm-{name}",
+            alarm_name=f"{self.deployment.prefix}-{name}",
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(actions.SnsAction(self.topic))
+        self.alarms.append(alarm)

@@ -1,0 +1,251 @@
+"""Storefront stack: CloudFront in front of the shopper routes of the HTTP API.
+
+A CloudFront Function copies the viewer's Host to X-Forwarded-Host (and drops viewer-sent
+X-Forwarded-Host / X-Origin-Verify); the origin gets the origin-verify secret as a custom header, so
+the API trusts X-Forwarded-Host only from CloudFront. Pages are cached per host. With platform or store
+domains in the environment, the distribution is a CloudFront SaaS Manager multi-tenant distribution
+(``connection_mode=tenant-only``) with one distribution tenant per domain and a managed certificate;
+without domains it is a standard distribution on its cloudfront.net name (dev).
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, Duration, Stack
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from infra.config import Deployment
+from infra.edge import VIEWER_REQUEST_JS
+from infra.stacks.api import ApiStack
+from infra.stacks.nag import acknowledge
+
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+FORWARDED_HOST_HEADER = "X-Forwarded-Host"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'self'; object-src 'none'"
+)
+
+
+def tenant_name(domain: str) -> str:
+    """A distribution tenant name from its domain (letters, digits and hyphens)."""
+    return "orion-" + "".join(c if c.isalnum() else "-" for c in domain.lower()).strip("-")
+
+
+class StorefrontStack(Stack):
+    """The shopper entrance: one distribution, the header rewrite, caching per host, security headers."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        deployment: Deployment,
+        api: ApiStack,
+        web_acl_arn: str | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.deployment = deployment
+        secret_name = f"orion/{deployment.name}/origin-verify"
+        origin_verify = f"{{{{resolve:secretsmanager:{secret_name}:SecretString:::}}}}"
+        origin = origins.HttpOrigin(
+            f"{api.http_api.api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+            custom_headers={ORIGIN_VERIFY_HEADER: origin_verify},
+        )
+        self.viewer_request = cloudfront.Function(
+            self,
+            "ViewerRequest",
+            code=cloudfront.FunctionCode.from_file(file_path=str(VIEWER_REQUEST_JS)),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            comment="Copy Host to X-Forwarded-Host; drop viewer-sent X-Forwarded-Host and X-Origin-Verify",
+        )
+        self.cache_policy = cloudfront.CachePolicy(
+            self,
+            "PagesByHost",
+            comment="Shopper pages: cached per viewer host, only when the origin sends s-maxage",
+            header_behavior=cloudfront.CacheHeaderBehavior.allow_list(FORWARDED_HOST_HEADER),
+            query_string_behavior=cloudfront.CacheQueryStringBehavior.all(),
+            cookie_behavior=cloudfront.CacheCookieBehavior.none(),
+            default_ttl=Duration.seconds(0),
+            min_ttl=Duration.seconds(0),
+            max_ttl=Duration.days(1),
+            enable_accept_encoding_gzip=True,
+            enable_accept_encoding_brotli=True,
+        )
+        self.headers_policy = cloudfront.ResponseHeadersPolicy(
+            self,
+            "SecurityHeaders",
+            comment="Security headers on every shopper response",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(730), include_subdomains=True, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.SAMEORIGIN, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    override=True,
+                ),
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=CONTENT_SECURITY_POLICY, override=False
+                ),
+            ),
+        )
+        functions = [
+            cloudfront.FunctionAssociation(
+                function=self.viewer_request, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+            )
+        ]
+        pages = cloudfront.BehaviorOptions(
+            origin=origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cached_methods=cloudfront.CachedMethods.CACHE_GET_HEAD,
+            cache_policy=self.cache_policy,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=self.headers_policy,
+            function_associations=functions,
+        )
+        uncached = cloudfront.BehaviorOptions(
+            origin=origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=self.headers_policy,
+            function_associations=functions,
+        )
+        self.multi_tenant = bool(deployment.platform_domains or deployment.store_domains)
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment=f"{deployment.prefix} storefront",
+            default_behavior=pages,
+            # Staff and admin JSON APIs on store hosts: never cached.
+            additional_behaviors={"/api/*": uncached},
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            web_acl_id=web_acl_arn,
+        )
+        acknowledge(
+            self.distribution,
+            "AwsSolutions-CFR1",
+            "Shops sell across borders by design; geo restrictions are a per-tenant customization.",
+        )
+        acknowledge(
+            self.distribution,
+            "AwsSolutions-CFR3",
+            "Every request that reaches the origin is in the API access log; edge access logs are left to "
+            "the operator (standard logging v2 to CloudWatch) to avoid an ACL-enabled log bucket.",
+        )
+        if web_acl_arn is None:
+            acknowledge(
+                self.distribution,
+                "AwsSolutions-CFR2",
+                "WAF is optional per environment (cdk.json waf); this environment runs without it.",
+            )
+        acknowledge(
+            self.distribution,
+            "AwsSolutions-CFR4",
+            "The distribution's own certificate is CloudFront's default one (dev: the cloudfront.net name; "
+            "tenant-only mode: never served). Shop domains use per-tenant managed certificates.",
+        )
+        if self.multi_tenant:
+            self._tenants()
+
+    def _tenants(self) -> None:
+        """CloudFront SaaS Manager: the distribution becomes a template and each domain a tenant."""
+        resource = self.distribution.node.default_child
+        assert isinstance(resource, cloudfront.CfnDistribution)
+        resource.add_property_override("DistributionConfig.ConnectionMode", "tenant-only")
+        # Multi-tenant distributions take these from their connection group, not from the template.
+        resource.add_property_deletion_override("DistributionConfig.PriceClass")
+        resource.add_property_deletion_override("DistributionConfig.IPV6Enabled")
+        self.tenants: dict[str, cloudfront.CfnDistributionTenant] = {}
+        for domain in self.deployment.platform_domains:
+            # The platform's own site and path-mode shops; store subdomains (<store>.<platform>) are
+            # added as tenants domains when a store is created (see README: Deploying to AWS).
+            self._tenant(domain, [domain, f"www.{domain}"])
+        for domain in self.deployment.store_domains:
+            self._tenant(domain, [domain])
+
+    def _tenant(self, key: str, domains: list[str]) -> None:
+        self.tenants[key] = cloudfront.CfnDistributionTenant(
+            self,
+            f"Tenant-{tenant_name(key)}",
+            name=tenant_name(key),
+            distribution_id=self.distribution.distribution_id,
+            domains=domains,
+            enabled=True,
+            managed_certificate_request=cloudfront.CfnDistributionTenant.ManagedCertificateRequestProperty(
+                validation_token_host="cloudfront",
+                primary_domain_name=domains[0],
+            ),
+        )
+
+
+class EdgeWafStack(Stack):
+    """The storefront's AWS WAF web ACL (CLOUDFRONT scope, so it lives in us-east-1)."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, deployment: Deployment, **kwargs: object
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        rules = [
+            self._managed(priority, name)
+            for priority, name in enumerate(
+                (
+                    "AWSManagedRulesAmazonIpReputationList",
+                    "AWSManagedRulesCommonRuleSet",
+                    "AWSManagedRulesKnownBadInputsRuleSet",
+                )
+            )
+        ]
+        rules.append(
+            wafv2.CfnWebACL.RuleProperty(
+                name="rate-limit-per-ip",
+                priority=len(rules),
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        limit=2000, aggregate_key_type="IP"
+                    )
+                ),
+                visibility_config=self._visibility("rate-limit-per-ip"),
+            )
+        )
+        self.web_acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            name=f"{deployment.prefix}-storefront",
+            scope="CLOUDFRONT",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=self._visibility(f"{deployment.prefix}-storefront"),
+            rules=rules,
+        )
+
+    def _managed(self, priority: int, name: str) -> wafv2.CfnWebACL.RuleProperty:
+        return wafv2.CfnWebACL.RuleProperty(
+            name=name,
+            priority=priority,
+            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+            statement=wafv2.CfnWebACL.StatementProperty(
+                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                    vendor_name="AWS", name=name
+                )
+            ),
+            visibility_config=self._visibility(name),
+        )
+
+    @staticmethod
+    def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+        return wafv2.CfnWebACL.VisibilityConfigProperty(
+            cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+        )

@@ -1,0 +1,162 @@
+"""Storefront (CloudFront), imports (state machines, rules) and observability stacks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import wiring
+from infra.local.provision import state_machine_definition
+from tests.infra.conftest import TEST_CONTEXT, Assembly
+
+FAKE_MACHINE = wiring.StateMachine(
+    name="fake-import",
+    definition="tests.infra.fake_machine.definition",
+    tasks={"Prepare": "storefront"},
+    env="ORION_FAKE_IMPORT_STATE_MACHINE_ARN",
+)
+FAKE_RULE = wiring.EventRule(name="fake-upload", bucket="uploads", prefix="uploads/", target="fake-import")
+
+
+@pytest.fixture(scope="session")
+def machine_assembly(assembly: Assembly, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assembly]:
+    """The session's assembly when the wiring has state machines; else one synthesised with a fake."""
+    if wiring.STATE_MACHINES:
+        yield assembly
+        return
+    from infra.app import build_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wiring, "STATE_MACHINES", (FAKE_MACHINE,))
+        patch.setattr(wiring, "EVENT_RULES", (FAKE_RULE,))
+        outdir = tmp_path_factory.mktemp("cdk.out.machines")
+        synthesised = build_app(TEST_CONTEXT, outdir=str(outdir)).synth()
+        templates = {
+            stack.stack_name: json.loads(Path(stack.template_full_path).read_text())
+            for stack in synthesised.stacks
+        }
+        yield Assembly(directory=outdir, templates=templates, prefix=assembly.prefix)
+
+
+def distribution_config(assembly: Assembly) -> dict[str, Any]:
+    (distribution,) = assembly.resources("storefront", "AWS::CloudFront::Distribution").values()
+    config: dict[str, Any] = distribution["Properties"]["DistributionConfig"]
+    return config
+
+
+def test_cloudfront_sends_the_origin_verify_secret_and_runs_the_host_function(assembly: Assembly) -> None:
+    config = distribution_config(assembly)
+    (origin,) = config["Origins"]
+    headers = {h["HeaderName"]: h["HeaderValue"] for h in origin["OriginCustomHeaders"]}
+    (function,) = assembly.resources("storefront", "AWS::CloudFront::Function").values()
+
+    assert headers["X-Origin-Verify"].startswith("{{resolve:secretsmanager:orion/prod/origin-verify:")
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    for behavior in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        (association,) = behavior["FunctionAssociations"]
+        assert association["EventType"] == "viewer-request"
+    assert "x-forwarded-host" in function["Properties"]["FunctionCode"]
+
+
+def test_pages_are_cached_per_viewer_host_and_carry_security_headers(assembly: Assembly) -> None:
+    (policy,) = assembly.resources("storefront", "AWS::CloudFront::CachePolicy").values()
+    key = policy["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"]
+    (headers_policy,) = assembly.resources("storefront", "AWS::CloudFront::ResponseHeadersPolicy").values()
+    security = headers_policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+
+    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["X-Forwarded-Host"]}
+    assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+    assert security["StrictTransportSecurity"]["IncludeSubdomains"] is True
+    assert {"ContentTypeOptions", "FrameOptions", "ReferrerPolicy", "ContentSecurityPolicy"} <= set(security)
+
+
+def test_every_domain_of_the_environment_is_a_distribution_tenant(assembly: Assembly) -> None:
+    config = distribution_config(assembly)
+    tenants = assembly.resources("storefront", "AWS::CloudFront::DistributionTenant").values()
+    domains = {domain for tenant in tenants for domain in tenant["Properties"]["Domains"]}
+
+    assert config["ConnectionMode"] == "tenant-only"
+    assert {"oms.lu", "loyalty.lu", "shop.wizamart.lu"} <= domains
+    for tenant in tenants:
+        assert tenant["Properties"]["ManagedCertificateRequest"]["ValidationTokenHost"] == "cloudfront"
+
+
+def test_waf_guards_the_distribution_when_the_environment_asks_for_it(assembly: Assembly) -> None:
+    (acl,) = assembly.resources("edge-waf", "AWS::WAFv2::WebACL").values()
+
+    assert acl["Properties"]["Scope"] == "CLOUDFRONT"
+    assert "WebACLId" in distribution_config(assembly)
+
+
+def alarm_metrics(assembly: Assembly) -> set[str]:
+    return {
+        alarm["Properties"].get("MetricName", "")
+        for alarm in assembly.all_resources("AWS::CloudWatch::Alarm").values()
+    }
+
+
+def test_alarms_watch_api_5xx_and_every_function_s_errors_and_throttles(assembly: Assembly) -> None:
+    alarms = assembly.resources("observability", "AWS::CloudWatch::Alarm").values()
+    names = {json.dumps(alarm["Properties"]["AlarmName"]) for alarm in alarms}
+
+    assert "5xx" in alarm_metrics(assembly)
+    for fn in wiring.FUNCTIONS:
+        assert any(f"Errors-{fn.name}" in name for name in names)
+        assert any(f"Throttles-{fn.name}" in name for name in names)
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"], "an alarm nobody hears"
+    assert assembly.resources("observability", "AWS::CloudWatch::Dashboard")
+
+
+def test_the_state_machine_runs_the_same_asl_as_the_local_cloud(machine_assembly: Assembly) -> None:
+    machines = machine_assembly.resources("imports", "AWS::StepFunctions::StateMachine")
+    expected_machines = wiring.STATE_MACHINES or (FAKE_MACHINE,)
+    assert len(machines) == len(expected_machines)
+    for machine in expected_machines:
+        (resource,) = [
+            m for m in machines.values() if m["Properties"]["StateMachineName"].endswith(f"-{machine.name}")
+        ]
+        placeholders = {fn: f"<{fn}>" for fn in machine.tasks.values()}
+        pieces = resource["Properties"]["DefinitionString"]
+        parts = pieces["Fn::Join"][1] if isinstance(pieces, dict) else [pieces]
+        rendered = "".join(
+            part
+            if isinstance(part, str)
+            else next(f"<{fn}>" for fn in placeholders if f"Alias{fn.replace('-', '')}" in json.dumps(part))
+            for part in parts
+        )
+
+        assert json.loads(rendered) == state_machine_definition(machine, placeholders)
+        assert resource["Properties"]["TracingConfiguration"] == {"Enabled": True}
+        assert resource["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
+
+
+def test_upload_events_start_the_machine_with_a_dead_letter_queue(machine_assembly: Assembly) -> None:
+    rules = machine_assembly.resources("imports", "AWS::Events::Rule").values()
+    expected_rules = wiring.EVENT_RULES or (FAKE_RULE,)
+    assert len(rules) == len(expected_rules)
+    for rule in rules:
+        pattern = rule["Properties"]["EventPattern"]
+        (target,) = rule["Properties"]["Targets"]
+        assert pattern["detail-type"] == ["Object Created"]
+        assert "Arn" in target["DeadLetterConfig"]
+    assert {"ExecutionsFailed", "ExecutionsTimedOut"} <= alarm_metrics(machine_assembly)
+    assert "ApproximateNumberOfMessagesVisible" in alarm_metrics(machine_assembly)
+
+
+def test_a_function_that_starts_a_machine_gets_its_arn_and_nothing_more() -> None:
+    starter = wiring.Function(
+        name="starter",
+        handler="functions.x.handler.handler",
+        description="x",
+        state_machines=("fake-import",),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wiring, "STATE_MACHINES", (FAKE_MACHINE,))
+        env = wiring.environment_of(starter, {"state_machine:fake-import": "arn:fake"})
+
+    assert env[FAKE_MACHINE.env] == "arn:fake"
