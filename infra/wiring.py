@@ -183,6 +183,51 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.READ},
         buckets={"templates": Access.READ, "uploads": Access.READ, "reports": Access.READ},
     ),
+    # --- staff API (FastAPI + Mangum): one function per concern, each importing only its routers ---
+    Function(
+        name="staff_auth",
+        handler="functions.staff_api.handlers.auth.handler",
+        description="Staff sign-in, token refresh, sign-out and profile",
+        routes=(Route("ANY", "/api/v1/auth/{proxy+}"),),
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
+        name="staff_team",
+        handler="functions.staff_api.handlers.team.handler",
+        description="Staff team: members, invitations, roles",
+        routes=(Route("ANY", "/api/v1/team"), Route("ANY", "/api/v1/team/{proxy+}")),
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
+        name="staff_audit",
+        handler="functions.staff_api.handlers.audit.handler",
+        description="Staff audit log (read)",
+        routes=(Route("ANY", "/api/v1/audit"),),
+        tables={"main": Access.READ},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
+        name="staff_docs",
+        handler="functions.staff_api.handlers.docs.handler",
+        description="Staff API OpenAPI document and docs; problem+json 404 for unknown API paths",
+        routes=(Route("ANY", "/api/v1/{proxy+}"),),
+        tables={"main": Access.READ},
+        secrets=("origin-verify",),
+    ),
+)
+
+# Functions that exist only in the local cloud (dev aids). The CDK never reads this tuple, and their
+# handlers live under infra/local, which is not part of the Lambda code asset.
+LOCAL_FUNCTIONS: tuple[Function, ...] = (
+    Function(
+        name="local_outbox",
+        handler="infra.local.outbox.handler",
+        description="Dev only: the e-mails in the outbox, as JSON",
+        routes=(Route("GET", "/_dev/outbox"),),
+        tables={"main": Access.READ},
+    ),
 )
 
 STATE_MACHINES: tuple[StateMachine, ...] = ()

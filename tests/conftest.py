@@ -35,6 +35,10 @@ TEST_ENV = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_SERVICE_NAME": "orion-test",
+    # Cheap argon2id in tests (production cost is measured in tests/bench).
+    "ORION_PASSWORD_HASH_TIME_COST": "1",
+    "ORION_PASSWORD_HASH_MEMORY_KIB": "1024",
+    "ORION_PASSWORD_HASH_PARALLELISM": "1",
 }
 
 

@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     with local_cloud(args.aws_port, log_level=args.log_level):
         from infra.local.demo import seed_demo
         from infra.local.gateway import make_gateway
+        from infra.local.outbox import print_new_messages
 
         lines = [] if args.no_demo else seed_demo(args.port)
         gateway = make_gateway(args.host, args.port, quiet=args.quiet)
@@ -39,11 +40,13 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, shutdown)
         serving = threading.Thread(target=gateway.serve_forever, daemon=True)
         serving.start()
+        print_new_messages(stop)
         print(
             f"Orion local cloud is up: http://localhost:{args.port}/ (AWS APIs on 127.0.0.1:{args.aws_port})"
         )
         for line in lines:
             print(line)
+        print(f"Dev outbox (e-mails the app would send): http://localhost:{args.port}/_dev/outbox")
         print("State lives in memory and is gone when you stop. Ctrl-C stops.", flush=True)
         stop.wait()
         print("Stopping...", flush=True)

@@ -44,6 +44,8 @@ def reset_orion_caches() -> None:
     """Forget settings, clients, table binding and per-container caches (after env changes)."""
     from orion.data.clients import reset_clients
     from orion.data.table import unbind_table
+    from orion.identity.passwords import reset_hasher
+    from orion.identity.service import signing_keys
     from orion.settings import reset_settings
     from orion.storefront.pages import storefront_pages
     from orion.tenancy.service import tenant_directory
@@ -53,6 +55,8 @@ def reset_orion_caches() -> None:
     unbind_table()
     storefront_pages.cache_clear()
     tenant_directory.cache_clear()
+    reset_hasher()
+    signing_keys.cache_clear()
 
 
 def install_bridges() -> None:

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from infra import wiring
 from infra.local import invoke
 from infra.local.events import http_api_event, lambda_result_to_http
 from infra.local.routing import RouteTable
@@ -40,7 +41,8 @@ class GatewayHandler(BaseHTTPRequestHandler):
             method=self.command,
             path=split.path or "/",
             query=split.query,
-            headers=list(self.headers.items()),
+            # API Gateway adds X-Forwarded-Proto; the local gateway speaks plain HTTP.
+            headers=[*self.headers.items(), ("X-Forwarded-Proto", "http")],
             body=body,
             source_ip=self.client_address[0],
             route_key=match.route.key,
@@ -79,7 +81,8 @@ class GatewayHandler(BaseHTTPRequestHandler):
 
 
 def make_gateway(host: str, port: int, *, quiet: bool = False) -> ThreadingHTTPServer:
-    handler = type("Gateway", (GatewayHandler,), {"routes": RouteTable(), "quiet": quiet})
+    routes = RouteTable(wiring.FUNCTIONS + wiring.LOCAL_FUNCTIONS)
+    handler = type("Gateway", (GatewayHandler,), {"routes": routes, "quiet": quiet})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

@@ -107,8 +107,15 @@ def sync_folder(folder: Path, bucket: str, region: str, prefix: str = "") -> int
     return count
 
 
+def _jwt_signing_keys() -> str:
+    from orion.identity.tokens import generate_key_set
+
+    return generate_key_set()
+
+
 SECRET_GENERATORS: dict[str, Callable[[], str]] = {
     "origin-verify": lambda: secrets.token_urlsafe(32),
+    "jwt-signing-keys": _jwt_signing_keys,
 }
 
 

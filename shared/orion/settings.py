@@ -45,6 +45,24 @@ class OrionSettings(BaseSettings):
     page_s_maxage_seconds: int = 60
     page_stale_while_revalidate_seconds: int = 300
 
+    # Staff identity: access tokens are short-lived JWTs; refresh tokens rotate within a family.
+    jwt_issuer: str = "orion"
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=900)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=3600)
+    # How long a signing-key set read from Secrets Manager is trusted before it is read again.
+    jwt_keys_cache_seconds: float = 300.0
+    invitation_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=3600)
+    # argon2id cost (RFC 9106 low-memory profile by default); tests lower it to stay fast.
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
+    password_hash_parallelism: int = Field(default=4, ge=1)
+    # Failed logins allowed per window, per account and per source address, before 429.
+    login_window_seconds: int = 900
+    login_max_failures_per_account: int = 10
+    login_max_failures_per_source: int = 50
+    # Where e-mails come from (SES identity on AWS).
+    mail_from: str = "Orion <no-reply@orion.localhost>"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> OrionSettings:

@@ -243,6 +243,66 @@ def counter_day_sk(day: date) -> str:
     return f"{COUNTER_DAY_SK_PREFIX}{day.isoformat()}"
 
 
+# --- identity, team, audit, outbox (staff API) -----------------------------------------------------
+# Staff users belong to a platform (a token's audience is its platform); memberships and invitations
+# live under their store, so team changes stay inside the store's key space.
+
+USER_SK = "USER"
+EMAIL_SK = "EMAIL"
+MEMBER_SK_PREFIX = "MEMBER#"
+TEAM_SK = "TEAM"
+REFRESH_SK = "FAMILY"
+
+
+def user_pk(platform: str, user_id: str) -> str:
+    """``P#<p>#USER#<id>``: a staff user's profile and password hash."""
+    return f"{platform_pk(platform)}#USER#{_checked_part(user_id, 'user id')}"
+
+
+def user_email_pk(platform: str, email: str) -> str:
+    """``P#<p>#EMAIL#<email>``: the unique e-mail -> user id lookup (lower-cased e-mail)."""
+    return f"{platform_pk(platform)}#EMAIL#{_checked_part(email, 'e-mail')}"
+
+
+def store_members_pk(platform: str, store: str) -> str:
+    """``P#<p>#S#<s>#TEAM``: a store's memberships (SK ``MEMBER#<user>``) and its team counters."""
+    return f"{store_pk(platform, store)}#TEAM"
+
+
+def member_sk(user_id: str) -> str:
+    return f"{MEMBER_SK_PREFIX}{_checked_part(user_id, 'user id')}"
+
+
+def user_memberships_gsi1pk(platform: str, user_id: str) -> str:
+    """GSI1 partition listing a user's memberships on a platform (sorted by store code)."""
+    return f"{user_pk(platform, user_id)}#STORES"
+
+
+def invitations_pk(platform: str, store: str) -> str:
+    """``P#<p>#S#<s>#INVITE``: a store's invitations, SK = invitation id."""
+    return f"{store_pk(platform, store)}#INVITE"
+
+
+def refresh_family_pk(platform: str, family_id: str) -> str:
+    """``P#<p>#REFRESH#<family>``: one refresh-token family (current hash, used hashes, revoked)."""
+    return f"{platform_pk(platform)}#REFRESH#{_checked_part(family_id, 'family id')}"
+
+
+def rate_limit_pk(platform: str, scope: str, subject: str) -> str:
+    """``P#<p>#RATE#<scope>#<subject>``: a counter per window (SK = window start), expired by ttl."""
+    return f"{platform_pk(platform)}#RATE#{_checked_part(scope, 'scope')}#{_checked_part(subject, 'subject')}"
+
+
+def audit_pk(platform: str, store: str) -> str:
+    """``P#<p>#S#<s>#AUDIT``: a store's audit log, SK = ``<time>#<id>`` (newest last)."""
+    return f"{store_pk(platform, store)}#AUDIT"
+
+
+def outbox_pk(platform: str) -> str:
+    """``P#<p>#OUTBOX``: e-mails waiting to be sent for a platform's stores, SK = message id."""
+    return f"{platform_pk(platform)}#OUTBOX"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "TransactWriteItems"]
@@ -349,4 +409,30 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "Query",
         "PK=P#<p>[#S#<s>]#COUNTERS, SK BETWEEN DAY#<first day> AND TOTAL",
     ),
+    # identity, team, audit, outbox (staff API)
+    AccessPattern("get staff user", "GetItem", "PK=P#<p>#USER#<id>, SK=USER"),
+    AccessPattern("find staff user by e-mail", "GetItem", "PK=P#<p>#EMAIL#<email>, SK=EMAIL"),
+    AccessPattern("get membership of a user in a store", "GetItem", "PK=P#<p>#S#<s>#TEAM, SK=MEMBER#<user>"),
+    AccessPattern("list members of a store", "Query", "PK=P#<p>#S#<s>#TEAM, SK begins_with MEMBER#"),
+    AccessPattern(
+        "list memberships of a user", "Query", "GSI1PK=P#<p>#USER#<id>#STORES, GSI1SK=<store>", "GSI1"
+    ),
+    AccessPattern(
+        "change membership (last-owner guard)",
+        "TransactWriteItems",
+        "PK=P#<p>#S#<s>#TEAM, SK=MEMBER#<user> and SK=TEAM (owner count, conditional)",
+    ),
+    AccessPattern("get invitation", "GetItem", "PK=P#<p>#S#<s>#INVITE, SK=<id>"),
+    AccessPattern("list invitations of a store", "Query", "PK=P#<p>#S#<s>#INVITE"),
+    AccessPattern(
+        "accept invitation",
+        "TransactWriteItems",
+        "invitation (single use) + user + e-mail lookup + membership + owner count",
+    ),
+    AccessPattern("rotate refresh token", "UpdateItem", "PK=P#<p>#REFRESH#<family>, SK=FAMILY (conditional)"),
+    AccessPattern("read login counters", "BatchGetItem", "PK=P#<p>#RATE#<scope>#<subject>, SK=<window>"),
+    AccessPattern("count failed login", "UpdateItem", "PK=P#<p>#RATE#<scope>#<subject>, SK=<window> (ADD)"),
+    AccessPattern("append audit entry", "PutItem", "PK=P#<p>#S#<s>#AUDIT, SK=<time>#<id>"),
+    AccessPattern("list audit entries (newest first)", "Query", "PK=P#<p>#S#<s>#AUDIT, descending"),
+    AccessPattern("enqueue e-mail", "PutItem", "PK=P#<p>#OUTBOX, SK=<id>"),
 )

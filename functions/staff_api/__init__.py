@@ -1,0 +1,1 @@
+"""The staff JSON API: FastAPI routers (one per concern) served by one Lambda per concern."""

@@ -1,0 +1,123 @@
+"""FastAPI dependencies: the request's tenant from its Host, the bearer token's principal, and a
+member's access to the store for one permission. Reused by every staff router (imports too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from orion.audit import service as audit
+from orion.errors import NotFound, Unauthorized
+from orion.identity import service as identity
+from orion.identity.models import Principal, StaffAccess
+from orion.ids import new_id
+from orion.observability import logger
+from orion.settings import get_settings
+from orion.tenancy.hosts import viewer_host
+from orion.tenancy.models import ResolvedTenant, Tenant
+from orion.tenancy.service import tenant_directory
+
+
+def _origin_verify_secret() -> str | None:
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        return str(parameters.get_secret(get_settings().origin_verify_secret_name, max_age=300))
+    except parameters.exceptions.GetParameterError:
+        return None
+
+
+def request_tenant(request: Request) -> ResolvedTenant:
+    """The platform (and store) the request is for, from ``Host`` exactly as for shoppers (404 if none)."""
+    cached = getattr(request.state, "tenant", None)
+    if isinstance(cached, ResolvedTenant):
+        return cached
+    headers = request.headers
+    forwarded, verify = headers.get("x-forwarded-host"), headers.get("x-origin-verify")
+    secret = _origin_verify_secret() if forwarded and verify else None
+    host = viewer_host(headers.get("host"), forwarded, verify, secret)
+    resolved = tenant_directory().resolve(host, request.url.path)
+    if resolved is None:
+        raise NotFound("No store or platform is served on this host.")
+    request.state.tenant = resolved
+    logger.append_keys(platform=resolved.tenant.platform, store=resolved.tenant.store)
+    return resolved
+
+
+Tenancy = Annotated[ResolvedTenant, Depends(request_tenant)]
+
+
+_bearer = HTTPBearer(auto_error=False, description="the access token from POST /api/v1/auth/login")
+
+
+def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("Sign in and send the access token as 'Authorization: Bearer <token>'.")
+    return credentials.credentials
+
+
+def current_principal(
+    request: Request, resolved: Tenancy, token: Annotated[str, Depends(bearer_token)]
+) -> Principal:
+    """The signed-in staff user; the token must be for this host's platform (else 401)."""
+    principal = identity.authenticate(resolved.tenant, token)
+    request.state.principal = principal
+    return principal
+
+
+Authenticated = Annotated[Principal, Depends(current_principal)]
+
+
+def require(permission: str) -> Callable[..., StaffAccess]:
+    """A dependency giving the caller's :class:`StaffAccess` to the host's store if their role there
+    grants ``permission``: 401 without a valid token for this platform, 403 without the membership or
+    the permission, 404 if the permission's module is off on this platform."""
+
+    def dependency(request: Request, resolved: Tenancy, principal: Authenticated) -> StaffAccess:
+        access = identity.authorize(
+            resolved.tenant, principal, permission, enabled_modules=resolved.platform.enabled_modules
+        )
+        request.state.access = access
+        return access
+
+    dependency.__name__ = f"require_{permission.replace('.', '_')}"
+    return dependency
+
+
+def request_id(request: Request) -> str:
+    """API Gateway's request id (the correlation id in logs), or a fresh id outside API Gateway."""
+    event: dict[str, Any] = request.scope.get("aws.event") or {}
+    found = (event.get("requestContext") or {}).get("requestId")
+    return str(found) if found else new_id()
+
+
+def record_audit(
+    request: Request, access: StaffAccess, action: str, target: str, details: dict[str, Any] | None = None
+) -> None:
+    """Append the write just done by ``access``'s member to the store's audit log."""
+    record_audit_as(request, access.tenant, access.user_id, action=action, target=target, details=details)
+
+
+def record_audit_as(
+    request: Request,
+    tenant: Tenant,
+    actor: str,
+    *,
+    action: str,
+    target: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append a write to ``tenant``'s audit log on behalf of ``actor`` (e.g. an invitee accepting)."""
+    audit.record(
+        tenant, actor=actor, action=action, target=target, request_id=request_id(request), details=details
+    )
+
+
+def public_url(request: Request, path: str) -> str:
+    """``path`` on the host the caller used (links in e-mails point back to the same store host)."""
+    scheme = request.headers.get("x-forwarded-proto", "https").split(",")[0].strip() or "https"
+    host = request.headers.get("host", "")
+    return f"{scheme}://{host}{path}"

@@ -1,0 +1,59 @@
+"""Build a staff API FastAPI app from routers, and the Lambda handler (Mangum) around it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from fastapi import APIRouter, FastAPI
+from mangum import Mangum
+
+from functions.staff_api.common.problems import install_problem_handlers
+from orion.observability import logger, metrics, tracer
+
+API_PREFIX = "/api/v1"
+TITLE = "Orion staff API"
+DESCRIPTION = (
+    "Run a store: sign in, team, catalogue, orders, content, domains and settings. The store is the "
+    "host the request is sent to (`<store>.<platform domain>` or a verified custom domain); "
+    "platform-wide calls go to `api.<platform domain>`. Errors are RFC 9457 problem+json."
+)
+
+
+def create_app(*routers: APIRouter, openapi: bool = False) -> FastAPI:
+    """An app serving ``routers`` under ``/api/v1``; the OpenAPI document only where asked (docs)."""
+    app = FastAPI(
+        title=TITLE,
+        version="1",
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json" if openapi else None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
+    return app
+
+
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def lambda_handler(app: FastAPI) -> LambdaHandler:
+    """The Lambda entry for ``app``: Powertools logger (correlation id), tracer and metrics over Mangum."""
+    adapter = Mangum(
+        app,
+        lifespan="off",
+        text_mime_types=["application/json", "application/problem+json", "text/html", "text/plain"],
+    )
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        result: dict[str, Any] = adapter(event, cast(Any, context))
+        return result
+
+    return handler

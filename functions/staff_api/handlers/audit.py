@@ -1,0 +1,7 @@
+"""Staff API Lambda for `/api/v1/audit`."""
+
+from functions.staff_api.common.app import create_app, lambda_handler
+from functions.staff_api.routers import audit
+
+app = create_app(audit.router)
+handler = lambda_handler(app)

@@ -1,0 +1,7 @@
+"""Staff API Lambda for `/api/v1/auth`."""
+
+from functions.staff_api.common.app import create_app, lambda_handler
+from functions.staff_api.routers import auth
+
+app = create_app(auth.router)
+handler = lambda_handler(app)

@@ -1,0 +1,28 @@
+"""Demo staff: an Owner and an Editor of wizamart, an Owner of bakery (demo-only passwords)."""
+
+from __future__ import annotations
+
+from orion.identity.service import create_staff_user
+from orion.modules.manifest import Role
+from orion.tenancy.models import Tenant
+
+# (store, e-mail, name, password, role); the passwords exist for the local demo only.
+DEMO_STAFF = (
+    ("wizamart", "owner@wizamart.lu", "Wanda Owner", "wizamart-owner-demo", Role.OWNER),
+    ("wizamart", "editor@wizamart.lu", "Eddie Editor", "wizamart-editor-demo", Role.EDITOR),
+    ("bakery", "owner@bakery.lu", "Bob Baker", "bakery-owner-demo", Role.OWNER),
+)
+
+
+def seed(port: int) -> list[str]:
+    lines = ["Staff API logins (POST /api/v1/auth/login on the store's host):"]
+    for store, email, name, password, role in DEMO_STAFF:
+        create_staff_user(Tenant("oms", store), email, name, password, role)
+        lines.append(f"  {store:<9} {role.value:<7} {email:<20} {password}")
+    lines.append(
+        f"  e.g. curl -H 'Host: wizamart.oms.localhost' -H 'Content-Type: application/json' "
+        f'-d \'{{"email":"owner@wizamart.lu","password":"wizamart-owner-demo"}}\' '
+        f"localhost:{port}/api/v1/auth/login"
+    )
+    lines.append(f"  API docs: http://api.oms.localhost:{port}/api/v1/docs")
+    return lines

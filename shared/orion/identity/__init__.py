@@ -1,0 +1,1 @@
+"""Staff identity: users, passwords, access and refresh tokens, memberships, roles and invitations."""

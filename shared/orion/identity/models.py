@@ -1,0 +1,111 @@
+"""Identity domain models: staff users, store memberships, invitations and the authenticated principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from orion.modules.manifest import Role
+from orion.tenancy.models import Tenant
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+
+
+class User(BaseModel):
+    """A staff user of one platform (their tokens are valid on that platform only)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    platform: str
+    email: str
+    name: str
+    active: bool = True
+    created_at: datetime | None = None
+
+
+class Membership(BaseModel):
+    """A user's role in one store, with the permissions that role has on the store's platform."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    platform: str
+    store: str
+    role: Role
+    permissions: frozenset[str] = frozenset()
+    created_at: datetime | None = None
+
+
+class Member(BaseModel):
+    """A row of a store's team list."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    email: str
+    name: str
+    role: Role
+    joined_at: datetime | None = None
+
+
+class Invitation(BaseModel):
+    """An invitation as staff see it; the token itself is only ever sent to the invitee."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    platform: str
+    store: str
+    email: str
+    role: Role
+    invited_by: str
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None = None
+
+
+class NewUser(BaseModel):
+    """What an invitee without an account supplies on acceptance."""
+
+    name: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+
+
+class Credentials(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who an access token says is calling, on which platform."""
+
+    user_id: str
+    platform: str
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccess:
+    """An authenticated member acting in one store, with their role and effective permissions."""
+
+    tenant: Tenant
+    principal: Principal
+    role: Role
+    permissions: frozenset[str]
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"

@@ -1,0 +1,420 @@
+"""The table layout of staff identity: users, e-mail lookups, memberships, invitations, refresh-token
+families and login counters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from orion.data import keys
+from orion.data.table import TableItem, bind_table, get_or_none
+from orion.errors import Conflict
+from orion.identity.models import Invitation, Member, Membership, User
+from orion.modules.manifest import Role
+
+
+class UserItem(TableItem, discriminator="StaffUser"):
+    id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute(null=True)
+
+    def to_model(self) -> User:
+        return User(
+            id=self.id,
+            platform=self.platform,
+            email=self.email,
+            name=self.name,
+            active=self.active,
+            created_at=self.created_at,
+        )
+
+
+class EmailItem(TableItem, discriminator="StaffEmail"):
+    user_id = UnicodeAttribute()
+
+
+class MembershipItem(TableItem, discriminator="Membership"):
+    user_id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    store = UnicodeAttribute()
+    role = UnicodeAttribute()
+    # Denormalised so a store's team list is one Query.
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(null=True)
+
+    def to_member(self) -> Member:
+        return Member(
+            user_id=self.user_id,
+            email=self.email,
+            name=self.name,
+            role=Role(self.role),
+            joined_at=self.created_at,
+        )
+
+    def to_model(self) -> Membership:
+        return Membership(
+            user_id=self.user_id,
+            platform=self.platform,
+            store=self.store,
+            role=Role(self.role),
+            created_at=self.created_at,
+        )
+
+
+class TeamItem(TableItem, discriminator="Team"):
+    """Per-store team counters; the owner count guards "the last Owner stays" inside transactions."""
+
+    owners = NumberAttribute(default=0)
+
+
+class InvitationItem(TableItem, discriminator="Invitation"):
+    id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    store = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    invited_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    accepted_at = UTCDateTimeAttribute(null=True)
+
+    def to_model(self) -> Invitation:
+        return Invitation(
+            id=self.id,
+            platform=self.platform,
+            store=self.store,
+            email=self.email,
+            role=Role(self.role),
+            invited_by=self.invited_by,
+            created_at=self.created_at,
+            expires_at=self.expires_at,
+            accepted_at=self.accepted_at,
+        )
+
+
+class RefreshFamilyItem(TableItem, discriminator="RefreshFamily"):
+    user_id = UnicodeAttribute()
+    current_hash = UnicodeAttribute()
+    used_hashes = UnicodeSetAttribute(default=set)
+    revoked = BooleanAttribute(default=False)
+    expires_at = UTCDateTimeAttribute()
+
+
+class LoginCounterItem(TableItem, discriminator="LoginCounter"):
+    failures = NumberAttribute(default=0)
+
+
+def _is_condition_failure(exc: Exception) -> bool:
+    code = getattr(exc, "cause_response_code", None)
+    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def _transaction() -> TransactWrite:
+    return TransactWrite(connection=TableItem._get_connection().connection)
+
+
+class IdentityRepository:
+    """Reads and writes identity items; every store-scoped call takes the store's codes explicitly."""
+
+    def __init__(self) -> None:
+        bind_table()
+
+    # --- users ---
+
+    def find_user_by_email(self, platform: str, email: str) -> tuple[User, str] | None:
+        """The user with ``email`` on ``platform`` and their password hash (2 GetItems)."""
+        lookup = get_or_none(EmailItem, keys.user_email_pk(platform, email), keys.EMAIL_SK)
+        if lookup is None:
+            return None
+        item = get_or_none(UserItem, keys.user_pk(platform, lookup.user_id), keys.USER_SK)
+        return (item.to_model(), item.password_hash) if item else None
+
+    def get_user(self, platform: str, user_id: str) -> User | None:
+        item = get_or_none(UserItem, keys.user_pk(platform, user_id), keys.USER_SK)
+        return item.to_model() if item else None
+
+    def update_password_hash(self, platform: str, user_id: str, password_hash: str) -> None:
+        UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
+            actions=[UserItem.password_hash.set(password_hash)]
+        )
+
+    def create_user(self, user: User, password_hash: str) -> None:
+        """A new user and their unique e-mail lookup; an e-mail already taken is a conflict."""
+        with self._guarded("a user with this e-mail already exists"), _transaction() as tx:
+            self._add_user(tx, user, password_hash)
+
+    # --- memberships ---
+
+    def get_membership(self, platform: str, store: str, user_id: str) -> Membership | None:
+        item = get_or_none(
+            MembershipItem,
+            keys.store_members_pk(platform, store),
+            keys.member_sk(user_id),
+            consistent_read=True,
+        )
+        return item.to_model() if item else None
+
+    def list_memberships(self, platform: str, user_id: str) -> list[Membership]:
+        return [
+            item.to_model()
+            for item in MembershipItem.gsi1.query(keys.user_memberships_gsi1pk(platform, user_id))
+            if isinstance(item, MembershipItem)
+        ]
+
+    def list_members(self, platform: str, store: str) -> list[Member]:
+        return [
+            item.to_member()
+            for item in MembershipItem.query(
+                keys.store_members_pk(platform, store),
+                MembershipItem.sk.startswith(keys.MEMBER_SK_PREFIX),
+                consistent_read=True,
+            )
+            if isinstance(item, MembershipItem)
+        ]
+
+    def add_membership(self, user: User, store: str, role: Role) -> None:
+        """Make an existing user a member of ``store``; being a member already is a conflict."""
+        with self._guarded("this person is already a member of the store"), _transaction() as tx:
+            self._add_membership(tx, user, store, role)
+
+    def change_role(self, platform: str, store: str, user_id: str, old: Role, new: Role) -> None:
+        """Change a member's role; demoting the last Owner fails (conflict), atomically."""
+        members_pk = keys.store_members_pk(platform, store)
+        with self._guarded("the store must keep at least one Owner"), _transaction() as tx:
+            tx.update(
+                MembershipItem(members_pk, keys.member_sk(user_id)),
+                actions=[MembershipItem.role.set(new.value)],
+                condition=MembershipItem.role == old.value,
+            )
+            self._count_owner_change(tx, platform, store, old, new)
+
+    def remove_membership(self, platform: str, store: str, user_id: str, role: Role) -> None:
+        """Remove a member; removing the last Owner fails (conflict), atomically."""
+        members_pk = keys.store_members_pk(platform, store)
+        with self._guarded("the store must keep at least one Owner"), _transaction() as tx:
+            tx.delete(
+                MembershipItem(members_pk, keys.member_sk(user_id)),
+                condition=MembershipItem.role == role.value,
+            )
+            self._count_owner_change(tx, platform, store, role, None)
+
+    # --- invitations ---
+
+    def create_invitation(self, invitation: Invitation, token_hash: str) -> None:
+        InvitationItem(
+            keys.invitations_pk(invitation.platform, invitation.store),
+            invitation.id,
+            id=invitation.id,
+            platform=invitation.platform,
+            store=invitation.store,
+            email=invitation.email,
+            role=invitation.role.value,
+            token_hash=token_hash,
+            invited_by=invitation.invited_by,
+            created_at=invitation.created_at,
+            expires_at=invitation.expires_at,
+            ttl=invitation.expires_at,
+        ).save(condition=InvitationItem.pk.does_not_exist())
+
+    def get_invitation(self, platform: str, store: str, invitation_id: str) -> tuple[Invitation, str] | None:
+        item = get_or_none(
+            InvitationItem, keys.invitations_pk(platform, store), invitation_id, consistent_read=True
+        )
+        return (item.to_model(), item.token_hash) if item else None
+
+    def list_invitations(self, platform: str, store: str) -> list[Invitation]:
+        return [
+            item.to_model()
+            for item in InvitationItem.query(keys.invitations_pk(platform, store))
+            if isinstance(item, InvitationItem)
+        ]
+
+    def delete_invitation(self, platform: str, store: str, invitation_id: str) -> bool:
+        try:
+            InvitationItem(keys.invitations_pk(platform, store), invitation_id).delete(
+                condition=InvitationItem.pk.exists()
+            )
+        except Exception as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def accept_invitation(
+        self, invitation: Invitation, user: User, password_hash: str | None, accepted_at: datetime
+    ) -> None:
+        """In one transaction: spend the invitation (once), create the user if ``password_hash`` is
+        given, and add the membership."""
+        with (
+            self._guarded("this invitation was already used, or you are already a member"),
+            _transaction() as tx,
+        ):
+            tx.update(
+                InvitationItem(keys.invitations_pk(invitation.platform, invitation.store), invitation.id),
+                actions=[InvitationItem.accepted_at.set(accepted_at)],
+                condition=InvitationItem.pk.exists() & InvitationItem.accepted_at.does_not_exist(),
+            )
+            if password_hash is not None:
+                self._add_user(tx, user, password_hash)
+            self._add_membership(tx, user, invitation.store, invitation.role)
+
+    # --- refresh-token families ---
+
+    def create_refresh_family(
+        self, platform: str, family_id: str, user_id: str, token_hash: str, expires_at: datetime
+    ) -> None:
+        RefreshFamilyItem(
+            keys.refresh_family_pk(platform, family_id),
+            keys.REFRESH_SK,
+            user_id=user_id,
+            current_hash=token_hash,
+            expires_at=expires_at,
+            ttl=expires_at,
+        ).save(condition=RefreshFamilyItem.pk.does_not_exist())
+
+    def get_refresh_family(self, platform: str, family_id: str) -> RefreshFamilyItem | None:
+        return get_or_none(
+            RefreshFamilyItem,
+            keys.refresh_family_pk(platform, family_id),
+            keys.REFRESH_SK,
+            consistent_read=True,
+        )
+
+    def rotate_refresh(self, platform: str, family_id: str, presented_hash: str, new_hash: str) -> bool:
+        """Swap the family's current hash if it is still ``presented_hash`` (one winner under races)."""
+        item = RefreshFamilyItem(keys.refresh_family_pk(platform, family_id), keys.REFRESH_SK)
+        try:
+            item.update(
+                actions=[
+                    RefreshFamilyItem.current_hash.set(new_hash),
+                    RefreshFamilyItem.used_hashes.add({presented_hash}),
+                ],
+                condition=(RefreshFamilyItem.current_hash == presented_hash)
+                & (RefreshFamilyItem.revoked == False),  # noqa: E712 - a DynamoDB condition, not a bool
+            )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def revoke_refresh_family(self, platform: str, family_id: str) -> None:
+        item = RefreshFamilyItem(keys.refresh_family_pk(platform, family_id), keys.REFRESH_SK)
+        try:
+            item.update(
+                actions=[RefreshFamilyItem.revoked.set(True)], condition=RefreshFamilyItem.pk.exists()
+            )
+        except UpdateError as exc:
+            if not _is_condition_failure(exc):
+                raise
+
+    # --- login counters ---
+
+    def read_counters(
+        self, platform: str, subjects: Iterable[tuple[str, str]], window: str
+    ) -> dict[str, int]:
+        """Failure counts of ``(scope, subject)`` pairs in ``window``, keyed by scope (1 BatchGetItem)."""
+        wanted = {keys.rate_limit_pk(platform, scope, subject): scope for scope, subject in subjects}
+        counts = dict.fromkeys(wanted.values(), 0)
+        for item in LoginCounterItem.batch_get([(pk, window) for pk in wanted]):
+            if isinstance(item, LoginCounterItem):
+                counts[wanted[item.pk]] = int(item.failures)
+        return counts
+
+    def count_failure(
+        self, platform: str, scope: str, subject: str, window: str, expires_at: datetime
+    ) -> None:
+        LoginCounterItem(keys.rate_limit_pk(platform, scope, subject), window).update(
+            actions=[
+                LoginCounterItem.failures.add(1),
+                LoginCounterItem.ttl.set(expires_at),
+                LoginCounterItem.kind.set(LoginCounterItem),
+            ]
+        )
+
+    # --- internals ---
+
+    @staticmethod
+    def _add_user(tx: TransactWrite, user: User, password_hash: str) -> None:
+        tx.save(
+            EmailItem(keys.user_email_pk(user.platform, user.email), keys.EMAIL_SK, user_id=user.id),
+            condition=EmailItem.pk.does_not_exist(),
+        )
+        tx.save(
+            UserItem(
+                keys.user_pk(user.platform, user.id),
+                keys.USER_SK,
+                id=user.id,
+                platform=user.platform,
+                email=user.email,
+                name=user.name,
+                password_hash=password_hash,
+                active=user.active,
+                created_at=user.created_at or datetime.now(UTC),
+            ),
+            condition=UserItem.pk.does_not_exist(),
+        )
+
+    def _add_membership(self, tx: TransactWrite, user: User, store: str, role: Role) -> None:
+        tx.save(
+            MembershipItem(
+                keys.store_members_pk(user.platform, store),
+                keys.member_sk(user.id),
+                gsi1pk=keys.user_memberships_gsi1pk(user.platform, user.id),
+                gsi1sk=store,
+                user_id=user.id,
+                platform=user.platform,
+                store=store,
+                role=role.value,
+                email=user.email,
+                name=user.name,
+                created_at=datetime.now(UTC),
+            ),
+            condition=MembershipItem.pk.does_not_exist(),
+        )
+        if role is Role.OWNER:
+            self._count_owner_change(tx, user.platform, store, None, role)
+
+    @staticmethod
+    def _count_owner_change(
+        tx: TransactWrite, platform: str, store: str, old: Role | None, new: Role | None
+    ) -> None:
+        delta = int(new is Role.OWNER) - int(old is Role.OWNER)
+        if delta == 0:
+            return
+        team = TeamItem(keys.store_members_pk(platform, store), keys.TEAM_SK)
+        condition: Condition | None = TeamItem.owners > 1 if delta < 0 else None
+        tx.update(
+            team,
+            actions=[TeamItem.owners.add(delta), TeamItem.kind.set(TeamItem)],
+            condition=condition,
+        )
+
+    @staticmethod
+    @contextmanager
+    def _guarded(message: str) -> Iterator[None]:
+        """Turn a failed condition of the write inside into a Conflict with ``message``."""
+        try:
+            yield
+        except (PutError, TransactWriteError, UpdateError) as exc:
+            if _is_condition_failure(exc):
+                raise Conflict(message) from exc
+            raise

@@ -1,0 +1,384 @@
+"""Staff identity use cases: login, token refresh and logout, authentication and authorisation per
+store, the signed-in member's profile, and team management (invitations, roles, removal)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from orion.data.clients import aws_client
+from orion.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooManyRequests, Unauthorized
+from orion.identity import passwords, tokens
+from orion.identity.models import (
+    Invitation,
+    Member,
+    Membership,
+    NewUser,
+    Principal,
+    StaffAccess,
+    TokenPair,
+    User,
+)
+from orion.identity.repository import IdentityRepository
+from orion.ids import new_id, new_token
+from orion.modules.manifest import Role
+from orion.modules.registry import module_of_permission, permissions_of_role
+from orion.observability import logger
+from orion.outbox.service import enqueue_email
+from orion.settings import get_settings
+from orion.tenancy.models import Tenant
+
+BAD_CREDENTIALS = "The e-mail address or password is not correct."
+_OPAQUE_TOKEN = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<secret>[A-Za-z0-9_-]{20,100})$")
+
+
+# --- keys and hashing ----------------------------------------------------------------------------------
+
+
+@cache
+def signing_keys() -> tokens.CachedKeySource:
+    """The container's signing-key source: the Secrets Manager secret, cached (rotation-ready)."""
+    settings = get_settings()
+
+    def load() -> str:
+        secret = aws_client("secretsmanager").get_secret_value(SecretId=settings.jwt_secret_name)
+        return str(secret["SecretString"])
+
+    return tokens.CachedKeySource(load, ttl=settings.jwt_keys_cache_seconds)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _split_opaque(token: str) -> tuple[str, str] | None:
+    match = _OPAQUE_TOKEN.fullmatch(token)
+    return (match["id"], match["secret"]) if match else None
+
+
+def _normalize_email(email: str) -> str:
+    email = email.strip().lower()
+    if "#" in email or "@" not in email:
+        raise Invalid("this is not an e-mail address Orion accepts")
+    return email
+
+
+# --- sign-in -------------------------------------------------------------------------------------------
+
+
+def login(tenant: Tenant, email: str, password: str, source: str) -> TokenPair:
+    """Tokens for the staff user ``email`` of ``tenant``'s platform.
+
+    Unknown e-mail and wrong password give the same answer after the same work (a dummy argon2
+    verification). Failed attempts are counted per account and per source address in fixed windows;
+    past the limit the answer is 429 before any password is checked.
+    """
+    settings = get_settings()
+    repository = IdentityRepository()
+    email = email.strip().lower()
+    now = datetime.now(UTC)
+    window_start = int(now.timestamp()) // settings.login_window_seconds * settings.login_window_seconds
+    window = str(window_start)
+    subjects = [("login-account", _digest(email)[:40]), ("login-source", _digest(source)[:40])]
+    counts = repository.read_counters(tenant.platform, subjects, window)
+    if (
+        counts["login-account"] >= settings.login_max_failures_per_account
+        or counts["login-source"] >= settings.login_max_failures_per_source
+    ):
+        retry_after = window_start + settings.login_window_seconds - int(now.timestamp())
+        raise TooManyRequests(
+            "Too many failed sign-in attempts; try again later.", extra={"retry_after": max(retry_after, 1)}
+        )
+    found = repository.find_user_by_email(tenant.platform, email) if "#" not in email else None
+    user, password_hash = found if found else (None, None)
+    if not passwords.verify_password(password_hash, password) or user is None or not user.active:
+        expires = datetime.fromtimestamp(window_start + settings.login_window_seconds, UTC)
+        for scope, subject in subjects:
+            repository.count_failure(tenant.platform, scope, subject, window, expires)
+        logger.info("staff login failed", extra={"platform": tenant.platform})
+        raise Unauthorized(BAD_CREDENTIALS)
+    if password_hash and passwords.needs_rehash(password_hash):
+        repository.update_password_hash(tenant.platform, user.id, passwords.hash_password(password))
+    family_id = new_id()
+    secret = new_token()
+    repository.create_refresh_family(
+        tenant.platform,
+        family_id,
+        user.id,
+        _digest(secret),
+        now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+    )
+    return _token_pair(tenant.platform, user.id, f"{family_id}.{secret}")
+
+
+def refresh(tenant: Tenant, refresh_token: str) -> TokenPair:
+    """A new token pair for a current refresh token; the presented one is spent.
+
+    Presenting a refresh token that was already spent means it leaked (or a client raced itself):
+    the whole family is revoked, so whoever holds its newest token is signed out too.
+    """
+    parts = _split_opaque(refresh_token)
+    if parts is None:
+        raise Unauthorized("The refresh token is not valid.")
+    family_id, secret = parts
+    repository = IdentityRepository()
+    family = repository.get_refresh_family(tenant.platform, family_id)
+    presented = _digest(secret)
+    if family is None or family.revoked or family.expires_at <= datetime.now(UTC):
+        raise Unauthorized("The refresh token is not valid.")
+    if not hmac.compare_digest(family.current_hash, presented):
+        if presented in (family.used_hashes or set()):
+            repository.revoke_refresh_family(tenant.platform, family_id)
+            logger.warning("refresh token reused; family revoked", extra={"family": family_id})
+        raise Unauthorized("The refresh token is not valid.")
+    new_secret = new_token()
+    if not repository.rotate_refresh(tenant.platform, family_id, presented, _digest(new_secret)):
+        # Someone spent it a moment ago: the same reuse, seen from the other side of the race.
+        repository.revoke_refresh_family(tenant.platform, family_id)
+        raise Unauthorized("The refresh token is not valid.")
+    user = repository.get_user(tenant.platform, family.user_id)
+    if user is None or not user.active:
+        repository.revoke_refresh_family(tenant.platform, family_id)
+        raise Unauthorized("The refresh token is not valid.")
+    return _token_pair(tenant.platform, family.user_id, f"{family_id}.{new_secret}")
+
+
+def logout(tenant: Tenant, refresh_token: str) -> None:
+    """Revoke the refresh token's family (its access tokens lapse within their short lifetime)."""
+    parts = _split_opaque(refresh_token)
+    if parts is None:
+        return
+    repository = IdentityRepository()
+    family = repository.get_refresh_family(tenant.platform, parts[0])
+    if family is not None and hmac.compare_digest(family.current_hash, _digest(parts[1])):
+        repository.revoke_refresh_family(tenant.platform, parts[0])
+
+
+def _token_pair(platform: str, user_id: str, refresh_token: str) -> TokenPair:
+    settings = get_settings()
+    access, _ = tokens.issue_access_token(
+        signing_keys().key_set(),
+        user_id=user_id,
+        platform=platform,
+        issuer=settings.jwt_issuer,
+        ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    return TokenPair(
+        access_token=access, refresh_token=refresh_token, expires_in=settings.access_token_ttl_seconds
+    )
+
+
+# --- per request ---------------------------------------------------------------------------------------
+
+
+def authenticate(tenant: Tenant, access_token: str) -> Principal:
+    """Who ``access_token`` is for; it must have been issued for ``tenant``'s platform (else 401)."""
+    verified = tokens.verify_access_token(
+        signing_keys(), access_token, audience=tenant.platform, issuer=get_settings().jwt_issuer
+    )
+    return Principal(user_id=verified.user_id, platform=verified.platform, token_id=verified.token_id)
+
+
+def authorize(
+    tenant: Tenant, principal: Principal, permission: str, *, enabled_modules: frozenset[str]
+) -> StaffAccess:
+    """The caller's access to ``tenant``'s store if their role there grants ``permission``.
+
+    A permission of a module the platform has switched off does not exist there (404); no membership
+    in this store, or a role without the permission, is 403.
+    """
+    if not module_of_permission(permission).is_enabled(enabled_modules):
+        raise NotFound("This feature is not enabled on this platform.")
+    if tenant.store is None:
+        raise NotFound("This endpoint is served on a store's own host.")
+    if principal.platform != tenant.platform:
+        raise Unauthorized("The access token is not valid for this platform.")
+    membership = IdentityRepository().get_membership(tenant.platform, tenant.store, principal.user_id)
+    if membership is None:
+        raise Forbidden("You are not a member of this store.")
+    granted = permissions_of_role(membership.role, enabled_modules)
+    if permission not in granted:
+        raise Forbidden(f"Your role ({membership.role.value}) does not allow {permission}.")
+    return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
+
+
+@dataclass(frozen=True)
+class Profile:
+    user: User
+    memberships: list[Membership]
+
+
+def profile(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> Profile:
+    """The signed-in user and their memberships on the platform, with each role's permissions."""
+    repository = IdentityRepository()
+    user = repository.get_user(tenant.platform, principal.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("The access token is not valid.")
+    memberships = [
+        m.model_copy(update={"permissions": permissions_of_role(m.role, enabled_modules)})
+        for m in repository.list_memberships(tenant.platform, principal.user_id)
+    ]
+    return Profile(user=user, memberships=memberships)
+
+
+# --- team ----------------------------------------------------------------------------------------------
+
+
+def list_members(access: StaffAccess) -> list[Member]:
+    store = access.tenant.require_store()
+    return IdentityRepository().list_members(access.tenant.platform, store)
+
+
+def list_invitations(access: StaffAccess) -> list[Invitation]:
+    store = access.tenant.require_store()
+    now = datetime.now(UTC)
+    return [
+        i
+        for i in IdentityRepository().list_invitations(access.tenant.platform, store)
+        if i.accepted_at is None and i.expires_at > now
+    ]
+
+
+def _check_may_grant(access: StaffAccess, role: Role) -> None:
+    if role.rank > access.role.rank:
+        raise Forbidden(f"A {access.role.value} cannot grant the {role.value} role.")
+
+
+def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invitation:
+    """Invite ``email`` to the store as ``role``; the single-use link goes to the outbox, and only its
+    hash is stored. Inviters may grant roles up to their own."""
+    _check_may_grant(access, role)
+    tenant = access.tenant
+    store = tenant.require_store()
+    email = _normalize_email(email)
+    repository = IdentityRepository()
+    existing = repository.find_user_by_email(tenant.platform, email)
+    if existing and repository.get_membership(tenant.platform, store, existing[0].id):
+        raise Conflict(f"{email} is already a member of this store.")
+    now = datetime.now(UTC)
+    invitation = Invitation(
+        id=new_id(),
+        platform=tenant.platform,
+        store=store,
+        email=email,
+        role=role,
+        invited_by=access.user_id,
+        created_at=now,
+        expires_at=now + timedelta(seconds=get_settings().invitation_ttl_seconds),
+    )
+    secret = new_token()
+    repository.create_invitation(invitation, _digest(secret))
+    token = f"{invitation.id}.{secret}"
+    link = f"{accept_url}?token={token}"
+    enqueue_email(
+        tenant,
+        to=email,
+        subject=f"You are invited to join {store} on Orion",
+        text=(
+            f"You have been invited to join the team of {store} as {role.value}.\n\n"
+            f"Accept the invitation: {link}\n"
+            f"(POST the token, and for a new account a name and password, to {accept_url})\n\n"
+            f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+        ),
+        kind="invitation",
+        data={"invitation_id": invitation.id, "accept_url": link, "token": token},
+    )
+    return invitation
+
+
+def revoke_invitation(access: StaffAccess, invitation_id: str) -> None:
+    store = access.tenant.require_store()
+    if not re.fullmatch(r"[0-9A-Z]{26}", invitation_id) or not IdentityRepository().delete_invitation(
+        access.tenant.platform, store, invitation_id
+    ):
+        raise NotFound("No such invitation.")
+
+
+def accept_invitation(tenant: Tenant, token: str, new_user: NewUser | None) -> Membership:
+    """Spend an invitation: add the membership to the invitee's account, creating the account (with
+    ``new_user``'s name and password) if the e-mail has none on this platform yet."""
+    store = tenant.store
+    parts = _split_opaque(token)
+    if store is None or parts is None:
+        raise NotFound("This invitation does not exist.")
+    repository = IdentityRepository()
+    found = repository.get_invitation(tenant.platform, store, parts[0])
+    if found is None or not hmac.compare_digest(found[1], _digest(parts[1])):
+        raise NotFound("This invitation does not exist.")
+    invitation = found[0]
+    now = datetime.now(UTC)
+    if invitation.accepted_at is not None:
+        raise Gone("This invitation was already used.")
+    if invitation.expires_at <= now:
+        raise Gone("This invitation has expired; ask for a new one.")
+    existing = repository.find_user_by_email(tenant.platform, invitation.email)
+    if existing is not None:
+        user, password_hash = existing[0], None
+    else:
+        if new_user is None:
+            raise Invalid("A name and password are needed to create your account.")
+        user = User(
+            id=new_id(), platform=tenant.platform, email=invitation.email, name=new_user.name, created_at=now
+        )
+        password_hash = passwords.hash_password(new_user.password)
+    repository.accept_invitation(invitation, user, password_hash, now)
+    return Membership(
+        user_id=user.id, platform=tenant.platform, store=store, role=invitation.role, created_at=now
+    )
+
+
+def change_role(access: StaffAccess, user_id: str, role: Role) -> Member:
+    """Give a member another role; managers of a role must outrank or equal it, and the last Owner
+    cannot be demoted."""
+    tenant = access.tenant
+    store = tenant.require_store()
+    repository = IdentityRepository()
+    current = _member(repository, tenant, user_id)
+    _check_may_grant(access, current.role)
+    _check_may_grant(access, role)
+    if current.role is not role:
+        repository.change_role(tenant.platform, store, user_id, current.role, role)
+    return next(m for m in repository.list_members(tenant.platform, store) if m.user_id == user_id)
+
+
+def remove_member(access: StaffAccess, user_id: str) -> None:
+    tenant = access.tenant
+    store = tenant.require_store()
+    repository = IdentityRepository()
+    current = _member(repository, tenant, user_id)
+    _check_may_grant(access, current.role)
+    repository.remove_membership(tenant.platform, store, user_id, current.role)
+
+
+def _member(repository: IdentityRepository, tenant: Tenant, user_id: str) -> Membership:
+    store = tenant.require_store()
+    if not re.fullmatch(r"[0-9A-Z]{26}", user_id):
+        raise NotFound("No such member.")
+    membership = repository.get_membership(tenant.platform, store, user_id)
+    if membership is None:
+        raise NotFound("No such member.")
+    return membership
+
+
+# --- provisioning --------------------------------------------------------------------------------------
+
+
+def create_staff_user(tenant: Tenant, email: str, name: str, password: str, role: Role) -> User:
+    """Create a staff user with a membership in ``tenant``'s store, or add the membership to the
+    existing user with that e-mail (store onboarding, demo data)."""
+    store = tenant.require_store()
+    email = _normalize_email(email)
+    repository = IdentityRepository()
+    existing = repository.find_user_by_email(tenant.platform, email)
+    if existing is not None:
+        repository.add_membership(existing[0], store, role)
+        return existing[0]
+    NewUser(name=name, password=password)  # the same rules as for invitees
+    user = User(id=new_id(), platform=tenant.platform, email=email, name=name, created_at=datetime.now(UTC))
+    repository.create_user(user, passwords.hash_password(password))
+    repository.add_membership(user, store, role)
+    return user

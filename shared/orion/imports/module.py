@@ -1,0 +1,21 @@
+"""Manifest of the imports module: the permissions it owns and the roles that hold them by default."""
+
+from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role, at_least
+
+MANIFEST = ModuleManifest(
+    code="imports",
+    name="Imports",
+    optional=True,
+    permissions=(
+        Permission(
+            "imports.view", "see import jobs, their reports and staged products", at_least(Role.VIEWER)
+        ),
+        Permission(
+            "imports.trigger",
+            "upload files, start imports and publish staged products",
+            at_least(Role.MANAGER),
+        ),
+        Permission("imports.configure", "configure import sources", at_least(Role.OWNER)),
+    ),
+    menu=(MenuEntry("Imports", "/imports", "imports.view"),),
+)

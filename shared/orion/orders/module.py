@@ -1,0 +1,15 @@
+"""Manifest of the orders module: the permissions it owns and the roles that hold them by default."""
+
+from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role, at_least
+
+MANIFEST = ModuleManifest(
+    code="orders",
+    name="Orders",
+    optional=True,
+    permissions=(
+        Permission("orders.view", "see orders and their history", at_least(Role.VIEWER)),
+        Permission("orders.edit", "move orders through their states and add notes", at_least(Role.EDITOR)),
+        Permission("orders.create", "create orders on behalf of customers", at_least(Role.MANAGER)),
+    ),
+    menu=(MenuEntry("Orders", "/orders", "orders.view"),),
+)

@@ -1,0 +1,132 @@
+"""Team management: invitations through the outbox, roles, the last-Owner rule, audit entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orion.outbox.service import list_messages
+from orion.tenancy.models import Tenant
+from tests.staff import BAKERY, WIZAMART, call, login, token_of
+
+
+def invite(token: str, email: str, role: str, host: str = WIZAMART) -> Any:
+    return call(
+        "POST", "/api/v1/team/invitations", host=host, body={"email": email, "role": role}, token=token
+    )
+
+
+def invitation_token(email: str) -> str:
+    [message] = [m for m in list_messages(Tenant("oms")) if m.to == email]
+    return str(message.data["token"])
+
+
+def members(token: str) -> dict[str, str]:
+    return {m["email"]: m["role"] for m in call("GET", "/api/v1/team", token=token).json()["members"]}
+
+
+def test_an_invitee_joins_with_exactly_the_invited_role(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    created = invite(owner, "Newbie@Example.com", "editor")
+    assert created.status == 201
+    assert "token" not in created.body.decode().lower()
+    token = invitation_token("newbie@example.com")
+    accepted = call(
+        "POST",
+        "/api/v1/team/invitations/accept",
+        body={"token": token, "name": "New Bie", "password": "a-long-password"},
+    )
+    assert accepted.status == 201, accepted.body
+    signed_in = call(
+        "POST", "/api/v1/auth/login", body={"email": "newbie@example.com", "password": "a-long-password"}
+    ).json()
+    me = call("GET", "/api/v1/auth/me", token=signed_in["access_token"]).json()
+    [membership] = me["memberships"]
+    assert membership["role"] == "editor"
+    assert "team.invite" not in membership["permissions"]
+    assert call("GET", "/api/v1/team", token=signed_in["access_token"]).status == 403
+    # Single use.
+    again = call(
+        "POST",
+        "/api/v1/team/invitations/accept",
+        body={"token": token, "name": "X", "password": "a-long-password"},
+    )
+    assert again.status == 410
+
+
+def test_an_existing_user_accepting_gets_a_second_membership(demo: list[str]) -> None:
+    bakery_owner = token_of("bakery-owner", host=BAKERY)
+    assert invite(bakery_owner, "editor@wizamart.lu", "viewer", host=BAKERY).status == 201
+    token = invitation_token("editor@wizamart.lu")
+    assert call("POST", "/api/v1/team/invitations/accept", host=BAKERY, body={"token": token}).status == 201
+    me = call("GET", "/api/v1/auth/me", token=token_of("wizamart-editor")).json()
+    assert {m["store"]: m["role"] for m in me["memberships"]} == {"bakery": "viewer", "wizamart": "editor"}
+
+
+def test_an_invitation_is_only_valid_on_its_own_store(demo: list[str]) -> None:
+    invite(token_of("wizamart-owner"), "someone@example.com", "viewer")
+    token = invitation_token("someone@example.com")
+    body = {"token": token, "name": "Some One", "password": "a-long-password"}
+    assert call("POST", "/api/v1/team/invitations/accept", host=BAKERY, body=body).status == 404
+
+
+def test_a_forged_token_is_not_found(demo: list[str]) -> None:
+    invite(token_of("wizamart-owner"), "someone@example.com", "viewer")
+    real = invitation_token("someone@example.com")
+    forged = real.split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    body = {"token": forged, "name": "Some One", "password": "a-long-password"}
+    assert call("POST", "/api/v1/team/invitations/accept", body=body).status == 404
+
+
+def test_the_last_owner_can_be_neither_demoted_nor_removed(demo: list[str]) -> None:
+    owner = login("wizamart-owner")
+    me = call("GET", "/api/v1/auth/me", token=owner["access_token"]).json()
+    user_id = me["user"]["id"]
+    demote = call(
+        "PATCH", f"/api/v1/team/members/{user_id}", body={"role": "manager"}, token=owner["access_token"]
+    )
+    assert demote.status == 409
+    assert "Owner" in demote.json()["detail"]
+    assert call("DELETE", f"/api/v1/team/members/{user_id}", token=owner["access_token"]).status == 409
+    assert members(owner["access_token"])["owner@wizamart.lu"] == "owner"
+
+
+def test_owners_change_roles_and_remove_members(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    editor_id = next(
+        m["user_id"]
+        for m in call("GET", "/api/v1/team", token=owner).json()["members"]
+        if m["role"] == "editor"
+    )
+    changed = call("PATCH", f"/api/v1/team/members/{editor_id}", body={"role": "manager"}, token=owner)
+    assert changed.status == 200
+    assert changed.json()["role"] == "manager"
+    assert call("DELETE", f"/api/v1/team/members/{editor_id}", token=owner).status == 204
+    assert "editor@wizamart.lu" not in members(owner)
+    # The removed member's token no longer opens the store.
+    assert call("GET", "/api/v1/products", token=token_of("wizamart-editor")).status in {403, 404}
+
+
+def test_a_manager_cannot_invite_an_owner(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    invite(owner, "manager@example.com", "manager")
+    body = {
+        "token": invitation_token("manager@example.com"),
+        "name": "Mana Ger",
+        "password": "a-long-password",
+    }
+    call("POST", "/api/v1/team/invitations/accept", body=body)
+    manager = call(
+        "POST", "/api/v1/auth/login", body={"email": "manager@example.com", "password": "a-long-password"}
+    ).json()["access_token"]
+    assert invite(manager, "boss@example.com", "owner").status == 403
+    assert invite(manager, "helper@example.com", "editor").status == 201
+
+
+def test_every_team_write_is_audited(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    created = invite(owner, "audited@example.com", "viewer").json()
+    entries = call("GET", "/api/v1/audit", token=owner).json()["entries"]
+    assert entries[0]["action"] == "team.invite"
+    assert entries[0]["target"] == f"invitation:{created['id']}"
+    assert entries[0]["request_id"]
+    assert call("GET", "/api/v1/audit", token=token_of("wizamart-editor")).status == 403

@@ -1,0 +1,60 @@
+"""Permissions come from the modules that own them, with seed 002's role sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from orion.modules import Role, all_permissions, discover_modules, module_of_permission, permissions_of_role
+from orion.modules.manifest import ModuleManifest, Permission, at_least
+from orion.modules.registry import _check_unique
+
+EVERYTHING = frozenset({"orders", "imports", "analytics"})
+
+
+def test_each_permission_is_declared_by_the_module_that_owns_it() -> None:
+    assert module_of_permission("products.edit").code == "catalog"
+    assert module_of_permission("orders.edit").code == "orders"
+    assert module_of_permission("imports.trigger").code == "imports"
+    assert module_of_permission("team.invite").code == "identity"
+    assert module_of_permission("settings.edit").code == "tenancy"
+    assert module_of_permission("pages.edit").code == "cms"
+    assert module_of_permission("analytics.view").code == "analytics"
+
+
+def test_discovery_finds_every_feature_manifest() -> None:
+    codes = {m.code for m in discover_modules()}
+    assert {"catalog", "orders", "cms", "imports", "identity", "tenancy", "analytics", "audit"} <= codes
+
+
+def test_roles_get_the_seed_permission_sets() -> None:
+    owner = permissions_of_role(Role.OWNER, EVERYTHING)
+    manager = permissions_of_role(Role.MANAGER, EVERYTHING)
+    editor = permissions_of_role(Role.EDITOR, EVERYTHING)
+    viewer = permissions_of_role(Role.VIEWER, EVERYTHING)
+    assert owner == {p.code for p in all_permissions()}
+    assert {"team.invite", "products.create", "orders.edit", "imports.trigger", "analytics.view"} <= manager
+    assert not {"team.manage", "team.remove", "settings.edit", "products.delete"} & manager
+    assert editor == {
+        "products.view", "products.create", "products.edit", "orders.view", "orders.edit",
+        "imports.view", "pages.view", "pages.edit",
+    }  # fmt: skip
+    assert viewer == {"products.view", "orders.view", "imports.view", "pages.view"}
+    assert viewer < editor < manager < owner
+
+
+def test_a_disabled_optional_module_takes_its_permissions_with_it() -> None:
+    without_orders = permissions_of_role(Role.OWNER, frozenset({"imports", "analytics"}))
+    assert not any(p.startswith("orders.") for p in without_orders)
+    assert "products.view" in without_orders  # core modules cannot be switched off
+
+
+def test_two_modules_declaring_one_permission_is_refused() -> None:
+    one = ModuleManifest("a", "A", permissions=(Permission("x.view", "", at_least(Role.VIEWER)),))
+    two = ModuleManifest("b", "B", permissions=(Permission("x.view", "", at_least(Role.VIEWER)),))
+    with pytest.raises(ValueError, match=r"x\.view"):
+        _check_unique([one, two])
+
+
+def test_permission_codes_have_the_area_action_shape() -> None:
+    with pytest.raises(ValueError, match=r"area\.action"):
+        Permission("Products-Edit", "", at_least(Role.OWNER))
