@@ -427,7 +427,7 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern(
         "accept invitation",
         "TransactWriteItems",
-        "invitation (single use) + user + e-mail lookup + membership + owner count",
+        "PK=P#<p>#S#<s>#INVITE (spent once), PK=P#<p>#USER#<id>, PK=P#<p>#EMAIL#<email>, PK=P#<p>#S#<s>#TEAM",
     ),
     AccessPattern("rotate refresh token", "UpdateItem", "PK=P#<p>#REFRESH#<family>, SK=FAMILY (conditional)"),
     AccessPattern("read login counters", "BatchGetItem", "PK=P#<p>#RATE#<scope>#<subject>, SK=<window>"),
