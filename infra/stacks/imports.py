@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_events as events
@@ -130,7 +130,8 @@ class ImportsStack(Stack):
             self,
             f"StateMachine-{machine.name}",
             state_machine_name=name,
-            definition_body=sfn.DefinitionBody.from_string(self.to_json_string(definition)),
+            # json.dumps, not Stack.to_json_string: the latter drops nulls (`"ResultPath": null`).
+            definition_body=sfn.DefinitionBody.from_string(json.dumps(definition)),
             role=role,
             tracing_enabled=True,
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
@@ -163,9 +164,8 @@ class ImportsStack(Stack):
         own_arn = self.format_arn(
             service="states", resource="stateMachine", resource_name=name, arn_format=_COLON
         )
-        executions = self.format_arn(
-            service="states", resource="execution", resource_name=f"{name}/*", arn_format=_COLON
-        )
+        # Pseudo parameters, not the stack's literal account/region, so the cdk-nag id below is stable.
+        executions = f"arn:{Aws.PARTITION}:states:{Aws.REGION}:{Aws.ACCOUNT_ID}:execution:{name}/*"
         role.add_to_policy(iam.PolicyStatement(actions=["states:StartExecution"], resources=[own_arn]))
         role.add_to_policy(
             iam.PolicyStatement(

@@ -112,6 +112,15 @@ def test_alarms_watch_api_5xx_and_every_function_s_errors_and_throttles(assembly
     assert assembly.resources("observability", "AWS::CloudWatch::Dashboard")
 
 
+def placeholder_of(reference: Any, placeholders: dict[str, str]) -> str:
+    """The placeholder of the function whose alias a template reference points at (longest name wins,
+    so ``import`` never shadows ``import-prepare``)."""
+    text = json.dumps(reference)
+    matches = [fn for fn in placeholders if f"Alias{fn.replace('-', '')}" in text]
+    assert matches, f"{reference} names no task function's alias"
+    return placeholders[max(matches, key=len)]
+
+
 def test_the_state_machine_runs_the_same_asl_as_the_local_cloud(machine_assembly: Assembly) -> None:
     machines = machine_assembly.resources("imports", "AWS::StepFunctions::StateMachine")
     expected_machines = wiring.STATE_MACHINES or (FAKE_MACHINE,)
@@ -124,10 +133,7 @@ def test_the_state_machine_runs_the_same_asl_as_the_local_cloud(machine_assembly
         pieces = resource["Properties"]["DefinitionString"]
         parts = pieces["Fn::Join"][1] if isinstance(pieces, dict) else [pieces]
         rendered = "".join(
-            part
-            if isinstance(part, str)
-            else next(f"<{fn}>" for fn in placeholders if f"Alias{fn.replace('-', '')}" in json.dumps(part))
-            for part in parts
+            part if isinstance(part, str) else placeholder_of(part, placeholders) for part in parts
         )
 
         assert json.loads(rendered) == state_machine_definition(machine, placeholders)
