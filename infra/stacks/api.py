@@ -17,7 +17,7 @@ from constructs import Construct
 
 from infra import wiring
 from infra.config import REPO_ROOT, Deployment
-from infra.stacks.data import DataStack, bucket_arn, bucket_arn_for_nag, bucket_name
+from infra.stacks.data import DataStack, bucket_arn, bucket_arn_for_nag, bucket_name, secret_name
 from infra.stacks.nag import acknowledge
 from infra.stacks.permissions import bucket_statements, secret_statements, table_statements
 from infra.stacks.retention import retention
@@ -129,8 +129,8 @@ class ApiStack(Stack):
             names[f"table:{name}"] = table.table_name
         for bucket in wiring.BUCKETS:
             names[f"bucket:{bucket.name}"] = bucket_name(self.deployment, bucket)
-        for name, secret in self.data.secrets.items():
-            names[f"secret:{name}"] = secret.secret_name
+        for secret in wiring.SECRETS:
+            names[f"secret:{secret.name}"] = secret_name(self.deployment, secret)
         for machine in wiring.STATE_MACHINES:
             names[f"state_machine:{machine.name}"] = self.state_machine_arn(machine.name)
         return names

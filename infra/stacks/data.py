@@ -20,6 +20,11 @@ def bucket_name(deployment: Deployment, bucket: wiring.Bucket) -> str:
     return f"{deployment.prefix}-{bucket.name}-{Aws.ACCOUNT_ID}-{Aws.REGION}"
 
 
+def secret_name(deployment: Deployment, secret: wiring.Secret) -> str:
+    """``orion/<env>/<name>``: functions and CloudFront name the secret by it, no cross-stack reference."""
+    return f"orion/{deployment.name}/{secret.name}"
+
+
 def bucket_arn(deployment: Deployment, bucket: wiring.Bucket) -> str:
     return f"arn:{Aws.PARTITION}:s3:::{bucket_name(deployment, bucket)}"
 
@@ -140,7 +145,7 @@ class DataStack(Stack):
         created = secretsmanager.Secret(
             self,
             f"Secret-{secret.name}",
-            secret_name=f"orion/{deployment.name}/{secret.name}",
+            secret_name=secret_name(deployment, secret),
             description=secret.description,
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 exclude_punctuation=True, password_length=48

@@ -16,9 +16,11 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from infra import wiring
 from infra.config import Deployment
 from infra.edge import VIEWER_REQUEST_JS
 from infra.stacks.api import ApiStack
+from infra.stacks.data import secret_name
 from infra.stacks.nag import acknowledge
 
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
@@ -49,8 +51,8 @@ class StorefrontStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.deployment = deployment
-        secret_name = f"orion/{deployment.name}/origin-verify"
-        origin_verify = f"{{{{resolve:secretsmanager:{secret_name}:SecretString:::}}}}"
+        verify_secret = secret_name(deployment, wiring.secret("origin-verify"))
+        origin_verify = f"{{{{resolve:secretsmanager:{verify_secret}:SecretString:::}}}}"
         origin = origins.HttpOrigin(
             f"{api.http_api.api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -170,9 +172,9 @@ class StorefrontStack(Stack):
         resource.add_property_deletion_override("DistributionConfig.IPV6Enabled")
         self.tenants: dict[str, cloudfront.CfnDistributionTenant] = {}
         for domain in self.deployment.platform_domains:
-            # The platform's own site and path-mode shops; store subdomains (<store>.<platform>) are
-            # added as tenants domains when a store is created (see README: Deploying to AWS).
-            self._tenant(domain, [domain, f"www.{domain}"])
+            # The platform's site, path-mode shops and the admin API (api.<domain>, /api/* uncached);
+            # store subdomains (<store>.<platform>) are tenants of their own (README: Deploying to AWS).
+            self._tenant(domain, [domain, f"www.{domain}", f"api.{domain}"])
         for domain in self.deployment.store_domains:
             self._tenant(domain, [domain])
 

@@ -217,3 +217,13 @@ def test_every_bucket_policy_denies_requests_without_tls(assembly: Assembly) -> 
                 denied.add(policy["Properties"]["Bucket"]["Ref"])
 
     assert {key.split("/")[1] for key in buckets} == denied
+
+
+def test_functions_name_the_secrets_the_data_stack_creates(assembly: Assembly) -> None:
+    created = {
+        r["Properties"]["Name"] for r in assembly.resources("data", "AWS::SecretsManager::Secret").values()
+    }
+    for fn in wiring.FUNCTIONS:
+        variables = function_resource(assembly, fn.name)["Properties"]["Environment"]["Variables"]
+        for name in fn.secrets:
+            assert variables[wiring.secret(name).env] in created
