@@ -16,7 +16,7 @@ from typing import Any
 from aws_cdk import App, Environment, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from infra.config import Deployment, cdk_json_context, deployment_from_context
+from infra.config import OVERRIDE_KEYS, Deployment, cdk_json_context, deployment_from_context
 from infra.stacks.api import ApiStack
 from infra.stacks.data import DataStack
 from infra.stacks.imports import ImportsStack
@@ -28,7 +28,9 @@ def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = Non
     """An app with every stack of one environment; ``context`` overrides cdk.json's."""
     merged: dict[str, Any] = {**cdk_json_context(), **(context or {})}
     app = App(context=merged, outdir=outdir)
-    deployment = deployment_from_context({key: app.node.try_get_context(key) for key in merged})
+    # The CLI's -c values (CDK_CONTEXT_JSON) override cdk.json's; read them through the app.
+    keys = {*merged, *OVERRIDE_KEYS}
+    deployment = deployment_from_context({key: app.node.try_get_context(key) for key in keys})
     add_stacks(app, deployment)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app

@@ -61,6 +61,22 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v).strip().lower() for v in (value or ()))
 
 
+# Settings an environment block holds, each also accepted alone on the command line (-c key=value).
+OVERRIDE_KEYS: tuple[str, ...] = (
+    "account",
+    "region",
+    "logRetentionDays",
+    "reservedConcurrency",
+    "provisionedConcurrency",
+    "waf",
+    "platformDomains",
+    "storeDomains",
+    "alarmEmail",
+    "retainData",
+    "stubLayer",
+)
+
+
 def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
     """The deployment named by ``context["env"]``, with command-line overrides applied."""
     name = str(context.get("env") or "dev")
@@ -70,19 +86,7 @@ def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
     if name not in environments:
         raise ValueError(f"unknown environment {name!r}; cdk.json defines {sorted(environments)}")
     values: dict[str, Any] = {**environments[name]}
-    for key in (
-        "account",
-        "region",
-        "logRetentionDays",
-        "reservedConcurrency",
-        "provisionedConcurrency",
-        "waf",
-        "platformDomains",
-        "storeDomains",
-        "alarmEmail",
-        "retainData",
-        "stubLayer",
-    ):
+    for key in OVERRIDE_KEYS:
         if context.get(key) is not None:
             values[key] = context[key]
     return Deployment(

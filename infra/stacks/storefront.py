@@ -133,7 +133,6 @@ class StorefrontStack(Stack):
             # Staff and admin JSON APIs on store hosts: never cached.
             additional_behaviors={"/api/*": uncached},
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             web_acl_id=web_acl_arn,
         )
         acknowledge(
