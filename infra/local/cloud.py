@@ -29,6 +29,7 @@ def configure_environment(aws_port: int, *, log_level: str = "WARNING") -> dict[
         "MOTO_PORT": str(aws_port),
         "ORION_STAGE": "local",
         "ORION_DEV_PATH_MODE": "true",
+        "ORION_DOMAIN_VERIFICATION": "trust",  # no public DNS locally
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": log_level,

@@ -60,6 +60,10 @@ class OrionSettings(BaseSettings):
     login_window_seconds: int = 900
     login_max_failures_per_account: int = 10
     login_max_failures_per_source: int = 50
+    # Custom-domain verification: "dns" checks the TXT record over DNS-over-HTTPS; "trust" (the local
+    # cloud only, which has no public DNS) verifies any pending domain.
+    domain_verification: str = Field(default="dns", pattern="^(dns|trust)$")
+    dns_over_https_url: str = "https://cloudflare-dns.com/dns-query"
     # Where e-mails come from (SES identity on AWS).
     mail_from: str = "Orion <no-reply@orion.localhost>"
 

@@ -84,7 +84,21 @@ def require(permission: str) -> Callable[..., StaffAccess]:
         return access
 
     dependency.__name__ = f"require_{permission.replace('.', '_')}"
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by route_permission()
     return dependency
+
+
+def route_permission(route: Any) -> str | None:
+    """The permission a FastAPI route requires through :func:`require` (None for open routes)."""
+    dependant = getattr(route, "dependant", None)
+    pending = list(dependant.dependencies) if dependant is not None else []
+    while pending:
+        dependant = pending.pop()
+        permission = getattr(dependant.call, "permission", None)
+        if isinstance(permission, str):
+            return permission
+        pending.extend(dependant.dependencies)
+    return None
 
 
 def request_id(request: Request) -> str:

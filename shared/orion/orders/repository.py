@@ -13,7 +13,7 @@ from pynamodb.transactions import TransactWrite
 
 from orion.catalog.repository import ProductRepository, decode_cursor, encode_cursor
 from orion.data import keys
-from orion.data.table import TableItem, bind_table, get_or_none
+from orion.data.table import Gsi1, Gsi2, TableItem, bind_table, get_or_none
 from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
 from orion.tenancy.models import Tenant
 
@@ -84,17 +84,33 @@ class OrderRepository:
         )
         return (item.order_id, item.token) if item else None
 
-    def list(self, tenant: Tenant, *, status: OrderStatus | None, limit: int, after: str | None) -> OrderList:
+    def list(
+        self,
+        tenant: Tenant,
+        *,
+        status: OrderStatus | None,
+        limit: int,
+        after: str | None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> OrderList:
         platform, store = tenant.platform, tenant.require_store()
+        sort_key: Any
         if status is None:
             index: Any = OrderItem.gsi1
             partition, names = keys.orders_gsi1pk(platform, store), ("GSI1PK", "GSI1SK")
+            sort_key = Gsi1.gsi1sk
         else:
             index = OrderItem.gsi2
             partition, names = (
                 keys.orders_by_status_gsi2pk(platform, store, status.value),
                 ("GSI2PK", "GSI2SK"),
             )
+            sort_key = Gsi2.gsi2sk
+        # Sort keys are "<created ISO time>#<id>": a date range is a key condition, not a filter.
+        low = since.astimezone(UTC).isoformat() if since else "0"
+        high = (until.astimezone(UTC).isoformat() if until else "9") + "#~"
+        range_condition = sort_key.between(low, high) if since or until else None
         start: dict[str, dict[str, Any]] | None = None
         if after:
             sort_value, order_id = decode_cursor(after)
@@ -105,7 +121,12 @@ class OrderRepository:
                 names[1]: {"S": sort_value},
             }
         result = index.query(
-            partition, scan_index_forward=False, limit=limit, last_evaluated_key=start, page_size=limit
+            partition,
+            range_condition,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+            page_size=limit,
         )
         items: list[Order] = []
         last: str | None = None
@@ -193,6 +214,13 @@ class OrderRepository:
             ProductRepository.add_stock_change(tx, tenant, product_id, sku, quantity)
             labels.append(f"sku:{sku}")
         _commit(tx, labels)
+
+    def add_history_entry(self, tenant: Tenant, order: Order, change: StatusChange) -> None:
+        """Append ``change`` (a note, the status unchanged) to the order's history."""
+        pk = keys.order_pk(tenant.platform, tenant.require_store(), order.id)
+        self._history_item(pk, change, len(order.history)).save(
+            condition=OrderHistoryItem.pk.does_not_exist()
+        )
 
     @staticmethod
     def _order_item(tenant: Tenant, order: Order, token_hash: str) -> OrderItem:

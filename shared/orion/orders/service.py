@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from pynamodb.exceptions import PutError
+
 from orion.catalog.models import ProductStatus
 from orion.catalog.service import get_variants
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound
@@ -27,6 +29,7 @@ from orion.orders.models import (
 )
 from orion.orders.payments import payment_provider
 from orion.orders.repository import OrderRepository, TransactionCancelled
+from orion.outbox.service import enqueue_email
 from orion.tenancy.models import Tenant
 
 # DynamoDB transactions hold at most 100 items; an order writes 2 per line + 4 (order, history,
@@ -154,7 +157,25 @@ def place_order(
             raise OutOfStock(_short_message(short), extra={"skus": short}) from cancelled
         raise Conflict("Your order could not be placed; please try again.") from cancelled
     record_order_placed(tenant, order)
+    _send_confirmation(tenant, order)
     return PlacedOrder(order=order, token=token, created=True)
+
+
+def _send_confirmation(tenant: Tenant, order: Order) -> None:
+    """The order confirmation e-mail, through the outbox (sent after the request, retried there)."""
+    amount = f"{order.total / 100:.2f} {order.currency}"
+    lines = "\n".join(f"  {line.quantity} x {line.title} ({line.sku})" for line in order.lines)
+    enqueue_email(
+        tenant,
+        to=str(order.customer.email),
+        subject=f"Your order {order.id} at {tenant.store}",
+        text=(
+            f"Thank you for your order, {order.customer.name}.\n\n{lines}\n\nTotal: {amount}\n"
+            f"{order.payment_instructions}"
+        ),
+        kind="order_confirmation",
+        data={"order_id": order.id},
+    )
 
 
 def get_order(tenant: Tenant, order_id: str) -> Order:
@@ -175,12 +196,35 @@ def get_order_for_shopper(tenant: Tenant, order_id: str, token: str | None) -> O
 
 
 def list_orders(
-    tenant: Tenant, *, status: OrderStatus | None = None, limit: int = 50, after: str | None = None
+    tenant: Tenant,
+    *,
+    status: OrderStatus | None = None,
+    limit: int = 50,
+    after: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> OrderList:
-    """A store's orders, newest first, optionally in one status; one Query per page."""
+    """A store's orders, newest first, optionally in one status and placed within ``[since, until]``;
+    one Query per page (the date range is part of the key condition)."""
     if not 1 <= limit <= 100:
         raise BadRequest("limit must be between 1 and 100")
-    return OrderRepository().list(tenant, status=status, limit=limit, after=after)
+    if since and until and since > until:
+        raise BadRequest("'since' must not be after 'until'")
+    return OrderRepository().list(tenant, status=status, limit=limit, after=after, since=since, until=until)
+
+
+def add_order_note(tenant: Tenant, order_id: str, note: str, *, actor: str) -> Order:
+    """Add a staff note to an order's history (its status does not change)."""
+    note = note.strip()
+    if not note:
+        raise Invalid(errors=[FieldError("note", "must not be empty")])
+    order = get_order(tenant, order_id)
+    change = StatusChange(status=order.status, at=datetime.now(UTC), note=note[:500], actor=actor[:200])
+    try:
+        OrderRepository().add_history_entry(tenant, order, change)
+    except PutError as exc:
+        raise Conflict("The order changed meanwhile; reload it and try again.") from exc
+    return order.model_copy(update={"history": (*order.history, change)})
 
 
 def transition_order(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
@@ -237,6 +237,17 @@ class TenancyRepository:
                 raise NotFound(f"No store {store.code!r} on {store.platform}.") from exc
             raise
 
+    def release_store_domain(self, platform: str, store: str, host: str) -> None:
+        """Delete a store's custom domain (only if it is still that store's)."""
+        try:
+            DomainItem(keys.domain_pk(host), keys.DOMAIN_SK).delete(
+                condition=(DomainItem.platform == platform) & (DomainItem.store == store)
+            )
+        except DeleteError as exc:
+            if _is_condition_failure(exc):
+                raise NotFound(f"{host} is not one of this store's domains.") from exc
+            raise
+
     def release_platform_domains(self, platform: str, hosts: Iterable[str]) -> None:
         """Delete the ``DOMAIN#`` records of hosts the platform no longer serves (its own only)."""
         hosts = list(hosts)
@@ -293,7 +304,7 @@ def _domain_item(
     return item
 
 
-def _is_condition_failure(exc: PutError | TransactWriteError) -> bool:
+def _is_condition_failure(exc: PutError | TransactWriteError | DeleteError) -> bool:
     code = getattr(exc, "cause_response_code", None)
     return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 

@@ -1,0 +1,7 @@
+"""Staff API Lambda for the `catalog` router."""
+
+from functions.staff_api.common.app import create_app, lambda_handler
+from functions.staff_api.routers import catalog
+
+app = create_app(catalog.router)
+handler = lambda_handler(app)

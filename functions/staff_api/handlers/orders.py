@@ -1,0 +1,7 @@
+"""Staff API Lambda for the `orders` router."""
+
+from functions.staff_api.common.app import create_app, lambda_handler
+from functions.staff_api.routers import orders
+
+app = create_app(orders.router)
+handler = lambda_handler(app)

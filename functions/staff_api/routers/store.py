@@ -1,0 +1,89 @@
+"""``/api/v1/settings`` and ``/api/v1/domains``: the store's profile and its custom domains."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+from pydantic import BaseModel, Field
+
+from functions.staff_api.common.access import record_audit, require
+from orion.identity.models import StaffAccess
+from orion.tenancy import store_admin
+from orion.tenancy.store_admin import DomainView, StoreSettingsInput
+
+router = APIRouter(tags=["store"])
+
+Host = Annotated[str, Path(max_length=253, pattern=r"^[A-Za-z0-9.-]+$")]
+View = Annotated[StaffAccess, Depends(require("settings.view"))]
+Edit = Annotated[StaffAccess, Depends(require("settings.edit"))]
+
+
+class StoreSettings(BaseModel):
+    code: str
+    name: str
+    tier: str
+    languages: list[str]
+    default_language: str
+    currency: str
+    contact_email: str | None = None
+
+
+class DomainRequest(BaseModel):
+    host: str = Field(min_length=3, max_length=253)
+
+
+class DomainList(BaseModel):
+    items: list[DomainView]
+
+
+def _settings(access: StaffAccess) -> StoreSettings:
+    store = store_admin.get_store_settings(access.tenant)
+    return StoreSettings(
+        code=store.code,
+        name=store.name,
+        tier=store.tier.value,
+        languages=list(store.languages),
+        default_language=store.default_language,
+        currency=store.currency,
+        contact_email=store.contact_email,
+    )
+
+
+@router.get("/settings", summary="The store's name, languages, currency and contact")
+def get_settings(access: View) -> StoreSettings:
+    return _settings(access)
+
+
+@router.put("/settings", summary="Change the store's name, languages, currency and contact")
+def put_settings(body: StoreSettingsInput, request: Request, access: Edit) -> StoreSettings:
+    store_admin.update_store_settings(access.tenant, body)
+    record_audit(request, access, "settings.update", f"store:{access.tenant.store}")
+    return _settings(access)
+
+
+@router.get("/domains", summary="The store's custom domains")
+def list_domains(access: View) -> DomainList:
+    return DomainList(items=[DomainView.of(d) for d in store_admin.list_domains(access.tenant)])
+
+
+@router.post("/domains", status_code=status.HTTP_201_CREATED, summary="Add a custom domain (pending)")
+def add_domain(body: DomainRequest, request: Request, access: Edit) -> DomainView:
+    """The answer names the TXT record to publish; then call verify."""
+    domain = store_admin.add_domain(access.tenant, body.host)
+    record_audit(request, access, "domain.add", f"domain:{domain.host}")
+    return DomainView.of(domain)
+
+
+@router.post("/domains/{host}/verify", summary="Check the TXT record and start serving the domain")
+def verify_domain(host: Host, request: Request, access: Edit) -> DomainView:
+    domain = store_admin.verify_domain(access.tenant, host)
+    record_audit(request, access, "domain.verify", f"domain:{domain.host}")
+    return DomainView.of(domain)
+
+
+@router.delete("/domains/{host}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a custom domain")
+def remove_domain(host: Host, request: Request, access: Edit) -> Response:
+    store_admin.remove_domain(access.tenant, host)
+    record_audit(request, access, "domain.remove", f"domain:{host}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,114 @@
+"""A store's theme templates in the templates bucket (``stores/<p>/<s>/``): upload after checking they
+compile in the sandbox, list, and preview with the store's theme chain."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from orion.data.clients import aws_client
+from orion.errors import FieldError, Invalid, NotFound
+from orion.settings import get_settings
+from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
+from orion.storefront.themes import ThemeLoader, render_deadline, theme_chain
+from orion.tenancy.models import Tenant
+
+MAX_TEMPLATE_BYTES = 200_000
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}(/[a-z0-9][a-z0-9_-]{0,60}){0,3}\.(html|css)$")
+CONTENT_TYPES = {"html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8"}
+
+
+class TemplateInfo(BaseModel):
+    name: str
+    size: int
+    etag: str
+    updated_at: datetime | None = None
+
+
+def _store_prefix(tenant: Tenant) -> str:
+    return theme_chain(tenant)[0]
+
+
+def check_template(name: str, source: str) -> None:
+    """Invalid unless ``name`` is a safe template name and an HTML ``source`` compiles in the sandbox."""
+    if not _NAME.fullmatch(name):
+        raise Invalid(errors=[FieldError("name", "use a-z, 0-9, '-', '_' and '/' ending in .html or .css")])
+    if len(source.encode()) > MAX_TEMPLATE_BYTES:
+        raise Invalid(errors=[FieldError("source", f"templates are limited to {MAX_TEMPLATE_BYTES} bytes")])
+    if name.endswith(".html"):
+        environment = SandboxedEnvironment(
+            autoescape=select_autoescape(default=True, default_for_string=True)
+        )
+        try:
+            environment.compile(source, name=name)
+        except TemplateSyntaxError as exc:
+            raise Invalid(
+                f"The template does not compile: {exc.message} (line {exc.lineno}).",
+                errors=[FieldError("source", f"line {exc.lineno}: {exc.message}")],
+            ) from exc
+
+
+def upload_template(tenant: Tenant, name: str, source: str) -> TemplateInfo:
+    """Store a template of the store's theme (it overrides the platform's and the default one)."""
+    check_template(name, source)
+    key = _store_prefix(tenant) + name
+    response = aws_client("s3").put_object(
+        Bucket=get_settings().templates_bucket,
+        Key=key,
+        Body=source.encode(),
+        ContentType=CONTENT_TYPES[name.rsplit(".", 1)[1]],
+    )
+    return TemplateInfo(name=name, size=len(source.encode()), etag=str(response.get("ETag", "")))
+
+
+def list_templates(tenant: Tenant) -> list[TemplateInfo]:
+    prefix = _store_prefix(tenant)
+    paginator = aws_client("s3").get_paginator("list_objects_v2")
+    found: list[TemplateInfo] = []
+    for page in paginator.paginate(Bucket=get_settings().templates_bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            found.append(
+                TemplateInfo(
+                    name=str(obj["Key"])[len(prefix) :],
+                    size=int(obj["Size"]),
+                    etag=str(obj.get("ETag", "")),
+                    updated_at=obj.get("LastModified"),
+                )
+            )
+    return found
+
+
+def delete_template(tenant: Tenant, name: str) -> None:
+    if not _NAME.fullmatch(name) or name not in {t.name for t in list_templates(tenant)}:
+        raise NotFound("The store's theme has no such template.")
+    aws_client("s3").delete_object(Bucket=get_settings().templates_bucket, Key=_store_prefix(tenant) + name)
+
+
+def preview(tenant: Tenant, name: str, source: str | None, context: dict[str, Any]) -> str:
+    """Render ``name`` with the store's theme chain as it is now, or with ``source`` standing in for
+    it (try before uploading), under the same time limit as the storefront. Errors are 422s that say
+    what went wrong, rather than the silent fallback shoppers get."""
+    if source is not None:
+        check_template(name, source)
+    elif not _NAME.fullmatch(name) or not name.endswith(".html"):
+        raise Invalid(errors=[FieldError("name", "preview an .html template")])
+    settings = get_settings()
+    chain = theme_chain(tenant)
+    objects = CachedTemplateSource(S3TemplateObjects(settings.templates_bucket), ttl=0)
+    environment = SandboxedEnvironment(
+        loader=ThemeLoader(objects, chain),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    try:
+        with render_deadline(settings.render_timeout_seconds, untrusted=chain[:-1]):
+            template = (
+                environment.from_string(source) if source is not None else environment.get_template(name)
+            )
+            return template.render(context)
+    except Exception as exc:  # an untrusted template: report any failure to its author
+        raise Invalid(f"The template failed to render: {type(exc).__name__}: {exc}") from exc

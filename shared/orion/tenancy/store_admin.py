@@ -1,0 +1,143 @@
+"""A store's own settings and custom domains, as its staff manage them (Owners edit, Managers view)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from orion.errors import Conflict, Invalid, NotFound
+from orion.ids import new_token
+from orion.settings import get_settings
+from orion.tenancy.models import LANGUAGES, Store, StoreDomain, Tenant
+from orion.tenancy.repository import TenancyRepository
+from orion.tenancy.service import add_store_domain, canonical_host, tenant_directory
+
+VERIFICATION_LABEL = "_orion-verification"
+
+
+class StoreSettingsInput(BaseModel):
+    """What staff may change about their store (tier, status and code belong to platform admins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    languages: tuple[str, ...] = Field(min_length=1, max_length=len(LANGUAGES))
+    default_language: str
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    contact_email: EmailStr | None = None
+
+
+def get_store_settings(tenant: Tenant) -> Store:
+    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    if store is None:
+        raise NotFound("Unknown store.")
+    return store
+
+
+def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
+    unknown = [lang for lang in data.languages if lang not in LANGUAGES]
+    if unknown:
+        raise Invalid(f"Unsupported languages: {', '.join(unknown)} (supported: {', '.join(LANGUAGES)}).")
+    if data.default_language not in data.languages:
+        raise Invalid("The default language must be one of the store's languages.")
+    store = get_store_settings(tenant).model_copy(
+        update={
+            "name": data.name,
+            "languages": tuple(dict.fromkeys(data.languages)),
+            "default_language": data.default_language,
+            "currency": data.currency,
+            "contact_email": str(data.contact_email) if data.contact_email else None,
+        }
+    )
+    TenancyRepository().update_store(store)
+    tenant_directory().forget()
+    return store
+
+
+class DomainView(BaseModel):
+    host: str
+    verified: bool
+    verification_record: str | None = Field(default=None, description="TXT record name to create")
+    verification_value: str | None = Field(default=None, description="TXT record value to publish")
+    created_at: datetime | None = None
+
+    @classmethod
+    def of(cls, domain: StoreDomain) -> DomainView:
+        pending = not domain.verified
+        return cls(
+            host=domain.host,
+            verified=domain.verified,
+            verification_record=f"{VERIFICATION_LABEL}.{domain.host}" if pending else None,
+            verification_value=domain.verification_token if pending else None,
+            created_at=domain.created_at,
+        )
+
+
+def list_domains(tenant: Tenant) -> list[StoreDomain]:
+    return TenancyRepository().list_store_domains(tenant.platform, tenant.require_store())
+
+
+def add_domain(tenant: Tenant, host: str) -> StoreDomain:
+    """Claim ``host`` for the store, pending until a TXT record proves the store controls it."""
+    host = canonical_host(host)
+    platform = TenancyRepository().get_platform(tenant.platform)
+    if platform and any(host == d or host.endswith(f".{d}") for d in platform.domains):
+        raise Invalid("Subdomains of the platform's own domains cannot be claimed.")
+    if any(d.host == host for d in list_domains(tenant)):
+        raise Conflict(f"{host} is already one of this store's domains.")
+    return add_store_domain(
+        tenant.platform, tenant.require_store(), host, verified=False, token=f"orion-{new_token(18)}"
+    )
+
+
+TxtLookup = Callable[[str], list[str]]
+
+
+def dns_over_https_txt(name: str) -> list[str]:
+    """TXT values of ``name`` from the DNS-over-HTTPS resolver in settings (JSON API)."""
+    url = f"{get_settings().dns_over_https_url}?{urllib.parse.urlencode({'name': name, 'type': 'TXT'})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/dns-json"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 - https URL from settings
+        answer = json.load(response).get("Answer", [])
+    return [str(a.get("data", "")).strip('"') for a in answer if a.get("type") == 16]
+
+
+def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) -> StoreDomain:
+    """Mark the domain verified if its TXT record carries the store's value (then it serves shoppers).
+
+    The local cloud has no public DNS: with ``ORION_DOMAIN_VERIFICATION=trust`` (set only there) any
+    pending domain verifies."""
+    host = canonical_host(host)
+    domain = next((d for d in list_domains(tenant) if d.host == host), None)
+    if domain is None:
+        raise NotFound(f"{host} is not one of this store's domains.")
+    if domain.verified:
+        return domain
+    if get_settings().domain_verification != "trust":
+        try:
+            values = (lookup or dns_over_https_txt)(f"{VERIFICATION_LABEL}.{host}")
+        except OSError as exc:
+            raise Conflict("DNS could not be checked just now; try again in a minute.") from exc
+        if domain.verification_token not in values:
+            raise Conflict(
+                f"No TXT record {VERIFICATION_LABEL}.{host} with the value {domain.verification_token} "
+                "was found yet; DNS changes can take a while to show."
+            )
+    verified = add_store_domain(
+        tenant.platform, tenant.require_store(), host, verified=True, token=domain.verification_token
+    )
+    tenant_directory().forget()
+    return verified
+
+
+def remove_domain(tenant: Tenant, host: str) -> None:
+    host = canonical_host(host)
+    if not any(d.host == host for d in list_domains(tenant)):
+        raise NotFound(f"{host} is not one of this store's domains.")
+    TenancyRepository().release_store_domain(tenant.platform, tenant.require_store(), host)
+    tenant_directory().forget()
