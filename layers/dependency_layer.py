@@ -31,7 +31,7 @@ LAMBDA_PYTHON = "3.13"
 # dependencies (argon2-cffi-bindings) publish no manylinux2014 aarch64 wheel any more.
 PLATFORM = "aarch64-manylinux_2_28"
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-STRIP_DIRS = {"__pycache__", "tests", "test", ".pytest_cache", "bin"}
+STRIP_DIRS = {"__pycache__", "tests", "test", ".pytest_cache"}
 STRIP_SUFFIXES = (".pyc", ".pyo", ".pyi")
 
 
@@ -64,6 +64,7 @@ def layer_hash() -> str:
 
 def strip(site: Path) -> None:
     """Drop what Lambda never imports: test suites, caches, stubs, compiled files for another Python."""
+    shutil.rmtree(site / "bin", ignore_errors=True)  # console scripts of the installed packages
     for path in sorted(site.rglob("*"), reverse=True):
         if path.is_dir() and path.name in STRIP_DIRS and path.parent != site:
             shutil.rmtree(path, ignore_errors=True)

@@ -3,43 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra import wiring
 from infra.local.provision import state_machine_definition
-from tests.infra.conftest import TEST_CONTEXT, Assembly
-
-FAKE_MACHINE = wiring.StateMachine(
-    name="fake-import",
-    definition="tests.infra.fake_machine.definition",
-    tasks={"Prepare": "storefront"},
-    env="ORION_FAKE_IMPORT_STATE_MACHINE_ARN",
-)
-FAKE_RULE = wiring.EventRule(name="fake-upload", bucket="uploads", prefix="uploads/", target="fake-import")
-
-
-@pytest.fixture(scope="session")
-def machine_assembly(assembly: Assembly, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assembly]:
-    """The session's assembly when the wiring has state machines; else one synthesised with a fake."""
-    if wiring.STATE_MACHINES:
-        yield assembly
-        return
-    from infra.app import build_app
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wiring, "STATE_MACHINES", (FAKE_MACHINE,))
-        patch.setattr(wiring, "EVENT_RULES", (FAKE_RULE,))
-        outdir = tmp_path_factory.mktemp("cdk.out.machines")
-        synthesised = build_app(TEST_CONTEXT, outdir=str(outdir)).synth()
-        templates = {
-            stack.stack_name: json.loads(Path(stack.template_full_path).read_text())
-            for stack in synthesised.stacks
-        }
-        yield Assembly(directory=outdir, templates=templates, prefix=assembly.prefix)
+from tests.infra.conftest import FAKE_MACHINE, Assembly
 
 
 def distribution_config(assembly: Assembly) -> dict[str, Any]:
@@ -121,9 +91,9 @@ def placeholder_of(reference: Any, placeholders: dict[str, str]) -> str:
     return placeholders[max(matches, key=len)]
 
 
-def test_the_state_machine_runs_the_same_asl_as_the_local_cloud(machine_assembly: Assembly) -> None:
-    machines = machine_assembly.resources("imports", "AWS::StepFunctions::StateMachine")
-    expected_machines = wiring.STATE_MACHINES or (FAKE_MACHINE,)
+def test_the_state_machine_runs_the_same_asl_as_the_local_cloud(dev_assembly: Assembly) -> None:
+    machines = dev_assembly.resources("imports", "AWS::StepFunctions::StateMachine")
+    expected_machines = dev_assembly.machines
     assert len(machines) == len(expected_machines)
     for machine in expected_machines:
         (resource,) = [
@@ -141,20 +111,29 @@ def test_the_state_machine_runs_the_same_asl_as_the_local_cloud(machine_assembly
         assert resource["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
 
 
-def test_upload_events_start_the_machine_with_a_dead_letter_queue(machine_assembly: Assembly) -> None:
-    rules = machine_assembly.resources("imports", "AWS::Events::Rule").values()
-    expected_rules = wiring.EVENT_RULES or (FAKE_RULE,)
+def test_upload_events_start_the_machine_with_a_dead_letter_queue(dev_assembly: Assembly) -> None:
+    rules = dev_assembly.resources("imports", "AWS::Events::Rule").values()
+    expected_rules = dev_assembly.rules
     assert len(rules) == len(expected_rules)
     for rule in rules:
         pattern = rule["Properties"]["EventPattern"]
         (target,) = rule["Properties"]["Targets"]
         assert pattern["detail-type"] == ["Object Created"]
         assert "Arn" in target["DeadLetterConfig"]
-    assert {"ExecutionsFailed", "ExecutionsTimedOut"} <= alarm_metrics(machine_assembly)
-    assert "ApproximateNumberOfMessagesVisible" in alarm_metrics(machine_assembly)
+    assert {"ExecutionsFailed", "ExecutionsTimedOut"} <= alarm_metrics(dev_assembly)
+    assert "ApproximateNumberOfMessagesVisible" in alarm_metrics(dev_assembly)
 
 
-def test_a_function_that_starts_a_machine_gets_its_arn_and_nothing_more() -> None:
+def test_dev_serves_a_standard_distribution_without_waf(dev_assembly: Assembly) -> None:
+    config = distribution_config(dev_assembly)
+
+    assert "ConnectionMode" not in config
+    assert "WebACLId" not in config
+    assert not dev_assembly.resources("storefront", "AWS::CloudFront::DistributionTenant")
+    assert f"{dev_assembly.prefix}-edge-waf" not in dev_assembly.templates
+
+
+def test_a_function_that_starts_a_machine_gets_its_arn_in_its_environment() -> None:
     starter = wiring.Function(
         name="starter",
         handler="functions.x.handler.handler",
