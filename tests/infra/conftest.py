@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,15 +75,15 @@ def assembly(tmp_path_factory: pytest.TempPathFactory) -> Assembly:
 
 
 @pytest.fixture(scope="session")
-def dev_assembly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assembly]:
+def dev_assembly(tmp_path_factory: pytest.TempPathFactory) -> Assembly:
     outdir = tmp_path_factory.mktemp("cdk.out.dev")
     if wiring.STATE_MACHINES:
-        yield synthesise(DEV_CONTEXT, outdir)
-        return
+        return synthesise(DEV_CONTEXT, outdir)
+    # Patched only while synthesising: the rest of the session (and other suites) sees the real wiring.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(wiring, "STATE_MACHINES", (FAKE_MACHINE,))
         patch.setattr(wiring, "EVENT_RULES", (FAKE_RULE,))
-        yield synthesise(DEV_CONTEXT, outdir)
+        return synthesise(DEV_CONTEXT, outdir)
 
 
 @pytest.fixture(scope="session", params=["prod", "dev"])

@@ -145,3 +145,13 @@ def test_a_function_that_starts_a_machine_gets_its_arn_in_its_environment() -> N
         env = wiring.environment_of(starter, {"state_machine:fake-import": "arn:fake"})
 
     assert env[FAKE_MACHINE.env] == "arn:fake"
+
+
+def test_the_fake_machine_never_leaks_into_the_wiring_or_prod(
+    assembly: Assembly, dev_assembly: Assembly
+) -> None:
+    assert FAKE_MACHINE not in wiring.STATE_MACHINES
+    assert assembly.machines == wiring.STATE_MACHINES
+    assert len(assembly.resources("imports", "AWS::StepFunctions::StateMachine")) == len(
+        wiring.STATE_MACHINES
+    )
