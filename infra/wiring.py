@@ -158,6 +158,12 @@ SECRETS: tuple[Secret, ...] = (
         secret_name="orion/jwt-signing-keys",
         description="Signing keys for staff access tokens (JSON: current kid and keys)",
     ),
+    Secret(
+        name="shopper-signing-key",
+        env="ORION_SHOPPER_SIGNING_SECRET_NAME",
+        secret_name="orion/shopper-signing-key",
+        description="HMAC key for the CSRF tokens of shopper forms (cart, checkout)",
+    ),
 )
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -170,6 +176,24 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.READ},
         buckets={"templates": Access.READ},
         secrets=("origin-verify",),
+        shopper=True,
+    ),
+    Function(
+        name="checkout",
+        handler="functions.checkout.handler.handler",
+        description="Shopper cart, checkout and order status (conditional writes, one transaction per order)",
+        routes=(
+            Route("GET", "/cart"),
+            Route("POST", "/cart/items"),
+            Route("POST", "/cart/items/{sku}"),
+            Route("GET", "/checkout"),
+            Route("POST", "/checkout"),
+            Route("GET", "/orders/{order_id}"),
+        ),
+        memory_mb=1024,
+        tables={"main": Access.WRITE},
+        buckets={"templates": Access.READ},
+        secrets=("origin-verify", "shopper-signing-key"),
         shopper=True,
     ),
     # --- platform admin and modules ---

@@ -12,6 +12,7 @@ from functions.common.shopper import error_page, handle_shopper_request, page_re
 from orion.errors import NotFound, OrionError
 from orion.observability import logger, metrics, tracer
 from orion.storefront.pages import storefront_pages
+from orion.storefront.shop import ShopperRequest, shop_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 app = APIGatewayHttpResolver()
@@ -31,16 +32,66 @@ def if_none_match() -> str | None:
     return app.current_event.headers.get("if-none-match")
 
 
+def shopper_request() -> ShopperRequest:
+    event = app.current_event
+    return ShopperRequest(
+        query=event.query_string_parameters or {}, accept_language=event.headers.get("accept-language")
+    )
+
+
+def store_tenant() -> ResolvedTenant:
+    """The tenant of a store page; catalogue paths on a platform or API host are 404s."""
+    resolved = current_tenant()
+    if resolved.host_kind is not HostKind.STORE:
+        raise NotFound()
+    return resolved
+
+
 @app.get("/")
 @tracer.capture_method
 def home() -> Response[str]:
     resolved = current_tenant()
-    pages = storefront_pages()
     if resolved.host_kind is HostKind.STORE:
-        return page_response(pages.store_home(resolved), if_none_match())
+        return page_response(shop_pages().home(resolved, shopper_request()), if_none_match())
     if resolved.host_kind is HostKind.PLATFORM:
-        return page_response(pages.platform_home(resolved), if_none_match())
+        return page_response(shop_pages().platform_home(resolved, shopper_request()), if_none_match())
     raise NotFound("This host serves the platform API; shops live on store domains.")
+
+
+@app.get("/products")
+@tracer.capture_method
+def products() -> Response[str]:
+    return page_response(shop_pages().listing(store_tenant(), shopper_request(), None), if_none_match())
+
+
+@app.get("/products/<handle>")
+@tracer.capture_method
+def product(handle: str) -> Response[str]:
+    return page_response(shop_pages().product(store_tenant(), shopper_request(), handle), if_none_match())
+
+
+@app.get("/categories/<slug>")
+@tracer.capture_method
+def category(slug: str) -> Response[str]:
+    return page_response(shop_pages().listing(store_tenant(), shopper_request(), slug), if_none_match())
+
+
+@app.get("/search")
+@tracer.capture_method
+def search() -> Response[str]:
+    return page_response(shop_pages().search(store_tenant(), shopper_request()), if_none_match())
+
+
+@app.get("/pages/<slug>")
+@tracer.capture_method
+def cms_page(slug: str) -> Response[str]:
+    return page_response(shop_pages().cms(current_tenant(), shopper_request(), slug), if_none_match())
+
+
+@app.get("/<slug>")
+@tracer.capture_method
+def top_level_page(slug: str) -> Response[str]:
+    return page_response(shop_pages().cms(current_tenant(), shopper_request(), slug), if_none_match())
 
 
 @app.not_found

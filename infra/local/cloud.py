@@ -28,6 +28,7 @@ def configure_environment(aws_port: int, *, log_level: str = "WARNING") -> dict[
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
         "MOTO_PORT": str(aws_port),
         "ORION_STAGE": "local",
+        "ORION_SECURE_COOKIES": "false",  # plain http://*.localhost: no __Host- cookies
         "ORION_DEV_PATH_MODE": "true",
         "ORION_DOMAIN_VERIFICATION": "trust",  # no public DNS locally
         "POWERTOOLS_TRACE_DISABLED": "true",
@@ -49,12 +50,14 @@ def reset_orion_caches() -> None:
     from orion.identity.service import signing_keys
     from orion.settings import reset_settings
     from orion.storefront.pages import storefront_pages
+    from orion.storefront.shop import shop_pages
     from orion.tenancy.service import tenant_directory
 
     reset_settings()
     reset_clients()
     unbind_table()
     storefront_pages.cache_clear()
+    shop_pages.cache_clear()
     tenant_directory.cache_clear()
     reset_hasher()
     signing_keys.cache_clear()

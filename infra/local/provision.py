@@ -201,6 +201,9 @@ def _empty_zip() -> bytes:
 
 def provision(region: str = LOCAL_REGION) -> None:
     """Every resource of the wiring table, in the account the AWS SDK currently points at."""
+    from infra.local import moto_speedups
+
+    moto_speedups.install()  # every caller provisions moto (local cloud, tests, benchmarks)
     create_tables(region)
     create_buckets(region)
     create_secrets(region)

@@ -26,6 +26,8 @@ class OrionSettings(BaseSettings):
     origin_verify_secret_name: str = "orion/origin-verify"
     # Name of the Secrets Manager secret holding the JWT signing keys.
     jwt_secret_name: str = "orion/jwt-signing-keys"
+    # Name of the Secrets Manager secret that signs shopper form tokens (CSRF).
+    shopper_signing_secret_name: str = "orion/shopper-signing-key"
 
     aws_region: str = Field(
         default="eu-west-1",
@@ -44,6 +46,8 @@ class OrionSettings(BaseSettings):
     # Shopper page caching at CloudFront.
     page_s_maxage_seconds: int = 60
     page_stale_while_revalidate_seconds: int = 300
+    # Shopper cookies get Secure and the __Host- prefix; only plain-HTTP local runs turn this off.
+    secure_cookies: bool = True
 
     # Staff identity: access tokens are short-lived JWTs; refresh tokens rotate within a family.
     jwt_issuer: str = "orion"

@@ -71,6 +71,27 @@ def create_product(tenant: Tenant, data: ProductInput) -> Product:
     return product
 
 
+def bulk_create_products(tenant: Tenant, items: Sequence[ProductInput]) -> list[Product]:
+    """Create many new products with batch writes (demo data, benchmarks, a store's first load while
+    it is closed). Handles, SKUs and external ids must be free; not atomic across products, so use
+    :func:`create_product` or :func:`upsert_product_by_external_id` for anything live."""
+    now = datetime.now(UTC)
+    products: list[Product] = []
+    handles: set[str] = set()
+    for data in items:
+        product_id = new_id()
+        handle = data.handle or slugify(data.title)
+        if handle in handles:
+            handle = f"{handle[:90]}-{product_id[-6:].lower()}"
+        handles.add(handle)
+        fields = {**data.model_dump(), "handle": handle}
+        products.append(Product(**fields, id=product_id, created_at=now, updated_at=now))
+    repository = _repository()
+    for start in range(0, len(products), 200):
+        repository.bulk_create(tenant, products[start : start + 200])
+    return products
+
+
 def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Product:
     """Replace a product's fields and variants (a missing handle keeps the current one).
 
@@ -279,6 +300,7 @@ def product_input_errors(exc: ValidationError) -> Invalid:
 
 __all__ = [
     "adjust_stock",
+    "bulk_create_products",
     "create_category",
     "create_product",
     "delete_category",

@@ -7,6 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+# Largest quantity of one variant in one order (forms offer 1-99).
+MAX_LINE_QUANTITY_FORM = 99
+
 
 class OrderStatus(StrEnum):
     PENDING = "pending"  # placed, waiting for payment
@@ -114,7 +117,7 @@ class LineRequest(BaseModel):
 
     product_id: str
     sku: str
-    quantity: int = Field(ge=1, le=99)
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY_FORM)
 
 
 class PlacedOrder(BaseModel):

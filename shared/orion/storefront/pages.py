@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from orion.settings import OrionSettings, get_settings
+from orion.storefront.i18n import format_money, translator
 from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
 from orion.storefront.themes import ThemeRenderer
 from orion.tenancy.models import ResolvedTenant
@@ -128,4 +129,10 @@ def storefront_pages() -> StorefrontPages:
     source = CachedTemplateSource(
         S3TemplateObjects(settings.templates_bucket), ttl=settings.template_cache_ttl_seconds
     )
-    return StorefrontPages(ThemeRenderer(source, render_timeout=settings.render_timeout_seconds), settings)
+    # Pages that do not pass their own ``t`` and ``money`` (error pages) get English ones.
+    defaults = {
+        "t": translator("en"),
+        "money": lambda amount, currency: format_money(int(amount), str(currency)),
+    }
+    renderer = ThemeRenderer(source, render_timeout=settings.render_timeout_seconds, globals_=defaults)
+    return StorefrontPages(renderer, settings)

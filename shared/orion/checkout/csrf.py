@@ -1,0 +1,61 @@
+"""Forged-request protection for shopper forms.
+
+Two checks, both required where they apply:
+- Origin (or, without it, Referer) must name the request's own host. Browsers send Origin on every
+  cross-origin POST, so a form on another site, including a sibling store on the same platform
+  domain (same-site, so SameSite=Lax cookies would still be sent), is refused.
+- Forms the checkout function renders (cart, checkout) carry a token: an HMAC of the tenant and
+  cart id under a server secret, so it cannot be made without the secret and is useless for another
+  cart. The add-to-cart form lives on publicly cached product pages and cannot carry a per-cart
+  token: it relies on the Origin check, and a request with neither Origin nor Referer must bring one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from urllib.parse import urlsplit
+
+from orion.errors import Forbidden
+from orion.tenancy.hosts import normalize_host
+from orion.tenancy.models import Tenant
+
+FORGED = "This form has expired or did not come from this shop. Please go back, reload and try again."
+
+
+def csrf_token(secret: str, tenant: Tenant, cart_id: str | None) -> str:
+    message = f"{tenant.platform}/{tenant.store}/{cart_id or '-'}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def check_origin(host: str | None, origin: str | None, referer: str | None) -> bool:
+    """Whether the request names where it came from (Origin or Referer); Forbidden if that is
+    another host. ``False`` means neither header was sent."""
+    source = origin if origin is not None else referer
+    if source is None:
+        return False
+    own = normalize_host(host)
+    came_from = normalize_host(urlsplit(source).netloc) if source != "null" else None
+    if own is None or came_from is None or came_from != own:
+        raise Forbidden(FORGED)
+    return True
+
+
+def check_request(
+    secret: str,
+    tenant: Tenant,
+    cart_id: str | None,
+    *,
+    host: str | None,
+    origin: str | None,
+    referer: str | None,
+    token: str | None,
+    token_required: bool,
+) -> None:
+    """Forbidden unless the request is same-origin and, where required (or no Origin/Referer was
+    sent), carries the cart's token."""
+    named = check_origin(host, origin, referer)
+    if token_required or not named:
+        expected = csrf_token(secret, tenant, cart_id)
+        if not token or not hmac.compare_digest(token, expected):
+            raise Forbidden(FORGED)

@@ -1,0 +1,130 @@
+"""Cart models and the shopper forms (every input validated here, so a bad one is a 422, never a 500)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from orion.catalog.models import SKU_PATTERN
+from orion.orders.models import MAX_LINE_QUANTITY_FORM, CustomerDetails
+
+# A checkout is one transaction of 2 items per line + 4 (see orion.orders.service); 40 lines keeps it
+# well inside DynamoDB's 100-item limit.
+MAX_CART_LINES = 40
+MAX_QUANTITY = MAX_LINE_QUANTITY_FORM
+# Where the shops deliver (ISO 3166-1 alpha-2 -> name shown in the form).
+COUNTRIES = {
+    "LU": "Luxembourg",
+    "BE": "Belgium",
+    "FR": "France",
+    "DE": "Germany",
+    "NL": "Netherlands",
+    "AT": "Austria",
+    "CH": "Switzerland",
+}
+
+
+class CartLine(BaseModel):
+    """A variant in the cart, with what the cart page shows (copied when it was added or changed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    product_id: str
+    handle: str
+    title: str
+    titles: dict[str, str] = Field(default_factory=dict)
+    variant_label: str = ""
+    unit_price: int
+    currency: str
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    image: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang) or self.title
+
+
+class Cart(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    lines: tuple[CartLine, ...] = ()
+    updated_at: datetime
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.total for line in self.lines)
+
+    @property
+    def currency(self) -> str | None:
+        return self.lines[0].currency if self.lines else None
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def line(self, sku: str) -> CartLine | None:
+        return next((line for line in self.lines if line.sku == sku), None)
+
+
+class AddToCartForm(BaseModel):
+    """``POST /cart/items``: which variant and how many."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
+    csrf_token: str | None = Field(default=None, max_length=200)
+
+    @field_validator("sku")
+    @classmethod
+    def _sku(cls, value: str) -> str:
+        if not SKU_PATTERN.fullmatch(value):
+            raise ValueError("is not a SKU of this shop")
+        return value
+
+
+class ChangeQuantityForm(BaseModel):
+    """``POST /cart/items/<sku>``: the new quantity; 0 removes the line."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    quantity: int = Field(ge=0, le=MAX_QUANTITY)
+    csrf_token: str | None = Field(default=None, max_length=200)
+
+
+class CheckoutForm(BaseModel):
+    """``POST /checkout``: who and where, plus the form's checkout key (idempotency) and CSRF token."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    email: EmailStr = Field(max_length=254)
+    name: str = Field(min_length=1, max_length=120)
+    address: str = Field(min_length=3, max_length=300)
+    postal_code: str = Field(default="", max_length=20)
+    city: str = Field(default="", max_length=120)
+    country: str = Field(min_length=2, max_length=2)
+    checkout_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+    csrf_token: str | None = Field(default=None, max_length=200)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value.upper() not in COUNTRIES:
+            raise ValueError("we do not deliver there yet")
+        return value.upper()
+
+    def customer(self) -> CustomerDetails:
+        return CustomerDetails(
+            email=self.email,
+            name=self.name,
+            address=self.address,
+            postal_code=self.postal_code,
+            city=self.city,
+            country=self.country,
+        )

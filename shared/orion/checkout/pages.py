@@ -1,0 +1,155 @@
+"""The cart, checkout and order pages (never cached: ``private, no-store``) and their JSON twins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orion.checkout.models import COUNTRIES, MAX_QUANTITY, Cart
+from orion.errors import FieldError
+from orion.orders.models import Order
+from orion.storefront.pages import PRIVATE_NO_STORE, Page
+from orion.storefront.shop import ShopPages, ShopperRequest
+from orion.tenancy.models import ResolvedTenant
+
+
+class CheckoutPages:
+    def __init__(self, shop: ShopPages) -> None:
+        self.shop = shop
+
+    def _render(
+        self,
+        resolved: ResolvedTenant,
+        request: ShopperRequest,
+        template: str,
+        context: dict[str, Any],
+        status: int,
+    ) -> Page:
+        lang = self.shop.language(resolved, request)
+        full = {**self.shop.context(resolved, lang), **context}
+        return self.shop.pages.render(resolved, template, full, status=status, cache_control=PRIVATE_NO_STORE)
+
+    def cart(
+        self,
+        resolved: ResolvedTenant,
+        request: ShopperRequest,
+        cart: Cart | None,
+        csrf_token: str,
+        *,
+        message: str | None = None,
+        errors: list[FieldError] | None = None,
+        status: int = 200,
+    ) -> Page:
+        lang = self.shop.language(resolved, request)
+        return self._render(
+            resolved,
+            request,
+            "cart.html",
+            {
+                "cart": cart_view(cart, lang),
+                "csrf_token": csrf_token,
+                "message": message,
+                "errors": [{"field": e.field, "message": e.message} for e in errors or []],
+                "max_quantity": MAX_QUANTITY,
+            },
+            status,
+        )
+
+    def checkout(
+        self,
+        resolved: ResolvedTenant,
+        request: ShopperRequest,
+        cart: Cart,
+        csrf_token: str,
+        checkout_key: str,
+        *,
+        values: dict[str, str] | None = None,
+        errors: list[FieldError] | None = None,
+        status: int = 200,
+    ) -> Page:
+        lang = self.shop.language(resolved, request)
+        return self._render(
+            resolved,
+            request,
+            "checkout.html",
+            {
+                "cart": cart_view(cart, lang),
+                "csrf_token": csrf_token,
+                "checkout_key": checkout_key,
+                "values": values or {},
+                "errors": {e.field: e.message for e in errors or []},
+                "countries": COUNTRIES,
+            },
+            status,
+        )
+
+    def order(
+        self, resolved: ResolvedTenant, request: ShopperRequest, order: Order, *, just_placed: bool
+    ) -> Page:
+        return self._render(
+            resolved, request, "order.html", {"order": order_view(order), "just_placed": just_placed}, 200
+        )
+
+
+def cart_view(cart: Cart | None, lang: str = "en") -> dict[str, Any]:
+    """The cart as templates and JSON clients see it."""
+    if cart is None:
+        return {"id": None, "lines": [], "subtotal": 0, "currency": None, "item_count": 0}
+    return {
+        "id": cart.id,
+        "lines": [
+            {
+                "sku": line.sku,
+                "handle": line.handle,
+                "title": line.title_in(lang),
+                "variant_label": line.variant_label,
+                "unit_price": line.unit_price,
+                "quantity": line.quantity,
+                "total": line.total,
+                "currency": line.currency,
+                "image": line.image,
+            }
+            for line in cart.lines
+        ],
+        "subtotal": cart.subtotal,
+        "currency": cart.currency,
+        "item_count": cart.item_count,
+    }
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    """What the shopper may see of an order (no internal fields)."""
+    return {
+        "id": order.id,
+        "status": order.status.value,
+        "currency": order.currency,
+        "subtotal": order.subtotal,
+        "shipping": order.shipping,
+        "total": order.total,
+        "created_at": order.created_at.isoformat(),
+        "payment_provider": order.payment_provider,
+        "payment_instructions": order.payment_instructions,
+        "customer": {
+            "name": order.customer.name,
+            "email": str(order.customer.email),
+            "address": order.customer.address,
+            "postal_code": order.customer.postal_code,
+            "city": order.customer.city,
+            "country": order.customer.country,
+        },
+        "lines": [
+            {
+                "sku": line.sku,
+                "handle": line.handle,
+                "title": line.title,
+                "variant_label": line.variant_label,
+                "unit_price": line.unit_price,
+                "quantity": line.quantity,
+                "total": line.total,
+            }
+            for line in order.lines
+        ],
+        "history": [
+            {"status": change.status.value, "at": change.at.isoformat(), "note": change.note}
+            for change in order.history
+        ],
+    }

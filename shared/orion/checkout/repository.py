@@ -1,0 +1,62 @@
+"""The table layout of carts: one item per cart (lines inside), expiring through the table's TTL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from pynamodb.attributes import UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import PutError
+
+from orion.checkout.models import Cart, CartLine
+from orion.data import keys
+from orion.data.table import TableItem, bind_table, get_or_none
+from orion.tenancy.models import Tenant
+
+CART_LIFETIME = timedelta(days=30)
+
+
+class CartItem(TableItem, discriminator="Cart"):
+    lines = UnicodeAttribute()  # JSON list of CartLine
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()  # two tabs adding at once: the second retries instead of overwriting
+
+
+class CartChanged(Exception):
+    """The cart was changed by another request since it was read."""
+
+
+class CartRepository:
+    def __init__(self) -> None:
+        bind_table()
+
+    def get(self, tenant: Tenant, cart_id: str) -> tuple[Cart, int | None] | None:
+        """The cart and its version: one GetItem."""
+        platform, store = tenant.platform, tenant.require_store()
+        item = get_or_none(
+            CartItem, keys.cart_pk(platform, store, cart_id), keys.CART_SK, consistent_read=True
+        )
+        if item is None:
+            return None
+        lines = tuple(CartLine.model_validate(line) for line in json.loads(item.lines))
+        cart = Cart(id=cart_id, lines=lines, updated_at=datetime.fromisoformat(item.updated_at))
+        return cart, item.version
+
+    def save(self, tenant: Tenant, cart: Cart, version: int | None) -> None:
+        """Write the cart if nobody else changed it since ``version`` was read (None: a new cart)."""
+        platform, store = tenant.platform, tenant.require_store()
+        item = CartItem(
+            keys.cart_pk(platform, store, cart.id),
+            keys.CART_SK,
+            lines=json.dumps([line.model_dump() for line in cart.lines]),
+            updated_at=cart.updated_at.isoformat(),
+            ttl=datetime.now(UTC) + CART_LIFETIME,
+        )
+        if version is not None:
+            item.version = version
+        try:
+            item.save()
+        except PutError as exc:
+            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+                raise CartChanged from exc
+            raise

@@ -1,0 +1,153 @@
+"""Cart and checkout use cases: add, change, show, and turn a cart into an order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from orion.catalog.models import ProductStatus
+from orion.catalog.service import get_variant_by_sku
+from orion.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
+from orion.checkout.repository import CartChanged, CartRepository
+from orion.errors import Conflict, FieldError, Invalid, NotFound
+from orion.ids import new_token
+from orion.orders.models import LineRequest, PlacedOrder
+from orion.orders.service import OutOfStock, place_order
+from orion.tenancy.models import Tenant
+
+_RETRIES = 3
+
+
+def new_cart_id() -> str:
+    """An unguessable cart id (it is the only key to a cart)."""
+    return new_token(24)
+
+
+def new_checkout_key() -> str:
+    """A fresh idempotency key for one rendering of the checkout form."""
+    return new_token(24)
+
+
+def get_cart(tenant: Tenant, cart_id: str | None) -> Cart | None:
+    """The cart, or None when there is none (no cookie, expired, already ordered): one GetItem."""
+    if not cart_id or not _plausible_cart_id(cart_id):
+        return None
+    found = CartRepository().get(tenant, cart_id)
+    return found[0] if found else None
+
+
+def add_to_cart(tenant: Tenant, cart_id: str | None, sku: str, quantity: int, *, lang: str = "en") -> Cart:
+    """Add ``quantity`` of a variant (creating the cart if needed); unknown or unsold SKUs are refused
+    and the quantity is bounded by the stock and by MAX_QUANTITY."""
+    try:
+        found = get_variant_by_sku(tenant, sku)
+    except NotFound as exc:
+        raise Invalid(
+            f"There is no product with SKU {sku}.", errors=[FieldError("sku", "unknown SKU")]
+        ) from exc
+    if found.status is not ProductStatus.ACTIVE:
+        raise Invalid("This product is not for sale.", errors=[FieldError("sku", "not for sale")])
+    variant = found.variant
+
+    def change(cart: Cart) -> Cart:
+        current = cart.line(sku)
+        wanted = (current.quantity if current else 0) + quantity
+        if wanted > MAX_QUANTITY:
+            raise Invalid(
+                f"At most {MAX_QUANTITY} of one item per order.",
+                errors=[FieldError("quantity", f"at most {MAX_QUANTITY}")],
+            )
+        if wanted > variant.stock:
+            raise OutOfStock(
+                "Sorry, that item is out of stock."
+                if variant.stock == 0
+                else f"Sorry, we only have {variant.stock} of that item.",
+                extra={"skus": [sku]},
+            )
+        line = CartLine(
+            sku=sku,
+            product_id=found.product_id,
+            handle=found.handle,
+            title=found.title,
+            titles=found.titles,
+            variant_label=variant.label,
+            unit_price=variant.price,
+            currency=variant.currency,
+            quantity=wanted,
+            image=found.image,
+        )
+        if current is None:
+            if len(cart.lines) >= MAX_CART_LINES:
+                raise Invalid(f"A cart holds at most {MAX_CART_LINES} different items.")
+            if cart.currency and cart.currency != variant.currency:
+                raise Conflict("Items priced in another currency cannot share this cart.")
+            lines = (*cart.lines, line)
+        else:
+            lines = tuple(line if existing.sku == sku else existing for existing in cart.lines)
+        return cart.model_copy(update={"lines": lines})
+
+    return _update(tenant, cart_id, change)
+
+
+def change_quantity(tenant: Tenant, cart_id: str | None, sku: str, quantity: int) -> Cart:
+    """Set a line's quantity; 0 removes it. A SKU not in the cart is a 404."""
+    cart = get_cart(tenant, cart_id)
+    if cart is None or cart.line(sku) is None:
+        raise NotFound("That item is not in your cart.")
+
+    def change(current: Cart) -> Cart:
+        line = current.line(sku)
+        if line is None:
+            raise NotFound("That item is not in your cart.")
+        if quantity == 0:
+            return current.model_copy(update={"lines": tuple(x for x in current.lines if x.sku != sku)})
+        found = get_variant_by_sku(tenant, sku)
+        if quantity > found.variant.stock:
+            raise OutOfStock(
+                f"Sorry, we only have {found.variant.stock} of that item.", extra={"skus": [sku]}
+            )
+        updated = line.model_copy(update={"quantity": quantity, "unit_price": found.variant.price})
+        return current.model_copy(
+            update={"lines": tuple(updated if x.sku == sku else x for x in current.lines)}
+        )
+
+    return _update(tenant, cart.id, change)
+
+
+def checkout(tenant: Tenant, cart_id: str | None, form: CheckoutForm, *, lang: str = "en") -> PlacedOrder:
+    """Place the order for the cart: one transaction (see orion.orders.service.place_order) that also
+    deletes the cart. The same form submitted twice returns the first order, even though the cart is
+    gone by then."""
+    cart = get_cart(tenant, cart_id)
+    lines = (
+        [LineRequest(product_id=x.product_id, sku=x.sku, quantity=x.quantity) for x in cart.lines]
+        if cart
+        else []
+    )
+    if cart is None or not lines:
+        # A double submit arrives after the first one deleted the cart: the key finds its order.
+        return place_order(tenant, [], form.customer(), checkout_key=form.checkout_key, language=lang)
+    return place_order(
+        tenant, lines, form.customer(), checkout_key=form.checkout_key, language=lang, cart_id=cart.id
+    )
+
+
+def _update(tenant: Tenant, cart_id: str | None, apply: Callable[[Cart], Cart]) -> Cart:
+    repository = CartRepository()
+    for _ in range(_RETRIES):
+        found = repository.get(tenant, cart_id) if cart_id and _plausible_cart_id(cart_id) else None
+        if found is None:
+            cart, version = Cart(id=new_cart_id(), updated_at=datetime.now(UTC)), None
+        else:
+            cart, version = found
+        updated = apply(cart).model_copy(update={"updated_at": datetime.now(UTC)})
+        try:
+            repository.save(tenant, updated, version)
+        except CartChanged:
+            continue
+        return updated
+    raise Conflict("Your cart changed in another window; please try again.")
+
+
+def _plausible_cart_id(cart_id: str) -> bool:
+    return 16 <= len(cart_id) <= 64 and all(c.isalnum() or c in "-_" for c in cart_id)

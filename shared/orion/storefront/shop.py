@@ -1,0 +1,304 @@
+"""The store's catalogue and CMS pages: what each shows, in the shopper's language, how it is cached.
+
+Request budget (DynamoDB, tenant and navigation cached): home 1 Query (featured), listing 1 Query,
+product 2 (handle pointer GetItem + product Query), search <= 2, CMS page 1 BatchGetItem. The
+navigation (categories, a store's CMS pages, a platform's marketing pages) is cached per container
+for ``tenant_cache_ttl_seconds``, like the tenant itself, so a new category shows within a minute.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar
+
+from orion.cache import MISSING, TtlCache
+from orion.catalog import service as catalog
+from orion.catalog.models import Category, ProductSort, ProductStatus, ProductSummary
+from orion.cms import service as cms
+from orion.cms.models import Page as CmsPage
+from orion.cms.models import PlatformPageKind
+from orion.errors import NotFound
+from orion.settings import get_settings
+from orion.storefront.i18n import choose_language, format_money, translator
+from orion.storefront.pages import Page, StorefrontPages, storefront_pages
+from orion.tenancy.models import HostKind, ResolvedTenant
+
+SORT_LABELS = {
+    ProductSort.NEWEST: "Newest",
+    ProductSort.PRICE_ASC: "Price: low to high",
+    ProductSort.PRICE_DESC: "Price: high to low",
+    ProductSort.TITLE: "Name",
+}
+FEATURED_COUNT = 8
+VARY = {"Vary": "Accept-Language"}
+
+
+@dataclass(frozen=True)
+class ShopperRequest:
+    """What a page needs from the HTTP request: its query and the browser's language preference."""
+
+    query: Mapping[str, str]
+    accept_language: str | None = None
+
+    def get(self, name: str) -> str | None:
+        value = self.query.get(name)
+        return value.strip() if value else None
+
+
+class Navigation:
+    """Per-container cache of what every page's header and footer link to."""
+
+    def __init__(self, ttl: float) -> None:
+        self._categories: TtlCache[str, list[Category]] = TtlCache(ttl, max_entries=2048)
+        self._store_pages: TtlCache[str, list[CmsPage]] = TtlCache(ttl, max_entries=2048)
+        self._marketing: TtlCache[str, list[CmsPage]] = TtlCache(ttl, max_entries=64)
+
+    def categories(self, resolved: ResolvedTenant) -> list[Category]:
+        return _cached(
+            self._categories, str(resolved.tenant), lambda: catalog.list_categories(resolved.tenant)
+        )
+
+    def store_pages(self, resolved: ResolvedTenant) -> list[CmsPage]:
+        return _cached(self._store_pages, str(resolved.tenant), lambda: cms.list_store_pages(resolved.tenant))
+
+    def marketing_pages(self, platform: str) -> list[CmsPage]:
+        return _cached(
+            self._marketing, platform, lambda: cms.list_platform_pages(platform, PlatformPageKind.MARKETING)
+        )
+
+
+T = TypeVar("T")
+
+
+def _cached(store: TtlCache[str, T], key: str, load: Callable[[], T]) -> T:
+    found = store.lookup(key)
+    if found is not MISSING:
+        return found  # type: ignore[return-value]
+    value = load()
+    store.put(key, value)
+    return value
+
+
+class ShopPages:
+    """Builds each storefront page from the catalogue and CMS, rendered through the tenant's theme."""
+
+    def __init__(self, pages: StorefrontPages, navigation: Navigation) -> None:
+        self.pages = pages
+        self.navigation = navigation
+
+    # --- shared ---
+
+    def language(self, resolved: ResolvedTenant, request: ShopperRequest) -> str:
+        if resolved.store is None:
+            default = resolved.platform.default_language
+            return choose_language(("en", "fr", "de"), default, request.get("lang"), request.accept_language)
+        store = resolved.store
+        return choose_language(
+            store.languages, store.default_language, request.get("lang"), request.accept_language
+        )
+
+    def context(self, resolved: ResolvedTenant, lang: str) -> dict[str, Any]:
+        """What the default theme's layout uses on every page (navigation, translations, money)."""
+        context: dict[str, Any] = {
+            "lang": lang,
+            "t": translator(lang),
+            "money": lambda amount, currency: format_money(int(amount), str(currency), lang),
+        }
+        if resolved.host_kind is HostKind.STORE:
+            context["categories"] = [
+                {"slug": c.slug, "name": c.name_in(lang)} for c in self.navigation.categories(resolved)
+            ]
+            context["footer_pages"] = [
+                {"slug": p.slug, "title": p.title_in(lang)}
+                for p in self.navigation.store_pages(resolved)
+                if p.published
+            ]
+        else:
+            context["marketing_pages"] = [
+                {"slug": p.slug, "title": p.title_in(lang)}
+                for p in self.navigation.marketing_pages(resolved.tenant.platform)
+                if p.published and p.slug not in ("home", "platform_homepage")
+            ]
+        return context
+
+    def _page(
+        self, resolved: ResolvedTenant, lang: str, template: str, context: dict[str, Any], **kw: Any
+    ) -> Page:
+        page = self.pages.render(resolved, template, {**self.context(resolved, lang), **context}, **kw)
+        return dataclasses.replace(page, headers={**page.headers, **VARY})
+
+    # --- store pages ---
+
+    def home(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
+        lang = self.language(resolved, request)
+        featured = catalog.list_products(resolved.tenant, featured=True, limit=FEATURED_COUNT)
+        return self._page(resolved, lang, "home.html", {"featured": _summaries(featured.items, lang)})
+
+    def listing(self, resolved: ResolvedTenant, request: ShopperRequest, category_slug: str | None) -> Page:
+        lang = self.language(resolved, request)
+        category: Category | None = None
+        if category_slug is not None:
+            category = next(
+                (c for c in self.navigation.categories(resolved) if c.slug == category_slug), None
+            )
+            if category is None:
+                raise NotFound("We could not find that category.")
+        sort = _sort(request.get("sort"))
+        after = request.get("after")
+        found = catalog.list_products(resolved.tenant, sort=sort, after=after, category=category_slug)
+        base = f"/categories/{category_slug}" if category_slug else "/products"
+        return self._page(
+            resolved,
+            lang,
+            "listing.html",
+            {
+                "heading": category.name_in(lang) if category else None,
+                "category": None
+                if category is None
+                else {
+                    "slug": category.slug,
+                    "name": category.name_in(lang),
+                    "description": category.description,
+                },
+                "products": _summaries(found.items, lang),
+                "sort": sort.value,
+                "sorts": [{"value": s.value, "label": label} for s, label in SORT_LABELS.items()],
+                "listing_path": base,
+                "next_cursor": found.next_cursor,
+                "is_first_page": after is None,
+            },
+        )
+
+    def product(self, resolved: ResolvedTenant, request: ShopperRequest, handle: str) -> Page:
+        lang = self.language(resolved, request)
+        product = catalog.get_product_by_handle(resolved.tenant, handle)
+        if product.status is ProductStatus.DRAFT:
+            raise NotFound("We could not find that product.")
+        if product.status is ProductStatus.ARCHIVED:
+            return self._page(
+                resolved,
+                lang,
+                "gone.html",
+                {"title": product.title_in(lang), "message": "This product is no longer sold."},
+                status=410,
+            )
+        categories = {c.slug: c.name_in(lang) for c in self.navigation.categories(resolved)}
+        variants = [
+            {
+                "sku": v.sku,
+                "label": v.label,
+                "price": v.price,
+                "compare_at_price": v.compare_at_price,
+                "currency": v.currency,
+                "stock": v.stock,
+                "in_stock": v.in_stock,
+                "low_stock": 0 < v.stock <= 5,
+            }
+            for v in product.variants
+        ]
+        first_available = next((v["sku"] for v in variants if v["in_stock"]), None)
+        return self._page(
+            resolved,
+            lang,
+            "product.html",
+            {
+                "product": {
+                    "id": product.id,
+                    "handle": product.handle,
+                    "title": product.title_in(lang),
+                    "description": product.description_in(lang),
+                    "brand": product.brand,
+                    "gtin": product.gtin,
+                    "images": list(product.images),
+                    "in_stock": product.in_stock,
+                    "categories": [
+                        {"slug": s, "name": categories[s]} for s in product.categories if s in categories
+                    ],
+                },
+                "variants": variants,
+                "selected_sku": first_available,
+                "max_quantity": 99,
+            },
+        )
+
+    def search(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
+        lang = self.language(resolved, request)
+        query = (request.get("q") or "")[:100]
+        results = catalog.search_products(resolved.tenant, query) if query else []
+        return self._page(
+            resolved,
+            lang,
+            "search.html",
+            {"query": query, "products": _summaries(results, lang), "searched": bool(query)},
+        )
+
+    def store_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
+        lang = self.language(resolved, request)
+        page = cms.resolve_store_page(resolved.tenant, slug)
+        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang)})
+
+    # --- platform site ---
+
+    def platform_home(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
+        lang = self.language(resolved, request)
+        try:
+            page = cms.get_marketing_page(resolved.tenant.platform, "home")
+        except NotFound:
+            return self._page(resolved, lang, "platform_home.html", {})
+        return self._page(resolved, lang, "platform_home.html", {"page": _cms(page, lang)})
+
+    def marketing_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
+        lang = self.language(resolved, request)
+        page = cms.get_marketing_page(resolved.tenant.platform, slug)
+        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang)})
+
+    def cms(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
+        """``/<slug>`` and ``/pages/<slug>``: a store's page on a store host, a marketing page on the
+        platform's own host."""
+        if resolved.host_kind is HostKind.STORE:
+            return self.store_page(resolved, request, slug)
+        if resolved.host_kind is HostKind.PLATFORM:
+            return self.marketing_page(resolved, request, slug)
+        raise NotFound()
+
+
+def _sort(value: str | None) -> ProductSort:
+    try:
+        return ProductSort(value) if value else ProductSort.NEWEST
+    except ValueError:
+        return ProductSort.NEWEST
+
+
+def _summaries(items: list[ProductSummary], lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "handle": item.handle,
+            "title": item.title_in(lang),
+            "price": item.price,
+            "compare_at_price": item.compare_at_price,
+            "currency": item.currency,
+            "has_price_range": item.has_price_range,
+            "image": item.image,
+            "brand": item.brand,
+        }
+        for item in items
+    ]
+
+
+def _cms(page: CmsPage, lang: str) -> dict[str, Any]:
+    return {
+        "slug": page.slug,
+        "title": page.title_in(lang),
+        "body_html": page.body_in(lang),
+        "meta_description": page.meta_description,
+        "source": page.source.value,
+    }
+
+
+@cache
+def shop_pages() -> ShopPages:
+    """The container's shop pages (navigation cache kept warm across invocations)."""
+    return ShopPages(storefront_pages(), Navigation(get_settings().tenant_cache_ttl_seconds))
