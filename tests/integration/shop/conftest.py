@@ -1,0 +1,94 @@
+"""One seeded moto account per test module (the demo catalogue takes seconds to write), and a way to
+call the shopper handlers with the events API Gateway would send."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from moto import mock_aws
+
+from infra.local.cloud import reset_orion_caches
+from infra.local.events import http_api_event
+from infra.local.provision import local_environment, provision
+from tests.conftest import TEST_ENV
+from tests.events import FakeContext
+
+WIZAMART = "wizamart.oms.lu"
+BAKERY = "bakery.oms.lu"
+PLATFORM = "oms.lu"
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Iterator[None]:
+    """The demo data in a moto account shared by the tests of one module (tests must not depend on
+    each other's writes: each uses its own products or its own cart)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
+            patch.delenv(name, raising=False)
+        for name, value in {**TEST_ENV, **local_environment()}.items():
+            patch.setenv(name, value)
+        reset_orion_caches()
+        with mock_aws():
+            provision()
+            reset_orion_caches()
+            from infra.local.demo import seed_demo
+
+            seed_demo()
+            yield
+        reset_orion_caches()
+
+
+@dataclass
+class Result:
+    status: int
+    headers: dict[str, str]
+    body: str
+    cookies: list[str]
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+
+def call(
+    handler: Any,
+    method: str,
+    path: str,
+    *,
+    host: str = WIZAMART,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    cookies: dict[str, str] | None = None,
+) -> Result:
+    all_headers = [("Host", host), *(headers or {}).items()]
+    body = b""
+    if form is not None:
+        body = urlencode(form).encode()
+        all_headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+    if cookies:
+        all_headers.append(("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())))
+    event = http_api_event(
+        method=method, path=path, query=urlencode(query or {}), headers=all_headers, body=body
+    )
+    raw = handler(event, FakeContext())
+    return Result(
+        status=raw["statusCode"],
+        headers=dict(raw.get("headers") or {}),
+        body=str(raw.get("body") or ""),
+        cookies=list(raw.get("cookies") or []),
+    )
+
+
+def cookie_jar(result: Result) -> dict[str, str]:
+    jar: dict[str, str] = {}
+    for raw in result.cookies:
+        parsed: SimpleCookie = SimpleCookie()
+        parsed.load(raw)
+        jar.update({key: morsel.value for key, morsel in parsed.items()})
+    return jar

@@ -1,0 +1,218 @@
+"""Cart, checkout and order pages through the checkout handler (moto): forms, CSRF, validation,
+stock, idempotency, isolation between stores, JSON twins."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from functions.checkout.handler import handler
+from orion.catalog.service import get_variant_by_sku
+from orion.tenancy.models import Tenant
+from tests.integration.shop.conftest import BAKERY, WIZAMART, Result, call, cookie_jar
+
+pytestmark = pytest.mark.usefixtures("seeded")
+SAME_ORIGIN = {"Origin": f"https://{WIZAMART}"}
+ALICE = {"email": "alice@example.com", "name": "Alice", "address": "1 Rue de la Gare", "country": "LU"}
+
+
+def stock(sku: str) -> int:
+    return get_variant_by_sku(Tenant("oms", "wizamart"), sku).variant.stock
+
+
+def add(jar: dict[str, str], sku: str, quantity: int = 1, **headers: str) -> Result:
+    result = call(
+        handler,
+        "POST",
+        "/cart/items",
+        form={"sku": sku, "quantity": str(quantity)},
+        cookies=jar,
+        headers={**SAME_ORIGIN, **headers},
+    )
+    jar.update(cookie_jar(result))
+    return result
+
+
+def hidden(body: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]+)"', body)
+    assert found, f"no hidden {name} in the form"
+    return found.group(1)
+
+
+def checkout_form(jar: dict[str, str]) -> tuple[str, str]:
+    page = call(handler, "GET", "/checkout", cookies=jar)
+    assert page.status == 200
+    return hidden(page.body, "csrf_token"), hidden(page.body, "checkout_key")
+
+
+def test_adding_to_the_cart_sets_a_private_cookie_and_shows_the_cart() -> None:
+    jar: dict[str, str] = {}
+    added = add(jar, "WZ-011", 2)
+    assert added.status == 303
+    assert added.location == "/cart"
+    cookie = added.cookies[0]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert cookie.startswith("__Host-orion_cart_wizamart=")
+    assert "Secure" in cookie
+    cart = call(handler, "GET", "/cart", cookies=jar)
+    assert cart.status == 200
+    assert cart.headers["Cache-Control"] == "private, no-store"
+    assert "Scented Candle Cedar" in cart.body
+    assert "€37.80" in cart.body
+
+
+def test_unknown_skus_bad_quantities_and_too_many_are_refused_with_the_cart_page() -> None:
+    jar: dict[str, str] = {}
+    assert add(jar, "NO-SUCH-SKU").status == 422
+    for quantity in ("0", "100", "-1", "lots"):
+        refused = call(
+            handler, "POST", "/cart/items", form={"sku": "WZ-011", "quantity": quantity}, headers=SAME_ORIGIN
+        )
+        assert refused.status == 422, quantity
+        assert "quantity" in refused.body
+    out = add(jar, "WZ-005")  # Wooden Cutting Board: stock 0
+    assert out.status == 409
+    assert "out of stock" in out.body
+
+
+def test_posts_from_another_site_or_store_are_forbidden() -> None:
+    jar: dict[str, str] = {}
+    forged = add(jar, "WZ-011", Origin=f"https://{BAKERY}")
+    assert forged.status == 403
+    assert jar == {}
+    add(jar, "WZ-011")
+    no_token = call(
+        handler, "POST", "/cart/items/WZ-011", form={"quantity": "3"}, cookies=jar, headers=SAME_ORIGIN
+    )
+    assert no_token.status == 403
+
+
+def test_changing_a_quantity_and_removing_a_line() -> None:
+    jar: dict[str, str] = {}
+    add(jar, "WZ-011")
+    add(jar, "WZ-012")
+    token = hidden(call(handler, "GET", "/cart", cookies=jar).body, "csrf_token")
+    changed = call(
+        handler, "POST", "/cart/items/WZ-011", form={"quantity": "3", "csrf_token": token}, cookies=jar
+    )
+    assert changed.status == 303
+    removed = call(
+        handler, "POST", "/cart/items/WZ-012", form={"quantity": "0", "csrf_token": token}, cookies=jar
+    )
+    assert removed.status == 303
+    cart = call(handler, "GET", "/cart", cookies=jar, headers={"Accept": "application/json"})
+    lines = json.loads(cart.body)["cart"]["lines"]
+    assert [(line["sku"], line["quantity"]) for line in lines] == [("WZ-011", 3)]
+
+
+def test_checkout_places_one_order_decrements_stock_and_shows_it() -> None:
+    jar: dict[str, str] = {}
+    before = stock("WZ-003"), stock("WZV-04-WHITE")
+    add(jar, "WZ-003", 2)
+    add(jar, "WZV-04-WHITE", 1)
+    token, key = checkout_form(jar)
+    placed = call(
+        handler, "POST", "/checkout", form={**ALICE, "csrf_token": token, "checkout_key": key}, cookies=jar
+    )
+    assert placed.status == 303
+    assert (stock("WZ-003"), stock("WZV-04-WHITE")) == (before[0] - 2, before[1] - 1)
+    again = call(
+        handler, "POST", "/checkout", form={**ALICE, "csrf_token": token, "checkout_key": key}, cookies=jar
+    )
+    assert again.location == placed.location  # a double submit gets the same order
+    assert (stock("WZ-003"), stock("WZV-04-WHITE")) == (before[0] - 2, before[1] - 1)
+    url = urlsplit(placed.location)
+    order = call(handler, "GET", url.path, query={k: v[0] for k, v in parse_qs(url.query).items()})
+    assert order.status == 200
+    assert order.headers["Cache-Control"] == "private, no-store"
+    assert "Espresso Cups, set of 4" in order.body
+    assert "pending" in order.body
+    token_only = {"token": parse_qs(url.query)["token"][0]}
+    assert call(handler, "GET", url.path, query={"token": "wrong"}).status == 404
+    assert call(handler, "GET", url.path, query=token_only, host=BAKERY).status == 404
+    assert call(handler, "GET", "/cart", cookies=jar).body.count("Your cart is empty") == 1
+
+
+def test_bad_checkout_input_shows_the_form_again_with_field_errors() -> None:
+    jar: dict[str, str] = {}
+    add(jar, "WZ-011")
+    token, key = checkout_form(jar)
+    bad = {"email": "not-an-email", "name": "", "address": "x", "country": "ZZ"}
+    page = call(
+        handler, "POST", "/checkout", form={**bad, "csrf_token": token, "checkout_key": key}, cookies=jar
+    )
+    assert page.status == 422
+    for field in ("email", "name", "address", "country"):
+        assert f'id="e-{field}"' in page.body
+    assert 'value="not-an-email"' in page.body
+    assert hidden(page.body, "checkout_key") == key
+
+
+def test_out_of_stock_at_checkout_writes_nothing_and_explains() -> None:
+    jar: dict[str, str] = {}
+    add(jar, "WZ-009", 2)  # Stand Mixer: stock 2
+    other: dict[str, str] = {}
+    add(other, "WZ-009", 1)
+    token, key = checkout_form(other)
+    first = call(
+        handler, "POST", "/checkout", form={**ALICE, "csrf_token": token, "checkout_key": key}, cookies=other
+    )
+    assert first.status == 303
+    token, key = checkout_form(jar)
+    refused = call(
+        handler, "POST", "/checkout", form={**ALICE, "csrf_token": token, "checkout_key": key}, cookies=jar
+    )
+    assert refused.status == 409
+    assert "enough stock of WZ-009" in refused.body
+    assert stock("WZ-009") == 1
+    assert "Stand Mixer" in call(handler, "GET", "/cart", cookies=jar).body  # the cart is kept
+
+
+def test_json_twins_for_a_headless_front_end() -> None:
+    json_headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    cart = call(handler, "GET", "/cart", headers=json_headers)
+    token = json.loads(cart.body)["csrf_token"]
+    added = call(handler, "POST", "/cart/items", form=None, headers=json_headers)
+    assert added.status in (400, 403, 422)
+    jar: dict[str, str] = {}
+    result = call(
+        handler,
+        "POST",
+        "/cart/items",
+        headers={"Accept": "application/json"},
+        form={"sku": "WZ-011", "quantity": "1", "csrf_token": token},
+    )
+    assert result.status == 201
+    jar.update(cookie_jar(result))
+    body = json.loads(result.body)
+    assert body["cart"]["lines"][0]["sku"] == "WZ-011"
+    form = json.loads(
+        call(handler, "GET", "/checkout", cookies=jar, headers={"Accept": "application/json"}).body
+    )
+    placed = call(
+        handler,
+        "POST",
+        "/checkout",
+        cookies=jar,
+        headers={"Accept": "application/json"},
+        form={**ALICE, "csrf_token": form["csrf_token"], "checkout_key": form["checkout_key"]},
+    )
+    assert placed.status == 201
+    order = json.loads(placed.body)
+    assert order["order"]["status"] == "pending"
+    assert order["status_url"].startswith("/orders/")
+    problem = call(
+        handler,
+        "POST",
+        "/checkout",
+        cookies=jar,
+        headers={"Accept": "application/json"},
+        form={"csrf_token": form["csrf_token"], "checkout_key": "short"},
+    )
+    assert problem.status == 422
+    assert problem.headers["Content-Type"] == "application/problem+json"
+    assert {e["field"] for e in json.loads(problem.body)["errors"]} >= {"email", "checkout_key"}

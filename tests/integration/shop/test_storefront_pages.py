@@ -1,0 +1,128 @@
+"""Storefront pages through the handler, with the demo catalogue and CMS pages (moto)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from functions.storefront.handler import handler
+from tests.integration.shop.conftest import BAKERY, PLATFORM, WIZAMART, call
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def handles(body: str) -> list[str]:
+    return re.findall(r'href="/products/([a-z0-9-]+)"', body)
+
+
+def test_home_shows_featured_products_and_is_cacheable() -> None:
+    page = call(handler, "GET", "/")
+    assert page.status == 200
+    assert "Featured products" in page.body
+    assert "cast-iron-skillet" in handles(page.body)
+    assert "s-maxage=" in page.headers["Cache-Control"]
+    assert "stale-while-revalidate=" in page.headers["Cache-Control"]
+    again = call(handler, "GET", "/", headers={"If-None-Match": page.headers["ETag"]})
+    assert again.status == 304
+    assert again.body == ""
+
+
+def test_listing_pages_24_at_a_time_with_a_cursor() -> None:
+    first = call(handler, "GET", "/products", query={"sort": "title"})
+    assert first.status == 200
+    listed = handles(first.body)
+    assert len(listed) == 24
+    assert listed == sorted(listed)
+    cursor = re.search(r"after=([A-Za-z0-9_-]+)", first.body)
+    assert cursor
+    second = call(handler, "GET", "/products", query={"sort": "title", "after": cursor.group(1)})
+    more = handles(second.body)
+    assert more
+    assert not set(more) & set(listed)
+    assert more[0] > listed[-1]
+
+
+def test_listing_sorts_by_price_both_ways() -> None:
+    def prices(sort: str) -> list[int]:
+        body = call(handler, "GET", "/products", query={"sort": sort}).body
+        return [
+            int(a + b)
+            for a, b in re.findall(r'class="price">(?:from )?€([\d,]+)\.(\d\d)', body.replace(",", ""))
+        ]
+
+    ascending, descending = prices("price-asc"), prices("price-desc")
+    assert ascending == sorted(ascending)
+    assert descending == sorted(descending, reverse=True)
+    assert ascending[0] < descending[0]
+
+
+def test_a_category_lists_only_its_products_and_unknown_ones_are_404() -> None:
+    page = call(handler, "GET", "/categories/books")
+    assert page.status == 200
+    assert "luxembourg-cookbook" in handles(page.body)
+    assert "cast-iron-skillet" not in handles(page.body)
+    assert call(handler, "GET", "/categories/nothing-here").status == 404
+
+
+def test_product_page_shows_variants_prices_and_stock() -> None:
+    page = call(handler, "GET", "/products/classic-t-shirt")
+    assert page.status == 200
+    assert "€19.90" in page.body
+    assert 'value="WZV-01-M"' in page.body
+    assert re.search(r'value="WZV-01-M"[^>]*disabled', page.body)  # M is out of stock
+    assert 'action="/cart/items"' in page.body
+
+
+def test_product_without_images_gets_a_placeholder() -> None:
+    page = call(handler, "GET", "/products/cast-iron-skillet")
+    assert 'class="placeholder large"' in page.body
+
+
+def test_archived_is_410_draft_and_unknown_are_404() -> None:
+    assert call(handler, "GET", "/products/vintage-radio").status == 410
+    assert call(handler, "GET", "/products/secret-launch").status == 404
+    assert call(handler, "GET", "/products/no-such-thing").status == 404
+
+
+def test_another_stores_products_are_invisible() -> None:
+    assert call(handler, "GET", "/products/cast-iron-skillet", host=BAKERY).status == 404
+    bakery = call(handler, "GET", "/products", host=BAKERY)
+    assert "cast-iron-skillet" not in bakery.body
+    assert "baguette-tradition" in handles(bakery.body)
+
+
+def test_search_finds_titles_brands_and_skus_within_the_store() -> None:
+    assert "french-press-1-l" in handles(call(handler, "GET", "/search", query={"q": "bodum press"}).body)
+    assert handles(call(handler, "GET", "/search", query={"q": "WZ-001"}).body) == ["cast-iron-skillet"]
+    assert "Nothing matched" in call(handler, "GET", "/search", query={"q": "baguette"}).body
+    assert handles(call(handler, "GET", "/search", query={"q": "baguette"}, host=BAKERY).body) == [
+        "baguette-tradition"
+    ]
+
+
+def test_language_from_query_or_accept_language_among_the_stores_languages() -> None:
+    french = call(handler, "GET", "/products/cast-iron-skillet", query={"lang": "fr"})
+    assert "Poêle en fonte" in french.body
+    assert 'lang="fr"' in french.body
+    german = call(
+        handler, "GET", "/products/cast-iron-skillet", headers={"Accept-Language": "de-LU,de;q=0.9"}
+    )
+    assert "Gusseisenpfanne" in german.body
+    unsupported = call(handler, "GET", "/products/cast-iron-skillet", headers={"Accept-Language": "ja"})
+    assert "Cast Iron Skillet" in unsupported.body
+    assert french.headers["Vary"] == "Accept-Language"
+
+
+def test_cms_store_override_beats_platform_default() -> None:
+    assert "About Wizamart" in call(handler, "GET", "/about").body
+    assert "About us" in call(handler, "GET", "/about", host=BAKERY).body
+    assert "Shipping" in call(handler, "GET", "/pages/shipping").body
+    assert call(handler, "GET", "/no-such-page").status == 404
+
+
+def test_marketing_pages_only_on_the_platform_host() -> None:
+    assert call(handler, "GET", "/pricing", host=PLATFORM).status == 200
+    assert call(handler, "GET", "/pricing", host=WIZAMART).status == 404
+    assert call(handler, "GET", "/shipping", host=PLATFORM).status == 404
+    assert call(handler, "GET", "/products", host=PLATFORM).status == 404
