@@ -1,7 +1,7 @@
 """Checkout Lambda: the shopper's cart, checkout and order status (HTML forms, JSON twins).
 
 Thin: it parses cookies, forms and headers, checks the request's origin and token, calls
-orion.checkout / orion.orders, and shapes pages, redirects or JSON. Nothing here is cacheable.
+orion.orders.checkout / orion.orders, and shapes pages, redirects or JSON. Nothing here is cacheable.
 """
 
 from __future__ import annotations
@@ -17,19 +17,19 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from functions.common.shopper import SECURITY_HEADERS, error_page, handle_shopper_request, page_response
-from orion.checkout import csrf
-from orion.checkout.models import AddToCartForm, ChangeQuantityForm, CheckoutForm
-from orion.checkout.pages import CheckoutPages, cart_view, order_view
-from orion.checkout.repository import CART_LIFETIME
-from orion.checkout.service import (
+from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError, problem_details
+from orion.observability import logger, metrics, tracer
+from orion.orders.checkout import csrf
+from orion.orders.checkout.models import AddToCartForm, ChangeQuantityForm, CheckoutForm
+from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
+from orion.orders.checkout.repository import CART_LIFETIME
+from orion.orders.checkout.service import (
     add_to_cart,
     change_quantity,
     checkout,
     get_cart,
     new_checkout_key,
 )
-from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError, problem_details
-from orion.observability import logger, metrics, tracer
 from orion.orders.service import CHECKOUT_KEY, OutOfStock, Unavailable, get_order_for_shopper
 from orion.settings import get_settings
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages

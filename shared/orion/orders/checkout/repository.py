@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError
 
-from orion.checkout.models import Cart, CartLine
 from orion.data import keys
 from orion.data.table import TableItem, bind_table, get_or_none
+from orion.orders.checkout.models import Cart, CartLine
 from orion.tenancy.models import Tenant
 
 CART_LIFETIME = timedelta(days=30)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from orion.checkout.models import COUNTRIES, MAX_QUANTITY, Cart
 from orion.errors import FieldError
+from orion.orders.checkout.models import COUNTRIES, MAX_QUANTITY, Cart
 from orion.orders.models import Order
 from orion.storefront.pages import PRIVATE_NO_STORE, Page
 from orion.storefront.shop import ShopPages, ShopperRequest

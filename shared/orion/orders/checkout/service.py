@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from orion.catalog.models import ProductStatus
 from orion.catalog.service import get_variant_by_sku
-from orion.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
-from orion.checkout.repository import CartChanged, CartRepository
 from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
+from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
+from orion.orders.checkout.repository import CartChanged, CartRepository
 from orion.orders.models import LineRequest, PlacedOrder
 from orion.orders.service import OutOfStock, place_order
 from orion.tenancy.models import Tenant

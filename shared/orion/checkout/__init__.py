@@ -1,1 +1,0 @@
-"""Checkout: the shopper's cart, the checkout form, and protecting both against forged requests."""

@@ -1,0 +1,1 @@
+"""Checkout, part of the orders module: the cart, the checkout form, and forged-request protection."""
