@@ -205,7 +205,8 @@ def list_orders(
     until: datetime | None = None,
 ) -> OrderList:
     """A store's orders, newest first, optionally in one status and placed within ``[since, until]``;
-    one Query per page (the date range is part of the key condition)."""
+    one Query per page (the date range is part of the key condition). The orders come without lines
+    and history (use :func:`get_order` for those)."""
     if not 1 <= limit <= 100:
         raise BadRequest("limit must be between 1 and 100")
     if since and until and since > until:
