@@ -126,13 +126,13 @@ FEATURED = {
 COLOURS = ("#2b5fd9", "#d9822b", "#1b7f3b", "#8e44ad", "#c0392b", "#16a085")
 
 
-def picture(title: str, index: int) -> str:
-    """A small SVG picture as a data: URI (the local cloud has no image host)."""
+def picture(index: int) -> str:
+    """A tiny SVG picture as a data: URI (the local cloud has no image host; kept small because every
+    listing entry carries its product's first picture)."""
     svg = (
-        "<svg xmlns='http://www.w3.org/2000/svg' width='240' height='240'>"
-        f"<rect width='240' height='240' fill='{COLOURS[index % len(COLOURS)]}'/>"
-        "<text x='120' y='140' font-size='72' text-anchor='middle' fill='white' font-family='sans-serif'>"
-        f"{title[:2].upper()}</text></svg>"
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 4 4'>"
+        f"<rect width='4' height='4' fill='{COLOURS[index % len(COLOURS)]}'/>"
+        f"<circle cx='2' cy='2' r='{1 + index % 2}' fill='white' opacity='.35'/></svg>"
     )
     return "data:image/svg+xml," + quote(svg)
 
@@ -153,7 +153,7 @@ def seed(port: int) -> list[str]:
                 status=ProductStatus.ACTIVE,
                 categories=(category,),
                 brand=brand,
-                images=(picture(title, index),) if index % 3 else (),
+                images=(picture(index),) if index % 3 else (),
                 featured=title in FEATURED,
                 translations=_translations(title),
                 gtin=f"{4006381333900 + index}",
@@ -175,7 +175,7 @@ def seed(port: int) -> list[str]:
                 status=ProductStatus.ACTIVE,
                 categories=(category,),
                 brand=brand,
-                images=(picture(title, index + 2),),
+                images=(picture(index + 2),),
                 featured=title in FEATURED,
                 translations=_translations(title),
                 variants=tuple(
