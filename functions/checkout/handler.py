@@ -16,7 +16,13 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
-from functions.common.shopper import SECURITY_HEADERS, error_page, handle_shopper_request, page_response
+from functions.common.shopper import (
+    SECURITY_HEADERS,
+    error_page,
+    handle_shopper_request,
+    origin_verify_secret,
+    page_response,
+)
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError, problem_details
 from orion.observability import logger, metrics, tracer
 from orion.orders.checkout import csrf
@@ -34,6 +40,7 @@ from orion.orders.service import CHECKOUT_KEY, OutOfStock, Unavailable, get_orde
 from orion.settings import get_settings
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
+from orion.tenancy.hosts import viewer_host
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 app = APIGatewayHttpResolver()
@@ -112,6 +119,14 @@ def signing_secret() -> str:
     return str(parameters.get_secret(get_settings().shopper_signing_secret_name, max_age=300))
 
 
+def request_host() -> str | None:
+    """The host the shopper's browser used: CloudFront's X-Forwarded-Host only with the origin secret."""
+    headers = app.current_event.headers
+    forwarded, verify = headers.get("x-forwarded-host"), headers.get("x-origin-verify")
+    secret = origin_verify_secret() if forwarded and verify else None
+    return viewer_host(headers.get("host"), forwarded, verify, secret)
+
+
 def check_forgery(
     resolved: ResolvedTenant, current_cart: str | None, token: Any, *, token_required: bool
 ) -> None:
@@ -120,7 +135,7 @@ def check_forgery(
         signing_secret(),
         resolved.tenant,
         current_cart,
-        host=headers.get("x-forwarded-host") if headers.get("x-origin-verify") else headers.get("host"),
+        host=request_host(),
         origin=headers.get("origin"),
         referer=headers.get("referer"),
         token=token if isinstance(token, str) else None,

@@ -433,7 +433,7 @@ class ProductRepository:
                     else:
                         tx.delete(TableItem(stale_pk, stale_sk))
         except TransactWriteError as exc:
-            raise _save_conflict(exc, [item for item, _ in puts]) from exc
+            raise _save_conflict(exc, [item for item, _ in puts], deletes=len(stale)) from exc
 
     def bulk_create(self, tenant: Tenant, products: Sequence[Product]) -> None:
         """Write new products with batch writes instead of one transaction each (demo data and
@@ -590,8 +590,13 @@ def _transaction() -> TransactWrite:
     return TransactWrite(connection=TableItem._get_connection().connection)
 
 
-def _save_conflict(exc: TransactWriteError, items: Iterable[TableItem]) -> Exception:
+def _save_conflict(exc: TransactWriteError, items: Iterable[TableItem], *, deletes: int) -> Exception:
+    """The conflict a cancelled save means. PynamoDB sends deletes before puts, and the cancellation
+    reasons follow that order, so the puts' reasons start after the deletes'."""
     reasons = exc.cancellation_reasons if exc.cause_response_code == "TransactionCanceledException" else []
+    if any(reason is not None for reason in reasons[:deletes]):
+        return Conflict("The product changed meanwhile; reload it and try again.")
+    reasons = reasons[deletes:]
     for item, reason in zip(items, reasons, strict=False):
         if reason is None or reason.code != "ConditionalCheckFailed":
             continue

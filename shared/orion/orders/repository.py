@@ -154,19 +154,21 @@ class OrderRepository:
         Raises TransactionCancelled naming the failed parts (``sku:<sku>`` or ``checkout-key``)."""
         platform, store = tenant.platform, tenant.require_store()
         pk = keys.order_pk(platform, store, order.id)
-        labels: list[str] = []
         tx = _transaction()
+        updates: list[str] = []
+        puts: list[str] = []
+        deletes: list[str] = []
         for line in order.lines:
             ProductRepository.add_stock_change(tx, tenant, line.product_id, line.sku, -line.quantity)
-            labels.append(f"sku:{line.sku}")
+            updates.append(f"sku:{line.sku}")
         tx.save(self._order_item(tenant, order, token_hash), condition=OrderItem.pk.does_not_exist())
-        labels.append("order")
+        puts.append("order")
         for line in order.lines:
             tx.save(OrderLineItem(pk, keys.order_line_sk(line.position), data=line.model_dump_json()))
-            labels.append("line")
+            puts.append("line")
         for position, change in enumerate(order.history):
             tx.save(self._history_item(pk, change, position))
-            labels.append("history")
+            puts.append("history")
         tx.save(
             CheckoutKeyItem(
                 keys.checkout_key_pk(platform, store, checkout_key),
@@ -177,11 +179,11 @@ class OrderRepository:
             ),
             condition=CheckoutKeyItem.pk.does_not_exist(),
         )
-        labels.append("checkout-key")
+        puts.append("checkout-key")
         if cart_id:
             tx.delete(TableItem(keys.cart_pk(platform, store, cart_id), keys.CART_SK))
-            labels.append("cart")
-        _commit(tx, labels)
+            deletes.append("cart")
+        _commit(tx, deletes=deletes, puts=puts, updates=updates)
 
     def change_status(
         self,
@@ -196,7 +198,7 @@ class OrderRepository:
         pk = keys.order_pk(platform, store, order.id)
         updated = order.model_copy(update={"status": change.status, "updated_at": change.at})
         tx = _transaction()
-        labels: list[str] = []
+        updates: list[str] = []
         item = OrderItem(pk, keys.ORDER_SK)
         tx.update(
             item,
@@ -207,13 +209,12 @@ class OrderRepository:
             ],
             condition=OrderItem.status == order.status.value,
         )
-        labels.append("order")
+        updates.append("order")
         tx.save(self._history_item(pk, change, len(order.history)))
-        labels.append("history")
         for product_id, sku, quantity in restock:
             ProductRepository.add_stock_change(tx, tenant, product_id, sku, quantity)
-            labels.append(f"sku:{sku}")
-        _commit(tx, labels)
+            updates.append(f"sku:{sku}")
+        _commit(tx, puts=["history"], updates=updates)
 
     def add_history_entry(self, tenant: Tenant, order: Order, change: StatusChange) -> None:
         """Append ``change`` (a note, the status unchanged) to the order's history."""
@@ -250,7 +251,17 @@ def _transaction() -> TransactWrite:
     return TransactWrite(connection=TableItem._get_connection().connection)
 
 
-def _commit(tx: TransactWrite, labels: list[str]) -> None:
+def _commit(
+    tx: TransactWrite,
+    *,
+    deletes: Sequence[str] = (),
+    puts: Sequence[str] = (),
+    updates: Sequence[str] = (),
+) -> None:
+    """Commit, naming the parts whose condition failed. PynamoDB sends a transaction's items grouped by
+    kind (condition checks, deletes, puts, updates), and DynamoDB's cancellation reasons follow that
+    order, so the labels are given per kind in the order each kind was added."""
+    labels = [*deletes, *puts, *updates]
     try:
         tx._commit()
     except TransactWriteError as exc:

@@ -125,3 +125,21 @@ def test_a_malformed_checkout_key_is_refused(mug: tuple[str, str]) -> None:
         orders.place_order(
             WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key="x#y"
         )
+
+
+def test_a_stale_stock_read_still_cannot_oversell(
+    mug: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the checkout read the variant while 3 were left, and meanwhile they were all sold
+    stale = catalog.get_variants(WIZ, [(mug[0], "MUG-R")])
+    catalog.adjust_stock(WIZ, "MUG-R", -3)
+    monkeypatch.setattr(orders, "get_variants", lambda tenant, refs: stale)
+    # When the order is placed on that stale read
+    with pytest.raises(orders.OutOfStock) as raised:
+        orders.place_order(
+            WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
+        )
+    # Then the transaction's condition refuses it and nothing is written
+    assert raised.value.extra["skus"] == ["MUG-R"]
+    assert stock("MUG-R") == 0
+    assert orders.list_orders(WIZ).items == []

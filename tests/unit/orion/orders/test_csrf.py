@@ -1,0 +1,64 @@
+"""Forged-request protection of shopper forms: same origin, and a cart-bound token where required."""
+
+from __future__ import annotations
+
+import pytest
+
+from orion.errors import Forbidden
+from orion.orders.checkout.csrf import check_request, csrf_token
+from orion.tenancy.models import Tenant
+
+SECRET = "s3cret"
+WIZ = Tenant("oms", "wizamart")
+
+
+def check(**overrides: object) -> None:
+    arguments: dict[str, object] = {
+        "host": "wizamart.oms.lu",
+        "origin": "https://wizamart.oms.lu",
+        "referer": None,
+        "token": None,
+        "token_required": False,
+    }
+    arguments.update(overrides)
+    check_request(SECRET, WIZ, "cart-1", **arguments)  # type: ignore[arg-type]
+
+
+def test_a_same_origin_post_passes_without_a_token_where_none_is_required() -> None:
+    check()
+    check(origin=None, referer="https://wizamart.oms.lu/products/mug")
+    check(host="wizamart.oms.lu:443", origin="https://WIZAMART.oms.lu")
+
+
+@pytest.mark.parametrize(
+    ("origin", "referer"),
+    [
+        ("https://bakery.oms.lu", None),  # a sibling store: same site, other origin
+        ("https://evil.example", None),
+        ("null", None),
+        (None, "https://evil.example/page"),
+    ],
+)
+def test_posts_from_elsewhere_are_forbidden(origin: str | None, referer: str | None) -> None:
+    with pytest.raises(Forbidden):
+        check(origin=origin, referer=referer)
+
+
+def test_without_origin_or_referer_the_token_is_required() -> None:
+    with pytest.raises(Forbidden):
+        check(origin=None)
+    check(origin=None, token=csrf_token(SECRET, WIZ, "cart-1"))
+
+
+def test_the_token_is_bound_to_the_cart_store_and_secret() -> None:
+    good = csrf_token(SECRET, WIZ, "cart-1")
+    check(token=good, token_required=True)
+    for wrong in (
+        csrf_token(SECRET, WIZ, "cart-2"),
+        csrf_token(SECRET, Tenant("oms", "bakery"), "cart-1"),
+        csrf_token("other", WIZ, "cart-1"),
+        None,
+        "",
+    ):
+        with pytest.raises(Forbidden):
+            check(token=wrong, token_required=True)
