@@ -50,6 +50,12 @@ TABLE_INDEX_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.WRITE: ("dynamodb:Query",),
     Access.PUT: (),
 }
+# Table metadata (the readiness probe's DescribeTable): no item is read, so no LeadingKeys condition.
+TABLE_META_ACTIONS: dict[Access, tuple[str, ...]] = {
+    Access.READ: ("dynamodb:DescribeTable",),
+    Access.WRITE: ("dynamodb:DescribeTable",),
+    Access.PUT: (),
+}
 TABLE_KEY_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("kms:Decrypt", "kms:DescribeKey"),
     Access.WRITE: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
@@ -94,6 +100,10 @@ def table_statements(
             conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(TENANT_KEY_PATTERNS)}},
         )
     ]
+    if TABLE_META_ACTIONS[access]:
+        statements.append(
+            iam.PolicyStatement(actions=list(TABLE_META_ACTIONS[access]), resources=[table_arn])
+        )
     if TABLE_INDEX_ACTIONS[access] and index_arns:
         statements.append(
             iam.PolicyStatement(actions=list(TABLE_INDEX_ACTIONS[access]), resources=list(index_arns))
