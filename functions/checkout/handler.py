@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
@@ -242,6 +242,7 @@ def add_item() -> Response[str]:
 @app.post("/cart/items/<sku>")
 @tracer.capture_method
 def change_item(sku: str) -> Response[str]:
+    sku = unquote(sku)  # the cart page escapes "/" in SKUs so they stay one path segment
     resolved = store_tenant()
     current = cart_id(resolved)
     data = form_data()

@@ -216,3 +216,33 @@ def test_json_twins_for_a_headless_front_end() -> None:
     assert problem.status == 422
     assert problem.headers["Content-Type"] == "application/problem+json"
     assert {e["field"] for e in json.loads(problem.body)["errors"]} >= {"email", "checkout_key"}
+
+
+def test_a_sku_with_a_slash_can_be_changed_from_the_cart() -> None:
+    from orion.catalog.models import ProductInput, ProductStatus, Variant
+    from orion.catalog.service import create_product
+
+    create_product(
+        Tenant("oms", "wizamart"),
+        ProductInput(
+            title="Poster A/B",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku="PO/AB-1", price=900, stock=9),),
+        ),
+    )
+    jar: dict[str, str] = {}
+    assert add(jar, "PO/AB-1").status == 303
+    cart = call(handler, "GET", "/cart", cookies=jar)
+    assert 'action="/cart/items/PO%2FAB-1"' in cart.body
+    changed = call(
+        handler,
+        "POST",
+        "/cart/items/PO%2FAB-1",
+        form={"quantity": "4", "csrf_token": hidden(cart.body, "csrf_token")},
+        cookies=jar,
+    )
+    assert changed.status == 303
+    lines = json.loads(
+        call(handler, "GET", "/cart", cookies=jar, headers={"Accept": "application/json"}).body
+    )
+    assert lines["cart"]["lines"][0]["quantity"] == 4
