@@ -166,4 +166,3 @@ def test_a_browser_renders_home_product_and_cart_without_javascript(local_server
     assert "Your cart is empty" in dump_dom(f"{base}/cart")
     assert "Featured products" in dump_dom(f"{base}/")
     screenshot(f"{base}/products/classic-t-shirt", ARTIFACTS / "shop-product.png")
-    screenshot(f"{base}/cart", ARTIFACTS / "shop-cart.png")
