@@ -286,6 +286,42 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.READ},
         secrets=("origin-verify",),
     ),
+    # Catalogue imports: the tasks of the `imports` state machine.
+    Function(
+        name="import-prepare",
+        handler="functions.imports.prepare.handler",
+        description="Import task: claim the job, detect the file format, write chunks and a manifest",
+        memory_mb=1769,
+        timeout_seconds=900,
+        tables={"main": Access.WRITE},
+        buckets={"uploads": Access.WRITE, "reports": Access.PUT},
+    ),
+    Function(
+        name="import-process-batch",
+        handler="functions.imports.process_batch.handler",
+        description="Import task: validate one chunk of at most 1,000 rows and stage it",
+        memory_mb=1024,
+        timeout_seconds=120,
+        tables={"main": Access.WRITE},
+        buckets={"uploads": Access.WRITE},
+    ),
+    Function(
+        name="import-finalize",
+        handler="functions.imports.finalize.handler",
+        description="Import task: totals, error report, final job status",
+        memory_mb=1024,
+        timeout_seconds=300,
+        tables={"main": Access.WRITE},
+        buckets={"uploads": Access.READ, "reports": Access.PUT},
+    ),
+    Function(
+        name="import-mark-failed",
+        handler="functions.imports.mark_failed.handler",
+        description="Import task: end a job FAILED when another task failed after its retries",
+        memory_mb=256,
+        timeout_seconds=30,
+        tables={"main": Access.WRITE},
+    ),
 )
 
 # Functions that exist only in the local cloud (dev aids). The CDK never reads this tuple, and their
@@ -300,9 +336,23 @@ LOCAL_FUNCTIONS: tuple[Function, ...] = (
     ),
 )
 
-STATE_MACHINES: tuple[StateMachine, ...] = ()
+STATE_MACHINES: tuple[StateMachine, ...] = (
+    StateMachine(
+        name="imports",
+        definition="infra.workflows.imports.import_definition",
+        tasks={
+            "Prepare": "import-prepare",
+            "ProcessBatch": "import-process-batch",
+            "Finalize": "import-finalize",
+            "MarkFailed": "import-mark-failed",
+        },
+        env="ORION_IMPORT_STATE_MACHINE_ARN",
+    ),
+)
 
-EVENT_RULES: tuple[EventRule, ...] = ()
+EVENT_RULES: tuple[EventRule, ...] = (
+    EventRule(name="import-uploads", bucket="uploads", prefix="uploads/", target="imports"),
+)
 
 
 def function(name: str) -> Function:

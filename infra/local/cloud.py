@@ -80,7 +80,8 @@ def install_bridges() -> None:
         fn = by_name.get(self.function_name)
         if fn is None:
             return original_invoke(self, event)
-        payload = json.loads(event) if event else {}
+        # moto hands over the parsed payload (a dict), or "{}" when the invocation had no body.
+        payload = event if isinstance(event, dict) else json.loads(event or "{}")
         try:
             result = invoke.invoke(fn, payload)
         except Exception as exc:  # reported to Step Functions as a task failure, as Lambda would

@@ -71,6 +71,18 @@ class OrionSettings(BaseSettings):
     # Where e-mails come from (SES identity on AWS).
     mail_from: str = "Orion <no-reply@orion.localhost>"
 
+    # Catalogue imports.
+    import_max_upload_bytes: int = 200 * 1024 * 1024
+    import_chunk_records: int = 1000
+    import_max_cell_chars: int = 100_000
+    import_staging_ttl_days: int = 30
+    import_upload_url_expiry_seconds: int = 900
+    import_report_url_expiry_seconds: int = 900
+    # Feeds a platform admin's bulk store import may fetch: https on these hosts (and their
+    # subdomains) or s3:// in the uploads bucket; never anything else.
+    import_fetch_allowed_hosts: tuple[str, ...] = ("letzshop.lu",)
+    import_fetch_max_bytes: int = 50 * 1024 * 1024
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> OrionSettings:

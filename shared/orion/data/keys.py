@@ -303,9 +303,41 @@ def outbox_pk(platform: str) -> str:
     return f"{platform_pk(platform)}#OUTBOX"
 
 
+# --- imports -----------------------------------------------------------------------------------------
+
+IMPORT_JOB_SK = "JOB"
+
+
+def import_job_pk(platform: str, store: str, job_id: str) -> str:
+    """``P#<p>#S#<s>#IMPORT#<job>``: one import job, its chunk results and its staged rows."""
+    return f"{store_pk(platform, store)}#IMPORT#{_checked_part(job_id, 'job id')}"
+
+
+def import_jobs_gsi1pk(platform: str, store: str) -> str:
+    """GSI1 partition listing a store's import jobs (sorted by creation time)."""
+    return f"{store_pk(platform, store)}#IMPORTS"
+
+
+def import_chunk_sk(index: int) -> str:
+    return f"CHUNK#{index:06d}"
+
+
+IMPORT_CHUNK_PREFIX = "CHUNK#"
+STAGED_ROW_PREFIX = "ROW#"
+
+
+def staged_row_sk(language: str, external_id: str) -> str:
+    """``ROW#<lang>#<external id>``: the id comes last, so a ``#`` inside it cannot shift the layout."""
+    if not external_id:
+        raise InvalidKeyPart("external id must be non-empty")
+    return f"{STAGED_ROW_PREFIX}{_checked_code(language, 'language')}#{external_id}"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
-Operation = Literal["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "TransactWriteItems"]
+Operation = Literal[
+    "GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "TransactWriteItems", "BatchWriteItem"
+]
 
 
 @dataclass(frozen=True)
@@ -435,4 +467,23 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern("append audit entry", "PutItem", "PK=P#<p>#S#<s>#AUDIT, SK=<time>#<id>"),
     AccessPattern("list audit entries (newest first)", "Query", "PK=P#<p>#S#<s>#AUDIT, descending"),
     AccessPattern("enqueue e-mail", "PutItem", "PK=P#<p>#OUTBOX, SK=<id>"),
+    # imports
+    AccessPattern("get import job", "GetItem", "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB"),
+    AccessPattern(
+        "list import jobs of a store (newest first)",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#IMPORTS, GSI1SK=<created at>#<job>",
+        "GSI1",
+    ),
+    AccessPattern(
+        "chunk results of an import job", "Query", "PK=P#<p>#S#<s>#IMPORT#<job>, SK begins_with CHUNK#"
+    ),
+    AccessPattern(
+        "staged rows of an import job", "Query", "PK=P#<p>#S#<s>#IMPORT#<job>, SK begins_with ROW#"
+    ),
+    AccessPattern(
+        "write staged rows (batches of 25)",
+        "BatchWriteItem",
+        "PK=P#<p>#S#<s>#IMPORT#<job>, SK=ROW#<lang>#<external id>",
+    ),
 )

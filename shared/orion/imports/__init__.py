@@ -1,0 +1,1 @@
+"""Catalogue imports: upload -> prepare (detect, decode, chunk) -> process chunks -> finalize -> publish."""

@@ -1,0 +1,334 @@
+"""The table layout of imports: jobs, per-chunk results and staged rows (one partition per job)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
+
+from orion.data import keys
+from orion.data.batch import BatchWriter, BatchWriteStats
+from orion.data.table import TableItem, bind_table, get_or_none
+from orion.imports.models import (
+    ImportCounts,
+    ImportFormat,
+    ImportJob,
+    ImportProgress,
+    ImportStatus,
+    StagedProduct,
+    StagedStatus,
+)
+from orion.settings import get_settings
+from orion.tenancy.models import Tenant
+
+
+class ImportJobItem(TableItem, discriminator="ImportJob"):
+    id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    store = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    upload_key = UnicodeAttribute()
+    declared_format = UnicodeAttribute()
+    detected_format = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    message = UnicodeAttribute(null=True)
+    execution = UnicodeAttribute(null=True)
+    rows = NumberAttribute(default=0)
+    accepted = NumberAttribute(default=0)
+    rejected = NumberAttribute(default=0)
+    duplicates = NumberAttribute(default=0)
+    prepare_rejected = NumberAttribute(default=0)
+    chunks_total = NumberAttribute(default=0)
+    chunks_done = NumberSetAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
+    report_key = UnicodeAttribute(null=True)
+
+    def to_model(self) -> ImportJob:
+        return ImportJob(
+            id=self.id,
+            platform=self.platform,
+            store=self.store,
+            file_name=self.file_name,
+            upload_key=self.upload_key,
+            declared_format=ImportFormat(self.declared_format),
+            detected_format=ImportFormat(self.detected_format) if self.detected_format else None,
+            language=self.language,
+            status=ImportStatus(self.status),
+            message=self.message,
+            counts=ImportCounts(
+                rows=int(self.rows),
+                accepted=int(self.accepted),
+                rejected=int(self.rejected),
+                duplicates=int(self.duplicates),
+            ),
+            progress=ImportProgress(
+                chunks_total=int(self.chunks_total), chunks_done=len(self.chunks_done or ())
+            ),
+            created_by=self.created_by,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            finished_at=self.finished_at,
+            report_key=self.report_key,
+        )
+
+
+class ChunkResultItem(TableItem, discriminator="ImportChunk"):
+    index = NumberAttribute()
+    accepted = NumberAttribute()
+    rejected = NumberAttribute()
+
+
+class StagedRowItem(TableItem, discriminator="ImportRow"):
+    job_id = UnicodeAttribute()
+    external_id = UnicodeAttribute()
+    language = UnicodeAttribute()
+    status = UnicodeAttribute()
+    data = JSONAttribute()
+
+    def to_model(self) -> StagedProduct:
+        return StagedProduct.model_validate({**self.data, "status": self.status})
+
+
+class ImportRepository:
+    """Reads and writes import items; every call names its tenant."""
+
+    def __init__(self) -> None:
+        bind_table()
+
+    # --- jobs ---
+
+    def create_job(self, tenant: Tenant, job: ImportJob) -> None:
+        store = tenant.require_store()
+        ImportJobItem(
+            keys.import_job_pk(tenant.platform, store, job.id),
+            keys.IMPORT_JOB_SK,
+            gsi1pk=keys.import_jobs_gsi1pk(tenant.platform, store),
+            gsi1sk=f"{job.created_at.isoformat()}#{job.id}",
+            id=job.id,
+            platform=tenant.platform,
+            store=store,
+            file_name=job.file_name,
+            upload_key=job.upload_key,
+            declared_format=job.declared_format.value,
+            language=job.language,
+            status=job.status.value,
+            created_by=job.created_by,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+        ).save(condition=ImportJobItem.pk.does_not_exist())
+
+    def _job_item(self, tenant: Tenant, job_id: str, *, consistent: bool = True) -> ImportJobItem | None:
+        return get_or_none(
+            ImportJobItem,
+            keys.import_job_pk(tenant.platform, tenant.require_store(), job_id),
+            keys.IMPORT_JOB_SK,
+            consistent_read=consistent,
+        )
+
+    def get_job(self, tenant: Tenant, job_id: str) -> ImportJob | None:
+        item = self._job_item(tenant, job_id)
+        return item.to_model() if item else None
+
+    def list_jobs(self, tenant: Tenant, limit: int = 50) -> list[ImportJob]:
+        """The store's jobs, newest first (one Query on GSI1)."""
+        query = ImportJobItem.gsi1.query(
+            keys.import_jobs_gsi1pk(tenant.platform, tenant.require_store()),
+            scan_index_forward=False,
+            limit=limit,
+        )
+        return [item.to_model() for item in query if isinstance(item, ImportJobItem)]
+
+    def claim_job(self, tenant: Tenant, job_id: str, execution: str) -> bool:
+        """PENDING -> RUNNING for this execution; ``False`` if another execution owns the job already
+        (a duplicate S3 event) or it has finished. The same execution may claim again (task retry)."""
+        item = self._job_item(tenant, job_id)
+        if item is None:
+            return False
+        condition: Condition = (ImportJobItem.status == ImportStatus.PENDING.value) | (
+            (ImportJobItem.execution == execution) & (ImportJobItem.status == ImportStatus.RUNNING.value)
+        )
+        try:
+            item.update(
+                actions=[
+                    ImportJobItem.status.set(ImportStatus.RUNNING.value),
+                    ImportJobItem.execution.set(execution),
+                    ImportJobItem.updated_at.set(_now()),
+                ],
+                condition=condition,
+            )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def record_prepared(
+        self,
+        tenant: Tenant,
+        job_id: str,
+        *,
+        detected_format: ImportFormat,
+        language: str,
+        rows: int,
+        prepare_rejected: int,
+        duplicates: int,
+        chunks_total: int,
+    ) -> None:
+        item = self._require(tenant, job_id)
+        item.update(
+            actions=[
+                ImportJobItem.detected_format.set(detected_format.value),
+                ImportJobItem.language.set(language),
+                ImportJobItem.rows.set(rows),
+                ImportJobItem.prepare_rejected.set(prepare_rejected),
+                ImportJobItem.duplicates.set(duplicates),
+                ImportJobItem.chunks_total.set(chunks_total),
+                ImportJobItem.updated_at.set(_now()),
+            ]
+        )
+
+    def prepare_rejected(self, tenant: Tenant, job_id: str) -> int:
+        return int(self._require(tenant, job_id).prepare_rejected)
+
+    def finish_job(
+        self,
+        tenant: Tenant,
+        job_id: str,
+        status: ImportStatus,
+        message: str,
+        *,
+        counts: ImportCounts | None = None,
+        report_key: str | None = None,
+    ) -> bool:
+        """Set a final status unless the job already has one (``False`` then): the first word stands."""
+        item = self._job_item(tenant, job_id)
+        if item is None:
+            return False
+        now = _now()
+        actions: list[Any] = [
+            ImportJobItem.status.set(status.value),
+            ImportJobItem.message.set(message),
+            ImportJobItem.updated_at.set(now),
+            ImportJobItem.finished_at.set(now),
+        ]
+        if counts is not None:
+            actions += [
+                ImportJobItem.rows.set(counts.rows),
+                ImportJobItem.accepted.set(counts.accepted),
+                ImportJobItem.rejected.set(counts.rejected),
+                ImportJobItem.duplicates.set(counts.duplicates),
+            ]
+        if report_key is not None:
+            actions.append(ImportJobItem.report_key.set(report_key))
+        not_final = ImportJobItem.status.is_in(ImportStatus.PENDING.value, ImportStatus.RUNNING.value)
+        try:
+            item.update(actions=actions, condition=not_final)
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def _require(self, tenant: Tenant, job_id: str) -> ImportJobItem:
+        item = self._job_item(tenant, job_id)
+        if item is None:
+            raise LookupError(f"import job {job_id} of {tenant} does not exist")
+        return item
+
+    # --- chunks ---
+
+    def record_chunk(self, tenant: Tenant, job_id: str, index: int, accepted: int, rejected: int) -> None:
+        """Store a chunk's result (overwriting a retry's) and mark it done on the job (a set: idempotent)."""
+        store = tenant.require_store()
+        pk = keys.import_job_pk(tenant.platform, store, job_id)
+        ChunkResultItem(
+            pk, keys.import_chunk_sk(index), index=index, accepted=accepted, rejected=rejected
+        ).save()
+        ImportJobItem(pk, keys.IMPORT_JOB_SK).update(
+            actions=[ImportJobItem.chunks_done.add({index}), ImportJobItem.updated_at.set(_now())],
+            condition=ImportJobItem.pk.exists(),
+        )
+
+    def chunk_results(self, tenant: Tenant, job_id: str) -> list[tuple[int, int, int]]:
+        """``(index, accepted, rejected)`` of every processed chunk."""
+        pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
+        query = ChunkResultItem.query(
+            pk, ChunkResultItem.sk.startswith(keys.IMPORT_CHUNK_PREFIX), consistent_read=True
+        )
+        return [
+            (int(item.index), int(item.accepted), int(item.rejected))
+            for item in query
+            if isinstance(item, ChunkResultItem)
+        ]
+
+    # --- staged rows ---
+
+    def put_staged(
+        self, tenant: Tenant, products: Iterable[StagedProduct], writer: BatchWriter
+    ) -> BatchWriteStats:
+        """Write staged rows in batches of 25; the same (job, language, id) overwrites, never duplicates."""
+        store = tenant.require_store()
+        expires = datetime.now(UTC) + timedelta(days=get_settings().import_staging_ttl_days)
+
+        def wire_items() -> Iterator[dict[str, dict[str, object]]]:
+            for product in products:
+                item = StagedRowItem(
+                    keys.import_job_pk(tenant.platform, store, product.job_id),
+                    keys.staged_row_sk(product.language, product.external_id),
+                    job_id=product.job_id,
+                    external_id=product.external_id,
+                    language=product.language,
+                    status=product.status.value,
+                    data=product.model_dump(mode="json", exclude={"status"}),
+                    ttl=expires,
+                )
+                yield item.serialize()
+
+        return writer.put_all(wire_items())
+
+    def staged_rows(
+        self, tenant: Tenant, job_id: str, *, status: StagedStatus | None = None
+    ) -> Iterator[StagedProduct]:
+        pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
+        query = StagedRowItem.query(
+            pk,
+            StagedRowItem.sk.startswith(keys.STAGED_ROW_PREFIX),
+            filter_condition=(StagedRowItem.status == status.value) if status else None,
+        )
+        for item in query:
+            if isinstance(item, StagedRowItem):
+                yield item.to_model()
+
+    def mark_published(self, tenant: Tenant, job_id: str, products: Iterable[StagedProduct]) -> None:
+        store = tenant.require_store()
+        for product in products:
+            StagedRowItem(
+                keys.import_job_pk(tenant.platform, store, job_id),
+                keys.staged_row_sk(product.language, product.external_id),
+            ).update(
+                actions=[StagedRowItem.status.set(StagedStatus.PUBLISHED.value)],
+                condition=StagedRowItem.pk.exists(),
+            )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _is_condition_failure(exc: Exception) -> bool:
+    cause = getattr(exc, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"

@@ -1,0 +1,398 @@
+"""Import rules: request an upload, prepare a file, process a chunk, finalize or fail a job, read results.
+
+The pipeline is idempotent step by step, because Step Functions retries tasks and EventBridge may
+deliver an upload event twice: a job is claimed by one execution, chunks and staged rows are written
+under deterministic keys, chunk completion is a set, and a final status is never overwritten.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import IO, Any
+
+from orion.data.batch import BatchWriter, BatchWriteStats
+from orion.errors import Invalid, NotFound
+from orion.ids import new_id
+from orion.imports.formats import (
+    ReadOptions,
+    UnreadableFile,
+    inspect_file,
+    language_from_file_name,
+    read_records,
+)
+from orion.imports.models import (
+    LANGUAGES,
+    ChunkRef,
+    ImportCounts,
+    ImportFormat,
+    ImportJob,
+    ImportStatus,
+    RowError,
+    SourceRecord,
+    StagedProduct,
+    StagedStatus,
+)
+from orion.imports.report import error_report_csv
+from orion.imports.repository import ImportRepository
+from orion.imports.rows import validate_record
+from orion.imports.storage import (
+    ImportFiles,
+    TooLarge,
+    content_type_for,
+    safe_file_name,
+    upload_key,
+)
+from orion.observability import logger
+from orion.settings import get_settings
+from orion.tenancy.models import Store, Tenant
+from orion.tenancy.repository import TenancyRepository
+
+PREPARE_ERRORS = "prepare"
+
+
+# --- upload -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """A new PENDING job and the presigned POST the browser (or curl) sends the file with."""
+
+    job: ImportJob
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    content_type: str
+
+
+def request_upload(
+    tenant: Tenant,
+    file_name: str,
+    declared_format: ImportFormat = ImportFormat.AUTO,
+    language: str | None = None,
+    created_by: str | None = None,
+) -> UploadTicket:
+    """Create a PENDING job and a presigned POST limited to its key, size range and content type."""
+    _store_of(tenant)
+    if language is not None and language != "auto" and language not in LANGUAGES:
+        raise Invalid(f"language must be one of {', '.join(LANGUAGES)} or auto")
+    settings = get_settings()
+    job_id = new_id()
+    name = safe_file_name(file_name)
+    now = datetime.now(UTC)
+    job = ImportJob(
+        id=job_id,
+        platform=tenant.platform,
+        store=tenant.require_store(),
+        file_name=name,
+        declared_format=declared_format,
+        language=None if language in (None, "auto") else language,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        upload_key=upload_key(tenant, job_id, name),
+    )
+    ImportRepository().create_job(tenant, job)
+    content_type = content_type_for(name)
+    post = ImportFiles().presigned_upload(
+        job.upload_key,
+        content_type,
+        settings.import_max_upload_bytes,
+        settings.import_upload_url_expiry_seconds,
+    )
+    return UploadTicket(
+        job, post["url"], dict(post["fields"]), settings.import_max_upload_bytes, content_type
+    )
+
+
+# --- prepare ----------------------------------------------------------------------------------------
+
+
+class PrepareOutcome(StrEnum):
+    STARTED = "STARTED"  # chunks written: process them, then finalize
+    FINISHED = "FINISHED"  # the job already has its final status (a rejected file, nothing to process)
+    IGNORED = "IGNORED"  # not a job upload, or a duplicate event for a job another execution owns
+
+
+@dataclass(frozen=True)
+class PrepareResult:
+    outcome: PrepareOutcome
+    chunks: int = 0
+    manifest_key: str | None = None
+
+
+def prepare_import(tenant: Tenant, job_id: str, object_key: str, execution: str) -> PrepareResult:
+    """Claim the job, detect the file's shape, write normalised chunks and a manifest.
+
+    A file that cannot be imported at all ends the job FAILED here, with a message for the merchant.
+    """
+    repository = ImportRepository()
+    job = repository.get_job(tenant, job_id)
+    if job is None or job.upload_key != object_key:
+        logger.warning("upload without a matching job", extra={"key": object_key})
+        return PrepareResult(PrepareOutcome.IGNORED)
+    if not repository.claim_job(tenant, job_id, execution):
+        logger.info("job already claimed or finished", extra={"job_id": job_id})
+        return PrepareResult(PrepareOutcome.IGNORED)
+    store = _store_of(tenant)
+    files = ImportFiles()
+    settings = get_settings()
+    try:
+        with files.download_upload(object_key, settings.import_max_upload_bytes) as upload:
+            return _prepare_file(tenant, job, store=store, upload=upload, files=files, repository=repository)
+    except (UnreadableFile, TooLarge) as exc:
+        repository.finish_job(tenant, job_id, ImportStatus.FAILED, str(exc), counts=ImportCounts())
+        return PrepareResult(PrepareOutcome.FINISHED)
+
+
+def _prepare_file(
+    tenant: Tenant,
+    job: ImportJob,
+    *,
+    store: Store,
+    upload: IO[bytes],
+    files: ImportFiles,
+    repository: ImportRepository,
+) -> PrepareResult:
+    settings = get_settings()
+    shape = inspect_file(upload, job.declared_format)
+    language = job.language or language_from_file_name(job.file_name) or _default_language(store)
+    options = ReadOptions(language=language, max_cell_chars=settings.import_max_cell_chars)
+
+    # Pass 1: where each (id, language) last occurs, so the last duplicate wins whatever the chunk order.
+    last_row: dict[tuple[str, str], int] = {}
+    for item in _records(upload, shape, options):
+        if isinstance(item, SourceRecord):
+            last_row[(item.external_id, item.language)] = item.row
+
+    # Pass 2: normalised chunks, row errors and duplicate notices.
+    errors: list[RowError] = []
+    chunks: list[ChunkRef] = []
+    pending: list[SourceRecord] = []
+    rows = rejected = duplicates = 0
+    for item in _records(upload, shape, options):
+        rows += 1
+        if isinstance(item, RowError):
+            rejected += 1
+            errors.append(item)
+            continue
+        winner = last_row[(item.external_id, item.language)]
+        if winner != item.row:
+            duplicates += 1
+            errors.append(
+                RowError(
+                    row=item.row,
+                    column="id",
+                    value=item.external_id,
+                    message=f"Duplicate id: row {winner} has the same id and language and replaces this row.",
+                )
+            )
+            continue
+        pending.append(item)
+        if len(pending) >= settings.import_chunk_records:
+            chunks.append(files.write_chunk(tenant, job.id, len(chunks) + 1, pending))
+            pending = []
+    if pending:
+        chunks.append(files.write_chunk(tenant, job.id, len(chunks) + 1, pending))
+
+    files.write_errors(tenant, job.id, PREPARE_ERRORS, errors)
+    repository.record_prepared(
+        tenant,
+        job.id,
+        detected_format=shape.format,
+        language=language,
+        rows=rows,
+        prepare_rejected=rejected,
+        duplicates=duplicates,
+        chunks_total=len(chunks),
+    )
+    logger.info(
+        "file prepared",
+        extra={"format": shape.format.value, "encoding": shape.encoding, "rows": rows, "chunks": len(chunks)},
+    )
+    if not chunks:
+        finalize_import(tenant, job.id)
+        return PrepareResult(PrepareOutcome.FINISHED)
+    manifest_key = files.write_manifest(tenant, job.id, chunks)
+    return PrepareResult(PrepareOutcome.STARTED, chunks=len(chunks), manifest_key=manifest_key)
+
+
+def _records(upload: IO[bytes], shape: Any, options: ReadOptions) -> Iterator[SourceRecord | RowError]:
+    upload.seek(0)
+    text = io.TextIOWrapper(upload, encoding=shape.encoding, newline="")
+    try:
+        yield from read_records(text, shape, options)
+    finally:
+        text.detach()
+
+
+def _default_language(store: Store) -> str:
+    return store.default_language if store.default_language in LANGUAGES else "en"
+
+
+# --- process a chunk --------------------------------------------------------------------------------
+
+
+@dataclass
+class ChunkResult:
+    index: int
+    accepted: int = 0
+    rejected: int = 0
+    writes: BatchWriteStats = field(default_factory=BatchWriteStats)
+
+
+def process_chunk(
+    tenant: Tenant, job_id: str, chunk: ChunkRef, writer: BatchWriter | None = None
+) -> ChunkResult:
+    """Validate a chunk's records and stage the valid ones; safe to run again after a failure."""
+    store = _store_of(tenant)
+    files = ImportFiles()
+    repository = ImportRepository()
+    records = files.read_chunk(tenant, job_id, chunk)
+    products, errors, rejected = validate_records(records, job_id, store.currency)
+    writer = writer or BatchWriter(get_settings().table_name)
+    stats = repository.put_staged(tenant, products, writer)
+    if errors:
+        files.write_errors(tenant, job_id, f"chunk-{chunk.index:06d}", errors)
+    repository.record_chunk(tenant, job_id, chunk.index, len(products), rejected)
+    return ChunkResult(chunk.index, len(products), rejected, stats)
+
+
+def validate_records(
+    records: list[SourceRecord], job_id: str, currency: str
+) -> tuple[list[StagedProduct], list[RowError], int]:
+    """The row pipeline of process_batch: staged products, their errors, and how many records failed."""
+    products: list[StagedProduct] = []
+    errors: list[RowError] = []
+    rejected = 0
+    for record in records:
+        result = validate_record(record, job_id, currency)
+        if isinstance(result, StagedProduct):
+            products.append(result)
+        else:
+            rejected += 1
+            errors.extend(result)
+    return products, errors, rejected
+
+
+# --- finalize and fail ------------------------------------------------------------------------------
+
+
+def finalize_import(tenant: Tenant, job_id: str) -> ImportJob:
+    """Total the chunks, write the error report and set the final status.
+
+    A chunk without a result means its task failed for good (on AWS the Map fails; moto only counts
+    it), so missing chunks fail the job rather than reporting a short total as success.
+    """
+    repository = ImportRepository()
+    job = repository.get_job(tenant, job_id)
+    if job is None:
+        raise NotFound(f"import job {job_id} does not exist")
+    if job.status.is_final:
+        return job
+    files = ImportFiles()
+    results = repository.chunk_results(tenant, job_id)
+    expected = job.progress.chunks_total
+    done = {index for index, _, _ in results}
+    missing = expected - len(done)
+    if missing > 0:
+        message = (
+            f"{missing} of {expected} parts of the file could not be processed. "
+            "Nothing was published; please upload the file again."
+        )
+        repository.finish_job(tenant, job_id, ImportStatus.FAILED, message)
+        return _reload(repository, tenant, job_id)
+    accepted = sum(a for _, a, _ in results)
+    rejected = repository.prepare_rejected(tenant, job_id) + sum(r for _, _, r in results)
+    counts = ImportCounts(
+        rows=job.counts.rows, accepted=accepted, rejected=rejected, duplicates=job.counts.duplicates
+    )
+    if accepted + rejected + counts.duplicates != counts.rows:
+        logger.error("import totals do not add up", extra={"counts": counts.model_dump()})
+        repository.finish_job(
+            tenant,
+            job_id,
+            ImportStatus.FAILED,
+            "The import totals do not add up; please upload the file again.",
+        )
+        return _reload(repository, tenant, job_id)
+    report = None
+    if rejected or counts.duplicates:
+        streams = [files.read_errors(tenant, job_id, PREPARE_ERRORS)]
+        streams += [
+            files.read_errors(tenant, job_id, f"chunk-{index:06d}") for index, _, r in sorted(results) if r
+        ]
+        merged = heapq.merge(*streams, key=lambda error: error.row)
+        report = files.put_report(tenant, job_id, error_report_csv(merged))
+    status, message = _outcome(counts)
+    repository.finish_job(tenant, job_id, status, message, counts=counts, report_key=report)
+    return _reload(repository, tenant, job_id)
+
+
+def _outcome(counts: ImportCounts) -> tuple[ImportStatus, str]:
+    if counts.rows == 0:
+        return ImportStatus.FAILED, "The file has a header but no product rows."
+    if counts.accepted == 0:
+        return ImportStatus.FAILED, f"None of the {counts.rows} rows could be imported; see the error report."
+    summary = f"{counts.accepted} of {counts.rows} rows ready to publish"
+    if counts.rejected or counts.duplicates:
+        extra = []
+        if counts.rejected:
+            extra.append(f"{counts.rejected} rejected")
+        if counts.duplicates:
+            extra.append(f"{counts.duplicates} duplicate ids replaced by a later row")
+        return ImportStatus.COMPLETED_WITH_ERRORS, f"{summary}; {', '.join(extra)} (see the error report)."
+    return ImportStatus.COMPLETED, f"{summary}."
+
+
+def fail_import(tenant: Tenant, job_id: str, error_type: str | None = None) -> bool:
+    """End a job FAILED after a task failed for good; a job that already finished keeps its status."""
+    message = (
+        "The import stopped because of an internal error. "
+        "Nothing was published; please upload the file again."
+    )
+    logger.error("import failed", extra={"job_id": job_id, "error_type": error_type})
+    return ImportRepository().finish_job(tenant, job_id, ImportStatus.FAILED, message)
+
+
+def _reload(repository: ImportRepository, tenant: Tenant, job_id: str) -> ImportJob:
+    job = repository.get_job(tenant, job_id)
+    assert job is not None
+    return job
+
+
+# --- reading results --------------------------------------------------------------------------------
+
+
+def get_import_job(tenant: Tenant, job_id: str) -> ImportJob:
+    """A job of this store; another store's job is simply not found."""
+    job = ImportRepository().get_job(tenant, job_id)
+    if job is None:
+        raise NotFound("No such import job.")
+    return job
+
+
+def list_import_jobs(tenant: Tenant, limit: int = 50) -> list[ImportJob]:
+    return ImportRepository().list_jobs(tenant, limit)
+
+
+def error_report_url(tenant: Tenant, job: ImportJob) -> str | None:
+    if not job.report_key:
+        return None
+    return ImportFiles().report_url(job.report_key, get_settings().import_report_url_expiry_seconds)
+
+
+def staged_products(tenant: Tenant, job_id: str, status: StagedStatus | None = None) -> list[StagedProduct]:
+    get_import_job(tenant, job_id)
+    return list(ImportRepository().staged_rows(tenant, job_id, status=status))
+
+
+def _store_of(tenant: Tenant) -> Store:
+    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    if store is None:
+        raise NotFound("No such store.")
+    return store

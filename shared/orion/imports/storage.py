@@ -1,0 +1,180 @@
+"""S3 layout of imports: uploads, normalised chunks, the manifest, row errors and the error report.
+
+```
+uploads bucket  uploads/<platform>/<store>/<job>/<file>        what the merchant uploaded
+                work/<platform>/<store>/<job>/manifest.json    [{"index", "key", "records"}, ...]
+                work/<platform>/<store>/<job>/chunks/<n>.jsonl normalised records (<= 1,000 each)
+                work/<platform>/<store>/<job>/errors/<name>.jsonl  row errors found by a task
+reports bucket  imports/<platform>/<store>/<job>/errors.csv     the merchant's error report
+```
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from orion.data.clients import aws_client
+from orion.ids import new_id
+from orion.imports.models import ChunkRef, RowError, SourceRecord
+from orion.settings import get_settings
+from orion.tenancy.models import Tenant, is_valid_code
+
+_JOB_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+CONTENT_TYPES = {".csv": "text/csv", ".tsv": "text/tab-separated-values", ".txt": "text/plain"}
+
+
+@dataclass(frozen=True)
+class UploadLocation:
+    """Who an uploaded object belongs to, read from its key (never from the file)."""
+
+    tenant: Tenant
+    job_id: str
+    file_name: str
+
+
+def upload_key(tenant: Tenant, job_id: str, file_name: str) -> str:
+    return f"uploads/{tenant.platform}/{tenant.require_store()}/{job_id}/{file_name}"
+
+
+def parse_upload_key(key: str) -> UploadLocation | None:
+    """``uploads/<platform>/<store>/<job>/<file>`` -> its location; ``None`` for any other key."""
+    parts = key.split("/")
+    if len(parts) != 5 or parts[0] != "uploads":
+        return None
+    _, platform, store, job_id, file_name = parts
+    if not (is_valid_code(platform) and is_valid_code(store) and _JOB_ID.fullmatch(job_id) and file_name):
+        return None
+    return UploadLocation(Tenant(platform, store), job_id, file_name)
+
+
+def safe_file_name(name: str) -> str:
+    """A file name fit for a key: the base name, with anything unusual replaced, at most 100 chars."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _SAFE_NAME.sub("-", base).strip(".-")[:100]
+    return cleaned or "upload.csv"
+
+
+def content_type_for(file_name: str) -> str:
+    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    return CONTENT_TYPES.get(suffix, "text/csv")
+
+
+def work_prefix(tenant: Tenant, job_id: str) -> str:
+    return f"work/{tenant.platform}/{tenant.require_store()}/{job_id}/"
+
+
+def report_key(tenant: Tenant, job_id: str) -> str:
+    return f"imports/{tenant.platform}/{tenant.require_store()}/{job_id}/errors.csv"
+
+
+class TooLarge(ValueError):
+    """An object is larger than the configured cap."""
+
+
+class ImportFiles:
+    """The only place that knows the S3 layout of imports."""
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        self.uploads_bucket = settings.uploads_bucket
+        self.reports_bucket = settings.reports_bucket
+        self.s3 = aws_client("s3")
+
+    # --- uploads ---
+
+    def presigned_upload(self, key: str, content_type: str, max_bytes: int, expires: int) -> dict[str, Any]:
+        """A presigned POST for exactly ``key``, with a size range and a fixed content type."""
+        post: dict[str, Any] = self.s3.generate_presigned_post(
+            Bucket=self.uploads_bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[["content-length-range", 1, max_bytes], {"Content-Type": content_type}],
+            ExpiresIn=expires,
+        )
+        return post
+
+    def download_upload(self, key: str, max_bytes: int) -> IO[bytes]:
+        """The uploaded object as a seekable temporary file (spooled to disk when large)."""
+        response = self.s3.get_object(Bucket=self.uploads_bucket, Key=key)
+        if int(response.get("ContentLength", 0)) > max_bytes:
+            raise TooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+        spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+        for block in response["Body"].iter_chunks(1024 * 1024):
+            spool.write(block)
+        spool.seek(0)
+        return spool
+
+    # --- chunks and the manifest ---
+
+    def write_chunk(self, tenant: Tenant, job_id: str, index: int, records: list[SourceRecord]) -> ChunkRef:
+        key = f"{work_prefix(tenant, job_id)}chunks/{index:06d}.jsonl"
+        body = "\n".join(record.model_dump_json() for record in records).encode()
+        self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body=body, ContentType="application/x-ndjson")
+        return ChunkRef(index=index, key=key, records=len(records))
+
+    def read_chunk(self, tenant: Tenant, job_id: str, chunk: ChunkRef) -> list[SourceRecord]:
+        if not chunk.key.startswith(work_prefix(tenant, job_id)):
+            raise ValueError("a chunk outside its job's work prefix")  # never read another store's data
+        body = self.s3.get_object(Bucket=self.uploads_bucket, Key=chunk.key)["Body"].read()
+        return [SourceRecord.model_validate_json(line) for line in body.splitlines() if line]
+
+    def write_manifest(self, tenant: Tenant, job_id: str, chunks: list[ChunkRef]) -> str:
+        key = f"{work_prefix(tenant, job_id)}manifest.json"
+        body = json.dumps([chunk.model_dump() for chunk in chunks]).encode()
+        self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body=body, ContentType="application/json")
+        return key
+
+    def read_manifest(self, tenant: Tenant, job_id: str) -> list[ChunkRef]:
+        key = f"{work_prefix(tenant, job_id)}manifest.json"
+        try:
+            body = self.s3.get_object(Bucket=self.uploads_bucket, Key=key)["Body"].read()
+        except self.s3.exceptions.NoSuchKey:
+            return []
+        return [ChunkRef.model_validate(entry) for entry in json.loads(body)]
+
+    # --- row errors ---
+
+    def write_errors(self, tenant: Tenant, job_id: str, name: str, errors: Iterable[RowError]) -> int:
+        key = f"{work_prefix(tenant, job_id)}errors/{name}.jsonl"
+        lines = [error.model_dump_json() for error in errors]
+        self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body="\n".join(lines).encode())
+        return len(lines)
+
+    def read_errors(self, tenant: Tenant, job_id: str, name: str) -> Iterator[RowError]:
+        key = f"{work_prefix(tenant, job_id)}errors/{name}.jsonl"
+        try:
+            body = self.s3.get_object(Bucket=self.uploads_bucket, Key=key)["Body"]
+        except self.s3.exceptions.NoSuchKey:
+            return
+        for line in body.iter_lines():
+            if line:
+                yield RowError.model_validate_json(line)
+
+    # --- the report ---
+
+    def put_report(self, tenant: Tenant, job_id: str, body: bytes) -> str:
+        key = report_key(tenant, job_id)
+        self.s3.put_object(
+            Bucket=self.reports_bucket,
+            Key=key,
+            Body=body,
+            ContentType="text/csv; charset=utf-8",
+            ContentDisposition=f'attachment; filename="import-{job_id}-errors.csv"',
+        )
+        return key
+
+    def report_url(self, key: str, expires: int) -> str:
+        url: str = self.s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self.reports_bucket, "Key": key}, ExpiresIn=expires
+        )
+        return url
+
+
+def new_job_id() -> str:
+    return new_id()

@@ -1,0 +1,112 @@
+"""The import pipeline for real in moto: S3 upload -> EventBridge rule -> Step Functions -> in-process
+Lambda tasks (the local cloud's bridges), provisioned from the wiring table."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from infra.local.cloud import install_bridges, reset_orion_caches
+from infra.local.provision import LOCAL_REGION, local_environment, provision
+from orion.imports.models import ImportFormat, ImportJob
+from orion.imports.service import get_import_job, request_upload
+from orion.tenancy.models import Tenant
+from tests.conftest import TEST_ENV
+
+WIZAMART = Tenant("oms", "wizamart")
+BAKERY = Tenant("oms", "bakery")
+
+
+@contextmanager
+def running_pipeline() -> Iterator[None]:
+    """A moto account that runs state machines, with the demo tenants seeded."""
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
+    ):
+        for name, value in {**TEST_ENV, **local_environment()}.items():
+            patch.setenv(name, value)
+        reset_orion_caches()
+        install_bridges()
+        provision()
+        from infra.local.demo import tenancy
+
+        tenancy.seed(8000)
+        yield
+
+
+@pytest.fixture
+def pipeline() -> Iterator[None]:
+    """A fresh pipeline per test."""
+    with running_pipeline():
+        yield
+
+
+@pytest.fixture(scope="module")
+def shared_pipeline() -> Iterator[None]:
+    """One pipeline for a module whose tests each use their own job (setting one up costs seconds)."""
+    with running_pipeline():
+        yield
+
+
+@dataclass
+class Uploader:
+    """Upload a file as a merchant would and wait until its job is final."""
+
+    timeout: float = 60.0
+
+    def __call__(
+        self,
+        content: bytes,
+        file_name: str = "feed.tsv",
+        *,
+        tenant: Tenant = WIZAMART,
+        declared: ImportFormat = ImportFormat.AUTO,
+        language: str | None = None,
+    ) -> ImportJob:
+        ticket = request_upload(tenant, file_name, declared, language)
+        boto3.client("s3", region_name=LOCAL_REGION).put_object(
+            Bucket="orion-uploads",
+            Key=ticket.job.upload_key,
+            Body=content,
+            ContentType=ticket.content_type,
+        )
+        return self.wait(tenant, ticket.job.id)
+
+    def wait(self, tenant: Tenant, job_id: str) -> ImportJob:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            job = get_import_job(tenant, job_id)
+            if job.status.is_final and not running_executions():
+                return job
+            if time.monotonic() > deadline:
+                raise AssertionError(f"import {job_id} still {job.status} after {self.timeout} s")
+            time.sleep(0.05)
+
+
+def running_executions() -> int:
+    sfn = boto3.client("stepfunctions", region_name=LOCAL_REGION)
+    total = 0
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        total += len(
+            sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING")[
+                "executions"
+            ]
+        )
+    return total
+
+
+@pytest.fixture
+def upload(pipeline: None) -> Uploader:
+    return Uploader()
+
+
+@pytest.fixture
+def shared_upload(shared_pipeline: None) -> Uploader:
+    return Uploader()

@@ -1,0 +1,119 @@
+"""Row validation: prices, availability, GTINs and links as feeds write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from orion.imports.models import RowError, SourceRecord, StagedProduct
+from orion.imports.rows import gtin_is_valid, parse_price, validate_record
+from tests.feeds import gtin13
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [
+        ("12.50 EUR", 1250),
+        ("12,50", 1250),
+        ("12,5", 1250),
+        ("EUR 1.234,56", 123456),
+        ("1,234.56", 123456),
+        ("1 234,56 €", 123456),
+        ("€9", 900),
+        ("0.99", 99),
+        ("1,234", 123400),
+    ],
+)
+def test_prices_in_the_shapes_feeds_use_become_minor_units(text: str, minor: int) -> None:
+    assert parse_price(text, "EUR") == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("cheap", "is not a price"),
+        ("12 USD", "is in USD, but the store sells in EUR"),
+        ("-3", "must not be negative"),
+        ("1.999", "has more than two decimals"),
+        ("12 EUR EUR", "has more than one currency"),
+        ("", "is not a price"),
+    ],
+)
+def test_bad_prices_say_what_is_wrong(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parse_price(text, "EUR")
+
+
+def test_gtin_check_digits_are_verified() -> None:
+    assert gtin_is_valid("4006381333931")
+    assert gtin_is_valid("96385074")
+    assert gtin_is_valid(gtin13(42))
+    assert not gtin_is_valid("4006381333932")
+    assert not gtin_is_valid("400638133393")
+    assert not gtin_is_valid("40063813339x1")
+
+
+def record(**fields: str) -> SourceRecord:
+    return SourceRecord(
+        row=7, external_id="A", language="fr", fields={"title": "Chaise", "price": "5", **fields}
+    )
+
+
+def errors_of(result: StagedProduct | list[RowError]) -> dict[str, str]:
+    assert isinstance(result, list), result
+    return {error.column: error.message for error in result}
+
+
+def test_a_valid_row_becomes_a_staged_product() -> None:
+    result = validate_record(
+        record(
+            availability="out of stock",
+            gtin="4006381333931",
+            link="https://x.lu/a",
+            image_link="https://x.lu/a.jpg",
+            additional_image_link="https://x.lu/b.jpg,https://x.lu/c.jpg",
+            sale_price="4,00 EUR",
+        ),
+        "JOB",
+        "EUR",
+    )
+    assert isinstance(result, StagedProduct)
+    assert (result.price_minor, result.sale_price_minor, result.availability) == (500, 400, "out_of_stock")
+    assert result.image_links == ["https://x.lu/a.jpg", "https://x.lu/b.jpg", "https://x.lu/c.jpg"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "message"),
+    [
+        (
+            {"availability": "maybe"},
+            "availability",
+            "Availability must be one of: in stock, out of stock, preorder, backorder.",
+        ),
+        (
+            {"gtin": "4006381333932"},
+            "gtin",
+            "is not a valid GTIN (8, 12, 13 or 14 digits with a correct check digit)",
+        ),
+        ({"link": "javascript:alert(1)"}, "link", "is not an absolute http(s) URL"),
+        ({"image_link": "/img/a.jpg"}, "image_link", "is not an absolute http(s) URL"),
+        ({"title": ""}, "title", "String should have at least 1 character"),
+        ({"price": ""}, "price", "The price is empty."),
+        ({"currency": "USD"}, "currency", "The store sells in EUR; prices in USD cannot be imported."),
+    ],
+)
+def test_invalid_fields_are_reported_by_column(fields: dict[str, str], column: str, message: str) -> None:
+    found = errors_of(validate_record(record(**fields), "JOB", "EUR"))
+    assert message in found[column]
+
+
+def test_every_problem_of_a_row_is_reported_at_once() -> None:
+    found = errors_of(validate_record(record(price="x", availability="maybe"), "JOB", "EUR"))
+    assert set(found) == {"price", "availability"}
+
+
+def test_description_html_is_sanitised() -> None:
+    result = validate_record(
+        record(description="<p>Hi <b>there</b><script>alert(1)</script></p>"), "JOB", "EUR"
+    )
+    assert isinstance(result, StagedProduct)
+    assert result.description == "<p>Hi <b>there</b></p>"
