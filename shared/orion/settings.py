@@ -78,6 +78,8 @@ class OrionSettings(BaseSettings):
     import_staging_ttl_days: int = 30
     import_upload_url_expiry_seconds: int = 900
     import_report_url_expiry_seconds: int = 900
+    # Stock given to a published variant whose feed says "in stock" without a quantity.
+    import_default_stock: int = 100
     # Feeds a platform admin's bulk store import may fetch: https on these hosts (and their
     # subdomains) or s3:// in the uploads bucket; never anything else.
     import_fetch_allowed_hosts: tuple[str, ...] = ("letzshop.lu",)

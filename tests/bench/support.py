@@ -86,8 +86,9 @@ def counting_requests() -> Iterator[RequestCounter]:
 
 
 @contextmanager
-def seeded_account() -> Iterator[None]:
-    """A moto account provisioned from the wiring table with the demo data, in this process."""
+def seeded_account(*, execute_state_machines: bool = False) -> Iterator[None]:
+    """A moto account provisioned from the wiring table with the demo data, in this process
+    (optionally running state machines, as the local cloud does)."""
     from moto import mock_aws
 
     from infra.local.cloud import reset_orion_caches
@@ -96,7 +97,8 @@ def seeded_account() -> Iterator[None]:
 
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update({**BENCH_ENV, **local_environment(), "ORION_DEV_PATH_MODE": "true"})
-    with mock_aws():
+    config: Any = {"stepfunctions": {"execute_state_machine": True}} if execute_state_machines else None
+    with mock_aws(config=config):
         provision()
         reset_orion_caches()
         seed_demo()

@@ -268,7 +268,11 @@ def _checked_rows(
                 message=f"The row has {len(cells)} cells but the header has {width} columns.",
             )
             continue
-        too_long = next((i for i, cell in enumerate(cells) if len(cell) > max_cell_chars), None)
+        too_long = (
+            next(i for i, cell in enumerate(cells) if len(cell) > max_cell_chars)
+            if max(map(len, cells)) > max_cell_chars
+            else None
+        )
         if too_long is not None:
             yield RowError(
                 row=row_number,
@@ -307,7 +311,7 @@ def _flat_records(
                 message=f"Unsupported language; use one of {', '.join(LANGUAGES)}.",
             )
             continue
-        yield SourceRecord(row=row_number, external_id=external_id, language=row_language, fields=fields)
+        yield SourceRecord(row_number, external_id, row_language, fields)
 
 
 def _shopify_records(

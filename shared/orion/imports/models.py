@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -92,17 +94,29 @@ class RowError(BaseModel):
     message: str
 
 
-class SourceRecord(BaseModel):
+@dataclass(slots=True)
+class SourceRecord:
     """One product as read from a file, with canonical field names and raw string values.
 
-    ``variants`` holds the variant rows of a Shopify handle (raw fields per variant).
+    ``variants`` holds the variant rows of a Shopify handle (raw fields per variant). A plain
+    dataclass, not a pydantic model: one is made per row, and chunk files hold them as JSON lines.
     """
 
     row: int
     external_id: str
     language: str
-    fields: dict[str, str] = Field(default_factory=dict)
-    variants: list[dict[str, str]] = Field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    variants: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [self.row, self.external_id, self.language, self.fields, self.variants], ensure_ascii=False
+        )
+
+    @classmethod
+    def from_json(cls, line: str | bytes) -> SourceRecord:
+        row, external_id, language, fields, variants = json.loads(line)
+        return cls(int(row), str(external_id), str(language), dict(fields), list(variants))
 
 
 class ChunkRef(BaseModel):

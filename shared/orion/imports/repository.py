@@ -278,7 +278,7 @@ class ImportRepository:
     # --- staged rows ---
 
     def put_staged(
-        self, tenant: Tenant, products: Iterable[StagedProduct], writer: BatchWriter
+        self, tenant: Tenant, products: Iterable[dict[str, Any]], writer: BatchWriter
     ) -> BatchWriteStats:
         """Write staged rows in batches of 25; the same (job, language, id) overwrites, never duplicates."""
         store = tenant.require_store()
@@ -287,13 +287,13 @@ class ImportRepository:
         def wire_items() -> Iterator[dict[str, dict[str, object]]]:
             for product in products:
                 item = StagedRowItem(
-                    keys.import_job_pk(tenant.platform, store, product.job_id),
-                    keys.staged_row_sk(product.language, product.external_id),
-                    job_id=product.job_id,
-                    external_id=product.external_id,
-                    language=product.language,
-                    status=product.status.value,
-                    data=product.model_dump(mode="json", exclude={"status"}),
+                    keys.import_job_pk(tenant.platform, store, product["job_id"]),
+                    keys.staged_row_sk(product["language"], product["external_id"]),
+                    job_id=product["job_id"],
+                    external_id=product["external_id"],
+                    language=product["language"],
+                    status=product["status"],
+                    data={k: v for k, v in product.items() if k != "status"},
                     ttl=expires,
                 )
                 yield item.serialize()

@@ -39,7 +39,7 @@ from orion.imports.models import (
 )
 from orion.imports.report import error_report_csv
 from orion.imports.repository import ImportRepository
-from orion.imports.rows import validate_record
+from orion.imports.rows import StagedData, stage_record
 from orion.imports.storage import (
     ImportFiles,
     TooLarge,
@@ -264,18 +264,18 @@ def process_chunk(
 
 def validate_records(
     records: list[SourceRecord], job_id: str, currency: str
-) -> tuple[list[StagedProduct], list[RowError], int]:
-    """The row pipeline of process_batch: staged products, their errors, and how many records failed."""
-    products: list[StagedProduct] = []
+) -> tuple[list[StagedData], list[RowError], int]:
+    """The row pipeline of process_batch: staged rows, their errors, and how many records failed."""
+    products: list[StagedData] = []
     errors: list[RowError] = []
     rejected = 0
     for record in records:
-        result = validate_record(record, job_id, currency)
-        if isinstance(result, StagedProduct):
-            products.append(result)
-        else:
+        result = stage_record(record, job_id, currency)
+        if isinstance(result, list):
             rejected += 1
             errors.extend(result)
+        else:
+            products.append(result)
     return products, errors, rejected
 
 

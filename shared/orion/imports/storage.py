@@ -114,7 +114,7 @@ class ImportFiles:
 
     def write_chunk(self, tenant: Tenant, job_id: str, index: int, records: list[SourceRecord]) -> ChunkRef:
         key = f"{work_prefix(tenant, job_id)}chunks/{index:06d}.jsonl"
-        body = "\n".join(record.model_dump_json() for record in records).encode()
+        body = "\n".join(record.to_json() for record in records).encode()
         self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body=body, ContentType="application/x-ndjson")
         return ChunkRef(index=index, key=key, records=len(records))
 
@@ -122,7 +122,7 @@ class ImportFiles:
         if not chunk.key.startswith(work_prefix(tenant, job_id)):
             raise ValueError("a chunk outside its job's work prefix")  # never read another store's data
         body = self.s3.get_object(Bucket=self.uploads_bucket, Key=chunk.key)["Body"].read()
-        return [SourceRecord.model_validate_json(line) for line in body.splitlines() if line]
+        return [SourceRecord.from_json(line) for line in body.splitlines() if line]
 
     def write_manifest(self, tenant: Tenant, job_id: str, chunks: list[ChunkRef]) -> str:
         key = f"{work_prefix(tenant, job_id)}manifest.json"

@@ -157,3 +157,24 @@ def test_shopify_rows_of_one_handle_become_one_product_with_variants() -> None:
     )
     assert mug.row == 6
     assert len(mug.variants) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "count"),
+    [
+        ("letzshop_fr.tsv", ImportFormat.LETZSHOP, 8),
+        ("letzshop_de.tsv", ImportFormat.LETZSHOP, 8),
+        ("orion_native.csv", ImportFormat.ORION, 3),
+    ],
+)
+def test_the_sample_files_of_the_readme_read_without_errors(name: str, fmt: ImportFormat, count: int) -> None:
+    from orion.imports.rows import validate_record
+    from tests.feeds import DATA
+
+    content = (DATA / name).read_bytes()
+    assert shape_of(content).format is fmt
+    found = records(content, language=name[-6:-4] if fmt is ImportFormat.LETZSHOP else "en", max_cell=100_000)
+    assert len(found) == count
+    for record in found:
+        assert isinstance(record, SourceRecord)
+        assert not isinstance(validate_record(record, "JOB", "EUR"), list)
