@@ -11,7 +11,7 @@ MANIFEST = ModuleManifest(
             "imports.view", "see import jobs, their reports and staged products", at_least(Role.VIEWER)
         ),
         Permission(
-            "imports.trigger",
+            "imports.run",
             "upload files, start imports and publish staged products",
             at_least(Role.MANAGER),
         ),

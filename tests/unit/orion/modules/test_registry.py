@@ -14,7 +14,7 @@ EVERYTHING = frozenset({"orders", "imports", "analytics"})
 def test_each_permission_is_declared_by_the_module_that_owns_it() -> None:
     assert module_of_permission("products.edit").code == "catalog"
     assert module_of_permission("orders.edit").code == "orders"
-    assert module_of_permission("imports.trigger").code == "imports"
+    assert module_of_permission("imports.run").code == "imports"
     assert module_of_permission("team.invite").code == "identity"
     assert module_of_permission("settings.edit").code == "tenancy"
     assert module_of_permission("pages.edit").code == "cms"
@@ -32,7 +32,7 @@ def test_roles_get_the_seed_permission_sets() -> None:
     editor = permissions_of_role(Role.EDITOR, EVERYTHING)
     viewer = permissions_of_role(Role.VIEWER, EVERYTHING)
     assert owner == {p.code for p in all_permissions()}
-    assert {"team.invite", "products.create", "orders.edit", "imports.trigger", "analytics.view"} <= manager
+    assert {"team.invite", "products.create", "orders.edit", "imports.run", "analytics.view"} <= manager
     assert not {"team.manage", "team.remove", "settings.edit", "products.delete"} & manager
     assert editor == {
         "products.view", "products.create", "products.edit", "orders.view", "orders.edit",
