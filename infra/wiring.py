@@ -288,7 +288,7 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     # Catalogue imports: the tasks of the `imports` state machine.
     Function(
-        name="import_prepare",
+        name="import-prepare",
         handler="functions.imports.prepare.handler",
         description="Import task: claim the job, detect the file format, write chunks and a manifest",
         memory_mb=1769,
@@ -297,7 +297,7 @@ FUNCTIONS: tuple[Function, ...] = (
         buckets={"uploads": Access.WRITE, "reports": Access.PUT},
     ),
     Function(
-        name="import_process_batch",
+        name="import-process-batch",
         handler="functions.imports.process_batch.handler",
         description="Import task: validate one chunk of at most 1,000 rows and stage it",
         memory_mb=1024,
@@ -306,7 +306,7 @@ FUNCTIONS: tuple[Function, ...] = (
         buckets={"uploads": Access.WRITE},
     ),
     Function(
-        name="import_finalize",
+        name="import-finalize",
         handler="functions.imports.finalize.handler",
         description="Import task: totals, error report, final job status",
         memory_mb=1024,
@@ -315,7 +315,7 @@ FUNCTIONS: tuple[Function, ...] = (
         buckets={"uploads": Access.READ, "reports": Access.PUT},
     ),
     Function(
-        name="import_mark_failed",
+        name="import-mark-failed",
         handler="functions.imports.mark_failed.handler",
         description="Import task: end a job FAILED when another task failed after its retries",
         memory_mb=256,
@@ -341,10 +341,10 @@ STATE_MACHINES: tuple[StateMachine, ...] = (
         name="imports",
         definition="infra.workflows.imports.import_definition",
         tasks={
-            "Prepare": "import_prepare",
-            "ProcessBatch": "import_process_batch",
-            "Finalize": "import_finalize",
-            "MarkFailed": "import_mark_failed",
+            "Prepare": "import-prepare",
+            "ProcessBatch": "import-process-batch",
+            "Finalize": "import-finalize",
+            "MarkFailed": "import-mark-failed",
         },
         env="ORION_IMPORT_STATE_MACHINE_ARN",
     ),

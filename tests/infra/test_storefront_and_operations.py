@@ -84,7 +84,7 @@ def test_alarms_watch_api_5xx_and_every_function_s_errors_and_throttles(assembly
 
 def placeholder_of(reference: Any, placeholders: dict[str, str]) -> str:
     """The placeholder of the function whose alias a template reference points at (longest name wins,
-    so ``import`` never shadows ``import_prepare``)."""
+    so ``import`` never shadows ``import-prepare``)."""
     text = json.dumps(reference)
     matches = [fn for fn in placeholders if f"Alias{fn.replace('-', '')}" in text]
     assert matches, f"{reference} names no task function's alias"
