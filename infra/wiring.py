@@ -279,6 +279,17 @@ FUNCTIONS: tuple[Function, ...] = (
         secrets=("origin-verify", "jwt-signing-keys"),
     ),
     Function(
+        name="staff_imports",
+        handler="functions.staff_api.handlers.imports.handler",
+        description="Staff catalogue imports: upload form, jobs, staged products, publish",
+        routes=(Route("ANY", "/api/v1/imports"), Route("ANY", "/api/v1/imports/{proxy+}")),
+        timeout_seconds=29,
+        memory_mb=1024,
+        tables={"main": Access.WRITE},
+        buckets={"uploads": Access.PUT, "reports": Access.READ},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
         name="staff_docs",
         handler="functions.staff_api.handlers.docs.handler",
         description="Staff API OpenAPI document and docs; problem+json 404 for unknown API paths",

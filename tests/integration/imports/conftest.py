@@ -35,9 +35,10 @@ def running_pipeline() -> Iterator[None]:
         reset_orion_caches()
         install_bridges()
         provision()
-        from infra.local.demo import tenancy
+        from infra.local.demo import staff, tenancy
 
         tenancy.seed(8000)
+        staff.seed(8000)
         yield
 
 

@@ -1,0 +1,7 @@
+"""Staff API Lambda for `/api/v1/imports`."""
+
+from functions.staff_api.common.app import create_app, lambda_handler
+from functions.staff_api.routers import imports
+
+app = create_app(imports.router)
+handler = lambda_handler(app)

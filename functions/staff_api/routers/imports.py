@@ -1,0 +1,162 @@
+"""``/api/v1/imports``: upload a catalogue file, follow the job, review staged products, publish them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from pydantic import BaseModel, Field
+
+from functions.staff_api.common.access import record_audit, require
+from orion.identity.models import StaffAccess
+from orion.imports import service as imports
+from orion.imports.models import (
+    ImportCounts,
+    ImportFormat,
+    ImportJob,
+    ImportStatus,
+    StagedProduct,
+    StagedStatus,
+)
+from orion.imports.publish import PublishRequest, publish_staged_products
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+JobId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="the import job id")]
+View = Annotated[StaffAccess, Depends(require("imports.view"))]
+Run = Annotated[StaffAccess, Depends(require("imports.run"))]
+
+
+class UploadRequest(BaseModel):
+    file_name: str = Field(min_length=1, max_length=200, examples=["letzshop_fr.tsv"])
+    format: ImportFormat = ImportFormat.AUTO
+    language: str = Field(default="auto", pattern=r"^(fr|de|en|auto)$")
+
+
+class ProgressOut(BaseModel):
+    chunks_total: int
+    chunks_done: int
+    percent: int
+
+
+class JobOut(BaseModel):
+    id: str
+    file_name: str
+    status: ImportStatus
+    message: str | None
+    format: ImportFormat | None
+    language: str | None
+    counts: ImportCounts
+    progress: ProgressOut
+    created_at: datetime
+    finished_at: datetime | None
+    error_report_url: str | None = None
+
+    @classmethod
+    def of(cls, job: ImportJob, report_url: str | None = None) -> JobOut:
+        return cls(
+            id=job.id,
+            file_name=job.file_name,
+            status=job.status,
+            message=job.message,
+            format=job.detected_format
+            or (None if job.declared_format is ImportFormat.AUTO else job.declared_format),
+            language=job.language,
+            counts=job.counts,
+            progress=ProgressOut(
+                chunks_total=job.progress.chunks_total,
+                chunks_done=job.progress.chunks_done,
+                percent=100 if job.status.is_final else job.progress.percent,
+            ),
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+            error_report_url=report_url,
+        )
+
+
+class UploadOut(BaseModel):
+    """POST the file as multipart/form-data to ``url`` with every field of ``fields`` and then ``file``."""
+
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    content_type: str
+
+
+class UploadTicketOut(BaseModel):
+    job: JobOut
+    upload: UploadOut
+
+
+class JobList(BaseModel):
+    jobs: list[JobOut]
+
+
+class StagedList(BaseModel):
+    products: list[StagedProduct]
+
+
+class PublishFailureOut(BaseModel):
+    external_id: str
+    message: str
+
+
+class PublishOut(BaseModel):
+    created: list[str]
+    updated: list[str]
+    failed: list[PublishFailureOut]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Start an import: a job and an upload form")
+def start_import(body: UploadRequest, request: Request, access: Run) -> UploadTicketOut:
+    """Creates a PENDING job and a presigned POST for its file (size-limited, one key, one content type).
+    The import starts by itself when the file arrives; follow it with ``GET /imports/{id}``."""
+    ticket = imports.request_upload(
+        access.tenant, body.file_name, body.format, body.language, created_by=access.user_id
+    )
+    record_audit(request, access, "imports.start", f"import:{ticket.job.id}", {"file": ticket.job.file_name})
+    return UploadTicketOut(
+        job=JobOut.of(ticket.job),
+        upload=UploadOut(
+            url=ticket.url, fields=ticket.fields, max_bytes=ticket.max_bytes, content_type=ticket.content_type
+        ),
+    )
+
+
+@router.get("", summary="The store's import jobs, newest first")
+def list_imports(access: View, limit: Annotated[int, Query(ge=1, le=100)] = 50) -> JobList:
+    return JobList(jobs=[JobOut.of(job) for job in imports.list_import_jobs(access.tenant, limit)])
+
+
+@router.get("/{job_id}", summary="One import job: status, progress, counts and its error report")
+def get_import(job_id: JobId, access: View) -> JobOut:
+    job = imports.get_import_job(access.tenant, job_id)
+    return JobOut.of(job, imports.error_report_url(access.tenant, job))
+
+
+@router.get("/{job_id}/products", summary="The products staged by an import")
+def list_staged(
+    job_id: JobId, access: View, status_filter: Annotated[StagedStatus | None, Query(alias="status")] = None
+) -> StagedList:
+    return StagedList(products=imports.staged_products(access.tenant, job_id, status_filter))
+
+
+@router.post("/{job_id}/publish", summary="Publish staged products into the catalogue")
+def publish(job_id: JobId, body: PublishRequest, request: Request, access: Run) -> PublishOut:
+    """Selected ``external_ids`` (or ``all``), with per-product ``overrides`` of price (minor units),
+    description and status. Products are matched by external id: publishing again updates them, and
+    each language staged under the same id becomes a translation of the same product."""
+    result = publish_staged_products(access.tenant, job_id, body)
+    record_audit(
+        request,
+        access,
+        "imports.publish",
+        f"import:{job_id}",
+        {"created": len(result.created), "updated": len(result.updated), "failed": len(result.failed)},
+    )
+    return PublishOut(
+        created=result.created,
+        updated=result.updated,
+        failed=[PublishFailureOut(external_id=f.external_id, message=f.message) for f in result.failed],
+    )
