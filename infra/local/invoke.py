@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import threading
 import time
@@ -53,6 +54,19 @@ def invoke(fn: wiring.Function, event: Any) -> Any:
     serialised here; different functions run in parallel.
     """
     handler = load_handler(fn.handler)
+    _ensure_event_loop()
     context = LocalLambdaContext(f"orion-{fn.name}", fn.memory_mb, fn.timeout_seconds)
     with _locks.setdefault(fn.name, threading.Lock()):
         return handler(event, context)
+
+
+def _ensure_event_loop() -> None:
+    """Lambda runs handlers on the main thread, where asyncio has a current loop; the local gateway runs
+    them on request threads, which have none. Mangum (the staff API adapter) asks for the current
+    loop, so give each thread one, as Lambda's runtime effectively does."""
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
