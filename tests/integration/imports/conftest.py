@@ -81,14 +81,16 @@ class Uploader:
         return self.wait(tenant, ticket.job.id)
 
     def wait(self, tenant: Tenant, job_id: str) -> ImportJob:
+        """The job once no execution runs any more. The S3 upload started its execution synchronously
+        (the local bridge), so "none running" means this job's pipeline is done. Polling executions,
+        not the table, keeps the test thread off the DynamoDB tables the pipeline's thread writes:
+        moto's in-memory tables are not safe to read while another thread writes them."""
         deadline = time.monotonic() + self.timeout
-        while True:
-            job = get_import_job(tenant, job_id)
-            if job.status.is_final and not running_executions():
-                return job
+        while running_executions():
             if time.monotonic() > deadline:
-                raise AssertionError(f"import {job_id} still {job.status} after {self.timeout} s")
+                raise AssertionError(f"import {job_id} still running after {self.timeout} s")
             time.sleep(0.05)
+        return get_import_job(tenant, job_id)
 
 
 def running_executions() -> int:
