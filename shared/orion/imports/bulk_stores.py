@@ -1,0 +1,224 @@
+"""Platform admins' bulk store import: one CSV row -> a merchant, a store, its owner and, optionally,
+a catalogue import of the store's Letzshop feed.
+
+Header (seed 002): ``vendor_name, subdomain, owner_name, owner_email, owner_phone, business_address,
+business_city, business_postal_code, business_country, letzshop_csv_url, initial_password``.
+Rows are independent: each gets its own result, and a bad row never stops the others.
+
+Feeds are fetched only from ``https://`` URLs on allow-listed hosts (``ORION_IMPORT_FETCH_ALLOWED_HOSTS``,
+subdomains included) whose addresses are all public, or from ``s3://<uploads bucket>/<key>``; the
+download is size-capped and redirects are not followed, so a row can never make Orion read an
+internal address.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import ipaddress
+import socket
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
+
+from orion.data.clients import aws_client
+from orion.errors import Invalid, OrionError
+from orion.identity.models import Principal, StaffAccess
+from orion.identity.service import create_staff_user, invite
+from orion.imports.service import request_upload
+from orion.modules.manifest import Role
+from orion.settings import get_settings
+from orion.tenancy.models import Tenant
+from orion.tenancy.service import create_merchant, create_store
+
+BULK_HEADER = (
+    "vendor_name",
+    "subdomain",
+    "owner_name",
+    "owner_email",
+    "owner_phone",
+    "business_address",
+    "business_city",
+    "business_postal_code",
+    "business_country",
+    "letzshop_csv_url",
+    "initial_password",
+)
+MAX_ROWS = 500
+
+
+class BulkStoreRow(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    vendor_name: str = Field(min_length=1, max_length=200)
+    subdomain: str = Field(pattern=r"^[a-z0-9-]{2,40}$")
+    owner_name: str = Field(min_length=1, max_length=120)
+    owner_email: EmailStr
+    owner_phone: str = Field(default="", max_length=40)
+    business_address: str = Field(default="", max_length=300)
+    business_city: str = Field(default="", max_length=120)
+    business_postal_code: str = Field(default="", max_length=20)
+    business_country: str = Field(default="", max_length=60)
+    letzshop_csv_url: str = Field(default="", max_length=2000)
+    initial_password: str = Field(default="", max_length=256)
+
+
+@dataclass
+class BulkRowResult:
+    row: int
+    subdomain: str
+    status: str  # "created" or "failed"
+    message: str = ""
+    store: str | None = None
+    owner: str | None = None  # "created" (password set) or "invited"
+    import_job_id: str | None = None
+
+
+class FeedRefused(ValueError):
+    """A feed URL Orion will not fetch; the message says why."""
+
+
+Fetch = Callable[[str, int], bytes]
+
+
+def bulk_import_stores(
+    tenant: Tenant, content: bytes, *, accept_url: str, admin_id: str, fetch: Fetch | None = None
+) -> list[BulkRowResult]:
+    """Create the stores of a bulk CSV on ``tenant``'s platform; one result per data row."""
+    if tenant.store is not None:
+        raise ValueError("bulk store import works on a platform")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [
+        c
+        for c in ("vendor_name", "subdomain", "owner_name", "owner_email")
+        if c not in (reader.fieldnames or [])
+    ]
+    if missing:
+        raise Invalid(f"The header must be: {', '.join(BULK_HEADER)} (missing {', '.join(missing)}).")
+    results: list[BulkRowResult] = []
+    for number, raw in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            raise Invalid(f"At most {MAX_ROWS} stores per file.")
+        results.append(
+            _import_row(
+                tenant, number, raw, accept_url=accept_url, admin_id=admin_id, fetch=fetch or fetch_feed
+            )
+        )
+    return results
+
+
+def _import_row(
+    tenant: Tenant, number: int, raw: dict[str, str], *, accept_url: str, admin_id: str, fetch: Fetch
+) -> BulkRowResult:
+    subdomain = (raw.get("subdomain") or "").strip()
+    try:
+        row = BulkStoreRow.model_validate(raw)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        return BulkRowResult(number, subdomain, "failed", f"{problem['loc'][0]}: {problem['msg']}")
+    if row.letzshop_csv_url:
+        try:
+            check_feed_url(row.letzshop_csv_url)
+        except FeedRefused as exc:
+            return BulkRowResult(number, subdomain, "failed", str(exc))
+    try:
+        merchant = create_merchant(tenant.platform, row.vendor_name, str(row.owner_email))
+        create_store(
+            tenant.platform,
+            row.subdomain,
+            row.vendor_name,
+            merchant.id,
+            languages=("fr", "de", "en"),
+            default_language="fr",
+            contact_email=str(row.owner_email),
+        )
+        store = Tenant(tenant.platform, row.subdomain)
+        if row.initial_password:
+            create_staff_user(store, str(row.owner_email), row.owner_name, row.initial_password, Role.OWNER)
+            owner = "created"
+        else:
+            acting = StaffAccess(
+                tenant=store,
+                principal=Principal(user_id=admin_id, platform=tenant.platform, token_id="bulk-import"),
+                role=Role.OWNER,
+                permissions=frozenset(),
+            )
+            invite(acting, str(row.owner_email), Role.OWNER, accept_url)
+            owner = "invited"
+    except (OrionError, ValueError) as exc:
+        return BulkRowResult(number, row.subdomain, "failed", str(exc))
+    result = BulkRowResult(number, row.subdomain, "created", store=row.subdomain, owner=owner)
+    if row.letzshop_csv_url:
+        try:
+            result.import_job_id = _start_feed_import(store, row.letzshop_csv_url, fetch)
+        except (FeedRefused, OSError, OrionError) as exc:
+            result.message = f"The store was created, but its feed could not be imported: {exc}"
+    return result
+
+
+def check_feed_url(url: str) -> None:
+    """Refuse any feed URL but https on an allow-listed host, or s3:// in the uploads bucket."""
+    parts = urlsplit(url)
+    if parts.scheme == "s3":
+        if parts.netloc != get_settings().uploads_bucket or not parts.path.strip("/"):
+            raise FeedRefused("s3:// feeds must be in Orion's uploads bucket.")
+        return
+    if parts.scheme != "https":
+        raise FeedRefused("Feed URLs must use https.")
+    host = (parts.hostname or "").lower()
+    if parts.username or parts.password or parts.port not in (None, 443):
+        raise FeedRefused("Feed URLs may not carry credentials or a port.")
+    allowed = get_settings().import_fetch_allowed_hosts
+    if not any(host == name or host.endswith("." + name) for name in allowed):
+        raise FeedRefused(f"Feeds are only fetched from {', '.join(allowed)}.")
+
+
+def _public_addresses_only(host: str) -> None:
+    for info in socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM):
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise FeedRefused("The feed host resolves to a non-public address.")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        raise FeedRefused("Feed URLs may not redirect.")
+
+
+def fetch_feed(url: str, max_bytes: int) -> bytes:
+    """The feed's bytes: https (checked host, public addresses, no redirects) or s3://, size-capped."""
+    check_feed_url(url)
+    parts = urlsplit(url)
+    if parts.scheme == "s3":
+        response = aws_client("s3").get_object(Bucket=parts.netloc, Key=parts.path.lstrip("/"))
+        if int(response.get("ContentLength", 0)) > max_bytes:
+            raise FeedRefused(f"The feed is larger than {max_bytes // (1024 * 1024)} MB.")
+        return bytes(response["Body"].read())
+    _public_addresses_only(parts.hostname or "")
+    opener = urllib.request.build_opener(_NoRedirects)
+    with opener.open(urllib.request.Request(url, method="GET"), timeout=20) as response:  # noqa: S310 - https checked
+        body = response.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise FeedRefused(f"The feed is larger than {max_bytes // (1024 * 1024)} MB.")
+    return bytes(body)
+
+
+def _start_feed_import(store: Tenant, url: str, fetch: Fetch) -> str:
+    content = fetch(url, get_settings().import_fetch_max_bytes)
+    name = urlsplit(url).path.rsplit("/", 1)[-1] or "letzshop.csv"
+    ticket = request_upload(store, name)
+    # Writing the object is what starts the import, exactly as a merchant's own upload does.
+    aws_client("s3").put_object(
+        Bucket=get_settings().uploads_bucket,
+        Key=ticket.job.upload_key,
+        Body=content,
+        ContentType=ticket.content_type,
+    )
+    return ticket.job.id
