@@ -87,7 +87,10 @@ Fetch = Callable[[str, int], bytes]
 def bulk_import_stores(
     tenant: Tenant, content: bytes, *, accept_url: str, admin_id: str, fetch: Fetch | None = None
 ) -> list[BulkRowResult]:
-    """Create the stores of a bulk CSV on ``tenant``'s platform; one result per data row."""
+    """Create the stores of a bulk CSV on ``tenant``'s platform; one result per data row.
+
+    ``accept_url`` is where an invited owner accepts, with ``{store}`` for the new store's code (the
+    invitation is accepted on the store's own host)."""
     if tenant.store is not None:
         raise ValueError("bulk store import works on a platform")
     try:
@@ -150,7 +153,7 @@ def _import_row(
                 role=Role.OWNER,
                 permissions=frozenset(),
             )
-            invite(acting, str(row.owner_email), Role.OWNER, accept_url)
+            invite(acting, str(row.owner_email), Role.OWNER, accept_url.format(store=row.subdomain))
             owner = "invited"
     except (OrionError, ValueError) as exc:
         return BulkRowResult(number, row.subdomain, "failed", str(exc))

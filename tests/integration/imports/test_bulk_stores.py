@@ -56,7 +56,7 @@ def test_each_row_creates_a_store_with_its_owner_or_says_why_not(upload: Uploade
             vendor("plain-http", letzshop_csv_url="http://letzshop.lu/feed.csv"),
             vendor("metadata", letzshop_csv_url="https://169.254.169.254/latest/meta-data/"),
         ),
-        accept_url="http://api.oms.localhost/accept",
+        accept_url="http://{store}.oms.localhost/api/v1/team/invitations/accept",
         admin_id="admin-1",
         fetch=never_fetch,
     )
@@ -86,7 +86,11 @@ def test_each_row_creates_a_store_with_its_owner_or_says_why_not(upload: Uploade
         body={"email": "owner@atelier.lu", "password": "a-long-initial-password"},
     )
     assert login.status == 200, login.body
-    assert [m.to for m in list_messages(OMS) if m.kind == "invitation"] == ["owner@fleurs.lu"]
+    (invitation,) = [m for m in list_messages(OMS) if m.kind == "invitation"]
+    assert invitation.to == "owner@fleurs.lu"
+    assert invitation.data["accept_url"].startswith(
+        "http://fleurs.oms.localhost/api/v1/team/invitations/accept?"
+    )
 
 
 def test_a_feed_in_the_uploads_bucket_starts_the_new_store_s_import(upload: Uploader) -> None:
