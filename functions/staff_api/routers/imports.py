@@ -95,6 +95,7 @@ class JobList(BaseModel):
 
 class StagedList(BaseModel):
     products: list[StagedProduct]
+    next_cursor: str | None = None
 
 
 class PublishFailureOut(BaseModel):
@@ -137,9 +138,17 @@ def get_import(job_id: JobId, access: View) -> JobOut:
 
 @router.get("/{job_id}/products", summary="The products staged by an import")
 def list_staged(
-    job_id: JobId, access: View, status_filter: Annotated[StagedStatus | None, Query(alias="status")] = None
+    job_id: JobId,
+    access: View,
+    status_filter: Annotated[StagedStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> StagedList:
-    return StagedList(products=imports.staged_products(access.tenant, job_id, status_filter))
+    """One page (``limit``) of staged rows; pass ``next_cursor`` back as ``cursor`` for the next."""
+    rows, next_cursor = imports.staged_products_page(
+        access.tenant, job_id, status=status_filter, limit=limit, cursor=cursor
+    )
+    return StagedList(products=rows, next_cursor=next_cursor)
 
 
 @router.post("/{job_id}/publish", summary="Publish staged products into the catalogue")

@@ -303,15 +303,32 @@ class ImportRepository:
     def staged_rows(
         self, tenant: Tenant, job_id: str, *, status: StagedStatus | None = None
     ) -> Iterator[StagedProduct]:
+        """Every staged row of a job (publish reads them all)."""
+        rows, _ = self.staged_page(tenant, job_id, status=status, limit=None)
+        yield from rows
+
+    def staged_page(
+        self,
+        tenant: Tenant,
+        job_id: str,
+        *,
+        status: StagedStatus | None = None,
+        limit: int | None = 100,
+        after: str | None = None,
+    ) -> tuple[list[StagedProduct], str | None]:
+        """A page of staged rows in (language, external id) order, and the sort key to continue after."""
         pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
+        last_key = {"PK": {"S": pk}, "SK": {"S": after}} if after else None
         query = StagedRowItem.query(
             pk,
             StagedRowItem.sk.startswith(keys.STAGED_ROW_PREFIX),
             filter_condition=(StagedRowItem.status == status.value) if status else None,
+            limit=limit,
+            last_evaluated_key=last_key,
         )
-        for item in query:
-            if isinstance(item, StagedRowItem):
-                yield item.to_model()
+        rows = [item.to_model() for item in query if isinstance(item, StagedRowItem)]
+        next_key = query.last_evaluated_key
+        return rows, (str(next_key["SK"]["S"]) if next_key and limit else None)
 
     def mark_published(self, tenant: Tenant, job_id: str, products: Iterable[StagedProduct]) -> None:
         store = tenant.require_store()

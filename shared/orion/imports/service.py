@@ -7,6 +7,8 @@ under deterministic keys, chunk completion is a set, and a final status is never
 
 from __future__ import annotations
 
+import base64
+import binascii
 import heapq
 import io
 from collections.abc import Iterator
@@ -387,8 +389,31 @@ def error_report_url(tenant: Tenant, job: ImportJob) -> str | None:
 
 
 def staged_products(tenant: Tenant, job_id: str, status: StagedStatus | None = None) -> list[StagedProduct]:
+    """Every staged row of a job of this store."""
     get_import_job(tenant, job_id)
     return list(ImportRepository().staged_rows(tenant, job_id, status=status))
+
+
+def staged_products_page(
+    tenant: Tenant,
+    job_id: str,
+    *,
+    status: StagedStatus | None = None,
+    limit: int = 100,
+    cursor: str | None = None,
+) -> tuple[list[StagedProduct], str | None]:
+    """A page of a job's staged rows and the cursor of the next page (``None`` at the end)."""
+    get_import_job(tenant, job_id)
+    after = None
+    if cursor:
+        try:
+            after = base64.urlsafe_b64decode(cursor.encode()).decode()
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise Invalid("The cursor is not valid.") from exc
+        if not after.startswith("ROW#"):
+            raise Invalid("The cursor is not valid.")
+    rows, next_key = ImportRepository().staged_page(tenant, job_id, status=status, limit=limit, after=after)
+    return rows, base64.urlsafe_b64encode(next_key.encode()).decode() if next_key else None
 
 
 def _store_of(tenant: Tenant) -> Store:

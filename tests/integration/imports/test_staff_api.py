@@ -103,3 +103,26 @@ def test_bad_requests_are_clear_problems(shared_upload: Uploader) -> None:
     refused = call("POST", f"/api/v1/imports/{pending['job']['id']}/publish", token=owner, body={"all": True})
     assert refused.status == 409
     assert call("GET", "/api/v1/imports").status == 401
+
+
+def test_staged_products_come_in_pages(shared_upload: Uploader) -> None:
+    owner = token_of("wizamart-owner")
+    ticket = start(owner, language="fr")
+    upload_file(ticket, letzshop_feed(5, "fr"))
+    shared_upload.wait(WIZAMART_TENANT, ticket["job"]["id"])
+
+    seen: list[str] = []
+    cursor = ""
+    pages = 0
+    while True:
+        query = "limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = call("GET", f"/api/v1/imports/{ticket['job']['id']}/products", token=owner, query=query).json()
+        seen += [p["external_id"] for p in page["products"]]
+        pages += 1
+        if not page["next_cursor"]:
+            break
+        cursor = page["next_cursor"]
+    assert sorted(seen) == [f"WZ-0000{n}" for n in range(1, 6)]
+    assert pages == 3
+    bad = call("GET", f"/api/v1/imports/{ticket['job']['id']}/products", token=owner, query="cursor=%%%")
+    assert bad.status == 422
