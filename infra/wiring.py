@@ -104,6 +104,18 @@ class StateMachine:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """A recurring invocation of ``target`` with ``input`` (EventBridge Scheduler on AWS, a thread in
+    the local cloud). ``expression`` is a Scheduler expression; the local cloud runs ``rate(...)``."""
+
+    name: str
+    expression: str
+    target: str  # a function in FUNCTIONS
+    input: Mapping[str, str]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class EventRule:
     """An EventBridge rule: S3 "Object Created" events under ``prefix`` in ``bucket`` start ``target``."""
 
@@ -206,6 +218,29 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=5,
         tables={"main": Access.READ},
         buckets={"templates": Access.READ, "uploads": Access.READ, "reports": Access.READ},
+    ),
+    Function(
+        name="admin_api",
+        handler="functions.admin_api.handler.handler",
+        description="Platform admin API: platform, modules, merchants, stores, tiers, users, audit, metrics",
+        routes=(Route("ANY", "/api/v1/admin"), Route("ANY", "/api/v1/admin/{proxy+}")),
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
+        name="staff_console",
+        handler="functions.staff_api.handlers.console.handler",
+        description="Staff menu and store dashboard (module- and permission-aware)",
+        routes=(Route("GET", "/api/v1/menu"), Route("GET", "/api/v1/dashboard")),
+        tables={"main": Access.READ},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
+        name="scheduled_tasks",
+        handler="functions.scheduler.handler.handler",
+        description="Runs the scheduled tasks modules declare, per platform where the module is enabled",
+        timeout_seconds=300,
+        tables={"main": Access.WRITE},
     ),
     # --- staff API (FastAPI + Mangum): one function per concern, each importing only its routers ---
     Function(
@@ -363,6 +398,17 @@ STATE_MACHINES: tuple[StateMachine, ...] = (
 
 EVENT_RULES: tuple[EventRule, ...] = (
     EventRule(name="import-uploads", bucket="uploads", prefix="uploads/", target="imports"),
+)
+
+# One schedule per task the modules declare (tests/unit/infra/test_schedules.py keeps them in step).
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule(
+        name="tenancy-verify-domains",
+        expression="rate(15 minutes)",
+        target="scheduled_tasks",
+        input={"task": "tenancy.verify_domains"},
+        description="verify custom domains that serve their verification token",
+    ),
 )
 
 

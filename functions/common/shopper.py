@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from orion.errors import OrionError
+from orion.modules.registry import route_enabled
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.storefront.pages import Page, etag_matches, storefront_pages
@@ -87,6 +88,15 @@ def handle_shopper_request(
             "isBase64Encoded": False,
         }
     logger.append_keys(platform=resolved.tenant.platform, store=resolved.tenant.store)
+    if not route_enabled(resolved.path, resolved.platform.enabled_modules):
+        # An optional module switched off on this platform (e.g. orders on loyalty): its pages are gone.
+        page = storefront_pages().not_found(resolved)
+        return {
+            "statusCode": 404,
+            "headers": {**SECURITY_HEADERS, "Content-Type": HTML, "Cache-Control": page.cache_control},
+            "body": page.html,
+            "isBase64Encoded": False,
+        }
     routed = copy.copy(event)
     routed["rawPath"] = resolved.path
     routed["requestContext"] = {

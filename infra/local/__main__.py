@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         from infra.local.demo import seed_demo
         from infra.local.gateway import make_gateway
         from infra.local.outbox import print_new_messages
+        from infra.local.scheduler import LocalScheduler
 
         lines = [] if args.no_demo else seed_demo(args.port)
         gateway = make_gateway(args.host, args.port, quiet=args.quiet)
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, shutdown)
         serving = threading.Thread(target=gateway.serve_forever, daemon=True)
         serving.start()
+        scheduler = LocalScheduler(speedup=float(os.environ.get("ORION_LOCAL_SCHEDULE_SPEEDUP", "1")))
+        scheduler.start()
         print_new_messages(stop)
         print(
             f"Orion local cloud is up: http://localhost:{args.port}/ (AWS APIs on 127.0.0.1:{args.aws_port})"
@@ -50,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print("State lives in memory and is gone when you stop. Ctrl-C stops.", flush=True)
         stop.wait()
         print("Stopping...", flush=True)
+        scheduler.stop()
         gateway.shutdown()
         gateway.server_close()
     return 0

@@ -14,6 +14,7 @@ from orion.errors import NotFound, Unauthorized
 from orion.identity import service as identity
 from orion.identity.models import Principal, StaffAccess
 from orion.ids import new_id
+from orion.modules.registry import route_enabled
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy.hosts import viewer_host
@@ -48,6 +49,14 @@ def request_tenant(request: Request) -> ResolvedTenant:
 
 
 Tenancy = Annotated[ResolvedTenant, Depends(request_tenant)]
+
+
+def module_route_gate(request: Request) -> None:
+    """Every route of an optional module switched off on this host's platform answers 404, from the
+    route -> module mapping of the manifests (installed once per app, not per route)."""
+    resolved = request_tenant(request)
+    if not route_enabled(request.url.path, resolved.platform.enabled_modules):
+        raise NotFound("This feature is not enabled on this platform.")
 
 
 _bearer = HTTPBearer(auto_error=False, description="the access token from POST /api/v1/auth/login")
@@ -99,6 +108,19 @@ def route_permission(route: Any) -> str | None:
             return permission
         pending.extend(dependant.dependencies)
     return None
+
+
+def member(request: Request, resolved: Tenancy, principal: Authenticated) -> StaffAccess:
+    """The caller's :class:`StaffAccess` to the host's store, whatever their role (401/403/404 as
+    :func:`require`); for views that adapt to the member's permissions (menu, dashboard)."""
+    access = identity.member_access(
+        resolved.tenant, principal, enabled_modules=resolved.platform.enabled_modules
+    )
+    request.state.access = access
+    return access
+
+
+Member = Annotated[StaffAccess, Depends(member)]
 
 
 def request_id(request: Request) -> str:

@@ -7,9 +7,10 @@ from typing import Any, cast
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from mangum import Mangum
 
+from functions.staff_api.common.access import module_route_gate
 from functions.staff_api.common.problems import install_problem_handlers
 from orion.observability import logger, metrics, tracer
 
@@ -22,12 +23,15 @@ DESCRIPTION = (
 )
 
 
-def create_app(*routers: APIRouter, openapi: bool = False) -> FastAPI:
+def create_app(
+    *routers: APIRouter, openapi: bool = False, title: str = TITLE, description: str = DESCRIPTION
+) -> FastAPI:
     """An app serving ``routers`` under ``/api/v1``; the OpenAPI document only where asked (docs)."""
     app = FastAPI(
-        title=TITLE,
+        dependencies=[Depends(module_route_gate)],
+        title=title,
         version="1",
-        description=DESCRIPTION,
+        description=description,
         openapi_url=f"{API_PREFIX}/openapi.json" if openapi else None,
         docs_url=None,
         redoc_url=None,

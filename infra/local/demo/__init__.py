@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from infra.local.demo import catalog, cms, staff, tenancy
+from infra.local.demo import admin, catalog, cms, staff, tenancy
 
 # Each seeder writes through orion's own services and returns lines to print (URLs, logins).
-SEEDERS: tuple[Callable[[int], list[str]], ...] = (tenancy.seed, staff.seed, catalog.seed, cms.seed)
+SEEDERS: tuple[Callable[[int], list[str]], ...] = (
+    tenancy.seed,
+    staff.seed,
+    catalog.seed,
+    cms.seed,
+    admin.seed,
+)
 
 
 def seed_demo(port: int = 8000) -> list[str]:

@@ -6,6 +6,8 @@ MANIFEST = ModuleManifest(
     code="analytics",
     name="Analytics",
     optional=True,
+    dependencies=("orders",),  # its figures are about sales
     permissions=(Permission("analytics.view", "see sales and traffic figures", at_least(Role.MANAGER)),),
     menu=(MenuEntry("Analytics", "/analytics", "analytics.view"),),
+    routes=("/api/v1/analytics",),
 )

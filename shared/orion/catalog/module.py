@@ -1,6 +1,6 @@
 """Manifest of the catalogue module: the permissions it owns and the roles that hold them by default."""
 
-from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role, at_least
+from orion.modules.manifest import DashboardWidget, MenuEntry, ModuleManifest, Permission, Role, at_least
 
 MANIFEST = ModuleManifest(
     code="catalog",
@@ -12,4 +12,7 @@ MANIFEST = ModuleManifest(
         Permission("products.delete", "delete products and categories", at_least(Role.OWNER)),
     ),
     menu=(MenuEntry("Products", "/products", "products.view"),),
+    metrics_provider="orion.catalog.metrics:provider",
+    metrics_permission="products.view",
+    widgets=(DashboardWidget("catalogue", "Catalogue", ("products",)),),
 )

@@ -238,6 +238,26 @@ def counters_pk(tenant_prefix: str) -> str:
     return f"{tenant_prefix}#COUNTERS"
 
 
+def platform_audit_pk(platform: str) -> str:
+    """``P#<p>#AUDIT``: audit entries about the platform itself (platform admins' changes)."""
+    return f"{platform_pk(platform)}#AUDIT"
+
+
+def platform_audit_gsi1pk(platform: str) -> str:
+    """GSI1 partition of every audit entry of a platform (its stores' and its own), by time."""
+    return f"{platform_pk(platform)}#AUDIT#ALL"
+
+
+def pending_domains_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's store domains waiting for verification."""
+    return f"{platform_pk(platform)}#DOMAINS#PENDING"
+
+
+PLATFORMS_GSI1PK = "PLATFORMS"
+"""GSI1 partition listing every platform (scheduled tasks run per platform); the one global listing,
+as ``DOMAIN#`` is the one global lookup. It holds a handful of items."""
+
+
 def counter_day_sk(day: date) -> str:
     """One UTC day's counters (``DAY#2026-11-23``); sorts before ``TOTAL``."""
     return f"{COUNTER_DAY_SK_PREFIX}{day.isoformat()}"
@@ -436,6 +456,16 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "UpdateItem",
         "PK=P#<p>[#S#<s>]#COUNTERS, SK=DAY#<yyyy-mm-dd> or TOTAL",
     ),
+    AccessPattern(
+        "list store domains waiting for verification (sparse)",
+        "Query",
+        "GSI2PK=P#<p>#DOMAINS#PENDING, GSI2SK=<host>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "audit log across a platform's stores", "Query", "GSI1PK=P#<p>#AUDIT#ALL, GSI1SK=<time>#<id>", "GSI1"
+    ),
+    AccessPattern("list platforms (scheduled tasks)", "Query", "GSI1PK=PLATFORMS, GSI1SK=<platform>", "GSI1"),
     AccessPattern(
         "read a tenant's last 30 days of counters and totals",
         "Query",

@@ -24,6 +24,8 @@ class User(BaseModel):
     email: str
     name: str
     active: bool = True
+    # A platform admin runs the whole platform through the admin API (api.<platform domain>).
+    platform_admin: bool = False
     created_at: datetime | None = None
 
 

@@ -32,6 +32,7 @@ class UserItem(TableItem, discriminator="StaffUser"):
     name = UnicodeAttribute()
     password_hash = UnicodeAttribute()
     active = BooleanAttribute(default=True)
+    platform_admin = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute(null=True)
 
     def to_model(self) -> User:
@@ -41,6 +42,7 @@ class UserItem(TableItem, discriminator="StaffUser"):
             email=self.email,
             name=self.name,
             active=self.active,
+            platform_admin=bool(self.platform_admin),
             created_at=self.created_at,
         )
 
@@ -155,6 +157,18 @@ class IdentityRepository:
         UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
             actions=[UserItem.password_hash.set(password_hash)]
         )
+
+    def set_user_active(self, platform: str, user_id: str, active: bool) -> bool:
+        """Lock or unlock a user; False if there is no such user."""
+        try:
+            UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
+                actions=[UserItem.active.set(active)], condition=UserItem.pk.exists()
+            )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
 
     def create_user(self, user: User, password_hash: str) -> None:
         """A new user and their unique e-mail lookup; an e-mail already taken is a conflict."""
@@ -368,6 +382,7 @@ class IdentityRepository:
                 name=user.name,
                 password_hash=password_hash,
                 active=user.active,
+                platform_admin=user.platform_admin,
                 created_at=user.created_at or datetime.now(UTC),
             ),
             condition=UserItem.pk.does_not_exist(),

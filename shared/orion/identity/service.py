@@ -206,6 +206,20 @@ def authorize(
     return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
 
 
+def member_access(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> StaffAccess:
+    """The caller's access to ``tenant``'s store, whatever their role (the menu, the dashboard): 404
+    off a store host, 401 for another platform's token, 403 without a membership."""
+    if tenant.store is None:
+        raise NotFound("This endpoint is served on a store's own host.")
+    if principal.platform != tenant.platform:
+        raise Unauthorized("The access token is not valid for this platform.")
+    membership = IdentityRepository().get_membership(tenant.platform, tenant.store, principal.user_id)
+    if membership is None:
+        raise Forbidden("You are not a member of this store.")
+    granted = permissions_of_role(membership.role, enabled_modules)
+    return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
+
+
 @dataclass(frozen=True)
 class Profile:
     user: User
@@ -382,3 +396,81 @@ def create_staff_user(tenant: Tenant, email: str, name: str, password: str, role
     repository.create_user(user, passwords.hash_password(password))
     repository.add_membership(user, store, role)
     return user
+
+
+# --- platform admins -----------------------------------------------------------------------------------
+
+
+def authorize_platform_admin(tenant: Tenant, principal: Principal) -> User:
+    """The caller, if they are an active platform admin of ``tenant``'s platform (403 otherwise).
+
+    Checked against the stored user on every call, so a lock or a revoked admin flag applies at once.
+    """
+    if principal.platform != tenant.platform:
+        raise Unauthorized("The access token is not valid for this platform.")
+    user = IdentityRepository().get_user(tenant.platform, principal.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("The access token is not valid.")
+    if not user.platform_admin:
+        raise Forbidden("Only platform admins may do this.")
+    return user
+
+
+def create_platform_admin(tenant: Tenant, email: str, name: str, password: str) -> User:
+    """A platform admin account (demo data, the first admin of a new platform)."""
+    email = _normalize_email(email)
+    NewUser(name=name, password=password)
+    user = User(
+        id=new_id(),
+        platform=tenant.platform,
+        email=email,
+        name=name,
+        platform_admin=True,
+        created_at=datetime.now(UTC),
+    )
+    IdentityRepository().create_user(user, passwords.hash_password(password))
+    return user
+
+
+def find_user(tenant: Tenant, email: str) -> User:
+    """The platform's staff user with ``email`` (404 if none)."""
+    found = IdentityRepository().find_user_by_email(tenant.platform, _normalize_email(email))
+    if found is None:
+        raise NotFound("No user with this e-mail on this platform.")
+    return found[0]
+
+
+def get_user(tenant: Tenant, user_id: str) -> tuple[User, list[Membership]]:
+    repository = IdentityRepository()
+    user = repository.get_user(tenant.platform, user_id) if re.fullmatch(r"[0-9A-Z]{26}", user_id) else None
+    if user is None:
+        raise NotFound("No such user on this platform.")
+    return user, repository.list_memberships(tenant.platform, user_id)
+
+
+def set_user_locked(tenant: Tenant, user_id: str, locked: bool) -> User:
+    """Lock a user out (no sign-in, no token refresh; access tokens lapse within minutes) or unlock."""
+    if not IdentityRepository().set_user_active(tenant.platform, user_id, not locked):
+        raise NotFound("No such user on this platform.")
+    return get_user(tenant, user_id)[0]
+
+
+def reset_password(tenant: Tenant, user_id: str) -> User:
+    """Give a user a new random password, sent to their e-mail address through the outbox; the old
+    password stops working at once and the account is unlocked."""
+    user, _ = get_user(tenant, user_id)
+    temporary = new_token(12)
+    repository = IdentityRepository()
+    repository.update_password_hash(tenant.platform, user.id, passwords.hash_password(temporary))
+    repository.set_user_active(tenant.platform, user.id, True)
+    enqueue_email(
+        Tenant(tenant.platform),
+        to=user.email,
+        subject="Your Orion password was reset",
+        text=(
+            f"Hello {user.name},\n\nA platform administrator reset your password. Your new password is:\n\n"
+            f"    {temporary}\n\nSign in with it and change it.\n"
+        ),
+        kind="password-reset",
+    )
+    return user.model_copy(update={"active": True})

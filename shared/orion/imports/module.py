@@ -1,6 +1,6 @@
 """Manifest of the imports module: the permissions it owns and the roles that hold them by default."""
 
-from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role, at_least
+from orion.modules.manifest import DashboardWidget, MenuEntry, ModuleManifest, Permission, Role, at_least
 
 MANIFEST = ModuleManifest(
     code="imports",
@@ -18,4 +18,8 @@ MANIFEST = ModuleManifest(
         Permission("imports.configure", "configure import sources", at_least(Role.OWNER)),
     ),
     menu=(MenuEntry("Imports", "/imports", "imports.view"),),
+    routes=("/api/v1/imports",),
+    metrics_provider="orion.imports.metrics:provider",
+    metrics_permission="imports.view",
+    widgets=(DashboardWidget("imports", "Imports", ("imports",)),),
 )

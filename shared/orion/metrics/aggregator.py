@@ -6,13 +6,16 @@ same however many modules contribute. A provider that fails is left out and name
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from orion.metrics.counters import CounterSnapshot
 from orion.metrics.providers import MetricsProvider, MetricValue
 from orion.metrics.service import snapshot
+from orion.modules.registry import running_modules
 from orion.observability import logger
 from orion.tenancy.models import Tenant
 
@@ -79,3 +82,48 @@ def _collect(
         if values:
             modules[code] = list(values)
     return MetricsReport(tenant=tenant, day=counters.today, modules=modules, unavailable=unavailable)
+
+
+# --- the enabled modules' providers ----------------------------------------------------------------------
+
+
+@cache
+def _load_provider(path: str) -> MetricsProvider:
+    module, _, attribute = path.partition(":")
+    provider: MetricsProvider = getattr(importlib.import_module(module), attribute)
+    return provider
+
+
+def enabled_providers(
+    enabled: frozenset[str], permissions: frozenset[str] | None = None
+) -> dict[str, MetricsProvider]:
+    """The metrics providers of the modules running on a platform, imported on first use; with
+    ``permissions``, only those of modules whose figures the member may see."""
+    providers: dict[str, MetricsProvider] = {}
+    for manifest in running_modules(enabled):
+        if manifest.metrics_provider is None:
+            continue
+        if permissions is not None and manifest.metrics_permission not in (None, *permissions):
+            continue
+        providers[manifest.code] = _load_provider(manifest.metrics_provider)
+    return providers
+
+
+def widgets_of(report: MetricsReport, enabled: frozenset[str]) -> list[dict[str, object]]:
+    """The dashboard widgets of the running modules, each with its figures from ``report``."""
+    widgets: list[dict[str, object]] = []
+    for manifest in running_modules(enabled):
+        figures = report.modules.get(manifest.code)
+        if not figures:
+            continue
+        for widget in manifest.widgets:
+            chosen = [
+                m.as_dict()
+                for m in figures
+                if any(m.key == p or m.key.startswith(p + ".") for p in widget.metrics)
+            ]
+            if chosen:
+                widgets.append(
+                    {"key": widget.key, "title": widget.title, "module": manifest.code, "metrics": chosen}
+                )
+    return widgets

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import orion
-from orion.modules.manifest import ModuleManifest, Permission, Role
+from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role
 
 
 @cache
@@ -38,6 +38,11 @@ def _check_unique(manifests: list[ModuleManifest]) -> None:
     if len(permissions) != len(set(permissions)):
         duplicated = sorted({p for p in permissions if permissions.count(p) > 1})
         raise ValueError(f"permissions declared by two modules: {duplicated}")
+    tasks = [t.name for m in manifests for t in m.scheduled_tasks]
+    if len(tasks) != len(set(tasks)):
+        raise ValueError(
+            f"scheduled tasks declared twice: {sorted({t for t in tasks if tasks.count(t) > 1})}"
+        )
 
 
 def all_permissions() -> tuple[Permission, ...]:
@@ -57,9 +62,68 @@ def module_of_permission(permission: str) -> ModuleManifest:
 def permissions_of_role(role: Role, enabled_modules: frozenset[str]) -> frozenset[str]:
     """What ``role`` may do on a platform with ``enabled_modules`` switched on."""
     return frozenset(
-        p.code
-        for m in discover_modules()
-        if m.is_enabled(enabled_modules)
-        for p in m.permissions
-        if role in p.roles
+        p.code for m in running_modules(enabled_modules) for p in m.permissions if role in p.roles
     )
+
+
+# --- enablement per platform ---------------------------------------------------------------------------
+
+
+def optional_module_codes() -> frozenset[str]:
+    """The modules a platform may switch on or off."""
+    return frozenset(m.code for m in discover_modules() if m.optional)
+
+
+def running_modules(enabled: frozenset[str]) -> tuple[ModuleManifest, ...]:
+    """The modules that run on a platform whose enabled optional modules are ``enabled``: every core
+    module, and each optional one that is switched on and whose dependencies run too."""
+    by_code = {m.code: m for m in discover_modules()}
+    running = {code for code, m in by_code.items() if m.is_enabled(enabled)}
+    changed = True
+    while changed:  # a module whose dependency is off is off too (to a fixpoint)
+        changed = False
+        for code in sorted(running):
+            if any(dep not in running for dep in by_code[code].dependencies):
+                running.discard(code)
+                changed = True
+    return tuple(m for m in discover_modules() if m.code in running)
+
+
+def missing_dependencies(enabled: frozenset[str]) -> dict[str, list[str]]:
+    """For each switched-on optional module, the optional modules it needs that are switched off."""
+    by_code = {m.code: m for m in discover_modules()}
+    missing: dict[str, list[str]] = {}
+    for code in sorted(enabled):
+        manifest = by_code.get(code)
+        if manifest is None:
+            continue
+        lacking = [d for d in manifest.dependencies if d in by_code and not by_code[d].is_enabled(enabled)]
+        if lacking:
+            missing[code] = lacking
+    return missing
+
+
+def module_serving(path: str) -> ModuleManifest | None:
+    """The module whose routes include ``path`` (the longest matching prefix wins), if any."""
+    best: tuple[int, ModuleManifest] | None = None
+    for manifest in discover_modules():
+        for prefix in manifest.routes:
+            if (path == prefix or path.startswith(prefix + "/")) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), manifest)
+    return best[1] if best else None
+
+
+def route_enabled(path: str, enabled: frozenset[str]) -> bool:
+    """Whether ``path`` may be served on a platform with ``enabled`` optional modules."""
+    manifest = module_serving(path)
+    return manifest is None or manifest in running_modules(enabled)
+
+
+def menu_for(enabled: frozenset[str], permissions: frozenset[str]) -> list[tuple[ModuleManifest, MenuEntry]]:
+    """The staff menu entries a member with ``permissions`` sees on a platform (module order)."""
+    return [
+        (manifest, entry)
+        for manifest in running_modules(enabled)
+        for entry in manifest.menu
+        if entry.permission in permissions
+    ]

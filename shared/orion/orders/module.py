@@ -1,6 +1,6 @@
 """Manifest of the orders module: the permissions it owns and the roles that hold them by default."""
 
-from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role, at_least
+from orion.modules.manifest import DashboardWidget, MenuEntry, ModuleManifest, Permission, Role, at_least
 
 MANIFEST = ModuleManifest(
     code="orders",
@@ -12,4 +12,9 @@ MANIFEST = ModuleManifest(
         Permission("orders.create", "create orders on behalf of customers", at_least(Role.MANAGER)),
     ),
     menu=(MenuEntry("Orders", "/orders", "orders.view"),),
+    # Shopper cart, checkout and order status pages, and the staff orders API.
+    routes=("/cart", "/checkout", "/orders", "/api/v1/orders"),
+    metrics_provider="orion.orders.metrics:provider",
+    metrics_permission="orders.view",
+    widgets=(DashboardWidget("sales", "Sales", ("orders", "revenue")),),
 )

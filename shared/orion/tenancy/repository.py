@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
@@ -158,6 +158,8 @@ class TenancyRepository:
         item = PlatformItem(
             keys.platform_pk(platform.code),
             keys.PLATFORM_SK,
+            gsi1pk=keys.PLATFORMS_GSI1PK,
+            gsi1sk=platform.code,
             code=platform.code,
             name=platform.name,
             domains=list(platform.domains),
@@ -217,6 +219,13 @@ class TenancyRepository:
 
     # --- platform admin ---
 
+    def list_platforms(self) -> list[Platform]:
+        return [
+            item.to_model()
+            for item in PlatformItem.gsi1.query(keys.PLATFORMS_GSI1PK)
+            if isinstance(item, PlatformItem)
+        ]
+
     def get_merchant(self, platform: str, merchant_id: str) -> Merchant | None:
         item = get_or_none(MerchantItem, keys.merchant_pk(platform, merchant_id), keys.MERCHANT_SK)
         return item.to_model() if item else None
@@ -260,6 +269,32 @@ class TenancyRepository:
                     condition=(DomainItem.platform == platform) & DomainItem.store.does_not_exist(),
                 )
 
+    def list_pending_domains(self, platform: str) -> list[StoreDomain]:
+        """The platform's store domains still waiting for verification (sparse GSI2)."""
+        return [
+            item.to_model()
+            for item in DomainItem.gsi2.query(keys.pending_domains_gsi2pk(platform))
+            if isinstance(item, DomainItem) and item.store is not None and not item.verified
+        ]
+
+    def mark_domain_verified(self, domain: StoreDomain) -> bool:
+        """Verify a pending domain (and drop it from the pending listing); False if it changed owner."""
+        item = _domain_item(domain.host, domain.platform, domain.store, verified=False)
+        try:
+            item.update(
+                actions=[
+                    DomainItem.verified.set(True),
+                    DomainItem.gsi2pk.remove(),
+                    DomainItem.gsi2sk.remove(),
+                ],
+                condition=(DomainItem.platform == domain.platform) & (DomainItem.store == domain.store),
+            )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
     @staticmethod
     def _store_item(store: Store) -> StoreItem:
         return StoreItem(
@@ -301,10 +336,13 @@ def _domain_item(
     if store is not None:
         item.gsi1pk = keys.store_domains_gsi1pk(platform, store)
         item.gsi1sk = host
+        if not verified:  # sparse: only domains waiting for verification are listed here
+            item.gsi2pk = keys.pending_domains_gsi2pk(platform)
+            item.gsi2sk = host
     return item
 
 
-def _is_condition_failure(exc: PutError | TransactWriteError | DeleteError) -> bool:
+def _is_condition_failure(exc: PutError | TransactWriteError | UpdateError | DeleteError) -> bool:
     code = getattr(exc, "cause_response_code", None)
     return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 

@@ -37,6 +37,10 @@ def test_domain_keys_refuse_the_delimiter() -> None:
 def test_every_access_pattern_is_named_once_and_tenant_keyed() -> None:
     names = [p.name for p in keys.ACCESS_PATTERNS]
     assert len(names) == len(set(names))
+    # Two global families only: host lookups (DOMAIN#) and the list of platforms (a GSI partition over
+    # the platform items, for scheduled tasks that run per platform).
     for pattern in keys.ACCESS_PATTERNS:
-        assert pattern.key.startswith(("PK=P#<p>", "PK=DOMAIN#", "GSI1PK=P#<p>", "GSI2PK=P#<p>")), pattern
+        assert pattern.key.startswith(
+            ("PK=P#<p>", "PK=DOMAIN#", "GSI1PK=P#<p>", "GSI2PK=P#<p>", f"GSI1PK={keys.PLATFORMS_GSI1PK},")
+        ), pattern
         assert pattern.operation != "Scan"  # type: ignore[comparison-overlap]

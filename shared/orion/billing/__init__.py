@@ -1,0 +1,1 @@
+"""Billing: merchants' subscriptions and invoices (optional module; not built yet beyond its manifest)."""

@@ -1,0 +1,1 @@
+"""Messaging: conversations with customers (optional module; not built yet beyond its manifest)."""

@@ -1,0 +1,42 @@
+"""Scheduled tasks run per platform where their module runs; domain verification as the example."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from functions.scheduler.handler import handler
+from orion.modules.tasks import run_task
+from orion.tenancy import tasks
+from orion.tenancy.models import Tenant
+from orion.tenancy.repository import TenancyRepository
+from orion.tenancy.service import add_store_domain, tenant_directory
+from tests.events import FakeContext
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_a_pending_domain_is_verified_once_it_serves_its_token(demo: list[str]) -> None:
+    add_store_domain("oms", "bakery", "shop.bakery.lu", token="secret-token-1")
+    add_store_domain("oms", "bakery", "other.bakery.lu", token="secret-token-2")
+    assert tenant_directory().resolve("shop.bakery.lu", "/") is None  # unverified: not served
+
+    served = {"shop.bakery.lu": "secret-token-1", "other.bakery.lu": "wrong"}
+    assert tasks.verify_domains(Tenant("oms"), NOW, fetch=served.get) == 1
+
+    assert tenant_directory().resolve("shop.bakery.lu", "/") is not None
+    pending = [d.host for d in TenancyRepository().list_pending_domains("oms")]
+    assert pending == ["other.bakery.lu"]
+    assert tasks.verify_domains(Tenant("oms"), NOW, fetch=served.get) == 0  # idempotent
+
+
+def test_the_runner_visits_every_platform_and_reports_per_platform(demo: list[str]) -> None:
+    run = run_task("tenancy.verify_domains", NOW)
+    assert set(run.handled) == {"oms", "loyalty"}  # tenancy is core: it runs everywhere
+    assert run.failed == {}
+
+
+def test_the_lambda_names_unknown_tasks_instead_of_failing(demo: list[str]) -> None:
+    assert "error" in handler({"task": "nope.nothing"}, FakeContext())
+    assert "error" in handler({}, FakeContext())
+    done = handler({"task": "tenancy.verify_domains"}, FakeContext())
+    assert done["failed"] == {}
