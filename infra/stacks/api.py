@@ -13,6 +13,7 @@ from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
 from infra import wiring
@@ -121,6 +122,45 @@ class ApiStack(Stack):
         self.roles: dict[str, iam.Role] = {}
         for fn in wiring.FUNCTIONS:
             self._function(fn, code)
+        self._schedules()
+
+    def _schedules(self) -> None:
+        """One EventBridge Scheduler schedule per ``wiring.SCHEDULES`` entry, invoking the target's
+        live alias with the schedule's input (the scheduled tasks modules declare)."""
+        if not wiring.SCHEDULES:
+            return
+        targets = sorted({schedule.target for schedule in wiring.SCHEDULES})
+        role = iam.Role(
+            self,
+            "SchedulerRole",
+            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
+            description=f"{self.deployment.prefix}: EventBridge Scheduler invokes the scheduled tasks",
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["lambda:InvokeFunction"],
+                resources=[self.aliases[target].function_arn for target in targets],
+            )
+        )
+        for schedule in wiring.SCHEDULES:
+            scheduler.CfnSchedule(
+                self,
+                f"Schedule-{schedule.name}",
+                name=f"{self.deployment.prefix}-{schedule.name}",
+                description=schedule.description or schedule.name,
+                schedule_expression=schedule.expression,
+                flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(
+                    mode="FLEXIBLE", maximum_window_in_minutes=1
+                ),
+                target=scheduler.CfnSchedule.TargetProperty(
+                    arn=self.aliases[schedule.target].function_arn,
+                    role_arn=role.role_arn,
+                    input=json.dumps(dict(schedule.input)),
+                    retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
+                        maximum_retry_attempts=2, maximum_event_age_in_seconds=600
+                    ),
+                ),
+            )
 
     def resource_names(self) -> dict[str, str]:
         """The deployed name of every wiring resource, keyed as ``wiring.environment_of`` expects."""

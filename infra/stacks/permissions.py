@@ -27,8 +27,10 @@ TABLE_ITEM_ACTIONS: dict[Access, tuple[str, ...]] = {
         "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:ConditionCheckItem",
+        "dynamodb:DescribeTable",  # the readiness check (GET /health/ready); reads no item
     ),
     Access.WRITE: (
+        "dynamodb:DescribeTable",
         "dynamodb:GetItem",
         "dynamodb:BatchGetItem",
         "dynamodb:Query",

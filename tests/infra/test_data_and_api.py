@@ -234,3 +234,25 @@ def test_functions_name_the_secrets_the_data_stack_creates(assembly: Assembly) -
         variables = function_resource(assembly, fn.name)["Properties"]["Environment"]["Variables"]
         for name in fn.secrets:
             assert variables[wiring.secret(name).env] in created
+
+
+def test_every_wiring_schedule_is_an_eventbridge_schedule_of_its_function(assembly: Assembly) -> None:
+    schedules = {
+        resource["Properties"]["Name"]: resource["Properties"]
+        for resource in assembly.resources("api", "AWS::Scheduler::Schedule").values()
+    }
+    assert set(schedules) == {f"{assembly.prefix}-{s.name}" for s in wiring.SCHEDULES}
+    for schedule in wiring.SCHEDULES:
+        properties = schedules[f"{assembly.prefix}-{schedule.name}"]
+        assert properties["ScheduleExpression"] == schedule.expression
+        assert json.loads(properties["Target"]["Input"]) == dict(schedule.input)
+
+
+def test_the_health_function_may_describe_the_table(assembly: Assembly) -> None:
+    actions = {
+        action
+        for statement in statements_of_role(assembly, role_of(assembly, "health"))
+        for action in as_list(statement["Action"])
+    }
+    assert "dynamodb:DescribeTable" in actions
+    assert "s3:ListBucket" in actions  # HeadBucket

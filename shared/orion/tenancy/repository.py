@@ -277,24 +277,6 @@ class TenancyRepository:
             if isinstance(item, DomainItem) and item.store is not None and not item.verified
         ]
 
-    def mark_domain_verified(self, domain: StoreDomain) -> bool:
-        """Verify a pending domain (and drop it from the pending listing); False if it changed owner."""
-        item = _domain_item(domain.host, domain.platform, domain.store, verified=False)
-        try:
-            item.update(
-                actions=[
-                    DomainItem.verified.set(True),
-                    DomainItem.gsi2pk.remove(),
-                    DomainItem.gsi2sk.remove(),
-                ],
-                condition=(DomainItem.platform == domain.platform) & (DomainItem.store == domain.store),
-            )
-        except UpdateError as exc:
-            if _is_condition_failure(exc):
-                return False
-            raise
-        return True
-
     @staticmethod
     def _store_item(store: Store) -> StoreItem:
         return StoreItem(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from functions.scheduler.handler import handler
 from orion.modules.tasks import run_task
+from orion.settings import reset_settings
 from orion.tenancy import tasks
 from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
@@ -15,18 +18,29 @@ from tests.events import FakeContext
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def test_a_pending_domain_is_verified_once_it_serves_its_token(demo: list[str]) -> None:
+def test_a_pending_domain_is_verified_once_its_txt_record_is_there(
+    demo: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORION_DOMAIN_VERIFICATION", "dns")
+    reset_settings()
     add_store_domain("oms", "bakery", "shop.bakery.lu", token="secret-token-1")
     add_store_domain("oms", "bakery", "other.bakery.lu", token="secret-token-2")
     assert tenant_directory().resolve("shop.bakery.lu", "/") is None  # unverified: not served
 
-    served = {"shop.bakery.lu": "secret-token-1", "other.bakery.lu": "wrong"}
-    assert tasks.verify_domains(Tenant("oms"), NOW, fetch=served.get) == 1
+    records = {
+        "_orion-verification.shop.bakery.lu": ["secret-token-1"],
+        "_orion-verification.other.bakery.lu": ["something else"],
+    }
+
+    def lookup(name: str) -> list[str]:
+        return records.get(name, [])
+
+    assert tasks.verify_domains(Tenant("oms"), NOW, lookup) == 1
 
     assert tenant_directory().resolve("shop.bakery.lu", "/") is not None
     pending = [d.host for d in TenancyRepository().list_pending_domains("oms")]
     assert pending == ["other.bakery.lu"]
-    assert tasks.verify_domains(Tenant("oms"), NOW, fetch=served.get) == 0  # idempotent
+    assert tasks.verify_domains(Tenant("oms"), NOW, lookup) == 0  # idempotent
 
 
 def test_the_runner_visits_every_platform_and_reports_per_platform(demo: list[str]) -> None:
