@@ -71,6 +71,7 @@ def test_disabling_orders_on_loyalty_hides_checkout_and_orders_there_only(demo: 
     # given both platforms run every module
     assert shopper_status(CAFE, "/checkout") == 200
     assert staff_status(CAFE, "/api/v1/orders") == 200
+    assert call("GET", "/cart", host=CAFE).status == 200  # the real checkout function
 
     # when loyalty switches orders off
     switch_loyalty_modules(WITHOUT_ORDERS)
@@ -80,6 +81,10 @@ def test_disabling_orders_on_loyalty_hides_checkout_and_orders_there_only(demo: 
     assert shopper_status(CAFE, "/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV") == 404
     assert staff_status(CAFE, "/api/v1/orders") == 404
     assert shopper_status(CAFE, "/about") == 200  # core pages stay
+    assert call("GET", "/cart", host=CAFE).status == 404
+    assert call("GET", "/checkout", host=CAFE).status == 404
+    assert call("GET", "/api/v1/orders", host=CAFE).status == 404  # before any sign-in check
+    assert call("GET", "/cart", host=WIZAMART).status == 200
     # ... and untouched on oms
     assert shopper_status(WIZAMART, "/checkout") == 200
     assert staff_status(WIZAMART, "/api/v1/orders") == 200
@@ -87,6 +92,7 @@ def test_disabling_orders_on_loyalty_hides_checkout_and_orders_there_only(demo: 
     # when it switches orders back on, they return
     switch_loyalty_modules(EVERYTHING)
     assert shopper_status(CAFE, "/checkout") == 200
+    assert call("GET", "/cart", host=CAFE).status == 200
     assert staff_status(CAFE, "/api/v1/orders") == 200
 
 
