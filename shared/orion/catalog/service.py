@@ -88,7 +88,13 @@ def bulk_create_products(tenant: Tenant, items: Sequence[ProductInput]) -> list[
         products.append(Product(**fields, id=product_id, created_at=now, updated_at=now))
     repository = _repository()
     for start in range(0, len(products), 200):
-        repository.bulk_create(tenant, products[start : start + 200])
+        chunk = products[start : start + 200]
+        tiers.reserve(tenant, tiers.Limit.PRODUCTS, len(chunk))  # the tier's allowance, and the count
+        try:
+            repository.bulk_create(tenant, chunk)
+        except BaseException:
+            tiers.release(tenant, tiers.Limit.PRODUCTS, len(chunk))
+            raise
     return products
 
 
