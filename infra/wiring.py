@@ -228,6 +228,17 @@ FUNCTIONS: tuple[Function, ...] = (
         secrets=("origin-verify", "jwt-signing-keys"),
     ),
     Function(
+        name="admin_bulk_import",
+        handler="functions.admin_api.bulk_import.handler",
+        description="Platform admin bulk store import: stores, owners and catalogue imports from a CSV",
+        routes=(Route("POST", "/api/v1/admin/stores/bulk-import"),),
+        memory_mb=1024,
+        timeout_seconds=29,
+        tables={"main": Access.WRITE},
+        buckets={"uploads": Access.WRITE},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
         name="staff_console",
         handler="functions.staff_api.handlers.console.handler",
         description="Staff menu and store dashboard (module- and permission-aware)",
