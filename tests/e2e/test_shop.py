@@ -117,7 +117,7 @@ def test_fifty_concurrent_checkouts_of_five_in_stock_make_five_orders(
 
     def prepare(_: int) -> tuple[httpx.Client, dict[str, str]]:
         client = local_server.client(WIZAMART)
-        client.timeout = httpx.Timeout(300)  # the gateway runs one checkout at a time: the last one waits
+        client.timeout = httpx.Timeout(900)  # the gateway runs one checkout at a time: the last one waits
         added = client.post("/cart/items", data={"sku": sku, "quantity": "1"}, headers=origin(local_server))
         assert added.status_code == 303, added.text[:500]
         page = client.get("/checkout").text
