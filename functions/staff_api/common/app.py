@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -57,7 +58,17 @@ def lambda_handler(app: FastAPI) -> LambdaHandler:
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        _ensure_event_loop()
         result: dict[str, Any] = adapter(event, cast(Any, context))
         return result
 
     return handler
+
+
+def _ensure_event_loop() -> None:
+    """Mangum runs the app on the thread's current event loop. Lambda calls handlers on its main
+    thread, which has one; the local gateway calls them on worker threads, which need their own."""
+    try:
+        asyncio.get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
