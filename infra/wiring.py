@@ -81,6 +81,10 @@ class Function:
     state_machines: tuple[str, ...] = ()
     # Shopper functions also answer under path-mode prefixes ("/stores/{store}/cart").
     shopper: bool = False
+    # May send e-mail through SES (ses:SendEmail from the configured sender identity).
+    email: bool = False
+    # A table (wiring.TABLES name) whose stream of new item images invokes the function.
+    table_stream: str | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -334,6 +338,14 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.WRITE},
         buckets={"uploads": Access.PUT, "reports": Access.READ},
         secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
+        name="outbox_sender",
+        handler="functions.outbox_sender.handler.handler",
+        description="Sends outbox e-mails (invitations, order confirmations) with SES",
+        tables={"main": Access.WRITE},
+        email=True,
+        table_stream="main",
     ),
     Function(
         name="staff_docs",

@@ -12,6 +12,7 @@ from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
@@ -206,6 +207,16 @@ class ApiStack(Stack):
             )
         for name in fn.secrets:
             statements += secret_statements(self.data.secrets[name].secret_arn)
+        if fn.email:
+            stack = Stack.of(self)
+            identities = f"arn:aws:ses:{stack.region}:{stack.account}:identity/*"
+            statements.append(iam.PolicyStatement(actions=["ses:SendEmail"], resources=[identities]))
+            acknowledge(
+                policy,
+                f"AwsSolutions-IAM5[Resource::{identities}]",
+                "The sender identity (ORION_MAIL_FROM's domain) is verified per account outside this app; "
+                "SendEmail is confined to this account's and region's identities.",
+            )
         if fn.state_machines:
             statements.append(
                 iam.PolicyStatement(
@@ -274,6 +285,27 @@ class ApiStack(Stack):
         self.functions[fn.name] = function
         self.aliases[fn.name] = alias
         self.roles[fn.name] = role
+        if fn.table_stream:
+            alias.add_event_source(
+                sources.DynamoEventSource(
+                    self.data.tables[fn.table_stream],
+                    starting_position=lambda_.StartingPosition.LATEST,
+                    batch_size=25,
+                    retry_attempts=5,
+                    bisect_batch_on_error=True,
+                    report_batch_item_failures=True,
+                    filters=[
+                        lambda_.FilterCriteria.filter(
+                            {
+                                "eventName": lambda_.FilterRule.is_equal("INSERT"),
+                                "dynamodb": {
+                                    "NewImage": {"kind": {"S": lambda_.FilterRule.is_equal("OutboxEmail")}}
+                                },
+                            }
+                        )
+                    ],
+                )
+            )
         routes = wiring.routes_of(fn)
         if routes:
             integration = integrations.HttpLambdaIntegration(f"Integration-{fn.name}", alias)

@@ -93,6 +93,12 @@ class DataStack(Stack):
                 for name, pk, sk in table.gsis
             ],
             time_to_live_attribute=table.ttl_attribute,
+            # New item images feed the functions that listen to the table (the outbox sender).
+            dynamo_stream=(
+                dynamodb.StreamViewType.NEW_IMAGE
+                if any(fn.table_stream == table.name for fn in wiring.FUNCTIONS)
+                else None
+            ),
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),

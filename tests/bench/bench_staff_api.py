@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Any, cast
 
 from tests.bench.support import BENCH_ENV, REPO_ROOT, compare_imports, seeded_account
 from tests.events import FakeContext
@@ -72,7 +73,7 @@ def bench_login() -> None:
                 body=body,
             )
             started = time.perf_counter()
-            result = handler(event, FakeContext())
+            result = handler(event, cast(Any, FakeContext()))
             elapsed = time.perf_counter() - started
             assert result["statusCode"] == 200, result
             return elapsed

@@ -126,7 +126,14 @@ def test_only_xray_is_granted_on_every_resource(assembly: Assembly) -> None:
 
 
 # DescribeTable reads no item; a Query on the index ARNs alone is the index statement (no condition).
-NOT_ITEM_ACTIONS = {"dynamodb:DescribeTable"}
+# Reading the table's stream (the outbox sender's trigger) touches no item by key either.
+NOT_ITEM_ACTIONS = {
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+}
 
 
 def test_item_access_is_confined_to_tenant_key_families(assembly: Assembly) -> None:

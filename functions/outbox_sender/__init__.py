@@ -1,0 +1,1 @@
+"""Delivers outbox e-mails (SES), triggered by the table's stream."""
