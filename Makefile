@@ -86,7 +86,7 @@ test: venv browser
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
 	@$(RUN) mypy shared/orion functions infra layers tests
-	@$(RUN) pytest -q -m "not slow" tests
+	@$(RUN) pytest -q -n auto --durations=15 -m "not slow" tests
 
 clean:
 	rm -rf cdk.out .mypy_cache .ruff_cache test-artifacts
