@@ -80,12 +80,18 @@ class GatewayHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
 
 
+class GatewayServer(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a burst of simultaneous shoppers (or a concurrency
+    # test) overflows it on a busy machine and connections fail before a thread picks them up.
+    # API Gateway absorbs bursts, so the local gateway queues them too.
+    request_queue_size = 512
+    daemon_threads = True
+
+
 def make_gateway(host: str, port: int, *, quiet: bool = False) -> ThreadingHTTPServer:
     routes = RouteTable(wiring.FUNCTIONS + wiring.LOCAL_FUNCTIONS)
     handler = type("Gateway", (GatewayHandler,), {"routes": routes, "quiet": quiet})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return GatewayServer((host, port), handler)
 
 
 def problem(status: int, message: str) -> bytes:
