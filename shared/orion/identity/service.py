@@ -30,7 +30,9 @@ from orion.modules.registry import module_of_permission, permissions_of_role
 from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.settings import get_settings
+from orion.tenancy import tiers
 from orion.tenancy.models import Tenant
+from orion.tenancy.repository import TenancyRepository
 
 BAD_CREDENTIALS = "The e-mail address or password is not correct."
 _OPAQUE_TOKEN = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<secret>[A-Za-z0-9_-]{20,100})$")
@@ -262,6 +264,21 @@ def _check_may_grant(access: StaffAccess, role: Role) -> None:
         raise Forbidden(f"A {access.role.value} cannot grant the {role.value} role.")
 
 
+def _ensure_a_seat_is_free(access: StaffAccess) -> None:
+    """The tier's staff seats hold members and live invitations (409 naming the limit when full).
+
+    Counted from the store's own partitions (two Queries over a few items) rather than kept as a
+    counter, so expired invitations and owners created outside invitations (store creation, bulk
+    import) are always right; two invitations sent in the same instant could both take the last seat.
+    """
+    tenant = access.tenant
+    profile = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    if profile is None:
+        raise NotFound("No such store.")
+    seats = len(list_members(access)) + len(list_invitations(access))
+    tiers.ensure_within_limit(profile.tier, tiers.Limit.STAFF_SEATS, seats)
+
+
 def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invitation:
     """Invite ``email`` to the store as ``role``; the single-use link goes to the outbox, and only its
     hash is stored. Inviters may grant roles up to their own."""
@@ -273,6 +290,7 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
     existing = repository.find_user_by_email(tenant.platform, email)
     if existing and repository.get_membership(tenant.platform, store, existing[0].id):
         raise Conflict(f"{email} is already a member of this store.")
+    _ensure_a_seat_is_free(access)
     now = datetime.now(UTC)
     invitation = Invitation(
         id=new_id(),

@@ -51,6 +51,7 @@ from orion.imports.storage import (
 )
 from orion.observability import logger
 from orion.settings import get_settings
+from orion.tenancy import tiers
 from orion.tenancy.models import Store, Tenant
 from orion.tenancy.repository import TenancyRepository
 
@@ -78,8 +79,10 @@ def request_upload(
     language: str | None = None,
     created_by: str | None = None,
 ) -> UploadTicket:
-    """Create a PENDING job and a presigned POST limited to its key, size range and content type."""
-    _store_of(tenant)
+    """Create a PENDING job and a presigned POST limited to its key, size range and content type.
+
+    Each request counts towards the tier's imports per day (409 naming the limit once used up)."""
+    store = _store_of(tenant)
     if language is not None and language != "auto" and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)} or auto")
     settings = get_settings()
@@ -98,7 +101,14 @@ def request_upload(
         updated_at=now,
         upload_key=upload_key(tenant, job_id, name),
     )
-    ImportRepository().create_job(tenant, job)
+    # The tier's imports per day: one bounded atomic ADD on today's counter, given back if the job
+    # cannot be created, so a refused or failed request never uses up the allowance.
+    tiers.reserve(tenant, tiers.Limit.IMPORTS_PER_DAY, tier=store.tier)
+    try:
+        ImportRepository().create_job(tenant, job)
+    except Exception:
+        tiers.release(tenant, tiers.Limit.IMPORTS_PER_DAY)
+        raise
     content_type = content_type_for(name)
     post = ImportFiles().presigned_upload(
         job.upload_key,
