@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from infra.local.cloud import local_cloud
 
@@ -33,9 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         lines = [] if args.no_demo else seed_demo(args.port)
         gateway = make_gateway(args.host, args.port, quiet=args.quiet)
         stop = threading.Event()
+        signals: list[int] = []
 
-        def shutdown(*_: object) -> None:
-            stop.set()
+        def shutdown(signum: int, _frame: object) -> None:
+            # Only note the signal: a handler that takes a lock (Event.set) deadlocks when a second
+            # signal arrives inside it, as it does when Ctrl-C reaches both uv and Python.
+            signals.append(signum)
 
         signal.signal(signal.SIGINT, shutdown)
         signal.signal(signal.SIGTERM, shutdown)
@@ -51,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         print(f"Dev outbox (e-mails the app would send): http://localhost:{args.port}/_dev/outbox")
         print("State lives in memory and is gone when you stop. Ctrl-C stops.", flush=True)
-        stop.wait()
+        while not signals:
+            time.sleep(0.2)
+        stop.set()
         print("Stopping...", flush=True)
         scheduler.stop()
         gateway.shutdown()

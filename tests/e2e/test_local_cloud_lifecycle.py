@@ -41,7 +41,11 @@ def test_the_local_cloud_prints_its_urls_and_stops_on_ctrl_c() -> None:
     assert f"http://oms.localhost:{port}/" in banner
     assert httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "oms.localhost"}).status_code == 200
 
+    # Ctrl-C under `make run` reaches Python twice (from the terminal and forwarded by uv): a second
+    # signal arriving while the first is handled must not hang the shutdown.
     process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
     rest = process.stdout.read()
     assert "Traceback" not in rest
