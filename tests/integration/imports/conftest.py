@@ -51,8 +51,17 @@ def pipeline() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def shared_pipeline() -> Iterator[None]:
-    """One pipeline for a module whose tests each use their own job (setting one up costs seconds)."""
+    """One pipeline for a module whose tests each use their own job (setting one up costs seconds).
+
+    Its stores are on the Enterprise plan: a module starts more imports than a day's allowance of the
+    smaller plans, and these tests are about files, not limits (see admin/test_tier_enforcement.py).
+    """
+    from orion.tenancy import administration
+    from orion.tenancy.models import Tenant, Tier
+
     with running_pipeline():
+        for store in ("wizamart", "bakery"):
+            administration.change_tier(Tenant("oms"), store, Tier.ENTERPRISE)
         yield
 
 
