@@ -212,19 +212,20 @@ class ProductRepository:
                 "GSI1PK": {"S": gsi1pk},
                 "GSI1SK": {"S": sort_value},
             }
+        # One item more than the page: DynamoDB names a LastEvaluatedKey whenever it stops at Limit, even
+        # with nothing after it, so only the extra item tells that a next page exists (no empty last page).
         result = ListingEntryItem.gsi1.query(
-            gsi1pk, scan_index_forward=forward, limit=limit, last_evaluated_key=start, page_size=limit
+            gsi1pk,
+            scan_index_forward=forward,
+            limit=limit + 1,
+            last_evaluated_key=start,
+            page_size=limit + 1,
         )
-        items: list[ProductSummary] = []
-        last_sort_value: str | None = None
-        for entry in result:
-            if isinstance(entry, ListingEntryItem):
-                items.append(ProductSummary.model_validate_json(entry.summary))
-                last_sort_value = entry.gsi1sk
-        more = result.last_evaluated_key is not None and len(items) == limit
-        return ProductList(
-            items=items, next_cursor=encode_cursor(last_sort_value) if more and last_sort_value else None
-        )
+        entries = [entry for entry in result if isinstance(entry, ListingEntryItem)]
+        shown = entries[:limit]
+        items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
+        more = len(entries) > limit
+        return ProductList(items=items, next_cursor=encode_cursor(shown[-1].gsi1sk) if more else None)
 
     def staff_listing(
         self,

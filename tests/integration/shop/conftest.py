@@ -4,11 +4,13 @@ call the shopper handlers with the events API Gateway would send."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
 
+import botocore.client
 import pytest
 from moto import mock_aws
 
@@ -92,3 +94,31 @@ def cookie_jar(result: Result) -> dict[str, str]:
         parsed.load(raw)
         jar.update({key: morsel.value for key, morsel in parsed.items()})
     return jar
+
+
+@contextmanager
+def dynamodb_stops_at_limit() -> Iterator[None]:
+    """Query as DynamoDB answers it: a Query that stops at its Limit names a LastEvaluatedKey even when
+    no item follows (moto names one only when more items exist, which hides an empty last page)."""
+    client_class: Any = botocore.client.BaseClient
+    original = client_class._make_api_call
+
+    def faithful(self: Any, operation_name: str, params: Any) -> Any:
+        answer = original(self, operation_name, params)
+        if (
+            operation_name == "Query"
+            and params.get("Limit")
+            and len(answer.get("Items", [])) == params["Limit"]
+            and "LastEvaluatedKey" not in answer
+        ):
+            last = answer["Items"][-1]
+            index = params.get("IndexName")
+            names = ["PK", "SK", *((f"{index}PK", f"{index}SK") if index else ())]
+            answer["LastEvaluatedKey"] = {name: last[name] for name in names}
+        return answer
+
+    client_class._make_api_call = faithful
+    try:
+        yield
+    finally:
+        client_class._make_api_call = original

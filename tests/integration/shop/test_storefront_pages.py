@@ -7,7 +7,7 @@ import re
 import pytest
 
 from functions.storefront.handler import handler
-from tests.integration.shop.conftest import BAKERY, PLATFORM, WIZAMART, call
+from tests.integration.shop.conftest import BAKERY, PLATFORM, WIZAMART, call, dynamodb_stops_at_limit
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -126,3 +126,41 @@ def test_marketing_pages_only_on_the_platform_host() -> None:
     assert call(handler, "GET", "/pricing", host=WIZAMART).status == 404
     assert call(handler, "GET", "/shipping", host=PLATFORM).status == 404
     assert call(handler, "GET", "/products", host=PLATFORM).status == 404
+
+
+def test_a_listing_that_fills_its_page_exactly_has_no_next_page() -> None:
+    from infra.local.cloud import reset_orion_caches
+    from orion.catalog.models import CategoryInput, ProductInput, ProductStatus, Variant
+    from orion.catalog.service import bulk_create_products, create_category
+    from orion.ids import new_id
+    from orion.tenancy.models import Tenant
+
+    store, slug = Tenant("oms", "wizamart"), f"boundary-{new_id()[-6:].lower()}"
+    create_category(store, CategoryInput(slug=slug, name="Exactly one page"))
+
+    def products(count: int, first: int) -> list[ProductInput]:
+        return [
+            ProductInput(
+                title=f"Boundary item {first + n:02d}",
+                status=ProductStatus.ACTIVE,
+                categories=(slug,),
+                variants=(Variant(sku=f"{slug}-{first + n}", price=500),),
+            )
+            for n in range(count)
+        ]
+
+    bulk_create_products(store, products(24, 0))
+    reset_orion_caches()  # the category list is cached per container
+    with dynamodb_stops_at_limit():
+        full = call(handler, "GET", f"/categories/{slug}", query={"sort": "title"})
+    assert len(handles(full.body)) == 24
+    assert "after=" not in full.body  # no link to an empty page
+
+    bulk_create_products(store, products(1, 24))
+    first = call(handler, "GET", f"/categories/{slug}", query={"sort": "title"})
+    cursor = re.search(r"after=([A-Za-z0-9_-]+)", first.body)
+    assert len(handles(first.body)) == 24
+    assert cursor
+    rest = call(handler, "GET", f"/categories/{slug}", query={"sort": "title", "after": cursor.group(1)})
+    assert handles(rest.body) == ["boundary-item-24"]
+    assert "after=" not in rest.body
