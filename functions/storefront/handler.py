@@ -48,7 +48,6 @@ def store_tenant() -> ResolvedTenant:
 
 
 @app.get("/")
-@tracer.capture_method
 def home() -> Response[str]:
     resolved = current_tenant()
     if resolved.host_kind is HostKind.STORE:
@@ -59,37 +58,31 @@ def home() -> Response[str]:
 
 
 @app.get("/products")
-@tracer.capture_method
 def products() -> Response[str]:
     return page_response(shop_pages().listing(store_tenant(), shopper_request(), None), if_none_match())
 
 
 @app.get("/products/<handle>")
-@tracer.capture_method
 def product(handle: str) -> Response[str]:
     return page_response(shop_pages().product(store_tenant(), shopper_request(), handle), if_none_match())
 
 
 @app.get("/categories/<slug>")
-@tracer.capture_method
 def category(slug: str) -> Response[str]:
     return page_response(shop_pages().listing(store_tenant(), shopper_request(), slug), if_none_match())
 
 
 @app.get("/search")
-@tracer.capture_method
 def search() -> Response[str]:
     return page_response(shop_pages().search(store_tenant(), shopper_request()), if_none_match())
 
 
 @app.get("/pages/<slug>")
-@tracer.capture_method
 def cms_page(slug: str) -> Response[str]:
     return page_response(shop_pages().cms(current_tenant(), shopper_request(), slug), if_none_match())
 
 
 @app.get("/<slug>")
-@tracer.capture_method
 def top_level_page(slug: str) -> Response[str]:
     return page_response(shop_pages().cms(current_tenant(), shopper_request(), slug), if_none_match())
 

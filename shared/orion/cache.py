@@ -18,7 +18,7 @@ class TtlCache(Generic[K, V]):
     """Entries expire ``ttl`` seconds after they were stored; the oldest go first past ``max_entries``.
 
     Thread-safe, because the local gateway serves requests on threads; in Lambda one invocation runs
-    at a time and the lock is uncontended.
+    at a time. Writers take a lock; readers need none.
     """
 
     def __init__(self, ttl: float, max_entries: int = 1024, clock: Callable[[], float] = time.monotonic):
@@ -34,16 +34,21 @@ class TtlCache(Generic[K, V]):
         return None if found is _MISSING else found  # type: ignore[return-value]
 
     def lookup(self, key: K) -> V | object:
-        """Like :meth:`get`, but tells a cached ``None`` apart from a miss (returns ``MISSING``)."""
-        with self._lock:
-            entry = self._items.get(key)
-            if entry is None:
-                return _MISSING
-            stored_at, value = entry
-            if self._clock() - stored_at > self._ttl:
-                del self._items[key]
-                return _MISSING
-            return value
+        """Like :meth:`get`, but tells a cached ``None`` apart from a miss (returns ``MISSING``).
+
+        Reads take no lock: a dict lookup is atomic and a hit changes nothing (eviction goes by age of
+        insertion), so only dropping an expired entry does.
+        """
+        entry = self._items.get(key)
+        if entry is None:
+            return _MISSING
+        stored_at, value = entry
+        if self._clock() - stored_at > self._ttl:
+            with self._lock:
+                if self._items.get(key) is entry:
+                    del self._items[key]
+            return _MISSING
+        return value
 
     def put(self, key: K, value: V) -> None:
         with self._lock:

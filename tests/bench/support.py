@@ -103,3 +103,89 @@ def seeded_account(*, execute_state_machines: bool = False) -> Iterator[None]:
         reset_orion_caches()
         seed_demo()
         yield
+
+
+class OrderedPartitions:
+    """Answers Query on one index from sorted in-memory copies of its partitions, as DynamoDB does: a
+    partition is kept in sort-key order, so a page costs a seek plus the items it returns, however big
+    the partition. moto instead filters and sorts every item of the table in Python on each Query, so
+    timing through moto measures moto; this keeps everything above the wire real (botocore's client,
+    PynamoDB, deserialisation, the page) and takes moto's per-table walk out.
+
+    Only the listing's Query shape is served (``<hash> = :value``, optional ExclusiveStartKey, Limit,
+    ScanIndexForward); anything else goes to moto unchanged.
+    """
+
+    def __init__(self, table: str, index: str, hash_name: str, range_name: str) -> None:
+        self.table, self.index = table, index
+        self.hash_name, self.range_name = hash_name, range_name
+        self.partitions: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
+        self.served = 0
+
+    def load(self, client: Any, partition: str) -> int:
+        """Copy one partition out of moto (every page of a real Query), in sort-key order."""
+        items: list[dict[str, Any]] = []
+        paginator = client.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=self.table,
+            IndexName=self.index,
+            KeyConditionExpression="#h = :h",
+            ExpressionAttributeNames={"#h": self.hash_name},
+            ExpressionAttributeValues={":h": {"S": partition}},
+        ):
+            items.extend(page["Items"])
+        items.sort(key=lambda item: item[self.range_name]["S"])
+        self.partitions[partition] = ([item[self.range_name]["S"] for item in items], items)
+        return len(items)
+
+    def answer(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        import bisect
+
+        if params.get("TableName") != self.table or params.get("IndexName") != self.index:
+            return None
+        names = params.get("ExpressionAttributeNames", {})
+        condition = params.get("KeyConditionExpression", "")
+        left, _, right = (part.strip() for part in condition.partition("="))
+        if names.get(left, left) != self.hash_name or " " in right:
+            return None
+        partition = params["ExpressionAttributeValues"][right]["S"]
+        if partition not in self.partitions:
+            return None
+        sort_keys, items = self.partitions[partition]
+        forward = params.get("ScanIndexForward", True)
+        limit = int(params.get("Limit") or len(items))
+        start = params.get("ExclusiveStartKey")
+        if forward:
+            first = bisect.bisect_right(sort_keys, start[self.range_name]["S"]) if start else 0
+            page = items[first : first + limit]
+        else:
+            end = bisect.bisect_left(sort_keys, start[self.range_name]["S"]) if start else len(items)
+            page = items[max(0, end - limit) : end][::-1]
+        self.served += 1
+        answer: dict[str, Any] = {"Items": page, "Count": len(page), "ScannedCount": len(page)}
+        if len(page) == limit:  # DynamoDB stops at Limit and says where, even when nothing follows
+            last = page[-1]
+            answer["LastEvaluatedKey"] = {
+                name: last[name] for name in ("PK", "SK", self.hash_name, self.range_name)
+            }
+        return answer
+
+
+@contextmanager
+def serving_queries_from(partitions: OrderedPartitions) -> Iterator[OrderedPartitions]:
+    """Route matching Query calls (of every botocore client) to ``partitions`` for the block."""
+    client_class: Any = botocore.client.BaseClient
+    original = client_class._make_api_call
+
+    def routed(self: Any, operation_name: str, api_params: Any) -> Any:
+        if operation_name == "Query" and self.meta.service_model.service_name == "dynamodb":
+            answer = partitions.answer(api_params)
+            if answer is not None:
+                return answer
+        return original(self, operation_name, api_params)
+
+    client_class._make_api_call = routed
+    try:
+        yield partitions
+    finally:
+        client_class._make_api_call = original

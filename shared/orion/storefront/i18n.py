@@ -90,6 +90,8 @@ def translator(lang: str) -> Callable[..., str]:
 
 
 def _accept_language_order(header: str) -> list[str]:
+    if not header:
+        return []
     weighted: list[tuple[float, int, str]] = []
     for position, part in enumerate(header.split(",")[:20]):
         tag, _, params = part.strip().partition(";")

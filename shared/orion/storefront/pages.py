@@ -27,7 +27,8 @@ class Page:
 
     @property
     def etag(self) -> str:
-        return '"' + hashlib.sha256(self.html.encode()).hexdigest()[:32] + '"'
+        # A content hash, not a secret: BLAKE2b is the fastest of hashlib's digests on a page this size.
+        return '"' + hashlib.blake2b(self.html.encode(), digest_size=16).hexdigest() + '"'
 
 
 def public_cache_control(settings: OrionSettings) -> str:

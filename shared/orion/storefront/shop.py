@@ -55,6 +55,10 @@ class Navigation:
         self._categories: TtlCache[str, list[Category]] = TtlCache(ttl, max_entries=2048)
         self._store_pages: TtlCache[str, list[CmsPage]] = TtlCache(ttl, max_entries=2048)
         self._marketing: TtlCache[str, list[CmsPage]] = TtlCache(ttl, max_entries=64)
+        # The layout's links in one language, built once per tenant and language rather than per page.
+        self._layouts: TtlCache[tuple[str, str], tuple[tuple[object, ...], dict[str, Any]]] = TtlCache(
+            ttl, max_entries=4096
+        )
 
     def categories(self, resolved: ResolvedTenant) -> list[Category]:
         return _cached(
@@ -69,11 +73,50 @@ class Navigation:
             self._marketing, platform, lambda: cms.list_platform_pages(platform, PlatformPageKind.MARKETING)
         )
 
+    def layout(self, resolved: ResolvedTenant, lang: str) -> dict[str, Any]:
+        """The header and footer links of a tenant's pages in ``lang`` (read-only: pages share it).
+
+        Built once per tenant, language and navigation load rather than per page: an entry is reused
+        only while it was built from the navigation lists cached now, so it never outlives them.
+        """
+        if resolved.host_kind is HostKind.STORE:
+            sources: tuple[object, ...] = (self.categories(resolved), self.store_pages(resolved))
+        else:
+            sources = (self.marketing_pages(resolved.tenant.platform),)
+        key = (f"{resolved.tenant}|{resolved.host_kind.value}", lang)
+        cached = self._layouts.get(key)
+        if cached is not None and all(a is b for a, b in zip(cached[0], sources, strict=True)):
+            return cached[1]
+        layout = self._build_layout(resolved, lang)
+        self._layouts.put(key, (sources, layout))
+        return layout
+
+    def _build_layout(self, resolved: ResolvedTenant, lang: str) -> dict[str, Any]:
+        if resolved.host_kind is HostKind.STORE:
+            categories = self.categories(resolved)
+            return {
+                "categories": [{"slug": c.slug, "name": c.name_in(lang)} for c in categories],
+                "category_names": {c.slug: c.name_in(lang) for c in categories},
+                "footer_pages": [
+                    {"slug": p.slug, "title": p.title_in(lang)}
+                    for p in self.store_pages(resolved)
+                    if p.published
+                ],
+            }
+        return {
+            "marketing_pages": [
+                {"slug": p.slug, "title": p.title_in(lang)}
+                for p in self.marketing_pages(resolved.tenant.platform)
+                if p.published and p.slug not in ("home", "platform_homepage")
+            ]
+        }
+
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
-def _cached(store: TtlCache[str, T], key: str, load: Callable[[], T]) -> T:
+def _cached(store: TtlCache[K, T], key: K, load: Callable[[], T]) -> T:
     found = store.lookup(key)
     if found is not MISSING:
         return found  # type: ignore[return-value]
@@ -102,27 +145,13 @@ class ShopPages:
 
     def context(self, resolved: ResolvedTenant, lang: str) -> dict[str, Any]:
         """What the default theme's layout uses on every page (navigation, translations, money)."""
-        context: dict[str, Any] = {
+        layout = self.navigation.layout(resolved, lang)
+        return {
             "lang": lang,
             "t": translator(lang),
             "money": lambda amount, currency: format_money(int(amount), str(currency), lang),
+            **{name: value for name, value in layout.items() if name != "category_names"},
         }
-        if resolved.host_kind is HostKind.STORE:
-            context["categories"] = [
-                {"slug": c.slug, "name": c.name_in(lang)} for c in self.navigation.categories(resolved)
-            ]
-            context["footer_pages"] = [
-                {"slug": p.slug, "title": p.title_in(lang)}
-                for p in self.navigation.store_pages(resolved)
-                if p.published
-            ]
-        else:
-            context["marketing_pages"] = [
-                {"slug": p.slug, "title": p.title_in(lang)}
-                for p in self.navigation.marketing_pages(resolved.tenant.platform)
-                if p.published and p.slug not in ("home", "platform_homepage")
-            ]
-        return context
 
     def _page(
         self, resolved: ResolvedTenant, lang: str, template: str, context: dict[str, Any], **kw: Any
@@ -185,7 +214,7 @@ class ShopPages:
                 {"title": product.title_in(lang), "message": "This product is no longer sold."},
                 status=410,
             )
-        categories = {c.slug: c.name_in(lang) for c in self.navigation.categories(resolved)}
+        categories: dict[str, str] = self.navigation.layout(resolved, lang)["category_names"]
         variants = [
             {
                 "sku": v.sku,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from functools import lru_cache
 
 MAX_HOST_LENGTH = 253
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -11,6 +12,7 @@ _PORT = re.compile(r":\d{1,5}$")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
+@lru_cache(maxsize=4096)  # pure, and a container sees the same few hosts again and again
 def normalize_host(raw: str | None) -> str | None:
     """The canonical ASCII form of a Host value, or ``None`` if it cannot be a host name.
 
