@@ -14,6 +14,7 @@ from typing import Any
 
 from infra import wiring
 from infra.local import invoke
+from infra.local.environments import FunctionError
 from infra.local.provision import LOCAL_REGION, local_environment, provision
 
 
@@ -85,7 +86,8 @@ def install_bridges() -> None:
         try:
             result = invoke.invoke(fn, payload)
         except Exception as exc:  # reported to Step Functions as a task failure, as Lambda would
-            return json.dumps({"errorMessage": str(exc), "errorType": type(exc).__name__}), True, ""
+            error_type = exc.error_type if isinstance(exc, FunctionError) else type(exc).__name__
+            return json.dumps({"errorMessage": str(exc), "errorType": error_type}), True, ""
         return json.dumps(result), False, ""
 
     original_send = Rule.send_to_targets
@@ -145,9 +147,15 @@ def serialise_dynamodb_writes() -> None:
         setattr(DynamoDBBackend, name, locked)
 
 
+DEFAULT_CONCURRENCY = 4
+
+
 @contextmanager
-def local_cloud(aws_port: int, *, log_level: str = "WARNING") -> Iterator[None]:
-    """A provisioned moto server on ``aws_port`` for the duration of the block."""
+def local_cloud(
+    aws_port: int, *, log_level: str = "WARNING", concurrency: int | None = None
+) -> Iterator[None]:
+    """A provisioned moto server on ``aws_port`` for the duration of the block, whose functions run in
+    up to ``concurrency`` parallel execution environments each (``ORION_LOCAL_CONCURRENCY``, default 4)."""
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request log drowns ours
@@ -163,6 +171,10 @@ def local_cloud(aws_port: int, *, log_level: str = "WARNING") -> Iterator[None]:
         )
         urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback moto server
         provision()
+        if concurrency is None:
+            concurrency = int(os.environ.get("ORION_LOCAL_CONCURRENCY", DEFAULT_CONCURRENCY))
+        invoke.use_environments(concurrency)
         yield
     finally:
+        invoke.close_environments()
         server.stop()

@@ -12,10 +12,13 @@ from urllib.parse import urlsplit
 
 from infra import wiring
 from infra.local import invoke
+from infra.local.environments import FunctionError
 from infra.local.events import http_api_event, lambda_result_to_http
 from infra.local.routing import RouteTable
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
+# Dev only: how many execution environments each function has started (the local cloud's own page).
+ENVIRONMENTS_PATH = "/_dev/environments"
 
 
 class GatewayHandler(BaseHTTPRequestHandler):
@@ -32,6 +35,12 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._send(413, [("Content-Type", "application/json")], b'{"message":"Request Entity Too Large"}')
             return
         body = self.rfile.read(length) if length else b""
+        if split.path == ENVIRONMENTS_PATH and self.command == "GET":
+            counts = {
+                fn.name: invoke.environment_count(fn.name) for fn in wiring.FUNCTIONS + wiring.LOCAL_FUNCTIONS
+            }
+            self._send(200, [("Content-Type", "application/json")], json.dumps(counts).encode())
+            return
         match = self.routes.match(self.command, split.path or "/")
         if match is None:
             self._send(404, [("Content-Type", "application/json")], b'{"message":"Not Found"}')
@@ -50,8 +59,11 @@ class GatewayHandler(BaseHTTPRequestHandler):
         )
         try:
             result = lambda_result_to_http(invoke.invoke(match.function, event))
-        except Exception:
-            traceback.print_exc()
+        except Exception as error:  # a failed invocation: API Gateway answers 500
+            if isinstance(error, FunctionError):  # raised in the function's environment: its own trace
+                sys.stderr.write(f"{match.function.name} failed: {error.error_type}: {error}\n{error.trace}")
+            else:
+                traceback.print_exc()
             self._send(500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}')
             self._log(500, started, match.function.name)
             return

@@ -1,4 +1,6 @@
-"""Invoke the real Lambda handlers in-process, one invocation at a time per function (as in Lambda)."""
+"""Invoke the real Lambda handlers: in execution-environment processes while the local cloud serves
+(`make run`), or in this process (tests and benchmarks against in-process moto), one invocation at a
+time per function."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from infra import wiring
+from infra.local.environments import EnvironmentPool
 
 
 @dataclass
@@ -44,23 +47,55 @@ def load_handler(dotted: str) -> Callable[[Any, Any], Any]:
 
 
 _locks: dict[str, threading.Lock] = {name: threading.Lock() for name in (f.name for f in wiring.FUNCTIONS)}
+_pools: dict[str, EnvironmentPool] = {}
+_pool_limit = 0
+_pools_lock = threading.Lock()
+
+
+def use_environments(limit: int) -> None:
+    """From now on run each function in up to ``limit`` concurrent execution-environment processes
+    (``0``: back to in-process invocation)."""
+    global _pool_limit
+    close_environments()
+    _pool_limit = limit
+
+
+def close_environments() -> None:
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.close()
+
+
+def environment_count(name: str) -> int:
+    """How many execution environments function ``name`` has (0 when invoked in-process)."""
+    pool = _pools.get(name)
+    return pool.size if pool else 0
 
 
 def invoke(fn: wiring.Function, event: Any) -> Any:
     """Run ``fn``'s handler on ``event``.
 
-    A Lambda execution environment runs one invocation at a time and handlers keep per-request state
-    in module globals (the Powertools resolver's current event), so calls to one function are
-    serialised here; different functions run in parallel.
+    With execution environments, concurrent calls run in parallel in separate processes. In-process, a
+    Lambda execution environment runs one invocation at a time and handlers keep per-request state in
+    module globals (the Powertools resolver's current event), so calls to one function are serialised;
+    different functions run in parallel.
     """
+    if _pool_limit > 0:
+        with _pools_lock:
+            pool = _pools.get(fn.name)
+            if pool is None:
+                pool = _pools[fn.name] = EnvironmentPool(fn, _pool_limit)
+        return pool.invoke(event)
     handler = load_handler(fn.handler)
-    _ensure_event_loop()
+    ensure_event_loop()
     context = LocalLambdaContext(f"orion-{fn.name}", fn.memory_mb, fn.timeout_seconds)
     with _locks.setdefault(fn.name, threading.Lock()):
         return handler(event, context)
 
 
-def _ensure_event_loop() -> None:
+def ensure_event_loop() -> None:
     """Lambda runs handlers on the main thread, where asyncio has a current loop; the local gateway runs
     them on request threads, which have none. Mangum (the staff API adapter) asks for the current
     loop, so give each thread one, as Lambda's runtime effectively does."""
