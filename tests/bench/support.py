@@ -8,12 +8,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import botocore.client
+from tests.api_calls import intercepting_api_calls, service_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,18 +71,13 @@ class RequestCounter:
 @contextmanager
 def counting_requests() -> Iterator[RequestCounter]:
     counter = RequestCounter()
-    client_class: Any = botocore.client.BaseClient
-    original = client_class._make_api_call
 
-    def counted(self: Any, operation_name: str, api_params: Any) -> Any:
-        counter.calls[(self.meta.service_model.service_name, operation_name)] += 1
-        return original(self, operation_name, api_params)
+    def count(client: Any, operation: str, params: dict[str, Any], call: Callable[[], Any]) -> Any:
+        counter.calls[(service_of(client), operation)] += 1
+        return call()
 
-    client_class._make_api_call = counted
-    try:
+    with intercepting_api_calls(count):
         yield counter
-    finally:
-        client_class._make_api_call = original
 
 
 @contextmanager
@@ -109,8 +104,8 @@ class OrderedPartitions:
     """Answers Query on one index from sorted in-memory copies of its partitions, as DynamoDB does: a
     partition is kept in sort-key order, so a page costs a seek plus the items it returns, however big
     the partition. moto instead filters and sorts every item of the table in Python on each Query, so
-    timing through moto measures moto; this keeps everything above the wire real (botocore's client,
-    PynamoDB, deserialisation, the page) and takes moto's per-table walk out.
+    timing through moto measures moto; this keeps everything above botocore's API call real (PynamoDB,
+    deserialisation, the page) and takes moto's per-table walk out.
 
     Only the listing's Query shape is served (``<hash> = :value``, optional ExclusiveStartKey, Limit,
     ScanIndexForward); anything else goes to moto unchanged.
@@ -174,18 +169,13 @@ class OrderedPartitions:
 @contextmanager
 def serving_queries_from(partitions: OrderedPartitions) -> Iterator[OrderedPartitions]:
     """Route matching Query calls (of every botocore client) to ``partitions`` for the block."""
-    client_class: Any = botocore.client.BaseClient
-    original = client_class._make_api_call
 
-    def routed(self: Any, operation_name: str, api_params: Any) -> Any:
-        if operation_name == "Query" and self.meta.service_model.service_name == "dynamodb":
-            answer = partitions.answer(api_params)
+    def route(client: Any, operation: str, params: dict[str, Any], call: Callable[[], Any]) -> Any:
+        if operation == "Query" and service_of(client) == "dynamodb":
+            answer = partitions.answer(params)
             if answer is not None:
                 return answer
-        return original(self, operation_name, api_params)
+        return call()
 
-    client_class._make_api_call = routed
-    try:
+    with intercepting_api_calls(route):
         yield partitions
-    finally:
-        client_class._make_api_call = original

@@ -3,20 +3,20 @@ call the shopper handlers with the events API Gateway would send."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
 
-import botocore.client
 import pytest
 from moto import mock_aws
 
 from infra.local.cloud import reset_orion_caches
 from infra.local.events import http_api_event
 from infra.local.provision import local_environment, provision
+from tests.api_calls import intercepting_api_calls
 from tests.conftest import TEST_ENV
 from tests.events import FakeContext
 
@@ -100,13 +100,11 @@ def cookie_jar(result: Result) -> dict[str, str]:
 def dynamodb_stops_at_limit() -> Iterator[None]:
     """Query as DynamoDB answers it: a Query that stops at its Limit names a LastEvaluatedKey even when
     no item follows (moto names one only when more items exist, which hides an empty last page)."""
-    client_class: Any = botocore.client.BaseClient
-    original = client_class._make_api_call
 
-    def faithful(self: Any, operation_name: str, params: Any) -> Any:
-        answer = original(self, operation_name, params)
+    def faithful(client: Any, operation: str, params: dict[str, Any], call: Callable[[], Any]) -> Any:
+        answer = call()
         if (
-            operation_name == "Query"
+            operation == "Query"
             and params.get("Limit")
             and len(answer.get("Items", [])) == params["Limit"]
             and "LastEvaluatedKey" not in answer
@@ -117,8 +115,5 @@ def dynamodb_stops_at_limit() -> Iterator[None]:
             answer["LastEvaluatedKey"] = {name: last[name] for name in names}
         return answer
 
-    client_class._make_api_call = faithful
-    try:
+    with intercepting_api_calls(faithful):
         yield
-    finally:
-        client_class._make_api_call = original
