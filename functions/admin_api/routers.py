@@ -285,7 +285,10 @@ def get_user(admin: Admin, user_id: Id) -> UserOut:
     return UserOut.of(*identity.get_user(admin.tenant, user_id))
 
 
-@router.post("/users/{user_id}/lock", summary="Lock a user out (no sign-in, no token refresh)")
+@router.post(
+    "/users/{user_id}/lock",
+    summary="Lock a user out at once: their tokens get 401 on the next request, refresh is refused",
+)
 def lock_user(request: Request, admin: Admin, user_id: Id) -> UserOut:
     if user_id == admin.user.id:
         raise Invalid("You cannot lock yourself out.")
@@ -304,7 +307,7 @@ def unlock_user(request: Request, admin: Admin, user_id: Id) -> UserOut:
 @router.post(
     "/users/{user_id}/reset-password",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="Send the user a new password by e-mail (the old one stops working)",
+    summary="Send the user a new password by e-mail (the old one and every earlier token stop working)",
 )
 def reset_password(request: Request, admin: Admin, user_id: Id) -> UserOut:
     user = identity.reset_password(admin.tenant, user_id)
