@@ -256,6 +256,7 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Runs the scheduled tasks modules declare, per platform where the module is enabled",
         timeout_seconds=300,
         tables={"main": Access.WRITE},
+        email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
     ),
     # --- staff API (FastAPI + Mangum): one function per concern, each importing only its routers ---
     Function(
@@ -431,6 +432,20 @@ SCHEDULES: tuple[Schedule, ...] = (
         target="scheduled_tasks",
         input={"task": "tenancy.verify_domains"},
         description="verify custom domains that serve their verification token",
+    ),
+    Schedule(
+        name="outbox-retry-undelivered",
+        expression="rate(5 minutes)",
+        target="scheduled_tasks",
+        input={"task": "outbox.retry_undelivered"},
+        description="send again e-mails whose delivery failed or never happened (backoff, then given up)",
+    ),
+    Schedule(
+        name="imports-fail-stuck-jobs",
+        expression="rate(15 minutes)",
+        target="scheduled_tasks",
+        input={"task": "imports.fail_stuck_jobs"},
+        description="end import jobs left PENDING or RUNNING past their deadline as FAILED",
     ),
 )
 

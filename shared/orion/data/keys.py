@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 DELIMITER = "#"
@@ -34,6 +34,12 @@ def _checked_part(value: str, what: str) -> str:
     if not value or DELIMITER in value:
         raise InvalidKeyPart(f"{what} {value!r} must be non-empty and free of {DELIMITER!r}")
     return value
+
+
+def sortable_time(at: datetime) -> str:
+    """A UTC time of fixed width (microseconds, ``Z``) whose text order is time order: for sort keys
+    that a range condition (``GSI2SK <= <now>``) compares."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- tenant prefixes ---------------------------------------------------------------------------------
@@ -323,6 +329,17 @@ def outbox_pk(platform: str) -> str:
     return f"{platform_pk(platform)}#OUTBOX"
 
 
+def outbox_due_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's undelivered e-mails, by when the next attempt is due
+    (``GSI2SK=<due>#<id>``); an e-mail leaves it when it is sent or given up."""
+    return f"{platform_pk(platform)}#OUTBOX#DUE"
+
+
+def outbox_failed_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's e-mails given up after their last attempt (by time)."""
+    return f"{platform_pk(platform)}#OUTBOX#FAILED"
+
+
 # --- imports -----------------------------------------------------------------------------------------
 
 IMPORT_JOB_SK = "JOB"
@@ -336,6 +353,12 @@ def import_job_pk(platform: str, store: str, job_id: str) -> str:
 def import_jobs_gsi1pk(platform: str, store: str) -> str:
     """GSI1 partition listing a store's import jobs (sorted by creation time)."""
     return f"{store_pk(platform, store)}#IMPORTS"
+
+
+def open_imports_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's unfinished import jobs (PENDING, RUNNING), by the time the
+    watchdog should look at them (``GSI2SK=<deadline>#<store>#<job>``); a final status removes it."""
+    return f"{platform_pk(platform)}#IMPORTS#OPEN"
 
 
 def import_chunk_sk(index: int) -> str:
@@ -497,6 +520,18 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern("append audit entry", "PutItem", "PK=P#<p>#S#<s>#AUDIT, SK=<time>#<id>"),
     AccessPattern("list audit entries (newest first)", "Query", "PK=P#<p>#S#<s>#AUDIT, descending"),
     AccessPattern("enqueue e-mail", "PutItem", "PK=P#<p>#OUTBOX, SK=<id>"),
+    AccessPattern(
+        "undelivered e-mails due for another attempt (sparse)",
+        "Query",
+        "GSI2PK=P#<p>#OUTBOX#DUE, GSI2SK <= <now>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "e-mails given up after their last attempt (sparse)",
+        "Query",
+        "GSI2PK=P#<p>#OUTBOX#FAILED, GSI2SK=<failed at>#<id>",
+        "GSI2",
+    ),
     # imports
     AccessPattern("get import job", "GetItem", "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB"),
     AccessPattern(
@@ -504,6 +539,12 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "Query",
         "GSI1PK=P#<p>#S#<s>#IMPORTS, GSI1SK=<created at>#<job>",
         "GSI1",
+    ),
+    AccessPattern(
+        "unfinished import jobs past their deadline (sparse; the watchdog)",
+        "Query",
+        "GSI2PK=P#<p>#IMPORTS#OPEN, GSI2SK <= <now>",
+        "GSI2",
     ),
     AccessPattern(
         "chunk results of an import job", "Query", "PK=P#<p>#S#<s>#IMPORT#<job>, SK begins_with CHUNK#"
