@@ -246,7 +246,11 @@ FUNCTIONS: tuple[Function, ...] = (
         name="staff_console",
         handler="functions.staff_api.handlers.console.handler",
         description="Staff menu and store dashboard (module- and permission-aware)",
-        routes=(Route("GET", "/api/v1/menu"), Route("GET", "/api/v1/dashboard")),
+        routes=(
+            Route("GET", "/api/v1/menu"),
+            Route("GET", "/api/v1/dashboard"),
+            Route("GET", "/api/v1/dashboard/low-stock"),
+        ),
         tables={"main": Access.READ},
         secrets=("origin-verify", "jwt-signing-keys"),
     ),

@@ -170,6 +170,18 @@ def search_sk(token: str) -> str:
     return SEARCH_SK_PREFIX + token
 
 
+def low_stock_gsi1pk(platform: str, store: str) -> str:
+    """Sparse GSI1 partition of a store's variants at or below its low-stock threshold (out of stock
+    first, then by SKU); a variant is in it exactly while its stock state is ``low`` or ``out``."""
+    return f"{store_pk(platform, store)}#LOWSTOCK"
+
+
+def store_skus_gsi2pk(platform: str, store: str) -> str:
+    """GSI2 partition of a store's SKU pointers (one per variant, by SKU): a threshold change walks it
+    to recount the store's variants."""
+    return f"{store_pk(platform, store)}#SKUS"
+
+
 def category_pk(platform: str, store: str, slug: str) -> str:
     return f"{store_pk(platform, store)}#CATEGORY#{_checked_part(slug, 'category slug')}"
 
@@ -242,6 +254,18 @@ def counters_pk(tenant_prefix: str) -> str:
     if not tenant_prefix.startswith("P#"):
         raise InvalidKeyPart(f"counters belong to a tenant, not {tenant_prefix!r}")
     return f"{tenant_prefix}#COUNTERS"
+
+
+_COUNTER_GROUP = re.compile(r"^[E-S][A-Z]{1,20}$")
+
+
+def counter_group_sk(name: str) -> str:
+    """A module's own totals item in a tenant's counters partition (``STOCK``): it sorts between the
+    ``DAY#`` items and ``TOTAL``, so the one Query a dashboard makes reads it too, and transactions that
+    move its counters leave the shared ``TOTAL`` item alone."""
+    if not _COUNTER_GROUP.fullmatch(name):
+        raise InvalidKeyPart(f"counter group {name!r} must match [E-S][A-Z]{{1,20}}")
+    return name
 
 
 def platform_audit_pk(platform: str) -> str:
@@ -446,6 +470,25 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "PK=P#<p>#S#<s>#PRODUCT#<id> (product, variants, listing and search entries) "
         "+ PK=P#<p>#S#<s>#<HANDLE|SKU|EXTID>#<value> pointers",
     ),
+    AccessPattern(
+        "low-stock variants of a store (sparse)",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#LOWSTOCK, GSI1SK=<0 out|1 low>#<sku>",
+        "GSI1",
+    ),
+    AccessPattern(
+        "variants of a store by SKU (recount after a threshold change)",
+        "Query",
+        "GSI2PK=P#<p>#S#<s>#SKUS, GSI2SK=<sku>; then BatchGetItem PK=P#<p>#S#<s>#PRODUCT#<id>, "
+        "SK=PRODUCT#VARIANT#<sku>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "change a variant's stock (staff adjustment; a threshold crossing moves the STOCK counters "
+        "in the same transaction)",
+        "UpdateItem",
+        "PK=P#<p>#S#<s>#PRODUCT#<id>, SK=PRODUCT#VARIANT#<sku> (conditional on its stock band)",
+    ),
     AccessPattern("get category", "GetItem", "PK=P#<p>#S#<s>#CATEGORY#<slug>, SK=CATEGORY"),
     AccessPattern(
         "list categories", "Query", "GSI1PK=P#<p>#S#<s>#CATEGORIES, GSI1SK=<position>#<slug>", "GSI1"
@@ -480,6 +523,11 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "PK=P#<p>[#S#<s>]#COUNTERS, SK=DAY#<yyyy-mm-dd> or TOTAL",
     ),
     AccessPattern(
+        "move a module's counters inside its own transaction (low stock: checkout, restock, saves)",
+        "TransactWriteItems",
+        "PK=P#<p>#S#<s>#COUNTERS, SK=<group> (e.g. STOCK; conditional on the group's settings)",
+    ),
+    AccessPattern(
         "list store domains waiting for verification (sparse)",
         "Query",
         "GSI2PK=P#<p>#DOMAINS#PENDING, GSI2SK=<host>",
@@ -492,7 +540,7 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern(
         "read a tenant's last 30 days of counters and totals",
         "Query",
-        "PK=P#<p>[#S#<s>]#COUNTERS, SK BETWEEN DAY#<first day> AND TOTAL",
+        "PK=P#<p>[#S#<s>]#COUNTERS, SK BETWEEN DAY#<first day> AND TOTAL (groups like STOCK included)",
     ),
     # identity, team, audit, outbox (staff API)
     AccessPattern("get staff user", "GetItem", "PK=P#<p>#USER#<id>, SK=USER"),
