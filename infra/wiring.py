@@ -246,7 +246,11 @@ FUNCTIONS: tuple[Function, ...] = (
         name="staff_console",
         handler="functions.staff_api.handlers.console.handler",
         description="Staff menu and store dashboard (module- and permission-aware)",
-        routes=(Route("GET", "/api/v1/menu"), Route("GET", "/api/v1/dashboard")),
+        routes=(
+            Route("GET", "/api/v1/menu"),
+            Route("GET", "/api/v1/dashboard"),
+            Route("GET", "/api/v1/dashboard/low-stock"),
+        ),
         tables={"main": Access.READ},
         secrets=("origin-verify", "jwt-signing-keys"),
     ),
@@ -256,6 +260,7 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Runs the scheduled tasks modules declare, per platform where the module is enabled",
         timeout_seconds=300,
         tables={"main": Access.WRITE},
+        email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
     ),
     # --- staff API (FastAPI + Mangum): one function per concern, each importing only its routers ---
     Function(
@@ -431,6 +436,20 @@ SCHEDULES: tuple[Schedule, ...] = (
         target="scheduled_tasks",
         input={"task": "tenancy.verify_domains"},
         description="verify custom domains that serve their verification token",
+    ),
+    Schedule(
+        name="outbox-retry-undelivered",
+        expression="rate(5 minutes)",
+        target="scheduled_tasks",
+        input={"task": "outbox.retry_undelivered"},
+        description="send again e-mails whose delivery failed or never happened (backoff, then given up)",
+    ),
+    Schedule(
+        name="imports-fail-stuck-jobs",
+        expression="rate(15 minutes)",
+        target="scheduled_tasks",
+        input={"task": "imports.fail_stuck_jobs"},
+        description="end import jobs left PENDING or RUNNING past their deadline as FAILED",
     ),
 )
 

@@ -1,4 +1,5 @@
-"""``/api/v1/admin``: the platform, its modules and tiers, merchants, stores, users, audit and metrics.
+"""``/api/v1/admin``: the platform, its modules and tiers, merchants, stores, users, audit, metrics and
+the outbox's undelivered e-mails.
 
 Every route needs a platform admin of the host's platform (see access.py) and works on that
 platform only; writes are audit-logged. ``/api/v1/admin/stores/bulk-import`` belongs to the imports
@@ -26,6 +27,8 @@ from orion.modules.registry import (
     optional_module_codes,
     running_modules,
 )
+from orion.outbox import service as outbox
+from orion.outbox.models import OutboxMessage
 from orion.tenancy import administration
 from orion.tenancy.models import LANGUAGES, Merchant, Platform, Store, Tier
 from orion.tenancy.tiers import LIMIT_DESCRIPTIONS, PLANS
@@ -285,7 +288,10 @@ def get_user(admin: Admin, user_id: Id) -> UserOut:
     return UserOut.of(*identity.get_user(admin.tenant, user_id))
 
 
-@router.post("/users/{user_id}/lock", summary="Lock a user out (no sign-in, no token refresh)")
+@router.post(
+    "/users/{user_id}/lock",
+    summary="Lock a user out at once: their tokens get 401 on the next request, refresh is refused",
+)
 def lock_user(request: Request, admin: Admin, user_id: Id) -> UserOut:
     if user_id == admin.user.id:
         raise Invalid("You cannot lock yourself out.")
@@ -304,7 +310,7 @@ def unlock_user(request: Request, admin: Admin, user_id: Id) -> UserOut:
 @router.post(
     "/users/{user_id}/reset-password",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="Send the user a new password by e-mail (the old one stops working)",
+    summary="Send the user a new password by e-mail (the old one and every earlier token stop working)",
 )
 def reset_password(request: Request, admin: Admin, user_id: Id) -> UserOut:
     user = identity.reset_password(admin.tenant, user_id)
@@ -336,3 +342,60 @@ def platform_metrics(admin: Admin) -> dict[str, object]:
     enabled = admin.resolved.platform.enabled_modules
     report = platform_report(admin.tenant.platform, enabled_providers(enabled))
     return {**report.as_dict(), "widgets": widgets_of(report, enabled)}
+
+
+# --- outbox --------------------------------------------------------------------------------------------
+
+
+class OutboxEntry(BaseModel):
+    """An e-mail of the platform's outbox as operators see it (without its body: it may hold links
+    with single-use tokens)."""
+
+    id: str
+    store: str | None
+    kind: str
+    to: str
+    subject: str
+    created_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    failed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> OutboxEntry:
+        return cls(
+            **message.model_dump(
+                include={
+                    "id",
+                    "store",
+                    "kind",
+                    "to",
+                    "subject",
+                    "created_at",
+                    "attempts",
+                    "last_error",
+                    "next_attempt_at",
+                    "failed_at",
+                }
+            ),
+            status=message.status,
+        )
+
+
+@router.get("/outbox", summary="E-mails given up after their last attempt (failed) or still waiting")
+def list_outbox(
+    admin: Admin,
+    status_filter: Annotated[str, Query(alias="status", pattern="^(failed|pending)$")] = "failed",
+    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+) -> list[OutboxEntry]:
+    messages = outbox.list_undelivered(admin.tenant, failed=status_filter == "failed", limit=limit)
+    return [OutboxEntry.of(m) for m in messages]
+
+
+@router.post("/outbox/{message_id}/retry", summary="Give a failed e-mail a fresh set of attempts")
+def retry_outbox_message(request: Request, admin: Admin, message_id: Id) -> OutboxEntry:
+    message = outbox.requeue(admin.tenant, message_id)
+    audit_admin(request, admin, "outbox.retry", message_id, store=message.store)
+    return OutboxEntry.of(message)

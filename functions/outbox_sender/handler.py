@@ -1,5 +1,7 @@
 """Outbox sender Lambda: for each new outbox item in the table's stream, send the e-mail with SES and
-mark it sent. Failed records are reported back (partial batch response) so only they are retried."""
+mark it sent. A send that fails is recorded on the message for the scheduled retry task (backoff, then
+given up), so one bad address never holds up the shard; only a record whose failure could not even be
+recorded is reported back (partial batch response) for the stream to retry."""
 
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ def message_of(image: dict[str, Any]) -> OutboxMessage | None:
         data=json.loads(image.get("data") or "{}"),
         created_at=image["created_at"],
         sent_at=image.get("sent_at"),
+        attempts=int(image.get("attempts") or 0),
+        next_attempt_at=image.get("next_attempt_at"),
     )
 
 
@@ -44,8 +48,10 @@ def send_record(record: DynamoDBRecord) -> None:
     message = message_of(record.dynamodb.new_image or {})
     if message is None:
         return
-    deliver(Tenant(message.platform, message.store), message)
-    metrics.add_metric(name="EmailsSent", unit="Count", value=1)
+    if deliver(Tenant(message.platform, message.store), message):
+        metrics.add_metric(name="EmailsSent", unit="Count", value=1)
+    else:
+        metrics.add_metric(name="EmailsFailed", unit="Count", value=1)
 
 
 @logger.inject_lambda_context

@@ -1,6 +1,7 @@
-"""Dev only: the outbox in the local cloud. `make run` prints each new e-mail, and
-``GET http://localhost:8000/_dev/outbox`` lists them as JSON (the ``local_outbox`` function, which the
-wiring table declares in LOCAL_FUNCTIONS so it never exists on AWS).
+"""Dev only: the outbox in the local cloud. `make run` prints each new e-mail and marks it sent (the
+local cloud's delivery: it has no table stream and no SES, and an unmarked message would come back
+from the retry task), and ``GET http://localhost:8000/_dev/outbox`` lists them as JSON (the
+``local_outbox`` function, which the wiring table declares in LOCAL_FUNCTIONS so it never exists on AWS).
 
 Listing every platform's outbox is a Scan: acceptable for a dev aid over a small local table, never
 on a request path of a deployed function.
@@ -14,7 +15,7 @@ from typing import Any
 
 from orion.data.table import bind_table
 from orion.outbox.models import OutboxMessage
-from orion.outbox.repository import OutboxItem
+from orion.outbox.repository import OutboxItem, OutboxRepository
 
 
 def all_messages() -> list[OutboxMessage]:
@@ -38,18 +39,22 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def print_new_messages(stop: threading.Event, interval: float = 1.0) -> threading.Thread:
-    """Print each new outbox e-mail to the console until ``stop`` is set."""
+    """Print each new outbox e-mail to the console, and mark it sent, until ``stop`` is set (e-mails
+    already there at start, the demo data's, are marked sent without printing)."""
+
+    def deliver(messages: list[OutboxMessage]) -> None:
+        for message in messages:
+            if message.sent_at is None:
+                OutboxRepository().mark_sent(message.platform, message.id)
 
     def run() -> None:
-        seen = {m.id for m in all_messages()}
+        first = all_messages()
+        seen = {m.id for m in first}
+        deliver(first)
         while not stop.wait(interval):
             try:
-                messages = all_messages()
-            except Exception as exc:  # the local cloud is shutting down
-                print(f"[outbox] could not read the outbox: {exc}", flush=True)
-                continue
-            for message in reversed(messages):
-                if message.id not in seen:
+                messages = [m for m in reversed(all_messages()) if m.id not in seen]
+                for message in messages:
                     seen.add(message.id)
                     print(
                         f"\n[outbox] e-mail to {message.to}: {message.subject}\n"
@@ -57,6 +62,9 @@ def print_new_messages(stop: threading.Event, interval: float = 1.0) -> threadin
                         + "\n",
                         flush=True,
                     )
+                deliver(messages)
+            except Exception as exc:  # the local cloud is shutting down
+                print(f"[outbox] could not read the outbox: {exc}", flush=True)
 
     thread = threading.Thread(target=run, name="outbox-printer", daemon=True)
     thread.start()

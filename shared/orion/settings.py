@@ -70,6 +70,11 @@ class OrionSettings(BaseSettings):
     dns_over_https_url: str = "https://cloudflare-dns.com/dns-query"
     # Where e-mails come from (SES identity on AWS).
     mail_from: str = "Orion <no-reply@orion.localhost>"
+    # Outbox retries (the scheduled task outbox.retry_undelivered): a message still undelivered this
+    # long after it was written, or after a failed attempt (doubling each time), is tried again; after
+    # the last attempt it is given up and listed as failed (admin API, GET /api/v1/admin/outbox).
+    outbox_retry_after_seconds: int = Field(default=300, ge=1)
+    outbox_max_attempts: int = Field(default=5, ge=1)
 
     # Catalogue imports.
     import_max_upload_bytes: int = 200 * 1024 * 1024
@@ -84,6 +89,10 @@ class OrionSettings(BaseSettings):
     # subdomains) or s3:// in the uploads bucket; never anything else.
     import_fetch_allowed_hosts: tuple[str, ...] = ("letzshop.lu",)
     import_fetch_max_bytes: int = 50 * 1024 * 1024
+    # The import watchdog (scheduled task imports.fail_stuck_jobs) fails a job still PENDING this long
+    # after it was created (the file never arrived) or RUNNING with no progress for this long.
+    import_pending_timeout_seconds: int = Field(default=3600, ge=60)
+    import_stall_timeout_seconds: int = Field(default=3600, ge=60)
 
 
 @lru_cache(maxsize=1)

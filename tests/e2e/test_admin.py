@@ -51,3 +51,7 @@ def test_an_owner_gets_a_menu_and_a_dashboard(local_server: LocalServer) -> None
     assert dashboard.status_code == 200
     products = next(m for m in dashboard.json()["modules"]["catalog"] if m["key"] == "products")
     assert products["value"] > 0  # the demo catalogue, counted as it was created
+    # low stock: counted as the demo catalogue was written (a t-shirt size is sold out), and listed
+    low = next(m for m in dashboard.json()["modules"]["catalog"] if m["key"] == "low_stock")
+    assert low["value"] >= 1
+    assert any(row["out_of_stock"] for row in dashboard.json()["low_stock"]["items"])

@@ -3,10 +3,14 @@ this store, from the modules running on the platform and the member's permission
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from functions.staff_api.common.access import Member, Tenancy
+from functions.staff_api.common.access import Member, Tenancy, require
+from orion.catalog import service as catalog
+from orion.identity.models import StaffAccess
 from orion.metrics.aggregator import enabled_providers, store_dashboard, widgets_of
 from orion.modules.registry import menu_for
 
@@ -38,8 +42,53 @@ def menu(resolved: Tenancy, access: Member) -> Menu:
     )
 
 
-@router.get("/dashboard", summary="The store's figures: orders and revenue today/7d/30d, products, imports")
+DASHBOARD_LOW_STOCK_ROWS = 10
+
+
+class LowStockRow(BaseModel):
+    product_id: str
+    sku: str
+    title: str
+    variant: str
+    stock: int
+    out_of_stock: bool
+
+
+class LowStockList(BaseModel):
+    threshold: int
+    items: list[LowStockRow]
+    next_cursor: str | None = None
+
+
+def _low_stock(access: StaffAccess, limit: int, after: str | None = None) -> LowStockList:
+    page = catalog.list_low_stock(access.tenant, limit=limit, after=after)
+    return LowStockList(
+        threshold=page.threshold,
+        items=[LowStockRow.model_validate(row.as_dict()) for row in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get(
+    "/dashboard",
+    summary="The store's figures: orders and revenue today/7d/30d, products, low stock, imports",
+)
 def dashboard(resolved: Tenancy, access: Member) -> dict[str, object]:
+    """Figures from the counters (one Query) and, for members who may see products, the first
+    variants at or below the low-stock threshold (one Query on a sparse index)."""
     enabled = resolved.platform.enabled_modules
     report = store_dashboard(access.tenant, enabled_providers(enabled, access.permissions))
-    return {**report.as_dict(), "widgets": widgets_of(report, enabled)}
+    body: dict[str, object] = {**report.as_dict(), "widgets": widgets_of(report, enabled)}
+    if "products.view" in access.permissions:
+        body["low_stock"] = _low_stock(access, DASHBOARD_LOW_STOCK_ROWS).model_dump()
+    return body
+
+
+@router.get("/dashboard/low-stock", summary="Every variant at or below the store's low-stock threshold")
+def low_stock(
+    access: Annotated[StaffAccess, Depends(require("products.view"))],
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    after: Annotated[str | None, Query(max_length=400)] = None,
+) -> LowStockList:
+    """Out of stock first, then by SKU; ``next_cursor`` goes into ``after`` for the next page."""
+    return _low_stock(access, limit, after)

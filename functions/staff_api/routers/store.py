@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, Field
 
 from functions.staff_api.common.access import record_audit, require
+from orion.catalog import service as catalog
+from orion.catalog.stock import MAX_LOW_STOCK_THRESHOLD
 from orion.identity.models import StaffAccess
 from orion.tenancy import store_admin
 from orion.tenancy.store_admin import DomainView, StoreSettingsInput
@@ -27,6 +29,17 @@ class StoreSettings(BaseModel):
     default_language: str
     currency: str
     contact_email: str | None = None
+    low_stock_threshold: int
+
+
+class StoreSettingsBody(StoreSettingsInput):
+    low_stock_threshold: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_LOW_STOCK_THRESHOLD,
+        description="variants with this many or fewer in stock count as low stock (left out: unchanged); "
+        "changing it recounts the store's variants",
+    )
 
 
 class DomainRequest(BaseModel):
@@ -47,18 +60,26 @@ def _settings(access: StaffAccess) -> StoreSettings:
         default_language=store.default_language,
         currency=store.currency,
         contact_email=store.contact_email,
+        low_stock_threshold=catalog.get_low_stock_threshold(access.tenant),
     )
 
 
-@router.get("/settings", summary="The store's name, languages, currency and contact")
+@router.get("/settings", summary="The store's name, languages, currency, contact and low-stock threshold")
 def get_settings(access: View) -> StoreSettings:
     return _settings(access)
 
 
-@router.put("/settings", summary="Change the store's name, languages, currency and contact")
-def put_settings(body: StoreSettingsInput, request: Request, access: Edit) -> StoreSettings:
+@router.put(
+    "/settings", summary="Change the store's name, languages, currency, contact and low-stock threshold"
+)
+def put_settings(body: StoreSettingsBody, request: Request, access: Edit) -> StoreSettings:
     store_admin.update_store_settings(access.tenant, body)
-    record_audit(request, access, "settings.update", f"store:{access.tenant.store}")
+    details: dict[str, object] = {}
+    threshold = body.low_stock_threshold
+    if threshold is not None and threshold != catalog.get_low_stock_threshold(access.tenant):
+        recount = catalog.set_low_stock_threshold(access.tenant, threshold)
+        details = {"low_stock_threshold": threshold, "variants_recounted": recount.changed}
+    record_audit(request, access, "settings.update", f"store:{access.tenant.store}", details or None)
     return _settings(access)
 
 

@@ -14,5 +14,8 @@ MANIFEST = ModuleManifest(
     menu=(MenuEntry("Products", "/products", "products.view"),),
     metrics_provider="orion.catalog.metrics:provider",
     metrics_permission="products.view",
-    widgets=(DashboardWidget("catalogue", "Catalogue", ("products",)),),
+    widgets=(
+        DashboardWidget("catalogue", "Catalogue", ("products",)),
+        DashboardWidget("low_stock", "Low stock", ("low_stock",)),
+    ),
 )

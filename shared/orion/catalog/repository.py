@@ -5,6 +5,10 @@ Layout (see orion.data.keys): a product's partition ``P#<p>#S#<s>#PRODUCT#<id>``
 (``SK=LIST#<scope>#<order>``, GSI1 = the listing) and its search entries (``SK=SEARCH#<token>``, GSI2 =
 the store's search index). Handles, SKUs and external ids are pointer items, so each is unique per store
 and found with one GetItem. Every save is one transaction, so listings never disagree with products.
+
+Each variant carries its low-stock state (see orion.catalog.stock); a low or out-of-stock variant is
+also in the store's sparse low-stock index (GSI1), and every write that changes a state moves the
+store's ``STOCK`` counters in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,16 +17,19 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from orion.catalog.models import (
     MAX_SEARCH_TOKENS,
+    SKU_PATTERN,
     Category,
     Product,
     ProductList,
@@ -32,12 +39,30 @@ from orion.catalog.models import (
     Variant,
     fold,
 )
+from orion.catalog.stock import (
+    DEFAULT_LOW_STOCK_THRESHOLD,
+    STOCK_COUNTER_GROUP,
+    THRESHOLD_SETTING,
+    LowStockVariant,
+    Recount,
+    StockLevel,
+    StockState,
+    add_deltas,
+    band,
+    counter_deltas,
+    state_of,
+)
 from orion.data import keys
 from orion.data.table import TableItem, bind_table, get_or_none
 from orion.errors import BadRequest, Conflict, NotFound
+from orion.metrics.counters import CounterRepository
 from orion.tenancy.models import Tenant
 
 MAX_TRANSACTION_ITEMS = 100
+SAVE_ATTEMPTS = 3
+# Reads and conditional writes of one stock change before giving up (each retry follows a concurrent
+# change of the same variant that moved it out of the band its write was conditioned on).
+STOCK_ATTEMPTS = 8
 _ID = re.compile(r"^[0-9A-Z]{26}$")
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
 
@@ -71,10 +96,24 @@ class VariantItem(TableItem, discriminator="Variant"):
     position = NumberAttribute()
     stock = NumberAttribute()
     data = UnicodeAttribute()  # the Variant as JSON (its ``stock`` field is ignored: the attribute wins)
+    # The low-stock state the store's counters count this variant in, and the threshold it was
+    # computed with (absent on variants written before states existed: counted nowhere).
+    stock_state = UnicodeAttribute(null=True)
+    low_at = NumberAttribute(null=True)
+    title = UnicodeAttribute(null=True)  # the product's title, for the low-stock list
 
     def to_model(self) -> Variant:
         variant = Variant.model_validate_json(self.data)
         return variant.model_copy(update={"stock": int(self.stock)})
+
+    def level(self) -> StockLevel:
+        return StockLevel(
+            product_id=self.product_id,
+            sku=self.sku,
+            stock=int(self.stock),
+            state=StockState(self.stock_state) if self.stock_state else None,
+            threshold=int(self.low_at) if self.low_at is not None else None,
+        )
 
 
 class PointerItem(TableItem, discriminator="Pointer"):
@@ -103,10 +142,110 @@ class CategoryItem(TableItem, discriminator="Category"):
 
 @dataclass(frozen=True)
 class StoredProduct:
-    """A product with every item key its partition held when it was read (to delete what goes away)."""
+    """A product with every item key its partition held when it was read (to delete what goes away)
+    and its variants' stock levels as read (a save or delete is conditioned on their states)."""
 
     product: Product
     keys_in_partition: frozenset[tuple[str, str]]
+    levels: Mapping[str, StockLevel] = field(default_factory=dict)
+
+
+class ProductChanged(Conflict):
+    """The product (or a variant's stock state) changed between the read and the write; reading it
+    again and repeating the write is safe."""
+
+
+class _ThresholdMoved(Exception):
+    """The store's low-stock threshold changed while a save was computed under the old one."""
+
+
+@dataclass
+class _SavePlan:
+    puts: list[tuple[TableItem, Any]]
+    stale: list[tuple[str, str]]
+    stale_conditions: dict[tuple[str, str], Condition]
+    deltas: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StockMove:
+    """One variant's stock change as a conditional update, and the counter moves it causes."""
+
+    item: VariantItem
+    actions: list[Action]
+    condition: Condition
+    deltas: dict[str, int]
+
+
+def plan_stock_change(
+    tenant: Tenant, level: StockLevel, delta: int, *, exact: bool = False, threshold: int | None = None
+) -> StockMove:
+    """The update that adds ``delta`` to a variant read as ``level`` (and, with ``threshold``, counts it
+    under a new threshold). It holds only while the variant is in the same state, under the same
+    threshold, with its stock in the band where the change ends in the same state (``exact``: at the
+    very stock read); else DynamoDB refuses it and the caller reads again."""
+    platform, store = tenant.platform, tenant.require_store()
+    item = VariantItem(keys.product_pk(platform, store, level.product_id), keys.variant_sk(level.sku))
+    actions: list[Action] = [VariantItem.stock.add(delta)] if delta else []
+    condition: Condition = VariantItem.pk.exists()
+    if level.state is None:
+        condition &= VariantItem.stock_state.does_not_exist()
+    else:
+        condition &= VariantItem.stock_state == level.state.value
+    if not level.counted or level.threshold is None:
+        if exact:
+            condition &= VariantItem.stock == level.stock
+        elif delta < 0:
+            condition &= VariantItem.stock >= -delta
+        return StockMove(item, actions, condition, {})
+    new_threshold = level.threshold if threshold is None else threshold
+    after = state_of(level.stock + delta, new_threshold)
+    condition &= VariantItem.low_at == level.threshold
+    if exact:
+        condition &= VariantItem.stock == level.stock
+    else:
+        levels = band(level.stock, delta, level.threshold, new_threshold)
+        if levels.high is None:
+            condition &= VariantItem.stock >= levels.low
+        else:
+            condition &= VariantItem.stock.between(levels.low, levels.high)
+    if after is not level.state:
+        actions.append(VariantItem.stock_state.set(after.value))
+        if after.is_low:
+            gsi1pk, gsi1sk = _low_stock_keys(tenant, level.sku, after)
+            actions += [VariantItem.gsi1pk.set(gsi1pk), VariantItem.gsi1sk.set(gsi1sk)]
+        elif level.state is not None and level.state.is_low:
+            actions += [VariantItem.gsi1pk.remove(), VariantItem.gsi1sk.remove()]
+    if new_threshold != level.threshold:
+        actions.append(VariantItem.low_at.set(new_threshold))
+    return StockMove(item, actions, condition, counter_deltas(level.state, after))
+
+
+def _low_stock_keys(tenant: Tenant, sku: str, state: StockState) -> tuple[str, str]:
+    rank = "0" if state is StockState.OUT else "1"
+    return keys.low_stock_gsi1pk(tenant.platform, tenant.require_store()), f"{rank}#{sku}"
+
+
+class StockChanges:
+    """Stock changes that join someone else's transaction (checkout, cancellation), and the one
+    update of the store's STOCK counters they add up to, in the same transaction."""
+
+    def __init__(self, tenant: Tenant) -> None:
+        self._tenant = tenant
+        self.deltas: dict[str, int] = {}
+
+    def change(self, tx: TransactWrite, level: StockLevel, delta: int) -> None:
+        move = plan_stock_change(self._tenant, level, delta)
+        tx.update(move.item, actions=move.actions, condition=move.condition)
+        add_deltas(self.deltas, move.deltas)
+
+    def count(self, tx: TransactWrite) -> bool:
+        """Add the counter update if the changes cross a threshold; whether one was added."""
+        moves = {name: value for name, value in self.deltas.items() if value}
+        if not moves:
+            return False
+        CounterRepository.add_in_transaction(tx, self._tenant, STOCK_COUNTER_GROUP, moves)
+        return True
 
 
 def listing_sort_value(product: Product, order: str) -> str:
@@ -178,22 +317,29 @@ class ProductRepository:
         self, tenant: Tenant, refs: Sequence[tuple[str, str]]
     ) -> dict[str, tuple[ProductSummary, Variant]]:
         """Variants by ``(product id, sku)`` with their products' summaries: one BatchGetItem."""
+        found = self.get_variants_with_levels(tenant, refs)
+        return {sku: (summary, variant) for sku, (summary, variant, _) in found.items()}
+
+    def get_variants_with_levels(
+        self, tenant: Tenant, refs: Sequence[tuple[str, str]]
+    ) -> dict[str, tuple[ProductSummary, Variant, StockLevel]]:
+        """The same read, with each variant's stock level for a stock change to be conditioned on."""
         platform, store = tenant.platform, tenant.require_store()
         wanted: list[tuple[str, str]] = []
         for product_id, sku in refs:
             pk = keys.product_pk(platform, store, product_id)
             wanted.extend([(pk, keys.PRODUCT_SK), (pk, keys.variant_sk(sku))])
         products: dict[str, ProductSummary] = {}
-        variants: dict[str, tuple[str, Variant]] = {}
+        variants: dict[str, VariantItem] = {}
         for item in TableItem.batch_get(list(dict.fromkeys(wanted)), consistent_read=True):
             if isinstance(item, ProductItem):
                 products[item.id] = ProductSummary.model_validate_json(item.summary)
             elif isinstance(item, VariantItem):
-                variants[item.sku] = (item.product_id, item.to_model())
+                variants[item.sku] = item
         return {
-            sku: (products[product_id], variant)
-            for sku, (product_id, variant) in variants.items()
-            if product_id in products
+            sku: (products[item.product_id], item.to_model(), item.level())
+            for sku, item in variants.items()
+            if item.product_id in products
         }
 
     def listing(
@@ -300,17 +446,37 @@ class ProductRepository:
         Item budget (DynamoDB allows 100 per transaction): puts = product 1 + handle 1 + external id 1 +
         variants 12 + SKU pointers 12 + listing entries 13 (3 orders x (all + 3 categories) + featured)
         + search entries 8 = 48; deletes of what a replacement drops are at most as many, minus the
-        product itself: 47. 95 in all, so the model's bounds (MAX_VARIANTS, MAX_CATEGORIES,
-        MAX_SEARCH_TOKENS) keep every save within one transaction.
+        product itself: 47; and the store's STOCK counters 1 (its low-stock moves, conditioned on the
+        threshold the variants' states were computed with). 96 in all, so the model's bounds
+        (MAX_VARIANTS, MAX_CATEGORIES, MAX_SEARCH_TOKENS) keep every save within one transaction.
+
+        Each variant that existed is replaced only if its stock state is still the one read, so a
+        checkout crossing the threshold meanwhile makes the save a ProductChanged (read and retry).
         """
-        puts, stale = self._plan(tenant, product, previous)
-        self._write(product, puts, stale)
+        for _ in range(SAVE_ATTEMPTS):
+            stored, threshold = self.low_stock_threshold_setting(tenant)
+            plan = self._plan(tenant, product, previous, threshold)
+            try:
+                self._write(tenant, product, plan, threshold_setting=stored)
+                return
+            except _ThresholdMoved:
+                continue  # a threshold change or a concurrent counter move: plan again
+        raise Conflict("The store's stock counters are busy; please save again.")
+
+    def low_stock_threshold_setting(self, tenant: Tenant) -> tuple[int | None, int]:
+        """The store's low-stock threshold as stored (None: never set) and in effect (consistent)."""
+        stored = CounterRepository().read_setting(tenant, STOCK_COUNTER_GROUP, THRESHOLD_SETTING)
+        return stored, DEFAULT_LOW_STOCK_THRESHOLD if stored is None else stored
 
     def _plan(
-        self, tenant: Tenant, product: Product, previous: StoredProduct | None
-    ) -> tuple[list[tuple[TableItem, Any]], list[tuple[str, str]]]:
-        """The items a save puts (with their conditions) and the keys it deletes."""
+        self, tenant: Tenant, product: Product, previous: StoredProduct | None, threshold: int
+    ) -> _SavePlan:
+        """The items a save puts (with their conditions), the keys it deletes (variants conditioned on
+        the state they were read in) and the low-stock counter moves of it all."""
         platform, store = tenant.platform, tenant.require_store()
+        counted = product.status is ProductStatus.ACTIVE
+        old_levels: Mapping[str, StockLevel] = previous.levels if previous else {}
+        deltas: dict[str, int] = {}
         pk = keys.product_pk(platform, store, product.id)
         summary = product.summary()
         summary_json = summary.model_dump_json()
@@ -354,18 +520,34 @@ class ProductRepository:
                 )
             )
         for position, variant in enumerate(product.variants):
+            state = state_of(variant.stock, threshold, counted=counted)
+            low_stock_index = _low_stock_keys(tenant, variant.sku, state) if state.is_low else (None, None)
+            old = old_levels.get(variant.sku)
+            variant_condition: Condition
+            if old is None:
+                variant_condition = VariantItem.pk.does_not_exist()
+            elif old.state is None:
+                variant_condition = VariantItem.stock_state.does_not_exist()
+            else:
+                variant_condition = VariantItem.stock_state == old.state.value
+            add_deltas(deltas, counter_deltas(old.state if old else None, state))
             puts.append(
                 (
                     VariantItem(
                         pk,
                         keys.variant_sk(variant.sku),
+                        gsi1pk=low_stock_index[0],
+                        gsi1sk=low_stock_index[1],
                         product_id=product.id,
                         sku=variant.sku,
                         position=position,
                         stock=variant.stock,
                         data=variant.model_dump_json(exclude={"stock"}),
+                        stock_state=state.value,
+                        low_at=threshold,
+                        title=product.title,
                     ),
-                    None,
+                    variant_condition,
                 )
             )
             puts.append(
@@ -373,6 +555,8 @@ class ProductRepository:
                     PointerItem(
                         keys.product_sku_pk(platform, store, variant.sku),
                         keys.POINTER_SK,
+                        gsi2pk=keys.store_skus_gsi2pk(platform, store),
+                        gsi2sk=variant.sku,
                         product_id=product.id,
                         summary=summary_json,
                     ),
@@ -406,22 +590,31 @@ class ProductRepository:
                 )
         written = {(item.pk, item.sk) for item, _ in puts}
         stale = sorted((previous.keys_in_partition if previous else frozenset()) - written)
+        stale_conditions: dict[tuple[str, str], Condition] = {}
         if previous is not None:
-            old = previous.product
-            if old.handle != product.handle:
-                stale.append((keys.product_handle_pk(platform, store, old.handle), keys.POINTER_SK))
-            if old.external_id and old.external_id != product.external_id:
-                stale.append((keys.product_external_id_pk(platform, store, old.external_id), keys.POINTER_SK))
-            for variant in old.variants:
+            old_product = previous.product
+            if old_product.handle != product.handle:
+                stale.append((keys.product_handle_pk(platform, store, old_product.handle), keys.POINTER_SK))
+            if old_product.external_id and old_product.external_id != product.external_id:
+                stale.append(
+                    (keys.product_external_id_pk(platform, store, old_product.external_id), keys.POINTER_SK)
+                )
+            for variant in old_product.variants:
                 if product.variant(variant.sku) is None:
                     stale.append((keys.product_sku_pk(platform, store, variant.sku), keys.POINTER_SK))
-        return puts, stale
+                    removed = old_levels.get(variant.sku)
+                    if removed is not None:
+                        stale_conditions[(pk, keys.variant_sk(variant.sku))] = _state_is(removed)
+                        add_deltas(deltas, counter_deltas(removed.state, None))
+        return _SavePlan(puts, stale, stale_conditions, deltas)
 
     def _write(
-        self, product: Product, puts: list[tuple[TableItem, Any]], stale: list[tuple[str, str]]
+        self, tenant: Tenant, product: Product, plan: _SavePlan, *, threshold_setting: int | None
     ) -> None:
-        if len(puts) + len(stale) > MAX_TRANSACTION_ITEMS:  # the model's bounds should make this impossible
+        puts, stale = plan.puts, plan.stale
+        if len(puts) + len(stale) + 1 > MAX_TRANSACTION_ITEMS:  # the model's bounds make this impossible
             raise Conflict("This product has too many parts to save at once.")
+        moves = {name: value for name, value in plan.deltas.items() if value}
         try:
             with _transaction() as tx:
                 for item, condition in puts:
@@ -431,9 +624,31 @@ class ProductRepository:
                         tx.delete(
                             PointerItem(stale_pk, stale_sk), condition=PointerItem.product_id == product.id
                         )
+                    elif (stale_pk, stale_sk) in plan.stale_conditions:
+                        tx.delete(
+                            VariantItem(stale_pk, stale_sk),
+                            condition=plan.stale_conditions[(stale_pk, stale_sk)],
+                        )
                     else:
                         tx.delete(TableItem(stale_pk, stale_sk))
+                # Always, even with nothing to move: the variants' states were computed under the
+                # threshold read, and this holds the save to it.
+                CounterRepository.add_in_transaction(
+                    tx,
+                    tenant,
+                    STOCK_COUNTER_GROUP,
+                    moves,
+                    setting=(THRESHOLD_SETTING, threshold_setting),
+                )
         except TransactWriteError as exc:
+            reasons = (
+                exc.cancellation_reasons if exc.cause_response_code == "TransactionCanceledException" else []
+            )
+            counters = reasons[len(stale) + len(puts)] if len(reasons) > len(stale) + len(puts) else None
+            if (counters is not None and counters.code == "ConditionalCheckFailed") or any(
+                reason is not None and reason.code == "TransactionConflict" for reason in reasons
+            ):
+                raise _ThresholdMoved() from exc
             raise _save_conflict(exc, [item for item, _ in puts], deletes=len(stale)) from exc
 
     def bulk_create(self, tenant: Tenant, products: Sequence[Product]) -> None:
@@ -457,50 +672,210 @@ class ProductRepository:
         for start in range(0, len(wanted), 100):
             if list(TableItem.batch_get(wanted[start : start + 100])):
                 raise Conflict("A handle, SKU or external id of the new products is already in use.")
+        _, threshold = self.low_stock_threshold_setting(tenant)
+        deltas: dict[str, int] = {}
         with TableItem.batch_write() as batch:
             for product in products:
-                puts, _ = self._plan(tenant, product, None)
-                for item, _condition in puts:
+                plan = self._plan(tenant, product, None, threshold)
+                add_deltas(deltas, plan.deltas)
+                for item, _condition in plan.puts:
                     batch.save(item)
+        # Batch writes are not transactions: the low-stock counters move right after (demo data and
+        # benchmarks only; a process dying in between would leave them short by these products).
+        moves = {name: value for name, value in deltas.items() if value}
+        if moves:
+            CounterRepository().add(tenant, moves, group=STOCK_COUNTER_GROUP)
 
     def delete(self, tenant: Tenant, stored: StoredProduct) -> None:
+        """Delete the product's items and pointers in one transaction, with its variants' low-stock
+        counts; ProductChanged if a variant's stock state moved since ``stored`` was read."""
         platform, store = tenant.platform, tenant.require_store()
         product = stored.product
+        pk = keys.product_pk(platform, store, product.id)
         doomed = set(stored.keys_in_partition)
         doomed.add((keys.product_handle_pk(platform, store, product.handle), keys.POINTER_SK))
         if product.external_id:
             doomed.add((keys.product_external_id_pk(platform, store, product.external_id), keys.POINTER_SK))
         for variant in product.variants:
             doomed.add((keys.product_sku_pk(platform, store, variant.sku), keys.POINTER_SK))
-        with _transaction() as tx:
-            for pk, sk in sorted(doomed):
-                tx.delete(TableItem(pk, sk))
+        variant_keys = {(pk, keys.variant_sk(sku)): level for sku, level in stored.levels.items()}
+        deltas: dict[str, int] = {}
+        for level in stored.levels.values():
+            add_deltas(deltas, counter_deltas(level.state, None))
+        try:
+            with _transaction() as tx:
+                for key in sorted(doomed):
+                    read = variant_keys.get(key)
+                    if read is None:
+                        tx.delete(TableItem(*key))
+                    else:
+                        tx.delete(VariantItem(*key), condition=_state_is(read))
+                moves = {name: value for name, value in deltas.items() if value}
+                if moves:
+                    CounterRepository.add_in_transaction(tx, tenant, STOCK_COUNTER_GROUP, moves)
+        except TransactWriteError as exc:
+            raise ProductChanged("The product changed meanwhile; reload it and try again.") from exc
 
     def adjust_stock(self, tenant: Tenant, product_id: str, sku: str, delta: int) -> int:
-        """Add ``delta`` to a variant's stock unless it would go below zero; the new stock."""
-        platform, store = tenant.platform, tenant.require_store()
-        item = VariantItem(keys.product_pk(platform, store, product_id), keys.variant_sk(sku))
-        condition = VariantItem.pk.exists()
-        if delta < 0:
-            condition &= VariantItem.stock >= -delta
-        try:
-            item.update(actions=[VariantItem.stock.add(delta)], condition=condition)
-        except UpdateError as exc:
-            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-                raise Conflict(f"Not enough stock of {sku} to remove {-delta}.", extra={"sku": sku}) from exc
-            raise
-        return int(item.stock)
+        """Add ``delta`` to a variant's stock unless it would go below zero; the new stock.
 
-    @staticmethod
-    def add_stock_change(tx: TransactWrite, tenant: Tenant, product_id: str, sku: str, delta: int) -> None:
-        """Add a stock change to someone else's transaction (checkout, cancellation): the variant must
-        exist, and a decrement must leave the stock at zero or more, else the transaction is cancelled."""
+        A change that crosses the low-stock threshold moves the store's counters in the same
+        transaction; the variant is read again and the change retried if a concurrent one got there
+        first."""
         platform, store = tenant.platform, tenant.require_store()
-        item = VariantItem(keys.product_pk(platform, store, product_id), keys.variant_sk(sku))
-        condition = VariantItem.pk.exists()
-        if delta < 0:
-            condition &= VariantItem.stock >= -delta
-        tx.update(item, actions=[VariantItem.stock.add(delta)], condition=condition)
+        pk, sk = keys.product_pk(platform, store, product_id), keys.variant_sk(sku)
+        for _ in range(STOCK_ATTEMPTS):
+            item = get_or_none(VariantItem, pk, sk, consistent_read=True)
+            if item is None:
+                raise NotFound(f"There is no product with SKU {sku}.")
+            level = item.level()
+            if level.stock + delta < 0:
+                raise Conflict(f"Not enough stock of {sku} to remove {-delta}.", extra={"sku": sku})
+            if not delta:
+                return level.stock
+            move = plan_stock_change(tenant, level, delta)
+            try:
+                if not move.deltas:
+                    move.item.update(actions=move.actions, condition=move.condition)
+                    return int(move.item.stock)  # UpdateItem's new values: exact
+                # A crossing: pinned to the stock read, so the new stock is known exactly.
+                exact = plan_stock_change(tenant, level, delta, exact=True)
+                with _transaction() as tx:
+                    tx.update(exact.item, actions=exact.actions, condition=exact.condition)
+                    CounterRepository.add_in_transaction(tx, tenant, STOCK_COUNTER_GROUP, exact.deltas)
+                return level.stock + delta
+            except (UpdateError, TransactWriteError) as exc:
+                if not _condition_failed(exc):
+                    raise
+        raise Conflict(f"The stock of {sku} is changing fast; please try again.", extra={"sku": sku})
+
+    def stock_level(self, tenant: Tenant, product_id: str, sku: str) -> StockLevel | None:
+        """One variant's stock level (consistent GetItem)."""
+        platform, store = tenant.platform, tenant.require_store()
+        item = get_or_none(
+            VariantItem,
+            keys.product_pk(platform, store, product_id),
+            keys.variant_sk(sku),
+            consistent_read=True,
+        )
+        return item.level() if item else None
+
+    # --- low stock ---
+
+    def low_stock(
+        self, tenant: Tenant, *, limit: int, after: str | None
+    ) -> tuple[list[LowStockVariant], str | None]:
+        """The store's variants at or below its threshold, out of stock first: one Query on the
+        sparse low-stock index; the cursor continues after the last one."""
+        platform, store = tenant.platform, tenant.require_store()
+        gsi1pk = keys.low_stock_gsi1pk(platform, store)
+        start: dict[str, dict[str, Any]] | None = None
+        if after:
+            product_id, gsi1sk = _decode_low_stock_cursor(after)
+            start = {
+                "PK": {"S": keys.product_pk(platform, store, product_id)},
+                "SK": {"S": keys.variant_sk(gsi1sk.split("#", 1)[1])},
+                "GSI1PK": {"S": gsi1pk},
+                "GSI1SK": {"S": gsi1sk},
+            }
+        result = VariantItem.gsi1.query(gsi1pk, limit=limit, last_evaluated_key=start, page_size=limit)
+        rows: list[LowStockVariant] = []
+        last: VariantItem | None = None
+        for item in result:
+            if isinstance(item, VariantItem) and item.stock_state:
+                rows.append(
+                    LowStockVariant(
+                        product_id=item.product_id,
+                        sku=item.sku,
+                        title=item.title or "",
+                        label=item.to_model().label,
+                        stock=int(item.stock),
+                        state=StockState(item.stock_state),
+                    )
+                )
+                last = item
+        more = result.last_evaluated_key is not None and len(rows) == limit
+        cursor = _encode_low_stock_cursor(last) if more and last is not None else None
+        return rows, cursor
+
+    def recount_low_stock(self, tenant: Tenant, threshold: int) -> Recount:
+        """Set the store's threshold and count every variant under it: walk the store's SKUs (GSI2),
+        read their variants (BatchGetItem of 100) and move each whose threshold differs to its state
+        under the new one, up to 99 variants and the counter move per transaction. Every write is
+        conditioned on the threshold still being this one, so of two changes at once the later wins.
+        A variant that a checkout moved meanwhile is read again and done on its own."""
+        counters = CounterRepository()
+        counters.set_setting(tenant, STOCK_COUNTER_GROUP, THRESHOLD_SETTING, threshold)
+        seen = changed = 0
+        try:
+            for refs in self._sku_pages(tenant):
+                levels = self._stock_levels(tenant, refs)
+                seen += len(levels)
+                due = [level for level in levels if level.counted and level.threshold != threshold]
+                for start in range(0, len(due), MAX_TRANSACTION_ITEMS - 1):
+                    chunk = due[start : start + MAX_TRANSACTION_ITEMS - 1]
+                    try:
+                        changed += self._recount(tenant, chunk, threshold)
+                    except TransactWriteError:  # one of them moved meanwhile: one at a time, read again
+                        changed += sum(self._recount_one(tenant, level, threshold) for level in chunk)
+        except _ThresholdMoved:
+            pass  # a later threshold change took over; it recounts every variant itself
+        return Recount(threshold, seen, changed)
+
+    def _recount(self, tenant: Tenant, levels: Sequence[StockLevel], threshold: int) -> int:
+        deltas: dict[str, int] = {}
+        changed = 0
+        try:
+            with _transaction() as tx:
+                for level in levels:
+                    move = plan_stock_change(tenant, level, 0, threshold=threshold)
+                    tx.update(move.item, actions=move.actions, condition=move.condition)
+                    add_deltas(deltas, move.deltas)
+                    changed += int(state_of(level.stock, threshold) is not level.state)
+                moves = {name: value for name, value in deltas.items() if value}
+                CounterRepository.add_in_transaction(
+                    tx, tenant, STOCK_COUNTER_GROUP, moves, setting=(THRESHOLD_SETTING, threshold)
+                )
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            counters = reasons[len(levels)] if len(reasons) > len(levels) else None
+            if counters is not None and counters.code == "ConditionalCheckFailed":
+                raise _ThresholdMoved() from exc
+            raise
+        return changed
+
+    def _recount_one(self, tenant: Tenant, level: StockLevel, threshold: int) -> int:
+        for _ in range(STOCK_ATTEMPTS):
+            current = self.stock_level(tenant, level.product_id, level.sku)
+            if current is None or not current.counted or current.threshold == threshold:
+                return 0
+            try:
+                return self._recount(tenant, [current], threshold)
+            except TransactWriteError:
+                continue
+        raise Conflict("Some variants' stock kept changing during the recount; set the threshold again.")
+
+    def _sku_pages(self, tenant: Tenant) -> Iterator[list[tuple[str, str]]]:
+        """The store's ``(product id, sku)`` pairs from its SKU pointers, 100 at a time."""
+        platform, store = tenant.platform, tenant.require_store()
+        page: list[tuple[str, str]] = []
+        for item in PointerItem.gsi2.query(keys.store_skus_gsi2pk(platform, store)):
+            if isinstance(item, PointerItem) and item.gsi2sk:
+                page.append((item.product_id, item.gsi2sk))
+                if len(page) == 100:
+                    yield page
+                    page = []
+        if page:
+            yield page
+
+    def _stock_levels(self, tenant: Tenant, refs: Sequence[tuple[str, str]]) -> list[StockLevel]:
+        platform, store = tenant.platform, tenant.require_store()
+        wanted = [(keys.product_pk(platform, store, pid), keys.variant_sk(sku)) for pid, sku in refs]
+        return [
+            item.level()
+            for item in VariantItem.batch_get(wanted, consistent_read=True)
+            if isinstance(item, VariantItem)
+        ]
 
     # --- categories ---
 
@@ -550,16 +925,18 @@ class ProductRepository:
         product_item: ProductItem | None = None
         variants: list[tuple[int, Variant]] = []
         seen: set[tuple[str, str]] = set()
+        levels: dict[str, StockLevel] = {}
         for item in TableItem.query(pk, condition, consistent_read=consistent):
             seen.add((item.pk, item.sk))
             if isinstance(item, ProductItem):
                 product_item = item
             elif isinstance(item, VariantItem):
                 variants.append((int(item.position), item.to_model()))
+                levels[item.sku] = item.level()
         if product_item is None:
             return None
         ordered = [variant for _, variant in sorted(variants, key=lambda pair: pair[0])]
-        return StoredProduct(_product_from(product_item.data, ordered), frozenset(seen))
+        return StoredProduct(_product_from(product_item.data, ordered), frozenset(seen), levels)
 
     @staticmethod
     def _listing_entry(
@@ -591,16 +968,50 @@ def _transaction() -> TransactWrite:
     return TransactWrite(connection=TableItem._get_connection().connection)
 
 
+def _state_is(level: StockLevel) -> Condition:
+    """The variant is still in the stock state it was read in."""
+    if level.state is None:
+        return VariantItem.stock_state.does_not_exist()
+    return VariantItem.stock_state == level.state.value
+
+
+def _condition_failed(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) in {
+        "ConditionalCheckFailedException",
+        "TransactionCanceledException",
+    }
+
+
+def _encode_low_stock_cursor(item: VariantItem) -> str:
+    raw = f"{item.product_id}|{item.gsi1sk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_low_stock_cursor(cursor: str) -> tuple[str, str]:
+    """``(product id, GSI1SK)`` of a low-stock cursor we issued; anything else is a 400."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest("The page link is not valid.") from exc
+    product_id, _, gsi1sk = raw.partition("|")
+    rank, _, sku = gsi1sk.partition("#")
+    if not _ID.fullmatch(product_id) or rank not in {"0", "1"} or not SKU_PATTERN.fullmatch(sku):
+        raise BadRequest("The page link is not valid.")
+    return product_id, gsi1sk
+
+
 def _save_conflict(exc: TransactWriteError, items: Iterable[TableItem], *, deletes: int) -> Exception:
     """The conflict a cancelled save means. PynamoDB sends deletes before puts, and the cancellation
     reasons follow that order, so the puts' reasons start after the deletes'."""
     reasons = exc.cancellation_reasons if exc.cause_response_code == "TransactionCanceledException" else []
     if any(reason is not None for reason in reasons[:deletes]):
-        return Conflict("The product changed meanwhile; reload it and try again.")
+        return ProductChanged("The product changed meanwhile; reload it and try again.")
     reasons = reasons[deletes:]
     for item, reason in zip(items, reasons, strict=False):
         if reason is None or reason.code != "ConditionalCheckFailed":
             continue
+        if isinstance(item, VariantItem):  # its stock state moved (a checkout) since it was read
+            return ProductChanged("The product's stock changed meanwhile; reload it and try again.")
         if isinstance(item, ProductItem):
             return Conflict("The product changed or already exists; reload and try again.")
         if "#HANDLE#" in item.pk:

@@ -29,11 +29,14 @@ from orion.catalog.models import (
     slugify,
 )
 from orion.catalog.repository import (
+    SAVE_ATTEMPTS,
     SCOPE_ALL,
     SCOPE_FEATURED,
+    ProductChanged,
     ProductRepository,
     category_scope,
 )
+from orion.catalog.stock import MAX_LOW_STOCK_THRESHOLD, LowStockPage, Recount, StockLevel
 from orion.errors import BadRequest, FieldError, Invalid, NotFound
 from orion.ids import new_id
 from orion.tenancy import tiers
@@ -104,6 +107,19 @@ def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Produ
     Stock is taken from ``data``'s variants; use :func:`adjust_stock` for relative changes that must
     not race with checkouts."""
     repository = _repository()
+    for _ in range(SAVE_ATTEMPTS - 1):
+        try:
+            return _replace_product(repository, tenant, product_id, data)
+        except ProductChanged:
+            # A checkout moved a variant across the low-stock threshold between the read and the
+            # save: ``data`` says what the product should be, so read the partition again and save.
+            continue
+    return _replace_product(repository, tenant, product_id, data)
+
+
+def _replace_product(
+    repository: ProductRepository, tenant: Tenant, product_id: str, data: ProductInput
+) -> Product:
     stored = repository.read_for_update(tenant, product_id)
     if stored is None:
         raise NotFound(f"No product {product_id}.")
@@ -159,10 +175,16 @@ def set_product_status(tenant: Tenant, product_id: str, status: ProductStatus) -
 def delete_product(tenant: Tenant, product_id: str) -> None:
     """Remove a product and everything derived from it (orders keep their own copy of the lines)."""
     repository = _repository()
-    stored = repository.read_for_update(tenant, product_id)
-    if stored is None:
-        raise NotFound(f"No product {product_id}.")
-    repository.delete(tenant, stored)
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        stored = repository.read_for_update(tenant, product_id)
+        if stored is None:
+            raise NotFound(f"No product {product_id}.")
+        try:
+            repository.delete(tenant, stored)
+            break
+        except ProductChanged:  # a variant's stock state moved meanwhile: read again
+            if attempt == SAVE_ATTEMPTS:
+                raise
     tiers.release(tenant, tiers.Limit.PRODUCTS)
 
 
@@ -244,6 +266,16 @@ def get_variants(
     return _repository().get_variants(tenant, refs)
 
 
+def get_variants_for_update(
+    tenant: Tenant, refs: Sequence[tuple[str, str]]
+) -> dict[str, tuple[ProductSummary, Variant, StockLevel]]:
+    """:func:`get_variants` with each variant's stock level, for a stock change in the caller's
+    transaction (checkout, cancellation) through ``orion.catalog.repository.StockChanges``."""
+    if len(refs) > 50:
+        raise BadRequest("at most 50 variants at once")
+    return _repository().get_variants_with_levels(tenant, refs)
+
+
 def adjust_stock(tenant: Tenant, sku: str, delta: int) -> int:
     """Add ``delta`` (may be negative) to a variant's stock atomically; the new stock.
 
@@ -253,6 +285,34 @@ def adjust_stock(tenant: Tenant, sku: str, delta: int) -> int:
     if pointer is None:
         raise NotFound(f"There is no product with SKU {sku}.")
     return repository.adjust_stock(tenant, pointer[0], sku, delta)
+
+
+# --- low stock ---------------------------------------------------------------------------------------
+
+
+def get_low_stock_threshold(tenant: Tenant) -> int:
+    """The stock at or below which a variant counts as low (the store's setting, default 5)."""
+    return _repository().low_stock_threshold_setting(tenant)[1]
+
+
+def set_low_stock_threshold(tenant: Tenant, threshold: int) -> Recount:
+    """Change the store's low-stock threshold and recount its variants under it (a staff action: one
+    Query page per SKU index page, a BatchGetItem per 100 variants and a transaction per 99 changed)."""
+    if not 0 <= threshold <= MAX_LOW_STOCK_THRESHOLD:
+        raise Invalid(
+            errors=[FieldError("low_stock_threshold", f"must be between 0 and {MAX_LOW_STOCK_THRESHOLD}")]
+        )
+    return _repository().recount_low_stock(tenant, threshold)
+
+
+def list_low_stock(tenant: Tenant, *, limit: int = 20, after: str | None = None) -> LowStockPage:
+    """Variants of active products at or below the threshold, out of stock first, then by SKU (one
+    Query on a sparse index, plus the threshold); ``next_cursor`` goes into ``after``."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise BadRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    repository = _repository()
+    items, cursor = repository.low_stock(tenant, limit=limit, after=after)
+    return LowStockPage(threshold=get_low_stock_threshold(tenant), items=items, next_cursor=cursor)
 
 
 def _free_handle(repository: ProductRepository, tenant: Tenant, wanted: str, product_id: str) -> str:
@@ -312,14 +372,18 @@ __all__ = [
     "delete_category",
     "delete_product",
     "get_category",
+    "get_low_stock_threshold",
     "get_product",
     "get_product_by_handle",
     "get_variant_by_sku",
     "get_variants",
+    "get_variants_for_update",
     "list_categories",
+    "list_low_stock",
     "list_products",
     "product_input_errors",
     "search_products",
+    "set_low_stock_threshold",
     "set_product_status",
     "update_category",
     "update_product",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 DELIMITER = "#"
@@ -34,6 +34,12 @@ def _checked_part(value: str, what: str) -> str:
     if not value or DELIMITER in value:
         raise InvalidKeyPart(f"{what} {value!r} must be non-empty and free of {DELIMITER!r}")
     return value
+
+
+def sortable_time(at: datetime) -> str:
+    """A UTC time of fixed width (microseconds, ``Z``) whose text order is time order: for sort keys
+    that a range condition (``GSI2SK <= <now>``) compares."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # --- tenant prefixes ---------------------------------------------------------------------------------
@@ -164,6 +170,18 @@ def search_sk(token: str) -> str:
     return SEARCH_SK_PREFIX + token
 
 
+def low_stock_gsi1pk(platform: str, store: str) -> str:
+    """Sparse GSI1 partition of a store's variants at or below its low-stock threshold (out of stock
+    first, then by SKU); a variant is in it exactly while its stock state is ``low`` or ``out``."""
+    return f"{store_pk(platform, store)}#LOWSTOCK"
+
+
+def store_skus_gsi2pk(platform: str, store: str) -> str:
+    """GSI2 partition of a store's SKU pointers (one per variant, by SKU): a threshold change walks it
+    to recount the store's variants."""
+    return f"{store_pk(platform, store)}#SKUS"
+
+
 def category_pk(platform: str, store: str, slug: str) -> str:
     return f"{store_pk(platform, store)}#CATEGORY#{_checked_part(slug, 'category slug')}"
 
@@ -236,6 +254,18 @@ def counters_pk(tenant_prefix: str) -> str:
     if not tenant_prefix.startswith("P#"):
         raise InvalidKeyPart(f"counters belong to a tenant, not {tenant_prefix!r}")
     return f"{tenant_prefix}#COUNTERS"
+
+
+_COUNTER_GROUP = re.compile(r"^[E-S][A-Z]{1,20}$")
+
+
+def counter_group_sk(name: str) -> str:
+    """A module's own totals item in a tenant's counters partition (``STOCK``): it sorts between the
+    ``DAY#`` items and ``TOTAL``, so the one Query a dashboard makes reads it too, and transactions that
+    move its counters leave the shared ``TOTAL`` item alone."""
+    if not _COUNTER_GROUP.fullmatch(name):
+        raise InvalidKeyPart(f"counter group {name!r} must match [E-S][A-Z]{{1,20}}")
+    return name
 
 
 def platform_audit_pk(platform: str) -> str:
@@ -323,6 +353,17 @@ def outbox_pk(platform: str) -> str:
     return f"{platform_pk(platform)}#OUTBOX"
 
 
+def outbox_due_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's undelivered e-mails, by when the next attempt is due
+    (``GSI2SK=<due>#<id>``); an e-mail leaves it when it is sent or given up."""
+    return f"{platform_pk(platform)}#OUTBOX#DUE"
+
+
+def outbox_failed_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's e-mails given up after their last attempt (by time)."""
+    return f"{platform_pk(platform)}#OUTBOX#FAILED"
+
+
 # --- imports -----------------------------------------------------------------------------------------
 
 IMPORT_JOB_SK = "JOB"
@@ -336,6 +377,12 @@ def import_job_pk(platform: str, store: str, job_id: str) -> str:
 def import_jobs_gsi1pk(platform: str, store: str) -> str:
     """GSI1 partition listing a store's import jobs (sorted by creation time)."""
     return f"{store_pk(platform, store)}#IMPORTS"
+
+
+def open_imports_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's unfinished import jobs (PENDING, RUNNING), by the time the
+    watchdog should look at them (``GSI2SK=<deadline>#<store>#<job>``); a final status removes it."""
+    return f"{platform_pk(platform)}#IMPORTS#OPEN"
 
 
 def import_chunk_sk(index: int) -> str:
@@ -423,6 +470,25 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "PK=P#<p>#S#<s>#PRODUCT#<id> (product, variants, listing and search entries) "
         "+ PK=P#<p>#S#<s>#<HANDLE|SKU|EXTID>#<value> pointers",
     ),
+    AccessPattern(
+        "low-stock variants of a store (sparse)",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#LOWSTOCK, GSI1SK=<0 out|1 low>#<sku>",
+        "GSI1",
+    ),
+    AccessPattern(
+        "variants of a store by SKU (recount after a threshold change)",
+        "Query",
+        "GSI2PK=P#<p>#S#<s>#SKUS, GSI2SK=<sku>; then BatchGetItem PK=P#<p>#S#<s>#PRODUCT#<id>, "
+        "SK=PRODUCT#VARIANT#<sku>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "change a variant's stock (staff adjustment; a threshold crossing moves the STOCK counters "
+        "in the same transaction)",
+        "UpdateItem",
+        "PK=P#<p>#S#<s>#PRODUCT#<id>, SK=PRODUCT#VARIANT#<sku> (conditional on its stock band)",
+    ),
     AccessPattern("get category", "GetItem", "PK=P#<p>#S#<s>#CATEGORY#<slug>, SK=CATEGORY"),
     AccessPattern(
         "list categories", "Query", "GSI1PK=P#<p>#S#<s>#CATEGORIES, GSI1SK=<position>#<slug>", "GSI1"
@@ -457,6 +523,11 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "PK=P#<p>[#S#<s>]#COUNTERS, SK=DAY#<yyyy-mm-dd> or TOTAL",
     ),
     AccessPattern(
+        "move a module's counters inside its own transaction (low stock: checkout, restock, saves)",
+        "TransactWriteItems",
+        "PK=P#<p>#S#<s>#COUNTERS, SK=<group> (e.g. STOCK; conditional on the group's settings)",
+    ),
+    AccessPattern(
         "list store domains waiting for verification (sparse)",
         "Query",
         "GSI2PK=P#<p>#DOMAINS#PENDING, GSI2SK=<host>",
@@ -469,7 +540,7 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern(
         "read a tenant's last 30 days of counters and totals",
         "Query",
-        "PK=P#<p>[#S#<s>]#COUNTERS, SK BETWEEN DAY#<first day> AND TOTAL",
+        "PK=P#<p>[#S#<s>]#COUNTERS, SK BETWEEN DAY#<first day> AND TOTAL (groups like STOCK included)",
     ),
     # identity, team, audit, outbox (staff API)
     AccessPattern("get staff user", "GetItem", "PK=P#<p>#USER#<id>, SK=USER"),
@@ -497,6 +568,18 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern("append audit entry", "PutItem", "PK=P#<p>#S#<s>#AUDIT, SK=<time>#<id>"),
     AccessPattern("list audit entries (newest first)", "Query", "PK=P#<p>#S#<s>#AUDIT, descending"),
     AccessPattern("enqueue e-mail", "PutItem", "PK=P#<p>#OUTBOX, SK=<id>"),
+    AccessPattern(
+        "undelivered e-mails due for another attempt (sparse)",
+        "Query",
+        "GSI2PK=P#<p>#OUTBOX#DUE, GSI2SK <= <now>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "e-mails given up after their last attempt (sparse)",
+        "Query",
+        "GSI2PK=P#<p>#OUTBOX#FAILED, GSI2SK=<failed at>#<id>",
+        "GSI2",
+    ),
     # imports
     AccessPattern("get import job", "GetItem", "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB"),
     AccessPattern(
@@ -504,6 +587,12 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "Query",
         "GSI1PK=P#<p>#S#<s>#IMPORTS, GSI1SK=<created at>#<job>",
         "GSI1",
+    ),
+    AccessPattern(
+        "unfinished import jobs past their deadline (sparse; the watchdog)",
+        "Query",
+        "GSI2PK=P#<p>#IMPORTS#OPEN, GSI2SK <= <now>",
+        "GSI2",
     ),
     AccessPattern(
         "chunk results of an import job", "Query", "PK=P#<p>#S#<s>#IMPORT#<job>, SK begins_with CHUNK#"

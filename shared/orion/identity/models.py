@@ -27,6 +27,8 @@ class User(BaseModel):
     # A platform admin runs the whole platform through the admin API (api.<platform domain>).
     platform_admin: bool = False
     created_at: datetime | None = None
+    # Raised by a lock or a password reset: tokens carrying an older version are refused.
+    token_version: int = 0
 
 
 class Membership(BaseModel):
@@ -89,6 +91,7 @@ class Principal:
     user_id: str
     platform: str
     token_id: str
+    token_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)

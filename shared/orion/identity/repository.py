@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -34,6 +35,9 @@ class UserItem(TableItem, discriminator="StaffUser"):
     active = BooleanAttribute(default=True)
     platform_admin = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute(null=True)
+    # Raised by a lock or a password reset; access tokens and refresh families carry the version
+    # they were issued under (absent on users created before versions existed: 0).
+    token_version = NumberAttribute(null=True)
 
     def to_model(self) -> User:
         return User(
@@ -44,6 +48,7 @@ class UserItem(TableItem, discriminator="StaffUser"):
             active=self.active,
             platform_admin=bool(self.platform_admin),
             created_at=self.created_at,
+            token_version=int(self.token_version or 0),
         )
 
 
@@ -118,6 +123,7 @@ class RefreshFamilyItem(TableItem, discriminator="RefreshFamily"):
     used_hashes = UnicodeSetAttribute(default=set)
     revoked = BooleanAttribute(default=False)
     expires_at = UTCDateTimeAttribute()
+    token_version = NumberAttribute(null=True)  # the user's token version when the family began
 
 
 class LoginCounterItem(TableItem, discriminator="LoginCounter"):
@@ -159,16 +165,56 @@ class IdentityRepository:
         )
 
     def set_user_active(self, platform: str, user_id: str, active: bool) -> bool:
-        """Lock or unlock a user; False if there is no such user."""
+        """Lock or unlock a user; False if there is no such user. A lock also raises the user's token
+        version, so tokens issued before it stay dead after an unlock."""
+        actions: list[Any] = [UserItem.active.set(active)]
+        if not active:
+            actions.append(UserItem.token_version.add(1))
         try:
             UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
-                actions=[UserItem.active.set(active)], condition=UserItem.pk.exists()
+                actions=actions, condition=UserItem.pk.exists()
             )
         except UpdateError as exc:
             if _is_condition_failure(exc):
                 return False
             raise
         return True
+
+    def reset_credentials(self, platform: str, user_id: str, password_hash: str) -> bool:
+        """A new password hash, the account unlocked and its token version raised (every earlier
+        access and refresh token dies), in one update; False if there is no such user."""
+        try:
+            UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
+                actions=[
+                    UserItem.password_hash.set(password_hash),
+                    UserItem.active.set(True),
+                    UserItem.token_version.add(1),
+                ],
+                condition=UserItem.pk.exists(),
+            )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def get_user_and_membership(
+        self, platform: str, store: str, user_id: str
+    ) -> tuple[User | None, Membership | None]:
+        """The user and their membership in ``store``, in one consistent BatchGetItem: what each
+        store-scoped staff request reads to authorise its caller."""
+        user: User | None = None
+        membership: Membership | None = None
+        wanted = [
+            (keys.user_pk(platform, user_id), keys.USER_SK),
+            (keys.store_members_pk(platform, store), keys.member_sk(user_id)),
+        ]
+        for item in TableItem.batch_get(wanted, consistent_read=True):
+            if isinstance(item, UserItem):
+                user = item.to_model()
+            elif isinstance(item, MembershipItem):
+                membership = item.to_model()
+        return user, membership
 
     def create_user(self, user: User, password_hash: str) -> None:
         """A new user and their unique e-mail lookup; an e-mail already taken is a conflict."""
@@ -293,7 +339,14 @@ class IdentityRepository:
     # --- refresh-token families ---
 
     def create_refresh_family(
-        self, platform: str, family_id: str, user_id: str, token_hash: str, expires_at: datetime
+        self,
+        platform: str,
+        family_id: str,
+        user_id: str,
+        token_hash: str,
+        expires_at: datetime,
+        *,
+        token_version: int = 0,
     ) -> None:
         RefreshFamilyItem(
             keys.refresh_family_pk(platform, family_id),
@@ -302,6 +355,7 @@ class IdentityRepository:
             current_hash=token_hash,
             expires_at=expires_at,
             ttl=expires_at,
+            token_version=token_version,
         ).save(condition=RefreshFamilyItem.pk.does_not_exist())
 
     def get_refresh_family(self, platform: str, family_id: str) -> RefreshFamilyItem | None:

@@ -113,8 +113,9 @@ def login(tenant: Tenant, email: str, password: str, source: str) -> TokenPair:
         user.id,
         _digest(secret),
         now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+        token_version=user.token_version,
     )
-    return _token_pair(tenant.platform, user.id, f"{family_id}.{secret}")
+    return _token_pair(tenant.platform, user, f"{family_id}.{secret}")
 
 
 def refresh(tenant: Tenant, refresh_token: str) -> TokenPair:
@@ -137,16 +138,17 @@ def refresh(tenant: Tenant, refresh_token: str) -> TokenPair:
             repository.revoke_refresh_family(tenant.platform, family_id)
             logger.warning("refresh token reused; family revoked", extra={"family": family_id})
         raise Unauthorized("The refresh token is not valid.")
+    user = repository.get_user(tenant.platform, family.user_id)
+    if user is None or not user.active or user.token_version != int(family.token_version or 0):
+        # Locked, or locked and unlocked, or reset since this family began: it never refreshes again.
+        repository.revoke_refresh_family(tenant.platform, family_id)
+        raise Unauthorized("The refresh token is not valid.")
     new_secret = new_token()
     if not repository.rotate_refresh(tenant.platform, family_id, presented, _digest(new_secret)):
         # Someone spent it a moment ago: the same reuse, seen from the other side of the race.
         repository.revoke_refresh_family(tenant.platform, family_id)
         raise Unauthorized("The refresh token is not valid.")
-    user = repository.get_user(tenant.platform, family.user_id)
-    if user is None or not user.active:
-        repository.revoke_refresh_family(tenant.platform, family_id)
-        raise Unauthorized("The refresh token is not valid.")
-    return _token_pair(tenant.platform, family.user_id, f"{family_id}.{new_secret}")
+    return _token_pair(tenant.platform, user, f"{family_id}.{new_secret}")
 
 
 def logout(tenant: Tenant, refresh_token: str) -> None:
@@ -160,14 +162,15 @@ def logout(tenant: Tenant, refresh_token: str) -> None:
         repository.revoke_refresh_family(tenant.platform, parts[0])
 
 
-def _token_pair(platform: str, user_id: str, refresh_token: str) -> TokenPair:
+def _token_pair(platform: str, user: User, refresh_token: str) -> TokenPair:
     settings = get_settings()
     access, _ = tokens.issue_access_token(
         signing_keys().key_set(),
-        user_id=user_id,
+        user_id=user.id,
         platform=platform,
         issuer=settings.jwt_issuer,
         ttl_seconds=settings.access_token_ttl_seconds,
+        token_version=user.token_version,
     )
     return TokenPair(
         access_token=access, refresh_token=refresh_token, expires_in=settings.access_token_ttl_seconds
@@ -182,7 +185,39 @@ def authenticate(tenant: Tenant, access_token: str) -> Principal:
     verified = tokens.verify_access_token(
         signing_keys(), access_token, audience=tenant.platform, issuer=get_settings().jwt_issuer
     )
-    return Principal(user_id=verified.user_id, platform=verified.platform, token_id=verified.token_id)
+    return Principal(
+        user_id=verified.user_id,
+        platform=verified.platform,
+        token_id=verified.token_id,
+        token_version=verified.token_version,
+    )
+
+
+STALE_TOKEN = "The access token is no longer valid; sign in again."
+
+
+def _ensure_current(user: User | None, principal: Principal) -> User:
+    """The token's user, if it may still act: a locked user, or a token older than the user's last
+    lock or password reset (a lower ``ver``), is 401 on the very next request."""
+    if user is None or not user.active or user.token_version != principal.token_version:
+        raise Unauthorized(STALE_TOKEN)
+    return user
+
+
+def _store_access(tenant: Tenant, principal: Principal) -> Membership:
+    """The caller's membership in ``tenant``'s store, read together with their user (one
+    BatchGetItem): 401 for another platform's or a stale token, 403 without a membership."""
+    if tenant.store is None:
+        raise NotFound("This endpoint is served on a store's own host.")
+    if principal.platform != tenant.platform:
+        raise Unauthorized("The access token is not valid for this platform.")
+    user, membership = IdentityRepository().get_user_and_membership(
+        tenant.platform, tenant.store, principal.user_id
+    )
+    _ensure_current(user, principal)
+    if membership is None:
+        raise Forbidden("You are not a member of this store.")
+    return membership
 
 
 def authorize(
@@ -195,13 +230,7 @@ def authorize(
     """
     if not module_of_permission(permission).is_enabled(enabled_modules):
         raise NotFound("This feature is not enabled on this platform.")
-    if tenant.store is None:
-        raise NotFound("This endpoint is served on a store's own host.")
-    if principal.platform != tenant.platform:
-        raise Unauthorized("The access token is not valid for this platform.")
-    membership = IdentityRepository().get_membership(tenant.platform, tenant.store, principal.user_id)
-    if membership is None:
-        raise Forbidden("You are not a member of this store.")
+    membership = _store_access(tenant, principal)
     granted = permissions_of_role(membership.role, enabled_modules)
     if permission not in granted:
         raise Forbidden(f"Your role ({membership.role.value}) does not allow {permission}.")
@@ -210,14 +239,8 @@ def authorize(
 
 def member_access(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> StaffAccess:
     """The caller's access to ``tenant``'s store, whatever their role (the menu, the dashboard): 404
-    off a store host, 401 for another platform's token, 403 without a membership."""
-    if tenant.store is None:
-        raise NotFound("This endpoint is served on a store's own host.")
-    if principal.platform != tenant.platform:
-        raise Unauthorized("The access token is not valid for this platform.")
-    membership = IdentityRepository().get_membership(tenant.platform, tenant.store, principal.user_id)
-    if membership is None:
-        raise Forbidden("You are not a member of this store.")
+    off a store host, 401 for another platform's or a stale token, 403 without a membership."""
+    membership = _store_access(tenant, principal)
     granted = permissions_of_role(membership.role, enabled_modules)
     return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
 
@@ -231,9 +254,7 @@ class Profile:
 def profile(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> Profile:
     """The signed-in user and their memberships on the platform, with each role's permissions."""
     repository = IdentityRepository()
-    user = repository.get_user(tenant.platform, principal.user_id)
-    if user is None or not user.active:
-        raise Unauthorized("The access token is not valid.")
+    user = _ensure_current(repository.get_user(tenant.platform, principal.user_id), principal)
     memberships = [
         m.model_copy(update={"permissions": permissions_of_role(m.role, enabled_modules)})
         for m in repository.list_memberships(tenant.platform, principal.user_id)
@@ -422,13 +443,12 @@ def create_staff_user(tenant: Tenant, email: str, name: str, password: str, role
 def authorize_platform_admin(tenant: Tenant, principal: Principal) -> User:
     """The caller, if they are an active platform admin of ``tenant``'s platform (403 otherwise).
 
-    Checked against the stored user on every call, so a lock or a revoked admin flag applies at once.
+    Checked against the stored user on every call, so a lock, a password reset or a revoked admin
+    flag applies at once.
     """
     if principal.platform != tenant.platform:
         raise Unauthorized("The access token is not valid for this platform.")
-    user = IdentityRepository().get_user(tenant.platform, principal.user_id)
-    if user is None or not user.active:
-        raise Unauthorized("The access token is not valid.")
+    user = _ensure_current(IdentityRepository().get_user(tenant.platform, principal.user_id), principal)
     if not user.platform_admin:
         raise Forbidden("Only platform admins may do this.")
     return user
@@ -467,7 +487,9 @@ def get_user(tenant: Tenant, user_id: str) -> tuple[User, list[Membership]]:
 
 
 def set_user_locked(tenant: Tenant, user_id: str, locked: bool) -> User:
-    """Lock a user out (no sign-in, no token refresh; access tokens lapse within minutes) or unlock."""
+    """Lock a user out or unlock them. A lock takes effect on the user's next request: their access
+    tokens are refused (401), their refresh tokens too (and each family is revoked when presented),
+    and after an unlock only a fresh sign-in works."""
     if not IdentityRepository().set_user_active(tenant.platform, user_id, not locked):
         raise NotFound("No such user on this platform.")
     return get_user(tenant, user_id)[0]
@@ -475,12 +497,12 @@ def set_user_locked(tenant: Tenant, user_id: str, locked: bool) -> User:
 
 def reset_password(tenant: Tenant, user_id: str) -> User:
     """Give a user a new random password, sent to their e-mail address through the outbox; the old
-    password stops working at once and the account is unlocked."""
+    password and every token issued before stop working at once, and the account is unlocked."""
     user, _ = get_user(tenant, user_id)
     temporary = new_token(12)
     repository = IdentityRepository()
-    repository.update_password_hash(tenant.platform, user.id, passwords.hash_password(temporary))
-    repository.set_user_active(tenant.platform, user.id, True)
+    if not repository.reset_credentials(tenant.platform, user.id, passwords.hash_password(temporary)):
+        raise NotFound("No such user on this platform.")
     enqueue_email(
         Tenant(tenant.platform),
         to=user.email,
@@ -491,4 +513,4 @@ def reset_password(tenant: Tenant, user_id: str) -> User:
         ),
         kind="password-reset",
     )
-    return user.model_copy(update={"active": True})
+    return user.model_copy(update={"active": True, "token_version": user.token_version + 1})

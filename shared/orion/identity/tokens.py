@@ -118,9 +118,19 @@ class CachedKeySource:
 
 
 def issue_access_token(
-    keys: KeySet, *, user_id: str, platform: str, issuer: str, ttl_seconds: int, now: datetime | None = None
+    keys: KeySet,
+    *,
+    user_id: str,
+    platform: str,
+    issuer: str,
+    ttl_seconds: int,
+    now: datetime | None = None,
+    token_version: int = 0,
 ) -> tuple[str, str]:
-    """A signed access token for ``user_id`` on ``platform`` and its id (``jti``)."""
+    """A signed access token for ``user_id`` on ``platform`` and its id (``jti``).
+
+    ``ver`` carries the user's token version: a lock or a password reset raises the stored version, so
+    every token issued before it stops working on the next request (see identity.service)."""
     issued = int((now or datetime.now(UTC)).timestamp())
     token_id = new_id()
     claims: dict[str, Any] = {
@@ -131,6 +141,7 @@ def issue_access_token(
         "exp": issued + ttl_seconds,
         "jti": token_id,
         "use": TOKEN_USE,
+        "ver": token_version,
     }
     token = jwt.encode(claims, keys.active.private_key, algorithm=ALGORITHM, headers={"kid": keys.active.kid})
     return token, token_id
@@ -141,6 +152,7 @@ class VerifiedToken:
     user_id: str
     platform: str
     token_id: str
+    token_version: int = 0
 
 
 def verify_access_token(source: KeySource, token: str, *, audience: str, issuer: str) -> VerifiedToken:
@@ -173,6 +185,9 @@ def verify_access_token(source: KeySource, token: str, *, audience: str, issuer:
         raise Unauthorized("The access token has expired.") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorized("The access token is not valid.") from exc
-    if claims.get("use") != TOKEN_USE or not isinstance(claims["sub"], str):
+    version = claims.get("ver", 0)  # tokens issued before versions existed are version 0
+    if claims.get("use") != TOKEN_USE or not isinstance(claims["sub"], str) or type(version) is not int:
         raise Unauthorized("The access token is not valid.")
-    return VerifiedToken(user_id=claims["sub"], platform=audience, token_id=str(claims["jti"]))
+    return VerifiedToken(
+        user_id=claims["sub"], platform=audience, token_id=str(claims["jti"]), token_version=version
+    )

@@ -1,6 +1,14 @@
 """Manifest of the imports module: the permissions it owns and the roles that hold them by default."""
 
-from orion.modules.manifest import DashboardWidget, MenuEntry, ModuleManifest, Permission, Role, at_least
+from orion.modules.manifest import (
+    DashboardWidget,
+    MenuEntry,
+    ModuleManifest,
+    Permission,
+    Role,
+    ScheduledTask,
+    at_least,
+)
 
 MANIFEST = ModuleManifest(
     code="imports",
@@ -22,4 +30,12 @@ MANIFEST = ModuleManifest(
     metrics_provider="orion.imports.metrics:provider",
     metrics_permission="imports.view",
     widgets=(DashboardWidget("imports", "Imports", ("imports",)),),
+    scheduled_tasks=(
+        ScheduledTask(
+            "imports.fail_stuck_jobs",
+            "orion.imports.tasks:fail_stuck_jobs",
+            "rate(15 minutes)",
+            "end import jobs left PENDING or RUNNING past their deadline as FAILED",
+        ),
+    ),
 )

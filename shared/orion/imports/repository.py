@@ -18,7 +18,7 @@ from pynamodb.expressions.condition import Condition
 
 from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
-from orion.data.table import TableItem, bind_table, get_or_none
+from orion.data.table import Gsi2, TableItem, bind_table, get_or_none
 from orion.imports.models import (
     ImportCounts,
     ImportFormat,
@@ -112,12 +112,17 @@ class ImportRepository:
     # --- jobs ---
 
     def create_job(self, tenant: Tenant, job: ImportJob) -> None:
+        """A new job, in the store's listing and, until it finishes, in the platform's open jobs with
+        the watchdog's deadline for its upload."""
         store = tenant.require_store()
+        deadline = job.created_at + timedelta(seconds=get_settings().import_pending_timeout_seconds)
         ImportJobItem(
             keys.import_job_pk(tenant.platform, store, job.id),
             keys.IMPORT_JOB_SK,
             gsi1pk=keys.import_jobs_gsi1pk(tenant.platform, store),
             gsi1sk=f"{job.created_at.isoformat()}#{job.id}",
+            gsi2pk=keys.open_imports_gsi2pk(tenant.platform),
+            gsi2sk=_deadline_sk(store, job.id, deadline),
             id=job.id,
             platform=tenant.platform,
             store=store,
@@ -161,12 +166,15 @@ class ImportRepository:
         condition: Condition = (ImportJobItem.status == ImportStatus.PENDING.value) | (
             (ImportJobItem.execution == execution) & (ImportJobItem.status == ImportStatus.RUNNING.value)
         )
+        now = _now()
+        stalled_at = now + timedelta(seconds=get_settings().import_stall_timeout_seconds)
         try:
             item.update(
                 actions=[
                     ImportJobItem.status.set(ImportStatus.RUNNING.value),
                     ImportJobItem.execution.set(execution),
-                    ImportJobItem.updated_at.set(_now()),
+                    ImportJobItem.updated_at.set(now),
+                    ImportJobItem.gsi2sk.set(_deadline_sk(item.store, job_id, stalled_at)),
                 ],
                 condition=condition,
             )
@@ -224,6 +232,8 @@ class ImportRepository:
             ImportJobItem.message.set(message),
             ImportJobItem.updated_at.set(now),
             ImportJobItem.finished_at.set(now),
+            ImportJobItem.gsi2pk.remove(),  # out of the watchdog's open jobs
+            ImportJobItem.gsi2sk.remove(),
         ]
         if counts is not None:
             actions += [
@@ -242,6 +252,30 @@ class ImportRepository:
                 return False
             raise
         return True
+
+    def overdue_jobs(self, platform: str, now: datetime, limit: int) -> list[ImportJob]:
+        """Unfinished jobs of the platform's stores whose watchdog deadline has passed, oldest first:
+        one Query on the sparse open-jobs partition (index data: re-read a job before acting)."""
+        query = ImportJobItem.gsi2.query(
+            keys.open_imports_gsi2pk(platform),
+            Gsi2.gsi2sk <= f"{keys.sortable_time(now)}#~",
+            limit=limit,
+            page_size=limit,
+        )
+        return [item.to_model() for item in query if isinstance(item, ImportJobItem)]
+
+    def postpone_deadline(self, tenant: Tenant, job_id: str, deadline: datetime) -> None:
+        """Move an unfinished job's watchdog deadline (a job that made progress since it was set)."""
+        store = tenant.require_store()
+        try:
+            ImportJobItem(keys.import_job_pk(tenant.platform, store, job_id), keys.IMPORT_JOB_SK).update(
+                actions=[ImportJobItem.gsi2sk.set(_deadline_sk(store, job_id, deadline))],
+                condition=ImportJobItem.status.is_in(ImportStatus.PENDING.value, ImportStatus.RUNNING.value)
+                & ImportJobItem.gsi2pk.exists(),
+            )
+        except UpdateError as exc:
+            if not _is_condition_failure(exc):
+                raise
 
     def _require(self, tenant: Tenant, job_id: str) -> ImportJobItem:
         item = self._job_item(tenant, job_id)
@@ -344,6 +378,10 @@ class ImportRepository:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _deadline_sk(store: str, job_id: str, deadline: datetime) -> str:
+    return f"{keys.sortable_time(deadline)}#{store}#{job_id}"
 
 
 def _is_condition_failure(exc: Exception) -> bool:

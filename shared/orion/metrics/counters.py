@@ -4,6 +4,12 @@ Layout: ``PK=<tenant prefix>#COUNTERS``, ``SK=DAY#<yyyy-mm-dd>`` or ``SK=TOTAL``
 top-level number attribute ``m:<name>``. DynamoDB applies each ADD atomically, so concurrent writers
 never lose an update; readers get a store's last 30 days and its totals in one Query (``DAY#...`` sorts
 before ``TOTAL``).
+
+A module whose counters must move inside its own transactions (low stock moves with the stock change
+that crosses the threshold) keeps them in a group item, ``SK=<GROUP>`` (e.g. ``STOCK``), which sorts
+between the days and ``TOTAL``: the same Query reads it, and those transactions never contend with
+the shared totals item. A group item may also hold settings that define its counters (plain number
+attributes, e.g. ``low_stock_threshold``); a transaction that counts under a setting checks it.
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.operand import Path, Value
+from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
 from orion.data.clients import aws_client
@@ -36,6 +45,8 @@ class CounterSnapshot:
     today: date
     days: Mapping[date, Mapping[str, int]] = field(default_factory=dict)
     totals: Mapping[str, int] = field(default_factory=dict)
+    # Settings kept on group items next to the counters they define (``low_stock_threshold``).
+    settings: Mapping[str, int] = field(default_factory=dict)
 
     def total(self, name: str) -> int:
         return self.totals.get(name, 0)
@@ -60,6 +71,7 @@ class CounterRepository:
         *,
         day: date | None = None,
         at_most: int | None = None,
+        group: str | None = None,
     ) -> dict[str, int]:
         """ADD ``deltas`` to the day's item (or the totals item when ``day`` is None); the new values.
 
@@ -73,7 +85,7 @@ class CounterRepository:
         values[":kind"] = {"S": KIND}
         request: dict[str, Any] = {
             "TableName": get_settings().table_name,
-            "Key": self._key(tenant, day),
+            "Key": self._key(tenant, day, group),
             "UpdateExpression": "SET #kind = :kind ADD "
             + ", ".join(f"#n{i} :v{i}" for i in range(len(deltas))),
             "ExpressionAttributeNames": {**names, "#kind": "kind"},
@@ -111,31 +123,87 @@ class CounterRepository:
         }
         by_day: dict[date, dict[str, int]] = {}
         totals: dict[str, int] = {}
+        settings: dict[str, int] = {}
         client = aws_client("dynamodb")
         while True:
             page = client.query(**request)
             for item in page.get("Items", []):
                 sk = item["SK"]["S"]
-                if sk == keys.COUNTER_TOTAL_SK:
-                    totals = _numbers(item)
-                elif sk.startswith(keys.COUNTER_DAY_SK_PREFIX):
+                if sk.startswith(keys.COUNTER_DAY_SK_PREFIX):
                     day = date.fromisoformat(sk.removeprefix(keys.COUNTER_DAY_SK_PREFIX))
                     if day <= today:
                         by_day[day] = _numbers(item)
+                else:  # TOTAL or a module's group item: running totals, and the group's settings
+                    totals.update(_numbers(item))
+                    settings.update(_settings(item))
             if "LastEvaluatedKey" not in page:
                 break
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return CounterSnapshot(today=today, days=by_day, totals=totals)
+        return CounterSnapshot(today=today, days=by_day, totals=totals, settings=settings)
+
+    def read_setting(self, tenant: Tenant, group: str, name: str) -> int | None:
+        """A setting kept on a group item (consistent GetItem); None while it was never set."""
+        answer = aws_client("dynamodb").get_item(
+            TableName=get_settings().table_name,
+            Key=self._key(tenant, None, group),
+            ConsistentRead=True,
+            ProjectionExpression="#s",
+            ExpressionAttributeNames={"#s": name},
+        )
+        value = answer.get("Item", {}).get(name, {})
+        return int(value["N"]) if "N" in value else None
+
+    def set_setting(self, tenant: Tenant, group: str, name: str, value: int) -> None:
+        aws_client("dynamodb").update_item(
+            TableName=get_settings().table_name,
+            Key=self._key(tenant, None, group),
+            UpdateExpression="SET #kind = :kind, #s = :v",
+            ExpressionAttributeNames={"#kind": "kind", "#s": name},
+            ExpressionAttributeValues={":kind": {"S": KIND}, ":v": {"N": str(int(value))}},
+        )
 
     @staticmethod
-    def _key(tenant: Tenant, day: date | None) -> dict[str, Any]:
-        sk = keys.COUNTER_TOTAL_SK if day is None else keys.counter_day_sk(day)
+    def add_in_transaction(
+        tx: TransactWrite,
+        tenant: Tenant,
+        group: str,
+        deltas: Mapping[str, int],
+        *,
+        setting: tuple[str, int | None] | None = None,
+    ) -> None:
+        """ADD ``deltas`` to a group item as part of ``tx`` (the write that causes them), so they move
+        exactly when it commits. With ``setting=(name, value)`` the transaction holds only if the
+        setting is still ``value`` (None: never set), e.g. counts made under a threshold."""
+        actions: list[Any] = [CounterItem.kind.set(CounterItem)]
+        actions += [Path([PREFIX + name]).add(Value({"N": str(int(v))})) for name, v in deltas.items()]
+        condition: Condition | None = None
+        if setting is not None:
+            name, value = setting
+            path = Path([name])
+            condition = path.does_not_exist() if value is None else path == Value({"N": str(int(value))})
+        item = CounterItem(keys.counters_pk(tenant.key_prefix), keys.counter_group_sk(group))
+        tx.update(item, actions=actions, condition=condition)
+
+    @staticmethod
+    def _key(tenant: Tenant, day: date | None, group: str | None = None) -> dict[str, Any]:
+        if group is not None:
+            sk = keys.counter_group_sk(group)
+        else:
+            sk = keys.COUNTER_TOTAL_SK if day is None else keys.counter_day_sk(day)
         return {"PK": {"S": keys.counters_pk(tenant.key_prefix)}, "SK": {"S": sk}}
 
 
 class CounterItem(TableItem, discriminator=KIND):
     """Declared so PynamoDB reads that meet a counter item know its kind; writes go through
     :class:`CounterRepository` (counter names are dynamic attributes)."""
+
+
+def _settings(item: Mapping[str, Any]) -> dict[str, int]:
+    return {
+        name: int(value["N"])
+        for name, value in item.items()
+        if not name.startswith(PREFIX) and isinstance(value, Mapping) and "N" in value
+    }
 
 
 def _numbers(item: Mapping[str, Any]) -> dict[str, int]:

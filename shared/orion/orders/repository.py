@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,7 +11,8 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from orion.catalog.repository import ProductRepository, decode_cursor, encode_cursor
+from orion.catalog.repository import StockChanges, decode_cursor, encode_cursor
+from orion.catalog.stock import StockLevel
 from orion.data import keys
 from orion.data.table import Gsi1, Gsi2, TableItem, bind_table, get_or_none
 from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
@@ -146,21 +147,28 @@ class OrderRepository:
         token_hash: str,
         checkout_key: str,
         cart_id: str | None,
+        levels: Mapping[str, StockLevel],
     ) -> None:
-        """Everything a checkout writes, in one transaction: a conditional stock decrement per line, the
-        order, its lines, its first history entry, the checkout key (conditional: first submit wins) and
-        the cart's deletion. Items: 2 x lines + 4, so a cart is capped at 40 lines (see checkout).
+        """Everything a checkout writes, in one transaction: a conditional stock decrement per line
+        (from the stock ``levels`` read, see orion.catalog.stock), the order, its lines, its first
+        history entry, the checkout key (conditional: first submit wins), the cart's deletion, and the
+        store's low-stock counters if a line crosses the threshold. Items: 2 x lines + 5, so a cart is
+        capped at 40 lines (see checkout).
 
-        Raises TransactionCancelled naming the failed parts (``sku:<sku>`` or ``checkout-key``)."""
+        Raises TransactionCancelled naming the failed parts (``sku:<sku>``, ``checkout-key`` or
+        ``stock-counters``)."""
         platform, store = tenant.platform, tenant.require_store()
         pk = keys.order_pk(platform, store, order.id)
         tx = _transaction()
         updates: list[str] = []
         puts: list[str] = []
         deletes: list[str] = []
+        stock = StockChanges(tenant)
         for line in order.lines:
-            ProductRepository.add_stock_change(tx, tenant, line.product_id, line.sku, -line.quantity)
+            stock.change(tx, levels[line.sku], -line.quantity)
             updates.append(f"sku:{line.sku}")
+        if stock.count(tx):
+            updates.append("stock-counters")
         tx.save(self._order_item(tenant, order, token_hash), condition=OrderItem.pk.does_not_exist())
         puts.append("order")
         for line in order.lines:
@@ -190,10 +198,11 @@ class OrderRepository:
         tenant: Tenant,
         order: Order,
         change: StatusChange,
-        restock: Sequence[tuple[str, str, int]],
+        restock: Sequence[tuple[StockLevel, int]],
     ) -> None:
         """Move an order to ``change.status`` if it is still in ``order.status``; add the history entry
-        and put ``restock`` (product id, sku, quantity) back, all in one transaction."""
+        and put ``restock`` (each variant's stock level as read, quantity) back, with the low-stock
+        counters they move, all in one transaction."""
         platform, store = tenant.platform, tenant.require_store()
         pk = keys.order_pk(platform, store, order.id)
         updated = order.model_copy(update={"status": change.status, "updated_at": change.at})
@@ -211,9 +220,12 @@ class OrderRepository:
         )
         updates.append("order")
         tx.save(self._history_item(pk, change, len(order.history)))
-        for product_id, sku, quantity in restock:
-            ProductRepository.add_stock_change(tx, tenant, product_id, sku, quantity)
-            updates.append(f"sku:{sku}")
+        stock = StockChanges(tenant)
+        for level, quantity in restock:
+            stock.change(tx, level, quantity)
+            updates.append(f"sku:{level.sku}")
+        if stock.count(tx):
+            updates.append("stock-counters")
         _commit(tx, puts=["history"], updates=updates)
 
     def add_history_entry(self, tenant: Tenant, order: Order, change: StatusChange) -> None:

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import PutError
 
-from orion.catalog.models import ProductStatus
-from orion.catalog.service import get_variants
+from orion.catalog.models import ProductStatus, ProductSummary, Variant
+from orion.catalog.service import get_variants_for_update
+from orion.catalog.stock import StockLevel
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_id, new_token
 from orion.orders.metrics import record_order_placed
@@ -37,6 +38,10 @@ from orion.tenancy.models import Tenant
 MAX_ORDER_LINES = 40
 MAX_LINE_QUANTITY = 99
 CHECKOUT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Transactions tried per order or restock: each stock write is conditioned on the band of stock levels
+# it was computed for (orion.catalog.stock), so a concurrent order that moved a line's stock out of
+# its band, near the low-stock threshold, sends this one back to read the stock again.
+STOCK_ATTEMPTS = 8
 
 
 class OutOfStock(Conflict):
@@ -84,19 +89,8 @@ def place_order(
     if len({line.sku for line in lines}) != len(lines):
         raise Invalid("Each item may appear only once in an order.")
     provider = payment_provider(payment)
-    current = get_variants(tenant, [(line.product_id, line.sku) for line in lines])
-    unavailable = [
-        line.sku
-        for line in lines
-        if line.sku not in current or current[line.sku][0].status is not ProductStatus.ACTIVE
-    ]
-    if unavailable:
-        raise Unavailable(
-            "Some items are no longer available: " + ", ".join(unavailable), extra={"skus": unavailable}
-        )
-    short = [line.sku for line in lines if current[line.sku][1].stock < line.quantity]
-    if short:
-        raise OutOfStock(_short_message(short), extra={"skus": short})
+    refs = [(line.product_id, line.sku) for line in lines]
+    current = _sellable(lines, get_variants_for_update(tenant, refs))
     currencies = {current[line.sku][1].currency for line in lines}
     if len(currencies) != 1:
         raise Invalid("All items of an order must be priced in one currency.")
@@ -138,27 +132,52 @@ def place_order(
         }
     )
     token = new_token()
-    try:
-        repository.create(
-            tenant,
-            order,
-            token=token,
-            token_hash=token_digest(token),
-            checkout_key=checkout_key,
-            cart_id=cart_id,
-        )
-    except TransactionCancelled as cancelled:
-        if "checkout-key" in cancelled.failed:  # a concurrent duplicate submit won the race
-            replay = _replay(tenant, repository, checkout_key)
-            if replay is not None:
-                return replay
-        short = [label.removeprefix("sku:") for label in cancelled.failed if label.startswith("sku:")]
-        if short:
-            raise OutOfStock(_short_message(short), extra={"skus": short}) from cancelled
-        raise Conflict("Your order could not be placed; please try again.") from cancelled
+    for _ in range(STOCK_ATTEMPTS):
+        try:
+            repository.create(
+                tenant,
+                order,
+                token=token,
+                token_hash=token_digest(token),
+                checkout_key=checkout_key,
+                cart_id=cart_id,
+                levels={sku: level for sku, (_, _, level) in current.items()},
+            )
+            break
+        except TransactionCancelled as cancelled:
+            if "checkout-key" in cancelled.failed:  # a concurrent duplicate submit won the race
+                replay = _replay(tenant, repository, checkout_key)
+                if replay is not None:
+                    return replay
+            if "order" in cancelled.failed:
+                raise Conflict("Your order could not be placed; please try again.") from cancelled
+            # A line's stock moved since it was read (another order, a restock) or DynamoDB saw a
+            # concurrent transaction: read the stock again; out of stock now means no order.
+            current = _sellable(lines, get_variants_for_update(tenant, refs))
+    else:
+        raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
     _send_confirmation(tenant, order)
     return PlacedOrder(order=order, token=token, created=True)
+
+
+def _sellable(
+    lines: Sequence[LineRequest], current: dict[str, tuple[ProductSummary, Variant, StockLevel]]
+) -> dict[str, tuple[ProductSummary, Variant, StockLevel]]:
+    """``current`` if every line is still sold and in stock; else Unavailable or OutOfStock."""
+    unavailable = [
+        line.sku
+        for line in lines
+        if line.sku not in current or current[line.sku][0].status is not ProductStatus.ACTIVE
+    ]
+    if unavailable:
+        raise Unavailable(
+            "Some items are no longer available: " + ", ".join(unavailable), extra={"skus": unavailable}
+        )
+    short = [line.sku for line in lines if current[line.sku][1].stock < line.quantity]
+    if short:
+        raise OutOfStock(_short_message(short), extra={"skus": short})
+    return current
 
 
 def _send_confirmation(tenant: Tenant, order: Order) -> None:
@@ -239,15 +258,22 @@ def transition_order(
             f"An order that is {order.status.value} cannot become {target.value}.",
             errors=[FieldError("status", f"not allowed from {order.status.value}")],
         )
-    restock: list[tuple[str, str, int]] = []
-    if target in RESTORES_STOCK:
-        existing = get_variants(tenant, [(line.product_id, line.sku) for line in order.lines])
-        restock = [(line.product_id, line.sku, line.quantity) for line in order.lines if line.sku in existing]
     change = StatusChange(status=target, at=datetime.now(UTC), note=note[:500], actor=actor[:200])
-    try:
-        OrderRepository().change_status(tenant, order, change, restock)
-    except TransactionCancelled as exc:
-        raise Conflict("The order changed meanwhile; reload it and try again.") from exc
+    for _ in range(STOCK_ATTEMPTS):
+        restock: list[tuple[StockLevel, int]] = []
+        if target in RESTORES_STOCK:
+            refs = [(line.product_id, line.sku) for line in order.lines]
+            existing = get_variants_for_update(tenant, refs)
+            restock = [(existing[line.sku][2], line.quantity) for line in order.lines if line.sku in existing]
+        try:
+            OrderRepository().change_status(tenant, order, change, restock)
+            break
+        except TransactionCancelled as exc:
+            if "order" in exc.failed or not restock:
+                raise Conflict("The order changed meanwhile; reload it and try again.") from exc
+            # a restocked variant's stock moved since it was read: read it again
+    else:
+        raise Conflict("The stock of this order's items is changing fast; please try again.")
     return order.model_copy(
         update={"status": target, "updated_at": change.at, "history": (*order.history, change)}
     )

@@ -1,4 +1,4 @@
-"""An e-mail waiting in the outbox."""
+"""An e-mail waiting in the outbox, and what became of its delivery attempts."""
 
 from __future__ import annotations
 
@@ -21,3 +21,16 @@ class OutboxMessage(BaseModel):
     data: dict[str, Any] = {}
     created_at: datetime
     sent_at: datetime | None = None
+    # Delivery attempts that failed so far, the last error, and when the next attempt is due; after
+    # the last allowed attempt ``failed_at`` is set and nobody tries again.
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    failed_at: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """``sent``, ``failed`` (given up) or ``pending``."""
+        if self.sent_at is not None:
+            return "sent"
+        return "failed" if self.failed_at is not None else "pending"

@@ -1,17 +1,26 @@
-"""The table layout of outbox messages: ``P#<p>#OUTBOX`` / ``<id>`` (ids sort by creation time)."""
+"""The table layout of outbox messages: ``P#<p>#OUTBOX`` / ``<id>`` (ids sort by creation time).
+
+An undelivered message also sits in a sparse GSI2 partition, ``P#<p>#OUTBOX#DUE``, sorted by when its
+next attempt is due; delivery removes it, and giving up moves it to ``P#<p>#OUTBOX#FAILED``. The retry
+task reads only those partitions, never the whole outbox.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
 
-from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from orion.data import keys
-from orion.data.table import TableItem, bind_table
+from orion.data.table import Gsi2, TableItem, bind_table, get_or_none
 from orion.outbox.models import OutboxMessage
 
 OUTBOX_KIND = "OutboxEmail"
+MAX_ERROR_CHARS = 500
 
 
 class OutboxItem(TableItem, discriminator=OUTBOX_KIND):
@@ -25,6 +34,10 @@ class OutboxItem(TableItem, discriminator=OUTBOX_KIND):
     data = UnicodeAttribute(default="{}")
     created_at = UTCDateTimeAttribute()
     sent_at = UTCDateTimeAttribute(null=True)
+    attempts = NumberAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    next_attempt_at = UTCDateTimeAttribute(null=True)
+    failed_at = UTCDateTimeAttribute(null=True)
 
     def to_model(self) -> OutboxMessage:
         return OutboxMessage(
@@ -38,17 +51,28 @@ class OutboxItem(TableItem, discriminator=OUTBOX_KIND):
             data=json.loads(self.data),
             created_at=self.created_at,
             sent_at=self.sent_at,
+            attempts=int(self.attempts or 0),
+            last_error=self.last_error,
+            next_attempt_at=self.next_attempt_at,
+            failed_at=self.failed_at,
         )
+
+
+def _due_sk(message_id: str, due: datetime) -> str:
+    return f"{keys.sortable_time(due)}#{message_id}"
 
 
 class OutboxRepository:
     def __init__(self) -> None:
         bind_table()
 
-    def add(self, message: OutboxMessage) -> None:
+    def add(self, message: OutboxMessage, due: datetime) -> None:
+        """Write a new message, due for a (re)try at ``due`` unless it is delivered before."""
         OutboxItem(
             keys.outbox_pk(message.platform),
             message.id,
+            gsi2pk=keys.outbox_due_gsi2pk(message.platform),
+            gsi2sk=_due_sk(message.id, due),
             id=message.id,
             platform=message.platform,
             store=message.store,
@@ -58,9 +82,14 @@ class OutboxRepository:
             text=message.text,
             data=json.dumps(message.data),
             created_at=message.created_at,
+            next_attempt_at=due,
         ).save(condition=OutboxItem.pk.does_not_exist())
 
-    def list(self, platform: str, limit: int = 100) -> list[OutboxMessage]:
+    def get(self, platform: str, message_id: str) -> OutboxMessage | None:
+        item = get_or_none(OutboxItem, keys.outbox_pk(platform), message_id, consistent_read=True)
+        return item.to_model() if item else None
+
+    def newest(self, platform: str, limit: int = 100) -> list[OutboxMessage]:
         """The newest ``limit`` messages of a platform, newest first."""
         return [
             item.to_model()
@@ -68,7 +97,112 @@ class OutboxRepository:
             if isinstance(item, OutboxItem)
         ]
 
+    def list_due(self, platform: str, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Undelivered messages whose next attempt is due by ``now``, oldest due first (one Query)."""
+        return self._index(
+            keys.outbox_due_gsi2pk(platform), Gsi2.gsi2sk <= f"{keys.sortable_time(now)}#~", limit, True
+        )
+
+    def list_undelivered(self, platform: str, limit: int) -> list[OutboxMessage]:
+        """Every message still waiting for delivery, whenever due (soonest first)."""
+        return self._index(keys.outbox_due_gsi2pk(platform), None, limit, True)
+
+    def list_failed(self, platform: str, limit: int) -> list[OutboxMessage]:
+        """Messages given up after their last attempt, most recent first."""
+        return self._index(keys.outbox_failed_gsi2pk(platform), None, limit, False)
+
+    def claim(self, platform: str, message: OutboxMessage, until: datetime) -> bool:
+        """Take a due message for one attempt: its due time moves to ``until`` if nobody moved it
+        since it was read (overlapping task runs), so only one of them sends it."""
+        if message.next_attempt_at is None:
+            return False
+        try:
+            OutboxItem(keys.outbox_pk(platform), message.id).update(
+                actions=[
+                    OutboxItem.gsi2sk.set(_due_sk(message.id, until)),
+                    OutboxItem.next_attempt_at.set(until),
+                ],
+                condition=(OutboxItem.gsi2sk == _due_sk(message.id, message.next_attempt_at))
+                & OutboxItem.sent_at.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
     def mark_sent(self, platform: str, message_id: str) -> None:
         OutboxItem(keys.outbox_pk(platform), message_id).update(
-            actions=[OutboxItem.sent_at.set(datetime.now(UTC))]
+            actions=[
+                OutboxItem.sent_at.set(datetime.now(UTC)),
+                OutboxItem.next_attempt_at.remove(),
+                OutboxItem.gsi2pk.remove(),
+                OutboxItem.gsi2sk.remove(),
+            ]
         )
+
+    def record_failure(
+        self,
+        platform: str,
+        message_id: str,
+        *,
+        attempts: int,
+        error: str,
+        retry_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        """Note a failed attempt: due again at ``retry_at``, or given up (``retry_at`` None) and moved to
+        the failed partition. A message sent meanwhile (a concurrent attempt won) is left alone."""
+        common = [OutboxItem.attempts.set(attempts), OutboxItem.last_error.set(error[:MAX_ERROR_CHARS])]
+        actions: list[Action]
+        if retry_at is not None:
+            actions = [
+                *common,
+                OutboxItem.next_attempt_at.set(retry_at),
+                OutboxItem.gsi2sk.set(_due_sk(message_id, retry_at)),
+            ]
+        else:
+            actions = [
+                *common,
+                OutboxItem.failed_at.set(now),
+                OutboxItem.next_attempt_at.remove(),
+                OutboxItem.gsi2pk.set(keys.outbox_failed_gsi2pk(platform)),
+                OutboxItem.gsi2sk.set(f"{keys.sortable_time(now)}#{message_id}"),
+            ]
+        try:
+            OutboxItem(keys.outbox_pk(platform), message_id).update(
+                actions=actions, condition=OutboxItem.pk.exists() & OutboxItem.sent_at.does_not_exist()
+            )
+        except UpdateError as exc:
+            if not _is_condition_failure(exc):
+                raise
+
+    def requeue(self, platform: str, message_id: str, due: datetime) -> bool:
+        """Put a given-up message back in line with a fresh set of attempts; False unless it failed."""
+        try:
+            OutboxItem(keys.outbox_pk(platform), message_id).update(
+                actions=[
+                    OutboxItem.attempts.set(0),
+                    OutboxItem.failed_at.remove(),
+                    OutboxItem.next_attempt_at.set(due),
+                    OutboxItem.gsi2pk.set(keys.outbox_due_gsi2pk(platform)),
+                    OutboxItem.gsi2sk.set(_due_sk(message_id, due)),
+                ],
+                condition=OutboxItem.failed_at.exists() & OutboxItem.sent_at.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    @staticmethod
+    def _index(partition: str, condition: Condition | None, limit: int, forward: bool) -> list[OutboxMessage]:
+        query = OutboxItem.gsi2.query(
+            partition, condition, scan_index_forward=forward, limit=limit, page_size=limit
+        )
+        return [item.to_model() for item in query if isinstance(item, OutboxItem)]
+
+
+def _is_condition_failure(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"

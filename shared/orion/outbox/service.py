@@ -1,11 +1,16 @@
-"""Write e-mails to the outbox and deliver them (SES on AWS; printed and listed locally)."""
+"""Write e-mails to the outbox and deliver them (SES on AWS; printed and listed locally), retrying
+failed deliveries with backoff until they are sent or given up."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+from orion.errors import NotFound
 from orion.ids import new_id
+from orion.observability import logger
 from orion.outbox.models import OutboxMessage
 from orion.outbox.repository import OutboxRepository
 from orion.settings import get_settings
@@ -15,7 +20,11 @@ from orion.tenancy.models import Tenant
 def enqueue_email(
     tenant: Tenant, *, to: str, subject: str, text: str, kind: str, data: dict[str, Any] | None = None
 ) -> OutboxMessage:
-    """Put an e-mail in ``tenant``'s outbox; the sender delivers it after the request has finished."""
+    """Put an e-mail in ``tenant``'s outbox; the sender delivers it after the request has finished.
+
+    It is due for a retry ``outbox_retry_after_seconds`` later, so a message the sender never got to
+    (or could not send) is picked up by the retry task."""
+    now = datetime.now(UTC)
     message = OutboxMessage(
         id=new_id(),
         platform=tenant.platform,
@@ -25,15 +34,36 @@ def enqueue_email(
         subject=subject,
         text=text,
         data=data or {},
-        created_at=datetime.now(UTC),
+        created_at=now,
     )
-    OutboxRepository().add(message)
-    return message
+    due = now + timedelta(seconds=get_settings().outbox_retry_after_seconds)
+    OutboxRepository().add(message, due)
+    return message.model_copy(update={"next_attempt_at": due})
 
 
 def list_messages(tenant: Tenant, limit: int = 100) -> list[OutboxMessage]:
     """The newest messages of ``tenant``'s platform (dev outbox, tests)."""
-    return OutboxRepository().list(tenant.platform, limit)
+    return OutboxRepository().newest(tenant.platform, limit)
+
+
+def list_undelivered(tenant: Tenant, *, failed: bool, limit: int = 100) -> list[OutboxMessage]:
+    """The platform's messages given up after their last attempt (``failed``), or still waiting."""
+    repository = OutboxRepository()
+    if failed:
+        return repository.list_failed(tenant.platform, limit)
+    return repository.list_undelivered(tenant.platform, limit)
+
+
+def requeue(tenant: Tenant, message_id: str) -> OutboxMessage:
+    """Give a failed message a fresh set of attempts, the first at once (operators, after fixing the
+    cause); NotFound unless the message exists and was given up."""
+    repository = OutboxRepository()
+    if not repository.requeue(tenant.platform, message_id, datetime.now(UTC)):
+        raise NotFound("No given-up e-mail with this id on this platform.")
+    found = repository.get(tenant.platform, message_id)
+    if found is None:
+        raise NotFound("No given-up e-mail with this id on this platform.")
+    return found
 
 
 class MailSender(Protocol):
@@ -58,9 +88,45 @@ class SesMailSender:
         )
 
 
-def deliver(tenant: Tenant, message: OutboxMessage, sender: MailSender | None = None) -> None:
-    """Send one outbox message and mark it sent (a retried delivery of a sent message is skipped)."""
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its ``attempts``-th failure a message is tried again: the base delay, doubled
+    after each failure (5, 10, 20, 40 minutes by default)."""
+    return timedelta(seconds=get_settings().outbox_retry_after_seconds * 2 ** max(attempts - 1, 0))
+
+
+def deliver(
+    tenant: Tenant, message: OutboxMessage, sender: MailSender | None = None, *, now: datetime | None = None
+) -> bool:
+    """Send one outbox message and mark it sent; True once it is sent (or was already).
+
+    A failed send is recorded on the message (attempts, error, when to try again, or given up after
+    ``outbox_max_attempts``) and answered with False: the retry task owns retries, so the caller
+    must not retry it itself (the stream sender would otherwise hold up its shard)."""
     if message.sent_at is not None:
-        return
-    (sender or SesMailSender()).send(message, get_settings().mail_from)
+        return True
+    if message.failed_at is not None:
+        return False
+    try:
+        (sender or SesMailSender()).send(message, get_settings().mail_from)
+    except Exception as exc:  # whatever the mail service raised, the message waits for its next attempt
+        _record_failure(tenant, message, exc, now or datetime.now(UTC))
+        return False
     OutboxRepository().mark_sent(tenant.platform, message.id)
+    return True
+
+
+def _record_failure(tenant: Tenant, message: OutboxMessage, exc: Exception, now: datetime) -> None:
+    attempts = message.attempts + 1
+    error = f"{type(exc).__name__}: {exc}"
+    give_up = attempts >= get_settings().outbox_max_attempts
+    retry_at = None if give_up else now + retry_delay(attempts)
+    OutboxRepository().record_failure(
+        tenant.platform, message.id, attempts=attempts, error=error, retry_at=retry_at, now=now
+    )
+    extra = {"message_id": message.id, "kind": message.kind, "attempts": attempts, "error": error}
+    if give_up:
+        logger.error("e-mail given up after its last attempt", extra=extra)
+        with single_metric(name="EmailsGivenUp", unit=MetricUnit.Count, value=1, namespace="Orion") as m:
+            m.add_dimension(name="platform", value=tenant.platform)
+    else:
+        logger.warning("e-mail delivery failed; will retry", extra={**extra, "retry_at": str(retry_at)})

@@ -131,15 +131,23 @@ def test_a_stale_stock_read_still_cannot_oversell(
     mug: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given the checkout read the variant while 3 were left, and meanwhile they were all sold
-    stale = catalog.get_variants(WIZ, [(mug[0], "MUG-R")])
+    stale = catalog.get_variants_for_update(WIZ, [(mug[0], "MUG-R")])
     catalog.adjust_stock(WIZ, "MUG-R", -3)
-    monkeypatch.setattr(orders, "get_variants", lambda tenant, refs: stale)
+    reads: list[int] = []
+
+    def first_read_stale(tenant: Tenant, refs: list[tuple[str, str]]) -> object:
+        reads.append(1)
+        return stale if len(reads) == 1 else catalog.get_variants_for_update(tenant, refs)
+
+    monkeypatch.setattr(orders, "get_variants_for_update", first_read_stale)
     # When the order is placed on that stale read
     with pytest.raises(orders.OutOfStock) as raised:
         orders.place_order(
             WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
         )
-    # Then the transaction's condition refuses it and nothing is written
+    # Then the transaction's condition refuses it (the checkout had to read again: 0 left) and
+    # nothing is written
+    assert len(reads) == 2
     assert raised.value.extra["skus"] == ["MUG-R"]
     assert stock("MUG-R") == 0
     assert orders.list_orders(WIZ).items == []

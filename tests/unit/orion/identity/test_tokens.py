@@ -69,6 +69,24 @@ def test_a_token_issued_for_the_platform_verifies(keys: StaticKeys) -> None:
     assert jwt.get_unverified_header(token)["kid"] == keys.key_set().active.kid
 
 
+def test_a_token_carries_the_users_token_version(keys: StaticKeys) -> None:
+    token, _ = issue_access_token(
+        keys.key_set(), user_id="U1", platform="oms", issuer=ISSUER, ttl_seconds=900, token_version=3
+    )
+    assert verify_access_token(keys, token, audience="oms", issuer=ISSUER).token_version == 3
+    # Tokens from before versions existed count as version 0.
+    legacy = verify_access_token(keys, signed(keys, claims()), audience="oms", issuer=ISSUER)
+    assert legacy.token_version == 0
+
+
+@pytest.mark.parametrize("version", ["3", 1.5, True, None, [1]])
+def test_a_token_version_that_is_not_an_integer_is_refused(keys: StaticKeys, version: Any) -> None:
+    payload = claims()
+    payload["ver"] = version
+    with pytest.raises(Unauthorized):
+        verify(keys, signed(keys, payload))
+
+
 def test_alg_none_is_refused(keys: StaticKeys) -> None:
     header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": keys.key_set().active.kid}).encode())
     body = base64.urlsafe_b64encode(json.dumps(claims()).encode())
