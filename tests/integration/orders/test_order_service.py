@@ -10,6 +10,7 @@ from orion.errors import BadRequest, Conflict, NotFound
 from orion.ids import new_token
 from orion.orders import service as orders
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
+from orion.orders.repository import OrderRepository, TransactionCancelled
 from orion.tenancy.models import Tenant
 
 WIZ = Tenant("oms", "wizamart")
@@ -150,4 +151,45 @@ def test_a_stale_stock_read_still_cannot_oversell(
     assert len(reads) == 2
     assert raised.value.extra["skus"] == ["MUG-R"]
     assert stock("MUG-R") == 0
+    assert orders.list_orders(WIZ).items == []
+
+
+def test_checkouts_that_collide_in_dynamodb_are_tried_again(
+    mug: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given DynamoDB cancels the first two attempts with TransactionConflict (two transactions touched
+    # the same variant at once: real DynamoDB does that under load; moto never does)
+    real_create = OrderRepository.create
+    attempts: list[int] = []
+
+    def collide_twice(self: OrderRepository, *args: object, **kwargs: object) -> None:
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise TransactionCancelled(["conflict"])
+        real_create(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OrderRepository, "create", collide_twice)
+    # When a shopper checks out
+    placed = orders.place_order(
+        WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
+    )
+    # Then the third attempt places the order, once
+    assert placed.created
+    assert len(attempts) == 3
+    assert stock("MUG-R") == 2
+    assert [o.id for o in orders.list_orders(WIZ).items] == [placed.order.id]
+
+
+def test_a_checkout_that_keeps_colliding_asks_the_shopper_to_try_again(
+    mug: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def always_collide(self: OrderRepository, *args: object, **kwargs: object) -> None:
+        raise TransactionCancelled(["conflict"])
+
+    monkeypatch.setattr(OrderRepository, "create", always_collide)
+    with pytest.raises(Conflict, match="try again"):
+        orders.place_order(
+            WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
+        )
+    assert stock("MUG-R") == 3
     assert orders.list_orders(WIZ).items == []
