@@ -23,6 +23,7 @@ from pynamodb.transactions import TransactWrite
 
 from orion.catalog.models import (
     MAX_SEARCH_TOKENS,
+    MAX_STOCK,
     Category,
     Product,
     ProductList,
@@ -63,6 +64,8 @@ class ProductItem(TableItem, discriminator="Product"):
     status = UnicodeAttribute()
     data = UnicodeAttribute()  # the Product without variants, as JSON
     summary = UnicodeAttribute()  # its ProductSummary, as JSON
+    # The product's updated_at: a save of a product read earlier requires it unchanged (optimistic lock).
+    version = UnicodeAttribute(null=True)
 
 
 class VariantItem(TableItem, discriminator="Variant"):
@@ -326,10 +329,17 @@ class ProductRepository:
             status=product.status.value,
             data=product.model_dump_json(exclude={"variants"}),
             summary=summary_json,
+            version=product.updated_at.isoformat(),
         )
-        puts.append(
-            (product_item, ProductItem.pk.does_not_exist() if previous is None else ProductItem.pk.exists())
-        )
+        if previous is None:
+            product_condition = ProductItem.pk.does_not_exist()
+        else:
+            # Another save since our read would be overwritten (and its new parts left behind): refuse.
+            read_version = previous.product.updated_at.isoformat()
+            product_condition = ProductItem.pk.exists() & (
+                (ProductItem.version == read_version) | ProductItem.version.does_not_exist()
+            )
+        puts.append((product_item, product_condition))
         mine = PointerItem.pk.does_not_exist() | (PointerItem.product_id == product.id)
         puts.append(
             (
@@ -353,6 +363,9 @@ class ProductRepository:
                 )
             )
         for position, variant in enumerate(product.variants):
+            before = previous.product.variant(variant.sku) if previous is not None else None
+            # Stock moves under checkouts between our read and this write; a stale value must not win.
+            stock_unchanged = VariantItem.stock == before.stock if before is not None else None
             puts.append(
                 (
                     VariantItem(
@@ -364,7 +377,7 @@ class ProductRepository:
                         stock=variant.stock,
                         data=variant.model_dump_json(exclude={"stock"}),
                     ),
-                    None,
+                    stock_unchanged,
                 )
             )
             puts.append(
@@ -476,16 +489,23 @@ class ProductRepository:
                 tx.delete(TableItem(pk, sk))
 
     def adjust_stock(self, tenant: Tenant, product_id: str, sku: str, delta: int) -> int:
-        """Add ``delta`` to a variant's stock unless it would go below zero; the new stock."""
+        """Add ``delta`` to a variant's stock unless it would go below zero (or above MAX_STOCK, which
+        the model would refuse to read back); the new stock."""
         platform, store = tenant.platform, tenant.require_store()
         item = VariantItem(keys.product_pk(platform, store, product_id), keys.variant_sk(sku))
         condition = VariantItem.pk.exists()
         if delta < 0:
             condition &= VariantItem.stock >= -delta
+        elif delta > 0:
+            condition &= VariantItem.stock <= MAX_STOCK - delta
         try:
             item.update(actions=[VariantItem.stock.add(delta)], condition=condition)
         except UpdateError as exc:
             if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+                if delta > 0:
+                    raise Conflict(
+                        f"The stock of {sku} cannot exceed {MAX_STOCK:,}.", extra={"sku": sku}
+                    ) from exc
                 raise Conflict(f"Not enough stock of {sku} to remove {-delta}.", extra={"sku": sku}) from exc
             raise
         return int(item.stock)
