@@ -8,11 +8,10 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
-from orion.data.clients import aws_client
 from orion.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooManyRequests, Unauthorized
 from orion.identity import passwords, tokens
+from orion.identity.access import signing_keys
 from orion.identity.models import (
     Invitation,
     Member,
@@ -26,7 +25,7 @@ from orion.identity.models import (
 from orion.identity.repository import IdentityRepository
 from orion.ids import new_id, new_token
 from orion.modules.manifest import Role
-from orion.modules.registry import module_of_permission, permissions_of_role
+from orion.modules.registry import permissions_of_role
 from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.settings import get_settings
@@ -38,19 +37,7 @@ BAD_CREDENTIALS = "The e-mail address or password is not correct."
 _OPAQUE_TOKEN = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<secret>[A-Za-z0-9_-]{20,100})$")
 
 
-# --- keys and hashing ----------------------------------------------------------------------------------
-
-
-@cache
-def signing_keys() -> tokens.CachedKeySource:
-    """The container's signing-key source: the Secrets Manager secret, cached (rotation-ready)."""
-    settings = get_settings()
-
-    def load() -> str:
-        secret = aws_client("secretsmanager").get_secret_value(SecretId=settings.jwt_secret_name)
-        return str(secret["SecretString"])
-
-    return tokens.CachedKeySource(load, ttl=settings.jwt_keys_cache_seconds)
+# --- hashing -------------------------------------------------------------------------------------------
 
 
 def _digest(secret: str) -> str:
@@ -172,54 +159,6 @@ def _token_pair(platform: str, user_id: str, refresh_token: str) -> TokenPair:
     return TokenPair(
         access_token=access, refresh_token=refresh_token, expires_in=settings.access_token_ttl_seconds
     )
-
-
-# --- per request ---------------------------------------------------------------------------------------
-
-
-def authenticate(tenant: Tenant, access_token: str) -> Principal:
-    """Who ``access_token`` is for; it must have been issued for ``tenant``'s platform (else 401)."""
-    verified = tokens.verify_access_token(
-        signing_keys(), access_token, audience=tenant.platform, issuer=get_settings().jwt_issuer
-    )
-    return Principal(user_id=verified.user_id, platform=verified.platform, token_id=verified.token_id)
-
-
-def authorize(
-    tenant: Tenant, principal: Principal, permission: str, *, enabled_modules: frozenset[str]
-) -> StaffAccess:
-    """The caller's access to ``tenant``'s store if their role there grants ``permission``.
-
-    A permission of a module the platform has switched off does not exist there (404); no membership
-    in this store, or a role without the permission, is 403.
-    """
-    if not module_of_permission(permission).is_enabled(enabled_modules):
-        raise NotFound("This feature is not enabled on this platform.")
-    if tenant.store is None:
-        raise NotFound("This endpoint is served on a store's own host.")
-    if principal.platform != tenant.platform:
-        raise Unauthorized("The access token is not valid for this platform.")
-    membership = IdentityRepository().get_membership(tenant.platform, tenant.store, principal.user_id)
-    if membership is None:
-        raise Forbidden("You are not a member of this store.")
-    granted = permissions_of_role(membership.role, enabled_modules)
-    if permission not in granted:
-        raise Forbidden(f"Your role ({membership.role.value}) does not allow {permission}.")
-    return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
-
-
-def member_access(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> StaffAccess:
-    """The caller's access to ``tenant``'s store, whatever their role (the menu, the dashboard): 404
-    off a store host, 401 for another platform's token, 403 without a membership."""
-    if tenant.store is None:
-        raise NotFound("This endpoint is served on a store's own host.")
-    if principal.platform != tenant.platform:
-        raise Unauthorized("The access token is not valid for this platform.")
-    membership = IdentityRepository().get_membership(tenant.platform, tenant.store, principal.user_id)
-    if membership is None:
-        raise Forbidden("You are not a member of this store.")
-    granted = permissions_of_role(membership.role, enabled_modules)
-    return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
 
 
 @dataclass(frozen=True)
@@ -417,21 +356,6 @@ def create_staff_user(tenant: Tenant, email: str, name: str, password: str, role
 
 
 # --- platform admins -----------------------------------------------------------------------------------
-
-
-def authorize_platform_admin(tenant: Tenant, principal: Principal) -> User:
-    """The caller, if they are an active platform admin of ``tenant``'s platform (403 otherwise).
-
-    Checked against the stored user on every call, so a lock or a revoked admin flag applies at once.
-    """
-    if principal.platform != tenant.platform:
-        raise Unauthorized("The access token is not valid for this platform.")
-    user = IdentityRepository().get_user(tenant.platform, principal.user_id)
-    if user is None or not user.active:
-        raise Unauthorized("The access token is not valid.")
-    if not user.platform_admin:
-        raise Forbidden("Only platform admins may do this.")
-    return user
 
 
 def create_platform_admin(tenant: Tenant, email: str, name: str, password: str) -> User:
