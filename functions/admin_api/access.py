@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from functions.staff_api.common.access import Authenticated, Tenancy, request_id
 from orion.audit import service as audit
 from orion.errors import NotFound
-from orion.identity import service as identity
+from orion.identity import access as identity
 from orion.identity.models import User
 from orion.tenancy.models import HostKind, ResolvedTenant, Tenant
 

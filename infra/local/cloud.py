@@ -47,8 +47,8 @@ def reset_orion_caches() -> None:
     """Forget settings, clients, table binding and per-container caches (after env changes)."""
     from orion.data.clients import reset_clients
     from orion.data.table import unbind_table
+    from orion.identity.access import signing_keys
     from orion.identity.passwords import reset_hasher
-    from orion.identity.service import signing_keys
     from orion.settings import reset_settings
     from orion.storefront.pages import storefront_pages
     from orion.storefront.shop import shop_pages

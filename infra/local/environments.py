@@ -94,6 +94,7 @@ class ExecutionEnvironment:
         self.fn = fn
         self.timeout = fn.timeout_seconds * timeout_factor()
         self._ready = False
+        self._broken = False
         self._connection, child = _SPAWN.Pipe()
         self._process = _SPAWN.Process(
             target=serve, args=(child, fn), name=f"lambda-{fn.name}", daemon=True
@@ -103,7 +104,8 @@ class ExecutionEnvironment:
 
     @property
     def alive(self) -> bool:
-        return self._process.is_alive()
+        """Whether it can take another invocation (not crashed, timed out or stopped)."""
+        return not self._broken and self._process.is_alive()
 
     def invoke(self, event: Any) -> Any:
         """The handler's result; raises :class:`FunctionError` as Lambda reports a failed invocation."""
@@ -119,11 +121,13 @@ class ExecutionEnvironment:
 
     def _receive(self, seconds: float, phase: str) -> tuple[Any, ...]:
         if not self._connection.poll(seconds):
+            self._broken = True
             self.stop(force=True)
             raise FunctionTimeout(self.fn, seconds, phase)
         try:
             reply: tuple[Any, ...] = self._connection.recv()
         except EOFError as exc:  # the process died (out of memory, os._exit, a crash)
+            self._broken = True
             raise FunctionError("Runtime.ExitError", f"{self.fn.name} exited during its {phase}") from exc
         return reply
 
@@ -161,8 +165,8 @@ class EnvironmentPool:
             result = environment.invoke(event)
             healthy = True
             return result
-        except FunctionError as error:
-            healthy = environment.alive and not isinstance(error, FunctionTimeout)
+        except FunctionError:
+            healthy = environment.alive  # a handler's exception leaves it warm; a crash does not
             raise
         finally:
             self._release(environment, healthy)

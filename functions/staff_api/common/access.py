@@ -9,9 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from orion.audit import service as audit
 from orion.errors import NotFound, Unauthorized
-from orion.identity import service as identity
+from orion.identity import access as identity
 from orion.identity.models import Principal, StaffAccess
 from orion.ids import new_id
 from orion.modules.registry import route_enabled
@@ -60,21 +59,28 @@ def module_route_gate(request: Request) -> None:
 
 
 _bearer = HTTPBearer(auto_error=False, description="the access token from POST /api/v1/auth/login")
+# FastAPI analyses a route's dependency tree when the route is declared, once per route: the guards
+# below take the request and the bearer credentials only (and resolve the tenant and principal
+# themselves, cached on the request), which keeps declaring a router's routes cheap at cold start.
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+def _principal(
+    request: Request, resolved: ResolvedTenant, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthorized("Sign in and send the access token as 'Authorization: Bearer <token>'.")
-    return credentials.credentials
-
-
-def current_principal(
-    request: Request, resolved: Tenancy, token: Annotated[str, Depends(bearer_token)]
-) -> Principal:
-    """The signed-in staff user; the token must be for this host's platform (else 401)."""
-    principal = identity.authenticate(resolved.tenant, token)
+    principal = identity.authenticate(resolved.tenant, credentials.credentials)
     request.state.principal = principal
     return principal
+
+
+def current_principal(request: Request, credentials: Credentials) -> Principal:
+    """The signed-in staff user; the token must be for this host's platform (else 401)."""
+    return _principal(request, request_tenant(request), credentials)
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]
@@ -82,10 +88,12 @@ Authenticated = Annotated[Principal, Depends(current_principal)]
 
 def require(permission: str) -> Callable[..., StaffAccess]:
     """A dependency giving the caller's :class:`StaffAccess` to the host's store if their role there
-    grants ``permission``: 401 without a valid token for this platform, 403 without the membership or
-    the permission, 404 if the permission's module is off on this platform."""
+    grants ``permission``: 404 off a served host, 401 without a valid token for this platform, 403
+    without the membership or the permission, 404 if the permission's module is off on this platform."""
 
-    def dependency(request: Request, resolved: Tenancy, principal: Authenticated) -> StaffAccess:
+    def dependency(request: Request, credentials: Credentials) -> StaffAccess:
+        resolved = request_tenant(request)
+        principal = _principal(request, resolved, credentials)
         access = identity.authorize(
             resolved.tenant, principal, permission, enabled_modules=resolved.platform.enabled_modules
         )
@@ -110,9 +118,11 @@ def route_permission(route: Any) -> str | None:
     return None
 
 
-def member(request: Request, resolved: Tenancy, principal: Authenticated) -> StaffAccess:
+def member(request: Request, credentials: Credentials) -> StaffAccess:
     """The caller's :class:`StaffAccess` to the host's store, whatever their role (401/403/404 as
     :func:`require`); for views that adapt to the member's permissions (menu, dashboard)."""
+    resolved = request_tenant(request)
+    principal = _principal(request, resolved, credentials)
     access = identity.member_access(
         resolved.tenant, principal, enabled_modules=resolved.platform.enabled_modules
     )
@@ -147,6 +157,8 @@ def record_audit_as(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Append a write to ``tenant``'s audit log on behalf of ``actor`` (e.g. an invitee accepting)."""
+    from orion.audit import service as audit  # writes only: reads never load it at cold start
+
     audit.record(
         tenant, actor=actor, action=action, target=target, request_id=request_id(request), details=details
     )

@@ -10,14 +10,17 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse
+from functions.common.coldstart import cold_start
 
-from functions.staff_api.common.app import API_PREFIX, lambda_handler
-from functions.staff_api.common.problems import install_problem_handlers
+with cold_start():
+    from fastapi import FastAPI
+    from fastapi.responses import HTMLResponse, JSONResponse
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
-install_problem_handlers(app)
+    from functions.staff_api.common.app import API_PREFIX, lambda_handler
+    from functions.staff_api.common.problems import install_problem_handlers
+
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    install_problem_handlers(app)
 
 
 @cache

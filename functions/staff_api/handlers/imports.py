@@ -1,7 +1,10 @@
 """Staff API Lambda for `/api/v1/imports`."""
 
-from functions.staff_api.common.app import create_app, lambda_handler
-from functions.staff_api.routers import imports
+from functions.common.coldstart import cold_start
 
-app = create_app(imports.router)
-handler = lambda_handler(app)
+with cold_start():
+    from functions.staff_api.common.app import create_app, lambda_handler
+    from functions.staff_api.routers import imports
+
+    app = create_app(imports.router)
+    handler = lambda_handler(app)

@@ -1,7 +1,10 @@
 """Staff API Lambda for the `orders` router."""
 
-from functions.staff_api.common.app import create_app, lambda_handler
-from functions.staff_api.routers import orders
+from functions.common.coldstart import cold_start
 
-app = create_app(orders.router)
-handler = lambda_handler(app)
+with cold_start():
+    from functions.staff_api.common.app import create_app, lambda_handler
+    from functions.staff_api.routers import orders
+
+    app = create_app(orders.router)
+    handler = lambda_handler(app)

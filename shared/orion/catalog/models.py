@@ -17,6 +17,7 @@ MAX_VARIANTS = 12
 MAX_CATEGORIES = 3
 MAX_IMAGES = 10
 MAX_SEARCH_TOKENS = 8
+MAX_STOCK = 1_000_000
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 SLUG_PATTERN = HANDLE_PATTERN
@@ -104,7 +105,7 @@ class Variant(BaseModel):
     price: MinorUnits
     compare_at_price: MinorUnits | None = None
     currency: str = Field(default="EUR", pattern=CURRENCY_PATTERN)
-    stock: int = Field(default=0, ge=0, le=1_000_000)
+    stock: int = Field(default=0, ge=0, le=MAX_STOCK)
 
     @property
     def in_stock(self) -> bool:
@@ -114,6 +115,43 @@ class Variant(BaseModel):
     def label(self) -> str:
         """The option values, e.g. "Red / M" (empty for a single-variant product)."""
         return " / ".join(self.options.values())
+
+
+OptionName = Annotated[str, Field(min_length=1, max_length=40)]
+OptionValue = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class VariantInput(BaseModel):
+    """A variant staff add to an existing product; its currency defaults to the product's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: Sku
+    options: dict[OptionName, OptionValue] = Field(default_factory=dict, max_length=3)
+    price: MinorUnits
+    compare_at_price: MinorUnits | None = None
+    currency: str | None = Field(default=None, pattern=CURRENCY_PATTERN)
+    stock: int = Field(default=0, ge=0, le=MAX_STOCK)
+
+
+class VariantChanges(BaseModel):
+    """What staff may change on a variant: absent fields stay as they are, ``compare_at_price: null``
+    removes it. The SKU names the variant and stock moves only by adjustment (never overwritten)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    price: MinorUnits | None = None
+    compare_at_price: MinorUnits | None = None
+    options: dict[OptionName, OptionValue] | None = Field(default=None, max_length=3)
+
+    @model_validator(mode="after")
+    def _meaningful(self) -> VariantChanges:
+        if not self.model_fields_set:
+            raise ValueError("name at least one of price, compare_at_price, options")
+        for name in ("price", "options"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
 
 
 class ProductInput(BaseModel):

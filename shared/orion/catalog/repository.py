@@ -29,6 +29,7 @@ from pynamodb.transactions import TransactWrite
 
 from orion.catalog.models import (
     MAX_SEARCH_TOKENS,
+    MAX_STOCK,
     SKU_PATTERN,
     Category,
     Product,
@@ -88,6 +89,8 @@ class ProductItem(TableItem, discriminator="Product"):
     status = UnicodeAttribute()
     data = UnicodeAttribute()  # the Product without variants, as JSON
     summary = UnicodeAttribute()  # its ProductSummary, as JSON
+    # The product's updated_at: a save of a product read earlier requires it unchanged (optimistic lock).
+    version = UnicodeAttribute(null=True)
 
 
 class VariantItem(TableItem, discriminator="Variant"):
@@ -187,11 +190,9 @@ def plan_stock_change(
     platform, store = tenant.platform, tenant.require_store()
     item = VariantItem(keys.product_pk(platform, store, level.product_id), keys.variant_sk(level.sku))
     actions: list[Action] = [VariantItem.stock.add(delta)] if delta else []
-    condition: Condition = VariantItem.pk.exists()
-    if level.state is None:
-        condition &= VariantItem.stock_state.does_not_exist()
-    else:
-        condition &= VariantItem.stock_state == level.state.value
+    condition: Condition = VariantItem.pk.exists() & _state_is(level)
+    if delta > 0 and not exact:  # concurrent restocks must not pass the ceiling together
+        condition &= VariantItem.stock <= MAX_STOCK - delta
     if not level.counted or level.threshold is None:
         if exact:
             condition &= VariantItem.stock == level.stock
@@ -493,10 +494,17 @@ class ProductRepository:
             status=product.status.value,
             data=product.model_dump_json(exclude={"variants"}),
             summary=summary_json,
+            version=product.updated_at.isoformat(),
         )
-        puts.append(
-            (product_item, ProductItem.pk.does_not_exist() if previous is None else ProductItem.pk.exists())
-        )
+        if previous is None:
+            product_condition = ProductItem.pk.does_not_exist()
+        else:
+            # Another save since our read would be overwritten (and its new parts left behind): refuse.
+            read_version = previous.product.updated_at.isoformat()
+            product_condition = ProductItem.pk.exists() & (
+                (ProductItem.version == read_version) | ProductItem.version.does_not_exist()
+            )
+        puts.append((product_item, product_condition))
         mine = PointerItem.pk.does_not_exist() | (PointerItem.product_id == product.id)
         puts.append(
             (
@@ -520,36 +528,16 @@ class ProductRepository:
                 )
             )
         for position, variant in enumerate(product.variants):
-            state = state_of(variant.stock, threshold, counted=counted)
-            low_stock_index = _low_stock_keys(tenant, variant.sku, state) if state.is_low else (None, None)
             old = old_levels.get(variant.sku)
-            variant_condition: Condition
+            item, state = _variant_item(tenant, product, position, variant, threshold, counted=counted)
             if old is None:
-                variant_condition = VariantItem.pk.does_not_exist()
-            elif old.state is None:
-                variant_condition = VariantItem.stock_state.does_not_exist()
+                variant_condition: Condition = VariantItem.pk.does_not_exist()
             else:
-                variant_condition = VariantItem.stock_state == old.state.value
+                # Stock moves under checkouts between our read and this write: a stale value must not
+                # win, and the counters hold only while the state is the one read.
+                variant_condition = _state_is(old) & (VariantItem.stock == old.stock)
             add_deltas(deltas, counter_deltas(old.state if old else None, state))
-            puts.append(
-                (
-                    VariantItem(
-                        pk,
-                        keys.variant_sk(variant.sku),
-                        gsi1pk=low_stock_index[0],
-                        gsi1sk=low_stock_index[1],
-                        product_id=product.id,
-                        sku=variant.sku,
-                        position=position,
-                        stock=variant.stock,
-                        data=variant.model_dump_json(exclude={"stock"}),
-                        stock_state=state.value,
-                        low_at=threshold,
-                        title=product.title,
-                    ),
-                    variant_condition,
-                )
-            )
+            puts.append((item, variant_condition))
             puts.append(
                 (
                     PointerItem(
@@ -589,23 +577,7 @@ class ProductRepository:
                     )
                 )
         written = {(item.pk, item.sk) for item, _ in puts}
-        stale = sorted((previous.keys_in_partition if previous else frozenset()) - written)
-        stale_conditions: dict[tuple[str, str], Condition] = {}
-        if previous is not None:
-            old_product = previous.product
-            if old_product.handle != product.handle:
-                stale.append((keys.product_handle_pk(platform, store, old_product.handle), keys.POINTER_SK))
-            if old_product.external_id and old_product.external_id != product.external_id:
-                stale.append(
-                    (keys.product_external_id_pk(platform, store, old_product.external_id), keys.POINTER_SK)
-                )
-            for variant in old_product.variants:
-                if product.variant(variant.sku) is None:
-                    stale.append((keys.product_sku_pk(platform, store, variant.sku), keys.POINTER_SK))
-                    removed = old_levels.get(variant.sku)
-                    if removed is not None:
-                        stale_conditions[(pk, keys.variant_sk(variant.sku))] = _state_is(removed)
-                        add_deltas(deltas, counter_deltas(removed.state, None))
+        stale, stale_conditions = _left_behind(tenant, product, previous, written, deltas)
         return _SavePlan(puts, stale, stale_conditions, deltas)
 
     def _write(
@@ -717,7 +689,8 @@ class ProductRepository:
             raise ProductChanged("The product changed meanwhile; reload it and try again.") from exc
 
     def adjust_stock(self, tenant: Tenant, product_id: str, sku: str, delta: int) -> int:
-        """Add ``delta`` to a variant's stock unless it would go below zero; the new stock.
+        """Add ``delta`` to a variant's stock unless it would go below zero (or above MAX_STOCK, which
+        the model would refuse to read back); the new stock.
 
         A change that crosses the low-stock threshold moves the store's counters in the same
         transaction; the variant is read again and the change retried if a concurrent one got there
@@ -731,6 +704,8 @@ class ProductRepository:
             level = item.level()
             if level.stock + delta < 0:
                 raise Conflict(f"Not enough stock of {sku} to remove {-delta}.", extra={"sku": sku})
+            if level.stock + delta > MAX_STOCK:
+                raise Conflict(f"The stock of {sku} cannot exceed {MAX_STOCK:,}.", extra={"sku": sku})
             if not delta:
                 return level.stock
             move = plan_stock_change(tenant, level, delta)
@@ -966,6 +941,60 @@ def _pk(tenant: Tenant, builder: Any, value: str) -> str:
 
 def _transaction() -> TransactWrite:
     return TransactWrite(connection=TableItem._get_connection().connection)
+
+
+def _left_behind(
+    tenant: Tenant,
+    product: Product,
+    previous: StoredProduct | None,
+    written: set[tuple[str, str]],
+    deltas: dict[str, int],
+) -> tuple[list[tuple[str, str]], dict[tuple[str, str], Condition]]:
+    """What a save of ``product`` over ``previous`` deletes (items of the partition it no longer writes,
+    pointers of a changed handle, external id or removed SKU), with the conditions on removed variants
+    (still in the state read) and their counter moves added to ``deltas``."""
+    platform, store = tenant.platform, tenant.require_store()
+    stale = sorted((previous.keys_in_partition if previous else frozenset()) - written)
+    stale_conditions: dict[tuple[str, str], Condition] = {}
+    if previous is None:
+        return stale, stale_conditions
+    pk = keys.product_pk(platform, store, product.id)
+    old_product = previous.product
+    if old_product.handle != product.handle:
+        stale.append((keys.product_handle_pk(platform, store, old_product.handle), keys.POINTER_SK))
+    if old_product.external_id and old_product.external_id != product.external_id:
+        stale.append((keys.product_external_id_pk(platform, store, old_product.external_id), keys.POINTER_SK))
+    for variant in old_product.variants:
+        if product.variant(variant.sku) is None:
+            stale.append((keys.product_sku_pk(platform, store, variant.sku), keys.POINTER_SK))
+            removed = previous.levels.get(variant.sku)
+            if removed is not None:
+                stale_conditions[(pk, keys.variant_sk(variant.sku))] = _state_is(removed)
+                add_deltas(deltas, counter_deltas(removed.state, None))
+    return stale, stale_conditions
+
+
+def _variant_item(
+    tenant: Tenant, product: Product, position: int, variant: Variant, threshold: int, *, counted: bool
+) -> tuple[VariantItem, StockState]:
+    """A variant's item as a save writes it, in the stock state its stock has under ``threshold``."""
+    state = state_of(variant.stock, threshold, counted=counted)
+    gsi1pk, gsi1sk = _low_stock_keys(tenant, variant.sku, state) if state.is_low else (None, None)
+    item = VariantItem(
+        keys.product_pk(tenant.platform, tenant.require_store(), product.id),
+        keys.variant_sk(variant.sku),
+        gsi1pk=gsi1pk,
+        gsi1sk=gsi1sk,
+        product_id=product.id,
+        sku=variant.sku,
+        position=position,
+        stock=variant.stock,
+        data=variant.model_dump_json(exclude={"stock"}),
+        stock_state=state.value,
+        low_at=threshold,
+        title=product.title,
+    )
+    return item, state
 
 
 def _state_is(level: StockLevel) -> Condition:

@@ -8,13 +8,16 @@ Invalid) for anything a caller can get wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
 from orion.catalog.models import (
+    MAX_VARIANTS,
     SKU_PATTERN,
+    TRANSLATION_LANGUAGES,
     Category,
     CategoryInput,
     Product,
@@ -23,7 +26,10 @@ from orion.catalog.models import (
     ProductSort,
     ProductStatus,
     ProductSummary,
+    Translation,
     Variant,
+    VariantChanges,
+    VariantInput,
     VariantRef,
     fold,
     slugify,
@@ -37,7 +43,7 @@ from orion.catalog.repository import (
     category_scope,
 )
 from orion.catalog.stock import MAX_LOW_STOCK_THRESHOLD, LowStockPage, Recount, StockLevel
-from orion.errors import BadRequest, FieldError, Invalid, NotFound
+from orion.errors import BadRequest, Conflict, FieldError, Invalid, LimitExceeded, NotFound
 from orion.ids import new_id
 from orion.tenancy import tiers
 from orion.tenancy.models import Tenant
@@ -106,32 +112,9 @@ def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Produ
 
     Stock is taken from ``data``'s variants; use :func:`adjust_stock` for relative changes that must
     not race with checkouts."""
-    repository = _repository()
-    for _ in range(SAVE_ATTEMPTS - 1):
-        try:
-            return _replace_product(repository, tenant, product_id, data)
-        except ProductChanged:
-            # A checkout moved a variant across the low-stock threshold between the read and the
-            # save: ``data`` says what the product should be, so read the partition again and save.
-            continue
-    return _replace_product(repository, tenant, product_id, data)
-
-
-def _replace_product(
-    repository: ProductRepository, tenant: Tenant, product_id: str, data: ProductInput
-) -> Product:
-    stored = repository.read_for_update(tenant, product_id)
-    if stored is None:
-        raise NotFound(f"No product {product_id}.")
-    current = stored.product
-    product = Product(
-        **{**data.model_dump(), "handle": data.handle or current.handle},
-        id=current.id,
-        created_at=current.created_at,
-        updated_at=datetime.now(UTC),
+    return _edit_product(
+        tenant, product_id, lambda current: {**data.model_dump(), "handle": data.handle or current.handle}
     )
-    repository.save(tenant, product, stored)
-    return product
 
 
 def upsert_product_by_external_id(
@@ -167,9 +150,45 @@ def get_product_by_handle(tenant: Tenant, handle: str) -> Product:
 
 def set_product_status(tenant: Tenant, product_id: str, status: ProductStatus) -> Product:
     """Publish (active), unpublish (draft) or archive a product."""
-    product = get_product(tenant, product_id)
-    data = ProductInput(**product.model_dump(include=set(ProductInput.model_fields)))
-    return update_product(tenant, product_id, data.model_copy(update={"status": status}))
+    return _edit_product(tenant, product_id, lambda _: {"status": status})
+
+
+def _edit_product(tenant: Tenant, product_id: str, change: Callable[[Product], dict[str, Any]]) -> Product:
+    """Save ``product_id`` with the fields ``change`` returns for it, through the one save path.
+
+    The product is read (consistently) and written as read plus the change, so stock counted by
+    checkouts in between is never overwritten: a checkout that moved a variant's stock meanwhile sends
+    the edit back to read and apply the change again, while a concurrent staff edit fails it (409)
+    instead of being lost. Listings, search entries and SKU pointers follow in the same transaction."""
+    repository = _repository()
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            return _apply_edit(repository, tenant, product_id, change)
+        except ProductChanged:
+            if attempt == SAVE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _apply_edit(
+    repository: ProductRepository,
+    tenant: Tenant,
+    product_id: str,
+    change: Callable[[Product], dict[str, Any]],
+) -> Product:
+    stored = repository.read_for_update(tenant, product_id)
+    if stored is None:
+        raise NotFound(f"No product {product_id}.")
+    current = stored.product
+    fields = {**current.model_dump(include=set(ProductInput.model_fields)), **change(current)}
+    try:
+        product = Product(
+            **fields, id=current.id, created_at=current.created_at, updated_at=datetime.now(UTC)
+        )
+    except ValidationError as exc:
+        raise product_input_errors(exc) from exc
+    repository.save(tenant, product, stored)
+    return product
 
 
 def delete_product(tenant: Tenant, product_id: str) -> None:
@@ -315,10 +334,137 @@ def list_low_stock(tenant: Tenant, *, limit: int = 20, after: str | None = None)
     return LowStockPage(threshold=get_low_stock_threshold(tenant), items=items, next_cursor=cursor)
 
 
+# --- variants ------------------------------------------------------------------------------------------
+
+
+def get_variant(tenant: Tenant, product_id: str, sku: str) -> Variant:
+    """One variant of a product (NotFound if the product or the variant is absent)."""
+    variant = get_product(tenant, product_id).variant(sku)
+    if variant is None:
+        raise NotFound(f"The product has no variant with SKU {sku}.")
+    return variant
+
+
+def add_variant(tenant: Tenant, product_id: str, data: VariantInput) -> Product:
+    """Append a variant. Its SKU must be free in the store (Conflict), a product holds at most
+    MAX_VARIANTS (LimitExceeded: a save must fit one transaction) and all variants share a currency."""
+
+    def append(product: Product) -> dict[str, Any]:
+        if product.variant(data.sku) is not None:
+            raise Conflict(
+                f"This product already has a variant with SKU {data.sku}.", extra={"sku": data.sku}
+            )
+        if len(product.variants) >= MAX_VARIANTS:
+            raise LimitExceeded(
+                f"A product has at most {MAX_VARIANTS} variants; remove one before adding another.",
+                extra={"limit": "variants_per_product", "max": MAX_VARIANTS},
+            )
+        currency = data.currency or product.currency
+        if currency != product.currency:
+            raise Invalid(
+                f"All variants of a product share one currency ({product.currency}).",
+                errors=[FieldError("currency", f"must be {product.currency}")],
+            )
+        variant = Variant(**{**data.model_dump(), "currency": currency})
+        return {"variants": (*product.variants, variant)}
+
+    return _edit_product(tenant, product_id, append)
+
+
+def update_variant(tenant: Tenant, product_id: str, sku: str, changes: VariantChanges) -> Product:
+    """Change a variant's price, compare-at price or options; its SKU and stock stay."""
+
+    def patch(product: Product) -> dict[str, Any]:
+        if product.variant(sku) is None:
+            raise NotFound(f"The product has no variant with SKU {sku}.")
+        update = changes.model_dump(include=changes.model_fields_set)
+        variants = tuple(
+            Variant(**{**v.model_dump(), **update}) if v.sku == sku else v for v in product.variants
+        )
+        return {"variants": variants}
+
+    return _edit_product(tenant, product_id, patch)
+
+
+def remove_variant(tenant: Tenant, product_id: str, sku: str) -> Product:
+    """Remove a variant and free its SKU; a product keeps at least one (Conflict: delete the product)."""
+
+    def drop(product: Product) -> dict[str, Any]:
+        if product.variant(sku) is None:
+            raise NotFound(f"The product has no variant with SKU {sku}.")
+        if len(product.variants) == 1:
+            raise Conflict("A product needs at least one variant; delete the product instead.")
+        return {"variants": tuple(v for v in product.variants if v.sku != sku)}
+
+    return _edit_product(tenant, product_id, drop)
+
+
 def _free_handle(repository: ProductRepository, tenant: Tenant, wanted: str, product_id: str) -> str:
     if repository.product_id_for_handle(tenant, wanted) is None:
         return wanted
     return f"{wanted[:90]}-{product_id[-6:].lower()}"
+
+
+# --- translations ----------------------------------------------------------------------------------
+
+
+def _offered(lang: str, offered: Sequence[str]) -> None:
+    if lang not in TRANSLATION_LANGUAGES:
+        raise NotFound(f"Orion has no language {lang!r} (it offers {', '.join(TRANSLATION_LANGUAGES)}).")
+    if lang not in offered:
+        raise Invalid(
+            f"The store does not offer the language {lang!r} (its languages: {', '.join(offered)}); "
+            "add it in the store's settings first.",
+            errors=[FieldError("lang", f"must be one of {', '.join(offered)}")],
+        )
+
+
+def set_product_translation(
+    tenant: Tenant, product_id: str, lang: str, translation: Translation, *, offered: Sequence[str]
+) -> Product:
+    """Create or replace a product's title/description in ``lang``, one of the store's languages
+    (``offered``). Listings and search carry the translated title, so this is a product save."""
+    _offered(lang, offered)
+    if not (translation.title or translation.description):
+        raise Invalid("A translation needs a title or a description.", errors=[FieldError("body", "empty")])
+    return _edit_product(
+        tenant, product_id, lambda product: {"translations": {**product.translations, lang: translation}}
+    )
+
+
+def remove_product_translation(tenant: Tenant, product_id: str, lang: str) -> Product:
+    """Remove a product's translation (the storefront falls back to the default text)."""
+
+    def drop(product: Product) -> dict[str, Any]:
+        if lang not in product.translations:
+            raise NotFound(f"The product has no {lang!r} translation.")
+        return {"translations": {k: v for k, v in product.translations.items() if k != lang}}
+
+    return _edit_product(tenant, product_id, drop)
+
+
+def set_category_translation(
+    tenant: Tenant, slug: str, lang: str, name: str, *, offered: Sequence[str]
+) -> Category:
+    """Create or replace a category's name in ``lang``, one of the store's languages."""
+    _offered(lang, offered)
+    name = name.strip()
+    if not 1 <= len(name) <= 120:
+        raise Invalid("A category's name has 1 to 120 characters.", errors=[FieldError("name", "1-120")])
+    current = get_category(tenant, slug)
+    category = current.model_copy(update={"translations": {**current.translations, lang: name}})
+    _repository().put_category(tenant, category, create=False)
+    return category
+
+
+def remove_category_translation(tenant: Tenant, slug: str, lang: str) -> Category:
+    current = get_category(tenant, slug)
+    if lang not in current.translations:
+        raise NotFound(f"The category has no {lang!r} translation.")
+    translations = {k: v for k, v in current.translations.items() if k != lang}
+    category = current.model_copy(update={"translations": translations})
+    _repository().put_category(tenant, category, create=False)
+    return category
 
 
 # --- categories --------------------------------------------------------------------------------------
@@ -365,6 +511,7 @@ def product_input_errors(exc: ValidationError) -> Invalid:
 
 
 __all__ = [
+    "add_variant",
     "adjust_stock",
     "bulk_create_products",
     "create_category",
@@ -375,6 +522,7 @@ __all__ = [
     "get_low_stock_threshold",
     "get_product",
     "get_product_by_handle",
+    "get_variant",
     "get_variant_by_sku",
     "get_variants",
     "get_variants_for_update",
@@ -382,10 +530,16 @@ __all__ = [
     "list_low_stock",
     "list_products",
     "product_input_errors",
+    "remove_category_translation",
+    "remove_product_translation",
+    "remove_variant",
     "search_products",
+    "set_category_translation",
     "set_low_stock_threshold",
     "set_product_status",
+    "set_product_translation",
     "update_category",
     "update_product",
+    "update_variant",
     "upsert_product_by_external_id",
 ]

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from orion.modules.manifest import Role
 from orion.tenancy.models import Tenant
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
+# Models only the team and sign-in paths use are built on first use, not when a function that merely
+# checks tokens imports this module at cold start.
+_BUILT_ON_FIRST_USE = ConfigDict(frozen=True, defer_build=True)
 
 
 class User(BaseModel):
@@ -47,7 +50,7 @@ class Membership(BaseModel):
 class Member(BaseModel):
     """A row of a store's team list."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _BUILT_ON_FIRST_USE
 
     user_id: str
     email: str
@@ -59,7 +62,7 @@ class Member(BaseModel):
 class Invitation(BaseModel):
     """An invitation as staff see it; the token itself is only ever sent to the invitee."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _BUILT_ON_FIRST_USE
 
     id: str
     platform: str
@@ -75,13 +78,10 @@ class Invitation(BaseModel):
 class NewUser(BaseModel):
     """What an invitee without an account supplies on acceptance."""
 
+    model_config = ConfigDict(defer_build=True)
+
     name: str = Field(min_length=1, max_length=120)
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
-
-
-class Credentials(BaseModel):
-    email: EmailStr
-    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 
 
 @dataclass(frozen=True, slots=True)

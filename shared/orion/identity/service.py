@@ -8,11 +8,10 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
-from orion.data.clients import aws_client
 from orion.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooManyRequests, Unauthorized
 from orion.identity import passwords, tokens
+from orion.identity.access import ensure_current, signing_keys
 from orion.identity.models import (
     Invitation,
     Member,
@@ -26,7 +25,7 @@ from orion.identity.models import (
 from orion.identity.repository import IdentityRepository
 from orion.ids import new_id, new_token
 from orion.modules.manifest import Role
-from orion.modules.registry import module_of_permission, permissions_of_role
+from orion.modules.registry import permissions_of_role
 from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.settings import get_settings
@@ -38,19 +37,7 @@ BAD_CREDENTIALS = "The e-mail address or password is not correct."
 _OPAQUE_TOKEN = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<secret>[A-Za-z0-9_-]{20,100})$")
 
 
-# --- keys and hashing ----------------------------------------------------------------------------------
-
-
-@cache
-def signing_keys() -> tokens.CachedKeySource:
-    """The container's signing-key source: the Secrets Manager secret, cached (rotation-ready)."""
-    settings = get_settings()
-
-    def load() -> str:
-        secret = aws_client("secretsmanager").get_secret_value(SecretId=settings.jwt_secret_name)
-        return str(secret["SecretString"])
-
-    return tokens.CachedKeySource(load, ttl=settings.jwt_keys_cache_seconds)
+# --- hashing -------------------------------------------------------------------------------------------
 
 
 def _digest(secret: str) -> str:
@@ -177,74 +164,6 @@ def _token_pair(platform: str, user: User, refresh_token: str) -> TokenPair:
     )
 
 
-# --- per request ---------------------------------------------------------------------------------------
-
-
-def authenticate(tenant: Tenant, access_token: str) -> Principal:
-    """Who ``access_token`` is for; it must have been issued for ``tenant``'s platform (else 401)."""
-    verified = tokens.verify_access_token(
-        signing_keys(), access_token, audience=tenant.platform, issuer=get_settings().jwt_issuer
-    )
-    return Principal(
-        user_id=verified.user_id,
-        platform=verified.platform,
-        token_id=verified.token_id,
-        token_version=verified.token_version,
-    )
-
-
-STALE_TOKEN = "The access token is no longer valid; sign in again."
-
-
-def _ensure_current(user: User | None, principal: Principal) -> User:
-    """The token's user, if it may still act: a locked user, or a token older than the user's last
-    lock or password reset (a lower ``ver``), is 401 on the very next request."""
-    if user is None or not user.active or user.token_version != principal.token_version:
-        raise Unauthorized(STALE_TOKEN)
-    return user
-
-
-def _store_access(tenant: Tenant, principal: Principal) -> Membership:
-    """The caller's membership in ``tenant``'s store, read together with their user (one
-    BatchGetItem): 401 for another platform's or a stale token, 403 without a membership."""
-    if tenant.store is None:
-        raise NotFound("This endpoint is served on a store's own host.")
-    if principal.platform != tenant.platform:
-        raise Unauthorized("The access token is not valid for this platform.")
-    user, membership = IdentityRepository().get_user_and_membership(
-        tenant.platform, tenant.store, principal.user_id
-    )
-    _ensure_current(user, principal)
-    if membership is None:
-        raise Forbidden("You are not a member of this store.")
-    return membership
-
-
-def authorize(
-    tenant: Tenant, principal: Principal, permission: str, *, enabled_modules: frozenset[str]
-) -> StaffAccess:
-    """The caller's access to ``tenant``'s store if their role there grants ``permission``.
-
-    A permission of a module the platform has switched off does not exist there (404); no membership
-    in this store, or a role without the permission, is 403.
-    """
-    if not module_of_permission(permission).is_enabled(enabled_modules):
-        raise NotFound("This feature is not enabled on this platform.")
-    membership = _store_access(tenant, principal)
-    granted = permissions_of_role(membership.role, enabled_modules)
-    if permission not in granted:
-        raise Forbidden(f"Your role ({membership.role.value}) does not allow {permission}.")
-    return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
-
-
-def member_access(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> StaffAccess:
-    """The caller's access to ``tenant``'s store, whatever their role (the menu, the dashboard): 404
-    off a store host, 401 for another platform's or a stale token, 403 without a membership."""
-    membership = _store_access(tenant, principal)
-    granted = permissions_of_role(membership.role, enabled_modules)
-    return StaffAccess(tenant=tenant, principal=principal, role=membership.role, permissions=granted)
-
-
 @dataclass(frozen=True)
 class Profile:
     user: User
@@ -254,7 +173,7 @@ class Profile:
 def profile(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> Profile:
     """The signed-in user and their memberships on the platform, with each role's permissions."""
     repository = IdentityRepository()
-    user = _ensure_current(repository.get_user(tenant.platform, principal.user_id), principal)
+    user = ensure_current(repository.get_user(tenant.platform, principal.user_id), principal)
     memberships = [
         m.model_copy(update={"permissions": permissions_of_role(m.role, enabled_modules)})
         for m in repository.list_memberships(tenant.platform, principal.user_id)
@@ -438,20 +357,6 @@ def create_staff_user(tenant: Tenant, email: str, name: str, password: str, role
 
 
 # --- platform admins -----------------------------------------------------------------------------------
-
-
-def authorize_platform_admin(tenant: Tenant, principal: Principal) -> User:
-    """The caller, if they are an active platform admin of ``tenant``'s platform (403 otherwise).
-
-    Checked against the stored user on every call, so a lock, a password reset or a revoked admin
-    flag applies at once.
-    """
-    if principal.platform != tenant.platform:
-        raise Unauthorized("The access token is not valid for this platform.")
-    user = _ensure_current(IdentityRepository().get_user(tenant.platform, principal.user_id), principal)
-    if not user.platform_admin:
-        raise Forbidden("Only platform admins may do this.")
-    return user
 
 
 def create_platform_admin(tenant: Tenant, email: str, name: str, password: str) -> User:

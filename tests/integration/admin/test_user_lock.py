@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orion.identity import access
 from orion.identity import service as identity
 from orion.identity.models import Principal
 from orion.tenancy.models import Tenant
@@ -97,9 +98,9 @@ def test_authorising_a_staff_request_costs_one_dynamodb_request(demo: list[str])
     # authorisation read before, so checking it adds no request.
     tokens = login("wizamart-owner")
     tenant = Tenant("oms", "wizamart")
-    principal = identity.authenticate(tenant, tokens["access_token"])
+    principal = access.authenticate(tenant, tokens["access_token"])
     assert isinstance(principal, Principal)
     with counting_requests() as counter:
-        access = identity.authorize(tenant, principal, "products.view", enabled_modules=frozenset())
-    assert access.role.value == "owner"
+        granted = access.authorize(tenant, principal, "products.view", enabled_modules=frozenset())
+    assert granted.role.value == "owner"
     assert dict(counter.calls) == {("dynamodb", "BatchGetItem"): 1}

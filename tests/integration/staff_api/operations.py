@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from orion.catalog import service as catalog
-from orion.catalog.models import CategoryInput, ProductInput, ProductStatus, Variant
+from orion.catalog.models import CategoryInput, ProductInput, ProductStatus, Translation, Variant
 from orion.identity import service as identity
 from orion.ids import new_id
 from orion.modules.manifest import Role
@@ -26,12 +27,20 @@ class Example:
     prepare: Callable[[], tuple[str, Any]]  # -> (concrete path, JSON body or None)
 
 
-def _product(status: ProductStatus = ProductStatus.ACTIVE, stock: int = 10) -> tuple[str, str]:
+def _product(
+    status: ProductStatus = ProductStatus.ACTIVE, stock: int = 10, *, variants: int = 1
+) -> tuple[str, str]:
+    """A new product of wizamart: its id and the SKU of its first variant (of ``variants``)."""
     sku = f"SKU-{new_id()[-8:]}"
     product = catalog.create_product(
         WIZAMART,
         ProductInput(
-            title=f"Lamp {sku}", status=status, variants=(Variant(sku=sku, price=1999, stock=stock),)
+            title=f"Lamp {sku}",
+            status=status,
+            variants=tuple(
+                Variant(sku=f"{sku}/{n}" if n else sku, price=1999, stock=stock) for n in range(variants)
+            ),
+            translations={"fr": Translation(title=f"Lampe {sku}")},
         ),
     )
     return product.id, sku
@@ -43,8 +52,13 @@ def _product_body(title: str = "Desk lamp") -> dict[str, Any]:
 
 def _category() -> str:
     slug = f"cat-{new_id()[-8:].lower()}"
-    catalog.create_category(WIZAMART, CategoryInput(slug=slug, name="Lamps"))
+    catalog.create_category(WIZAMART, CategoryInput(slug=slug, name="Lamps", translations={"fr": "Lampes"}))
     return slug
+
+
+def sku_path(product_id: str, sku: str, rest: str = "") -> str:
+    """A variant's URL as clients should build it: the SKU percent-encoded ('/' as %2F)."""
+    return f"/api/v1/products/{product_id}/variants/{quote(sku, safe='')}{rest}"
 
 
 def _order() -> str:
@@ -136,6 +150,50 @@ def examples(owner_token: str) -> list[Example]:
         ),
         Example("POST", "/api/v1/products/{product_id}/stock", _stock_example),
         Example(
+            "GET",
+            "/api/v1/products/{product_id}/variants",
+            lambda: (f"/api/v1/products/{_product()[0]}/variants", None),
+        ),
+        Example(
+            "POST",
+            "/api/v1/products/{product_id}/variants",
+            lambda: (
+                f"/api/v1/products/{_product()[0]}/variants",
+                {"sku": f"V-{new_id()[-8:]}", "price": 2100, "options": {"Colour": "Red"}, "stock": 2},
+            ),
+        ),
+        Example("GET", "/api/v1/products/{product_id}/variants/{sku}", lambda: (sku_path(*_product()), None)),
+        Example(
+            "PATCH",
+            "/api/v1/products/{product_id}/variants/{sku}",
+            lambda: (sku_path(*_product()), {"price": 1799, "compare_at_price": 1999}),
+        ),
+        Example(
+            "DELETE",
+            "/api/v1/products/{product_id}/variants/{sku}",
+            lambda: (sku_path(*_product(variants=2)), None),
+        ),
+        Example(
+            "POST",
+            "/api/v1/products/{product_id}/variants/{sku}/stock",
+            lambda: (sku_path(*_product(), "/stock"), {"delta": 5, "reason": "delivery"}),
+        ),
+        Example(
+            "GET",
+            "/api/v1/products/{product_id}/translations",
+            lambda: (f"/api/v1/products/{_product()[0]}/translations", None),
+        ),
+        Example(
+            "PUT",
+            "/api/v1/products/{product_id}/translations/{lang}",
+            lambda: (f"/api/v1/products/{_product()[0]}/translations/de", {"title": "Lampe"}),
+        ),
+        Example(
+            "DELETE",
+            "/api/v1/products/{product_id}/translations/{lang}",
+            lambda: (f"/api/v1/products/{_product()[0]}/translations/fr", None),
+        ),
+        Example(
             "DELETE", "/api/v1/products/{product_id}", lambda: (f"/api/v1/products/{_product()[0]}", None)
         ),
         Example("GET", "/api/v1/categories", fixed("/api/v1/categories")),
@@ -146,6 +204,21 @@ def examples(owner_token: str) -> list[Example]:
         ),
         Example("GET", "/api/v1/categories/{slug}", lambda: (f"/api/v1/categories/{_category()}", None)),
         Example("PUT", "/api/v1/categories/{slug}", _category_update),
+        Example(
+            "GET",
+            "/api/v1/categories/{slug}/translations",
+            lambda: (f"/api/v1/categories/{_category()}/translations", None),
+        ),
+        Example(
+            "PUT",
+            "/api/v1/categories/{slug}/translations/{lang}",
+            lambda: (f"/api/v1/categories/{_category()}/translations/de", {"name": "Lampen"}),
+        ),
+        Example(
+            "DELETE",
+            "/api/v1/categories/{slug}/translations/{lang}",
+            lambda: (f"/api/v1/categories/{_category()}/translations/fr", None),
+        ),
         Example("DELETE", "/api/v1/categories/{slug}", lambda: (f"/api/v1/categories/{_category()}", None)),
         Example("GET", "/api/v1/orders", fixed("/api/v1/orders?status=pending")),
         Example("GET", "/api/v1/orders/{order_id}", lambda: (f"/api/v1/orders/{_order()}", None)),

@@ -19,7 +19,13 @@ OPEN = {
 }
 # Platform-wide: who am I on this platform (lists only the caller's own memberships).
 PLATFORM_WIDE = {("GET", "/api/v1/auth/me")}
-PLACEHOLDERS = {"host": "shop.bakery.example.com", "slug": "about", "name": "home.html"}
+PLACEHOLDERS = {
+    "host": "shop.bakery.example.com",
+    "slug": "about",
+    "name": "home.html",
+    "sku": "BREAD-1",
+    "lang": "fr",
+}
 
 
 def operations() -> list[tuple[str, str, bool]]:
