@@ -8,7 +8,7 @@ Invalid) for anything a caller can get wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -107,15 +107,18 @@ def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Produ
     stored = repository.read_for_update(tenant, product_id)
     if stored is None:
         raise NotFound(f"No product {product_id}.")
-    current = stored.product
-    product = Product(
+    product = _replacement(stored.product, data)
+    repository.save(tenant, product, stored)
+    return product
+
+
+def _replacement(current: Product, data: ProductInput) -> Product:
+    return Product(
         **{**data.model_dump(), "handle": data.handle or current.handle},
         id=current.id,
         created_at=current.created_at,
         updated_at=datetime.now(UTC),
     )
-    repository.save(tenant, product, stored)
-    return product
 
 
 def upsert_product_by_external_id(
@@ -124,11 +127,35 @@ def upsert_product_by_external_id(
     """Create the product with this external id, or replace the one that has it: ``(product, created)``.
 
     Imports call this when publishing; calling it twice with the same data leaves one product."""
-    data = data.model_copy(update={"external_id": external_id})
-    existing = _repository().product_id_for_external_id(tenant, external_id)
-    if existing is None:
+    return save_product_by_external_id(tenant, external_id, lambda _: data, skip_unchanged=False)
+
+
+def save_product_by_external_id(
+    tenant: Tenant,
+    external_id: str,
+    build: Callable[[Product | None], ProductInput],
+    *,
+    skip_unchanged: bool = True,
+) -> tuple[Product, bool]:
+    """Create or replace the product with this external id from what ``build`` makes of the current
+    one (``None`` if there is none): ``(product, created)``. One read of the product, one transaction,
+    and no write at all when nothing would change (``skip_unchanged``). Imports publish through this."""
+    repository = _repository()
+    product_id = repository.product_id_for_external_id(tenant, external_id)
+    stored = repository.read_for_update(tenant, product_id) if product_id else None
+    if product_id and stored is None:
+        raise NotFound(f"No product {product_id}.")
+    data = build(stored.product if stored else None).model_copy(update={"external_id": external_id})
+    if stored is None:
         return create_product(tenant, data), True
-    return update_product(tenant, existing, data), False
+    current = stored.product
+    product = _replacement(current, data)
+    if skip_unchanged and product.model_dump(exclude={"updated_at"}) == current.model_dump(
+        exclude={"updated_at"}
+    ):
+        return current, False
+    repository.save(tenant, product, stored)
+    return product, False
 
 
 def get_product(tenant: Tenant, product_id: str) -> Product:
@@ -319,6 +346,7 @@ __all__ = [
     "list_categories",
     "list_products",
     "product_input_errors",
+    "save_product_by_external_id",
     "search_products",
     "set_product_status",
     "update_category",

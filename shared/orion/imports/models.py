@@ -60,6 +60,57 @@ class ImportProgress(BaseModel):
         return min(100, self.chunks_done * 100 // self.chunks_total)
 
 
+PUBLISH_STALLED = "The publish stopped before it finished (its worker is gone); publish again to finish it."
+
+
+class PublishStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class PublishNote(BaseModel):
+    """A product that could not be published, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    external_id: str
+    message: str
+
+
+class PublishState(BaseModel):
+    """The latest publish of a job's staged products: what was asked, how far it got, how it ended.
+
+    A publish runs in pages and records each page here (``cursor``: the last external id done), in the
+    API request for a small selection or in the background (the import-publish state machine). A
+    running publish whose last page is older than the lease is shown FAILED: its worker is gone.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    status: PublishStatus
+    background: bool
+    requested: int  # products asked for; for "all", the staged rows until the publish ends
+    published: int = 0
+    failed: int = 0
+    failures: tuple[PublishNote, ...] = ()  # the first few, for the API (the sync answer lists all)
+    message: str | None = None
+    cursor: str = ""
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+
+    def seen_at(self, now: datetime, lease_seconds: float) -> PublishState:
+        """This state as users should see it: a running publish silent for longer than the lease failed."""
+        if (
+            self.status is not PublishStatus.RUNNING
+            or (now - self.updated_at).total_seconds() <= lease_seconds
+        ):
+            return self
+        return self.model_copy(update={"status": PublishStatus.FAILED, "message": PUBLISH_STALLED})
+
+
 class ImportJob(BaseModel):
     """One uploaded file and what became of it."""
 
@@ -82,6 +133,7 @@ class ImportJob(BaseModel):
     finished_at: datetime | None = None
     report_key: str | None = None
     upload_key: str
+    publish: PublishState | None = None
 
 
 class RowError(BaseModel):

@@ -5,6 +5,7 @@ uploads bucket  uploads/<platform>/<store>/<job>/<file>        what the merchant
                 work/<platform>/<store>/<job>/manifest.json    [{"index", "key", "records"}, ...]
                 work/<platform>/<store>/<job>/chunks/<n>.json  normalised records, by column (<= 1,000)
                 work/<platform>/<store>/<job>/errors/<name>.jsonl  row errors found by a task
+                work/<platform>/<store>/<job>/publish/<id>.json  a background publish's request
 reports bucket  imports/<platform>/<store>/<job>/errors.csv     the merchant's error report
 ```
 """
@@ -137,6 +138,18 @@ class ImportFiles:
         except self.s3.exceptions.NoSuchKey:
             return []
         return [ChunkRef.model_validate(entry) for entry in json.loads(body)]
+
+    # --- what a background publish was asked to do ---
+
+    def write_publish_request(self, tenant: Tenant, job_id: str, publish_id: str, body: str) -> None:
+        key = f"{work_prefix(tenant, job_id)}publish/{publish_id}.json"
+        self.s3.put_object(
+            Bucket=self.uploads_bucket, Key=key, Body=body.encode(), ContentType="application/json"
+        )
+
+    def read_publish_request(self, tenant: Tenant, job_id: str, publish_id: str) -> str:
+        key = f"{work_prefix(tenant, job_id)}publish/{publish_id}.json"
+        return str(self.s3.get_object(Bucket=self.uploads_bucket, Key=key)["Body"].read().decode())
 
     # --- row errors ---
 
