@@ -12,7 +12,7 @@ from tests.feeds import letzshop_feed
 
 ROWS = 10_000
 GOAL = 0.25  # at least a quarter of csv.reader's rows per second
-REPEAT = 7
+REPEAT = 15
 
 
 def main() -> None:

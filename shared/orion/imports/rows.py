@@ -55,6 +55,8 @@ _HTTP_URL_LINES = re.compile(rf"{_LINK}(?:\n{_LINK})*", re.IGNORECASE)
 _CENTS = {"": 0, **{f"{n}": n * 10 for n in range(10)}, **{f"{n:02d}": n for n in range(100)}}
 # What the ASCII codes add to a GTIN's weighted sum, per length: ord("0") times the sum of weights.
 _GTIN_OFFSETS = {n: ord("0") * ((n + 1) // 2 + 3 * (n // 2)) for n in (8, 12, 13, 14)}
+# A column of GTINs of one length joined by newlines (ASCII digits only: [0-9], not \d).
+_SAME_LENGTH_GTINS = {n: re.compile(rf"[0-9]{{{n}}}(?:\n[0-9]{{{n}}})*") for n in _GTIN_OFFSETS}
 
 AVAILABILITY = {
     "in stock": "in_stock",
@@ -151,6 +153,24 @@ def gtin_is_valid(value: str) -> bool:
     # of 10. Summing the ASCII bytes and taking off their offset saves an int() per digit.
     digits = value.encode()
     return (sum(digits[-1::-2]) + 3 * sum(digits[-2::-2]) - offset) % 10 == 0
+
+
+def invalid_gtins(values: Sequence[str]) -> list[int]:
+    """The indices of the non-blank values that are not valid GTINs.
+
+    A column of GTINs of one length (the usual feed) is checked digit position by digit position: the
+    digits at one position of every GTIN are one slice of the column's bytes, so the weighted sums
+    come from a few C-level passes instead of a function call per GTIN."""
+    length = len(values[0]) if values else 0
+    offset = _GTIN_OFFSETS.get(length)
+    shape = _SAME_LENGTH_GTINS.get(length)
+    if offset is None or shape is None or not shape.fullmatch("\n".join(values)):
+        return [i for i, value in enumerate(values) if value and not gtin_is_valid(value)]
+    digits = "".join(values).encode()
+    ones = zip(*(digits[k::length] for k in range(length - 1, -1, -2)), strict=True)
+    threes = zip(*(digits[k::length] for k in range(length - 2, -1, -2)), strict=True)
+    totals = zip(map(sum, ones), map(sum, threes), strict=True)
+    return [i for i, (one, three) in enumerate(totals) if (one + 3 * three - offset) % 10]
 
 
 def is_http_url(value: str) -> bool:
@@ -286,7 +306,7 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
     availability = _availability(column("availability"), problems)
     gtins = column("gtin")
     if any(gtins):
-        for index in [i for i, gtin in enumerate(gtins) if gtin and not gtin_is_valid(gtin)]:
+        for index in invalid_gtins(gtins):
             problems.add(index, "gtin", gtins[index], GTIN_MESSAGE)
     links = column("link")
     _check_links(links, "link", problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orion.imports.models import RecordBatch, RowError, SourceRecord, StagedProduct
-from orion.imports.rows import gtin_is_valid, parse_price, stage_batch, validate_record
+from orion.imports.rows import gtin_is_valid, invalid_gtins, parse_price, stage_batch, validate_record
 from tests.feeds import gtin13
 
 
@@ -176,3 +176,21 @@ def test_a_chunk_without_a_title_column_names_the_missing_field() -> None:
 
     assert staged.products == []
     assert [(e.column, e.message) for e in staged.errors[0]] == [("title", "Field required")]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        [gtin13(n) for n in range(1, 40)],
+        [gtin13(n) for n in range(1, 20)] + ["4006381333932"] + [gtin13(n) for n in range(20, 30)],
+        ["96385074", "96385075", "40123455"],  # GTIN-8: one column length, one bad check digit
+        [gtin13(1), "", gtin13(2)],  # a blank: checked one by one
+        [gtin13(1), "96385074", "036000291452", "00012345600012", "12345"],  # mixed lengths
+        ["400638133393x", gtin13(3)],
+        ["４００６３８１３３３９３１", gtin13(3)],  # full-width digits are digits to str.isdigit, not to us
+    ],
+)
+def test_a_column_of_gtins_is_checked_as_each_gtin_alone(column: list[str]) -> None:
+    expected = [i for i, value in enumerate(column) if value and not gtin_is_valid(value)]
+    assert invalid_gtins(column) == expected
+    assert all(not gtin_is_valid(column[i]) for i in expected)
