@@ -343,6 +343,9 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.WRITE},
         buckets={"uploads": Access.PUT, "reports": Access.READ},
         secrets=("origin-verify", "jwt-signing-keys"),
+        # A large publish runs in the background: the request goes to the uploads bucket, and the
+        # function starts the import-publish state machine.
+        state_machines=("import-publish",),
     ),
     Function(
         name="outbox_sender",
@@ -396,6 +399,24 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=30,
         tables={"main": Access.WRITE},
     ),
+    # Background publishing of staged products: the tasks of the `import-publish` state machine.
+    Function(
+        name="import-publish",
+        handler="functions.imports.publish.handler",
+        description="Publish task: publish staged products page by page while the invocation has time",
+        memory_mb=1024,
+        timeout_seconds=900,
+        tables={"main": Access.WRITE},
+        buckets={"uploads": Access.READ},
+    ),
+    Function(
+        name="import-publish-failed",
+        handler="functions.imports.publish_failed.handler",
+        description="Publish task: end a publish FAILED when its task failed after its retries",
+        memory_mb=256,
+        timeout_seconds=30,
+        tables={"main": Access.WRITE},
+    ),
 )
 
 # Functions that exist only in the local cloud (dev aids). The CDK never reads this tuple, and their
@@ -421,6 +442,12 @@ STATE_MACHINES: tuple[StateMachine, ...] = (
             "MarkFailed": "import-mark-failed",
         },
         env="ORION_IMPORT_STATE_MACHINE_ARN",
+    ),
+    StateMachine(
+        name="import-publish",
+        definition="infra.workflows.publish.publish_definition",
+        tasks={"PublishPages": "import-publish", "MarkPublishFailed": "import-publish-failed"},
+        env="ORION_IMPORT_PUBLISH_STATE_MACHINE_ARN",
     ),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from orion.imports.storage import UploadLocation, parse_upload_key
@@ -25,3 +26,14 @@ def upload_of(event: dict[str, Any]) -> UploadLocation | None:
         logger.append_keys(tenant=str(location.tenant), job_id=location.job_id)
         logger.set_correlation_id(location.job_id)
     return location
+
+
+def error_type_of(error: Any) -> str | None:
+    """The error type of a Step Functions Catch (``{"Error", "Cause"}``, the cause a JSON document)."""
+    if not isinstance(error, dict):
+        return None
+    try:
+        cause = json.loads(error.get("Cause") or "{}")
+    except ValueError:
+        cause = {}
+    return str(cause.get("errorType") or error.get("Error") or "") or None

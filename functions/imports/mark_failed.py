@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.imports.common import upload_of
+from functions.imports.common import error_type_of, upload_of
 from orion.imports.service import fail_import
 from orion.observability import logger, metrics, tracer
-
-
-def _error_type(error: Any) -> str | None:
-    if not isinstance(error, dict):
-        return None
-    try:
-        cause = json.loads(error.get("Cause") or "{}")
-    except ValueError:
-        cause = {}
-    return str(cause.get("errorType") or error.get("Error") or "") or None
 
 
 @logger.inject_lambda_context
@@ -30,6 +19,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if location is None:
         logger.warning("failure of an execution without a job", extra={"upload": event.get("upload")})
         return {"failed": False}
-    failed = fail_import(location.tenant, location.job_id, _error_type(event.get("error")))
+    failed = fail_import(location.tenant, location.job_id, error_type_of(event.get("error")))
     metrics.add_metric(name="ImportsFailed", unit="Count", value=1)
     return {"failed": failed, "job_id": location.job_id}

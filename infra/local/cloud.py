@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from typing import Any
 from infra import wiring
 from infra.local import invoke
 from infra.local.environments import FunctionError
+from infra.local.moto_speedups import DYNAMODB_REQUEST_LOCK
 from infra.local.provision import LOCAL_REGION, local_environment, provision
 
 
@@ -116,7 +116,6 @@ def install_bridges() -> None:
     serialise_dynamodb_writes()
 
 
-_dynamodb_write_lock = threading.RLock()
 _DYNAMODB_ITEM_REQUESTS = (
     "put_item", "update_item", "delete_item", "get_item", "query", "scan", "batch_get_item",
     "batch_write_item", "transact_write_items", "transact_get_items",
@@ -140,7 +139,7 @@ def serialise_dynamodb_writes() -> None:
             continue
 
         def locked(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with _dynamodb_write_lock:
+            with DYNAMODB_REQUEST_LOCK:
                 return __original(*args, **kwargs)
 
         locked._serialised = True  # type: ignore[attr-defined]

@@ -96,9 +96,7 @@ class ExecutionEnvironment:
         self._ready = False
         self._broken = False
         self._connection, child = _SPAWN.Pipe()
-        self._process = _SPAWN.Process(
-            target=serve, args=(child, fn), name=f"lambda-{fn.name}", daemon=True
-        )
+        self._process = _SPAWN.Process(target=serve, args=(child, fn), name=f"lambda-{fn.name}", daemon=True)
         self._process.start()
         child.close()
 

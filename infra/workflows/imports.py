@@ -39,7 +39,7 @@ TASK_ERRORS = [
 ]
 
 
-def _retry(attempts: int, interval: int = 1) -> list[dict[str, Any]]:
+def task_retry(attempts: int, interval: int = 1) -> list[dict[str, Any]]:
     return [
         {
             "ErrorEquals": TASK_ERRORS,
@@ -73,7 +73,7 @@ def import_definition(task_arns: Mapping[str, str]) -> dict[str, Any]:
                 "Resource": task_arns["Prepare"],
                 "Parameters": {"upload.$": "$.upload", "execution.$": "$$.Execution.Name"},
                 "ResultPath": "$.job",
-                "Retry": _retry(2),
+                "Retry": task_retry(2),
                 "Catch": CATCH,
                 "Next": "Started?",
             },
@@ -98,7 +98,7 @@ def import_definition(task_arns: Mapping[str, str]) -> dict[str, Any]:
                         "ProcessBatch": {
                             "Type": "Task",
                             "Resource": task_arns["ProcessBatch"],
-                            "Retry": _retry(3),
+                            "Retry": task_retry(3),
                             "End": True,
                         }
                     },
@@ -112,7 +112,7 @@ def import_definition(task_arns: Mapping[str, str]) -> dict[str, Any]:
                 "Resource": task_arns["Finalize"],
                 "Parameters": JOB,
                 "ResultPath": "$.result",
-                "Retry": _retry(3),
+                "Retry": task_retry(3),
                 "Catch": CATCH,
                 "End": True,
             },
@@ -121,7 +121,7 @@ def import_definition(task_arns: Mapping[str, str]) -> dict[str, Any]:
                 "Resource": task_arns["MarkFailed"],
                 "Parameters": {"upload.$": "$.upload", "error.$": "$.error"},
                 "ResultPath": "$.failure",
-                "Retry": _retry(3),
+                "Retry": task_retry(3),
                 "Next": "Failed",
             },
             "Failed": {"Type": "Fail", "Error": "ImportFailed", "Cause": "A task failed after its retries"},

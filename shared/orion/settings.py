@@ -93,6 +93,13 @@ class OrionSettings(BaseSettings):
     # after it was created (the file never arrived) or RUNNING with no progress for this long.
     import_pending_timeout_seconds: int = Field(default=3600, ge=60)
     import_stall_timeout_seconds: int = Field(default=3600, ge=60)
+    # Publishing staged products: a selection up to this many products is published inside the API
+    # request; a larger one in the background (the import-publish state machine), a page at a time.
+    import_publish_sync_max_products: int = Field(default=200, ge=0)
+    import_publish_page_size: int = Field(default=100, ge=1, le=1000)
+    # A running publish not heard from for this long has lost its worker (Lambda's 15 minutes at most).
+    import_publish_lease_seconds: int = Field(default=900, ge=1)
+    import_publish_state_machine_arn: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from functions.staff_api.common.access import record_audit, require
+from functions.staff_api.common.app import API_PREFIX
 from orion.identity.models import StaffAccess
 from orion.imports import service as imports
 from orion.imports.models import (
@@ -16,10 +17,13 @@ from orion.imports.models import (
     ImportFormat,
     ImportJob,
     ImportStatus,
+    PublishState,
+    PublishStatus,
     StagedProduct,
     StagedStatus,
 )
-from orion.imports.publish import PublishRequest, publish_staged_products
+from orion.imports.publish import PublishRequest, PublishResult, request_publish
+from orion.settings import get_settings
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -40,6 +44,36 @@ class ProgressOut(BaseModel):
     percent: int
 
 
+class PublishFailureOut(BaseModel):
+    external_id: str
+    message: str
+
+
+class PublishStateOut(BaseModel):
+    """The latest publish of the job: running, or how it ended. ``requested`` counts the products asked
+    for (for ``all``, the staged rows until the publish ends, then the products)."""
+
+    id: str
+    status: PublishStatus
+    background: bool
+    requested: int
+    published: int
+    failed: int
+    failures: list[PublishFailureOut] = Field(description="the first failures (at most 50)")
+    message: str | None
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, state: PublishState) -> PublishStateOut:
+        seen = state.seen_at(datetime.now(UTC), get_settings().import_publish_lease_seconds)
+        return cls(
+            **seen.model_dump(exclude={"failures", "cursor"}),
+            failures=[PublishFailureOut(**note.model_dump()) for note in seen.failures],
+        )
+
+
 class JobOut(BaseModel):
     id: str
     file_name: str
@@ -52,6 +86,7 @@ class JobOut(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     error_report_url: str | None = None
+    publish: PublishStateOut | None = None
 
     @classmethod
     def of(cls, job: ImportJob, report_url: str | None = None) -> JobOut:
@@ -72,6 +107,7 @@ class JobOut(BaseModel):
             created_at=job.created_at,
             finished_at=job.finished_at,
             error_report_url=report_url,
+            publish=PublishStateOut.of(job.publish) if job.publish else None,
         )
 
 
@@ -96,11 +132,6 @@ class JobList(BaseModel):
 class StagedList(BaseModel):
     products: list[StagedProduct]
     next_cursor: str | None = None
-
-
-class PublishFailureOut(BaseModel):
-    external_id: str
-    message: str
 
 
 class PublishOut(BaseModel):
@@ -151,21 +182,46 @@ def list_staged(
     return StagedList(products=rows, next_cursor=next_cursor)
 
 
-@router.post("/{job_id}/publish", summary="Publish staged products into the catalogue")
-def publish(job_id: JobId, body: PublishRequest, request: Request, access: Run) -> PublishOut:
+@router.post(
+    "/{job_id}/publish",
+    summary="Publish staged products into the catalogue",
+    responses={
+        status.HTTP_202_ACCEPTED: {
+            "model": PublishStateOut,
+            "description": "A large selection, publishing in the background: follow GET /imports/{id}",
+        },
+        status.HTTP_409_CONFLICT: {
+            "description": "The import is not completed, or a publish of it is running"
+        },
+    },
+)
+def publish(
+    job_id: JobId, body: PublishRequest, request: Request, response: Response, access: Run
+) -> PublishOut | PublishStateOut:
     """Selected ``external_ids`` (or ``all``), with per-product ``overrides`` of price (minor units),
     description and status. Products are matched by external id: publishing again updates them, and
-    each language staged under the same id becomes a translation of the same product."""
-    result = publish_staged_products(access.tenant, job_id, body)
-    record_audit(
-        request,
-        access,
-        "imports.publish",
-        f"import:{job_id}",
-        {"created": len(result.created), "updated": len(result.updated), "failed": len(result.failed)},
-    )
+    each language staged under the same id becomes a translation of the same product.
+
+    Up to ``ORION_IMPORT_PUBLISH_SYNC_MAX_PRODUCTS`` products (200) are published before the answer
+    (200, with what was created, updated or failed); a larger selection answers 202 with the publish's
+    state and runs in the background, its progress in ``GET /imports/{id}`` (``publish``). One publish
+    of an import runs at a time (409 while one does)."""
+    outcome = request_publish(access.tenant, job_id, body)
+    if isinstance(outcome, PublishResult):
+        details: dict[str, object] = {
+            "created": len(outcome.created),
+            "updated": len(outcome.updated),
+            "failed": len(outcome.failed),
+        }
+    else:
+        details = {"background": True, "requested": outcome.requested, "publish": outcome.id}
+    record_audit(request, access, "imports.publish", f"import:{job_id}", details)
+    if isinstance(outcome, PublishState):
+        response.status_code = status.HTTP_202_ACCEPTED
+        response.headers["Location"] = f"{API_PREFIX}/imports/{job_id}"
+        return PublishStateOut.of(outcome)
     return PublishOut(
-        created=result.created,
-        updated=result.updated,
-        failed=[PublishFailureOut(external_id=f.external_id, message=f.message) for f in result.failed],
+        created=outcome.created,
+        updated=outcome.updated,
+        failed=[PublishFailureOut(external_id=f.external_id, message=f.message) for f in outcome.failed],
     )

@@ -117,17 +117,57 @@ def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Produ
     )
 
 
+def _replacement(current: Product, data: ProductInput) -> Product:
+    return Product(
+        **{**data.model_dump(), "handle": data.handle or current.handle},
+        id=current.id,
+        created_at=current.created_at,
+        updated_at=datetime.now(UTC),
+    )
+
+
 def upsert_product_by_external_id(
     tenant: Tenant, external_id: str, data: ProductInput
 ) -> tuple[Product, bool]:
     """Create the product with this external id, or replace the one that has it: ``(product, created)``.
 
     Imports call this when publishing; calling it twice with the same data leaves one product."""
-    data = data.model_copy(update={"external_id": external_id})
-    existing = _repository().product_id_for_external_id(tenant, external_id)
-    if existing is None:
-        return create_product(tenant, data), True
-    return update_product(tenant, existing, data), False
+    return save_product_by_external_id(tenant, external_id, lambda _: data, skip_unchanged=False)
+
+
+def save_product_by_external_id(
+    tenant: Tenant,
+    external_id: str,
+    build: Callable[[Product | None], ProductInput],
+    *,
+    skip_unchanged: bool = True,
+) -> tuple[Product, bool]:
+    """Create or replace the product with this external id from what ``build`` makes of the current
+    one (``None`` if there is none): ``(product, created)``. One read of the product, one transaction,
+    and no write at all when nothing would change (``skip_unchanged``). Imports publish through this."""
+    repository = _repository()
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        product_id = repository.product_id_for_external_id(tenant, external_id)
+        stored = repository.read_for_update(tenant, product_id) if product_id else None
+        if product_id and stored is None:
+            raise NotFound(f"No product {product_id}.")
+        data = build(stored.product if stored else None).model_copy(update={"external_id": external_id})
+        if stored is None:
+            return create_product(tenant, data), True
+        current = stored.product
+        product = _replacement(current, data)
+        if skip_unchanged and product.model_dump(exclude={"updated_at"}) == current.model_dump(
+            exclude={"updated_at"}
+        ):
+            return current, False
+        try:
+            repository.save(tenant, product, stored)
+        except ProductChanged:  # a checkout moved its stock since the read: build it again from a new one
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            continue
+        return product, False
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def get_product(tenant: Tenant, product_id: str) -> Product:
@@ -533,6 +573,7 @@ __all__ = [
     "remove_category_translation",
     "remove_product_translation",
     "remove_variant",
+    "save_product_by_external_id",
     "search_products",
     "set_category_translation",
     "set_low_stock_threshold",

@@ -400,6 +400,11 @@ def staged_row_sk(language: str, external_id: str) -> str:
     return f"{STAGED_ROW_PREFIX}{_checked_code(language, 'language')}#{external_id}"
 
 
+def staged_rows_prefix(language: str) -> str:
+    """``ROW#<lang>#``: the staged rows of one language, in external id order."""
+    return f"{STAGED_ROW_PREFIX}{_checked_code(language, 'language')}#"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal[
@@ -599,6 +604,21 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     ),
     AccessPattern(
         "staged rows of an import job", "Query", "PK=P#<p>#S#<s>#IMPORT#<job>, SK begins_with ROW#"
+    ),
+    AccessPattern(
+        "a page of one language's staged rows after an external id (publishing all)",
+        "Query",
+        "PK=P#<p>#S#<s>#IMPORT#<job>, SK begins_with ROW#<lang>#, from ROW#<lang>#<external id>",
+    ),
+    AccessPattern(
+        "staged rows of chosen external ids (publishing a selection)",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s>#IMPORT#<job>, SK=ROW#<lang>#<external id>",
+    ),
+    AccessPattern(
+        "claim and record a publish of an import job",
+        "UpdateItem",
+        "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB (conditional on the running publish)",
     ),
     AccessPattern(
         "write staged rows (batches of 25)",

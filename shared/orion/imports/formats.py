@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import heapq
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from orion.imports.models import LANGUAGES, ImportFormat, RowError, SourceRecord
+from orion.imports.models import LANGUAGES, ImportFormat, RecordBatch, RowError, SourceRecord
 
 SNIFF_BYTES = 64 * 1024
 # The csv module's own cap on one field; cells above our (smaller) limit are rejected per row.
@@ -226,97 +228,217 @@ def language_from_file_name(file_name: str) -> str | None:
 class ReadOptions:
     language: str
     max_cell_chars: int
+    batch_records: int = 1000  # records per batch (process_batch checks one chunk at a time)
+
+
+def read_batches(
+    text: IO[str], shape: FileShape, options: ReadOptions
+) -> Iterator[tuple[RecordBatch, list[RowError]]]:
+    """The products of the file in batches of ``options.batch_records``, in file order, each with
+    the errors of the rows read for it (rows that cannot be read, in row order)."""
+    lines = iter(text)
+    header = next(split_rows(lines, shape.delimiter), None)  # reads the header's lines only
+    if header is None:
+        return iter(())
+    names = [normalise_header_name(name) for name in header]
+    if shape.format is ImportFormat.SHOPIFY:
+        checked = _checked_rows(split_rows(lines, shape.delimiter), names, options.max_cell_chars)
+        return _batched(_shopify_records(checked, names, options.language), options.batch_records)
+    mapping = FEED_COLUMNS if shape.format is ImportFormat.LETZSHOP else ORION_COLUMNS
+    return _flat_batches(lines, shape.delimiter, names, mapping, options)
 
 
 def read_records(text: IO[str], shape: FileShape, options: ReadOptions) -> Iterator[SourceRecord | RowError]:
     """Every product of the file, in file order, or the row's error when a row cannot be read."""
+    for batch, errors in read_batches(text, shape, options):
+        merged: Iterator[SourceRecord | RowError] = heapq.merge(batch.records(), errors, key=_row_of)
+        yield from merged
+
+
+def _row_of(item: SourceRecord | RowError) -> int:
+    return item.row
+
+
+def split_rows(lines: Iterable[str], delimiter: str) -> Iterator[list[str]]:
+    """The rows of CSV/TSV lines as ``csv.reader`` reads them (default dialect), a lot faster.
+
+    Most lines of a feed contain no quote: their cells are the line, without its line break, split at
+    the delimiter, which is what the csv module makes of them (``newline=""`` text: a line holds one
+    line break, at its end). A line with a quote (a quoted cell, perhaps spanning lines) goes to
+    ``csv.reader``, which reads the lines of that one record from the same iterator.
+    tests/unit/orion/imports/test_batches.py checks the two against each other.
+    """
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(text, delimiter=shape.delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    names = [normalise_header_name(name) for name in header]
-    rows = _checked_rows(reader, names, options.max_cell_chars)
-    if shape.format is ImportFormat.SHOPIFY:
-        yield from _shopify_records(rows, names, options.language)
-    else:
-        mapping = FEED_COLUMNS if shape.format is ImportFormat.LETZSHOP else ORION_COLUMNS
-        yield from _flat_records(rows, names, mapping, options.language)
+    lines = iter(lines)
+    for line in lines:
+        if '"' in line:
+            yield next(csv.reader(itertools.chain((line,), lines), delimiter=delimiter))
+        else:
+            yield line.rstrip("\r\n").split(delimiter)
 
 
 def _checked_rows(
-    reader: Iterator[list[str]], names: list[str], max_cell_chars: int
+    rows: Iterator[list[str]], names: list[str], max_cell_chars: int
 ) -> Iterator[tuple[int, list[str]] | RowError]:
-    width = len(names)
+    """``(row number, cells)`` of every non-blank row, or the row's error (ragged, a cell too long)."""
     row_number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise UnreadableFile(f"Row {row_number + 1} cannot be read as CSV: {exc}.") from exc
-        row_number += 1
-        if not cells or all(not cell.strip() for cell in cells):
-            continue
-        if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
-            cells = cells[:width]
-        if len(cells) != width:
-            yield RowError(
-                row=row_number,
-                message=f"The row has {len(cells)} cells but the header has {width} columns.",
-            )
-            continue
-        too_long = (
-            next(i for i, cell in enumerate(cells) if len(cell) > max_cell_chars)
-            if max(map(len, cells)) > max_cell_chars
-            else None
+    try:
+        for cells in rows:
+            row_number += 1
+            usable = _usable_cells(row_number, cells, names, max_cell_chars)
+            if isinstance(usable, list):
+                yield row_number, usable
+            elif usable is not None:
+                yield usable
+    except csv.Error as exc:
+        raise UnreadableFile(f"Row {row_number + 1} cannot be read as CSV: {exc}.") from exc
+
+
+def _usable_cells(
+    row_number: int, cells: list[str], names: list[str], max_cell_chars: int
+) -> list[str] | RowError | None:
+    """The cells of a row to import, its error (wrong width, a cell too long), or None if it is blank."""
+    width = len(names)
+    if len(cells) == width and cells[0].strip() and max(map(len, cells)) <= max_cell_chars:
+        return cells  # the common case, decided by the cheapest tests
+    if not "".join(cells).strip():
+        return None
+    if len(cells) > width and not "".join(cells[width:]).strip():
+        cells = cells[:width]  # trailing empty cells (a spreadsheet's stray delimiters) are harmless
+    if len(cells) != width:
+        return RowError(
+            row=row_number, message=f"The row has {len(cells)} cells but the header has {width} columns."
         )
-        if too_long is not None:
-            yield RowError(
-                row=row_number,
-                column=names[too_long],
-                value=cells[too_long][:50],
-                message=f"The value is too long ({len(cells[too_long])} characters; the limit is "
-                f"{max_cell_chars}).",
-            )
-            continue
-        yield row_number, cells
+    too_long = next((i for i, cell in enumerate(cells) if len(cell) > max_cell_chars), None)
+    if too_long is None:
+        return cells
+    return RowError(
+        row=row_number,
+        column=names[too_long],
+        value=cells[too_long][:50],
+        message=f"The value is too long ({len(cells[too_long])} characters; the limit is {max_cell_chars}).",
+    )
 
 
-def _flat_records(
-    rows: Iterator[tuple[int, list[str]] | RowError],
-    names: list[str],
-    mapping: dict[str, str],
-    language: str,
-) -> Iterator[SourceRecord | RowError]:
-    columns = [(i, mapping[name]) for i, name in enumerate(names) if name in mapping]
-    for item in rows:
-        if isinstance(item, RowError):
-            yield item
-            continue
-        row_number, cells = item
-        fields = {canonical: cells[i].strip() for i, canonical in columns}
-        external_id = fields.pop("external_id", "")
-        row_language = fields.pop("language", "").lower() or language
-        if not external_id:
-            yield RowError(row=row_number, column="id", message="The product id is empty.")
-            continue
-        if row_language not in LANGUAGES:
-            yield RowError(
-                row=row_number,
-                column="language",
-                value=row_language,
-                message=f"Unsupported language; use one of {', '.join(LANGUAGES)}.",
-            )
-            continue
-        yield SourceRecord(row_number, external_id, row_language, fields)
+def _flat_batches(
+    lines: Iterator[str], delimiter: str, names: list[str], mapping: dict[str, str], options: ReadOptions
+) -> Iterator[tuple[RecordBatch, list[RowError]]]:
+    """Batches of a feed or Orion file: the hot loop of reading.
+
+    :func:`split_rows` and the common case of :func:`_usable_cells` are inlined (a line no longer than
+    the cell limit cannot hold a cell over it); stripping, ids and languages are dealt with a column
+    at a time when a batch is full (:class:`_FlatBatch`)."""
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    width, max_cell_chars, size = len(names), options.max_cell_chars, options.batch_records
+    batch = _FlatBatch(names, mapping, options.language)
+    row_number = 1
+    try:
+        for line in lines:
+            row_number += 1
+            if '"' in line:
+                cells = next(csv.reader(itertools.chain((line,), lines), delimiter=delimiter))
+                short = False
+            else:
+                cells = line.rstrip("\r\n").split(delimiter)
+                short = len(line) <= max_cell_chars
+            if len(cells) == width and cells[0].strip() and (short or max(map(len, cells)) <= max_cell_chars):
+                batch.cells.append(cells)
+                batch.rows.append(row_number)
+            else:
+                usable = _usable_cells(row_number, cells, names, max_cell_chars)
+                if isinstance(usable, list):
+                    batch.cells.append(usable)
+                    batch.rows.append(row_number)
+                elif usable is not None:
+                    batch.errors.append(usable)
+            if len(batch.rows) >= size:
+                yield batch.finish()
+    except csv.Error as exc:
+        raise UnreadableFile(f"Row {row_number} cannot be read as CSV: {exc}.") from exc
+    if batch.rows or batch.errors:
+        yield batch.finish()
+
+
+class _FlatBatch:
+    """The rows of a flat file read since the last batch, turned into a :class:`RecordBatch`."""
+
+    def __init__(self, names: list[str], mapping: dict[str, str], language: str) -> None:
+        mapped = [(i, mapping[name]) for i, name in enumerate(names) if name in mapping]
+        self.id_at = next(i for i, canonical in mapped if canonical == "external_id")
+        self.language_at = next((i for i, canonical in mapped if canonical == "language"), None)
+        fields = [(i, canonical) for i, canonical in mapped if canonical not in ("external_id", "language")]
+        self.field_at = [i for i, _ in fields]
+        self.columns = tuple(canonical for _, canonical in fields)
+        self.language = language
+        self.cells: list[list[str]] = []
+        self.rows: list[int] = []
+        self.errors: list[RowError] = []
+
+    def finish(self) -> tuple[RecordBatch, list[RowError]]:
+        strip = str.strip
+        by_column = list(zip(*self.cells, strict=True)) or [() for _ in range(self.id_at + 1)]
+        external_ids = list(map(strip, by_column[self.id_at]))
+        if self.language_at is None:
+            languages = [self.language] * len(self.rows)
+        else:
+            languages = [value.strip().lower() or self.language for value in by_column[self.language_at]]
+        values = [tuple(map(strip, by_column[i])) for i in self.field_at] if self.cells else []
+        batch = RecordBatch(self.columns, self.rows, external_ids, languages, values)
+        errors = self.errors
+        if "" in external_ids or not set(languages) <= _LANGUAGE_SET:
+            batch, errors = self._without_unusable(batch, errors)
+        self.cells, self.rows, self.errors = [], [], []
+        return batch, errors
+
+    @staticmethod
+    def _without_unusable(batch: RecordBatch, errors: list[RowError]) -> tuple[RecordBatch, list[RowError]]:
+        """The batch without its records that have no id or an unknown language, and their errors."""
+        keep = []
+        errors = list(errors)
+        for index, (row, external_id, language) in enumerate(
+            zip(batch.rows, batch.external_ids, batch.languages, strict=True)
+        ):
+            if not external_id:
+                errors.append(RowError(row=row, column="id", message="The product id is empty."))
+            elif language not in _LANGUAGE_SET:
+                errors.append(
+                    RowError(
+                        row=row,
+                        column="language",
+                        value=language,
+                        message=f"Unsupported language; use one of {', '.join(LANGUAGES)}.",
+                    )
+                )
+            else:
+                keep.append(index)
+        return batch.take(keep), sorted(errors, key=lambda error: error.row)
+
+
+_LANGUAGE_SET = frozenset(LANGUAGES)
+
+
+def _batched(
+    items: Iterator[SourceRecord | RowError], size: int
+) -> Iterator[tuple[RecordBatch, list[RowError]]]:
+    records: list[SourceRecord] = []
+    errors: list[RowError] = []
+    for item in items:
+        if isinstance(item, SourceRecord):
+            records.append(item)
+            if len(records) >= size:
+                yield RecordBatch.of(records), errors
+                records, errors = [], []
+        else:
+            errors.append(item)
+    if records or errors:
+        yield RecordBatch.of(records), errors
 
 
 def _shopify_records(
     rows: Iterator[tuple[int, list[str]] | RowError], names: list[str], language: str
 ) -> Iterator[SourceRecord | RowError]:
+    """One record per handle: the product fields of its first row (images of every row, joined by
+    ``|``) and a variant per row that has a SKU, a price or an option."""
     product_columns = [
         (i, SHOPIFY_PRODUCT_COLUMNS[n]) for i, n in enumerate(names) if n in SHOPIFY_PRODUCT_COLUMNS
     ]
@@ -325,7 +447,7 @@ def _shopify_records(
     ]
     current: SourceRecord | None = None
     for item in rows:
-        if isinstance(item, RowError):
+        if not isinstance(item, tuple):
             yield item
             continue
         row_number, cells = item
@@ -335,18 +457,15 @@ def _shopify_records(
         if not handle:
             yield RowError(row=row_number, column="handle", message="The Handle is empty.")
             continue
+        image = product.pop("image_link", "")
         if current is None or handle != current.external_id:
             if current is not None:
                 yield current
-            image = product.pop("image_link", "")
             current = SourceRecord(row=row_number, external_id=handle, language=language, fields=product)
-            if image:
-                current.fields["image_links"] = image
-        else:
-            image = product.get("image_link", "")
-            if image:
-                existing = current.fields.get("image_links", "")
-                current.fields["image_links"] = f"{existing}|{image}" if existing else image
+            current.fields["image_links"] = image
+        elif image:
+            existing = current.fields["image_links"]
+            current.fields["image_links"] = f"{existing}|{image}" if existing else image
         if any(variant.get(name) for name in ("sku", "price", "option1_value")):
             variant["row"] = str(row_number)
             current.variants.append(variant)

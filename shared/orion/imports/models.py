@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -59,6 +60,57 @@ class ImportProgress(BaseModel):
         return min(100, self.chunks_done * 100 // self.chunks_total)
 
 
+PUBLISH_STALLED = "The publish stopped before it finished (its worker is gone); publish again to finish it."
+
+
+class PublishStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class PublishNote(BaseModel):
+    """A product that could not be published, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    external_id: str
+    message: str
+
+
+class PublishState(BaseModel):
+    """The latest publish of a job's staged products: what was asked, how far it got, how it ended.
+
+    A publish runs in pages and records each page here (``cursor``: the last external id done), in the
+    API request for a small selection or in the background (the import-publish state machine). A
+    running publish whose last page is older than the lease is shown FAILED: its worker is gone.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    status: PublishStatus
+    background: bool
+    requested: int  # products asked for; for "all", the staged rows until the publish ends
+    published: int = 0
+    failed: int = 0
+    failures: tuple[PublishNote, ...] = ()  # the first few, for the API (the sync answer lists all)
+    message: str | None = None
+    cursor: str = ""
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+
+    def seen_at(self, now: datetime, lease_seconds: float) -> PublishState:
+        """This state as users should see it: a running publish silent for longer than the lease failed."""
+        if (
+            self.status is not PublishStatus.RUNNING
+            or (now - self.updated_at).total_seconds() <= lease_seconds
+        ):
+            return self
+        return self.model_copy(update={"status": PublishStatus.FAILED, "message": PUBLISH_STALLED})
+
+
 class ImportJob(BaseModel):
     """One uploaded file and what became of it."""
 
@@ -81,6 +133,7 @@ class ImportJob(BaseModel):
     finished_at: datetime | None = None
     report_key: str | None = None
     upload_key: str
+    publish: PublishState | None = None
 
 
 class RowError(BaseModel):
@@ -98,8 +151,9 @@ class RowError(BaseModel):
 class SourceRecord:
     """One product as read from a file, with canonical field names and raw string values.
 
-    ``variants`` holds the variant rows of a Shopify handle (raw fields per variant). A plain
-    dataclass, not a pydantic model: one is made per row, and chunk files hold them as JSON lines.
+    ``variants`` holds the variant rows of a Shopify handle (raw fields per variant). The readers and
+    the row pipeline work on :class:`RecordBatch` (column by column); a record is one row of it, for
+    the Shopify grouping, tests and anything that wants one product at a time.
     """
 
     row: int
@@ -108,15 +162,96 @@ class SourceRecord:
     fields: dict[str, str] = field(default_factory=dict)
     variants: list[dict[str, str]] = field(default_factory=list)
 
-    def to_json(self) -> str:
-        return json.dumps(
-            [self.row, self.external_id, self.language, self.fields, self.variants], ensure_ascii=False
-        )
+
+@dataclass(slots=True)
+class RecordBatch:
+    """Products read from one file, column by column: what a chunk file holds and process_batch checks.
+
+    ``columns`` names the canonical fields (without the id and language) and ``values`` holds one
+    tuple of stripped strings per column, each as long as ``rows``. ``variants`` holds, per record,
+    the variant rows of a Shopify handle (``None`` for the formats without variants). Columns, not a
+    dict per row: a chunk is checked one column at a time (see orion.imports.rows).
+    """
+
+    columns: tuple[str, ...]
+    rows: list[int] = field(default_factory=list)
+    external_ids: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    values: list[tuple[str, ...]] = field(default_factory=list)
+    variants: list[list[dict[str, str]]] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.values:
+            self.values = [() for _ in self.columns]
+        if len(self.values) != len(self.columns) or any(len(v) != len(self.rows) for v in self.values):
+            raise ValueError("every column of a batch must hold one value per record")
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
     @classmethod
-    def from_json(cls, line: str | bytes) -> SourceRecord:
-        row, external_id, language, fields, variants = json.loads(line)
-        return cls(int(row), str(external_id), str(language), dict(fields), list(variants))
+    def of(cls, records: Sequence[SourceRecord]) -> RecordBatch:
+        """A batch of records (their values stripped); the columns are every field any record has."""
+        columns = tuple(dict.fromkeys(name for record in records for name in record.fields))
+        return cls(
+            columns,
+            [record.row for record in records],
+            [record.external_id for record in records],
+            [record.language for record in records],
+            [tuple(record.fields.get(name, "").strip() for record in records) for name in columns],
+            [list(record.variants) for record in records] if any(r.variants for r in records) else None,
+        )
+
+    def records(self) -> Iterator[SourceRecord]:
+        by_record: Iterable[tuple[str, ...]] = (
+            zip(*self.values, strict=True) if self.columns else [()] * len(self)
+        )
+        rows = zip(self.rows, self.external_ids, self.languages, by_record, strict=True)
+        for index, (row, external_id, language, values) in enumerate(rows):
+            fields = dict(zip(self.columns, values, strict=True))
+            variants = list(self.variants[index]) if self.variants else []
+            yield SourceRecord(row, external_id, language, fields, variants)
+
+    def take(self, indices: Sequence[int]) -> RecordBatch:
+        """The records at ``indices``, in that order."""
+        rows = [self.rows[i] for i in indices]
+        external_ids = [self.external_ids[i] for i in indices]
+        languages = [self.languages[i] for i in indices]
+        values = [tuple(column[i] for i in indices) for column in self.values]
+        variants = [self.variants[i] for i in indices] if self.variants is not None else None
+        return RecordBatch(self.columns, rows, external_ids, languages, values, variants)
+
+    def extend(self, other: RecordBatch) -> None:
+        if other.columns != self.columns:
+            raise ValueError("only batches of the same columns can be joined")
+        self.rows += other.rows
+        self.external_ids += other.external_ids
+        self.languages += other.languages
+        self.values = [mine + theirs for mine, theirs in zip(self.values, other.values, strict=True)]
+        if self.variants is not None or other.variants is not None:
+            self.variants = (self.variants or [[] for _ in range(len(self) - len(other))]) + (
+                other.variants or [[] for _ in other.rows]
+            )
+
+    def split(self, size: int) -> tuple[RecordBatch, RecordBatch]:
+        """The first ``size`` records and the rest."""
+        return self.take(range(min(size, len(self)))), self.take(range(size, len(self)))
+
+    def to_json(self) -> bytes:
+        body = [self.columns, self.rows, self.external_ids, self.languages, self.values, self.variants]
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    @classmethod
+    def from_json(cls, body: str | bytes) -> RecordBatch:
+        columns, rows, external_ids, languages, values, variants = json.loads(body)
+        return cls(
+            tuple(str(name) for name in columns),
+            [int(row) for row in rows],
+            [str(external_id) for external_id in external_ids],
+            [str(language) for language in languages],
+            [tuple(column) for column in values],
+            None if variants is None else [list(v) for v in variants],
+        )
 
 
 class ChunkRef(BaseModel):

@@ -1,16 +1,29 @@
 """Publishing staged products into the catalogue: selected or all, with staff overrides.
 
 A product is matched by its external id (the feed's ``id``, the Shopify handle), so publishing again
-updates rather than duplicates. Every language staged under the same id becomes a translation of the
-one product: publishing the French file, then the German one, gives one product in both languages.
-Stock levels of existing variants are kept (feeds carry availability, not quantities).
+updates rather than duplicates, and a product that would not change is not written again. Every
+language staged under the same id becomes a translation of the one product: publishing the French
+file, then the German one, gives one product in both languages. Stock levels of existing variants
+are kept (feeds carry availability, not quantities).
+
+A publish runs in pages of external ids (``import_publish_page_size``), each recorded on the job
+(:class:`PublishState`: cursor, counts, first failures) before the next starts. A selection of up
+to ``import_publish_sync_max_products`` products is published inside the API request; a larger one
+in the background by the ``import-publish`` state machine (infra/workflows/publish.py), whose task
+runs pages while its Lambda has time and picks up at the recorded cursor. One publish of a job runs
+at a time; one that fails ends FAILED (the state machine's Catch), and one whose worker vanished is
+shown FAILED once its lease has passed, so a publish is never stuck "running".
 """
 
 from __future__ import annotations
 
+import heapq
+import json
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -23,18 +36,33 @@ from orion.catalog.models import (
     Translation,
     Variant,
 )
-from orion.catalog.repository import ProductRepository
-from orion.catalog.service import upsert_product_by_external_id
+from orion.catalog.service import save_product_by_external_id
+from orion.data.batch import BatchWriter
+from orion.data.clients import aws_client
 from orion.errors import Conflict, Invalid, OrionError
-from orion.imports.models import ImportStatus, StagedProduct
+from orion.ids import new_id
+from orion.imports.models import (
+    LANGUAGES,
+    ImportJob,
+    ImportStatus,
+    PublishNote,
+    PublishState,
+    PublishStatus,
+    StagedProduct,
+)
 from orion.imports.repository import ImportRepository
 from orion.imports.service import get_import_job
+from orion.imports.storage import ImportFiles
+from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
 
 _SKU_UNSAFE = re.compile(r"[^A-Za-z0-9._/-]+")
 AVAILABLE = {"in_stock", "preorder", "backorder"}
+MAX_FAILURE_NOTES = 50  # failures kept on the job for the API; a sync answer lists every one
+NOT_STAGED = "This id is not staged in this import."
+FAILED_MESSAGE = "The publish stopped because of an internal error; publish again to finish it."
 
 
 class ProductOverride(BaseModel):
@@ -71,31 +99,210 @@ class PublishResult:
     failed: list[PublishFailure] = field(default_factory=list)
 
 
+# --- entry points ------------------------------------------------------------------------------------
+
+
+def request_publish(tenant: Tenant, job_id: str, request: PublishRequest) -> PublishResult | PublishState:
+    """Publish now and return what happened (a small selection), or start a background publish and
+    return its state (more than ``import_publish_sync_max_products`` products). Conflict while another
+    publish of the job runs."""
+    job = _publishable(tenant, job_id, request)
+    requested = _requested(job, request)
+    settings = get_settings()
+    if requested <= settings.import_publish_sync_max_products:
+        return publish_staged_products(tenant, job_id, request)
+    if not settings.import_publish_state_machine_arn:
+        raise Conflict("This selection is too large to publish at once here; publish fewer products.")
+    state = _claim(tenant, job, requested, background=True)
+    try:
+        ImportFiles().write_publish_request(tenant, job_id, state.id, request.model_dump_json())
+        aws_client("stepfunctions").start_execution(
+            stateMachineArn=settings.import_publish_state_machine_arn,
+            name=f"publish-{state.id}",
+            input=json.dumps(
+                {
+                    "publish": {
+                        "platform": tenant.platform,
+                        "store": tenant.require_store(),
+                        "job_id": job_id,
+                        "publish_id": state.id,
+                    }
+                }
+            ),
+        )
+    except Exception:
+        fail_publish(tenant, job_id, state.id, "could not start the background publish")
+        raise
+    logger.info("background publish started", extra={"job_id": job_id, "requested": requested})
+    return state
+
+
 def publish_staged_products(tenant: Tenant, job_id: str, request: PublishRequest) -> PublishResult:
-    """Create or update a catalogue product for each selected external id; report per-id failures."""
-    job = get_import_job(tenant, job_id)
-    if job.status not in (ImportStatus.COMPLETED, ImportStatus.COMPLETED_WITH_ERRORS):
-        raise Conflict(f"Only a completed import can be published; this one is {job.status.value}.")
-    if not request.all and not request.external_ids:
-        raise Invalid("Name the products to publish (external_ids) or set all to true.")
-    repository = ImportRepository()
-    wanted = None if request.all else set(request.external_ids)
-    by_id: dict[str, list[StagedProduct]] = defaultdict(list)
-    for staged in repository.staged_rows(tenant, job_id):
-        if wanted is None or staged.external_id in wanted:
-            by_id[staged.external_id].append(staged)
+    """Create or update a catalogue product for each selected external id, now (in this process);
+    report per-id failures. The progress is recorded on the job like a background publish's."""
+    job = _publishable(tenant, job_id, request)
+    state = _claim(tenant, job, _requested(job, request), background=False)
     result = PublishResult()
-    for missing in sorted((wanted or set()) - set(by_id)):
-        result.failed.append(PublishFailure(missing, "This id is not staged in this import."))
+    try:
+        run_publish(tenant, job_id, state.id, request, result=result)
+    except Exception:
+        fail_publish(tenant, job_id, state.id, "the publish raised")
+        raise
+    return result
+
+
+def run_background_publish(
+    tenant: Tenant, job_id: str, publish_id: str, keep_going: Callable[[], bool]
+) -> bool:
+    """The background task: publish pages while ``keep_going()``; ``True`` once the publish ended."""
+    request = PublishRequest.model_validate_json(
+        ImportFiles().read_publish_request(tenant, job_id, publish_id)
+    )
+    return run_publish(tenant, job_id, publish_id, request, keep_going=keep_going)
+
+
+def fail_publish(tenant: Tenant, job_id: str, publish_id: str, reason: str | None = None) -> bool:
+    """End the running publish ``publish_id`` FAILED (after its task failed for good); a publish that
+    already ended, or another one, is left as it is."""
+    logger.error("publish failed", extra={"job_id": job_id, "publish_id": publish_id, "reason": reason})
+    repository = ImportRepository()
+    job = repository.get_job(tenant, job_id)
+    state = job.publish if job else None
+    if state is None or state.id != publish_id or state.status is not PublishStatus.RUNNING:
+        return False
+    now = _now()
+    failed = state.model_copy(
+        update={
+            "status": PublishStatus.FAILED,
+            "message": FAILED_MESSAGE,
+            "updated_at": now,
+            "finished_at": now,
+        }
+    )
+    return repository.save_publish(tenant, job_id, failed, expected_cursor=None)
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+
+def run_publish(
+    tenant: Tenant,
+    job_id: str,
+    publish_id: str,
+    request: PublishRequest,
+    *,
+    keep_going: Callable[[], bool] = lambda: True,
+    result: PublishResult | None = None,
+) -> bool:
+    """Publish page after page from the cursor the job records, recording each; ``True`` once the
+    publish has ended (finished, or it is not the running publish any more)."""
+    repository = ImportRepository()
     store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
     default_language = store.default_language if store else "en"
-    catalogue = ProductRepository()
-    for external_id, rows in by_id.items():
+    page_size = get_settings().import_publish_page_size
+    while True:
+        job = repository.get_job(tenant, job_id)
+        state = job.publish if job else None
+        if state is None or state.id != publish_id or state.status is not PublishStatus.RUNNING:
+            return True
+        ids, rows, last = _page(repository, tenant, job_id, request, after=state.cursor, size=page_size)
+        page = _publish_page(tenant, ids, rows, request, default_language)
+        repository.mark_published(
+            tenant, job_id, [r for i in page.created + page.updated for r in rows[i]], _writer()
+        )
+        if result is not None:
+            result.created += page.created
+            result.updated += page.updated
+            result.failed += page.failed
+        now = _now()
+        published = state.published + len(page.created) + len(page.updated)
+        failed = state.failed + len(page.failed)
+        notes = state.failures + tuple(
+            PublishNote(external_id=f.external_id, message=f.message) for f in page.failed
+        )
+        update: dict[str, object] = {
+            "cursor": ids[-1] if ids else state.cursor,
+            "published": published,
+            "failed": failed,
+            "failures": notes[:MAX_FAILURE_NOTES],
+            "updated_at": now,
+        }
+        if last:
+            message = f"{published} products published" + (f", {failed} could not be." if failed else ".")
+            update["status"] = PublishStatus.COMPLETED
+            update["finished_at"] = now
+            update["message"] = message
+            update["requested"] = published + failed
+        if not repository.save_publish(
+            tenant, job_id, state.model_copy(update=update), expected_cursor=state.cursor
+        ):
+            logger.warning("publish taken over or ended elsewhere", extra={"publish_id": publish_id})
+            return True
+        if last:
+            return True
+        if not keep_going():
+            return False
+
+
+def _page(
+    repository: ImportRepository,
+    tenant: Tenant,
+    job_id: str,
+    request: PublishRequest,
+    *,
+    after: str,
+    size: int,
+) -> tuple[list[str], dict[str, list[StagedProduct]], bool]:
+    """The next ``size`` external ids after ``after``, their staged rows, and whether it is the last page."""
+    rows: dict[str, list[StagedProduct]] = defaultdict(list)
+    if not request.all:
+        # The cursor starts at "", before every id but "" itself (never staged: reported as not staged).
+        wanted = sorted({i for i in request.external_ids if i > after or i == after == ""})
+        ids = wanted[:size]
+        for row in repository.staged_rows_of(tenant, job_id, ids, LANGUAGES):
+            rows[row.external_id].append(row)
+        return ids, rows, len(wanted) <= size
+    # Each language's rows come in external id order; the page is the first ``size`` ids of their
+    # union. A language that returned ``size`` rows holds none below the page's last id unread.
+    per_language = {
+        language: repository.staged_after(tenant, job_id, language, after, size) for language in LANGUAGES
+    }
+    merged = heapq.merge(*([r.external_id for r in found] for found in per_language.values()))
+    ids = list(dict.fromkeys(merged))[: size + 1]
+    last = len(ids) <= size and all(len(found) < size for found in per_language.values())
+    ids = ids[:size]
+    if ids:
+        for found in per_language.values():
+            for row in found:
+                if row.external_id <= ids[-1]:
+                    rows[row.external_id].append(row)
+    return ids, rows, last
+
+
+def _publish_page(
+    tenant: Tenant,
+    ids: Iterable[str],
+    rows: dict[str, list[StagedProduct]],
+    request: PublishRequest,
+    default_language: str,
+) -> PublishResult:
+    result = PublishResult()
+    for external_id in ids:
+        staged = rows.get(external_id)
+        if not staged:
+            result.failed.append(PublishFailure(external_id, NOT_STAGED))
+            continue
         override = request.overrides.get(external_id, ProductOverride())
+
+        def build(
+            existing: Product | None,
+            staged: list[StagedProduct] = staged,
+            override: ProductOverride = override,
+        ) -> ProductInput:
+            return product_input(staged, existing, override, request.status, default_language)
+
         try:
-            existing = _existing(catalogue, tenant, external_id)
-            data = product_input(rows, existing, override, request.status, default_language)
-            _, created = upsert_product_by_external_id(tenant, external_id, data)
+            _, created = save_product_by_external_id(tenant, external_id, build)
         except ValidationError as exc:
             result.failed.append(PublishFailure(external_id, _validation_message(exc)))
             continue
@@ -103,13 +310,50 @@ def publish_staged_products(tenant: Tenant, job_id: str, request: PublishRequest
             result.failed.append(PublishFailure(external_id, str(exc)))
             continue
         (result.created if created else result.updated).append(external_id)
-        repository.mark_published(tenant, job_id, rows)
     return result
 
 
-def _existing(catalogue: ProductRepository, tenant: Tenant, external_id: str) -> Product | None:
-    product_id = catalogue.product_id_for_external_id(tenant, external_id)
-    return catalogue.get(tenant, product_id, consistent=True) if product_id else None
+# --- claims ------------------------------------------------------------------------------------------
+
+
+def _publishable(tenant: Tenant, job_id: str, request: PublishRequest) -> ImportJob:
+    job = get_import_job(tenant, job_id)
+    if job.status not in (ImportStatus.COMPLETED, ImportStatus.COMPLETED_WITH_ERRORS):
+        raise Conflict(f"Only a completed import can be published; this one is {job.status.value}.")
+    if not request.all and not request.external_ids:
+        raise Invalid("Name the products to publish (external_ids) or set all to true.")
+    return job
+
+
+def _requested(job: ImportJob, request: PublishRequest) -> int:
+    return job.counts.accepted if request.all else len(set(request.external_ids))
+
+
+def _claim(tenant: Tenant, job: ImportJob, requested: int, *, background: bool) -> PublishState:
+    now = _now()
+    state = PublishState(
+        id=new_id(),
+        status=PublishStatus.RUNNING,
+        background=background,
+        requested=requested,
+        started_at=now,
+        updated_at=now,
+    )
+    stale_before = now - timedelta(seconds=get_settings().import_publish_lease_seconds)
+    if not ImportRepository().claim_publish(tenant, job.id, state, stale_before=stale_before):
+        raise Conflict("A publish of this import is already running; follow it with GET /imports/{id}.")
+    return state
+
+
+def _writer() -> BatchWriter:
+    return BatchWriter(get_settings().table_name)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- one product -------------------------------------------------------------------------------------
 
 
 def product_input(
@@ -191,3 +435,18 @@ def _validation_message(exc: ValidationError) -> str:
     problem = exc.errors()[0]
     where = ".".join(str(part) for part in problem["loc"])
     return f"{where}: {problem['msg']}" if where else str(problem["msg"])
+
+
+__all__ = [
+    "ProductOverride",
+    "PublishFailure",
+    "PublishRequest",
+    "PublishResult",
+    "fail_publish",
+    "product_input",
+    "publish_staged_products",
+    "request_publish",
+    "run_background_publish",
+    "run_publish",
+    "safe_sku",
+]

@@ -25,6 +25,8 @@ from orion.imports.models import (
     ImportJob,
     ImportProgress,
     ImportStatus,
+    PublishState,
+    PublishStatus,
     StagedProduct,
     StagedStatus,
 )
@@ -56,6 +58,12 @@ class ImportJobItem(TableItem, discriminator="ImportJob"):
     updated_at = UTCDateTimeAttribute()
     finished_at = UTCDateTimeAttribute(null=True)
     report_key = UnicodeAttribute(null=True)
+    # The latest publish (PublishState as JSON) and the parts of it that conditions test.
+    publish = UnicodeAttribute(null=True)
+    publish_id = UnicodeAttribute(null=True)
+    publish_status = UnicodeAttribute(null=True)
+    publish_cursor = UnicodeAttribute(null=True)
+    publish_heartbeat = UTCDateTimeAttribute(null=True)
 
     def to_model(self) -> ImportJob:
         return ImportJob(
@@ -83,6 +91,7 @@ class ImportJobItem(TableItem, discriminator="ImportJob"):
             updated_at=self.updated_at,
             finished_at=self.finished_at,
             report_key=self.report_key,
+            publish=PublishState.model_validate_json(self.publish) if self.publish else None,
         )
 
 
@@ -364,16 +373,93 @@ class ImportRepository:
         next_key = query.last_evaluated_key
         return rows, (str(next_key["SK"]["S"]) if next_key and limit else None)
 
-    def mark_published(self, tenant: Tenant, job_id: str, products: Iterable[StagedProduct]) -> None:
-        store = tenant.require_store()
-        for product in products:
-            StagedRowItem(
-                keys.import_job_pk(tenant.platform, store, job_id),
-                keys.staged_row_sk(product.language, product.external_id),
-            ).update(
-                actions=[StagedRowItem.status.set(StagedStatus.PUBLISHED.value)],
-                condition=StagedRowItem.pk.exists(),
+    def staged_after(
+        self, tenant: Tenant, job_id: str, language: str, after: str, limit: int
+    ) -> list[StagedProduct]:
+        """Up to ``limit`` staged rows of one language whose external id sorts after ``after``."""
+        pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
+        prefix = keys.staged_rows_prefix(language)
+        start = {"PK": {"S": pk}, "SK": {"S": keys.staged_row_sk(language, after)}} if after else None
+        query = StagedRowItem.query(
+            pk,
+            StagedRowItem.sk.startswith(prefix),
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=start,
+            consistent_read=True,
+        )
+        return [item.to_model() for item in query if isinstance(item, StagedRowItem)]
+
+    def staged_rows_of(
+        self, tenant: Tenant, job_id: str, external_ids: Iterable[str], languages: Iterable[str]
+    ) -> list[StagedProduct]:
+        """The staged rows of these ids in these languages (BatchGetItem, 100 keys a request)."""
+        pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
+        wanted = [(pk, keys.staged_row_sk(lang, i)) for i in external_ids if i for lang in languages]
+        found = StagedRowItem.batch_get(wanted, consistent_read=True) if wanted else []
+        return [item.to_model() for item in found if isinstance(item, StagedRowItem)]
+
+    def mark_published(
+        self, tenant: Tenant, job_id: str, products: Iterable[StagedProduct], writer: BatchWriter
+    ) -> BatchWriteStats:
+        """Rewrite staged rows as published, in batches of 25 (the row is the same, its status not)."""
+        now = _now().isoformat()
+        published = (
+            product.model_dump(mode="json") | {"status": StagedStatus.PUBLISHED.value, "published_at": now}
+            for product in products
+        )
+        return self.put_staged(tenant, published, writer)
+
+    # --- the publish state of a job ---
+
+    def claim_publish(
+        self, tenant: Tenant, job_id: str, state: PublishState, *, stale_before: datetime
+    ) -> bool:
+        """Record a new running publish unless one is running (and was heard from since ``stale_before``)."""
+        pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
+        free: Condition = (
+            ImportJobItem.publish_status.does_not_exist()
+            | (ImportJobItem.publish_status != PublishStatus.RUNNING.value)
+            | (ImportJobItem.publish_heartbeat < stale_before)
+        )
+        try:
+            ImportJobItem(pk, keys.IMPORT_JOB_SK).update(
+                actions=_publish_actions(state), condition=ImportJobItem.pk.exists() & free
             )
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def save_publish(
+        self, tenant: Tenant, job_id: str, state: PublishState, *, expected_cursor: str | None
+    ) -> bool:
+        """Record the progress or end of the running publish ``state.id``; ``False`` if it is not the
+        running one any more, or (``expected_cursor``) another worker recorded a page since."""
+        pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
+        condition: Condition = (ImportJobItem.publish_id == state.id) & (
+            ImportJobItem.publish_status == PublishStatus.RUNNING.value
+        )
+        if expected_cursor is not None:
+            condition &= ImportJobItem.publish_cursor == expected_cursor
+        try:
+            ImportJobItem(pk, keys.IMPORT_JOB_SK).update(actions=_publish_actions(state), condition=condition)
+        except UpdateError as exc:
+            if _is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+
+def _publish_actions(state: PublishState) -> list[Any]:
+    return [
+        ImportJobItem.publish.set(state.model_dump_json()),
+        ImportJobItem.publish_id.set(state.id),
+        ImportJobItem.publish_status.set(state.status.value),
+        ImportJobItem.publish_cursor.set(state.cursor),
+        ImportJobItem.publish_heartbeat.set(state.updated_at),
+    ]
 
 
 def _now() -> datetime:

@@ -15,17 +15,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO
 
 from orion.data.batch import BatchWriter, BatchWriteStats
 from orion.errors import Invalid, NotFound
 from orion.ids import new_id
 from orion.imports.formats import (
+    FileShape,
     ReadOptions,
     UnreadableFile,
     inspect_file,
     language_from_file_name,
-    read_records,
+    read_batches,
 )
 from orion.imports.models import (
     LANGUAGES,
@@ -34,14 +35,14 @@ from orion.imports.models import (
     ImportFormat,
     ImportJob,
     ImportStatus,
+    RecordBatch,
     RowError,
-    SourceRecord,
     StagedProduct,
     StagedStatus,
 )
 from orion.imports.report import error_report_csv
 from orion.imports.repository import ImportRepository
-from orion.imports.rows import StagedData, stage_record
+from orion.imports.rows import StagedData, stage_batch
 from orion.imports.storage import (
     ImportFiles,
     TooLarge,
@@ -173,41 +174,32 @@ def _prepare_file(
     settings = get_settings()
     shape = inspect_file(upload, job.declared_format)
     language = job.language or language_from_file_name(job.file_name) or _default_language(store)
-    options = ReadOptions(language=language, max_cell_chars=settings.import_max_cell_chars)
+    size = settings.import_chunk_records
+    options = ReadOptions(language, settings.import_max_cell_chars, batch_records=size)
 
     # Pass 1: where each (id, language) last occurs, so the last duplicate wins whatever the chunk order.
     last_row: dict[tuple[str, str], int] = {}
-    for item in _records(upload, shape, options):
-        if isinstance(item, SourceRecord):
-            last_row[(item.external_id, item.language)] = item.row
+    for batch, _ in _batches(upload, shape, options):
+        last_row.update(zip(zip(batch.external_ids, batch.languages, strict=True), batch.rows, strict=True))
 
     # Pass 2: normalised chunks, row errors and duplicate notices.
     errors: list[RowError] = []
     chunks: list[ChunkRef] = []
-    pending: list[SourceRecord] = []
+    pending: RecordBatch | None = None
     rows = rejected = duplicates = 0
-    for item in _records(upload, shape, options):
-        rows += 1
-        if isinstance(item, RowError):
-            rejected += 1
-            errors.append(item)
-            continue
-        winner = last_row[(item.external_id, item.language)]
-        if winner != item.row:
-            duplicates += 1
-            errors.append(
-                RowError(
-                    row=item.row,
-                    column="id",
-                    value=item.external_id,
-                    message=f"Duplicate id: row {winner} has the same id and language and replaces this row.",
-                )
-            )
-            continue
-        pending.append(item)
-        if len(pending) >= settings.import_chunk_records:
-            chunks.append(files.write_chunk(tenant, job.id, len(chunks) + 1, pending))
-            pending = []
+    for read, unreadable in _batches(upload, shape, options):
+        rows += len(read) + len(unreadable)
+        rejected += len(unreadable)
+        batch, notices = _last_of_each_id(read, last_row)
+        duplicates += len(notices)
+        errors.extend(sorted([*unreadable, *notices], key=_row_of) if notices else unreadable)
+        if pending is None:
+            pending = batch
+        else:
+            pending.extend(batch)
+        while len(pending) >= size:
+            chunk, pending = pending.split(size)
+            chunks.append(files.write_chunk(tenant, job.id, len(chunks) + 1, chunk))
     if pending:
         chunks.append(files.write_chunk(tenant, job.id, len(chunks) + 1, pending))
 
@@ -233,13 +225,43 @@ def _prepare_file(
     return PrepareResult(PrepareOutcome.STARTED, chunks=len(chunks), manifest_key=manifest_key)
 
 
-def _records(upload: IO[bytes], shape: Any, options: ReadOptions) -> Iterator[SourceRecord | RowError]:
+def _batches(
+    upload: IO[bytes], shape: FileShape, options: ReadOptions
+) -> Iterator[tuple[RecordBatch, list[RowError]]]:
     upload.seek(0)
     text = io.TextIOWrapper(upload, encoding=shape.encoding, newline="")
     try:
-        yield from read_records(text, shape, options)
+        yield from read_batches(text, shape, options)
     finally:
         text.detach()
+
+
+def _last_of_each_id(
+    batch: RecordBatch, last_row: dict[tuple[str, str], int]
+) -> tuple[RecordBatch, list[RowError]]:
+    """The records of a batch that are the last of their (id, language) in the file, and a notice
+    for each of the others."""
+    winners = [last_row[key] for key in zip(batch.external_ids, batch.languages, strict=True)]
+    if winners == batch.rows:
+        return batch, []
+    keep, notices = [], []
+    for index, (row, winner) in enumerate(zip(batch.rows, winners, strict=True)):
+        if row == winner:
+            keep.append(index)
+            continue
+        notices.append(
+            RowError(
+                row=row,
+                column="id",
+                value=batch.external_ids[index],
+                message=f"Duplicate id: row {winner} has the same id and language and replaces this row.",
+            )
+        )
+    return batch.take(keep), notices
+
+
+def _row_of(error: RowError) -> int:
+    return error.row
 
 
 def _default_language(store: Store) -> str:
@@ -275,20 +297,12 @@ def process_chunk(
 
 
 def validate_records(
-    records: list[SourceRecord], job_id: str, currency: str
+    records: RecordBatch, job_id: str, currency: str
 ) -> tuple[list[StagedData], list[RowError], int]:
     """The row pipeline of process_batch: staged rows, their errors, and how many records failed."""
-    products: list[StagedData] = []
-    errors: list[RowError] = []
-    rejected = 0
-    for record in records:
-        result = stage_record(record, job_id, currency)
-        if isinstance(result, list):
-            rejected += 1
-            errors.extend(result)
-        else:
-            products.append(result)
-    return products, errors, rejected
+    staged = stage_batch(records, job_id, currency)
+    errors = [error for _, found in sorted(staged.errors.items()) for error in found]
+    return staged.products, errors, len(staged.errors)
 
 
 # --- finalize and fail ------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 ```
 uploads bucket  uploads/<platform>/<store>/<job>/<file>        what the merchant uploaded
                 work/<platform>/<store>/<job>/manifest.json    [{"index", "key", "records"}, ...]
-                work/<platform>/<store>/<job>/chunks/<n>.jsonl normalised records (<= 1,000 each)
+                work/<platform>/<store>/<job>/chunks/<n>.json  normalised records, by column (<= 1,000)
                 work/<platform>/<store>/<job>/errors/<name>.jsonl  row errors found by a task
+                work/<platform>/<store>/<job>/publish/<id>.json  a background publish's request
 reports bucket  imports/<platform>/<store>/<job>/errors.csv     the merchant's error report
 ```
 """
@@ -20,7 +21,7 @@ from typing import IO, Any
 
 from orion.data.clients import aws_client
 from orion.ids import new_id
-from orion.imports.models import ChunkRef, RowError, SourceRecord
+from orion.imports.models import ChunkRef, RecordBatch, RowError
 from orion.settings import get_settings
 from orion.tenancy.models import Tenant, is_valid_code
 
@@ -112,17 +113,17 @@ class ImportFiles:
 
     # --- chunks and the manifest ---
 
-    def write_chunk(self, tenant: Tenant, job_id: str, index: int, records: list[SourceRecord]) -> ChunkRef:
-        key = f"{work_prefix(tenant, job_id)}chunks/{index:06d}.jsonl"
-        body = "\n".join(record.to_json() for record in records).encode()
-        self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body=body, ContentType="application/x-ndjson")
+    def write_chunk(self, tenant: Tenant, job_id: str, index: int, records: RecordBatch) -> ChunkRef:
+        key = f"{work_prefix(tenant, job_id)}chunks/{index:06d}.json"
+        body = records.to_json()
+        self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body=body, ContentType="application/json")
         return ChunkRef(index=index, key=key, records=len(records))
 
-    def read_chunk(self, tenant: Tenant, job_id: str, chunk: ChunkRef) -> list[SourceRecord]:
+    def read_chunk(self, tenant: Tenant, job_id: str, chunk: ChunkRef) -> RecordBatch:
         if not chunk.key.startswith(work_prefix(tenant, job_id)):
             raise ValueError("a chunk outside its job's work prefix")  # never read another store's data
         body = self.s3.get_object(Bucket=self.uploads_bucket, Key=chunk.key)["Body"].read()
-        return [SourceRecord.from_json(line) for line in body.splitlines() if line]
+        return RecordBatch.from_json(body)
 
     def write_manifest(self, tenant: Tenant, job_id: str, chunks: list[ChunkRef]) -> str:
         key = f"{work_prefix(tenant, job_id)}manifest.json"
@@ -137,6 +138,18 @@ class ImportFiles:
         except self.s3.exceptions.NoSuchKey:
             return []
         return [ChunkRef.model_validate(entry) for entry in json.loads(body)]
+
+    # --- what a background publish was asked to do ---
+
+    def write_publish_request(self, tenant: Tenant, job_id: str, publish_id: str, body: str) -> None:
+        key = f"{work_prefix(tenant, job_id)}publish/{publish_id}.json"
+        self.s3.put_object(
+            Bucket=self.uploads_bucket, Key=key, Body=body.encode(), ContentType="application/json"
+        )
+
+    def read_publish_request(self, tenant: Tenant, job_id: str, publish_id: str) -> str:
+        key = f"{work_prefix(tenant, job_id)}publish/{publish_id}.json"
+        return str(self.s3.get_object(Bucket=self.uploads_bucket, Key=key)["Body"].read().decode())
 
     # --- row errors ---
 

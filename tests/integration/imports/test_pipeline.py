@@ -98,7 +98,7 @@ def test_an_upload_without_a_job_is_ignored(upload: Uploader) -> None:
 
     # when its execution has run
     sfn = boto3.client("stepfunctions", region_name=LOCAL_REGION)
-    (machine,) = sfn.list_state_machines()["stateMachines"]
+    machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"] == "orion-imports")
     deadline = time.monotonic() + 30
     while (
         running_executions()

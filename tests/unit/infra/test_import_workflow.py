@@ -6,6 +6,7 @@ from typing import Any
 
 from infra import wiring
 from infra.workflows.imports import import_definition
+from infra.workflows.publish import publish_definition
 
 ARNS = {
     task: f"arn:aws:lambda:eu-west-1:123456789012:function:{task}"
@@ -54,3 +55,27 @@ def test_uploads_under_the_uploads_prefix_start_the_import() -> None:
     (rule,) = [r for r in wiring.EVENT_RULES if r.target == "imports"]
     assert rule.prefix == "uploads/"
     assert wiring.bucket(rule.bucket).event_bridge
+
+
+def test_the_publish_machine_loops_until_the_task_says_done_and_never_stays_running() -> None:
+    (machine,) = [m for m in wiring.STATE_MACHINES if m.name == "import-publish"]
+    states = publish_definition(dict.fromkeys(machine.tasks, "arn"))["States"]
+
+    assert set(task_states(states)) == set(machine.tasks)
+    pages = states["PublishPages"]
+    assert pages["Retry"] and pages["Catch"][0]["Next"] == "MarkPublishFailed"
+    assert pages["Next"] == "Done?"
+    choice = states["Done?"]
+    assert choice["Choices"] == [{"Variable": "$.progress.done", "BooleanEquals": True, "Next": "Published"}]
+    assert choice["Default"] == "PublishPages"
+    assert states["MarkPublishFailed"]["Next"] == "Failed"
+    for function_name in machine.tasks.values():
+        assert wiring.function(function_name).handler.startswith("functions.imports.")
+    assert wiring.function("import-publish").timeout_seconds == 900
+
+
+def test_the_staff_imports_api_may_start_the_publish_machine_only() -> None:
+    starters = [fn.name for fn in wiring.FUNCTIONS if "import-publish" in fn.state_machines]
+    assert starters == ["staff_imports"]
+    assert wiring.function("staff_imports").buckets["uploads"] is wiring.Access.PUT
+    assert wiring.function("import-publish").buckets == {"uploads": wiring.Access.READ}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orion.imports.models import RowError, SourceRecord, StagedProduct
-from orion.imports.rows import gtin_is_valid, parse_price, validate_record
+from orion.imports.models import RecordBatch, RowError, SourceRecord, StagedProduct
+from orion.imports.rows import gtin_is_valid, invalid_gtins, parse_price, stage_batch, validate_record
 from tests.feeds import gtin13
 
 
@@ -117,3 +117,80 @@ def test_description_html_is_sanitised() -> None:
     )
     assert isinstance(result, StagedProduct)
     assert result.description == "<p>Hi <b>there</b></p>"
+
+
+def batch(*fields: dict[str, str]) -> RecordBatch:
+    return RecordBatch.of(
+        [SourceRecord(row=2 + i, external_id=f"P{i}", language="fr", fields=f) for i, f in enumerate(fields)]
+    )
+
+
+def test_a_bad_row_in_a_chunk_rejects_only_that_row() -> None:
+    rows = [{"title": f"Chaise {n}", "price": "12,50 EUR", "link": f"https://x.lu/{n}"} for n in range(5)]
+    rows[3] = {"title": "", "price": "12 USD", "link": "ftp://x.lu/3"}
+
+    staged = stage_batch(batch(*rows), "JOB", "EUR")
+
+    assert [p["external_id"] for p in staged.products] == ["P0", "P1", "P2", "P4"]
+    assert {(e.row, e.column) for e in staged.errors[3]} == {(5, "title"), (5, "price"), (5, "link")}
+    assert list(staged.errors) == [3]
+
+
+@pytest.mark.parametrize(
+    "prices",
+    [
+        ["12.50 EUR", "12,5", "7", "0.99", "1234567.89"],  # every price in a common shape
+        ["12.50 EUR", "1.234,56 €", "€9", "1,234.56", "EUR 3"],  # some need the general reader
+    ],
+)
+def test_a_column_of_prices_reads_as_each_price_alone(prices: list[str]) -> None:
+    staged = stage_batch(batch(*({"title": "T", "price": p} for p in prices)), "JOB", "EUR")
+
+    assert [p["price_minor"] for p in staged.products] == [parse_price(p, "EUR") for p in prices]
+
+
+def test_one_price_too_large_is_rejected_even_among_common_shapes() -> None:
+    staged = stage_batch(
+        batch({"title": "T", "price": "5"}, {"title": "T", "price": "999999999999"}), "J", "EUR"
+    )
+
+    assert len(staged.products) == 1
+    assert [e.message for e in staged.errors[1]] == ["The price is too large."]
+
+
+def test_blank_optional_fields_are_absent_and_filled_ones_kept() -> None:
+    staged = stage_batch(
+        batch({"title": "A", "price": "1", "brand": "Wiza"}, {"title": "B", "price": "2", "brand": ""}),
+        "J",
+        "EUR",
+    )
+    assert [(p["brand"], p["mpn"], p["variants"], p["image_links"]) for p in staged.products] == [
+        ("Wiza", None, (), []),
+        (None, None, (), []),
+    ]
+    assert [StagedProduct.model_validate(p).brand for p in staged.products] == ["Wiza", None]
+
+
+def test_a_chunk_without_a_title_column_names_the_missing_field() -> None:
+    staged = stage_batch(batch({"price": "1"}, {"price": "2"}), "J", "EUR")
+
+    assert staged.products == []
+    assert [(e.column, e.message) for e in staged.errors[0]] == [("title", "Field required")]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        [gtin13(n) for n in range(1, 40)],
+        [gtin13(n) for n in range(1, 20)] + ["4006381333932"] + [gtin13(n) for n in range(20, 30)],
+        ["96385074", "96385075", "40123455"],  # GTIN-8: one column length, one bad check digit
+        [gtin13(1), "", gtin13(2)],  # a blank: checked one by one
+        [gtin13(1), "96385074", "036000291452", "00012345600012", "12345"],  # mixed lengths
+        ["400638133393x", gtin13(3)],
+        ["４００６３８１３３３９３１", gtin13(3)],  # full-width digits are digits to str.isdigit, not to us
+    ],
+)
+def test_a_column_of_gtins_is_checked_as_each_gtin_alone(column: list[str]) -> None:
+    expected = [i for i, value in enumerate(column) if value and not gtin_is_valid(value)]
+    assert invalid_gtins(column) == expected
+    assert all(not gtin_is_valid(column[i]) for i in expected)
