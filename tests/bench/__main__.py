@@ -6,8 +6,8 @@ absolute times are shown for context only and nothing is asserted.
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 import time
 
@@ -17,14 +17,24 @@ import tests.bench as package
 def main(argv: list[str]) -> int:
     wanted = set(argv)
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_"))
+    failed = []
     for name in names:
         if wanted and name not in wanted and name.removeprefix("bench_") not in wanted:
             continue
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
-        importlib.import_module(f"tests.bench.{name}").main()
+        # Each benchmark in a fresh interpreter: what one leaves on the heap (a seeded moto account,
+        # thousands of products) would slow the next one's Python down, baseline and candidate alike
+        # but not equally.
+        done = subprocess.run(
+            [sys.executable, "-c", f"import tests.bench.{name} as b; b.main()"], check=False
+        )
+        if done.returncode:
+            failed.append(name)
         print(f"({name} took {time.perf_counter() - started:.1f}s)", flush=True)
-    return 0
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from tests.bench.support import compare_imports, counting_requests, seeded_account
+from tests.bench.support import (
+    IMPORT_ALL,
+    THEN_EXIT,
+    compare_imports,
+    counting_requests,
+    packages_of,
+    seeded_account,
+    third_party_of,
+)
 from tests.events import FakeContext, load_event
 
-# The handler's third-party imports. Powertools' Tracer loads the X-Ray SDK when it is created, so the
-# SDK belongs to the baseline: every traced Lambda pays for it, with or without Orion.
-THIRD_PARTY = (
-    "import aws_xray_sdk.core, aws_lambda_powertools, aws_lambda_powertools.event_handler, "
-    "aws_lambda_powertools.logging, aws_lambda_powertools.metrics, aws_lambda_powertools.tracing, "
-    "boto3, pynamodb.models, jinja2.sandbox, pydantic, pydantic_settings"
-)
+MODULE = "functions.storefront.handler"
 
 
 def main() -> None:
+    # Powertools' Tracer loads the X-Ray SDK when it is created, so the SDK belongs to the baseline:
+    # every traced Lambda pays for it, with or without Orion.
+    modules = third_party_of(MODULE)
     compare_imports(
-        "cold import of functions.storefront.handler vs its third-party dependencies",
-        "import functions.storefront.handler",
-        THIRD_PARTY,
+        f"cold import of {MODULE} vs every third-party module it loads ({len(modules)}, of "
+        f"{', '.join(packages_of(modules))})",
+        THEN_EXIT.format(body=f"import {MODULE}\n"),
+        THEN_EXIT.format(body=IMPORT_ALL.format(names=["aws_xray_sdk.core", *modules])),
         goal=1.3,
+        count=True,
     )
     with seeded_account(), counting_requests() as counter:
         from functions.storefront.handler import handler
