@@ -95,13 +95,19 @@ class Translation(BaseModel):
     description: str | None = Field(default=None, max_length=20_000)
 
 
+MAX_OPTION_NAME = 40
+MAX_OPTION_VALUE = 100
+OptionName = Annotated[str, Field(min_length=1, max_length=MAX_OPTION_NAME)]
+OptionValue = Annotated[str, Field(min_length=1, max_length=MAX_OPTION_VALUE)]
+
+
 class Variant(BaseModel):
     """One buyable version of a product; prices in minor units (cents) of ``currency``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     sku: Sku
-    options: dict[str, str] = Field(default_factory=dict, max_length=3)
+    options: dict[OptionName, OptionValue] = Field(default_factory=dict, max_length=3)
     price: MinorUnits
     compare_at_price: MinorUnits | None = None
     currency: str = Field(default="EUR", pattern=CURRENCY_PATTERN)
@@ -115,10 +121,6 @@ class Variant(BaseModel):
     def label(self) -> str:
         """The option values, e.g. "Red / M" (empty for a single-variant product)."""
         return " / ".join(self.options.values())
-
-
-OptionName = Annotated[str, Field(min_length=1, max_length=40)]
-OptionValue = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class VariantInput(BaseModel):

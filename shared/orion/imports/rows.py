@@ -32,6 +32,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
+from orion.catalog.models import MAX_OPTION_NAME, MAX_OPTION_VALUE
 from orion.imports.models import (
     RecordBatch,
     RowError,
@@ -533,6 +534,19 @@ def _variant_prices(
             for i in (1, 2, 3)
             if raw.get(f"option{i}_value")
         }
+        too_long = [
+            (name, value)
+            for name, value in options.items()
+            if len(name) > MAX_OPTION_NAME or len(value) > MAX_OPTION_VALUE
+        ]
+        if too_long:
+            name, value = too_long[0]
+            message = (
+                f"An option's name has at most {MAX_OPTION_NAME} characters and its value at most "
+                f"{MAX_OPTION_VALUE}."
+            )
+            problems.add(index, "option value", f"{name}: {value}", message, row)
+            continue
         if price is not None:
             gtin = variant.gtin if variant.gtin and gtin_is_valid(variant.gtin) else None
             out.append(

@@ -194,3 +194,17 @@ def test_a_column_of_gtins_is_checked_as_each_gtin_alone(column: list[str]) -> N
     expected = [i for i, value in enumerate(column) if value and not gtin_is_valid(value)]
     assert invalid_gtins(column) == expected
     assert all(not gtin_is_valid(column[i]) for i in expected)
+
+
+def test_a_variant_option_longer_than_a_product_may_hold_is_reported_at_staging() -> None:
+    variant = {"row": "8", "sku": "CH-1", "price": "5", "option1_name": "Colour", "option1_value": "x" * 101}
+    fine = {"row": "9", "sku": "CH-2", "price": "6", "option1_name": "Colour", "option1_value": "Blue"}
+    shopify = SourceRecord(
+        row=7, external_id="A", language="fr", fields={"title": "Chaise"}, variants=[variant]
+    )
+    other = SourceRecord(row=9, external_id="B", language="fr", fields={"title": "Table"}, variants=[fine])
+    staged = stage_batch(RecordBatch.of([shopify, other]), "JOB", "EUR")
+    assert [p["external_id"] for p in staged.products] == ["B"]
+    errors = [error for batch in staged.errors.values() for error in batch]
+    assert [(e.row, e.column) for e in errors] == [(8, "option value")]
+    assert "at most 100" in errors[0].message
