@@ -500,10 +500,7 @@ class ProductRepository:
             product_condition = ProductItem.pk.does_not_exist()
         else:
             # Another save since our read would be overwritten (and its new parts left behind): refuse.
-            read_version = previous.product.updated_at.isoformat()
-            product_condition = ProductItem.pk.exists() & (
-                (ProductItem.version == read_version) | ProductItem.version.does_not_exist()
-            )
+            product_condition = _unchanged_since(previous)
         puts.append((product_item, product_condition))
         mine = PointerItem.pk.does_not_exist() | (PointerItem.product_id == product.id)
         puts.append(
@@ -674,11 +671,16 @@ class ProductRepository:
         deltas: dict[str, int] = {}
         for level in stored.levels.values():
             add_deltas(deltas, counter_deltas(level.state, None))
+        product_key = (pk, keys.PRODUCT_SK)
         try:
             with _transaction() as tx:
                 for key in sorted(doomed):
                     read = variant_keys.get(key)
-                    if read is None:
+                    if key == product_key:
+                        # A save since the read added items this delete does not know of (a variant,
+                        # listing or search entries): delete nothing, read again.
+                        tx.delete(ProductItem(*key), condition=_unchanged_since(stored))
+                    elif read is None:
                         tx.delete(TableItem(*key))
                     else:
                         tx.delete(VariantItem(*key), condition=_state_is(read))
@@ -995,6 +997,14 @@ def _variant_item(
         title=product.title,
     )
     return item, state
+
+
+def _unchanged_since(stored: StoredProduct) -> Condition:
+    """The product item is still the version ``stored`` was read at (no save since)."""
+    read_version = stored.product.updated_at.isoformat()
+    return ProductItem.pk.exists() & (
+        (ProductItem.version == read_version) | ProductItem.version.does_not_exist()
+    )
 
 
 def _state_is(level: StockLevel) -> Condition:

@@ -110,11 +110,18 @@ def bulk_create_products(tenant: Tenant, items: Sequence[ProductInput]) -> list[
 def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Product:
     """Replace a product's fields and variants (a missing handle keeps the current one).
 
-    Stock is taken from ``data``'s variants; use :func:`adjust_stock` for relative changes that must
-    not race with checkouts."""
-    return _edit_product(
-        tenant, product_id, lambda current: {**data.model_dump(), "handle": data.handle or current.handle}
-    )
+    A variant that already exists keeps the stock it has now: checkouts change it between the caller's
+    read and this write, so a stock in ``data`` would undo their sales (or sell stock twice). Stock
+    moves through :func:`adjust_stock` (atomic, relative); ``data``'s stock applies to new variants."""
+
+    def replace(current: Product) -> dict[str, Any]:
+        held = {variant.sku: variant.stock for variant in current.variants}
+        variants = tuple(
+            v.model_copy(update={"stock": held[v.sku]}) if v.sku in held else v for v in data.variants
+        )
+        return {**data.model_dump(), "handle": data.handle or current.handle, "variants": variants}
+
+    return _edit_product(tenant, product_id, replace)
 
 
 def _replacement(current: Product, data: ProductInput) -> Product:

@@ -158,3 +158,34 @@ def test_another_store_cannot_edit_the_product(mug: str) -> None:
     with pytest.raises(NotFound):
         service.set_product_translation(BAKERY, mug, "fr", Translation(title="x"), offered=LANGUAGES)
     assert service.get_variant(WIZ, mug, "MUG-S").price == 900
+
+
+def test_a_product_deleted_while_an_edit_lands_leaves_nothing_behind(mug: str) -> None:
+    # The delete read the product before the new variant was saved: it must not delete only what it
+    # read, leaving the variant, its SKU pointer and its low-stock count behind.
+    with meanwhile(lambda: service.add_variant(WIZ, mug, VariantInput(sku="MUG-XL", price=1500, stock=1))):
+        service.delete_product(WIZ, mug)
+    with pytest.raises(NotFound):
+        service.get_variant_by_sku(WIZ, "MUG-XL")
+    assert service.list_low_stock(WIZ).items == []
+    again = service.create_product(
+        WIZ, ProductInput(title="Big mug", variants=(Variant(sku="MUG-XL", price=1500),))
+    )
+    assert service.get_variant_by_sku(WIZ, "MUG-XL").product_id == again.id
+
+
+def test_replacing_a_product_never_undoes_the_sales_made_since_the_caller_read_it(mug: str) -> None:
+    # Staff loaded the product (5 of each), a shopper bought 2 of MUG-S, staff save their copy back
+    loaded = service.get_product(WIZ, mug)
+    service.adjust_stock(WIZ, "MUG-S", -2)
+    edited = ProductInput(
+        **{
+            **loaded.model_dump(include=set(ProductInput.model_fields)),
+            "title": "Mug (new)",
+            "variants": (*loaded.variants, Variant(sku="MUG-XL", price=1500, stock=7)),
+        }
+    )
+    saved = service.update_product(WIZ, mug, edited)
+    assert saved.title == "Mug (new)"
+    assert [(v.sku, v.stock) for v in saved.variants] == [("MUG-S", 3), ("MUG-L", 5), ("MUG-XL", 7)]
+    assert service.get_variant(WIZ, mug, "MUG-S").stock == 3
