@@ -363,6 +363,7 @@ class _FlatBatch:
     """The rows of a flat file read since the last batch, turned into a :class:`RecordBatch`."""
 
     def __init__(self, names: list[str], mapping: dict[str, str], language: str) -> None:
+        self.width = len(names)
         mapped = [(i, mapping[name]) for i, name in enumerate(names) if name in mapping]
         self.id_at = next(i for i, canonical in mapped if canonical == "external_id")
         self.language_at = next((i for i, canonical in mapped if canonical == "language"), None)
@@ -376,7 +377,8 @@ class _FlatBatch:
 
     def finish(self) -> tuple[RecordBatch, list[RowError]]:
         strip = str.strip
-        by_column = list(zip(*self.cells, strict=True)) or [() for _ in range(self.id_at + 1)]
+        # No usable row since the last batch (only errors): an empty column for each of the file's.
+        by_column = list(zip(*self.cells, strict=True)) or [() for _ in range(self.width)]
         external_ids = list(map(strip, by_column[self.id_at]))
         if self.language_at is None:
             languages = [self.language] * len(self.rows)

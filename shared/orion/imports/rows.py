@@ -45,8 +45,9 @@ from orion.imports.models import (
 MAX_PRICE_MINOR = 100_000_000_00  # one hundred million in major units
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "CHF": "CHF"}
-_SIMPLE_PRICE = re.compile(r"(\d{1,12})(?:[.,](\d{1,2}))?(?: ?([A-Z]{3}))?")
-_NUMBER = re.compile(r"^\d{1,3}(?:[ .,']\d{3})*(?:[.,]\d+)?$|^\d+(?:[.,]\d+)?$")
+# Prices are ASCII digits: \d would also match other scripts' digits, which feeds do not use.
+_SIMPLE_PRICE = re.compile(r"([0-9]{1,12})(?:[.,]([0-9]{1,2}))?(?: ?([A-Z]{3}))?")
+_NUMBER = re.compile(r"^[0-9]{1,3}(?:[ .,'][0-9]{3})*(?:[.,][0-9]+)?$|^[0-9]+(?:[.,][0-9]+)?$")
 _LINK_SEPARATOR = re.compile(r"[|,]")
 _HTTP_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.IGNORECASE)
 # A column of links joined by newlines: every line blank or a link (\S never matches a newline).
@@ -489,8 +490,10 @@ class _PriceShapes:
 
 @functools.cache
 def _price_shapes(currency: str) -> _PriceShapes:
-    price = rf"\d{{1,12}}(?:[.,]\d{{1,2}})?(?: ?{re.escape(currency)})?"
-    return _PriceShapes(re.compile(rf"{price}(?:\n{price})*"), re.compile(r"(\d{1,12})(?:[.,](\d{1,2}))?"))
+    price = rf"[0-9]{{1,12}}(?:[.,][0-9]{{1,2}})?(?: ?{re.escape(currency)})?"
+    return _PriceShapes(
+        re.compile(rf"{price}(?:\n{price})*"), re.compile(r"([0-9]{1,12})(?:[.,]([0-9]{1,2}))?")
+    )
 
 
 def _variant_prices(

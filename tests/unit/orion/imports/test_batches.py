@@ -110,3 +110,15 @@ def test_records_and_batches_convert_both_ways() -> None:
 def test_a_batch_whose_columns_disagree_with_its_rows_is_refused() -> None:
     with pytest.raises(ValueError, match="one value per record"):
         RecordBatch(("title",), [2, 3], ["A", "B"], ["fr", "fr"], [("only one",)])
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_a_last_batch_of_only_unusable_rows_reports_them(size: int) -> None:
+    # An Orion file whose language column comes after the id: the ragged last row leaves a batch with
+    # errors and no records (it used to raise IndexError and fail the job with an internal error).
+    content = b"external_id,title,price,language\nA,Mug,5,fr\nB,Cup\n"
+    found = batches_of(content, size=size)
+    records = [external_id for batch, _ in found for external_id in batch.external_ids]
+    errors = [(error.row, error.message) for _, errors in found for error in errors]
+    assert records == ["A"]
+    assert errors == [(3, "The row has 2 cells but the header has 4 columns.")]

@@ -208,3 +208,12 @@ def test_a_variant_option_longer_than_a_product_may_hold_is_reported_at_staging(
     errors = [error for batch in staged.errors.values() for error in batch]
     assert [(e.row, e.column) for e in errors] == [(8, "option value")]
     assert "at most 100" in errors[0].message
+
+
+def test_digits_of_other_scripts_are_not_a_price_in_a_column_or_alone() -> None:
+    # Arabic-Indic digits match \d but are no price a feed means: reported, never a crash.
+    staged = stage_batch(RecordBatch.of([record(price="12.\u0665"), record(price="3")]), "JOB", "EUR")
+    assert [p["price_minor"] for p in staged.products] == [300]
+    assert [e.column for errors in staged.errors.values() for e in errors] == ["price"]
+    with pytest.raises(ValueError, match="is not a price"):
+        parse_price("\u0661\u0662", "EUR")
