@@ -76,8 +76,8 @@ def put_settings(body: StoreSettingsBody, request: Request, access: Edit) -> Sto
     store_admin.update_store_settings(access.tenant, body)
     details: dict[str, object] = {}
     threshold = body.low_stock_threshold
-    if threshold is not None and threshold != catalog.get_low_stock_threshold(access.tenant):
-        recount = catalog.set_low_stock_threshold(access.tenant, threshold)
+    recount = catalog.set_low_stock_threshold(access.tenant, threshold) if threshold is not None else None
+    if recount is not None:
         details = {"low_stock_threshold": threshold, "variants_recounted": recount.changed}
     record_audit(request, access, "settings.update", f"store:{access.tenant.store}", details or None)
     return _settings(access)

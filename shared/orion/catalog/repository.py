@@ -42,6 +42,7 @@ from orion.catalog.models import (
 )
 from orion.catalog.stock import (
     DEFAULT_LOW_STOCK_THRESHOLD,
+    RECOUNTED_SETTING,
     STOCK_COUNTER_GROUP,
     THRESHOLD_SETTING,
     LowStockVariant,
@@ -496,6 +497,7 @@ class ProductRepository:
             summary=summary_json,
             version=product.updated_at.isoformat(),
         )
+        product_condition: Condition
         if previous is None:
             product_condition = ProductItem.pk.does_not_exist()
         else:
@@ -796,8 +798,15 @@ class ProductRepository:
                     except TransactWriteError:  # one of them moved meanwhile: one at a time, read again
                         changed += sum(self._recount_one(tenant, level, threshold) for level in chunk)
         except _ThresholdMoved:
-            pass  # a later threshold change took over; it recounts every variant itself
+            return Recount(threshold, seen, changed)  # a later change took over; it recounts everything
+        # Every variant is counted under ``threshold`` now: a later call with it has nothing to do. A
+        # recount cut off before here (a timeout) leaves the marker behind, so the next call goes on.
+        counters.set_setting(tenant, STOCK_COUNTER_GROUP, RECOUNTED_SETTING, threshold)
         return Recount(threshold, seen, changed)
+
+    def recounted_threshold(self, tenant: Tenant) -> int | None:
+        """The threshold of the store's last complete recount (None: none finished)."""
+        return CounterRepository().read_setting(tenant, STOCK_COUNTER_GROUP, RECOUNTED_SETTING)
 
     def _recount(self, tenant: Tenant, levels: Sequence[StockLevel], threshold: int) -> int:
         deltas: dict[str, int] = {}
@@ -830,7 +839,7 @@ class ProductRepository:
                 return self._recount(tenant, [current], threshold)
             except TransactWriteError:
                 continue
-        raise Conflict("Some variants' stock kept changing during the recount; set the threshold again.")
+        raise Conflict("Some variants' stock kept changing during the recount; save the settings again.")
 
     def _sku_pages(self, tenant: Tenant) -> Iterator[list[tuple[str, str]]]:
         """The store's ``(product id, sku)`` pairs from its SKU pointers, 100 at a time."""
@@ -1002,9 +1011,10 @@ def _variant_item(
 def _unchanged_since(stored: StoredProduct) -> Condition:
     """The product item is still the version ``stored`` was read at (no save since)."""
     read_version = stored.product.updated_at.isoformat()
-    return ProductItem.pk.exists() & (
+    unchanged: Condition = ProductItem.pk.exists() & (
         (ProductItem.version == read_version) | ProductItem.version.does_not_exist()
     )
+    return unchanged
 
 
 def _state_is(level: StockLevel) -> Condition:

@@ -361,14 +361,21 @@ def get_low_stock_threshold(tenant: Tenant) -> int:
     return _repository().low_stock_threshold_setting(tenant)[1]
 
 
-def set_low_stock_threshold(tenant: Tenant, threshold: int) -> Recount:
-    """Change the store's low-stock threshold and recount its variants under it (a staff action: one
-    Query page per SKU index page, a BatchGetItem per 100 variants and a transaction per 99 changed)."""
+def set_low_stock_threshold(tenant: Tenant, threshold: int) -> Recount | None:
+    """Make ``threshold`` the store's low-stock threshold and recount its variants under it (a staff
+    action: one Query page per 100 SKUs, a BatchGetItem per 100 variants, a transaction per 99 changed).
+
+    Nothing to do (None) once a recount under this threshold has finished; a recount that was cut off
+    (the request timed out in a very large store) is taken up again by the next call."""
     if not 0 <= threshold <= MAX_LOW_STOCK_THRESHOLD:
         raise Invalid(
             errors=[FieldError("low_stock_threshold", f"must be between 0 and {MAX_LOW_STOCK_THRESHOLD}")]
         )
-    return _repository().recount_low_stock(tenant, threshold)
+    repository = _repository()
+    stored, _ = repository.low_stock_threshold_setting(tenant)
+    if stored == threshold and repository.recounted_threshold(tenant) == threshold:
+        return None
+    return repository.recount_low_stock(tenant, threshold)
 
 
 def list_low_stock(tenant: Tenant, *, limit: int = 20, after: str | None = None) -> LowStockPage:

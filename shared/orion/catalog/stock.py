@@ -26,6 +26,8 @@ MAX_LOW_STOCK_THRESHOLD = 10_000
 
 STOCK_COUNTER_GROUP = "STOCK"
 THRESHOLD_SETTING = "low_stock_threshold"
+# The threshold the store's last complete recount counted every variant under (absent: none finished).
+RECOUNTED_SETTING = "low_stock_recounted"
 LOW_STOCK = "low_stock"  # variants of active products at or below the threshold, out of stock included
 OUT_OF_STOCK = "out_of_stock"
 

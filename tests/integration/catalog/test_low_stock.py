@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -184,8 +185,10 @@ def test_changing_the_threshold_recounts_and_later_checkouts_use_it(aws: None) -
     rack = make("rack", 0, 2, 5, 6, 10)
     assert exact() == (3, 1)
     recount = catalog.set_low_stock_threshold(WIZ, 6)
+    assert recount is not None
     assert (recount.threshold, recount.variants, recount.changed) == (6, 5, 1)
     assert exact() == (4, 1)
+    assert catalog.set_low_stock_threshold(WIZ, 6) is None  # counted under 6 already: nothing to do
     catalog.set_low_stock_threshold(WIZ, 0)
     assert exact() == (1, 1)
     catalog.set_low_stock_threshold(WIZ, 10)
@@ -305,6 +308,34 @@ def test_a_recount_that_meets_a_concurrent_checkout_reads_that_variant_again(
     monkeypatch.setattr(ProductRepository, "_stock_levels", read_then_a_checkout)
     recount = catalog.set_low_stock_threshold(WIZ, 6)
     assert checkouts
+    assert recount is not None
     assert recount.variants == 2
     assert stock("RACK-0") == 5
     assert exact() == (1, 0)
+
+
+def test_a_recount_cut_off_part_way_is_taken_up_by_the_next_save(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a recount that dies after its first transaction (the request timed out in a big store)
+    for name in ("desk", "lamp"):
+        make(name, 6)
+    assert exact() == (0, 0)
+    real_recount = ProductRepository._recount
+
+    def time_out_after_one(self: ProductRepository, tenant: Tenant, levels: Any, threshold: int) -> int:
+        real_recount(self, tenant, levels[:1], threshold)
+        raise TimeoutError("the Lambda ran out of time")
+
+    monkeypatch.setattr(ProductRepository, "_recount", time_out_after_one)
+    with pytest.raises(TimeoutError):
+        catalog.set_low_stock_threshold(WIZ, 6)
+    monkeypatch.setattr(ProductRepository, "_recount", real_recount)
+    assert catalog.get_low_stock_threshold(WIZ) == 6
+    assert counted() == (1, 0)  # one variant moved, one still counted under 5
+    # when staff save the same threshold again, the recount goes on and finishes
+    recount = catalog.set_low_stock_threshold(WIZ, 6)
+    assert recount is not None
+    assert recount.changed == 1
+    assert exact() == (2, 0)
+    assert catalog.set_low_stock_threshold(WIZ, 6) is None
