@@ -55,6 +55,7 @@ from orion.catalog.stock import (
     state_of,
 )
 from orion.data import keys
+from orion.data.retry import back_off
 from orion.data.table import TableItem, bind_table, get_or_none
 from orion.errors import BadRequest, Conflict, NotFound
 from orion.metrics.counters import CounterRepository
@@ -187,7 +188,12 @@ def plan_stock_change(
     """The update that adds ``delta`` to a variant read as ``level`` (and, with ``threshold``, counts it
     under a new threshold). It holds only while the variant is in the same state, under the same
     threshold, with its stock in the band where the change ends in the same state (``exact``: at the
-    very stock read); else DynamoDB refuses it and the caller reads again."""
+    very stock read); else DynamoDB refuses it and the caller reads again. A change that would take the
+    stock past MAX_STOCK (a restock or a cancelled order's return) is refused at once, saying why."""
+    if level.stock + delta > MAX_STOCK:
+        raise Conflict(
+            f"The stock of {level.sku} cannot exceed {MAX_STOCK:,}; lower it first.", extra={"sku": level.sku}
+        )
     platform, store = tenant.platform, tenant.require_store()
     item = VariantItem(keys.product_pk(platform, store, level.product_id), keys.variant_sk(level.sku))
     actions: list[Action] = [VariantItem.stock.add(delta)] if delta else []
@@ -455,7 +461,8 @@ class ProductRepository:
         Each variant that existed is replaced only if its stock state is still the one read, so a
         checkout crossing the threshold meanwhile makes the save a ProductChanged (read and retry).
         """
-        for _ in range(SAVE_ATTEMPTS):
+        for attempt in range(SAVE_ATTEMPTS):
+            back_off(attempt)
             stored, threshold = self.low_stock_threshold_setting(tenant)
             plan = self._plan(tenant, product, previous, threshold)
             try:
@@ -701,15 +708,14 @@ class ProductRepository:
         first."""
         platform, store = tenant.platform, tenant.require_store()
         pk, sk = keys.product_pk(platform, store, product_id), keys.variant_sk(sku)
-        for _ in range(STOCK_ATTEMPTS):
+        for attempt in range(STOCK_ATTEMPTS):
+            back_off(attempt)
             item = get_or_none(VariantItem, pk, sk, consistent_read=True)
             if item is None:
                 raise NotFound(f"There is no product with SKU {sku}.")
             level = item.level()
             if level.stock + delta < 0:
                 raise Conflict(f"Not enough stock of {sku} to remove {-delta}.", extra={"sku": sku})
-            if level.stock + delta > MAX_STOCK:
-                raise Conflict(f"The stock of {sku} cannot exceed {MAX_STOCK:,}.", extra={"sku": sku})
             if not delta:
                 return level.stock
             move = plan_stock_change(tenant, level, delta)
@@ -831,7 +837,8 @@ class ProductRepository:
         return changed
 
     def _recount_one(self, tenant: Tenant, level: StockLevel, threshold: int) -> int:
-        for _ in range(STOCK_ATTEMPTS):
+        for attempt in range(STOCK_ATTEMPTS):
+            back_off(attempt)
             current = self.stock_level(tenant, level.product_id, level.sku)
             if current is None or not current.counted or current.threshold == threshold:
                 return 0

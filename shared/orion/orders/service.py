@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -15,6 +13,7 @@ from pynamodb.exceptions import PutError
 from orion.catalog.models import ProductStatus, ProductSummary, Variant
 from orion.catalog.service import get_variants_for_update
 from orion.catalog.stock import StockLevel
+from orion.data.retry import back_off
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_id, new_token
 from orion.orders.metrics import record_order_placed
@@ -135,8 +134,7 @@ def place_order(
     )
     token = new_token()
     for attempt in range(STOCK_ATTEMPTS):
-        if attempt:
-            _back_off(attempt)
+        back_off(attempt)
         try:
             repository.create(
                 tenant,
@@ -163,13 +161,6 @@ def place_order(
     record_order_placed(tenant, order)
     _send_confirmation(tenant, order)
     return PlacedOrder(order=order, token=token, created=True)
-
-
-def _back_off(attempt: int) -> None:
-    """Wait a random share of 10 ms x 2^attempt (at most 160 ms) before trying a transaction again, so
-    checkouts that collided (DynamoDB cancels transactions that touch the same item at the same time
-    with TransactionConflict) do not collide again in lockstep."""
-    time.sleep(secrets.SystemRandom().uniform(0, 0.01 * 2 ** min(attempt, 4)))
 
 
 def _sellable(
@@ -270,7 +261,8 @@ def transition_order(
             errors=[FieldError("status", f"not allowed from {order.status.value}")],
         )
     change = StatusChange(status=target, at=datetime.now(UTC), note=note[:500], actor=actor[:200])
-    for _ in range(STOCK_ATTEMPTS):
+    for attempt in range(STOCK_ATTEMPTS):
+        back_off(attempt)
         restock: list[tuple[StockLevel, int]] = []
         if target in RESTORES_STOCK:
             refs = [(line.product_id, line.sku) for line in order.lines]
