@@ -29,3 +29,26 @@ def intercepting_api_calls(intercept: Interceptor) -> Iterator[None]:
 
 def service_of(client: Any) -> str:
     return str(client.meta.service_model.service_name)
+
+
+@contextmanager
+def dynamodb_stops_at_limit() -> Iterator[None]:
+    """Query as DynamoDB answers it: a Query that stops at its Limit names a LastEvaluatedKey even when
+    no item follows (moto names one only when more items exist, which hides an empty last page)."""
+
+    def faithful(client: Any, operation: str, params: dict[str, Any], call: Callable[[], Any]) -> Any:
+        answer = call()
+        if (
+            operation == "Query"
+            and params.get("Limit")
+            and len(answer.get("Items", [])) == params["Limit"]
+            and "LastEvaluatedKey" not in answer
+        ):
+            last = answer["Items"][-1]
+            index = params.get("IndexName")
+            names = ["PK", "SK", *((f"{index}PK", f"{index}SK") if index else ())]
+            answer["LastEvaluatedKey"] = {name: last[name] for name in names}
+        return answer
+
+    with intercepting_api_calls(faithful):
+        yield

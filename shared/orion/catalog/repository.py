@@ -412,22 +412,22 @@ class ProductRepository:
                 names[1]: {"S": sort_value},
             }
         condition = ProductItem.status == status.value if status else None
+        # One more than the page (as in listing): a next page is named only when a product follows.
         result = index.query(
             partition,
             scan_index_forward=forward,
-            limit=limit,
+            limit=limit + 1,
             last_evaluated_key=start,
             filter_condition=condition,
-            page_size=limit,
+            page_size=limit + 1,
         )
-        items: list[ProductSummary] = []
-        last: str | None = None
-        for entry in result:
-            if isinstance(entry, ProductItem):
-                items.append(ProductSummary.model_validate_json(entry.summary))
-                last = entry.gsi2sk if sort is ProductSort.TITLE else entry.gsi1sk
-        more = result.last_evaluated_key is not None
-        return ProductList(items=items, next_cursor=encode_cursor(last) if more and last else None)
+        entries = [entry for entry in result if isinstance(entry, ProductItem)]
+        shown = entries[:limit]
+        items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
+        if len(entries) <= limit:
+            return ProductList(items=items, next_cursor=None)
+        last = shown[-1].gsi2sk if sort is ProductSort.TITLE else shown[-1].gsi1sk
+        return ProductList(items=items, next_cursor=encode_cursor(last) if last else None)
 
     def search(self, tenant: Tenant, token: str, *, limit: int) -> list[tuple[str, ProductSummary]]:
         """Search entries whose token starts with ``token``: one Query on GSI2, ``(text, summary)``."""
@@ -763,24 +763,24 @@ class ProductRepository:
                 "GSI1PK": {"S": gsi1pk},
                 "GSI1SK": {"S": gsi1sk},
             }
-        result = VariantItem.gsi1.query(gsi1pk, limit=limit, last_evaluated_key=start, page_size=limit)
-        rows: list[LowStockVariant] = []
-        last: VariantItem | None = None
-        for item in result:
-            if isinstance(item, VariantItem) and item.stock_state:
-                rows.append(
-                    LowStockVariant(
-                        product_id=item.product_id,
-                        sku=item.sku,
-                        title=item.title or "",
-                        label=item.to_model().label,
-                        stock=int(item.stock),
-                        state=StockState(item.stock_state),
-                    )
-                )
-                last = item
-        more = result.last_evaluated_key is not None and len(rows) == limit
-        cursor = _encode_low_stock_cursor(last) if more and last is not None else None
+        # One more than the page (as in listing): a next page is named only when a variant follows.
+        result = VariantItem.gsi1.query(
+            gsi1pk, limit=limit + 1, last_evaluated_key=start, page_size=limit + 1
+        )
+        found = [item for item in result if isinstance(item, VariantItem) and item.stock_state]
+        shown = found[:limit]
+        rows = [
+            LowStockVariant(
+                product_id=item.product_id,
+                sku=item.sku,
+                title=item.title or "",
+                label=item.to_model().label,
+                stock=int(item.stock),
+                state=StockState(item.stock_state or ""),
+            )
+            for item in shown
+        ]
+        cursor = _encode_low_stock_cursor(shown[-1]) if len(found) > limit else None
         return rows, cursor
 
     def recount_low_stock(self, tenant: Tenant, threshold: int) -> Recount:

@@ -8,6 +8,7 @@ from orion.catalog import service
 from orion.catalog.models import CategoryInput, ProductInput, ProductSort, ProductStatus, Variant
 from orion.errors import BadRequest, Conflict, NotFound
 from orion.tenancy.models import Tenant
+from tests.api_calls import dynamodb_stops_at_limit
 
 WIZ = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")
@@ -61,6 +62,24 @@ def test_listing_sorts_and_pages_with_a_cursor(store: Tenant) -> None:
     assert [p.title for p in titles.items] == ["Item A", "Item B", "Item C", "Item D", "Item E"]
     newest = service.list_products(store, sort=ProductSort.NEWEST)
     assert newest.items[0].title == "Item A"
+
+
+def test_staff_listings_end_without_an_empty_last_page(store: Tenant) -> None:
+    for index in range(4):
+        status = ProductStatus.ACTIVE if index % 2 else ProductStatus.DRAFT
+        service.create_product(store, product(f"Item {index}", (f"S-{index}", 100), status=status))
+    with dynamodb_stops_at_limit():
+        for sort in (ProductSort.NEWEST, ProductSort.TITLE):
+            first = service.list_products(store, include_unpublished=True, sort=sort, limit=2)
+            second = service.list_products(
+                store, include_unpublished=True, sort=sort, limit=2, after=first.next_cursor
+            )
+            assert len(first.items) == len(second.items) == 2
+            assert second.next_cursor is None  # four products, two pages: no third, empty one
+            assert {p.id for p in first.items}.isdisjoint(p.id for p in second.items)
+        drafts = service.list_products(store, include_unpublished=True, status=ProductStatus.DRAFT, limit=2)
+        assert [p.title for p in drafts.items] == ["Item 2", "Item 0"]
+        assert drafts.next_cursor is None
 
 
 def test_a_forged_cursor_is_a_bad_request(store: Tenant) -> None:

@@ -23,6 +23,7 @@ from orion.metrics.counters import CounterRepository
 from orion.orders import service as orders
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
 from orion.tenancy.models import Tenant
+from tests.api_calls import dynamodb_stops_at_limit
 from tests.bench.support import counting_requests
 
 WIZ = Tenant("oms", "wizamart")
@@ -243,6 +244,16 @@ def test_the_low_stock_list_pages_and_refuses_forged_cursors(aws: None) -> None:
     assert second.next_cursor is None
     with pytest.raises(BadRequest):
         catalog.list_low_stock(WIZ, after="bm90LWEtY3Vyc29y")
+
+
+def test_the_low_stock_list_ends_without_an_empty_last_page(aws: None) -> None:
+    make("a", 0, 1)
+    make("b", 2, 3)
+    with dynamodb_stops_at_limit():
+        first = catalog.list_low_stock(WIZ, limit=2)
+        second = catalog.list_low_stock(WIZ, limit=2, after=first.next_cursor)
+    assert [r.sku for r in first.items + second.items] == ["A-0", "A-1", "B-0", "B-1"]
+    assert second.next_cursor is None
 
 
 def test_stores_count_and_list_only_their_own_variants(aws: None) -> None:

@@ -3,8 +3,7 @@ call the shopper handlers with the events API Gateway would send."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
@@ -16,7 +15,6 @@ from moto import mock_aws
 from infra.local.cloud import reset_orion_caches
 from infra.local.events import http_api_event
 from infra.local.provision import local_environment, provision
-from tests.api_calls import intercepting_api_calls
 from tests.conftest import TEST_ENV
 from tests.events import FakeContext
 
@@ -94,26 +92,3 @@ def cookie_jar(result: Result) -> dict[str, str]:
         parsed.load(raw)
         jar.update({key: morsel.value for key, morsel in parsed.items()})
     return jar
-
-
-@contextmanager
-def dynamodb_stops_at_limit() -> Iterator[None]:
-    """Query as DynamoDB answers it: a Query that stops at its Limit names a LastEvaluatedKey even when
-    no item follows (moto names one only when more items exist, which hides an empty last page)."""
-
-    def faithful(client: Any, operation: str, params: dict[str, Any], call: Callable[[], Any]) -> Any:
-        answer = call()
-        if (
-            operation == "Query"
-            and params.get("Limit")
-            and len(answer.get("Items", [])) == params["Limit"]
-            and "LastEvaluatedKey" not in answer
-        ):
-            last = answer["Items"][-1]
-            index = params.get("IndexName")
-            names = ["PK", "SK", *((f"{index}PK", f"{index}SK") if index else ())]
-            answer["LastEvaluatedKey"] = {name: last[name] for name in names}
-        return answer
-
-    with intercepting_api_calls(faithful):
-        yield

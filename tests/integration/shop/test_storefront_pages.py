@@ -7,7 +7,8 @@ import re
 import pytest
 
 from functions.storefront.handler import handler
-from tests.integration.shop.conftest import BAKERY, PLATFORM, WIZAMART, call, dynamodb_stops_at_limit
+from tests.api_calls import dynamodb_stops_at_limit
+from tests.integration.shop.conftest import BAKERY, PLATFORM, WIZAMART, call
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
