@@ -17,12 +17,12 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -52,9 +52,11 @@ from orion.catalog.stock import (
     add_deltas,
     band,
     counter_deltas,
+    nonzero,
     state_of,
 )
 from orion.data import keys
+from orion.data.conditions import TRANSACTION_CANCELLED, condition_failed, error_code, refused
 from orion.data.retry import back_off
 from orion.data.table import TableItem, bind_table, get_or_none
 from orion.errors import BadRequest, Conflict, NotFound
@@ -249,7 +251,7 @@ class StockChanges:
 
     def count(self, tx: TransactWrite) -> bool:
         """Add the counter update if the changes cross a threshold; whether one was added."""
-        moves = {name: value for name, value in self.deltas.items() if value}
+        moves = nonzero(self.deltas)
         if not moves:
             return False
         CounterRepository.add_in_transaction(tx, self._tenant, STOCK_COUNTER_GROUP, moves)
@@ -592,7 +594,7 @@ class ProductRepository:
         puts, stale = plan.puts, plan.stale
         if len(puts) + len(stale) + 1 > MAX_TRANSACTION_ITEMS:  # the model's bounds make this impossible
             raise Conflict("This product has too many parts to save at once.")
-        moves = {name: value for name, value in plan.deltas.items() if value}
+        moves = nonzero(plan.deltas)
         try:
             with _transaction() as tx:
                 for item, condition in puts:
@@ -619,9 +621,7 @@ class ProductRepository:
                     setting=(THRESHOLD_SETTING, threshold_setting),
                 )
         except TransactWriteError as exc:
-            reasons = (
-                exc.cancellation_reasons if exc.cause_response_code == "TransactionCanceledException" else []
-            )
+            reasons = exc.cancellation_reasons if error_code(exc) == TRANSACTION_CANCELLED else []
             counters = reasons[len(stale) + len(puts)] if len(reasons) > len(stale) + len(puts) else None
             if (counters is not None and counters.code == "ConditionalCheckFailed") or any(
                 reason is not None and reason.code == "TransactionConflict" for reason in reasons
@@ -660,7 +660,7 @@ class ProductRepository:
                     batch.save(item)
         # Batch writes are not transactions: the low-stock counters move right after (demo data and
         # benchmarks only; a process dying in between would leave them short by these products).
-        moves = {name: value for name, value in deltas.items() if value}
+        moves = nonzero(deltas)
         if moves:
             CounterRepository().add(tenant, moves, group=STOCK_COUNTER_GROUP)
 
@@ -693,7 +693,7 @@ class ProductRepository:
                         tx.delete(TableItem(*key))
                     else:
                         tx.delete(VariantItem(*key), condition=_state_is(read))
-                moves = {name: value for name, value in deltas.items() if value}
+                moves = nonzero(deltas)
                 if moves:
                     CounterRepository.add_in_transaction(tx, tenant, STOCK_COUNTER_GROUP, moves)
         except TransactWriteError as exc:
@@ -730,7 +730,7 @@ class ProductRepository:
                     CounterRepository.add_in_transaction(tx, tenant, STOCK_COUNTER_GROUP, exact.deltas)
                 return level.stock + delta
             except (UpdateError, TransactWriteError) as exc:
-                if not _condition_failed(exc):
+                if not refused(exc):
                     raise
         raise Conflict(f"The stock of {sku} is changing fast; please try again.", extra={"sku": sku})
 
@@ -824,7 +824,7 @@ class ProductRepository:
                     tx.update(move.item, actions=move.actions, condition=move.condition)
                     add_deltas(deltas, move.deltas)
                     changed += int(state_of(level.stock, threshold) is not level.state)
-                moves = {name: value for name, value in deltas.items() if value}
+                moves = nonzero(deltas)
                 CounterRepository.add_in_transaction(
                     tx, tenant, STOCK_COUNTER_GROUP, moves, setting=(THRESHOLD_SETTING, threshold)
                 )
@@ -885,24 +885,36 @@ class ProductRepository:
         ]
 
     def put_category(self, tenant: Tenant, category: Category, *, create: bool) -> None:
-        platform, store = tenant.platform, tenant.require_store()
-        item = CategoryItem(
-            keys.category_pk(platform, store, category.slug),
-            keys.CATEGORY_SK,
-            gsi1pk=keys.categories_gsi1pk(platform, store),
-            gsi1sk=f"{category.position:04d}#{category.slug}",
-            slug=category.slug,
-            data=category.model_dump_json(),
-        )
         condition = CategoryItem.pk.does_not_exist() if create else CategoryItem.pk.exists()
         try:
-            item.save(condition=condition)
-        except Exception as exc:
-            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            _category_item(tenant, category).save(condition=condition)
+        except PutError as exc:
+            if condition_failed(exc):
                 if create:
                     raise Conflict(f"A category {category.slug!r} already exists.") from exc
                 raise NotFound(f"No category {category.slug!r}.") from exc
             raise
+
+    def edit_category(self, tenant: Tenant, slug: str, change: Callable[[Category], Category]) -> Category:
+        """Read the category, apply ``change`` and write the result only if the stored category is
+        still the one read, so two edits at once (two translations) never lose one; a lost race
+        reads again."""
+        for attempt in range(SAVE_ATTEMPTS):
+            back_off(attempt)
+            item = get_or_none(
+                CategoryItem, _pk(tenant, keys.category_pk, slug), keys.CATEGORY_SK, consistent_read=True
+            )
+            if item is None:
+                raise NotFound("We could not find that category.")
+            category = change(Category.model_validate_json(item.data))
+            try:
+                _category_item(tenant, category).save(condition=CategoryItem.data == item.data)
+            except PutError as exc:
+                if condition_failed(exc):
+                    continue
+                raise
+            return category
+        raise Conflict(f"The category {slug!r} is changing fast; please try again.")
 
     def delete_category(self, tenant: Tenant, slug: str) -> None:
         CategoryItem(_pk(tenant, keys.category_pk, slug), keys.CATEGORY_SK).delete()
@@ -1031,11 +1043,16 @@ def _state_is(level: StockLevel) -> Condition:
     return VariantItem.stock_state == level.state.value
 
 
-def _condition_failed(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) in {
-        "ConditionalCheckFailedException",
-        "TransactionCanceledException",
-    }
+def _category_item(tenant: Tenant, category: Category) -> CategoryItem:
+    platform, store = tenant.platform, tenant.require_store()
+    return CategoryItem(
+        keys.category_pk(platform, store, category.slug),
+        keys.CATEGORY_SK,
+        gsi1pk=keys.categories_gsi1pk(platform, store),
+        gsi1sk=f"{category.position:04d}#{category.slug}",
+        slug=category.slug,
+        data=category.model_dump_json(),
+    )
 
 
 def _encode_low_stock_cursor(item: VariantItem) -> str:
@@ -1059,7 +1076,7 @@ def _decode_low_stock_cursor(cursor: str) -> tuple[str, str]:
 def _save_conflict(exc: TransactWriteError, items: Iterable[TableItem], *, deletes: int) -> Exception:
     """The conflict a cancelled save means. PynamoDB sends deletes before puts, and the cancellation
     reasons follow that order, so the puts' reasons start after the deletes'."""
-    reasons = exc.cancellation_reasons if exc.cause_response_code == "TransactionCanceledException" else []
+    reasons = exc.cancellation_reasons if error_code(exc) == TRANSACTION_CANCELLED else []
     if any(reason is not None for reason in reasons[:deletes]):
         return ProductChanged("The product changed meanwhile; reload it and try again.")
     reasons = reasons[deletes:]

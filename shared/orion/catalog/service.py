@@ -505,20 +505,22 @@ def set_category_translation(
     name = name.strip()
     if not 1 <= len(name) <= 120:
         raise Invalid("A category's name has 1 to 120 characters.", errors=[FieldError("name", "1-120")])
-    current = get_category(tenant, slug)
-    category = current.model_copy(update={"translations": {**current.translations, lang: name}})
-    _repository().put_category(tenant, category, create=False)
-    return category
+    return _repository().edit_category(
+        tenant,
+        slug,
+        lambda current: current.model_copy(update={"translations": {**current.translations, lang: name}}),
+    )
 
 
 def remove_category_translation(tenant: Tenant, slug: str, lang: str) -> Category:
-    current = get_category(tenant, slug)
-    if lang not in current.translations:
-        raise NotFound(f"The category has no {lang!r} translation.")
-    translations = {k: v for k, v in current.translations.items() if k != lang}
-    category = current.model_copy(update={"translations": translations})
-    _repository().put_category(tenant, category, create=False)
-    return category
+    def drop(current: Category) -> Category:
+        if lang not in current.translations:
+            raise NotFound(f"The category has no {lang!r} translation.")
+        return current.model_copy(
+            update={"translations": {k: v for k, v in current.translations.items() if k != lang}}
+        )
+
+    return _repository().edit_category(tenant, slug, drop)
 
 
 # --- categories --------------------------------------------------------------------------------------

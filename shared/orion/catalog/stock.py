@@ -68,7 +68,12 @@ def counter_deltas(before: StockState | None, after: StockState | None) -> dict[
         moves[name] = moves.get(name, 0) - count
     for name, count in (after.counts if after else {}).items():
         moves[name] = moves.get(name, 0) + count
-    return {name: value for name, value in moves.items() if value}
+    return nonzero(moves)
+
+
+def nonzero(deltas: Mapping[str, int]) -> dict[str, int]:
+    """The counter moves that move something."""
+    return {name: value for name, value in deltas.items() if value}
 
 
 def add_deltas(total: dict[str, int], more: Mapping[str, int]) -> None:

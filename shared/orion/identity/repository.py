@@ -20,6 +20,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
+from orion.data.conditions import refused
 from orion.data.table import TableItem, bind_table, get_or_none
 from orion.errors import Conflict
 from orion.identity.models import Invitation, Member, Membership, User
@@ -130,11 +131,6 @@ class LoginCounterItem(TableItem, discriminator="LoginCounter"):
     failures = NumberAttribute(default=0)
 
 
-def _is_condition_failure(exc: Exception) -> bool:
-    code = getattr(exc, "cause_response_code", None)
-    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
-
-
 def _transaction() -> TransactWrite:
     return TransactWrite(connection=TableItem._get_connection().connection)
 
@@ -175,7 +171,7 @@ class IdentityRepository:
                 actions=actions, condition=UserItem.pk.exists()
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 return False
             raise
         return True
@@ -193,7 +189,7 @@ class IdentityRepository:
                 condition=UserItem.pk.exists(),
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 return False
             raise
         return True
@@ -313,7 +309,7 @@ class IdentityRepository:
                 condition=InvitationItem.pk.exists()
             )
         except Exception as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 return False
             raise
         return True
@@ -379,7 +375,7 @@ class IdentityRepository:
                 & (RefreshFamilyItem.revoked == False),  # noqa: E712 - a DynamoDB condition, not a bool
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 return False
             raise
         return True
@@ -391,7 +387,7 @@ class IdentityRepository:
                 actions=[RefreshFamilyItem.revoked.set(True)], condition=RefreshFamilyItem.pk.exists()
             )
         except UpdateError as exc:
-            if not _is_condition_failure(exc):
+            if not refused(exc):
                 raise
 
     # --- login counters ---
@@ -484,6 +480,6 @@ class IdentityRepository:
         try:
             yield
         except (PutError, TransactWriteError, UpdateError) as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 raise Conflict(message) from exc
             raise

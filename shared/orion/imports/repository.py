@@ -18,6 +18,7 @@ from pynamodb.expressions.condition import Condition
 
 from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
+from orion.data.conditions import condition_failed
 from orion.data.table import Gsi2, TableItem, bind_table, get_or_none
 from orion.imports.models import (
     ImportCounts,
@@ -188,7 +189,7 @@ class ImportRepository:
                 condition=condition,
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -257,7 +258,7 @@ class ImportRepository:
         try:
             item.update(actions=actions, condition=not_final)
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -283,7 +284,7 @@ class ImportRepository:
                 & ImportJobItem.gsi2pk.exists(),
             )
         except UpdateError as exc:
-            if not _is_condition_failure(exc):
+            if not condition_failed(exc):
                 raise
 
     def _require(self, tenant: Tenant, job_id: str) -> ImportJobItem:
@@ -427,7 +428,7 @@ class ImportRepository:
                 actions=_publish_actions(state), condition=ImportJobItem.pk.exists() & free
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -446,7 +447,7 @@ class ImportRepository:
         try:
             ImportJobItem(pk, keys.IMPORT_JOB_SK).update(actions=_publish_actions(state), condition=condition)
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -468,8 +469,3 @@ def _now() -> datetime:
 
 def _deadline_sk(store: str, job_id: str, deadline: datetime) -> str:
     return f"{keys.sortable_time(deadline)}#{store}#{job_id}"
-
-
-def _is_condition_failure(exc: Exception) -> bool:
-    cause = getattr(exc, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"

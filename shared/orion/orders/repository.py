@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 from orion.catalog.repository import StockChanges, decode_cursor, encode_cursor
 from orion.catalog.stock import StockLevel
 from orion.data import keys
+from orion.data.conditions import TRANSACTION_CANCELLED, error_code
 from orion.data.table import Gsi1, Gsi2, TableItem, bind_table, get_or_none
 from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
 from orion.tenancy.models import Tenant
@@ -277,7 +278,7 @@ def _commit(
     try:
         tx._commit()
     except TransactWriteError as exc:
-        if exc.cause_response_code != "TransactionCanceledException":
+        if error_code(exc) != TRANSACTION_CANCELLED:
             raise
         reasons = exc.cancellation_reasons
         failed = [

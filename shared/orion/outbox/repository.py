@@ -16,6 +16,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from orion.data import keys
+from orion.data.conditions import condition_failed
 from orion.data.table import Gsi2, TableItem, bind_table, get_or_none
 from orion.outbox.models import OutboxMessage
 
@@ -126,7 +127,7 @@ class OutboxRepository:
                 & OutboxItem.sent_at.does_not_exist(),
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -174,7 +175,7 @@ class OutboxRepository:
                 actions=actions, condition=OutboxItem.pk.exists() & OutboxItem.sent_at.does_not_exist()
             )
         except UpdateError as exc:
-            if not _is_condition_failure(exc):
+            if not condition_failed(exc):
                 raise
 
     def requeue(self, platform: str, message_id: str, due: datetime) -> bool:
@@ -191,7 +192,7 @@ class OutboxRepository:
                 condition=OutboxItem.failed_at.exists() & OutboxItem.sent_at.does_not_exist(),
             )
         except UpdateError as exc:
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -202,7 +203,3 @@ class OutboxRepository:
             partition, condition, scan_index_forward=forward, limit=limit, page_size=limit
         )
         return [item.to_model() for item in query if isinstance(item, OutboxItem)]
-
-
-def _is_condition_failure(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"

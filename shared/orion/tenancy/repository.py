@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
+from orion.data.conditions import refused
 from orion.data.table import TableItem, bind_table, get_or_none
 from orion.errors import Conflict, NotFound
 from orion.tenancy.models import DomainRecord, Merchant, Platform, Store, StoreDomain, StoreStatus, Tier
@@ -192,7 +193,7 @@ class TenancyRepository:
         try:
             self._store_item(store).save(condition=StoreItem.pk.does_not_exist())
         except PutError as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 raise Conflict(f"store code {store.code!r} is already taken on {store.platform}") from exc
             raise
 
@@ -213,7 +214,7 @@ class TenancyRepository:
         try:
             item.save(condition=DomainItem.pk.does_not_exist() | same_owner)
         except PutError as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 raise Conflict(f"the domain {domain.host} is already in use") from exc
             raise
 
@@ -242,7 +243,7 @@ class TenancyRepository:
         try:
             self._store_item(store).save(condition=StoreItem.pk.exists())
         except PutError as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 raise NotFound(f"No store {store.code!r} on {store.platform}.") from exc
             raise
 
@@ -253,7 +254,7 @@ class TenancyRepository:
                 condition=(DomainItem.platform == platform) & (DomainItem.store == store)
             )
         except DeleteError as exc:
-            if _is_condition_failure(exc):
+            if refused(exc):
                 raise NotFound(f"{host} is not one of this store's domains.") from exc
             raise
 
@@ -322,11 +323,6 @@ def _domain_item(
             item.gsi2pk = keys.pending_domains_gsi2pk(platform)
             item.gsi2sk = host
     return item
-
-
-def _is_condition_failure(exc: PutError | TransactWriteError | UpdateError | DeleteError) -> bool:
-    code = getattr(exc, "cause_response_code", None)
-    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
 def all_item_classes() -> Iterable[type[TableItem]]:

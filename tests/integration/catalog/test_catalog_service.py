@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from orion.catalog import service
-from orion.catalog.models import CategoryInput, ProductInput, ProductSort, ProductStatus, Variant
+from orion.catalog.models import Category, CategoryInput, ProductInput, ProductSort, ProductStatus, Variant
+from orion.catalog.repository import ProductRepository
 from orion.errors import BadRequest, Conflict, NotFound
 from orion.tenancy.models import Tenant
 from tests.api_calls import dynamodb_stops_at_limit
@@ -173,6 +174,28 @@ def test_categories_crud(store: Tenant) -> None:
     with pytest.raises(NotFound):
         service.get_category(store, "b")
     assert service.list_categories(BAKERY) == []
+
+
+def test_two_category_translations_at_once_both_land(store: Tenant) -> None:
+    service.create_category(store, CategoryInput(slug="mugs", name="Mugs"))
+    repository = ProductRepository()
+    edits: list[str] = []
+
+    def add_de(current: Category) -> Category:
+        if not edits:  # between this edit's read and its write, another request adds French
+            service.set_category_translation(store, "mugs", "fr", "Tasses", offered=("en", "fr", "de"))
+        edits.append("de")
+        return current.model_copy(update={"translations": {**current.translations, "de": "Becher"}})
+
+    repository.edit_category(store, "mugs", add_de)
+    assert edits == ["de", "de"]  # the first write was refused and the edit applied again
+    assert service.get_category(store, "mugs").translations == {"fr": "Tasses", "de": "Becher"}
+    service.remove_category_translation(store, "mugs", "fr")
+    assert service.get_category(store, "mugs").translations == {"de": "Becher"}
+    with pytest.raises(NotFound):
+        service.remove_category_translation(store, "mugs", "fr")
+    with pytest.raises(NotFound):
+        service.set_category_translation(BAKERY, "mugs", "fr", "Tasses", offered=("en", "fr"))
 
 
 def test_delete_product_removes_everything(store: Tenant) -> None:

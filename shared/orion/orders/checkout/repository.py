@@ -9,6 +9,7 @@ from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError
 
 from orion.data import keys
+from orion.data.conditions import condition_failed
 from orion.data.table import TableItem, bind_table, get_or_none
 from orion.orders.checkout.models import Cart, CartLine
 from orion.tenancy.models import Tenant
@@ -57,6 +58,6 @@ class CartRepository:
         try:
             item.save()
         except PutError as exc:
-            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 raise CartChanged from exc
             raise
