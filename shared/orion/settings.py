@@ -97,8 +97,12 @@ class OrionSettings(BaseSettings):
     # request; a larger one in the background (the import-publish state machine), a page at a time.
     import_publish_sync_max_products: int = Field(default=200, ge=0)
     import_publish_page_size: int = Field(default=100, ge=1, le=1000)
-    # A running publish not heard from for this long has lost its worker (Lambda's 15 minutes at most).
+    # A running publish not heard from for this long has lost its worker: a background one runs in a
+    # Lambda of 15 minutes at most; one inside the API request records a page every few seconds and
+    # dies with the request (29 s on API Gateway; the local cloud stretches timeouts), so a timed-out
+    # request frees the job within two minutes instead of fifteen.
     import_publish_lease_seconds: int = Field(default=900, ge=1)
+    import_publish_sync_lease_seconds: int = Field(default=120, ge=1)
     import_publish_state_machine_arn: str | None = None
 
 

@@ -23,7 +23,6 @@ from orion.imports.models import (
     StagedStatus,
 )
 from orion.imports.publish import PublishRequest, PublishResult, request_publish
-from orion.settings import get_settings
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -67,9 +66,9 @@ class PublishStateOut(BaseModel):
 
     @classmethod
     def of(cls, state: PublishState) -> PublishStateOut:
-        seen = state.seen_at(datetime.now(UTC), get_settings().import_publish_lease_seconds)
+        seen = state.seen_at(datetime.now(UTC))
         return cls(
-            **seen.model_dump(exclude={"failures", "cursor"}),
+            **seen.model_dump(exclude={"failures", "cursor", "lease_seconds"}),
             failures=[PublishFailureOut(**note.model_dump()) for note in seen.failures],
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -83,7 +83,8 @@ class PublishState(BaseModel):
 
     A publish runs in pages and records each page here (``cursor``: the last external id done), in the
     API request for a small selection or in the background (the import-publish state machine). A
-    running publish whose last page is older than the lease is shown FAILED: its worker is gone.
+    running publish whose last page is older than its lease (``lease_seconds``, shorter for one
+    inside a request) is shown FAILED: its worker is gone.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -100,13 +101,16 @@ class PublishState(BaseModel):
     started_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None
+    lease_seconds: int = 900
 
-    def seen_at(self, now: datetime, lease_seconds: float) -> PublishState:
-        """This state as users should see it: a running publish silent for longer than the lease failed."""
-        if (
-            self.status is not PublishStatus.RUNNING
-            or (now - self.updated_at).total_seconds() <= lease_seconds
-        ):
+    @property
+    def lease_until(self) -> datetime:
+        """Until when the running publish holds the job without recording another page."""
+        return self.updated_at + timedelta(seconds=self.lease_seconds)
+
+    def seen_at(self, now: datetime) -> PublishState:
+        """This state as users should see it: a running publish silent for longer than its lease failed."""
+        if self.status is not PublishStatus.RUNNING or now <= self.lease_until:
             return self
         return self.model_copy(update={"status": PublishStatus.FAILED, "message": PUBLISH_STALLED})
 

@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -330,7 +330,7 @@ def _requested(job: ImportJob, request: PublishRequest) -> int:
 
 
 def _claim(tenant: Tenant, job: ImportJob, requested: int, *, background: bool) -> PublishState:
-    now = _now()
+    now, settings = _now(), get_settings()
     state = PublishState(
         id=new_id(),
         status=PublishStatus.RUNNING,
@@ -338,9 +338,11 @@ def _claim(tenant: Tenant, job: ImportJob, requested: int, *, background: bool) 
         requested=requested,
         started_at=now,
         updated_at=now,
+        lease_seconds=settings.import_publish_lease_seconds
+        if background
+        else settings.import_publish_sync_lease_seconds,
     )
-    stale_before = now - timedelta(seconds=get_settings().import_publish_lease_seconds)
-    if not ImportRepository().claim_publish(tenant, job.id, state, stale_before=stale_before):
+    if not ImportRepository().claim_publish(tenant, job.id, state, now=now):
         raise Conflict("A publish of this import is already running; follow it with GET /imports/{id}.")
     return state
 

@@ -64,7 +64,7 @@ class ImportJobItem(TableItem, discriminator="ImportJob"):
     publish_id = UnicodeAttribute(null=True)
     publish_status = UnicodeAttribute(null=True)
     publish_cursor = UnicodeAttribute(null=True)
-    publish_heartbeat = UTCDateTimeAttribute(null=True)
+    publish_lease_until = UTCDateTimeAttribute(null=True)
 
     def to_model(self) -> ImportJob:
         return ImportJob(
@@ -413,15 +413,13 @@ class ImportRepository:
 
     # --- the publish state of a job ---
 
-    def claim_publish(
-        self, tenant: Tenant, job_id: str, state: PublishState, *, stale_before: datetime
-    ) -> bool:
-        """Record a new running publish unless one is running (and was heard from since ``stale_before``)."""
+    def claim_publish(self, tenant: Tenant, job_id: str, state: PublishState, *, now: datetime) -> bool:
+        """Record a new running publish unless one is running and its lease has not passed at ``now``."""
         pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
         free: Condition = (
             ImportJobItem.publish_status.does_not_exist()
             | (ImportJobItem.publish_status != PublishStatus.RUNNING.value)
-            | (ImportJobItem.publish_heartbeat < stale_before)
+            | (ImportJobItem.publish_lease_until < now)
         )
         try:
             ImportJobItem(pk, keys.IMPORT_JOB_SK).update(
@@ -459,7 +457,7 @@ def _publish_actions(state: PublishState) -> list[Any]:
         ImportJobItem.publish_id.set(state.id),
         ImportJobItem.publish_status.set(state.status.value),
         ImportJobItem.publish_cursor.set(state.cursor),
-        ImportJobItem.publish_heartbeat.set(state.updated_at),
+        ImportJobItem.publish_lease_until.set(state.lease_until),
     ]
 
 

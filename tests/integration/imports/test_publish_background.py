@@ -117,15 +117,49 @@ def test_a_publish_whose_worker_vanished_shows_failed_and_frees_the_job(
     monkeypatch.setattr(publishing, "aws_client", lambda service: StartRecorder())
     lost = request_publish(WIZAMART, job.id, PublishRequest(all=True))
     assert isinstance(lost, PublishState)
+    assert lost.lease_seconds == get_settings().import_publish_lease_seconds
     later = lost.updated_at + timedelta(seconds=get_settings().import_publish_lease_seconds + 1)
 
-    seen = lost.seen_at(later, get_settings().import_publish_lease_seconds)
+    assert lost.seen_at(later - timedelta(seconds=2)).status is PublishStatus.RUNNING
+    seen = lost.seen_at(later)
     assert seen.status is PublishStatus.FAILED
     assert seen.message == PUBLISH_STALLED
     monkeypatch.setattr(publishing, "_now", lambda: later)
     again = request_publish(WIZAMART, job.id, PublishRequest(external_ids=["WZ-00001"]))
     assert not isinstance(again, PublishState)
     assert again.created == ["WZ-00001"]
+
+
+class RequestTimedOut(BaseException):
+    """Lambda ending the API request at its timeout: nothing after it runs, no except clause sees it."""
+
+
+def test_a_request_publish_cut_off_by_its_timeout_frees_the_job_within_its_short_lease(
+    upload: Uploader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = upload(letzshop_feed(3, "fr"), "feed_fr.tsv")
+
+    def cut_off(*args: Any, **kwargs: Any) -> None:
+        raise RequestTimedOut()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(publishing, "save_product_by_external_id", cut_off)
+        with pytest.raises(RequestTimedOut):
+            request_publish(WIZAMART, job.id, PublishRequest(external_ids=["WZ-00001"]))
+    stuck = get_import_job(WIZAMART, job.id).publish
+    assert stuck is not None and stuck.status is PublishStatus.RUNNING and not stuck.background
+    lease = get_settings().import_publish_sync_lease_seconds
+    assert lease < get_settings().import_publish_lease_seconds
+
+    monkeypatch.setattr(publishing, "_now", lambda: stuck.updated_at + timedelta(seconds=lease - 1))
+    with pytest.raises(Conflict, match="already running"):  # still within its lease
+        request_publish(WIZAMART, job.id, PublishRequest(external_ids=["WZ-00002"]))
+    later = stuck.updated_at + timedelta(seconds=lease + 1)
+    assert stuck.seen_at(later).status is PublishStatus.FAILED
+    monkeypatch.setattr(publishing, "_now", lambda: later)
+    again = request_publish(WIZAMART, job.id, PublishRequest(external_ids=["WZ-00002"]))
+    assert not isinstance(again, PublishState)
+    assert again.created == ["WZ-00002"]
 
 
 def test_a_background_publish_that_keeps_failing_ends_failed(
