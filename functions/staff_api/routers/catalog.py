@@ -126,9 +126,7 @@ def _store_languages(request: Request) -> tuple[str, ...]:
 def _stock_change(
     request: Request, access: StaffAccess, product_id: str, sku: str, change: StockChange
 ) -> StockLevel:
-    product = catalog.get_product(access.tenant, product_id)
-    _variant_of(product, sku)
-    stock = catalog.adjust_stock(access.tenant, sku, change.delta)
+    stock = catalog.adjust_variant_stock(access.tenant, product_id, sku, change.delta)
     record_audit(
         request,
         access,

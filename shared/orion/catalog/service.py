@@ -353,6 +353,18 @@ def adjust_stock(tenant: Tenant, sku: str, delta: int) -> int:
     return repository.adjust_stock(tenant, pointer[0], sku, delta)
 
 
+def adjust_variant_stock(tenant: Tenant, product_id: str, sku: str, delta: int) -> int:
+    """``adjust_stock`` for the variant ``sku`` of the product ``product_id`` (a staff action on one
+    product): NotFound unless the product has that variant, checked by the conditional write itself."""
+    missing = NotFound(f"The product {product_id} has no variant with SKU {sku}.")
+    if not SKU_PATTERN.fullmatch(sku):
+        raise missing
+    try:
+        return _repository().adjust_stock(tenant, product_id, sku, delta)
+    except NotFound as exc:
+        raise missing from exc
+
+
 # --- low stock ---------------------------------------------------------------------------------------
 
 
@@ -569,6 +581,7 @@ def product_input_errors(exc: ValidationError) -> Invalid:
 __all__ = [
     "add_variant",
     "adjust_stock",
+    "adjust_variant_stock",
     "bulk_create_products",
     "create_category",
     "create_product",

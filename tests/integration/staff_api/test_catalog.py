@@ -167,6 +167,27 @@ def test_stock_adjustments_never_go_below_zero(demo: list[str]) -> None:
     assert product_json(owner, product_id)["variants"][0]["stock"] == 1_000_000
 
 
+def test_a_stock_adjustment_names_a_variant_of_that_product(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    product_id, sku = _product(stock=3)
+    other_id, other_sku = _product(stock=3)
+    for path, body in (
+        (sku_path(product_id, other_sku, "/stock"), {"delta": -1}),  # another product's SKU
+        (f"/api/v1/products/{product_id}/stock", {"sku": other_sku, "delta": -1}),
+        (f"/api/v1/products/{product_id}/stock", {"sku": "NO SUCH#SKU", "delta": -1}),
+        (sku_path(new_id(), sku, "/stock"), {"delta": -1}),  # no such product
+    ):
+        answer = call("POST", path, body=body, token=owner)
+        assert answer.status == 404, (path, body, answer.json())
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    assert product_json(owner, product_id)["variants"][0]["stock"] == 3
+    assert product_json(owner, other_id)["variants"][0]["stock"] == 3
+    moved = call(
+        "POST", f"/api/v1/products/{other_id}/stock", body={"sku": other_sku, "delta": -1}, token=owner
+    )
+    assert moved.json() == {"sku": other_sku, "stock": 2}
+
+
 def test_stock_adjustments_are_audited_with_their_reason(demo: list[str]) -> None:
     from orion.audit.service import list_entries
 
