@@ -13,6 +13,7 @@ from orion.catalog import service as catalog
 from orion.identity.models import StaffAccess
 from orion.metrics.aggregator import enabled_providers, store_dashboard, widgets_of
 from orion.modules.registry import menu_for
+from orion.observability import logger
 
 router = APIRouter(tags=["console"])
 
@@ -80,7 +81,12 @@ def dashboard(resolved: Tenancy, access: Member) -> dict[str, object]:
     report = store_dashboard(access.tenant, enabled_providers(enabled, access.permissions))
     body: dict[str, object] = {**report.as_dict(), "widgets": widgets_of(report, enabled)}
     if "products.view" in access.permissions:
-        body["low_stock"] = _low_stock(access, DASHBOARD_LOW_STOCK_ROWS).model_dump()
+        try:
+            body["low_stock"] = _low_stock(access, DASHBOARD_LOW_STOCK_ROWS).model_dump()
+        except Exception:  # like a failing metrics provider: the rest of the dashboard still shows
+            logger.exception("dashboard low-stock rows failed")
+            body["low_stock"] = None
+            body["unavailable"] = [*report.unavailable, "low_stock"]
     return body
 
 
