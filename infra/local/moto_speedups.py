@@ -14,7 +14,7 @@ Here a transaction backs up only the items it names (it can change nothing else)
 if it fails, a table Query reads its one partition, and the answers of the item reads (GetItem,
 Query, Scan, BatchGetItem, TransactGetItems), which are DynamoDB JSON already, are dumped as they are
 (what a plain dump cannot write, such as binary values, still goes through moto's serializer).
-Results, conditions and rollback stay moto's own: tests/integration/test_local_moto_speedups.py checks
+Results, conditions and rollback stay moto's own: tests/integration/local_cloud/test_moto_speedups.py checks
 that a cancelled transaction still writes nothing and that answers are the same with and without.
 Tables with a stream keep moto's own backup (a rollback must take back the stream records too).
 Used by the local cloud, the test fixtures and the benchmarks (provision() installs it).

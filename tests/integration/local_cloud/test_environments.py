@@ -12,7 +12,7 @@ import pytest
 from infra import wiring
 from infra.local.environments import EnvironmentPool, FunctionError, FunctionTimeout
 
-HANDLERS = "tests.unit.infra.environment_handlers"
+HANDLERS = "tests.integration.local_cloud.environment_handlers"
 
 
 def function(handler: str, timeout_seconds: int = 30) -> wiring.Function:
