@@ -21,7 +21,8 @@ def seed(port: int) -> list[str]:
     lines = ["Staff API logins (POST /api/v1/auth/login on the store's host):"]
     for platform, store, email, name, password, role in DEMO_STAFF:
         create_staff_user(Tenant(platform, store), email, name, password, role)
-        lines.append(f"  {store}.{platform:<12} {role.value:<7} {email:<20} {password}")
+        host = f"{store}.{platform}.localhost:{port}"
+        lines.append(f"  {host:<32} {role.value:<7} {email:<20} {password}")
     lines.append(
         f"  e.g. curl -H 'Host: wizamart.oms.localhost' -H 'Content-Type: application/json' "
         f'-d \'{{"email":"owner@wizamart.lu","password":"wizamart-owner-demo"}}\' '
