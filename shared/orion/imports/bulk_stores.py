@@ -128,7 +128,7 @@ def _import_row(
         return BulkRowResult(number, subdomain, "failed", f"{problem['loc'][0]}: {problem['msg']}")
     if row.letzshop_csv_url:
         try:
-            check_feed_url(row.letzshop_csv_url)
+            check_feed_url(row.letzshop_csv_url, platform=tenant.platform)
         except FeedRefused as exc:
             return BulkRowResult(number, subdomain, "failed", str(exc))
     try:
@@ -166,12 +166,21 @@ def _import_row(
     return result
 
 
-def check_feed_url(url: str) -> None:
-    """Refuse any feed URL but https on an allow-listed host, or s3:// in the uploads bucket."""
+def check_feed_url(url: str, *, platform: str | None = None) -> None:
+    """Refuse any feed URL but https on an allow-listed host, or s3:// in the uploads bucket; with
+    ``platform``, an s3:// feed must be that platform's own (``bulk/<platform>/`` for files an operator
+    staged, ``uploads/<platform>/`` for its stores' uploads), so an admin never imports another
+    platform's files."""
     parts = urlsplit(url)
     if parts.scheme == "s3":
-        if parts.netloc != get_settings().uploads_bucket or not parts.path.strip("/"):
+        key = parts.path.lstrip("/")
+        if parts.netloc != get_settings().uploads_bucket or not key.strip("/"):
             raise FeedRefused("s3:// feeds must be in Orion's uploads bucket.")
+        own = (f"bulk/{platform}/", f"uploads/{platform}/")
+        if platform is not None and (not key.startswith(own) or ".." in key.split("/")):
+            raise FeedRefused(
+                f"s3:// feeds must be under bulk/{platform}/ or uploads/{platform}/ (this platform's)."
+            )
         return
     if parts.scheme != "https":
         raise FeedRefused("Feed URLs must use https.")

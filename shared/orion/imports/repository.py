@@ -420,6 +420,7 @@ class ImportRepository:
             ImportJobItem.publish_status.does_not_exist()
             | (ImportJobItem.publish_status != PublishStatus.RUNNING.value)
             | (ImportJobItem.publish_lease_until < now)
+            | ImportJobItem.publish_lease_until.does_not_exist()  # written with no lease: claimable
         )
         try:
             ImportJobItem(pk, keys.IMPORT_JOB_SK).update(

@@ -95,7 +95,7 @@ def test_each_row_creates_a_store_with_its_owner_or_says_why_not(upload: Uploade
 
 def test_a_feed_in_the_uploads_bucket_starts_the_new_store_s_import(upload: Uploader) -> None:
     boto3.client("s3", region_name=LOCAL_REGION).put_object(
-        Bucket="orion-uploads", Key="bulk/letzshop_fr.csv", Body=letzshop_feed(5, "fr", delimiter=",")
+        Bucket="orion-uploads", Key="bulk/oms/letzshop_fr.csv", Body=letzshop_feed(5, "fr", delimiter=",")
     )
 
     (result,) = bulk_import_stores(
@@ -104,7 +104,7 @@ def test_a_feed_in_the_uploads_bucket_starts_the_new_store_s_import(upload: Uplo
             vendor(
                 "nospelt",
                 initial_password="a-long-initial-password",
-                letzshop_csv_url="s3://orion-uploads/bulk/letzshop_fr.csv",
+                letzshop_csv_url="s3://orion-uploads/bulk/oms/letzshop_fr.csv",
             )
         ),
         accept_url="http://api.oms.localhost/accept",
@@ -141,3 +141,18 @@ def test_feed_urls_outside_the_allow_list_are_refused(url: str) -> None:
 )
 def test_allow_listed_feed_urls_pass(url: str) -> None:
     check_feed_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "s3://orion-uploads/uploads/loyalty/cafe/JOB/feed.tsv",  # another platform's upload
+        "s3://orion-uploads/a.csv",
+        "s3://orion-uploads/uploads/oms/../loyalty/cafe/JOB/feed.tsv",
+        "s3://orion-uploads/bulk/loyalty/feed.csv",
+    ],
+)
+def test_an_s3_feed_must_be_one_of_the_admins_platform_uploads(url: str) -> None:
+    with pytest.raises(FeedRefused):
+        check_feed_url(url, platform="oms")
+    check_feed_url("s3://orion-uploads/uploads/oms/wizamart/JOB/feed.tsv", platform="oms")

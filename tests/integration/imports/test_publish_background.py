@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from orion.catalog.service import list_products
+from orion.data import keys
 from orion.errors import Conflict, NotFound
 from orion.imports import publish as publishing
 from orion.imports.models import PUBLISH_STALLED, ImportJob, PublishState, PublishStatus, StagedStatus
 from orion.imports.publish import FAILED_MESSAGE, PublishRequest, request_publish
-from orion.imports.repository import ImportRepository
+from orion.imports.repository import ImportJobItem, ImportRepository
 from orion.imports.service import get_import_job, staged_products
 from orion.settings import get_settings, reset_settings
 from tests.feeds import letzshop_feed
@@ -160,6 +161,19 @@ def test_a_request_publish_cut_off_by_its_timeout_frees_the_job_within_its_short
     again = request_publish(WIZAMART, job.id, PublishRequest(external_ids=["WZ-00002"]))
     assert not isinstance(again, PublishState)
     assert again.created == ["WZ-00002"]
+
+
+def test_a_running_publish_recorded_without_a_lease_end_does_not_lock_the_job(
+    upload: Uploader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = upload(letzshop_feed(3, "fr"), "feed_fr.tsv")
+    monkeypatch.setattr(publishing, "aws_client", lambda service: StartRecorder())
+    request_publish(WIZAMART, job.id, PublishRequest(all=True))
+    item = ImportJobItem.get(keys.import_job_pk("oms", "wizamart", job.id), keys.IMPORT_JOB_SK)
+    item.update(actions=[ImportJobItem.publish_lease_until.remove()])  # as written before leases ended
+    again = request_publish(WIZAMART, job.id, PublishRequest(external_ids=["WZ-00001"]))
+    assert not isinstance(again, PublishState)
+    assert (again.created + again.updated, again.failed) == (["WZ-00001"], []), again
 
 
 def test_a_background_publish_that_keeps_failing_ends_failed(
