@@ -36,7 +36,13 @@ from orion.orders.checkout.service import (
     get_cart,
     new_checkout_key,
 )
-from orion.orders.service import CHECKOUT_KEY, OutOfStock, Unavailable, get_order_for_shopper
+from orion.orders.service import (
+    CHECKOUT_KEY,
+    OutOfStock,
+    PriceChanged,
+    Unavailable,
+    get_order_for_shopper,
+)
 from orion.settings import get_settings
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
@@ -174,12 +180,12 @@ def json_response(status: int, body: dict[str, Any], cookies: list[Cookie] | Non
 
 
 def problem(error: OrionError) -> Response[str]:
-    return Response(
-        error.status,
-        "application/problem+json",
-        json.dumps(problem_details(error, app.current_event.path)),
-        headers=NO_STORE,
-    )
+    return problem_response(error)
+
+
+def problem_response(error: OrionError, extra: dict[str, Any] | None = None) -> Response[str]:
+    body = {**problem_details(error, app.current_event.path), **(extra or {})}
+    return Response(error.status, "application/problem+json", json.dumps(body), headers=NO_STORE)
 
 
 def pages() -> CheckoutPages:
@@ -199,6 +205,32 @@ def cart_page(
         message=str(error) if error else None,
         errors=error.errors if error else None,
         status=status,
+    )
+    return page_response(page)
+
+
+def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionError) -> Response[str]:
+    """The checkout form once more, with the shopper's entries, the cart as it is now and what went
+    wrong (field errors: 422; prices that changed: 409); the cart page when the cart is empty."""
+    current = get_cart(resolved.tenant, cart_id(resolved))
+    if current is None or not current.lines:
+        return cart_page(resolved, error=error, status=error.status)
+    key = str(data.get("checkout_key") or "")
+    key = key if CHECKOUT_KEY.fullmatch(key) else new_checkout_key()
+    values = {k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key")}
+    token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id)
+    changes = error.extra.get("changes") if isinstance(error, PriceChanged) else None
+    page = pages().checkout(
+        resolved,
+        shopper_request(),
+        current,
+        token,
+        key,
+        values=values,
+        errors=error.errors,
+        message=str(error) if changes else None,
+        was_prices={str(c["sku"]): int(c["was"]) for c in changes or []},
+        status=error.status,
     )
     return page_response(page)
 
@@ -288,19 +320,15 @@ def place() -> Response[str]:
     except Invalid as error:
         if wants_json():
             return problem(error)
-        current = get_cart(resolved.tenant, current_id)
-        if current is None or not current.lines:
-            return cart_page(resolved, error=error, status=422)
-        key = str(data.get("checkout_key") or "")
-        key = key if CHECKOUT_KEY.fullmatch(key) else new_checkout_key()
-        values = {k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key")}
-        token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id)
-        page = pages().checkout(
-            resolved, shopper_request(), current, token, key, values=values, errors=error.errors, status=422
-        )
-        return page_response(page)
+        return checkout_again(resolved, data, error)
     try:
         placed = checkout(resolved.tenant, current_id, form, lang=lang)
+    except PriceChanged as error:
+        metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
+        if wants_json():
+            current = get_cart(resolved.tenant, current_id)
+            return problem_response(error, {"cart": cart_view(current)})
+        return checkout_again(resolved, data, error)
     except (OutOfStock, Unavailable, Invalid) as error:
         metrics.add_metric(name="CheckoutRefused", unit="Count", value=1)
         if wants_json():

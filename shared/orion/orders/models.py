@@ -118,6 +118,10 @@ class LineRequest(BaseModel):
     product_id: str
     sku: str
     quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY_FORM)
+    # The unit price (minor units) and currency the shopper was shown; when given, the order is placed
+    # only at that price (a price changed since is a PriceChanged, nothing written).
+    agreed_price: int | None = None
+    agreed_currency: str | None = None
 
 
 class PlacedOrder(BaseModel):

@@ -59,6 +59,14 @@ class Unavailable(Conflict):
     code = "unavailable"
 
 
+class PriceChanged(Conflict):
+    """Some lines' prices changed since the shopper saw them; ``extra['changes']`` lists them
+    (``sku``, ``was``, ``now``, ``currency``) so the shopper can agree to the new prices."""
+
+    title = "Prices changed"
+    code = "price-changed"
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -76,7 +84,8 @@ def place_order(
     """Turn wanted lines into an order at today's prices, in one DynamoDB transaction that decrements
     each variant's stock on condition it suffices, writes the order, its lines and first status, and
     records ``checkout_key``: a second submission with the same key returns the first order
-    (``created=False``) and writes nothing. Raises OutOfStock or Unavailable with nothing written."""
+    (``created=False``) and writes nothing. Raises OutOfStock, Unavailable or (for lines with an
+    agreed price that is no longer the price) PriceChanged, with nothing written."""
     if not CHECKOUT_KEY.fullmatch(checkout_key):
         raise BadRequest("The checkout form is out of date; please reload it.")
     repository = OrderRepository()
@@ -166,7 +175,8 @@ def place_order(
 def _sellable(
     lines: Sequence[LineRequest], current: dict[str, tuple[ProductSummary, Variant, StockLevel]]
 ) -> dict[str, tuple[ProductSummary, Variant, StockLevel]]:
-    """``current`` if every line is still sold and in stock; else Unavailable or OutOfStock."""
+    """``current`` if every line is still sold, at the price the shopper agreed to, and in stock;
+    else Unavailable, PriceChanged or OutOfStock."""
     unavailable = [
         line.sku
         for line in lines
@@ -175,6 +185,21 @@ def _sellable(
     if unavailable:
         raise Unavailable(
             "Some items are no longer available: " + ", ".join(unavailable), extra={"skus": unavailable}
+        )
+    changes = [
+        {"sku": line.sku, "was": line.agreed_price, "now": variant.price, "currency": variant.currency}
+        for line in lines
+        if line.agreed_price is not None
+        and (
+            (variant := current[line.sku][1]).price != line.agreed_price
+            or (line.agreed_currency is not None and variant.currency != line.agreed_currency)
+        )
+    ]
+    if changes:
+        raise PriceChanged(
+            "The price of " + ", ".join(str(c["sku"]) for c in changes) + " changed since you added it "
+            "to your cart. Please check the new prices and place your order again.",
+            extra={"changes": changes},
         )
     short = [line.sku for line in lines if current[line.sku][1].stock < line.quantity]
     if short:

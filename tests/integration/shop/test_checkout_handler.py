@@ -172,6 +172,71 @@ def test_out_of_stock_at_checkout_writes_nothing_and_explains() -> None:
     assert "Stand Mixer" in call(handler, "GET", "/cart", cookies=jar).body  # the cart is kept
 
 
+def reprice(sku: str, price: int) -> None:
+    from orion.catalog.models import VariantChanges
+    from orion.catalog.service import update_variant
+
+    tenant = Tenant("oms", "wizamart")
+    update_variant(tenant, get_variant_by_sku(tenant, sku).product_id, sku, VariantChanges(price=price))
+
+
+def test_a_price_changed_since_the_cart_is_not_charged_silently() -> None:
+    jar: dict[str, str] = {}
+    add(jar, "WZ-010", 1)
+    before = stock("WZ-010")
+    was = get_variant_by_sku(Tenant("oms", "wizamart"), "WZ-010").variant.price
+    token, key = checkout_form(jar)
+    reprice("WZ-010", was + 500)
+    form = {**ALICE, "csrf_token": token, "checkout_key": key}
+    again = call(handler, "POST", "/checkout", form=form, cookies=jar)
+    assert again.status == 409  # nothing placed: the checkout form once more
+    assert again.location == ""
+    assert stock("WZ-010") == before
+    assert "changed since you added it" in again.body
+    assert f"€{(was + 500) / 100:.2f}" in again.body and f"<s>€{was / 100:.2f}</s>" in again.body
+    assert 'value="alice@example.com"' in again.body  # what the shopper typed is kept
+    cart = json.loads(call(handler, "GET", "/cart", cookies=jar, headers={"Accept": "application/json"}).body)
+    assert [line["unit_price"] for line in cart["cart"]["lines"]] == [was + 500]
+    agreed = call(
+        handler,
+        "POST",
+        "/checkout",
+        form={**form, "csrf_token": hidden(again.body, "csrf_token")},
+        cookies=jar,
+    )
+    assert agreed.status == 303  # the shopper saw the new price and placed the order again
+    assert stock("WZ-010") == before - 1
+    url = urlsplit(agreed.location)
+    order = call(
+        handler,
+        "GET",
+        url.path,
+        query={"token": parse_qs(url.query)["token"][0]},
+        headers={"Accept": "application/json"},
+    )
+    assert json.loads(order.body)["order"]["total"] == was + 500
+
+
+def test_a_price_change_in_the_json_twin_is_a_409_naming_the_new_prices() -> None:
+    as_json = {"Accept": "application/json"}
+    jar: dict[str, str] = {}
+    add(jar, "WZ-012", 2)
+    was = get_variant_by_sku(Tenant("oms", "wizamart"), "WZ-012").variant.price
+    form = json.loads(call(handler, "GET", "/checkout", cookies=jar, headers=as_json).body)
+    reprice("WZ-012", was - 100)
+    fields = {**ALICE, "csrf_token": form["csrf_token"], "checkout_key": form["checkout_key"]}
+    refused = call(handler, "POST", "/checkout", cookies=jar, headers=as_json, form=fields)
+    assert refused.status == 409
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    problem = json.loads(refused.body)
+    assert problem["type"].endswith("/price-changed")
+    assert problem["changes"] == [{"sku": "WZ-012", "was": was, "now": was - 100, "currency": "EUR"}]
+    assert problem["cart"]["subtotal"] == 2 * (was - 100)
+    placed = call(handler, "POST", "/checkout", cookies=jar, headers=as_json, form=fields)
+    assert placed.status == 201
+    assert json.loads(placed.body)["order"]["total"] == 2 * (was - 100)
+
+
 def test_json_twins_for_a_headless_front_end() -> None:
     json_headers = {"Accept": "application/json", "Content-Type": "application/json"}
     cart = call(handler, "GET", "/cart", headers=json_headers)

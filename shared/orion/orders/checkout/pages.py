@@ -64,14 +64,20 @@ class CheckoutPages:
         *,
         values: dict[str, str] | None = None,
         errors: list[FieldError] | None = None,
+        message: str | None = None,
+        was_prices: dict[str, int] | None = None,
         status: int = 200,
     ) -> Page:
+        """The checkout form; ``message`` and ``was_prices`` (SKU -> former unit price) tell the
+        shopper which prices changed since the items were added."""
         lang = self.shop.language(resolved, request)
         return self._render(
             resolved,
             request,
             "checkout.html",
             {
+                "message": message,
+                "was_prices": was_prices or {},
                 "cart": cart_view(cart, lang),
                 "csrf_token": csrf_token,
                 "checkout_key": checkout_key,

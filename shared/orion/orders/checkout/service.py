@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
+from typing import Any
 
 from orion.catalog.models import ProductStatus
 from orion.catalog.service import get_variant_by_sku
@@ -12,7 +14,7 @@ from orion.ids import new_token
 from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
 from orion.orders.checkout.repository import CartChanged, CartRepository
 from orion.orders.models import LineRequest, PlacedOrder
-from orion.orders.service import OutOfStock, place_order
+from orion.orders.service import OutOfStock, PriceChanged, place_order
 from orion.tenancy.models import Tenant
 
 _RETRIES = 3
@@ -117,26 +119,69 @@ def change_quantity(tenant: Tenant, cart_id: str | None, sku: str, quantity: int
 def checkout(tenant: Tenant, cart_id: str | None, form: CheckoutForm, *, lang: str = "en") -> PlacedOrder:
     """Place the order for the cart: one transaction (see orion.orders.service.place_order) that also
     deletes the cart. The same form submitted twice returns the first order, even though the cart is
-    gone by then."""
+    gone by then.
+
+    The order is placed only at the prices the cart showed: if a price changed since, nothing is
+    ordered, the cart takes the new prices and PriceChanged is raised (the shopper reviews and places
+    the order again)."""
     cart = get_cart(tenant, cart_id)
-    lines = (
-        [LineRequest(product_id=x.product_id, sku=x.sku, quantity=x.quantity) for x in cart.lines]
-        if cart
-        else []
-    )
-    if cart is None or not lines:
+    if cart is None or not cart.lines:
         # A double submit arrives after the first one deleted the cart: the key finds its order.
         return place_order(tenant, [], form.customer(), checkout_key=form.checkout_key, language=lang)
-    return place_order(
-        tenant, lines, form.customer(), checkout_key=form.checkout_key, language=lang, cart_id=cart.id
-    )
+    lines = [
+        LineRequest(
+            product_id=x.product_id,
+            sku=x.sku,
+            quantity=x.quantity,
+            agreed_price=x.unit_price,
+            agreed_currency=x.currency,
+        )
+        for x in cart.lines
+    ]
+    try:
+        return place_order(
+            tenant, lines, form.customer(), checkout_key=form.checkout_key, language=lang, cart_id=cart.id
+        )
+    except PriceChanged as changed:
+        _reprice(tenant, cart.id, changed.extra["changes"])
+        raise
+
+
+def _reprice(tenant: Tenant, cart_id: str, changes: list[dict[str, Any]]) -> None:
+    """Give the cart's lines the prices the checkout found (the cart page then shows what is due)."""
+    now = {str(c["sku"]): (int(c["now"]), str(c["currency"])) for c in changes}
+
+    def apply(cart: Cart) -> Cart:
+        lines = tuple(
+            line.model_copy(update={"unit_price": now[line.sku][0], "currency": now[line.sku][1]})
+            if line.sku in now
+            else line
+            for line in cart.lines
+        )
+        return cart.model_copy(update={"lines": lines})
+
+    # When the cart is changing in another window, the next checkout compares its prices again.
+    with suppress(Conflict):
+        _apply(tenant, cart_id, apply, create=False)
 
 
 def _update(tenant: Tenant, cart_id: str | None, apply: Callable[[Cart], Cart]) -> Cart:
+    updated = _apply(tenant, cart_id, apply, create=True)
+    assert updated is not None  # a missing cart is created
+    return updated
+
+
+def _apply(
+    tenant: Tenant, cart_id: str | None, apply: Callable[[Cart], Cart], *, create: bool
+) -> Cart | None:
+    """Apply a change to the cart under optimistic locking (a fresh cart when there is none and
+    ``create``; else None)."""
     repository = CartRepository()
     for _ in range(_RETRIES):
         found = repository.get(tenant, cart_id) if cart_id and _plausible_cart_id(cart_id) else None
         if found is None:
+            if not create:
+                return None
             cart, version = Cart(id=new_cart_id(), updated_at=datetime.now(UTC)), None
         else:
             cart, version = found
