@@ -311,3 +311,28 @@ def test_a_sku_with_a_slash_can_be_changed_from_the_cart() -> None:
         call(handler, "GET", "/cart", cookies=jar, headers={"Accept": "application/json"}).body
     )
     assert lines["cart"]["lines"][0]["quantity"] == 4
+
+
+def test_the_shoppers_order_page_shows_status_changes_but_never_staff_notes() -> None:
+    from orion.orders.models import OrderStatus
+    from orion.orders.service import add_order_note, transition_order
+
+    jar: dict[str, str] = {}
+    add(jar, "WZ-011")
+    token, key = checkout_form(jar)
+    placed = call(
+        handler, "POST", "/checkout", form={**ALICE, "csrf_token": token, "checkout_key": key}, cookies=jar
+    )
+    url = urlsplit(placed.location)
+    order_id, query = url.path.rsplit("/", 1)[1], {"token": parse_qs(url.query)["token"][0]}
+    wizamart = Tenant("oms", "wizamart")
+    add_order_note(wizamart, order_id, "Customer sounds angry, check fraud list", actor="jo@wizamart.lu")
+    transition_order(wizamart, order_id, OrderStatus.PAID, note="bank ref 8812 internal", actor="jo")
+    page = call(handler, "GET", url.path, query=query)
+    assert page.status == 200
+    assert "fraud" not in page.body and "8812" not in page.body and "jo@" not in page.body
+    assert page.body.count("<li>") >= 2 and "paid" in page.body and "pending" in page.body
+    as_json = call(handler, "GET", url.path, query=query, headers={"Accept": "application/json"})
+    history = json.loads(as_json.body)["order"]["history"]
+    assert [entry["status"] for entry in history] == ["pending", "paid"]
+    assert all(set(entry) == {"status", "at"} for entry in history)

@@ -123,7 +123,7 @@ def cart_view(cart: Cart | None, lang: str = "en") -> dict[str, Any]:
 
 
 def order_view(order: Order) -> dict[str, Any]:
-    """What the shopper may see of an order (no internal fields)."""
+    """What the shopper may see of an order (no internal fields, no staff notes)."""
     return {
         "id": order.id,
         "status": order.status.value,
@@ -154,8 +154,15 @@ def order_view(order: Order) -> dict[str, Any]:
             }
             for line in order.lines
         ],
-        "history": [
-            {"status": change.status.value, "at": change.at.isoformat(), "note": change.note}
-            for change in order.history
-        ],
+        "history": shopper_history(order),
     }
+
+
+def shopper_history(order: Order) -> list[dict[str, str]]:
+    """The order's status changes as the shopper may see them: when each status began. Staff notes,
+    who acted and note-only entries stay internal."""
+    shown: list[dict[str, str]] = []
+    for change in order.history:
+        if not shown or shown[-1]["status"] != change.status.value:
+            shown.append({"status": change.status.value, "at": change.at.isoformat()})
+    return shown
