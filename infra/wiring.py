@@ -81,6 +81,8 @@ class Function:
     state_machines: tuple[str, ...] = ()
     # Shopper functions also answer under path-mode prefixes ("/stores/{store}/cart").
     shopper: bool = False
+    # Its handler answers HEAD on its GET routes (as GET without the body), so each gets a HEAD twin.
+    answers_head: bool = False
     # May send e-mail through SES (ses:SendEmail from the configured sender identity).
     email: bool = False
     # A table (wiring.TABLES name) whose stream of new item images invokes the function.
@@ -193,6 +195,7 @@ FUNCTIONS: tuple[Function, ...] = (
         buckets={"templates": Access.READ},
         secrets=("origin-verify",),
         shopper=True,
+        answers_head=True,
     ),
     Function(
         name="checkout",
@@ -211,6 +214,7 @@ FUNCTIONS: tuple[Function, ...] = (
         buckets={"templates": Access.READ},
         secrets=("origin-verify", "shopper-signing-key"),
         shopper=True,
+        answers_head=True,
     ),
     # --- platform admin and modules ---
     Function(
@@ -218,6 +222,7 @@ FUNCTIONS: tuple[Function, ...] = (
         handler="functions.health.handler.handler",
         description="Liveness and readiness (table and buckets reachable), for alarms and load checks",
         routes=(Route("GET", "/health"), Route("GET", "/health/ready")),
+        answers_head=True,
         memory_mb=256,
         timeout_seconds=5,
         tables={"main": Access.READ},
@@ -506,13 +511,16 @@ def state_machine(name: str) -> StateMachine:
 
 
 def routes_of(fn: Function, *, local: bool = False) -> tuple[Route, ...]:
-    """A function's routes, with the path-mode variants shopper functions also answer."""
+    """A function's routes, with a HEAD twin of each GET route where the handler answers HEAD (HTTP
+    APIs match methods exactly) and the path-mode variants shopper functions also answer."""
+    heads = [Route("HEAD", r.path) for r in fn.routes if r.method == "GET"] if fn.answers_head else []
+    own = [*fn.routes, *heads]
     if not fn.shopper:
-        return fn.routes
+        return tuple(own)
     prefixes = LOCAL_SHOPPER_PREFIXES if local else SHOPPER_PREFIXES
-    expanded = list(fn.routes)
+    expanded = list(own)
     for prefix in prefixes:
-        for route in fn.routes:
+        for route in own:
             expanded.append(Route(route.method, prefix + ("" if route.path == "/" else route.path)))
     return tuple(expanded)
 

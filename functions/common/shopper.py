@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common.head import resolve_head_as_get
 from orion.errors import OrionError
 from orion.modules.registry import route_enabled
 from orion.observability import logger
@@ -73,11 +74,16 @@ def error_page(resolved: ResolvedTenant | None, error: OrionError) -> Page:
 def handle_shopper_request(
     app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext
 ) -> dict[str, Any]:
-    """Resolve the tenant, hand the app the tenant-relative path, and let its routes render.
+    """Resolve the tenant, hand the app the tenant-relative path, and let its routes render (HEAD as
+    the GET it mirrors, without the body).
 
     No tenant (unknown host, unverified domain, suspended store) is a 404 page before any route runs,
     so nothing beyond the host lookup is read.
     """
+    return resolve_head_as_get(event, lambda routed: _handle(app, routed, context))
+
+
+def _handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     resolved = resolve_shopper_tenant(event)
     if resolved is None:
         page = storefront_pages().not_found(None)

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common.head import resolve_head_as_get
 from orion.health.service import liveness, readiness
 from orion.observability import logger, metrics, tracer
 
@@ -36,4 +37,4 @@ def ready() -> Response[dict[str, Any]]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve_head_as_get(event, lambda routed: app.resolve(routed, context))

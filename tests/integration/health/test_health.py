@@ -45,3 +45,12 @@ def test_not_ready_when_the_table_is_gone(aws: None) -> None:
     status, body = get("/health/ready")
     assert status == 503
     assert {c["name"] for c in body["checks"] if not c["ok"]} == {"table:main"}
+
+
+def test_head_on_the_health_routes_is_get_without_a_body(aws: None) -> None:
+    for path in ("/health", "/health/ready"):
+        event = http_api_event(method="HEAD", path=path, headers=[("Host", "api.oms.localhost")])
+        result = handler(event, FakeContext())
+        assert result["statusCode"] == 200, path
+        assert result["body"] == ""
+        assert result["headers"]["Content-Type"] == "application/json"

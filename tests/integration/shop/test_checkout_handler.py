@@ -336,3 +336,9 @@ def test_the_shoppers_order_page_shows_status_changes_but_never_staff_notes() ->
     history = json.loads(as_json.body)["order"]["history"]
     assert [entry["status"] for entry in history] == ["pending", "paid"]
     assert all(set(entry) == {"status", "at"} for entry in history)
+
+
+def test_head_on_the_cart_is_the_cart_page_without_a_body() -> None:
+    head = call(handler, "HEAD", "/cart")
+    assert (head.status, head.body) == (200, "")
+    assert head.headers["Cache-Control"] == "private, no-store"

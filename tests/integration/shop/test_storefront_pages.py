@@ -165,3 +165,16 @@ def test_a_listing_that_fills_its_page_exactly_has_no_next_page() -> None:
     rest = call(handler, "GET", f"/categories/{slug}", query={"sort": "title", "after": cursor.group(1)})
     assert handles(rest.body) == ["boundary-item-24"]
     assert "after=" not in rest.body
+
+
+def test_head_answers_like_get_without_a_body() -> None:
+    got = call(handler, "GET", "/products/cast-iron-skillet")
+    head = call(handler, "HEAD", "/products/cast-iron-skillet")
+    assert (head.status, head.body) == (200, "")
+    assert head.headers["ETag"] == got.headers["ETag"]
+    assert head.headers["Cache-Control"] == got.headers["Cache-Control"]
+    assert head.headers["Content-Type"].startswith("text/html")
+    assert call(handler, "HEAD", "/").status == 200
+    assert call(handler, "HEAD", "/products/vintage-radio").status == 410
+    missing = call(handler, "HEAD", "/products/no-such-thing")
+    assert (missing.status, missing.body) == (404, "")

@@ -58,6 +58,21 @@ def test_every_route_is_served_locally_by_its_function() -> None:
             assert match.function.name == fn.name, (route, match.function.name)
 
 
+def test_shopper_pages_and_health_answer_head_but_posts_do_not() -> None:
+    routes = RouteTable()
+    for path, function in (
+        ("/", "storefront"),
+        ("/products/mug", "storefront"),
+        ("/stores/wizamart/products/mug", "storefront"),
+        ("/cart", "checkout"),
+        ("/health/ready", "health"),
+    ):
+        match = routes.match("HEAD", path)
+        assert match is not None and match.function.name == function, path
+    post_only = routes.match("HEAD", "/cart/items")  # falls through to the storefront's 404 page
+    assert post_only is not None and post_only.function.name == "storefront"
+
+
 def test_state_machines_and_rules_point_at_known_things() -> None:
     for machine in wiring.STATE_MACHINES:
         for function in machine.tasks.values():
