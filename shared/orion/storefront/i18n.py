@@ -33,6 +33,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "Results for": "Résultats pour",
         "Nothing matched your search.": "Aucun résultat.",
         "Sort": "Trier",
+        "Price": "Prix",
+        "Available in store": "Disponible en magasin",
     },
     "de": {
         "Home": "Startseite",
@@ -60,6 +62,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "Results for": "Ergebnisse für",
         "Nothing matched your search.": "Keine Treffer.",
         "Sort": "Sortieren",
+        "Price": "Preis",
+        "Available in store": "Im Geschäft erhältlich",
     },
 }
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from orion.modules.registry import route_enabled
 from orion.settings import OrionSettings, get_settings
 from orion.storefront.i18n import format_money, translator
 from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
@@ -71,6 +72,8 @@ def store_context(resolved: ResolvedTenant) -> dict[str, Any]:
         "url": url,
         "path": resolved.path,
         "lang": store.default_language if store else resolved.platform.default_language,
+        # Whether the platform sells online (its orders module is on): cart links and buy forms.
+        "cart_enabled": store is not None and route_enabled("/cart", resolved.platform.enabled_modules),
     }
 
 
@@ -120,7 +123,14 @@ class StorefrontPages:
 
 
 def _no_tenant_context() -> dict[str, Any]:
-    return {"platform": None, "store": None, "url": lambda path="/": path, "path": "/", "lang": "en"}
+    return {
+        "platform": None,
+        "store": None,
+        "url": lambda path="/": path,
+        "path": "/",
+        "lang": "en",
+        "cart_enabled": False,
+    }
 
 
 @cache

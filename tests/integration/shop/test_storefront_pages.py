@@ -178,3 +178,41 @@ def test_head_answers_like_get_without_a_body() -> None:
     assert call(handler, "HEAD", "/products/vintage-radio").status == 410
     missing = call(handler, "HEAD", "/products/no-such-thing")
     assert (missing.status, missing.body) == (404, "")
+
+
+def test_a_platform_without_orders_offers_no_cart_and_no_buy_form() -> None:
+    from infra.local.cloud import reset_orion_caches
+    from orion.catalog.models import ProductInput, ProductStatus, Variant
+    from orion.catalog.service import create_product
+    from orion.modules.registry import optional_module_codes
+    from orion.tenancy.administration import update_platform
+    from orion.tenancy.models import Tenant
+
+    def run_loyalty_with(modules: frozenset[str]) -> None:
+        update_platform(
+            Tenant("loyalty"), enabled_modules=modules, known_optional_modules=optional_module_codes()
+        )
+        reset_orion_caches()
+
+    everything = optional_module_codes()
+    run_loyalty_with(everything - {"orders", "analytics"})
+    create_product(
+        Tenant("loyalty", "cafe"),
+        ProductInput(
+            title="Loyalty Mug",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku="CAFE-MUG", price=1200, stock=4),),
+        ),
+    )
+    cafe = "cafe.loyalty.lu"
+    home = call(handler, "GET", "/", host=cafe)
+    assert home.status == 200
+    assert 'href="/cart"' not in home.body
+    product = call(handler, "GET", "/products/loyalty-mug", host=cafe, query={"lang": "en"})
+    assert product.status == 200
+    assert "€12.00" in product.body and "Available in store" in product.body
+    assert "/cart/items" not in product.body and "Add to cart" not in product.body
+    shop = call(handler, "GET", "/products/cast-iron-skillet")
+    assert 'href="/cart"' in shop.body and 'action="/cart/items"' in shop.body
+    run_loyalty_with(everything)
+    assert 'href="/cart"' in call(handler, "GET", "/", host=cafe).body
