@@ -20,8 +20,10 @@ from functions.common.shopper import (
     SECURITY_HEADERS,
     error_page,
     handle_shopper_request,
+    not_found_page,
     origin_verify_secret,
     page_response,
+    shopper_request_of,
 )
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError, problem_details
 from orion.observability import logger, metrics, tracer
@@ -65,10 +67,7 @@ def store_tenant() -> ResolvedTenant:
 
 
 def shopper_request() -> ShopperRequest:
-    event = app.current_event
-    return ShopperRequest(
-        query=event.query_string_parameters or {}, accept_language=event.headers.get("accept-language")
-    )
+    return shopper_request_of(app.current_event.raw_event)
 
 
 def wants_json() -> bool:
@@ -376,14 +375,14 @@ def current_tenant_or_none() -> ResolvedTenant | None:
 def not_found(_: Exception) -> Response[str]:
     if wants_json():
         return problem(NotFound())
-    return page_response(storefront_pages().not_found(current_tenant_or_none()))
+    return page_response(not_found_page(current_tenant_or_none(), shopper_request()))
 
 
 @app.exception_handler(OrionError)
 def orion_error(error: OrionError) -> Response[str]:
     if wants_json():
         return problem(error)
-    page = error_page(current_tenant_or_none(), error)
+    page = error_page(current_tenant_or_none(), error, shopper_request())
     return page_response(page.__class__(page.status, page.html, PRIVATE_NO_STORE, page.headers))
 
 

@@ -14,6 +14,7 @@ from orion.modules.registry import route_enabled
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.storefront.pages import Page, etag_matches, storefront_pages
+from orion.storefront.shop import ShopperRequest, shop_pages
 from orion.tenancy.hosts import viewer_host
 from orion.tenancy.models import ResolvedTenant
 from orion.tenancy.service import tenant_directory
@@ -64,11 +65,43 @@ def page_response(page: Page, if_none_match: str | None = None) -> Response[str]
     return Response(status_code=page.status, content_type=HTML, body=page.html, headers=headers)
 
 
-def error_page(resolved: ResolvedTenant | None, error: OrionError) -> Page:
-    pages = storefront_pages()
+def shopper_request_of(event: dict[str, Any]) -> ShopperRequest:
+    """The query and language preference of an API Gateway v2 event."""
+    return ShopperRequest(
+        query=event.get("queryStringParameters") or {},
+        accept_language=request_headers(event).get("accept-language"),
+    )
+
+
+def not_found_page(
+    resolved: ResolvedTenant | None, request: ShopperRequest, message: str | None = None
+) -> Page:
+    """The 404 page in the shopper's language (English where no tenant is known)."""
+    if resolved is None:
+        return storefront_pages().not_found(None, message)
+    try:
+        return shop_pages().not_found(resolved, request, message)
+    except Exception:  # the navigation is unreadable: the plain page still answers
+        logger.exception("localised 404 page could not be rendered")
+        return storefront_pages().not_found(resolved, message)
+
+
+def error_page(resolved: ResolvedTenant | None, error: OrionError, request: ShopperRequest) -> Page:
+    """The page for an error a route raised, in the shopper's language."""
     if error.status == 404:
-        return pages.not_found(resolved, str(error) if error.detail else None)
-    return pages.error(resolved, error.status, error.title, str(error))
+        return not_found_page(resolved, request, str(error) if error.detail else None)
+    if resolved is not None:
+        try:
+            return shop_pages().error(resolved, request, error.status, error.title, str(error))
+        except Exception:
+            logger.exception("localised error page could not be rendered")
+    return storefront_pages().error(resolved, error.status, error.title, str(error))
+
+
+def _page_result(page: Page) -> dict[str, Any]:
+    """A page as the Lambda result, for answers given before any route runs."""
+    headers = {**SECURITY_HEADERS, "Content-Type": HTML, "Cache-Control": page.cache_control, **page.headers}
+    return {"statusCode": page.status, "headers": headers, "body": page.html, "isBase64Encoded": False}
 
 
 def handle_shopper_request(
@@ -86,23 +119,11 @@ def handle_shopper_request(
 def _handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     resolved = resolve_shopper_tenant(event)
     if resolved is None:
-        page = storefront_pages().not_found(None)
-        return {
-            "statusCode": 404,
-            "headers": {**SECURITY_HEADERS, "Content-Type": HTML, "Cache-Control": page.cache_control},
-            "body": page.html,
-            "isBase64Encoded": False,
-        }
+        return _page_result(storefront_pages().not_found(None))
     logger.append_keys(platform=resolved.tenant.platform, store=resolved.tenant.store)
     if not route_enabled(resolved.path, resolved.platform.enabled_modules):
         # An optional module switched off on this platform (e.g. orders on loyalty): its pages are gone.
-        page = storefront_pages().not_found(resolved)
-        return {
-            "statusCode": 404,
-            "headers": {**SECURITY_HEADERS, "Content-Type": HTML, "Cache-Control": page.cache_control},
-            "body": page.html,
-            "isBase64Encoded": False,
-        }
+        return _page_result(not_found_page(resolved, shopper_request_of(event)))
     routed = copy.copy(event)
     routed["rawPath"] = resolved.path
     routed["requestContext"] = {

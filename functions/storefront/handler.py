@@ -8,7 +8,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.common.shopper import error_page, handle_shopper_request, page_response
+from functions.common.shopper import (
+    error_page,
+    handle_shopper_request,
+    not_found_page,
+    page_response,
+    shopper_request_of,
+)
 from orion.errors import NotFound, OrionError
 from orion.observability import logger, metrics, tracer
 from orion.storefront.pages import storefront_pages
@@ -33,10 +39,7 @@ def if_none_match() -> str | None:
 
 
 def shopper_request() -> ShopperRequest:
-    event = app.current_event
-    return ShopperRequest(
-        query=event.query_string_parameters or {}, accept_language=event.headers.get("accept-language")
-    )
+    return shopper_request_of(app.current_event.raw_event)
 
 
 def store_tenant() -> ResolvedTenant:
@@ -89,12 +92,12 @@ def top_level_page(slug: str) -> Response[str]:
 
 @app.not_found
 def not_found(_: Exception) -> Response[str]:
-    return page_response(storefront_pages().not_found(current_tenant()))
+    return page_response(not_found_page(current_tenant(), shopper_request()))
 
 
 @app.exception_handler(OrionError)
 def orion_error(error: OrionError) -> Response[str]:
-    return page_response(error_page(current_tenant(), error))
+    return page_response(error_page(current_tenant(), error, shopper_request()))
 
 
 @app.exception_handler(Exception)

@@ -1,4 +1,5 @@
-"""Demo CMS pages: oms defaults for stores, a wizamart override, and the oms marketing site."""
+"""Demo CMS pages: oms defaults for stores, a wizamart override, and the oms marketing site (all
+written in English, which each page records: oms itself defaults to French)."""
 
 from __future__ import annotations
 
@@ -34,18 +35,22 @@ def seed(port: int) -> list[str]:
         put_platform_page(
             "oms",
             slug,
-            PageInput(title=title, body_html=body, show_in_footer=True, position=position),
+            PageInput(title=title, body_html=body, language="en", show_in_footer=True, position=position),
             PlatformPageKind.STORE_DEFAULT,
         )
     for position, (slug, (title, body)) in enumerate(MARKETING.items()):
         put_platform_page(
-            "oms", slug, PageInput(title=title, body_html=body, position=position), PlatformPageKind.MARKETING
+            "oms",
+            slug,
+            PageInput(title=title, body_html=body, language="en", position=position),
+            PlatformPageKind.MARKETING,
         )
     put_store_page(
         Tenant("oms", "wizamart"),
         "about",
         PageInput(
             title="About Wizamart",
+            language="en",
             body_html="<p>Wizamart is a family shop in Esch-sur-Alzette, online since 2019.</p>",
             translations={
                 "fr": PageTranslation(

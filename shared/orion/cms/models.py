@@ -68,6 +68,9 @@ class PageInput(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     body_html: str = Field(default="", max_length=100_000)
     meta_description: str = Field(default="", max_length=300)
+    # The language title and body_html are written in; None: the owner's default language (the
+    # store's for its pages, the platform's for its defaults and marketing pages).
+    language: Language | None = None
     translations: dict[Language, PageTranslation] = Field(default_factory=dict)
     published: bool = True
     show_in_footer: bool = False
@@ -86,3 +89,11 @@ class Page(PageInput):
     def body_in(self, lang: str) -> str:
         translated = self.translations.get(lang)
         return translated.body_html if translated and translated.body_html else self.body_html
+
+    def language_in(self, lang: str, owner_default: str) -> str:
+        """The language the page's body is shown in when ``lang`` is asked for (its translation, or
+        the language it was written in)."""
+        translated = self.translations.get(lang)
+        if translated and translated.body_html:
+            return lang
+        return self.language or owner_default

@@ -35,6 +35,19 @@ _STRINGS: dict[str, dict[str, str]] = {
         "Sort": "Trier",
         "Price": "Prix",
         "Available in store": "Disponible en magasin",
+        "Page not found": "Page introuvable",
+        "We could not find the page you were looking for.": "Nous n'avons pas trouvé la page demandée.",
+        "We could not find that product.": "Nous n'avons pas trouvé ce produit.",
+        "We could not find that category.": "Nous n'avons pas trouvé cette catégorie.",
+        "We could not find that order.": "Nous n'avons pas trouvé cette commande.",
+        "That item is not in your cart.": "Cet article n'est pas dans votre panier.",
+        "This product is no longer sold.": "Ce produit n'est plus vendu.",
+        "Back to the home page": "Retour à l'accueil",
+        "Something went wrong": "Une erreur est survenue",
+        "Please try again in a moment.": "Veuillez réessayer dans un instant.",
+        "Open your shop on {name} and sell to customers across Luxembourg.": (
+            "Ouvrez votre boutique sur {name} et vendez dans tout le Luxembourg."
+        ),
     },
     "de": {
         "Home": "Startseite",
@@ -64,6 +77,19 @@ _STRINGS: dict[str, dict[str, str]] = {
         "Sort": "Sortieren",
         "Price": "Preis",
         "Available in store": "Im Geschäft erhältlich",
+        "Page not found": "Seite nicht gefunden",
+        "We could not find the page you were looking for.": "Die gesuchte Seite wurde nicht gefunden.",
+        "We could not find that product.": "Dieses Produkt wurde nicht gefunden.",
+        "We could not find that category.": "Diese Kategorie wurde nicht gefunden.",
+        "We could not find that order.": "Diese Bestellung wurde nicht gefunden.",
+        "That item is not in your cart.": "Dieser Artikel ist nicht in Ihrem Warenkorb.",
+        "This product is no longer sold.": "Dieses Produkt wird nicht mehr verkauft.",
+        "Back to the home page": "Zurück zur Startseite",
+        "Something went wrong": "Etwas ist schiefgelaufen",
+        "Please try again in a moment.": "Bitte versuchen Sie es gleich noch einmal.",
+        "Open your shop on {name} and sell to customers across Luxembourg.": (
+            "Eröffnen Sie Ihren Shop auf {name} und verkaufen Sie in ganz Luxemburg."
+        ),
     },
 }
 

@@ -103,20 +103,34 @@ class StorefrontPages:
     def platform_home(self, resolved: ResolvedTenant) -> Page:
         return self.render(resolved, "platform_home.html", {})
 
-    def not_found(self, resolved: ResolvedTenant | None, message: str | None = None) -> Page:
+    def not_found(
+        self,
+        resolved: ResolvedTenant | None,
+        message: str | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> Page:
+        """The 404 page; ``context`` carries the shopper's language (``lang``, ``t``, ``money``) and
+        the layout's links where the caller knows them (else English)."""
         return self.render(
             resolved,
             "404.html",
-            {"message": message},
+            {**(context or {}), "message": message},
             status=404,
             cache_control=f"public, max-age=0, s-maxage={min(self.settings.page_s_maxage_seconds, 30)}",
         )
 
-    def error(self, resolved: ResolvedTenant | None, status: int, title: str, message: str) -> Page:
+    def error(
+        self,
+        resolved: ResolvedTenant | None,
+        status: int,
+        title: str,
+        message: str,
+        context: dict[str, Any] | None = None,
+    ) -> Page:
         return self.render(
             resolved,
             "error.html",
-            {"status": status, "title": title, "message": message},
+            {**(context or {}), "status": status, "title": title, "message": message},
             status=status,
             cache_control=PRIVATE_NO_STORE,
         )

@@ -19,7 +19,7 @@ from orion.catalog import service as catalog
 from orion.catalog.models import Category, ProductSort, ProductStatus, ProductSummary
 from orion.cms import service as cms
 from orion.cms.models import Page as CmsPage
-from orion.cms.models import PlatformPageKind
+from orion.cms.models import PageSource, PlatformPageKind
 from orion.errors import NotFound
 from orion.settings import get_settings
 from orion.storefront.i18n import choose_language, format_money, translator
@@ -153,6 +153,22 @@ class ShopPages:
             **{name: value for name, value in layout.items() if name != "category_names"},
         }
 
+    def not_found(
+        self, resolved: ResolvedTenant, request: ShopperRequest, message: str | None = None
+    ) -> Page:
+        """The 404 page in the shopper's language, with the store's navigation."""
+        lang = self.language(resolved, request)
+        page = self.pages.not_found(resolved, message, self.context(resolved, lang))
+        return dataclasses.replace(page, headers={**page.headers, **VARY})
+
+    def error(
+        self, resolved: ResolvedTenant, request: ShopperRequest, status: int, title: str, message: str
+    ) -> Page:
+        """An error page (4xx, 5xx) in the shopper's language, with the store's navigation."""
+        lang = self.language(resolved, request)
+        page = self.pages.error(resolved, status, title, message, self.context(resolved, lang))
+        return dataclasses.replace(page, headers={**page.headers, **VARY})
+
     def _page(
         self, resolved: ResolvedTenant, lang: str, template: str, context: dict[str, Any], **kw: Any
     ) -> Page:
@@ -211,7 +227,10 @@ class ShopPages:
                 resolved,
                 lang,
                 "gone.html",
-                {"title": product.title_in(lang), "message": "This product is no longer sold."},
+                {
+                    "title": product.title_in(lang),
+                    "message": translator(lang)("This product is no longer sold."),
+                },
                 status=410,
             )
         categories: dict[str, str] = self.navigation.layout(resolved, lang)["category_names"]
@@ -267,7 +286,7 @@ class ShopPages:
     def store_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         lang = self.language(resolved, request)
         page = cms.resolve_store_page(resolved.tenant, slug)
-        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang)})
+        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang, resolved)})
 
     # --- platform site ---
 
@@ -277,12 +296,12 @@ class ShopPages:
             page = cms.get_marketing_page(resolved.tenant.platform, "home")
         except NotFound:
             return self._page(resolved, lang, "platform_home.html", {})
-        return self._page(resolved, lang, "platform_home.html", {"page": _cms(page, lang)})
+        return self._page(resolved, lang, "platform_home.html", {"page": _cms(page, lang, resolved)})
 
     def marketing_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         lang = self.language(resolved, request)
         page = cms.get_marketing_page(resolved.tenant.platform, slug)
-        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang)})
+        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang, resolved)})
 
     def cms(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         """``/<slug>`` and ``/pages/<slug>``: a store's page on a store host, a marketing page on the
@@ -317,11 +336,18 @@ def _summaries(items: list[ProductSummary], lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def _cms(page: CmsPage, lang: str) -> dict[str, Any]:
+def _cms(page: CmsPage, lang: str, resolved: ResolvedTenant) -> dict[str, Any]:
+    written_by_store = page.source in (PageSource.STORE_OVERRIDE, PageSource.STORE_CUSTOM)
+    owner_default = (
+        resolved.store.default_language
+        if written_by_store and resolved.store
+        else resolved.platform.default_language
+    )
     return {
         "slug": page.slug,
         "title": page.title_in(lang),
         "body_html": page.body_in(lang),
+        "lang": page.language_in(lang, owner_default),
         "meta_description": page.meta_description,
         "source": page.source.value,
     }

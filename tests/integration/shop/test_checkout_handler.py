@@ -342,3 +342,10 @@ def test_head_on_the_cart_is_the_cart_page_without_a_body() -> None:
     head = call(handler, "HEAD", "/cart")
     assert (head.status, head.body) == (200, "")
     assert head.headers["Cache-Control"] == "private, no-store"
+
+
+def test_an_unknown_order_is_a_404_in_the_shoppers_language() -> None:
+    page = call(handler, "GET", "/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV", query={"token": "x", "lang": "de"})
+    assert page.status == 404
+    assert "Diese Bestellung wurde nicht gefunden." in page.body
+    assert page.headers["Vary"] == "Accept-Language"

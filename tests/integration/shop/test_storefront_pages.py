@@ -216,3 +216,28 @@ def test_a_platform_without_orders_offers_no_cart_and_no_buy_form() -> None:
     assert 'href="/cart"' in shop.body and 'action="/cart/items"' in shop.body
     run_loyalty_with(everything)
     assert 'href="/cart"' in call(handler, "GET", "/", host=cafe).body
+
+
+def test_the_404_page_speaks_the_shoppers_language_and_varies_on_it() -> None:
+    french = call(handler, "GET", "/products/no-such-thing", query={"lang": "fr"})
+    assert french.status == 404
+    assert 'lang="fr"' in french.body and "Page introuvable" in french.body
+    assert "Nous n&#39;avons pas trouvé ce produit." in french.body
+    assert french.headers["Vary"] == "Accept-Language"
+    german = call(handler, "GET", "/no-such-page", headers={"Accept-Language": "de"})
+    assert german.status == 404 and "Seite nicht gefunden" in german.body
+    assert 'href="/categories/' in german.body  # the store's navigation, not a bare page
+    english = call(handler, "GET", "/no-such-page")
+    assert "Page not found" in english.body
+
+
+def test_platform_pages_mark_english_content_inside_a_french_site() -> None:
+    page = call(handler, "GET", "/pricing", host=PLATFORM)
+    assert '<html lang="fr">' in page.body  # oms speaks French by default ...
+    assert '<article class="cms-page" data-source="marketing" lang="en">' in page.body  # ... its pages not
+    home = call(handler, "GET", "/", host=PLATFORM)
+    assert "Ouvrez votre boutique sur OMS" in home.body
+    assert '<div class="cms-body" lang="en">' in home.body
+    english = call(handler, "GET", "/pricing", host=PLATFORM, query={"lang": "en"})
+    assert '<html lang="en">' in english.body and 'lang="en">' in english.body
+    assert 'data-source="marketing">' in english.body  # no redundant lang on the article
