@@ -1,9 +1,10 @@
 """Forged-request protection for shopper forms.
 
 Two checks, both required where they apply:
-- Origin (or, without it, Referer) must name the request's own host. Browsers send Origin on every
-  cross-origin POST, so a form on another site, including a sibling store on the same platform
-  domain (same-site, so SameSite=Lax cookies would still be sent), is refused.
+- Origin (or, without it, Referer) must name the request's own host and port. Browsers send Origin
+  on every cross-origin POST, so a form on another site, including a sibling store on the same
+  platform domain (same-site, so SameSite=Lax cookies would still be sent) or another port of the
+  same host, is refused.
 - Forms the checkout function renders (cart, checkout) carry a token: an HMAC of the tenant and
   cart id under a server secret, so it cannot be made without the secret and is useless for another
   cart. The add-to-cart form lives on publicly cached product pages and cannot carry a per-cart
@@ -28,17 +29,37 @@ def csrf_token(secret: str, tenant: Tenant, cart_id: str | None) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def check_origin(host: str | None, origin: str | None, referer: str | None) -> bool:
     """Whether the request names where it came from (Origin or Referer); Forbidden if that is
-    another host. ``False`` means neither header was sent."""
+    another host or port. ``False`` means neither header was sent."""
     source = origin if origin is not None else referer
     if source is None:
         return False
-    own = normalize_host(host)
-    came_from = normalize_host(urlsplit(source).netloc) if source != "null" else None
+    own = _authority(host or "", None)
+    came_from = _authority(urlsplit(source).netloc, urlsplit(source).scheme) if source != "null" else None
     if own is None or came_from is None or came_from != own:
         raise Forbidden(FORGED)
     return True
+
+
+def _authority(netloc: str, scheme: str | None) -> tuple[str, int | None] | None:
+    """``(host, port)`` of a Host header (``scheme`` None) or an Origin/Referer, the port None when it
+    is the default one (80/443: a Host header without a port was sent to the scheme's default)."""
+    name = normalize_host(netloc)
+    try:
+        port = urlsplit("//" + netloc).port
+    except ValueError:
+        return None
+    if name is None:
+        return None
+    if port is None:
+        return name, None
+    if (scheme is None and port in _DEFAULT_PORTS.values()) or port == _DEFAULT_PORTS.get(scheme or ""):
+        return name, None
+    return name, port
 
 
 def check_request(

@@ -28,6 +28,15 @@ def test_a_same_origin_post_passes_without_a_token_where_none_is_required() -> N
     check()
     check(origin=None, referer="https://wizamart.oms.lu/products/mug")
     check(host="wizamart.oms.lu:443", origin="https://WIZAMART.oms.lu")
+    check(host="wizamart.oms.lu", origin="https://wizamart.oms.lu:443")
+    check(host="wizamart.localhost:8000", origin="http://wizamart.localhost:8000")
+
+
+def test_a_local_store_refuses_another_port() -> None:
+    with pytest.raises(Forbidden):
+        check(host="wizamart.localhost:8000", origin="http://wizamart.localhost:9999")
+    with pytest.raises(Forbidden):
+        check(host="wizamart.localhost:8000", origin="http://wizamart.localhost")
 
 
 @pytest.mark.parametrize(
@@ -37,6 +46,9 @@ def test_a_same_origin_post_passes_without_a_token_where_none_is_required() -> N
         ("https://evil.example", None),
         ("null", None),
         (None, "https://evil.example/page"),
+        ("https://wizamart.oms.lu:9999", None),  # another port of the same host: another origin
+        (None, "http://wizamart.oms.lu:8443/cart"),
+        ("https://wizamart.oms.lu:notaport", None),
     ],
 )
 def test_posts_from_elsewhere_are_forbidden(origin: str | None, referer: str | None) -> None:
