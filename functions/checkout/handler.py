@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl, unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
@@ -44,6 +44,7 @@ from orion.orders.service import (
     PriceChanged,
     Unavailable,
     get_order_for_shopper,
+    status_path,
 )
 from orion.settings import get_settings
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
@@ -130,6 +131,15 @@ def request_host() -> str | None:
     forwarded, verify = headers.get("x-forwarded-host"), headers.get("x-origin-verify")
     secret = origin_verify_secret() if forwarded and verify else None
     return viewer_host(headers.get("host"), forwarded, verify, secret)
+
+
+def site_url(resolved: ResolvedTenant) -> str | None:
+    """The store's address as the shopper's browser used it (for links in e-mails)."""
+    host = request_host()
+    if not host:
+        return None
+    proto = (app.current_event.headers.get("x-forwarded-proto") or "https").split(",")[0].strip()
+    return f"{'http' if proto == 'http' else 'https'}://{host}{resolved.base_path}"
 
 
 def check_forgery(
@@ -321,7 +331,7 @@ def place() -> Response[str]:
             return problem(error)
         return checkout_again(resolved, data, error)
     try:
-        placed = checkout(resolved.tenant, current_id, form, lang=lang)
+        placed = checkout(resolved.tenant, current_id, form, lang=lang, site_url=site_url(resolved))
     except PriceChanged as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
         if wants_json():
@@ -335,7 +345,7 @@ def place() -> Response[str]:
         return cart_page(resolved, error=error, status=error.status)
     if placed.created:
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
-    location = f"/orders/{placed.order.id}?token={quote(placed.token)}"
+    location = status_path(placed.order.id, placed.token)
     # The cart cookie stays: the cart item is gone (deleted in the order's transaction), and a
     # resubmitted form still carries a token for this cart id, so it gets the same order back.
     cookies: list[Cookie] = []

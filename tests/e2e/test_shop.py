@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from infra.local.cloud import reset_orion_caches
-from orion.catalog.models import ProductInput, ProductStatus, Variant
-from orion.catalog.service import create_product, get_variant_by_sku
+from orion.catalog.models import ProductInput, ProductStatus, Variant, VariantChanges
+from orion.catalog.service import create_product, get_variant_by_sku, update_variant
 from orion.ids import new_id
 from orion.orders.service import get_order, list_orders
 from orion.tenancy.models import Tenant
@@ -158,6 +158,54 @@ def test_fifty_concurrent_checkouts_of_five_in_stock_make_five_orders(
     with local_server.client() as dev:
         environments = dev.get("/_dev/environments").json()
     assert environments["checkout"] > 1
+
+
+def test_a_price_raised_after_adding_is_shown_at_checkout_not_charged(
+    local_server: LocalServer, local_aws: None
+) -> None:
+    sku = f"PRICE-{new_id()[-8:]}"
+    product = create_product(
+        STORE,
+        ProductInput(
+            title=f"Repriced {sku}",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku=sku, price=1000, stock=3),),
+        ),
+    )
+    with local_server.client(WIZAMART) as shop:
+        shop.post("/cart/items", data={"sku": sku, "quantity": "1"}, headers=origin(local_server))
+        form = shop.get("/checkout").text
+        fields = {
+            **CUSTOMER,
+            "csrf_token": hidden(form, "csrf_token"),
+            "checkout_key": hidden(form, "checkout_key"),
+        }
+        update_variant(STORE, product.id, sku, VariantChanges(price=1500))
+        again = shop.post("/checkout", data=fields, headers=origin(local_server))
+        assert again.status_code == 409
+        assert "€15.00" in again.text and "<s>€10.00</s>" in again.text
+        assert get_variant_by_sku(STORE, sku).variant.stock == 3  # nothing ordered
+        placed = shop.post(
+            "/checkout",
+            data={**fields, "csrf_token": hidden(again.text, "csrf_token")},
+            headers=origin(local_server),
+        )
+        assert placed.status_code == 303
+        order_id = urlsplit(placed.headers["location"]).path.rsplit("/", 1)[-1]
+    assert get_order(STORE, order_id).total == 1500
+    assert get_variant_by_sku(STORE, sku).variant.stock == 2
+
+
+def test_head_answers_and_a_form_from_another_port_is_refused(local_server: LocalServer) -> None:
+    with local_server.client(WIZAMART) as shop:
+        head = shop.head("/products/ceramic-vase")
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["etag"] == shop.get("/products/ceramic-vase").headers["etag"]
+        other_port = {"Origin": f"http://{WIZAMART}:{local_server.port + 1}"}
+        forged = shop.post("/cart/items", data={"sku": "WZ-014", "quantity": "1"}, headers=other_port)
+        assert forged.status_code == 403
+    with local_server.client() as api:
+        assert api.head("/health").status_code == 200
 
 
 @pytest.mark.browser

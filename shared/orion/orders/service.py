@@ -7,6 +7,7 @@ import hmac
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from pynamodb.exceptions import PutError
 
@@ -80,12 +81,14 @@ def place_order(
     payment: str = "manual",
     language: str = "en",
     cart_id: str | None = None,
+    site_url: str | None = None,
 ) -> PlacedOrder:
     """Turn wanted lines into an order at today's prices, in one DynamoDB transaction that decrements
     each variant's stock on condition it suffices, writes the order, its lines and first status, and
     records ``checkout_key``: a second submission with the same key returns the first order
     (``created=False``) and writes nothing. Raises OutOfStock, Unavailable or (for lines with an
-    agreed price that is no longer the price) PriceChanged, with nothing written."""
+    agreed price that is no longer the price) PriceChanged, with nothing written. ``site_url`` (the
+    store's address as the shopper used it) puts the order's status link in the confirmation e-mail."""
     if not CHECKOUT_KEY.fullmatch(checkout_key):
         raise BadRequest("The checkout form is out of date; please reload it.")
     repository = OrderRepository()
@@ -168,8 +171,17 @@ def place_order(
     else:
         raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
-    _send_confirmation(tenant, order)
+    _send_confirmation(tenant, order, status_url=_status_url(site_url, order.id, token))
     return PlacedOrder(order=order, token=token, created=True)
+
+
+def status_path(order_id: str, token: str) -> str:
+    """Where the shopper sees an order (relative to the store's address)."""
+    return f"/orders/{order_id}?token={quote(token)}"
+
+
+def _status_url(site_url: str | None, order_id: str, token: str) -> str | None:
+    return site_url.rstrip("/") + status_path(order_id, token) if site_url else None
 
 
 def _sellable(
@@ -207,17 +219,18 @@ def _sellable(
     return current
 
 
-def _send_confirmation(tenant: Tenant, order: Order) -> None:
+def _send_confirmation(tenant: Tenant, order: Order, *, status_url: str | None) -> None:
     """The order confirmation e-mail, through the outbox (sent after the request, retried there)."""
     amount = f"{order.total / 100:.2f} {order.currency}"
     lines = "\n".join(f"  {line.quantity} x {line.title} ({line.sku})" for line in order.lines)
+    follow = f"\n\nFollow your order here: {status_url}\n" if status_url else "\n"
     enqueue_email(
         tenant,
         to=str(order.customer.email),
         subject=f"Your order {order.id} at {tenant.store}",
         text=(
             f"Thank you for your order, {order.customer.name}.\n\n{lines}\n\nTotal: {amount}\n"
-            f"{order.payment_instructions}"
+            f"{order.payment_instructions}{follow}"
         ),
         kind="order_confirmation",
         data={"order_id": order.id},

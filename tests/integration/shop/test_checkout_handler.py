@@ -132,6 +132,15 @@ def test_checkout_places_one_order_decrements_stock_and_shows_it() -> None:
     assert "Espresso Cups, set of 4" in order.body
     assert "pending" in order.body
     token_only = {"token": parse_qs(url.query)["token"][0]}
+    from orion.outbox.service import list_messages
+
+    mail = next(
+        m
+        for m in list_messages(Tenant("oms", "wizamart"))
+        if m.data.get("order_id") == url.path.split("/")[-1]
+    )
+    status_link = f"https://{WIZAMART}{placed.location.removesuffix('&placed=1')}"
+    assert f"Follow your order here: {status_link}\n" in mail.text  # the e-mail leads back to the order
     assert call(handler, "GET", url.path, query={"token": "wrong"}).status == 404
     assert call(handler, "GET", url.path, query=token_only, host=BAKERY).status == 404
     assert call(handler, "GET", "/cart", cookies=jar).body.count("Your cart is empty") == 1

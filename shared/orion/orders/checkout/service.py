@@ -116,7 +116,14 @@ def change_quantity(tenant: Tenant, cart_id: str | None, sku: str, quantity: int
     return _update(tenant, cart.id, change)
 
 
-def checkout(tenant: Tenant, cart_id: str | None, form: CheckoutForm, *, lang: str = "en") -> PlacedOrder:
+def checkout(
+    tenant: Tenant,
+    cart_id: str | None,
+    form: CheckoutForm,
+    *,
+    lang: str = "en",
+    site_url: str | None = None,
+) -> PlacedOrder:
     """Place the order for the cart: one transaction (see orion.orders.service.place_order) that also
     deletes the cart. The same form submitted twice returns the first order, even though the cart is
     gone by then.
@@ -140,7 +147,13 @@ def checkout(tenant: Tenant, cart_id: str | None, form: CheckoutForm, *, lang: s
     ]
     try:
         return place_order(
-            tenant, lines, form.customer(), checkout_key=form.checkout_key, language=lang, cart_id=cart.id
+            tenant,
+            lines,
+            form.customer(),
+            checkout_key=form.checkout_key,
+            language=lang,
+            cart_id=cart.id,
+            site_url=site_url,
         )
     except PriceChanged as changed:
         _reprice(tenant, cart.id, changed.extra["changes"])
