@@ -28,6 +28,7 @@ from orion.catalog.models import (
 from orion.catalog.models import ProductStatus as Status
 from orion.errors import NotFound
 from orion.identity.models import StaffAccess
+from orion.numbers import WholeNumber
 
 router = APIRouter(tags=["catalogue"])
 
@@ -58,7 +59,9 @@ class StatusChange(BaseModel):
 
 
 class StockChange(BaseModel):
-    delta: int = Field(ge=-MAX_STOCK, le=MAX_STOCK, description="added to the stock (negative removes)")
+    delta: WholeNumber = Field(
+        ge=-MAX_STOCK, le=MAX_STOCK, description="added to the stock (negative removes)"
+    )
     reason: str = Field(default="", max_length=200)
 
 

@@ -10,6 +10,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from orion.numbers import WholeNumber
+
 TRANSLATION_LANGUAGES = ("en", "fr", "de", "lb")
 # A product's write is one DynamoDB transaction (<= 100 items): these bounds keep it under the limit
 # (see repository.ProductRepository.save for the arithmetic).
@@ -55,7 +57,7 @@ Slug = Annotated[str, AfterValidator(_valid_handle)]
 Sku = Annotated[str, AfterValidator(_valid_sku)]
 Gtin = Annotated[str | None, AfterValidator(_valid_gtin)]
 Language = Annotated[str, AfterValidator(_valid_language)]
-MinorUnits = Annotated[int, Field(ge=0, le=100_000_000)]
+MinorUnits = Annotated[WholeNumber, Field(ge=0, le=100_000_000)]
 
 
 def slugify(text: str) -> str:
@@ -111,7 +113,7 @@ class Variant(BaseModel):
     price: MinorUnits
     compare_at_price: MinorUnits | None = None
     currency: str = Field(default="EUR", pattern=CURRENCY_PATTERN)
-    stock: int = Field(default=0, ge=0, le=MAX_STOCK)
+    stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
 
     @property
     def in_stock(self) -> bool:
@@ -133,7 +135,7 @@ class VariantInput(BaseModel):
     price: MinorUnits
     compare_at_price: MinorUnits | None = None
     currency: str | None = Field(default=None, pattern=CURRENCY_PATTERN)
-    stock: int = Field(default=0, ge=0, le=MAX_STOCK)
+    stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
 
 
 class VariantChanges(BaseModel):

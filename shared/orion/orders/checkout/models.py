@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from orion.catalog.models import SKU_PATTERN
+from orion.numbers import WholeNumber
 from orion.orders.models import MAX_LINE_QUANTITY_FORM, CustomerDetails
 
 # A checkout is one transaction of 2 items per line + 4 (see orion.orders.service); 40 lines keeps it
@@ -78,7 +79,7 @@ class AddToCartForm(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
+    quantity: WholeNumber = Field(default=1, ge=1, le=MAX_QUANTITY)
     csrf_token: str | None = Field(default=None, max_length=200)
 
     @field_validator("sku")
@@ -94,7 +95,7 @@ class ChangeQuantityForm(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
-    quantity: int = Field(ge=0, le=MAX_QUANTITY)
+    quantity: WholeNumber = Field(ge=0, le=MAX_QUANTITY)
     csrf_token: str | None = Field(default=None, max_length=200)
 
 

@@ -73,3 +73,10 @@ def test_cursors_round_trip_and_forgeries_are_refused() -> None:
 
 def test_free_form_identifiers_cannot_break_a_key() -> None:
     assert keys.product_external_id_pk("oms", "wizamart", "a#b%c") == "P#oms#S#wizamart#EXTID#a%23b%25c"
+
+
+@pytest.mark.parametrize("field", ["price", "stock", "compare_at_price"])
+def test_json_booleans_are_not_prices_or_stock(field: str) -> None:
+    with pytest.raises(ValidationError):
+        Variant.model_validate({"sku": "MUG-1", "price": 100, field: True})
+    assert getattr(Variant.model_validate({"sku": "MUG-1", "price": 100, field: "7"}), field) == 7
