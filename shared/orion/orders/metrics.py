@@ -1,4 +1,5 @@
-"""Orders' figures: counted when an order is placed, shown as orders and revenue per window."""
+"""Orders' figures: counted when an order is placed (and taken back out of revenue when it is
+cancelled or refunded), shown as orders and net revenue per window of placement dates."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from orion.orders.models import Order
 from orion.tenancy.models import Tenant
 
 ORDERS = "orders"
+CANCELLED = "orders.cancelled"
 REVENUE_PREFIX = "revenue."
 
 
@@ -24,8 +26,15 @@ def record_order_placed(tenant: Tenant, order: Order) -> None:
         metric.add_dimension(name="platform", value=tenant.platform)
 
 
+def record_order_cancelled(tenant: Tenant, order: Order) -> None:
+    """Take a cancelled or refunded order out of its placement day's revenue (the money is not
+    earned) and count it, so the windows show net revenue of the orders placed in them."""
+    record(tenant, {CANCELLED: 1, REVENUE_PREFIX + order.currency: -order.total}, at=order.created_at)
+
+
 class OrdersMetrics:
-    """Orders and revenue (integer minor units per currency) today, over 7 and over 30 days."""
+    """Orders placed, of which cancelled or refunded, and net revenue (integer minor units per
+    currency: cancelled and refunded orders taken out) today, over 7 and over 30 days."""
 
     def store_metrics(self, tenant: Tenant, counters: CounterSnapshot) -> Sequence[MetricValue]:
         return self._figures(counters)
@@ -36,6 +45,7 @@ class OrdersMetrics:
     @staticmethod
     def _figures(counters: CounterSnapshot) -> list[MetricValue]:
         figures = windowed(counters, ORDERS, "orders", "Orders")
+        figures += windowed(counters, CANCELLED, "orders.cancelled", "Cancelled or refunded")
         # Revenue per currency seen in the window; a store without orders yet shows zero euros.
         for counter in sorted(counters.names(REVENUE_PREFIX) or {REVENUE_PREFIX + "EUR"}):
             currency = counter.removeprefix(REVENUE_PREFIX)

@@ -17,7 +17,7 @@ from orion.catalog.stock import StockLevel
 from orion.data.retry import back_off
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_id, new_token
-from orion.orders.metrics import record_order_placed
+from orion.orders.metrics import record_order_cancelled, record_order_placed
 from orion.orders.models import (
     RESTORES_STOCK,
     CustomerDetails,
@@ -315,6 +315,8 @@ def transition_order(
             # a restocked variant's stock moved since it was read: read it again
     else:
         raise Conflict("The stock of this order's items is changing fast; please try again.")
+    if target in RESTORES_STOCK:  # terminal states: reached once per order
+        record_order_cancelled(tenant, order)
     return order.model_copy(
         update={"status": target, "updated_at": change.at, "history": (*order.history, change)}
     )

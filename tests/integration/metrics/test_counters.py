@@ -62,6 +62,28 @@ def test_a_hundred_concurrent_orders_are_all_counted(atomic_moto: None) -> None:
     assert catalog.get_variant_by_sku(WIZ, "MUG-R").variant.stock == 400
 
 
+def test_cancelled_and_refunded_orders_leave_the_revenue(aws: None) -> None:
+    from orion.orders.models import OrderStatus
+
+    product = catalog.create_product(
+        WIZ,
+        ProductInput(
+            title="Lamp", status=ProductStatus.ACTIVE, variants=(Variant(sku="LAMP-1", price=4000, stock=9),)
+        ),
+    )
+    line = [LineRequest(product_id=product.id, sku="LAMP-1", quantity=1)]
+    placed = [orders.place_order(WIZ, line, ALICE, checkout_key=new_token(16)).order for _ in range(3)]
+    orders.transition_order(WIZ, placed[0].id, OrderStatus.CANCELLED)
+    orders.transition_order(WIZ, placed[1].id, OrderStatus.PAID)
+    orders.transition_order(WIZ, placed[1].id, OrderStatus.REFUNDED)
+
+    dashboard = store_dashboard(WIZ, {"orders": orders_metrics})
+    assert dashboard.value("orders.today") == 3  # placed
+    assert dashboard.value("orders.cancelled.today") == 2
+    assert dashboard.value("revenue.EUR.today") == 4000  # only the order still standing
+    assert platform_report("oms", {"orders": orders_metrics}).value("revenue.EUR.30d") == 4000
+
+
 def test_counters_are_per_store_and_roll_up_to_the_platform(aws: None) -> None:
     day = date(2026, 11, 20)
     record(WIZ, {"orders": 2, "revenue.EUR": 3000}, at=None)
