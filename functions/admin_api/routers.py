@@ -27,15 +27,16 @@ from orion.modules.registry import (
     optional_module_codes,
     running_modules,
 )
+from orion.money import CurrencyCode
 from orion.outbox import service as outbox
 from orion.outbox.models import OutboxMessage
 from orion.tenancy import administration
-from orion.tenancy.models import LANGUAGES, Merchant, Platform, Store, Tier
+from orion.tenancy.models import CODE_PATTERN, LANGUAGES, Merchant, Platform, Store, Tier
 from orion.tenancy.tiers import LIMIT_DESCRIPTIONS, PLANS
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
-StoreCode = Annotated[str, Path(pattern=r"^[a-z0-9-]{2,40}$", description="the store's code")]
+StoreCode = Annotated[str, Path(pattern=CODE_PATTERN.pattern, description="the store's code")]
 Id = Annotated[str, Path(pattern=r"^[0-9A-Z]{26}$")]
 
 
@@ -66,7 +67,7 @@ class PlatformChange(BaseModel):
     name: Annotated[str | None, Field(min_length=1, max_length=120)] = None
     domains: Annotated[list[str] | None, Field(min_length=1, max_length=20)] = None
     enabled_modules: Annotated[list[str] | None, Field(max_length=50)] = None
-    default_theme: Annotated[str | None, Field(pattern=r"^[a-z0-9-]{2,40}$")] = None
+    default_theme: Annotated[str | None, Field(pattern=CODE_PATTERN.pattern)] = None
 
 
 @router.get("/platform", summary="The platform this API host belongs to")
@@ -179,12 +180,12 @@ def get_merchant(admin: Admin, merchant_id: Id) -> dict[str, object]:
 
 
 class StoreIn(BaseModel):
-    code: Annotated[str, Field(pattern=r"^[a-z0-9-]{2,40}$")]
+    code: Annotated[str, Field(pattern=CODE_PATTERN.pattern)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     merchant_id: Annotated[str, Field(pattern=r"^[0-9A-Z]{26}$")]
     tier: Tier = Tier.ESSENTIAL
     languages: Annotated[list[str], Field(min_length=1, max_length=len(LANGUAGES))] = ["en"]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: CurrencyCode = "EUR"
     contact_email: EmailStr | None = None
 
 
@@ -329,7 +330,7 @@ class AuditPage(BaseModel):
 @router.get("/audit", summary="The audit log across the platform's stores, newest first")
 def list_audit(
     admin: Admin,
-    store: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{2,40}$")] = None,
+    store: Annotated[str | None, Query(pattern=CODE_PATTERN.pattern)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> AuditPage:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from orion.money import CurrencyCode
 from orion.numbers import WholeNumber
 
 TRANSLATION_LANGUAGES = ("en", "fr", "de", "lb")
@@ -25,7 +26,6 @@ HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 SLUG_PATTERN = HANDLE_PATTERN
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 GTIN_PATTERN = re.compile(r"^\d{8}$|^\d{12,14}$")
-CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
 
 def _valid_handle(value: str) -> str:
@@ -112,7 +112,7 @@ class Variant(BaseModel):
     options: dict[OptionName, OptionValue] = Field(default_factory=dict, max_length=3)
     price: MinorUnits
     compare_at_price: MinorUnits | None = None
-    currency: str = Field(default="EUR", pattern=CURRENCY_PATTERN)
+    currency: CurrencyCode = "EUR"
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
 
     @property
@@ -134,7 +134,7 @@ class VariantInput(BaseModel):
     options: dict[OptionName, OptionValue] = Field(default_factory=dict, max_length=3)
     price: MinorUnits
     compare_at_price: MinorUnits | None = None
-    currency: str | None = Field(default=None, pattern=CURRENCY_PATTERN)
+    currency: CurrencyCode | None = None
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
 
 

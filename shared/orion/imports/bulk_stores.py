@@ -31,7 +31,7 @@ from orion.identity.service import create_staff_user, invite
 from orion.imports.service import request_upload
 from orion.modules.manifest import Role
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenancy.models import CODE_PATTERN, Tenant
 from orion.tenancy.service import create_merchant, create_store
 
 BULK_HEADER = (
@@ -54,7 +54,7 @@ class BulkStoreRow(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     vendor_name: str = Field(min_length=1, max_length=200)
-    subdomain: str = Field(pattern=r"^[a-z0-9-]{2,40}$")
+    subdomain: str = Field(pattern=CODE_PATTERN.pattern)
     owner_name: str = Field(min_length=1, max_length=120)
     owner_email: EmailStr
     owner_phone: str = Field(default="", max_length=40)

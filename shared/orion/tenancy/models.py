@@ -12,13 +12,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from orion.data import keys
 
-CODE_PATTERN = re.compile(r"^[a-z0-9-]{2,40}$")
+# A platform or store code is a DNS label (stores are served on <store>.<platform domain>): 2-40 of
+# a-z, 0-9 and '-', neither starting nor ending with '-'.
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
 LANGUAGES = ("en", "fr", "de", "lb")
 
 
 def _valid_code(value: str) -> str:
     if not CODE_PATTERN.fullmatch(value):
-        raise ValueError("must be 2-40 characters of a-z, 0-9 and '-'")
+        raise ValueError("must be 2-40 characters of a-z, 0-9 and '-', not starting or ending with '-'")
     return value
 
 

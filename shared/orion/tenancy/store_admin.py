@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from orion.errors import Conflict, Invalid, NotFound
 from orion.ids import new_token
+from orion.money import CurrencyCode
 from orion.settings import get_settings
 from orion.tenancy.models import LANGUAGES, Store, StoreDomain, Tenant
 from orion.tenancy.repository import TenancyRepository
@@ -28,7 +29,7 @@ class StoreSettingsInput(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     languages: tuple[str, ...] = Field(min_length=1, max_length=len(LANGUAGES))
     default_language: str
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    currency: CurrencyCode
     contact_email: EmailStr | None = None
 
 

@@ -74,6 +74,11 @@ def test_bad_input_is_a_clear_4xx(demo: list[str]) -> None:
     bad_code = admin("POST", "/stores", {"code": "Not Valid", "name": "x", "merchant_id": "0" * 26})
     assert bad_code.status == 422
     assert bad_code.headers["content-type"] == "application/problem+json"
+    for code in ("-bad-", "bad-", "-bad"):  # store codes are host labels: <code>.oms.lu
+        refused = admin("POST", "/stores", {"code": code, "name": "x", "merchant_id": "0" * 26})
+        assert refused.status == 422, code
+    no_such_money = {"code": "newshop", "name": "x", "merchant_id": "0" * 26, "currency": "XYZ"}
+    assert admin("POST", "/stores", no_such_money).status == 422
     unknown_merchant = admin("POST", "/stores", {"code": "newshop", "name": "x", "merchant_id": "0" * 26})
     assert unknown_merchant.status == 404
     assert admin("PUT", "/stores/bakery/tier", {"tier": "platinum"}).status == 422

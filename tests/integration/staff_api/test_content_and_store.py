@@ -117,6 +117,10 @@ def test_owner_changes_store_settings(demo: list[str]) -> None:
     assert changed.json()["name"] == "Wizamart Lux"
     bad = {**body, "default_language": "de"}
     assert call("PUT", "/api/v1/settings", body=bad, token=owner).status == 422
+    for currency in ("ABC", "JPY", "eur"):  # not ISO 4217, no hundredths, not upper case
+        refused = call("PUT", "/api/v1/settings", body={**body, "currency": currency}, token=owner)
+        assert refused.status == 422, currency
+        assert refused.json()["errors"][0]["field"].endswith("currency")
 
 
 def test_orders_move_through_the_state_machine_with_history_and_notes(demo: list[str]) -> None:
