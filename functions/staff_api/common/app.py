@@ -60,9 +60,18 @@ def lambda_handler(app: FastAPI) -> LambdaHandler:
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _ensure_event_loop()
         result: dict[str, Any] = adapter(event, cast(Any, context))
-        return result
+        return _without_type_of_nothing(result)
 
     return handler
+
+
+def _without_type_of_nothing(result: dict[str, Any]) -> dict[str, Any]:
+    """Mangum labels every HTTP API v2 response without a Content-Type as JSON, even a 204 or 304,
+    which have no content to type (RFC 9110 8.3): drop the label there."""
+    if result.get("statusCode") in (204, 304) and not result.get("body"):
+        headers = {k: v for k, v in (result.get("headers") or {}).items() if k.lower() != "content-type"}
+        return {**result, "headers": headers}
+    return result
 
 
 def _ensure_event_loop() -> None:
