@@ -268,7 +268,7 @@ class UserOut(BaseModel):
     active: bool
     platform_admin: bool
     created_at: datetime | None = None
-    memberships: list[dict[str, str]] = []
+    memberships: list[dict[str, str]] = []  # every answer about a user lists them
 
     @classmethod
     def of(cls, user: User, memberships: list[Membership] | None = None) -> UserOut:
@@ -296,16 +296,16 @@ def get_user(admin: Admin, user_id: Id) -> UserOut:
 def lock_user(request: Request, admin: Admin, user_id: Id) -> UserOut:
     if user_id == admin.user.id:
         raise Invalid("You cannot lock yourself out.")
-    user = identity.set_user_locked(admin.tenant, user_id, locked=True)
+    identity.set_user_locked(admin.tenant, user_id, locked=True)
     audit_admin(request, admin, "user.lock", user_id)
-    return UserOut.of(user)
+    return UserOut.of(*identity.get_user(admin.tenant, user_id))
 
 
 @router.post("/users/{user_id}/unlock", summary="Let a locked user sign in again")
 def unlock_user(request: Request, admin: Admin, user_id: Id) -> UserOut:
-    user = identity.set_user_locked(admin.tenant, user_id, locked=False)
+    identity.set_user_locked(admin.tenant, user_id, locked=False)
     audit_admin(request, admin, "user.unlock", user_id)
-    return UserOut.of(user)
+    return UserOut.of(*identity.get_user(admin.tenant, user_id))
 
 
 @router.post(
@@ -314,9 +314,9 @@ def unlock_user(request: Request, admin: Admin, user_id: Id) -> UserOut:
     summary="Send the user a new password by e-mail (the old one and every earlier token stop working)",
 )
 def reset_password(request: Request, admin: Admin, user_id: Id) -> UserOut:
-    user = identity.reset_password(admin.tenant, user_id)
+    identity.reset_password(admin.tenant, user_id)
     audit_admin(request, admin, "user.reset_password", user_id)
-    return UserOut.of(user)
+    return UserOut.of(*identity.get_user(admin.tenant, user_id))
 
 
 # --- audit and metrics ---------------------------------------------------------------------------------

@@ -96,10 +96,12 @@ def test_tiers_list_their_limits(demo: list[str]) -> None:
 def test_users_can_be_locked_unlocked_and_reset(demo: list[str]) -> None:
     user = admin("GET", "/users", query="email=editor%40wizamart.lu").json()
     assert user["memberships"] == [{"store": "wizamart", "role": "editor"}]
-    assert admin("POST", f"/users/{user['id']}/lock").json()["active"] is False
+    locked = admin("POST", f"/users/{user['id']}/lock").json()
+    assert locked["active"] is False
+    assert locked["memberships"] == [{"store": "wizamart", "role": "editor"}]
     login = {"email": "editor@wizamart.lu", "password": "wizamart-editor-demo"}
     assert call("POST", "/api/v1/auth/login", host=WIZAMART, body=login).status == 401
-    admin("POST", f"/users/{user['id']}/unlock")
+    assert admin("POST", f"/users/{user['id']}/unlock").json()["memberships"] == user["memberships"]
     assert call("POST", "/api/v1/auth/login", host=WIZAMART, body=login).status == 200
 
     assert admin("POST", f"/users/{user['id']}/reset-password").status == 202
