@@ -250,11 +250,12 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="staff_console",
         handler="functions.staff_api.handlers.console.handler",
-        description="Staff menu and store dashboard (module- and permission-aware)",
+        description="Staff menu, store dashboard and sales analytics (module- and permission-aware)",
         routes=(
             Route("GET", "/api/v1/menu"),
             Route("GET", "/api/v1/dashboard"),
             Route("GET", "/api/v1/dashboard/low-stock"),
+            Route("GET", "/api/v1/analytics"),
         ),
         tables={"main": Access.READ},
         secrets=("origin-verify", "jwt-signing-keys"),

@@ -1,5 +1,6 @@
-"""``/api/v1/menu`` and ``/api/v1/dashboard``: what a staff console shows the signed-in member on
-this store, from the modules running on the platform and the member's permissions."""
+"""``/api/v1/menu``, ``/api/v1/dashboard`` and ``/api/v1/analytics``: what a staff console shows the
+signed-in member on this store, from the modules running on the platform and the member's
+permissions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from functions.staff_api.common.access import Member, Tenancy, require
+from orion.analytics.service import MAX_DAYS, sales_by_day
 from orion.catalog import service as catalog
 from orion.identity.models import StaffAccess
 from orion.metrics.aggregator import enabled_providers, store_dashboard, widgets_of
@@ -98,3 +100,16 @@ def low_stock(
 ) -> LowStockList:
     """Out of stock first, then by SKU; ``next_cursor`` goes into ``after`` for the next page."""
     return _low_stock(access, limit, after)
+
+
+@router.get(
+    "/analytics",
+    summary="Orders and net revenue day by day (the analytics module's sales report)",
+)
+def analytics(
+    access: Annotated[StaffAccess, Depends(require("analytics.view"))],
+    days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="how many days back, today included")] = 30,
+) -> dict[str, object]:
+    """Every day of the window, oldest first, with the orders placed, how many of them were since
+    cancelled or refunded, and revenue per currency net of those (integer minor units); one Query."""
+    return sales_by_day(access.tenant, days=days).as_dict()

@@ -251,6 +251,7 @@ def examples(owner_token: str) -> list[Example]:
             "POST", "/api/v1/theme/preview", fixed("/api/v1/theme/preview", {"source": "<b>{{ 1 + 1 }}</b>"})
         ),
         Example("GET", "/api/v1/dashboard/low-stock", fixed("/api/v1/dashboard/low-stock?limit=5")),
+        Example("GET", "/api/v1/analytics", fixed("/api/v1/analytics?days=7")),
         Example("GET", "/api/v1/settings", fixed("/api/v1/settings")),
         Example("PUT", "/api/v1/settings", fixed("/api/v1/settings", settings_body)),
         Example("GET", "/api/v1/domains", fixed("/api/v1/domains")),
