@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from infra import wiring
 from infra.local import invoke
@@ -45,12 +46,16 @@ def call(
     token: str | None = None,
     query: str = "",
     source_ip: str = "127.0.0.1",
+    form: dict[str, str] | None = None,
 ) -> ApiResponse:
     headers = [("host", host)]
     raw = b""
     if body is not None:
         headers.append(("content-type", "application/json"))
         raw = json.dumps(body).encode()
+    elif form is not None:  # what a browser's form post sends
+        headers.append(("content-type", "application/x-www-form-urlencoded"))
+        raw = urlencode(form).encode()
     if token:
         headers.append(("authorization", f"Bearer {token}"))
     match = _routes.match(method, path)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
-from pydantic import BaseModel, EmailStr, Field
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from functions.staff_api.common.access import Tenancy, public_url, record_audit, record_audit_as, require
+from functions.staff_api.common.html import html_page, text
+from orion.errors import BadRequest, FieldError, Invalid, OrionError
 from orion.identity import service as identity
 from orion.identity.models import Invitation, Member, NewUser, StaffAccess
 from orion.modules.manifest import Role
+from orion.tenancy.models import ResolvedTenant
 
 router = APIRouter(prefix="/team", tags=["team"])
 
@@ -95,16 +101,75 @@ def revoke_invitation(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+MAX_ACCEPT_BODY = 4096
+
+
+async def accept_input(request: Request) -> tuple[dict[str, Any], bool]:
+    """The body as a dict, and whether it came from the invitation page's form (urlencoded) rather
+    than a JSON client."""
+    raw = (await request.body())[:MAX_ACCEPT_BODY]
+    if (request.headers.get("content-type") or "").startswith("application/x-www-form-urlencoded"):
+        fields = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        return {name: value for name, value in fields if value.strip()}, True  # blank means not given
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise BadRequest("The body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return data, False
+
+
+ACCEPT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {"schema": {"$ref": "#/components/schemas/AcceptRequest"}}
+            for media in ("application/json", "application/x-www-form-urlencoded")
+        },
+    }
+}
+
+
+@router.get(
+    "/invitations/accept",
+    response_class=HTMLResponse,
+    summary="The page an invitation link opens: who invites whom, and the form to accept",
+)
+def invitation_page(
+    resolved: Tenancy, token: Annotated[str, Query(min_length=1, max_length=200)]
+) -> HTMLResponse:
+    """For a browser (the e-mail's link): the store and role, and for an e-mail without an account
+    yet, name and password fields. The form posts back here; nothing is spent by opening it."""
+    try:
+        found = identity.open_invitation(resolved.tenant, token)
+    except OrionError as error:
+        return html_page("Invitation", f"<p>{text(error)}</p>", error.status)
+    return _accept_form(found, token)
+
+
 @router.post(
     "/invitations/accept",
     name="accept_invitation",
     status_code=status.HTTP_201_CREATED,
     summary="Accept an invitation (no sign-in needed: the token is the proof)",
+    openapi_extra=ACCEPT_BODY,
+    response_model=AcceptResponse,
 )
-def accept_invitation(body: AcceptRequest, request: Request, resolved: Tenancy) -> AcceptResponse:
-    """Joins the store. Without an account on this platform yet, ``name`` and ``password`` create one."""
-    new_user = NewUser(name=body.name, password=body.password) if body.name and body.password else None
-    membership = identity.accept_invitation(resolved.tenant, body.token, new_user)
+def accept_invitation(
+    request: Request, resolved: Tenancy, given: Annotated[tuple[dict[str, Any], bool], Depends(accept_input)]
+) -> AcceptResponse | HTMLResponse:
+    """Joins the store. Without an account on this platform yet, ``name`` and ``password`` create one.
+    A JSON body gets JSON; the invitation page's form (urlencoded) gets a page back."""
+    data, from_form = given
+    try:
+        body = _accept_request(data)
+        new_user = NewUser(name=body.name, password=body.password) if body.name and body.password else None
+        membership = identity.accept_invitation(resolved.tenant, body.token, new_user)
+    except OrionError as error:
+        if not from_form:
+            raise
+        return _form_again(resolved, data, error)
     record_audit_as(
         request,
         resolved.tenant,
@@ -113,7 +178,61 @@ def accept_invitation(body: AcceptRequest, request: Request, resolved: Tenancy) 
         target=f"member:{membership.user_id}",
         details={"role": membership.role.value},
     )
+    if from_form:
+        return html_page(
+            "Welcome to the team",
+            f"<p>You are now {text(membership.role.value)} of {text(membership.store)}. Sign in to the"
+            " staff console with your e-mail address and password.</p>",
+            status.HTTP_201_CREATED,
+        )
     return AcceptResponse(store=membership.store, role=membership.role, user_id=membership.user_id)
+
+
+def _accept_request(data: dict[str, Any]) -> AcceptRequest:
+    try:
+        return AcceptRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = [FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()]
+        raise Invalid("The request is not valid.", errors=errors) from exc
+
+
+def _form_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionError) -> HTMLResponse:
+    token = str(data.get("token") or "")
+    try:
+        found = identity.open_invitation(resolved.tenant, token)
+    except OrionError as gone:  # the link itself is wrong, used or expired: nothing to fill in
+        return html_page("Invitation", f"<p>{text(gone)}</p>", gone.status)
+    return _accept_form(found, token, error=error, name=str(data.get("name") or ""))
+
+
+def _accept_form(
+    found: identity.OpenInvitation, token: str, *, error: OrionError | None = None, name: str = ""
+) -> HTMLResponse:
+    invitation = found.invitation
+    problems = ""
+    if error is not None:
+        details = "".join(f"<li>{text(e.field)}: {text(e.message)}</li>" for e in error.errors)
+        problems = f'<div class="error" role="alert"><p>{text(error)}</p><ul>{details}</ul></div>'
+    account = (
+        "<p>Accept with the account you already have for this e-mail address.</p>"
+        if found.has_account
+        else (
+            "<p>Choose your name and a password (at least 10 characters) for your new account.</p>"
+            f'<label for="name">Your name</label><input id="name" name="name" required maxlength="120"'
+            f' autocomplete="name" value="{text(name)}">'
+            '<label for="password">Password</label><input id="password" name="password" type="password"'
+            ' required minlength="10" maxlength="256" autocomplete="new-password">'
+        )
+    )
+    body = (
+        f"{problems}<p>{text(invitation.email)} is invited to join <strong>{text(invitation.store)}</strong>"
+        f" as {text(invitation.role.value)}. The invitation expires on"
+        f" {invitation.expires_at:%Y-%m-%d %H:%M} UTC.</p>"
+        '<form method="post">'
+        f'<input type="hidden" name="token" value="{text(token)}">{account}'
+        '<button type="submit">Accept the invitation</button></form>'
+    )
+    return html_page("Join the team", body, error.status if error else 200)
 
 
 @router.patch("/members/{user_id}", summary="Change a member's role")

@@ -252,8 +252,9 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
         subject=f"You are invited to join {store} on Orion",
         text=(
             f"You have been invited to join the team of {store} as {role.value}.\n\n"
-            f"Accept the invitation: {link}\n"
-            f"(POST the token, and for a new account a name and password, to {accept_url})\n\n"
+            f"Open this link to accept the invitation: {link}\n"
+            f"(A program can POST the token, and for a new account a name and password, to"
+            f" {accept_url}.)\n\n"
             f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
         ),
         kind="invitation",
@@ -270,9 +271,23 @@ def revoke_invitation(access: StaffAccess, invitation_id: str) -> None:
         raise NotFound("No such invitation.")
 
 
-def accept_invitation(tenant: Tenant, token: str, new_user: NewUser | None) -> Membership:
-    """Spend an invitation: add the membership to the invitee's account, creating the account (with
-    ``new_user``'s name and password) if the e-mail has none on this platform yet."""
+@dataclass(frozen=True)
+class OpenInvitation:
+    """A usable invitation, as its link shows it before it is accepted."""
+
+    invitation: Invitation
+    has_account: bool  # the e-mail already has an account on the platform (no name/password needed)
+
+
+def open_invitation(tenant: Tenant, token: str) -> OpenInvitation:
+    """The invitation behind a link's token, without spending it: 404 for a wrong token, 410 once
+    used or expired."""
+    invitation, _ = _usable_invitation(tenant, token)
+    existing = IdentityRepository().find_user_by_email(tenant.platform, invitation.email)
+    return OpenInvitation(invitation=invitation, has_account=existing is not None)
+
+
+def _usable_invitation(tenant: Tenant, token: str) -> tuple[Invitation, IdentityRepository]:
     store = tenant.store
     parts = _split_opaque(token)
     if store is None or parts is None:
@@ -282,11 +297,19 @@ def accept_invitation(tenant: Tenant, token: str, new_user: NewUser | None) -> M
     if found is None or not hmac.compare_digest(found[1], _digest(parts[1])):
         raise NotFound("This invitation does not exist.")
     invitation = found[0]
-    now = datetime.now(UTC)
     if invitation.accepted_at is not None:
         raise Gone("This invitation was already used.")
-    if invitation.expires_at <= now:
+    if invitation.expires_at <= datetime.now(UTC):
         raise Gone("This invitation has expired; ask for a new one.")
+    return invitation, repository
+
+
+def accept_invitation(tenant: Tenant, token: str, new_user: NewUser | None) -> Membership:
+    """Spend an invitation: add the membership to the invitee's account, creating the account (with
+    ``new_user``'s name and password) if the e-mail has none on this platform yet."""
+    invitation, repository = _usable_invitation(tenant, token)
+    store = tenant.require_store()
+    now = datetime.now(UTC)
     existing = repository.find_user_by_email(tenant.platform, invitation.email)
     if existing is not None:
         user, password_hash = existing[0], None

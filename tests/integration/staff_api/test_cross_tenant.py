@@ -16,6 +16,7 @@ OPEN = {
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/team/invitations/accept"),
+    ("GET", "/api/v1/team/invitations/accept"),  # the page the invitation e-mail's link opens
 }
 # Platform-wide: who am I on this platform (lists only the caller's own memberships).
 PLATFORM_WIDE = {("GET", "/api/v1/auth/me")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from orion.outbox.service import list_messages
 from orion.tenancy.models import Tenant
@@ -51,6 +52,36 @@ def test_an_invitee_joins_with_exactly_the_invited_role(demo: list[str]) -> None
         body={"token": token, "name": "X", "password": "a-long-password"},
     )
     assert again.status == 410
+
+
+def test_the_invitation_link_opens_a_page_whose_form_joins_the_team(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    assert invite(owner, "browser@example.com", "viewer").status == 201
+    [mail] = [m for m in list_messages(Tenant("oms")) if m.to == "browser@example.com"]
+    link = urlsplit(str(mail.data["accept_url"]))
+    assert f"Open this link to accept the invitation: {mail.data['accept_url']}" in mail.text
+
+    page = call("GET", link.path, query=link.query)  # what clicking the e-mail's link does
+    assert page.status == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.body.decode()
+    assert "browser@example.com" in html and "viewer" in html and 'name="password"' in html
+    assert '<form method="post">' in html
+
+    token = str(mail.data["token"])
+    short = call("POST", link.path, form={"token": token, "name": "Bea", "password": "short"})
+    assert short.status == 422  # the form again, with what is wrong and what was typed
+    assert "password" in short.body.decode() and 'value="Bea"' in short.body.decode()
+    joined = call("POST", link.path, form={"token": token, "name": "Bea", "password": "a-long-password"})
+    assert joined.status == 201
+    assert "You are now viewer of wizamart" in joined.body.decode()
+    signed_in = call(
+        "POST", "/api/v1/auth/login", body={"email": "browser@example.com", "password": "a-long-password"}
+    )
+    assert signed_in.status == 200
+    used = call("GET", link.path, query=link.query)
+    assert used.status == 410 and "already used" in used.body.decode()
+    assert call("GET", link.path, query="token=nope.nope").status == 404
 
 
 def test_an_existing_user_accepting_gets_a_second_membership(demo: list[str]) -> None:
