@@ -204,7 +204,7 @@ def _check_may_grant(access: StaffAccess, role: Role) -> None:
         raise Forbidden(f"A {access.role.value} cannot grant the {role.value} role.")
 
 
-def _ensure_a_seat_is_free(access: StaffAccess) -> None:
+def _ensure_a_seat_is_free(access: StaffAccess, *, replacing: int = 0) -> None:
     """The tier's staff seats hold members and live invitations (409 naming the limit when full).
 
     Counted from the store's own partitions (two Queries over a few items) rather than kept as a
@@ -215,13 +215,14 @@ def _ensure_a_seat_is_free(access: StaffAccess) -> None:
     profile = TenancyRepository().get_store(tenant.platform, tenant.require_store())
     if profile is None:
         raise NotFound("No such store.")
-    seats = len(list_members(access)) + len(list_invitations(access))
+    seats = len(list_members(access)) + len(list_invitations(access)) - replacing
     tiers.ensure_within_limit(profile.tier, tiers.Limit.STAFF_SEATS, seats)
 
 
 def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invitation:
     """Invite ``email`` to the store as ``role``; the single-use link goes to the outbox, and only its
-    hash is stored. Inviters may grant roles up to their own."""
+    hash is stored. Inviters may grant roles up to their own. Inviting an e-mail again replaces its
+    pending invitation (the earlier link stops working), so one person never holds two live links."""
     _check_may_grant(access, role)
     tenant = access.tenant
     store = tenant.require_store()
@@ -230,7 +231,8 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
     existing = repository.find_user_by_email(tenant.platform, email)
     if existing and repository.get_membership(tenant.platform, store, existing[0].id):
         raise Conflict(f"{email} is already a member of this store.")
-    _ensure_a_seat_is_free(access)
+    earlier = [i for i in list_invitations(access) if i.email == email]
+    _ensure_a_seat_is_free(access, replacing=len(earlier))
     now = datetime.now(UTC)
     invitation = Invitation(
         id=new_id(),
@@ -244,6 +246,8 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
     )
     secret = new_token()
     repository.create_invitation(invitation, _digest(secret))
+    for replaced in earlier:
+        repository.delete_invitation(tenant.platform, store, replaced.id)
     token = f"{invitation.id}.{secret}"
     link = f"{accept_url}?token={token}"
     enqueue_email(

@@ -84,6 +84,27 @@ def test_the_invitation_link_opens_a_page_whose_form_joins_the_team(demo: list[s
     assert call("GET", link.path, query="token=nope.nope").status == 404
 
 
+def test_inviting_an_email_again_replaces_its_pending_invitation(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    assert invite(owner, "twice@example.com", "viewer").status == 201
+    assert invite(owner, "twice@example.com", "editor").status == 201
+    pending = call("GET", "/api/v1/team/invitations", token=owner).json()["invitations"]
+    [live] = [i for i in pending if i["email"] == "twice@example.com"]
+    assert live["role"] == "editor"
+    tokens = {
+        m.data["invitation_id"]: str(m.data["token"])
+        for m in list_messages(Tenant("oms"))
+        if m.to == "twice@example.com"
+    }
+    second = tokens.pop(live["id"])
+    [first] = tokens.values()
+    new_account = {"name": "Twice", "password": "a-long-password"}
+    stale = call("POST", "/api/v1/team/invitations/accept", body={"token": first, **new_account})
+    assert stale.status == 404  # the earlier link no longer works
+    fresh = call("POST", "/api/v1/team/invitations/accept", body={"token": second, **new_account})
+    assert fresh.status == 201 and fresh.json()["role"] == "editor"
+
+
 def test_an_existing_user_accepting_gets_a_second_membership(demo: list[str]) -> None:
     bakery_owner = token_of("bakery-owner", host=BAKERY)
     assert invite(bakery_owner, "editor@wizamart.lu", "viewer", host=BAKERY).status == 201
