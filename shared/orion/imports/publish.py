@@ -39,7 +39,7 @@ from orion.catalog.models import (
 from orion.catalog.service import save_product_by_external_id
 from orion.data.batch import BatchWriter
 from orion.data.clients import aws_client
-from orion.errors import Conflict, Invalid, OrionError
+from orion.errors import Conflict, FieldError, Invalid, OrionError
 from orion.ids import new_id
 from orion.imports.models import (
     LANGUAGES,
@@ -322,6 +322,11 @@ def _publishable(tenant: Tenant, job_id: str, request: PublishRequest) -> Import
         raise Conflict(f"Only a completed import can be published; this one is {job.status.value}.")
     if not request.all and not request.external_ids:
         raise Invalid("Name the products to publish (external_ids) or set all to true.")
+    if request.all and request.external_ids:
+        raise Invalid(
+            "Either name the products to publish (external_ids) or set all to true, not both.",
+            errors=[FieldError("external_ids", "must be empty when all is true")],
+        )
     return job
 
 

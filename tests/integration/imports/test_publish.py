@@ -126,3 +126,16 @@ def test_a_failed_import_cannot_be_published(upload: Uploader) -> None:
 
     with pytest.raises(Conflict):
         publish_staged_products(WIZAMART, job.id, PublishRequest(all=True))
+
+
+def test_a_selection_is_either_named_products_or_all_never_both(upload: Uploader) -> None:
+    from orion.errors import Invalid
+    from orion.imports.publish import request_publish
+
+    job = upload(letzshop_feed(3, "fr"), "feed_fr.tsv")
+    [first, *_] = [p.external_id for p in staged_products(WIZAMART, job.id)]
+    with pytest.raises(Invalid, match="not both"):
+        request_publish(WIZAMART, job.id, PublishRequest(all=True, external_ids=[first]))
+    with pytest.raises(Invalid, match="or set all"):
+        request_publish(WIZAMART, job.id, PublishRequest())
+    assert count_products() == 0
