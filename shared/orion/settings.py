@@ -68,6 +68,9 @@ class OrionSettings(BaseSettings):
     # cloud only, which has no public DNS) verifies any pending domain.
     domain_verification: str = Field(default="dns", pattern="^(dns|trust)$")
     dns_over_https_url: str = "https://cloudflare-dns.com/dns-query"
+    # A pending (unverified) domain claim older than this no longer holds the host: another store
+    # may claim it, so nobody can squat a merchant's domain by claiming it first.
+    domain_claim_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
     # Where e-mails come from (SES identity on AWS).
     mail_from: str = "Orion <no-reply@orion.localhost>"
     # Outbox retries (the scheduled task outbox.retry_undelivered): a message still undelivered this

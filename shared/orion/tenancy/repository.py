@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
@@ -201,21 +201,48 @@ class TenancyRepository:
         """Replace an existing store's profile."""
         self._store_item(store).save()
 
-    def put_store_domain(self, domain: StoreDomain) -> None:
-        """Claim a host for a store; a host claimed by anyone else is a conflict."""
+    def put_store_domain(self, domain: StoreDomain, *, stale_claims_before: datetime | None = None) -> None:
+        """Claim a host for a store; a host claimed by anyone else is a conflict, except a pending
+        (never verified) claim made before ``stale_claims_before``, which the new claim replaces."""
         item = _domain_item(
             domain.host,
             domain.platform,
             domain.store,
             verified=domain.verified,
             token=domain.verification_token,
+            created_at=domain.created_at,
         )
         same_owner = (DomainItem.platform == domain.platform) & (DomainItem.store == domain.store)
+        condition = DomainItem.pk.does_not_exist() | same_owner
+        if stale_claims_before is not None:
+            stale = (
+                DomainItem.store.exists()
+                & (DomainItem.verified == False)  # noqa: E712 - a DynamoDB condition, not a bool
+                & (DomainItem.created_at < stale_claims_before)
+            )
+            condition = condition | stale
         try:
-            item.save(condition=DomainItem.pk.does_not_exist() | same_owner)
+            item.save(condition=condition)
         except PutError as exc:
             if refused(exc):
                 raise Conflict(f"the domain {domain.host} is already in use") from exc
+            raise
+
+    def mark_store_domain_verified(self, platform: str, store: str, host: str) -> None:
+        """Verify a store's pending domain in place (its claim date stays) and take it off the
+        pending index; NotFound once it is no longer that store's."""
+        try:
+            DomainItem(keys.domain_pk(host), keys.DOMAIN_SK).update(
+                actions=[
+                    DomainItem.verified.set(True),
+                    DomainItem.gsi2pk.remove(),
+                    DomainItem.gsi2sk.remove(),
+                ],
+                condition=(DomainItem.platform == platform) & (DomainItem.store == store),
+            )
+        except UpdateError as exc:
+            if refused(exc):
+                raise NotFound(f"{host} is not one of this store's domains.") from exc
             raise
 
     # --- platform admin ---
@@ -304,7 +331,13 @@ class TenancyRepository:
 
 
 def _domain_item(
-    host: str, platform: str, store: str | None, *, verified: bool, token: str | None = None
+    host: str,
+    platform: str,
+    store: str | None,
+    *,
+    verified: bool,
+    token: str | None = None,
+    created_at: datetime | None = None,
 ) -> DomainItem:
     item = DomainItem(
         keys.domain_pk(host),
@@ -314,7 +347,7 @@ def _domain_item(
         store=store,
         verified=verified,
         verification_token=token,
-        created_at=datetime.now(UTC),
+        created_at=created_at or datetime.now(UTC),
     )
     if store is not None:
         item.gsi1pk = keys.store_domains_gsi1pk(platform, store)

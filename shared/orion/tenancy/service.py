@@ -84,9 +84,16 @@ def create_store(
 
 
 def add_store_domain(
-    platform: str, store: str, host: str, *, verified: bool = False, token: str | None = None
+    platform: str,
+    store: str,
+    host: str,
+    *,
+    verified: bool = False,
+    token: str | None = None,
+    stale_claims_before: datetime | None = None,
 ) -> StoreDomain:
-    """Claim a custom domain for a store; it serves shoppers once verified."""
+    """Claim a custom domain for a store; it serves shoppers once verified. A pending claim by
+    another store made before ``stale_claims_before`` is replaced rather than a conflict."""
     domain = StoreDomain(
         host=canonical_host(host),
         platform=platform,
@@ -95,7 +102,7 @@ def add_store_domain(
         verification_token=token,
         created_at=datetime.now(UTC),
     )
-    TenancyRepository().put_store_domain(domain)
+    TenancyRepository().put_store_domain(domain, stale_claims_before=stale_claims_before)
     return domain
 
 

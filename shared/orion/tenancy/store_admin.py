@@ -6,7 +6,7 @@ import json
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -91,8 +91,15 @@ def add_domain(tenant: Tenant, host: str) -> StoreDomain:
         raise Invalid("Subdomains of the platform's own domains cannot be claimed.")
     if any(d.host == host for d in list_domains(tenant)):
         raise Conflict(f"{host} is already one of this store's domains.")
+    # Another store's claim that was never verified within the claim's lifetime no longer holds it.
+    stale_before = datetime.now(UTC) - timedelta(seconds=get_settings().domain_claim_ttl_seconds)
     return add_store_domain(
-        tenant.platform, tenant.require_store(), host, verified=False, token=f"orion-{new_token(18)}"
+        tenant.platform,
+        tenant.require_store(),
+        host,
+        verified=False,
+        token=f"orion-{new_token(18)}",
+        stale_claims_before=stale_before,
     )
 
 
@@ -129,11 +136,9 @@ def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) ->
                 f"No TXT record {VERIFICATION_LABEL}.{host} with the value {domain.verification_token} "
                 "was found yet; DNS changes can take a while to show."
             )
-    verified = add_store_domain(
-        tenant.platform, tenant.require_store(), host, verified=True, token=domain.verification_token
-    )
+    TenancyRepository().mark_store_domain_verified(tenant.platform, tenant.require_store(), host)
     tenant_directory().forget()
-    return verified
+    return domain.model_copy(update={"verified": True})
 
 
 def remove_domain(tenant: Tenant, host: str) -> None:

@@ -98,6 +98,13 @@ def test_custom_domain_is_pending_until_verified_then_serves_the_store(
     verified = call("POST", "/api/v1/domains/shop.example.com/verify", token=owner)
     assert verified.status == 200
     assert verified.json()["verified"] is True
+    assert verified.json()["created_at"] == pending["created_at"]  # verifying keeps the claim's date
+    [listed] = [
+        d
+        for d in call("GET", "/api/v1/domains", token=owner).json()["items"]
+        if d["host"] == "shop.example.com"
+    ]
+    assert listed["verified"] is True and listed["created_at"] == pending["created_at"]
     assert call("GET", "/api/v1/settings", host="shop.example.com", token=owner).json()["code"] == "wizamart"
     assert call("DELETE", "/api/v1/domains/shop.example.com", token=owner).status == 204
     assert call("GET", "/api/v1/settings", host="shop.example.com", token=owner).status == 404
@@ -107,6 +114,34 @@ def test_a_domain_of_another_store_cannot_be_claimed(demo: list[str]) -> None:
     bakery = token_of("bakery-owner", host=BAKERY)
     taken = call("POST", "/api/v1/domains", host=BAKERY, body={"host": "shop.wizamart.lu"}, token=bakery)
     assert taken.status == 409
+
+
+def test_a_pending_claim_holds_a_domain_only_for_a_while(
+    demo: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bakery = token_of("bakery-owner", host=BAKERY)
+    owner = token_of("wizamart-owner")
+    squatted = call(
+        "POST", "/api/v1/domains", host=BAKERY, body={"host": "wizamart.example.org"}, token=bakery
+    )
+    assert squatted.status == 201
+    early = call("POST", "/api/v1/domains", body={"host": "wizamart.example.org"}, token=owner)
+    assert early.status == 409  # a fresh claim holds the domain
+    monkeypatch.setenv("ORION_DOMAIN_CLAIM_TTL_SECONDS", "60")
+    reset_settings()
+
+    class TwoMinutesLater(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> TwoMinutesLater:  # type: ignore[override]
+            return cls.fromtimestamp((datetime.now(UTC) + timedelta(minutes=2)).timestamp(), UTC)
+
+    from orion.tenancy import store_admin
+
+    monkeypatch.setattr(store_admin, "datetime", TwoMinutesLater)
+    claimed = call("POST", "/api/v1/domains", body={"host": "wizamart.example.org"}, token=owner)
+    assert claimed.status == 201  # the unverified claim lapsed: the real owner can claim it
+    hosts = {d["host"] for d in call("GET", "/api/v1/domains", host=BAKERY, token=bakery).json()["items"]}
+    assert "wizamart.example.org" not in hosts
 
 
 def test_owner_changes_store_settings(demo: list[str]) -> None:
