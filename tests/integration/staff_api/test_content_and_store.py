@@ -132,7 +132,7 @@ def test_a_pending_claim_holds_a_domain_only_for_a_while(
 
     class TwoMinutesLater(datetime):
         @classmethod
-        def now(cls, tz: object = None) -> TwoMinutesLater:  # type: ignore[override]
+        def now(cls, tz: object = None) -> TwoMinutesLater:
             return cls.fromtimestamp((datetime.now(UTC) + timedelta(minutes=2)).timestamp(), UTC)
 
     from orion.tenancy import store_admin
