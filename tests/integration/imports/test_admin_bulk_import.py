@@ -67,3 +67,16 @@ def test_a_csv_without_the_header_is_a_clear_problem(demo: list[str]) -> None:
     status, body = post_csv(b"name,email\nx,y\n", admin_token())
     assert status == 422
     assert "header" in body["detail"]  # type: ignore[index]
+
+
+def test_an_invited_owner_gets_a_link_to_the_new_store_on_the_host_and_port_used(demo: list[str]) -> None:
+    from orion.outbox.service import list_messages
+    from orion.tenancy.models import Tenant
+
+    status, _ = post_csv(bulk_csv(vendor("potier", owner_email="owner@potier.lu")), admin_token())
+    assert status == 200
+    [mail] = [m for m in list_messages(Tenant("oms")) if m.to == "owner@potier.lu"]
+    port = OMS_API.rsplit(":", 1)[1]
+    assert str(mail.data["accept_url"]).startswith(
+        f"https://potier.oms.localhost:{port}/api/v1/team/invitations/accept?token="
+    )
