@@ -1,15 +1,45 @@
-"""Platform admin API Lambda (``/api/v1/admin/...`` on ``api.<platform domain>``)."""
+"""Platform admin API Lambda (``/api/v1/admin/...`` on ``api.<platform domain>``), with its OpenAPI
+document at ``/api/v1/admin/openapi.json`` and a browsable page at ``/api/v1/admin/docs``."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from functions.admin_api.routers import router
-from functions.staff_api.common.app import create_app, lambda_handler
+from functions.staff_api.common.app import API_PREFIX, create_app, lambda_handler
 
-app = create_app(
-    router,
-    title="Orion platform admin API",
-    description=(
-        "Run a platform: its domains and optional modules, merchants, stores and their tiers, staff "
-        "users, the audit log and metrics. Served on `api.<platform domain>` to platform admins only. "
-        "Errors are RFC 9457 problem+json."
-    ),
+TITLE = "Orion platform admin API"
+DESCRIPTION = (
+    "Run a platform: its domains and optional modules, merchants, stores and their tiers, staff "
+    "users, the audit log and metrics. Served on `api.<platform domain>` to platform admins only. "
+    "Errors are RFC 9457 problem+json."
 )
+app = create_app(router, title=TITLE, description=DESCRIPTION)
+
+
+@cache
+def _document() -> dict[str, Any]:
+    """Every admin operation, the bulk store import (its own function) included; built on the first
+    docs request only, so the admin API's cold start never imports the bulk importer."""
+    from functions.admin_api.bulk_import import router as bulk_router
+
+    document: dict[str, Any] = create_app(router, bulk_router, title=TITLE, description=DESCRIPTION).openapi()
+    return document
+
+
+@app.get(f"{API_PREFIX}/admin/openapi.json", include_in_schema=False)
+def openapi_json() -> JSONResponse:
+    return JSONResponse(_document(), headers={"Cache-Control": "public, max-age=300"})
+
+
+@app.get(f"{API_PREFIX}/admin/docs", include_in_schema=False)
+def docs() -> HTMLResponse:
+    from functions.staff_api.common.docs import docs_html
+
+    return HTMLResponse(docs_html(_document()), headers={"Cache-Control": "public, max-age=300"})
+
+
 handler = lambda_handler(app)

@@ -137,3 +137,17 @@ def test_modules_list_says_what_runs_here(demo: list[str]) -> None:
     assert modules["orders"]["optional"] is True
     assert modules["orders"]["enabled"] is True
     assert "tenancy.verify_domains" in modules["tenancy"]["scheduled_tasks"]
+
+
+def test_the_admin_api_describes_itself(demo: list[str]) -> None:
+    document = call("GET", "/api/v1/admin/openapi.json", host=OMS_API)
+    assert document.status == 200
+    paths = document.json()["paths"]
+    assert {
+        "/api/v1/admin/stores",
+        "/api/v1/admin/stores/bulk-import",
+        "/api/v1/admin/users/{user_id}/lock",
+    } <= set(paths)
+    assert document.json()["info"]["title"] == "Orion platform admin API"
+    page = call("GET", "/api/v1/admin/docs", host=OMS_API)
+    assert page.status == 200 and b"POST /api/v1/admin/stores/bulk-import" in page.body
