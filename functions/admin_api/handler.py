@@ -6,10 +6,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from fastapi.responses import HTMLResponse, JSONResponse
-
 from functions.admin_api.routers import router
 from functions.staff_api.common.app import API_PREFIX, create_app, lambda_handler
+from functions.staff_api.common.docs import serve_docs
 
 TITLE = "Orion platform admin API"
 DESCRIPTION = (
@@ -30,16 +29,5 @@ def _document() -> dict[str, Any]:
     return document
 
 
-@app.get(f"{API_PREFIX}/admin/openapi.json", include_in_schema=False)
-def openapi_json() -> JSONResponse:
-    return JSONResponse(_document(), headers={"Cache-Control": "public, max-age=300"})
-
-
-@app.get(f"{API_PREFIX}/admin/docs", include_in_schema=False)
-def docs() -> HTMLResponse:
-    from functions.staff_api.common.docs import docs_html
-
-    return HTMLResponse(docs_html(_document()), headers={"Cache-Control": "public, max-age=300"})
-
-
+serve_docs(app, f"{API_PREFIX}/admin", _document)
 handler = lambda_handler(app)

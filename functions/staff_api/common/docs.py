@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
 
 import functions.staff_api.routers as routers_package
 from functions.staff_api.common.app import create_app
@@ -63,3 +65,17 @@ def docs_html(document: dict[str, Any]) -> str:
         f"<h1>{esc(info.get('title', 'API'))}</h1><p>{esc(info.get('description', ''))}</p>"
         '<p>Machine-readable: <a href="openapi.json">openapi.json</a></p>' + "".join(sections) + "</html>"
     )
+
+
+def serve_docs(app: FastAPI, prefix: str, document: Callable[[], dict[str, Any]]) -> None:
+    """``<prefix>/openapi.json`` and ``<prefix>/docs`` on ``app``, from ``document`` (build it once:
+    it is asked on every docs request)."""
+    cache_control = {"Cache-Control": "public, max-age=300"}
+
+    @app.get(f"{prefix}/openapi.json", include_in_schema=False)
+    def openapi_json() -> JSONResponse:
+        return JSONResponse(document(), headers=cache_control)
+
+    @app.get(f"{prefix}/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(docs_html(document()), headers=cache_control)

@@ -14,9 +14,9 @@ from functions.common.coldstart import cold_start
 
 with cold_start():
     from fastapi import FastAPI
-    from fastapi.responses import HTMLResponse, JSONResponse
 
     from functions.staff_api.common.app import API_PREFIX, lambda_handler
+    from functions.staff_api.common.docs import merged_openapi, serve_docs
     from functions.staff_api.common.problems import install_problem_handlers
 
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -25,21 +25,8 @@ with cold_start():
 
 @cache
 def _document() -> dict[str, Any]:
-    from functions.staff_api.common.docs import merged_openapi
-
     return merged_openapi()
 
 
-@app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
-def openapi_json() -> JSONResponse:
-    return JSONResponse(_document(), headers={"Cache-Control": "public, max-age=300"})
-
-
-@app.get(f"{API_PREFIX}/docs", include_in_schema=False)
-def docs() -> HTMLResponse:
-    from functions.staff_api.common.docs import docs_html
-
-    return HTMLResponse(docs_html(_document()), headers={"Cache-Control": "public, max-age=300"})
-
-
+serve_docs(app, API_PREFIX, _document)
 handler = lambda_handler(app)

@@ -151,3 +151,5 @@ def test_the_admin_api_describes_itself(demo: list[str]) -> None:
     assert document.json()["info"]["title"] == "Orion platform admin API"
     page = call("GET", "/api/v1/admin/docs", host=OMS_API)
     assert page.status == 200 and b"POST /api/v1/admin/stores/bulk-import" in page.body
+    staff = call("GET", "/api/v1/openapi.json", host=OMS_API).json()["paths"]  # the staff API's own
+    assert "/api/v1/analytics" in staff and not any(p.startswith("/api/v1/admin") for p in staff)
