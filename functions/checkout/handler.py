@@ -32,11 +32,14 @@ from orion.orders.checkout.models import AddToCartForm, ChangeQuantityForm, Chec
 from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
 from orion.orders.checkout.repository import CART_LIFETIME
 from orion.orders.checkout.service import (
+    CartChangedSinceForm,
     add_to_cart,
+    cart_digest,
     change_quantity,
     checkout,
     get_cart,
     new_checkout_key,
+    review_cart,
 )
 from orion.orders.service import (
     CHECKOUT_KEY,
@@ -55,6 +58,7 @@ from orion.tenancy.models import HostKind, ResolvedTenant
 app = APIGatewayHttpResolver()
 MAX_FORM_BYTES = 16 * 1024
 NO_STORE = {**SECURITY_HEADERS, "Cache-Control": PRIVATE_NO_STORE}
+PRICES_CHANGED = "Some prices changed since you added the items to your cart; the new prices are shown."
 
 
 # --- request parsing --------------------------------------------------------------------------------
@@ -229,6 +233,7 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
     values = {k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key")}
     token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id)
     changes = error.extra.get("changes") if isinstance(error, PriceChanged) else None
+    conflict = isinstance(error, PriceChanged | CartChangedSinceForm)
     page = pages().checkout(
         resolved,
         shopper_request(),
@@ -237,7 +242,7 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
         key,
         values=values,
         errors=error.errors,
-        message=str(error) if changes else None,
+        message=str(error) if conflict else None,
         was_prices={str(c["sku"]): int(c["was"]) for c in changes or []},
         status=error.status,
     )
@@ -304,7 +309,7 @@ def change_item(sku: str) -> Response[str]:
 @tracer.capture_method
 def checkout_form() -> Response[str]:
     resolved = store_tenant()
-    current = get_cart(resolved.tenant, cart_id(resolved))
+    current, changes = review_cart(resolved.tenant, cart_id(resolved))
     if current is None or not current.lines:
         if wants_json():
             return problem(Invalid("Your cart is empty."))
@@ -312,8 +317,24 @@ def checkout_form() -> Response[str]:
     token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id)
     key = new_checkout_key()
     if wants_json():
-        return json_response(200, {"cart": cart_view(current), "csrf_token": token, "checkout_key": key})
-    return page_response(pages().checkout(resolved, shopper_request(), current, token, key))
+        body = {
+            "cart": cart_view(current),
+            "csrf_token": token,
+            "checkout_key": key,
+            "cart_digest": cart_digest(current),
+            "price_changes": changes,
+        }
+        return json_response(200, body)
+    page = pages().checkout(
+        resolved,
+        shopper_request(),
+        current,
+        token,
+        key,
+        message=PRICES_CHANGED if changes else None,
+        was_prices={str(c["sku"]): int(c["was"]) for c in changes},
+    )
+    return page_response(page)
 
 
 @app.post("/checkout")
@@ -332,7 +353,7 @@ def place() -> Response[str]:
         return checkout_again(resolved, data, error)
     try:
         placed = checkout(resolved.tenant, current_id, form, lang=lang, site_url=site_url(resolved))
-    except PriceChanged as error:
+    except (PriceChanged, CartChangedSinceForm) as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
         if wants_json():
             current = get_cart(resolved.tenant, current_id)

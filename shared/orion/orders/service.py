@@ -322,6 +322,13 @@ def transition_order(
     )
 
 
+def find_placed(tenant: Tenant, checkout_key: str) -> PlacedOrder | None:
+    """The order a checkout form's key already placed (``created=False``), or None."""
+    if not CHECKOUT_KEY.fullmatch(checkout_key):
+        return None
+    return _replay(tenant, OrderRepository(), checkout_key)
+
+
 def _replay(tenant: Tenant, repository: OrderRepository, checkout_key: str) -> PlacedOrder | None:
     used = repository.checkout_key(tenant, checkout_key)
     if used is None:

@@ -226,6 +226,55 @@ def test_a_price_changed_since_the_cart_is_not_charged_silently() -> None:
     assert json.loads(order.body)["order"]["total"] == was + 500
 
 
+def new_product(sku: str, price: int) -> str:
+    from orion.catalog.models import ProductInput, ProductStatus, Variant
+    from orion.catalog.service import create_product
+
+    create_product(
+        Tenant("oms", "wizamart"),
+        ProductInput(
+            title=f"Item {sku}",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku=sku, price=price, stock=9),),
+        ),
+    )
+    return sku
+
+
+def test_a_stale_checkout_form_never_places_an_order_even_submitted_twice() -> None:
+    jar: dict[str, str] = {}
+    was = 1500
+    add(jar, new_product("STALE-1", was), 1)
+    page = call(handler, "GET", "/checkout", cookies=jar).body
+    form = {
+        **ALICE,
+        "csrf_token": hidden(page, "csrf_token"),
+        "checkout_key": hidden(page, "checkout_key"),
+        "cart_digest": hidden(page, "cart_digest"),
+    }
+    reprice("STALE-1", was + 100)
+    first = call(handler, "POST", "/checkout", form=form, cookies=jar)
+    second = call(handler, "POST", "/checkout", form=form, cookies=jar)  # the double-click
+    assert (first.status, second.status) == (409, 409)  # neither charges a price the shopper never saw
+    assert "changed since" in second.body
+    fresh = {**form, "cart_digest": hidden(second.body, "cart_digest")}
+    placed = call(handler, "POST", "/checkout", form=fresh, cookies=jar)
+    assert placed.status == 303
+
+
+def test_the_checkout_page_shows_todays_prices_and_says_they_changed() -> None:
+    jar: dict[str, str] = {}
+    was = 1200
+    add(jar, new_product("TODAY-1", was), 2)
+    reprice("TODAY-1", was + 250)
+    page = call(handler, "GET", "/checkout", cookies=jar)
+    assert page.status == 200
+    assert "Some prices changed" in page.body
+    assert f"€{2 * (was + 250) / 100:.2f}" in page.body and f"<s>€{was / 100:.2f}</s>" in page.body
+    as_json = call(handler, "GET", "/checkout", cookies=jar, headers={"Accept": "application/json"})
+    assert json.loads(as_json.body)["cart"]["subtotal"] == 2 * (was + 250)  # the cart took the new price
+
+
 def test_a_price_change_in_the_json_twin_is_a_409_naming_the_new_prices() -> None:
     as_json = {"Accept": "application/json"}
     jar: dict[str, str] = {}

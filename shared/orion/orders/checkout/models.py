@@ -111,6 +111,8 @@ class CheckoutForm(BaseModel):
     city: str = Field(default="", max_length=120)
     country: str = Field(min_length=2, max_length=2)
     checkout_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+    # The cart the form showed (orion.orders.checkout.service.cart_digest); headless clients may omit it.
+    cart_digest: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
     csrf_token: str | None = Field(default=None, max_length=200)
 
     @field_validator("country")

@@ -6,6 +6,7 @@ from typing import Any
 
 from orion.errors import FieldError
 from orion.orders.checkout.models import COUNTRIES, MAX_QUANTITY, Cart
+from orion.orders.checkout.service import cart_digest
 from orion.orders.models import Order
 from orion.storefront.pages import PRIVATE_NO_STORE, Page
 from orion.storefront.shop import ShopPages, ShopperRequest
@@ -81,6 +82,7 @@ class CheckoutPages:
                 "cart": cart_view(cart, lang),
                 "csrf_token": csrf_token,
                 "checkout_key": checkout_key,
+                "cart_digest": cart_digest(cart),
                 "values": values or {},
                 "errors": {e.field: e.message for e in errors or []},
                 "countries": COUNTRIES,

@@ -2,22 +2,56 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
 from orion.catalog.models import ProductStatus
-from orion.catalog.service import get_variant_by_sku
+from orion.catalog.service import get_variant_by_sku, get_variants
 from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
 from orion.orders.checkout.repository import CartChanged, CartRepository
 from orion.orders.models import LineRequest, PlacedOrder
-from orion.orders.service import OutOfStock, PriceChanged, place_order
+from orion.orders.service import OutOfStock, PriceChanged, find_placed, place_order
 from orion.tenancy.models import Tenant
 
 _RETRIES = 3
+
+
+class CartChangedSinceForm(Conflict):
+    """The cart is not the one the checkout form showed (prices or lines changed since)."""
+
+    title = "Your cart changed"
+    code = "cart-changed"
+
+
+def cart_digest(cart: Cart) -> str:
+    """What the shopper agrees to on the checkout form: every line's SKU, quantity and price. The form
+    carries it, so an order is placed only for the cart the shopper was shown."""
+    text = "|".join(f"{x.sku}:{x.quantity}:{x.unit_price}:{x.currency}" for x in cart.lines)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def review_cart(tenant: Tenant, cart_id: str | None) -> tuple[Cart | None, list[dict[str, Any]]]:
+    """The cart for the checkout form at today's prices (one GetItem, one BatchGetItem): lines whose
+    price changed since they were added take the new one (the cart is saved), and the changes are
+    returned (``sku``, ``was``, ``now``, ``currency``) so the form can say so."""
+    cart = get_cart(tenant, cart_id)
+    if cart is None or not cart.lines:
+        return cart, []
+    current = get_variants(tenant, [(x.product_id, x.sku) for x in cart.lines])
+    changes = [
+        {"sku": x.sku, "was": x.unit_price, "now": variant.price, "currency": variant.currency}
+        for x in cart.lines
+        if (variant := current.get(x.sku, (None, None))[1]) is not None
+        and (variant.price != x.unit_price or variant.currency != x.currency)
+    ]
+    if not changes:
+        return cart, []
+    return _reprice(tenant, cart.id, changes) or cart, changes
 
 
 def new_cart_id() -> str:
@@ -135,6 +169,15 @@ def checkout(
     if cart is None or not cart.lines:
         # A double submit arrives after the first one deleted the cart: the key finds its order.
         return place_order(tenant, [], form.customer(), checkout_key=form.checkout_key, language=lang)
+    if form.cart_digest is not None and form.cart_digest != cart_digest(cart):
+        # Only an order placed from this very form could have emptied it: that one the key finds.
+        replay = find_placed(tenant, form.checkout_key)
+        if replay is not None:
+            return replay
+        raise CartChangedSinceForm(
+            "Your cart changed since this page was shown (its items or prices). Please check it and"
+            " place your order again."
+        )
     lines = [
         LineRequest(
             product_id=x.product_id,
@@ -160,8 +203,9 @@ def checkout(
         raise
 
 
-def _reprice(tenant: Tenant, cart_id: str, changes: list[dict[str, Any]]) -> None:
-    """Give the cart's lines the prices the checkout found (the cart page then shows what is due)."""
+def _reprice(tenant: Tenant, cart_id: str, changes: list[dict[str, Any]]) -> Cart | None:
+    """Give the cart's lines the prices the checkout found (the cart page then shows what is due);
+    the saved cart, or None when it is gone or changing in another window."""
     now = {str(c["sku"]): (int(c["now"]), str(c["currency"])) for c in changes}
 
     def apply(cart: Cart) -> Cart:
@@ -175,7 +219,8 @@ def _reprice(tenant: Tenant, cart_id: str, changes: list[dict[str, Any]]) -> Non
 
     # When the cart is changing in another window, the next checkout compares its prices again.
     with suppress(Conflict):
-        _apply(tenant, cart_id, apply, create=False)
+        return _apply(tenant, cart_id, apply, create=False)
+    return None
 
 
 def _update(tenant: Tenant, cart_id: str | None, apply: Callable[[Cart], Cart]) -> Cart:
