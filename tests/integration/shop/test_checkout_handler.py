@@ -407,3 +407,22 @@ def test_an_unknown_order_is_a_404_in_the_shoppers_language() -> None:
     assert page.status == 404
     assert "Diese Bestellung wurde nicht gefunden." in page.body
     assert page.headers["Vary"] == "Accept-Language"
+
+
+def test_cart_checkout_and_order_pages_speak_the_shoppers_language() -> None:
+    jar: dict[str, str] = {}
+    add(jar, new_product("LANG-1", 990), 1)
+    cart = call(handler, "GET", "/cart", cookies=jar, query={"lang": "fr"}).body
+    assert "Sous-total" in cart and "Retirer" in cart and "9,90" in cart
+    page = call(handler, "GET", "/checkout", cookies=jar, query={"lang": "de"}).body
+    assert "Bestellung aufgeben" in page and "Straße und Hausnummer" in page and "Luxemburg" in page
+    form = {**ALICE, "csrf_token": hidden(page, "csrf_token"), "checkout_key": hidden(page, "checkout_key")}
+    placed = call(handler, "POST", "/checkout", form=form, cookies=jar, query={"lang": "fr"})
+    url = urlsplit(placed.location)
+    order = call(
+        handler, "GET", url.path, query={"token": parse_qs(url.query)["token"][0], "lang": "fr"}
+    ).body
+    assert "Merci ! Votre commande est passée." not in order  # not just placed: no ?placed=1
+    assert "en attente de paiement" in order and "Livraison" in order and "Luxembourg" in order
+    empty = call(handler, "GET", "/cart", query={"lang": "de"}).body
+    assert "Ihr Warenkorb ist leer." in empty

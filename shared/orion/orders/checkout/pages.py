@@ -143,6 +143,7 @@ def order_view(order: Order) -> dict[str, Any]:
             "postal_code": order.customer.postal_code,
             "city": order.customer.city,
             "country": order.customer.country,
+            "country_name": COUNTRIES.get(order.customer.country, order.customer.country),
         },
         "lines": [
             {
