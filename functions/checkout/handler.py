@@ -28,7 +28,7 @@ from functions.common.shopper import (
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError, problem_details
 from orion.observability import logger, metrics, tracer
 from orion.orders.checkout import csrf
-from orion.orders.checkout.models import AddToCartForm, ChangeQuantityForm, CheckoutForm
+from orion.orders.checkout.models import FIELD_HINTS, AddToCartForm, ChangeQuantityForm, CheckoutForm
 from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
 from orion.orders.checkout.repository import CART_LIFETIME
 from orion.orders.checkout.service import (
@@ -166,15 +166,13 @@ def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            FieldError(".".join(str(p) for p in e["loc"]) or "form", _readable(e["msg"]))
-            for e in exc.errors()
-        ]
+        errors = [_shopper_error(".".join(str(p) for p in e["loc"]) or "form", e) for e in exc.errors()]
         raise Invalid("Some fields need your attention.", errors=errors) from exc
 
 
-def _readable(message: str) -> str:
-    return message.removeprefix("Value error, ")
+def _shopper_error(field: str, error: Any) -> FieldError:
+    """A hint for people in place of the validator's wording (written for developers)."""
+    return FieldError(field, FIELD_HINTS.get(field) or str(error["msg"]).removeprefix("Value error, "))
 
 
 # --- responses --------------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def place_order(
         raise Invalid("Each item may appear only once in an order.")
     provider = payment_provider(payment)
     refs = [(line.product_id, line.sku) for line in lines]
-    current = _sellable(lines, get_variants_for_update(tenant, refs))
+    current = _sellable(lines, get_variants_for_update(tenant, refs), language)
     currencies = {current[line.sku][1].currency for line in lines}
     if len(currencies) != 1:
         raise Invalid("All items of an order must be priced in one currency.")
@@ -167,7 +167,7 @@ def place_order(
                 raise Conflict("Your order could not be placed; please try again.") from cancelled
             # A line's stock moved since it was read (another order, a restock) or DynamoDB saw a
             # concurrent transaction: read the stock again; out of stock now means no order.
-            current = _sellable(lines, get_variants_for_update(tenant, refs))
+            current = _sellable(lines, get_variants_for_update(tenant, refs), language)
     else:
         raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
@@ -185,10 +185,21 @@ def _status_url(site_url: str | None, order_id: str, token: str) -> str | None:
 
 
 def _sellable(
-    lines: Sequence[LineRequest], current: dict[str, tuple[ProductSummary, Variant, StockLevel]]
+    lines: Sequence[LineRequest],
+    current: dict[str, tuple[ProductSummary, Variant, StockLevel]],
+    language: str = "en",
 ) -> dict[str, tuple[ProductSummary, Variant, StockLevel]]:
     """``current`` if every line is still sold, at the price the shopper agreed to, and in stock;
-    else Unavailable, PriceChanged or OutOfStock."""
+    else Unavailable, PriceChanged or OutOfStock (their messages name the products as the shopper
+    knows them, ``extra`` the SKUs)."""
+
+    def named(sku: str) -> str:
+        if sku not in current:
+            return sku
+        product, variant, _ = current[sku]
+        label = f" ({variant.label})" if variant.label else ""
+        return f"{product.title_in(language)}{label}"
+
     unavailable = [
         line.sku
         for line in lines
@@ -196,7 +207,8 @@ def _sellable(
     ]
     if unavailable:
         raise Unavailable(
-            "Some items are no longer available: " + ", ".join(unavailable), extra={"skus": unavailable}
+            "Some items are no longer available: " + ", ".join(map(named, unavailable)),
+            extra={"skus": unavailable},
         )
     changes = [
         {"sku": line.sku, "was": line.agreed_price, "now": variant.price, "currency": variant.currency}
@@ -209,13 +221,13 @@ def _sellable(
     ]
     if changes:
         raise PriceChanged(
-            "The price of " + ", ".join(str(c["sku"]) for c in changes) + " changed since you added it "
-            "to your cart. Please check the new prices and place your order again.",
+            "The price of " + ", ".join(named(str(c["sku"])) for c in changes) + " changed since you"
+            " added it to your cart. Please check the new prices and place your order again.",
             extra={"changes": changes},
         )
     short = [line.sku for line in lines if current[line.sku][1].stock < line.quantity]
     if short:
-        raise OutOfStock(_short_message(short), extra={"skus": short})
+        raise OutOfStock(_short_message([named(sku) for sku in short]), extra={"skus": short})
     return current
 
 
@@ -339,8 +351,8 @@ def _replay(tenant: Tenant, repository: OrderRepository, checkout_key: str) -> P
     return PlacedOrder(order=found[0], token=used[1], created=False)
 
 
-def _short_message(skus: list[str]) -> str:
-    return "Sorry, we do not have enough stock of " + ", ".join(skus) + " any more."
+def _short_message(names: list[str]) -> str:
+    return "Sorry, we do not have enough stock of " + ", ".join(names) + " any more."
 
 
 def _plausible_id(order_id: str) -> bool:

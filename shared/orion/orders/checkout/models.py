@@ -26,6 +26,20 @@ COUNTRIES = {
 }
 
 
+# What a shopper reads under a field pydantic refused (its own wording is for developers); messages
+# our validators raise ("we do not deliver there yet") are shown as they are.
+FIELD_HINTS = {
+    "email": "Enter your e-mail address, like name@example.com.",
+    "name": "Enter your name.",
+    "address": "Enter your street and number.",
+    "postal_code": "Enter a postal code of at most 20 characters.",
+    "city": "Enter a city of at most 120 characters.",
+    "country": "Choose a country we deliver to.",
+    "quantity": f"Enter a whole number of at most {MAX_QUANTITY}.",
+    "sku": "Choose one of this shop's products.",
+}
+
+
 class CartLine(BaseModel):
     """A variant in the cart, with what the cart page shows (copied when it was added or changed)."""
 
