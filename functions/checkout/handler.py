@@ -184,9 +184,12 @@ def see_other(resolved: ResolvedTenant, path: str, cookies: list[Cookie] | None 
     )
 
 
-def json_response(status: int, body: dict[str, Any], cookies: list[Cookie] | None = None) -> Response[str]:
+def json_response(
+    status: int, body: dict[str, Any], cookies: list[Cookie] | None = None, *, location: str | None = None
+) -> Response[str]:
+    headers = {**NO_STORE, "Location": location} if location else {**NO_STORE}
     return Response(
-        status, content_types.APPLICATION_JSON, json.dumps(body), headers=NO_STORE, cookies=cookies or []
+        status, content_types.APPLICATION_JSON, json.dumps(body), headers=headers, cookies=cookies or []
     )
 
 
@@ -375,7 +378,8 @@ def place() -> Response[str]:
             "status_url": resolved.base_path + location,
             "created": placed.created,
         }
-        return json_response(201 if placed.created else 200, body, cookies)
+        status_url = str(body["status_url"])
+        return json_response(201 if placed.created else 200, body, cookies, location=status_url)
     return see_other(resolved, location + "&placed=1", cookies)
 
 

@@ -3,6 +3,7 @@ twin, and the handlers resolve it through their GET routes."""
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,8 @@ def resolve_head_as_get(
     event: dict[str, Any], resolve: Callable[[dict[str, Any]], dict[str, Any]]
 ) -> dict[str, Any]:
     """``resolve(event)``; a HEAD request is resolved as the GET it mirrors and its body dropped
-    (status and headers, ETag and Cache-Control included, stay those of the GET)."""
+    (status and headers, ETag, Cache-Control and the body's Content-Length included, stay those of
+    the GET)."""
     http = (event.get("requestContext") or {}).get("http") or {}
     if str(http.get("method", "")).upper() != "HEAD":
         return resolve(event)
@@ -22,4 +24,7 @@ def resolve_head_as_get(
     if route_key.startswith("HEAD "):
         as_get["routeKey"] = "GET " + route_key.removeprefix("HEAD ")
     result = resolve(as_get)
-    return {**result, "body": "", "isBase64Encoded": False}
+    body = result.get("body") or ""
+    size = len(base64.b64decode(body)) if result.get("isBase64Encoded") else len(str(body).encode())
+    headers = {**(result.get("headers") or {}), "Content-Length": str(size)}  # what GET would send
+    return {**result, "headers": headers, "body": "", "isBase64Encoded": False}

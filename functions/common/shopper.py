@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.head import resolve_head_as_get
-from orion.errors import OrionError
+from orion.errors import NotFound, OrionError, problem_details
 from orion.modules.registry import route_enabled
 from orion.observability import logger
 from orion.settings import get_settings
@@ -104,6 +105,13 @@ def _page_result(page: Page) -> dict[str, Any]:
     return {"statusCode": page.status, "headers": headers, "body": page.html, "isBase64Encoded": False}
 
 
+def _problem_result(error: OrionError, path: str) -> dict[str, Any]:
+    """A problem+json Lambda result, for JSON clients answered before any route runs."""
+    headers = {**SECURITY_HEADERS, "Content-Type": "application/problem+json", "Cache-Control": "no-store"}
+    body = json.dumps(problem_details(error, path))
+    return {"statusCode": error.status, "headers": headers, "body": body, "isBase64Encoded": False}
+
+
 def handle_shopper_request(
     app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext
 ) -> dict[str, Any]:
@@ -123,6 +131,8 @@ def _handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaC
     logger.append_keys(platform=resolved.tenant.platform, store=resolved.tenant.store)
     if not route_enabled(resolved.path, resolved.platform.enabled_modules):
         # An optional module switched off on this platform (e.g. orders on loyalty): its pages are gone.
+        if "application/json" in request_headers(event).get("accept", ""):
+            return _problem_result(NotFound("This shop does not sell online."), resolved.path)
         return _page_result(not_found_page(resolved, shopper_request_of(event)))
     routed = copy.copy(event)
     routed["rawPath"] = resolved.path

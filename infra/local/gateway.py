@@ -72,10 +72,13 @@ class GatewayHandler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         self.send_response(status)
+        length = str(len(body))
         for name, value in headers:
-            if name.lower() not in {"content-length", "connection", "transfer-encoding"}:
+            if name.lower() == "content-length" and self.command == "HEAD":
+                length = value  # the length the GET's body has
+            elif name.lower() not in {"content-length", "connection", "transfer-encoding"}:
                 self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", length)
         self.end_headers()
         if self.command != "HEAD" and status not in (204, 304):
             self.wfile.write(body)

@@ -83,6 +83,11 @@ def test_disabling_orders_on_loyalty_hides_checkout_and_orders_there_only(demo: 
     assert shopper_status(CAFE, "/about") == 200  # core pages stay
     assert call("GET", "/cart", host=CAFE).status == 404
     assert call("GET", "/checkout", host=CAFE).status == 404
+    as_json = http_api_event(
+        method="GET", path="/cart", headers=[("host", CAFE), ("accept", "application/json")]
+    )
+    gone = handle_shopper_request(shop, as_json, FakeContext())  # type: ignore[arg-type]
+    assert (gone["statusCode"], gone["headers"]["Content-Type"]) == (404, "application/problem+json")
     assert call("GET", "/api/v1/orders", host=CAFE).status == 404  # before any sign-in check
     assert call("GET", "/cart", host=WIZAMART).status == 200
     # ... and untouched on oms

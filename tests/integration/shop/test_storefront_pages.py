@@ -174,6 +174,7 @@ def test_head_answers_like_get_without_a_body() -> None:
     assert head.headers["ETag"] == got.headers["ETag"]
     assert head.headers["Cache-Control"] == got.headers["Cache-Control"]
     assert head.headers["Content-Type"].startswith("text/html")
+    assert head.headers["Content-Length"] == str(len(got.body.encode()))
     assert call(handler, "HEAD", "/").status == 200
     assert call(handler, "HEAD", "/products/vintage-radio").status == 410
     missing = call(handler, "HEAD", "/products/no-such-thing")

@@ -126,8 +126,11 @@ def add_to_cart(tenant: Tenant, cart_id: str | None, sku: str, quantity: int, *,
 
 
 def change_quantity(tenant: Tenant, cart_id: str | None, sku: str, quantity: int) -> Cart:
-    """Set a line's quantity; 0 removes it. A SKU not in the cart is a 404."""
+    """Set a line's quantity; 0 removes it (removing a line that is gone already is done, not an
+    error: a double-clicked Remove). Changing a SKU not in the cart is a 404."""
     cart = get_cart(tenant, cart_id)
+    if quantity == 0 and cart is not None and cart.line(sku) is None:
+        return cart
     if cart is None or cart.line(sku) is None:
         raise NotFound("That item is not in your cart.")
 
