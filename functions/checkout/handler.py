@@ -353,7 +353,14 @@ def place() -> Response[str]:
             return problem(error)
         return checkout_again(resolved, data, error)
     try:
-        placed = checkout(resolved.tenant, current_id, form, lang=lang, site_url=site_url(resolved))
+        placed = checkout(
+            resolved.tenant,
+            current_id,
+            form,
+            lang=lang,
+            site_url=site_url(resolved),
+            store_name=resolved.store.name if resolved.store else None,
+        )
     except (PriceChanged, CartChangedSinceForm) as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
         if wants_json():

@@ -33,6 +33,7 @@ from orion.orders.models import (
 from orion.orders.payments import payment_provider
 from orion.orders.repository import OrderRepository, TransactionCancelled
 from orion.outbox.service import enqueue_email
+from orion.storefront.i18n import format_money, translator
 from orion.tenancy.models import Tenant
 
 # DynamoDB transactions hold at most 100 items; an order writes 2 per line + 4 (order, history,
@@ -82,13 +83,15 @@ def place_order(
     language: str = "en",
     cart_id: str | None = None,
     site_url: str | None = None,
+    store_name: str | None = None,
 ) -> PlacedOrder:
     """Turn wanted lines into an order at today's prices, in one DynamoDB transaction that decrements
     each variant's stock on condition it suffices, writes the order, its lines and first status, and
     records ``checkout_key``: a second submission with the same key returns the first order
     (``created=False``) and writes nothing. Raises OutOfStock, Unavailable or (for lines with an
     agreed price that is no longer the price) PriceChanged, with nothing written. ``site_url`` (the
-    store's address as the shopper used it) puts the order's status link in the confirmation e-mail."""
+    store's address as the shopper used it) puts the order's status link in the confirmation e-mail,
+    which names the store as ``store_name`` and speaks the order's language."""
     if not CHECKOUT_KEY.fullmatch(checkout_key):
         raise BadRequest("The checkout form is out of date; please reload it.")
     repository = OrderRepository()
@@ -171,7 +174,9 @@ def place_order(
     else:
         raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
-    _send_confirmation(tenant, order, status_url=_status_url(site_url, order.id, token))
+    _send_confirmation(
+        tenant, order, status_url=_status_url(site_url, order.id, token), store_name=store_name
+    )
     return PlacedOrder(order=order, token=token, created=True)
 
 
@@ -231,18 +236,27 @@ def _sellable(
     return current
 
 
-def _send_confirmation(tenant: Tenant, order: Order, *, status_url: str | None) -> None:
-    """The order confirmation e-mail, through the outbox (sent after the request, retried there)."""
-    amount = f"{order.total / 100:.2f} {order.currency}"
-    lines = "\n".join(f"  {line.quantity} x {line.title} ({line.sku})" for line in order.lines)
-    follow = f"\n\nFollow your order here: {status_url}\n" if status_url else "\n"
+def _send_confirmation(
+    tenant: Tenant, order: Order, *, status_url: str | None, store_name: str | None
+) -> None:
+    """The order confirmation e-mail in the order's language, through the outbox (sent after the
+    request, retried there)."""
+    t = translator(order.language)
+    store = store_name or tenant.require_store()
+    amount = format_money(order.total, order.currency, order.language)
+    lines = "\n".join(
+        f"  {line.quantity} x {line.title}{f' ({line.variant_label})' if line.variant_label else ''}"
+        f"  {format_money(line.total, order.currency, order.language)}"
+        for line in order.lines
+    )
+    follow = f"\n\n{t('Follow your order here: {url}', url=status_url)}\n" if status_url else "\n"
     enqueue_email(
         tenant,
         to=str(order.customer.email),
-        subject=f"Your order {order.id} at {tenant.store}",
+        subject=t("Your order {id} at {store}", id=order.id, store=store),
         text=(
-            f"Thank you for your order, {order.customer.name}.\n\n{lines}\n\nTotal: {amount}\n"
-            f"{order.payment_instructions}{follow}"
+            f"{t('Thank you for your order, {name}.', name=order.customer.name)}\n\n{lines}\n\n"
+            f"{t('Total')}: {amount}\n{order.payment_instructions}{follow}"
         ),
         kind="order_confirmation",
         data={"order_id": order.id},

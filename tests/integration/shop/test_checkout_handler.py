@@ -145,6 +145,8 @@ def test_checkout_places_one_order_decrements_stock_and_shows_it() -> None:
     )
     status_link = f"https://{WIZAMART}{placed.location.removesuffix('&placed=1')}"
     assert f"Follow your order here: {status_link}\n" in mail.text  # the e-mail leads back to the order
+    assert mail.subject == f"Your order {url.path.split('/')[-1]} at Wizamart"  # the store's name
+    assert "Total: €" in mail.text
     assert call(handler, "GET", url.path, query={"token": "wrong"}).status == 404
     assert call(handler, "GET", url.path, query=token_only, host=BAKERY).status == 404
     assert call(handler, "GET", "/cart", cookies=jar).body.count("Your cart is empty") == 1
@@ -431,5 +433,13 @@ def test_cart_checkout_and_order_pages_speak_the_shoppers_language() -> None:
     ).body
     assert "Merci ! Votre commande est passée." not in order  # not just placed: no ?placed=1
     assert "en attente de paiement" in order and "Livraison" in order and "Luxembourg" in order
+    from orion.outbox.service import list_messages
+
+    [mail] = [
+        m
+        for m in list_messages(Tenant("oms", "wizamart"))
+        if m.data.get("order_id") == url.path.split("/")[-1]
+    ]
+    assert mail.subject.startswith("Votre commande ") and "9,90\u00a0€" in mail.text
     empty = call(handler, "GET", "/cart", query={"lang": "de"}).body
     assert "Ihr Warenkorb ist leer." in empty

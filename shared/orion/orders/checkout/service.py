@@ -160,6 +160,7 @@ def checkout(
     *,
     lang: str = "en",
     site_url: str | None = None,
+    store_name: str | None = None,
 ) -> PlacedOrder:
     """Place the order for the cart: one transaction (see orion.orders.service.place_order) that also
     deletes the cart. The same form submitted twice returns the first order, even though the cart is
@@ -200,6 +201,7 @@ def checkout(
             language=lang,
             cart_id=cart.id,
             site_url=site_url,
+            store_name=store_name,
         )
     except PriceChanged as changed:
         _reprice(tenant, cart.id, changed.extra["changes"])
