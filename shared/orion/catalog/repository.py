@@ -268,10 +268,17 @@ def listing_sort_value(product: Product, order: str) -> str:
     return f"{value}#{product.id}"
 
 
+def search_text(product: Product) -> str:
+    """The folded words a search matches: brand and title, then the translated titles (a shopper
+    searching in French finds "Poêle en fonte")."""
+    translated = " ".join(t.title for _, t in sorted(product.translations.items()) if t.title)
+    return fold(f"{product.brand or ''} {product.title} {translated}")
+
+
 def search_tokens(product: Product) -> list[str]:
-    """Words of the title and brand that search matches by prefix (at most MAX_SEARCH_TOKENS)."""
+    """Words of :func:`search_text` that search matches by prefix (the first MAX_SEARCH_TOKENS)."""
     found: list[str] = []
-    for word in _TOKEN.findall(fold(f"{product.brand or ''} {product.title}")):
+    for word in _TOKEN.findall(search_text(product)):
         if word not in found:
             found.append(word)
         if len(found) == MAX_SEARCH_TOKENS:
@@ -317,6 +324,19 @@ class ProductRepository:
         if item is None or item.summary is None:
             return None
         return item.product_id, ProductSummary.model_validate_json(item.summary)
+
+    def sku_pointer_any_case(self, tenant: Tenant, sku: str) -> tuple[str, ProductSummary] | None:
+        """The product of ``sku`` as typed or in upper case (SKUs are usually printed upper case, and
+        shoppers type them in lower): one BatchGetItem; the exact spelling wins."""
+        spellings = list(dict.fromkeys((sku, sku.upper())))
+        if len(spellings) == 1:
+            return self.sku_pointer(tenant, sku)
+        found: dict[str, tuple[str, ProductSummary]] = {}
+        wanted = [(_pk(tenant, keys.product_sku_pk, s), keys.POINTER_SK) for s in spellings]
+        for item in TableItem.batch_get(wanted):
+            if isinstance(item, PointerItem) and item.summary is not None:
+                found[item.pk] = (item.product_id, ProductSummary.model_validate_json(item.summary))
+        return next((found[pk] for pk, _ in wanted if pk in found), None)
 
     def get(self, tenant: Tenant, product_id: str, *, consistent: bool = False) -> Product | None:
         """The product and its variants: one Query over its partition."""
@@ -568,7 +588,7 @@ class ProductRepository:
                 puts.append(
                     (self._listing_entry(tenant, product, SCOPE_FEATURED, "NEWEST", summary_json), None)
                 )
-            text = fold(f"{product.title} {product.brand or ''}")
+            text = search_text(product)
             for token in search_tokens(product):
                 puts.append(
                     (

@@ -283,7 +283,8 @@ def list_products(
 
 
 def search_products(tenant: Tenant, query: str, *, limit: int = SEARCH_LIMIT) -> list[ProductSummary]:
-    """Active products whose SKU is ``query`` or whose title/brand words start with every query word.
+    """Active products whose SKU is ``query`` (in any case) or whose brand/title words (translated
+    titles included) start with every query word.
 
     At most two requests: a GetItem for an exact SKU and one Query on the store's search index for
     the longest query word; the other words are checked on the returned entries."""
@@ -291,7 +292,7 @@ def search_products(tenant: Tenant, query: str, *, limit: int = SEARCH_LIMIT) ->
     repository = _repository()
     results: dict[str, ProductSummary] = {}
     if SKU_PATTERN.fullmatch(query):
-        found = repository.sku_pointer(tenant, query)
+        found = repository.sku_pointer_any_case(tenant, query)
         if found and found[1].status is ProductStatus.ACTIVE:
             results[found[0]] = found[1]
     words = [w for w in _SEARCH_WORD.findall(fold(query)) if len(w) >= 2][:8]

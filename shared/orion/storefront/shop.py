@@ -275,12 +275,18 @@ class ShopPages:
     def search(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
         lang = self.language(resolved, request)
         query = (request.get("q") or "")[:100]
-        results = catalog.search_products(resolved.tenant, query) if query else []
+        limit = catalog.SEARCH_LIMIT
+        results = catalog.search_products(resolved.tenant, query, limit=limit + 1) if query else []
         return self._page(
             resolved,
             lang,
             "search.html",
-            {"query": query, "products": _summaries(results, lang), "searched": bool(query)},
+            {
+                "query": query,
+                "products": _summaries(results[:limit], lang),
+                "searched": bool(query),
+                "more": len(results) > limit,  # say so: the search shows the first matches only
+            },
         )
 
     def store_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:

@@ -242,3 +242,14 @@ def test_platform_pages_mark_english_content_inside_a_french_site() -> None:
     english = call(handler, "GET", "/pricing", host=PLATFORM, query={"lang": "en"})
     assert '<html lang="en">' in english.body and 'lang="en">' in english.body
     assert 'data-source="marketing">' in english.body  # no redundant lang on the article
+
+
+def test_search_ignores_sku_case_finds_translated_titles_and_says_when_it_shows_the_first_matches() -> None:
+    assert handles(call(handler, "GET", "/search", query={"q": "wz-001"}).body) == ["cast-iron-skillet"]
+    french = call(handler, "GET", "/search", query={"q": "poêle", "lang": "fr"}).body
+    assert "cast-iron-skillet" in handles(french)
+    many = call(handler, "GET", "/search", query={"q": "wizamart"}).body
+    assert len(handles(many)) == 24
+    assert "These are the first 24 matches" in many
+    few = call(handler, "GET", "/search", query={"q": "bodum"}).body
+    assert "first 24 matches" not in few
