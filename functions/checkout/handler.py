@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
@@ -179,6 +179,10 @@ def _shopper_error(field: str, error: Any) -> FieldError:
 
 
 def see_other(resolved: ResolvedTenant, path: str, cookies: list[Cookie] | None = None) -> Response[str]:
+    """A 303 to ``path`` on the store, keeping a language the shopper chose (``?lang=``)."""
+    chosen = shopper_request().get("lang")
+    if chosen and chosen == shop_pages().language(resolved, shopper_request()):
+        path += ("&" if "?" in path else "?") + urlencode({"lang": chosen})
     return Response(
         303, headers={**NO_STORE, "Location": resolved.base_path + path}, body="", cookies=cookies or []
     )

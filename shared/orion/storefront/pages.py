@@ -70,6 +70,10 @@ def store_context(resolved: ResolvedTenant) -> dict[str, Any]:
             "languages": list(store.languages),
         },
         "url": url,
+        # Pages rendered through orion.storefront.shop keep a chosen ?lang= in these links.
+        "link": url,
+        "lang_param": None,
+        "switch_url": lambda to: f"?lang={to}",
         "path": resolved.path,
         "lang": store.default_language if store else resolved.platform.default_language,
         # Whether the platform sells online (its orders module is on): cart links and buy forms.
@@ -141,6 +145,9 @@ def _no_tenant_context() -> dict[str, Any]:
         "platform": None,
         "store": None,
         "url": lambda path="/": path,
+        "link": lambda path="/": path,
+        "lang_param": None,
+        "switch_url": lambda to: f"?lang={to}",
         "path": "/",
         "lang": "en",
         "cart_enabled": False,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from orion.cache import MISSING, TtlCache
 from orion.catalog import service as catalog
@@ -143,11 +144,28 @@ class ShopPages:
             store.languages, store.default_language, request.get("lang"), request.accept_language
         )
 
-    def context(self, resolved: ResolvedTenant, lang: str) -> dict[str, Any]:
-        """What the default theme's layout uses on every page (navigation, translations, money)."""
+    def context(
+        self, resolved: ResolvedTenant, lang: str, request: ShopperRequest | None = None
+    ) -> dict[str, Any]:
+        """What the default theme's layout uses on every page (navigation, translations, money), and
+        links that keep a language the shopper chose with ``?lang=``."""
         layout = self.navigation.layout(resolved, lang)
+        base = resolved.base_path
+        chosen = lang if request is not None and request.get("lang") == lang else None
+        suffix = f"?lang={chosen}" if chosen else ""
+        query = dict(request.query) if request is not None else {}
+
+        def link(path: str = "/") -> str:
+            return base + (path if path.startswith("/") else "/" + path) + suffix
+
+        def switch_url(to: str) -> str:
+            return "?" + urlencode({**query, "lang": to})
+
         return {
             "lang": lang,
+            "lang_param": chosen,
+            "link": link,
+            "switch_url": switch_url,
             "t": translator(lang),
             "money": lambda amount, currency: format_money(int(amount), str(currency), lang),
             **{name: value for name, value in layout.items() if name != "category_names"},
@@ -158,7 +176,7 @@ class ShopPages:
     ) -> Page:
         """The 404 page in the shopper's language, with the store's navigation."""
         lang = self.language(resolved, request)
-        page = self.pages.not_found(resolved, message, self.context(resolved, lang))
+        page = self.pages.not_found(resolved, message, self.context(resolved, lang, request))
         return dataclasses.replace(page, headers={**page.headers, **VARY})
 
     def error(
@@ -166,13 +184,20 @@ class ShopPages:
     ) -> Page:
         """An error page (4xx, 5xx) in the shopper's language, with the store's navigation."""
         lang = self.language(resolved, request)
-        page = self.pages.error(resolved, status, title, message, self.context(resolved, lang))
+        page = self.pages.error(resolved, status, title, message, self.context(resolved, lang, request))
         return dataclasses.replace(page, headers={**page.headers, **VARY})
 
     def _page(
-        self, resolved: ResolvedTenant, lang: str, template: str, context: dict[str, Any], **kw: Any
+        self,
+        resolved: ResolvedTenant,
+        request: ShopperRequest,
+        lang: str,
+        template: str,
+        context: dict[str, Any],
+        **kw: Any,
     ) -> Page:
-        page = self.pages.render(resolved, template, {**self.context(resolved, lang), **context}, **kw)
+        full = {**self.context(resolved, lang, request), **context}
+        page = self.pages.render(resolved, template, full, **kw)
         return dataclasses.replace(page, headers={**page.headers, **VARY})
 
     # --- store pages ---
@@ -180,7 +205,9 @@ class ShopPages:
     def home(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
         lang = self.language(resolved, request)
         featured = catalog.list_products(resolved.tenant, featured=True, limit=FEATURED_COUNT)
-        return self._page(resolved, lang, "home.html", {"featured": _summaries(featured.items, lang)})
+        return self._page(
+            resolved, request, lang, "home.html", {"featured": _summaries(featured.items, lang)}
+        )
 
     def listing(self, resolved: ResolvedTenant, request: ShopperRequest, category_slug: str | None) -> Page:
         lang = self.language(resolved, request)
@@ -197,6 +224,7 @@ class ShopPages:
         base = f"/categories/{category_slug}" if category_slug else "/products"
         return self._page(
             resolved,
+            request,
             lang,
             "listing.html",
             {
@@ -225,6 +253,7 @@ class ShopPages:
         if product.status is ProductStatus.ARCHIVED:
             return self._page(
                 resolved,
+                request,
                 lang,
                 "gone.html",
                 {
@@ -250,6 +279,7 @@ class ShopPages:
         first_available = next((v["sku"] for v in variants if v["in_stock"]), None)
         return self._page(
             resolved,
+            request,
             lang,
             "product.html",
             {
@@ -279,6 +309,7 @@ class ShopPages:
         results = catalog.search_products(resolved.tenant, query, limit=limit + 1) if query else []
         return self._page(
             resolved,
+            request,
             lang,
             "search.html",
             {
@@ -292,7 +323,7 @@ class ShopPages:
     def store_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         lang = self.language(resolved, request)
         page = cms.resolve_store_page(resolved.tenant, slug)
-        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang, resolved)})
+        return self._page(resolved, request, lang, "page.html", {"page": _cms(page, lang, resolved)})
 
     # --- platform site ---
 
@@ -301,13 +332,13 @@ class ShopPages:
         try:
             page = cms.get_marketing_page(resolved.tenant.platform, "home")
         except NotFound:
-            return self._page(resolved, lang, "platform_home.html", {})
-        return self._page(resolved, lang, "platform_home.html", {"page": _cms(page, lang, resolved)})
+            return self._page(resolved, request, lang, "platform_home.html", {})
+        return self._page(resolved, request, lang, "platform_home.html", {"page": _cms(page, lang, resolved)})
 
     def marketing_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         lang = self.language(resolved, request)
         page = cms.get_marketing_page(resolved.tenant.platform, slug)
-        return self._page(resolved, lang, "page.html", {"page": _cms(page, lang, resolved)})
+        return self._page(resolved, request, lang, "page.html", {"page": _cms(page, lang, resolved)})
 
     def cms(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         """``/<slug>`` and ``/pages/<slug>``: a store's page on a store host, a marketing page on the

@@ -420,7 +420,17 @@ def test_an_unknown_order_is_a_404_in_the_shoppers_language() -> None:
 
 def test_cart_checkout_and_order_pages_speak_the_shoppers_language() -> None:
     jar: dict[str, str] = {}
-    add(jar, new_product("LANG-1", 990), 1)
+    new_product("LANG-1", 990)
+    added = call(
+        handler,
+        "POST",
+        "/cart/items",
+        query={"lang": "fr"},  # the buy form of a page the shopper switched to French
+        form={"sku": "LANG-1", "quantity": "1"},
+        headers=SAME_ORIGIN,
+    )
+    assert added.location == "/cart?lang=fr"  # the cart answers in French too
+    jar.update(cookie_jar(added))
     cart = call(handler, "GET", "/cart", cookies=jar, query={"lang": "fr"}).body
     assert "Sous-total" in cart and "Retirer" in cart and "9,90" in cart
     page = call(handler, "GET", "/checkout", cookies=jar, query={"lang": "de"}).body

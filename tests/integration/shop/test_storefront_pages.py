@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 
 def handles(body: str) -> list[str]:
-    return re.findall(r'href="/products/([a-z0-9-]+)"', body)
+    return re.findall(r'href="/products/([a-z0-9-]+)(?:\?[^"]*)?"', body)
 
 
 def test_home_shows_featured_products_and_is_cacheable() -> None:
@@ -155,7 +155,7 @@ def test_a_listing_that_fills_its_page_exactly_has_no_next_page() -> None:
     with dynamodb_stops_at_limit():
         full = call(handler, "GET", f"/categories/{slug}", query={"sort": "title"})
     assert len(handles(full.body)) == 24
-    assert "after=" not in full.body  # no link to an empty page
+    assert 'rel="next"' not in full.body  # no link to an empty page
 
     bulk_create_products(store, products(1, 24))
     first = call(handler, "GET", f"/categories/{slug}", query={"sort": "title"})
@@ -164,7 +164,7 @@ def test_a_listing_that_fills_its_page_exactly_has_no_next_page() -> None:
     assert cursor
     rest = call(handler, "GET", f"/categories/{slug}", query={"sort": "title", "after": cursor.group(1)})
     assert handles(rest.body) == ["boundary-item-24"]
-    assert "after=" not in rest.body
+    assert 'rel="next"' not in rest.body
 
 
 def test_head_answers_like_get_without_a_body() -> None:
@@ -253,3 +253,15 @@ def test_search_ignores_sku_case_finds_translated_titles_and_says_when_it_shows_
     assert "These are the first 24 matches" in many
     few = call(handler, "GET", "/search", query={"q": "bodum"}).body
     assert "first 24 matches" not in few
+
+
+def test_a_language_chosen_with_lang_stays_on_the_links_and_the_switcher_keeps_the_query() -> None:
+    listing = call(handler, "GET", "/products", query={"lang": "fr"}).body
+    assert 'href="/?lang=fr"' in listing and 'href="/categories/kitchen?lang=fr"' in listing
+    assert re.search(r'rel="next" href="/products\?sort=newest&amp;after=[^"]+&amp;lang=fr"', listing)
+    assert '<input type="hidden" name="lang" value="fr">' in listing  # the search and sort forms
+    searched = call(handler, "GET", "/search", query={"q": "bodum"}).body
+    assert 'href="?q=bodum&amp;lang=fr"' in searched  # switching language keeps the search
+    plain = call(handler, "GET", "/products").body
+    main = plain.split("<footer", 1)[0]
+    assert "?lang=" not in main and "&amp;lang=" not in main  # no choice made: links stay clean

@@ -26,7 +26,7 @@ class CheckoutPages:
         status: int,
     ) -> Page:
         lang = self.shop.language(resolved, request)
-        full = {**self.shop.context(resolved, lang), **context}
+        full = {**self.shop.context(resolved, lang, request), **context}
         return self.shop.pages.render(resolved, template, full, status=status, cache_control=PRIVATE_NO_STORE)
 
     def cart(
