@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from orion.data.clients import aws_client
 from orion.errors import FieldError, Invalid, NotFound
 from orion.settings import get_settings
+from orion.storefront.i18n import format_money, translator
 from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
 from orion.storefront.themes import ThemeLoader, render_deadline, theme_chain
 from orion.tenancy.models import Tenant
@@ -89,6 +90,24 @@ def delete_template(tenant: Tenant, name: str) -> None:
     aws_client("s3").delete_object(Bucket=get_settings().templates_bucket, Key=_store_prefix(tenant) + name)
 
 
+def _layout_defaults() -> dict[str, Any]:
+    """What every storefront page's layout can call (translations, money, links), in English, so a
+    template extending ``base.html`` previews without the author supplying them."""
+
+    def url(path: str = "/") -> str:
+        return path if path.startswith("/") else "/" + path
+
+    return {
+        "t": translator("en"),
+        "money": lambda amount, currency: format_money(int(amount), str(currency)),
+        "url": url,
+        "link": url,
+        "switch_url": lambda to: f"?lang={to}",
+        "lang": "en",
+        "lang_param": None,
+    }
+
+
 def preview(tenant: Tenant, name: str, source: str | None, context: dict[str, Any]) -> str:
     """Render ``name`` with the store's theme chain as it is now, or with ``source`` standing in for
     it (try before uploading), under the same time limit as the storefront. Errors are 422s that say
@@ -109,6 +128,6 @@ def preview(tenant: Tenant, name: str, source: str | None, context: dict[str, An
             template = (
                 environment.from_string(source) if source is not None else environment.get_template(name)
             )
-            return template.render(context)
+            return template.render({**_layout_defaults(), **context})
     except Exception as exc:  # an untrusted template: report any failure to its author
         raise Invalid(f"The template failed to render: {type(exc).__name__}: {exc}") from exc
