@@ -84,6 +84,11 @@ def platform_merchants_gsi1pk(platform: str) -> str:
     return f"{platform_pk(platform)}#MERCHANTS"
 
 
+def domain_claims_pk(platform: str, store: str) -> str:
+    """A store's memory of when it first claimed each custom domain (SK = the host)."""
+    return f"{store_pk(platform, store)}#DOMAINCLAIMS"
+
+
 def store_domains_gsi1pk(platform: str, store: str) -> str:
     """GSI1 partition listing a store's custom domains."""
     return f"{store_pk(platform, store)}#DOMAINS"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
@@ -72,6 +72,15 @@ class StoreItem(TableItem, discriminator="Store"):
             contact_email=self.contact_email,
             created_at=self.created_at,
         )
+
+
+# How long a store's first claim of a host is remembered: releasing and re-claiming within it keeps the
+# first claim's date, so a pending claim cannot be renewed forever by dropping and adding it again.
+CLAIM_MEMORY = timedelta(days=365)
+
+
+class DomainClaimItem(TableItem, discriminator="DomainClaim"):
+    first_claimed_at = UTCDateTimeAttribute()
 
 
 class DomainItem(TableItem, discriminator="Domain"):
@@ -228,6 +237,26 @@ class TenancyRepository:
                 raise Conflict(f"the domain {domain.host} is already in use") from exc
             raise
 
+    def first_claimed_at(self, platform: str, store: str, host: str) -> datetime | None:
+        """When the store first claimed ``host`` (kept a year past that, released or not)."""
+        item = get_or_none(
+            DomainClaimItem, keys.domain_claims_pk(platform, store), host, consistent_read=True
+        )
+        return item.first_claimed_at if item else None
+
+    def remember_first_claim(self, platform: str, store: str, host: str, at: datetime) -> None:
+        """Record the store's first claim of ``host`` (an earlier record stays as it is)."""
+        try:
+            DomainClaimItem(
+                keys.domain_claims_pk(platform, store),
+                host,
+                first_claimed_at=at,
+                ttl=at + CLAIM_MEMORY,
+            ).save(condition=DomainClaimItem.pk.does_not_exist())
+        except PutError as exc:
+            if not refused(exc):
+                raise
+
     def mark_store_domain_verified(self, platform: str, store: str, host: str) -> None:
         """Verify a store's pending domain in place (its claim date stays) and take it off the
         pending index; NotFound once it is no longer that store's."""
@@ -360,4 +389,4 @@ def _domain_item(
 
 def all_item_classes() -> Iterable[type[TableItem]]:
     """The tenancy item classes (for table provisioning checks)."""
-    return (PlatformItem, MerchantItem, StoreItem, DomainItem)
+    return (PlatformItem, MerchantItem, StoreItem, DomainItem, DomainClaimItem)

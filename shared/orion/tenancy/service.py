@@ -91,6 +91,7 @@ def add_store_domain(
     verified: bool = False,
     token: str | None = None,
     stale_claims_before: datetime | None = None,
+    claimed_at: datetime | None = None,
 ) -> StoreDomain:
     """Claim a custom domain for a store; it serves shoppers once verified. A pending claim by
     another store made before ``stale_claims_before`` is replaced rather than a conflict."""
@@ -100,7 +101,7 @@ def add_store_domain(
         store=store,
         verified=verified,
         verification_token=token,
-        created_at=datetime.now(UTC),
+        created_at=claimed_at or datetime.now(UTC),
     )
     TenancyRepository().put_store_domain(domain, stale_claims_before=stale_claims_before)
     return domain

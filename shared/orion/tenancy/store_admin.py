@@ -91,16 +91,23 @@ def add_domain(tenant: Tenant, host: str) -> StoreDomain:
         raise Invalid("Subdomains of the platform's own domains cannot be claimed.")
     if any(d.host == host for d in list_domains(tenant)):
         raise Conflict(f"{host} is already one of this store's domains.")
-    # Another store's claim that was never verified within the claim's lifetime no longer holds it.
-    stale_before = datetime.now(UTC) - timedelta(seconds=get_settings().domain_claim_ttl_seconds)
-    return add_store_domain(
+    # Another store's claim that was never verified within the claim's lifetime no longer holds it. A
+    # claim dates from the store's first claim of the host, so dropping and re-adding renews nothing.
+    now = datetime.now(UTC)
+    stale_before = now - timedelta(seconds=get_settings().domain_claim_ttl_seconds)
+    repository, store = TenancyRepository(), tenant.require_store()
+    claimed_at = repository.first_claimed_at(tenant.platform, store, host) or now
+    domain = add_store_domain(
         tenant.platform,
-        tenant.require_store(),
+        store,
         host,
         verified=False,
         token=f"orion-{new_token(18)}",
         stale_claims_before=stale_before,
+        claimed_at=claimed_at,
     )
+    repository.remember_first_claim(tenant.platform, store, host, claimed_at)
+    return domain
 
 
 TxtLookup = Callable[[str], list[str]]

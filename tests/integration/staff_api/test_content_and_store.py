@@ -144,6 +144,33 @@ def test_a_pending_claim_holds_a_domain_only_for_a_while(
     assert "wizamart.example.org" not in hosts
 
 
+def test_dropping_and_re_adding_a_pending_claim_does_not_renew_it(
+    demo: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orion.tenancy import store_admin
+
+    bakery = token_of("bakery-owner", host=BAKERY)
+    owner = token_of("wizamart-owner")
+    monkeypatch.setenv("ORION_DOMAIN_CLAIM_TTL_SECONDS", "60")
+    reset_settings()
+
+    class ThreeMinutesAgo(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> ThreeMinutesAgo:
+            return cls.fromtimestamp((datetime.now(UTC) - timedelta(minutes=3)).timestamp(), UTC)
+
+    monkeypatch.setattr(store_admin, "datetime", ThreeMinutesAgo)
+    first = call("POST", "/api/v1/domains", host=BAKERY, body={"host": "renewed.example.org"}, token=bakery)
+    assert first.status == 201
+    monkeypatch.setattr(store_admin, "datetime", datetime)
+    assert call("DELETE", "/api/v1/domains/renewed.example.org", host=BAKERY, token=bakery).status == 204
+    again = call("POST", "/api/v1/domains", host=BAKERY, body={"host": "renewed.example.org"}, token=bakery)
+    assert again.status == 201
+    assert again.json()["created_at"] == first.json()["created_at"]  # the claim still dates from the first
+    taken = call("POST", "/api/v1/domains", body={"host": "renewed.example.org"}, token=owner)
+    assert taken.status == 201  # so it lapsed on time, re-added or not
+
+
 def test_owner_changes_store_settings(demo: list[str]) -> None:
     owner = token_of("wizamart-owner")
     body = {"name": "Wizamart Lux", "languages": ["fr", "en"], "default_language": "fr", "currency": "EUR"}
