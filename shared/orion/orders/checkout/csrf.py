@@ -39,7 +39,11 @@ def check_origin(host: str | None, origin: str | None, referer: str | None) -> b
     if source is None:
         return False
     own = _authority(host or "", None)
-    came_from = _authority(urlsplit(source).netloc, urlsplit(source).scheme) if source != "null" else None
+    try:
+        parts = urlsplit(source)
+    except ValueError:  # e.g. "http://[x": not an origin at all
+        raise Forbidden(FORGED) from None
+    came_from = _authority(parts.netloc, parts.scheme) if source != "null" else None
     if own is None or came_from is None or came_from != own:
         raise Forbidden(FORGED)
     return True
@@ -78,5 +82,5 @@ def check_request(
     named = check_origin(host, origin, referer)
     if token_required or not named:
         expected = csrf_token(secret, tenant, cart_id)
-        if not token or not hmac.compare_digest(token, expected):
+        if not token or not hmac.compare_digest(token.encode(), expected.encode()):
             raise Forbidden(FORGED)

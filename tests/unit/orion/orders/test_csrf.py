@@ -49,6 +49,8 @@ def test_a_local_store_refuses_another_port() -> None:
         ("https://wizamart.oms.lu:9999", None),  # another port of the same host: another origin
         (None, "http://wizamart.oms.lu:8443/cart"),
         ("https://wizamart.oms.lu:notaport", None),
+        ("http://[x", None),  # not even a URL
+        (None, "http://[::1"),
     ],
 )
 def test_posts_from_elsewhere_are_forbidden(origin: str | None, referer: str | None) -> None:
@@ -74,3 +76,8 @@ def test_the_token_is_bound_to_the_cart_store_and_secret() -> None:
     ):
         with pytest.raises(Forbidden):
             check(token=wrong, token_required=True)
+
+
+def test_a_token_that_is_not_ascii_is_refused_not_an_error() -> None:
+    with pytest.raises(Forbidden):
+        check(token="é" * 64, token_required=True)
