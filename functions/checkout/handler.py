@@ -180,7 +180,7 @@ def _shopper_error(field: str, error: Any) -> FieldError:
 
 def see_other(resolved: ResolvedTenant, path: str, cookies: list[Cookie] | None = None) -> Response[str]:
     """A 303 to ``path`` on the store, keeping a language the shopper chose (``?lang=``)."""
-    chosen = shopper_request().get("lang")
+    chosen = (shopper_request().get("lang") or "").lower()
     if chosen and chosen == shop_pages().language(resolved, shopper_request()):
         path += ("&" if "?" in path else "?") + urlencode({"lang": chosen})
     return Response(
@@ -221,6 +221,8 @@ def cart_page(
         current,
         token,
         message=str(error) if error else None,
+        message_template=error.template if error else "",
+        message_params=error.params if error else None,
         errors=error.errors if error else None,
         status=status,
     )
@@ -248,6 +250,8 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
         values=values,
         errors=error.errors,
         message=str(error) if conflict else None,
+        message_template=error.template if conflict else "",
+        message_params=error.params if conflict else None,
         was_prices={str(c["sku"]): int(c["was"]) for c in changes or []},
         status=error.status,
     )

@@ -26,5 +26,7 @@ def resolve_head_as_get(
     result = resolve(as_get)
     body = result.get("body") or ""
     size = len(base64.b64decode(body)) if result.get("isBase64Encoded") else len(str(body).encode())
-    headers = {**(result.get("headers") or {}), "Content-Length": str(size)}  # what GET would send
+    headers = dict(result.get("headers") or {})
+    if result.get("statusCode") not in (204, 304):  # those carry no length (RFC 9110 8.6)
+        headers["Content-Length"] = str(size)  # what GET would send
     return {**result, "headers": headers, "body": "", "isBase64Encoded": False}

@@ -21,6 +21,10 @@ class OrionError(Exception):
     detail: str = ""
     errors: list[FieldError] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # For people: ``detail`` as an English template and its values, so a page can translate it
+    # (``detail`` is the template filled in, for logs and APIs).
+    template: str = ""
+    params: dict[str, str] = field(default_factory=dict)
 
     status: ClassVar[int] = 500
     title: ClassVar[str] = "Internal error"

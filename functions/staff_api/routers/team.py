@@ -107,7 +107,9 @@ MAX_ACCEPT_BODY = 4096
 async def accept_input(request: Request) -> tuple[dict[str, Any], bool]:
     """The body as a dict, and whether it came from the invitation page's form (urlencoded) rather
     than a JSON client."""
-    raw = (await request.body())[:MAX_ACCEPT_BODY]
+    raw = await request.body()
+    if len(raw) > MAX_ACCEPT_BODY:  # never cut a password short: refuse instead
+        raise BadRequest(f"The request may be at most {MAX_ACCEPT_BODY} bytes.")
     if (request.headers.get("content-type") or "").startswith("application/x-www-form-urlencoded"):
         fields = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
         return {name: value for name, value in fields if value.strip()}, True  # blank means not given

@@ -59,10 +59,12 @@ class SalesReport:
             "orders": self.orders,
             "cancelled": self.cancelled,
             "revenue": self.revenue,
+            # Net revenue per order kept, where the window sold in one currency (order counts are
+            # not kept per currency, so a mixed window has no honest average).
             "average_order": {
                 currency: amount // kept
                 for currency, amount in self.revenue.items()
-                if (kept := self.orders - self.cancelled) > 0
+                if len(self.revenue) == 1 and (kept := self.orders - self.cancelled) > 0
             },
             "days": [d.as_dict() for d in self.days],
         }

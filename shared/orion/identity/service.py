@@ -232,6 +232,8 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
     if existing and repository.get_membership(tenant.platform, store, existing[0].id):
         raise Conflict(f"{email} is already a member of this store.")
     earlier = [i for i in list_invitations(access) if i.email == email]
+    for replaced in earlier:  # replacing an invitation revokes it: only who could grant its role may
+        _check_may_grant(access, replaced.role)
     _ensure_a_seat_is_free(access, replacing=len(earlier))
     now = datetime.now(UTC)
     invitation = Invitation(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from pynamodb.exceptions import PutError
@@ -15,7 +16,7 @@ from orion.catalog.models import ProductStatus, ProductSummary, Variant
 from orion.catalog.service import get_variants_for_update
 from orion.catalog.stock import StockLevel
 from orion.data.retry import back_off
-from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound
+from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound, OrionError
 from orion.ids import new_id, new_token
 from orion.orders.metrics import record_order_cancelled, record_order_placed
 from orion.orders.models import (
@@ -45,6 +46,15 @@ CHECKOUT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # it was computed for (orion.catalog.stock), so a concurrent order that moved a line's stock out of
 # its band, near the low-stock threshold, sends this one back to read the stock again.
 STOCK_ATTEMPTS = 8
+
+
+# What the shopper reads (translated in orion.storefront.i18n; ``{names}``: the products concerned).
+NOT_ENOUGH_STOCK = "Sorry, we do not have enough stock of {names} any more."
+PRICE_CHANGED = (
+    "The price of {names} changed since you added it to your cart. Please check the new prices and"
+    " place your order again."
+)
+UNAVAILABLE = "Some items are no longer available: {names}"
 
 
 class OutOfStock(Conflict):
@@ -211,10 +221,7 @@ def _sellable(
         if line.sku not in current or current[line.sku][0].status is not ProductStatus.ACTIVE
     ]
     if unavailable:
-        raise Unavailable(
-            "Some items are no longer available: " + ", ".join(map(named, unavailable)),
-            extra={"skus": unavailable},
-        )
+        raise _for_people(Unavailable, UNAVAILABLE, unavailable, named, extra={"skus": unavailable})
     changes = [
         {"sku": line.sku, "was": line.agreed_price, "now": variant.price, "currency": variant.currency}
         for line in lines
@@ -225,14 +232,11 @@ def _sellable(
         )
     ]
     if changes:
-        raise PriceChanged(
-            "The price of " + ", ".join(named(str(c["sku"])) for c in changes) + " changed since you"
-            " added it to your cart. Please check the new prices and place your order again.",
-            extra={"changes": changes},
-        )
+        changed = [str(c["sku"]) for c in changes]
+        raise _for_people(PriceChanged, PRICE_CHANGED, changed, named, extra={"changes": changes})
     short = [line.sku for line in lines if current[line.sku][1].stock < line.quantity]
     if short:
-        raise OutOfStock(_short_message([named(sku) for sku in short]), extra={"skus": short})
+        raise _for_people(OutOfStock, NOT_ENOUGH_STOCK, short, named, extra={"skus": short})
     return current
 
 
@@ -365,8 +369,16 @@ def _replay(tenant: Tenant, repository: OrderRepository, checkout_key: str) -> P
     return PlacedOrder(order=found[0], token=used[1], created=False)
 
 
-def _short_message(names: list[str]) -> str:
-    return "Sorry, we do not have enough stock of " + ", ".join(names) + " any more."
+E = TypeVar("E", bound=OrionError)
+
+
+def _for_people(
+    kind: type[E], template: str, skus: list[str], named: Callable[[str], str], *, extra: dict[str, Any]
+) -> E:
+    """The error with its message as a template (``{names}``: the products as the shopper knows them),
+    so the shopper's page can translate it."""
+    names = ", ".join(named(sku) for sku in skus)
+    return kind(template.format(names=names), extra=extra, template=template, params={"names": names})
 
 
 def _plausible_id(order_id: str) -> bool:

@@ -151,7 +151,7 @@ class ShopPages:
         links that keep a language the shopper chose with ``?lang=``."""
         layout = self.navigation.layout(resolved, lang)
         base = resolved.base_path
-        chosen = lang if request is not None and request.get("lang") == lang else None
+        chosen = lang if request is not None and (request.get("lang") or "").lower() == lang else None
         suffix = f"?lang={chosen}" if chosen else ""
         query = dict(request.query) if request is not None else {}
 

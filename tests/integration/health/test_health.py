@@ -54,3 +54,7 @@ def test_head_on_the_health_routes_is_get_without_a_body(aws: None) -> None:
         assert result["statusCode"] == 200, path
         assert result["body"] == ""
         assert result["headers"]["Content-Type"] == "application/json"
+        got = handler(
+            http_api_event(method="GET", path=path, headers=[("Host", "api.oms.localhost")]), FakeContext()
+        )
+        assert result["headers"]["Content-Length"] == str(len(got["body"].encode()))

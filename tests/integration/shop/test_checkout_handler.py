@@ -264,7 +264,9 @@ def test_a_stale_checkout_form_never_places_an_order_even_submitted_twice() -> N
     first = call(handler, "POST", "/checkout", form=form, cookies=jar)
     second = call(handler, "POST", "/checkout", form=form, cookies=jar)  # the double-click
     assert (first.status, second.status) == (409, 409)  # neither charges a price the shopper never saw
-    assert "changed since" in second.body
+    assert "The price of Item STALE-1 changed" in first.body
+    assert "Your cart changed since this page was shown" in second.body  # the stale form, refused
+    assert get_variant_by_sku(Tenant("oms", "wizamart"), "STALE-1").variant.stock == 9  # nothing sold
     fresh = {**form, "cart_digest": hidden(second.body, "cart_digest")}
     placed = call(handler, "POST", "/checkout", form=fresh, cookies=jar)
     assert placed.status == 303
@@ -438,10 +440,10 @@ def test_cart_checkout_and_order_pages_speak_the_shoppers_language() -> None:
     form = {**ALICE, "csrf_token": hidden(page, "csrf_token"), "checkout_key": hidden(page, "checkout_key")}
     placed = call(handler, "POST", "/checkout", form=form, cookies=jar, query={"lang": "fr"})
     url = urlsplit(placed.location)
-    order = call(
-        handler, "GET", url.path, query={"token": parse_qs(url.query)["token"][0], "lang": "fr"}
-    ).body
-    assert "Merci ! Votre commande est passée." not in order  # not just placed: no ?placed=1
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert (query["placed"], query["lang"]) == ("1", "fr")  # the confirmation stays in French
+    order = call(handler, "GET", url.path, query=query).body
+    assert "Merci ! Votre commande est passée." in order
     assert "en attente de paiement" in order and "Livraison" in order and "Luxembourg" in order
     from orion.outbox.service import list_messages
 
@@ -453,3 +455,16 @@ def test_cart_checkout_and_order_pages_speak_the_shoppers_language() -> None:
     assert mail.subject.startswith("Votre commande ") and "9,90\u00a0€" in mail.text
     empty = call(handler, "GET", "/cart", query={"lang": "de"}).body
     assert "Ihr Warenkorb ist leer." in empty
+
+
+def test_an_out_of_stock_answer_names_the_product_in_the_shoppers_language() -> None:
+    from orion.catalog.service import adjust_stock
+
+    jar: dict[str, str] = {}
+    add(jar, new_product("SHORT-1", 500), 3)
+    adjust_stock(Tenant("oms", "wizamart"), "SHORT-1", -8)  # one left
+    page = call(handler, "GET", "/checkout", cookies=jar, query={"lang": "fr"}).body
+    form = {**ALICE, "csrf_token": hidden(page, "csrf_token"), "checkout_key": hidden(page, "checkout_key")}
+    refused = call(handler, "POST", "/checkout", form=form, cookies=jar, query={"lang": "fr"})
+    assert refused.status == 409
+    assert "Désolé, nous n&#39;avons plus assez de stock de Item SHORT-1." in refused.body

@@ -71,7 +71,9 @@ def test_the_invitation_link_opens_a_page_whose_form_joins_the_team(demo: list[s
     token = str(mail.data["token"])
     short = call("POST", link.path, form={"token": token, "name": "Bea", "password": "short"})
     assert short.status == 422  # the form again, with what is wrong and what was typed
-    assert "password" in short.body.decode() and 'value="Bea"' in short.body.decode()
+    alert = short.body.decode().split('role="alert"', 1)[1].split("</div>", 1)[0]
+    assert "password" in alert and "at least 10 characters" in alert  # what is wrong ...
+    assert 'value="Bea"' in short.body.decode()  # ... and what was typed
     joined = call("POST", link.path, form={"token": token, "name": "Bea", "password": "a-long-password"})
     assert joined.status == 201
     assert "You are now viewer of wizamart" in joined.body.decode()

@@ -26,8 +26,8 @@ COUNTRIES = {
 }
 
 
-# What a shopper reads under a field pydantic refused (its own wording is for developers); messages
-# our validators raise ("we do not deliver there yet") are shown as they are.
+# What a shopper reads under a refused field, in place of the validator's wording (written for
+# developers); a field without a hint shows the validator's message.
 FIELD_HINTS = {
     "email": "Enter your e-mail address, like name@example.com.",
     "name": "Enter your name.",

@@ -37,9 +37,13 @@ class CheckoutPages:
         csrf_token: str,
         *,
         message: str | None = None,
+        message_template: str = "",
+        message_params: dict[str, str] | None = None,
         errors: list[FieldError] | None = None,
         status: int = 200,
     ) -> Page:
+        """The cart; ``message`` is shown translated (through ``message_template`` filled with
+        ``message_params`` where the text names products)."""
         lang = self.shop.language(resolved, request)
         return self._render(
             resolved,
@@ -49,6 +53,8 @@ class CheckoutPages:
                 "cart": cart_view(cart, lang),
                 "csrf_token": csrf_token,
                 "message": message,
+                "message_template": message_template,
+                "message_params": message_params or {},
                 "errors": [{"field": e.field, "message": e.message} for e in errors or []],
                 "max_quantity": MAX_QUANTITY,
             },
@@ -66,6 +72,8 @@ class CheckoutPages:
         values: dict[str, str] | None = None,
         errors: list[FieldError] | None = None,
         message: str | None = None,
+        message_template: str = "",
+        message_params: dict[str, str] | None = None,
         was_prices: dict[str, int] | None = None,
         status: int = 200,
     ) -> Page:
@@ -78,6 +86,8 @@ class CheckoutPages:
             "checkout.html",
             {
                 "message": message,
+                "message_template": message_template,
+                "message_params": message_params or {},
                 "was_prices": was_prices or {},
                 "cart": cart_view(cart, lang),
                 "csrf_token": csrf_token,

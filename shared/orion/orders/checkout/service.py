@@ -51,7 +51,9 @@ def review_cart(tenant: Tenant, cart_id: str | None) -> tuple[Cart | None, list[
     ]
     if not changes:
         return cart, []
-    return _reprice(tenant, cart.id, changes) or cart, changes
+    # Saved for the next step; shown at the new prices even when another window holds the cart (its
+    # digest then differs from the stored cart's, so a submit re-shows the form rather than ordering).
+    return _reprice(tenant, cart.id, changes) or _repriced(cart, changes), changes
 
 
 def new_cart_id() -> str:
@@ -208,23 +210,23 @@ def checkout(
         raise
 
 
+def _repriced(cart: Cart, changes: list[dict[str, Any]]) -> Cart:
+    now = {str(c["sku"]): (int(c["now"]), str(c["currency"])) for c in changes}
+    lines = tuple(
+        line.model_copy(update={"unit_price": now[line.sku][0], "currency": now[line.sku][1]})
+        if line.sku in now
+        else line
+        for line in cart.lines
+    )
+    return cart.model_copy(update={"lines": lines})
+
+
 def _reprice(tenant: Tenant, cart_id: str, changes: list[dict[str, Any]]) -> Cart | None:
     """Give the cart's lines the prices the checkout found (the cart page then shows what is due);
     the saved cart, or None when it is gone or changing in another window."""
-    now = {str(c["sku"]): (int(c["now"]), str(c["currency"])) for c in changes}
-
-    def apply(cart: Cart) -> Cart:
-        lines = tuple(
-            line.model_copy(update={"unit_price": now[line.sku][0], "currency": now[line.sku][1]})
-            if line.sku in now
-            else line
-            for line in cart.lines
-        )
-        return cart.model_copy(update={"lines": lines})
-
     # When the cart is changing in another window, the next checkout compares its prices again.
     with suppress(Conflict):
-        return _apply(tenant, cart_id, apply, create=False)
+        return _apply(tenant, cart_id, lambda cart: _repriced(cart, changes), create=False)
     return None
 
 
