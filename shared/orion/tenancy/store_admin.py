@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from orion.errors import Conflict, Invalid, NotFound
+from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.money import CurrencyCode
 from orion.settings import get_settings
@@ -85,10 +86,21 @@ def list_domains(tenant: Tenant) -> list[StoreDomain]:
 
 def add_domain(tenant: Tenant, host: str) -> StoreDomain:
     """Claim ``host`` for the store, pending until a TXT record proves the store controls it."""
+    if ":" in host.strip().rstrip("]"):
+        raise Invalid(
+            f"{host!r} is not a host name: leave out the port", errors=[FieldError("host", "no port")]
+        )
     host = canonical_host(host)
-    platform = TenancyRepository().get_platform(tenant.platform)
-    if platform and any(host == d or host.endswith(f".{d}") for d in platform.domains):
-        raise Invalid("Subdomains of the platform's own domains cannot be claimed.")
+    if re.fullmatch(r"[\d.]+", host):
+        raise Invalid("An IP address is not a domain.", errors=[FieldError("host", "a domain name")])
+    # Any platform's own domains and their subdomains (every platform's store addresses) are never a
+    # store's to claim: a custom domain wins over <store>.<platform domain> when hosts are resolved.
+    platform_domains = {d for p in TenancyRepository().list_platforms() for d in p.domains}
+    if any(host == d or host.endswith(f".{d}") for d in platform_domains):
+        raise Invalid(
+            "A platform's own domains and their subdomains cannot be claimed.",
+            errors=[FieldError("host", "a platform's domain")],
+        )
     if any(d.host == host for d in list_domains(tenant)):
         raise Conflict(f"{host} is already one of this store's domains.")
     # Another store's claim that was never verified within the claim's lifetime no longer holds it. A

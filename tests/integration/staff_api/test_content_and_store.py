@@ -116,6 +116,21 @@ def test_a_domain_of_another_store_cannot_be_claimed(demo: list[str]) -> None:
     assert taken.status == 409
 
 
+def test_no_platform_address_an_ip_or_a_port_can_be_claimed(demo: list[str]) -> None:
+    bakery = token_of("bakery-owner", host=BAKERY)
+    # another platform's store address, its own domain, this platform's, an IP, a host with a port
+    for host in (
+        "cafe.loyalty.localhost",
+        "loyalty.lu",
+        "wizamart.oms.lu",
+        "127.0.0.1",
+        "x.example.com:8800",
+    ):
+        refused = call("POST", "/api/v1/domains", host=BAKERY, body={"host": host}, token=bakery)
+        assert refused.status == 422, host
+    assert call("GET", "/", host="cafe.loyalty.localhost").body.count(b"Boulangerie") == 0
+
+
 def test_a_pending_claim_holds_a_domain_only_for_a_while(
     demo: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
