@@ -7,6 +7,7 @@ from typing import Protocol
 
 from orion.errors import Invalid
 from orion.orders.models import Order, OrderStatus
+from orion.storefront.i18n import translator
 from orion.tenancy.models import Tenant
 
 
@@ -37,13 +38,17 @@ class ManualPayment:
     name = "Invoice (bank transfer)"
 
     def start(self, tenant: Tenant, order: Order) -> PaymentStart:
+        """Pending, with the instructions in the order's language (they are kept on the order)."""
         return PaymentStart(
             status=OrderStatus.PENDING,
-            instructions=(
-                "We will e-mail you an invoice. Your order ships once the bank transfer has arrived; "
-                f"please mention the order number {order.id}."
-            ),
+            instructions=translator(order.language)(INVOICE_INSTRUCTIONS, id=order.id),
         )
+
+
+INVOICE_INSTRUCTIONS = (
+    "We will e-mail you an invoice. Your order ships once the bank transfer has arrived; please mention"
+    " the order number {id}."
+)
 
 
 _PROVIDERS: dict[str, PaymentProvider] = {"manual": ManualPayment()}

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from pynamodb.exceptions import PutError
 
@@ -185,7 +185,7 @@ def place_order(
         raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
     _send_confirmation(
-        tenant, order, status_url=_status_url(site_url, order.id, token), store_name=store_name
+        tenant, order, status_url=_status_url(site_url, order.id, token, language), store_name=store_name
     )
     return PlacedOrder(order=order, token=token, created=True)
 
@@ -195,8 +195,11 @@ def status_path(order_id: str, token: str) -> str:
     return f"/orders/{order_id}?token={quote(token)}"
 
 
-def _status_url(site_url: str | None, order_id: str, token: str) -> str | None:
-    return site_url.rstrip("/") + status_path(order_id, token) if site_url else None
+def _status_url(site_url: str | None, order_id: str, token: str, language: str) -> str | None:
+    """The status page's address, in the order's language (the e-mail's link opens it so)."""
+    if not site_url:
+        return None
+    return f"{site_url.rstrip('/')}{status_path(order_id, token)}&{urlencode({'lang': language})}"
 
 
 def _sellable(

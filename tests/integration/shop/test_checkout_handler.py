@@ -143,7 +143,7 @@ def test_checkout_places_one_order_decrements_stock_and_shows_it() -> None:
         for m in list_messages(Tenant("oms", "wizamart"))
         if m.data.get("order_id") == url.path.split("/")[-1]
     )
-    status_link = f"https://{WIZAMART}{placed.location.removesuffix('&placed=1')}"
+    status_link = f"https://{WIZAMART}{placed.location.removesuffix('&placed=1')}&lang=en"
     assert f"Follow your order here: {status_link}\n" in mail.text  # the e-mail leads back to the order
     assert mail.subject == f"Your order {url.path.split('/')[-1]} at Wizamart"  # the store's name
     assert "Total: €" in mail.text
@@ -453,6 +453,17 @@ def test_cart_checkout_and_order_pages_speak_the_shoppers_language() -> None:
         if m.data.get("order_id") == url.path.split("/")[-1]
     ]
     assert mail.subject.startswith("Votre commande ") and "9,90\u00a0€" in mail.text
+    assert "Nous vous enverrons une facture" in mail.text and "&lang=fr" in mail.text
+    assert "Nous vous enverrons une facture" in order  # the payment instructions, on the page too
+    more = call(
+        handler,
+        "POST",
+        "/cart/items",
+        query={"lang": "de"},
+        form={"sku": "LANG-1", "quantity": "50"},
+        headers=SAME_ORIGIN,
+    )
+    assert more.status == 409 and "Leider haben wir davon nur noch 8." in more.body
     empty = call(handler, "GET", "/cart", query={"lang": "de"}).body
     assert "Ihr Warenkorb ist leer." in empty
 

@@ -96,12 +96,7 @@ def add_to_cart(tenant: Tenant, cart_id: str | None, sku: str, quantity: int, *,
                 errors=[FieldError("quantity", f"at most {MAX_QUANTITY}")],
             )
         if wanted > variant.stock:
-            raise OutOfStock(
-                "Sorry, that item is out of stock."
-                if variant.stock == 0
-                else f"Sorry, we only have {variant.stock} of that item.",
-                extra={"skus": [sku]},
-            )
+            raise _not_enough(sku, variant.stock)
         line = CartLine(
             sku=sku,
             product_id=found.product_id,
@@ -144,15 +139,26 @@ def change_quantity(tenant: Tenant, cart_id: str | None, sku: str, quantity: int
             return current.model_copy(update={"lines": tuple(x for x in current.lines if x.sku != sku)})
         found = get_variant_by_sku(tenant, sku)
         if quantity > found.variant.stock:
-            raise OutOfStock(
-                f"Sorry, we only have {found.variant.stock} of that item.", extra={"skus": [sku]}
-            )
+            raise _not_enough(sku, found.variant.stock)
         updated = line.model_copy(update={"quantity": quantity, "unit_price": found.variant.price})
         return current.model_copy(
             update={"lines": tuple(updated if x.sku == sku else x for x in current.lines)}
         )
 
     return _update(tenant, cart.id, change)
+
+
+ONLY_SOME_LEFT = "Sorry, we only have {n} of that item."
+
+
+def _not_enough(sku: str, stock: int) -> OutOfStock:
+    """Out of stock for the cart, said so that the shopper's page can translate it."""
+    if stock == 0:
+        return OutOfStock("Sorry, that item is out of stock.", extra={"skus": [sku]})
+    n = str(stock)
+    return OutOfStock(
+        ONLY_SOME_LEFT.format(n=n), extra={"skus": [sku]}, template=ONLY_SOME_LEFT, params={"n": n}
+    )
 
 
 def checkout(
