@@ -28,7 +28,13 @@ from functions.common.shopper import (
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError, problem_details
 from orion.observability import logger, metrics, tracer
 from orion.orders.checkout import csrf
-from orion.orders.checkout.models import FIELD_HINTS, AddToCartForm, ChangeQuantityForm, CheckoutForm
+from orion.orders.checkout.models import (
+    FIELD_HINTS,
+    AddToCartForm,
+    Cart,
+    ChangeQuantityForm,
+    CheckoutForm,
+)
 from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
 from orion.orders.checkout.repository import CART_LIFETIME
 from orion.orders.checkout.service import (
@@ -197,11 +203,7 @@ def json_response(
     )
 
 
-def problem(error: OrionError) -> Response[str]:
-    return problem_response(error)
-
-
-def problem_response(error: OrionError, extra: dict[str, Any] | None = None) -> Response[str]:
+def problem(error: OrionError, extra: dict[str, Any] | None = None) -> Response[str]:
     body = {**problem_details(error, app.current_event.path), **(extra or {})}
     return Response(error.status, "application/problem+json", json.dumps(body), headers=NO_STORE)
 
@@ -220,11 +222,9 @@ def cart_page(
         shopper_request(),
         current,
         token,
-        message=str(error) if error else None,
-        message_template=error.template if error else "",
-        message_params=error.params if error else None,
         errors=error.errors if error else None,
         status=status,
+        **message_of(error),
     )
     return page_response(page)
 
@@ -238,24 +238,55 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
     key = str(data.get("checkout_key") or "")
     key = key if CHECKOUT_KEY.fullmatch(key) else new_checkout_key()
     values = {k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key")}
-    token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id)
     changes = error.extra.get("changes") if isinstance(error, PriceChanged) else None
     conflict = isinstance(error, PriceChanged | CartChangedSinceForm)
-    page = pages().checkout(
+    return checkout_page(
         resolved,
-        shopper_request(),
         current,
-        token,
         key,
         values=values,
         errors=error.errors,
-        message=str(error) if conflict else None,
-        message_template=error.template if conflict else "",
-        message_params=error.params if conflict else None,
-        was_prices={str(c["sku"]): int(c["was"]) for c in changes or []},
+        notice=error if conflict else None,
+        changes=changes or [],
         status=error.status,
     )
+
+
+def checkout_page(
+    resolved: ResolvedTenant,
+    cart: Cart,
+    key: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: list[FieldError] | None = None,
+    notice: OrionError | str | None = None,
+    changes: list[dict[str, Any]],
+    status: int = 200,
+) -> Response[str]:
+    """The checkout form for ``cart`` under the checkout key ``key``; ``notice`` says what changed
+    (an error, shown translated, or a text) and ``changes`` which prices moved (old ones shown)."""
+    token = csrf.csrf_token(signing_secret(), resolved.tenant, cart.id)
+    page = pages().checkout(
+        resolved,
+        shopper_request(),
+        cart,
+        token,
+        key,
+        values=values,
+        errors=errors,
+        was_prices={str(c["sku"]): int(c["was"]) for c in changes},
+        status=status,
+        **message_of(notice),
+    )
     return page_response(page)
+
+
+def message_of(notice: OrionError | str | None) -> dict[str, Any]:
+    """A page's message arguments: the text, and for an error naming products its translatable
+    template and values."""
+    if isinstance(notice, OrionError):
+        return {"message": str(notice), "message_template": notice.template, "message_params": notice.params}
+    return {"message": notice}
 
 
 # --- routes -----------------------------------------------------------------------------------------
@@ -323,27 +354,17 @@ def checkout_form() -> Response[str]:
         if wants_json():
             return problem(Invalid("Your cart is empty."))
         return see_other(resolved, "/cart")
-    token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id)
     key = new_checkout_key()
     if wants_json():
         body = {
             "cart": cart_view(current),
-            "csrf_token": token,
+            "csrf_token": csrf.csrf_token(signing_secret(), resolved.tenant, current.id),
             "checkout_key": key,
             "cart_digest": cart_digest(current),
             "price_changes": changes,
         }
         return json_response(200, body)
-    page = pages().checkout(
-        resolved,
-        shopper_request(),
-        current,
-        token,
-        key,
-        message=PRICES_CHANGED if changes else None,
-        was_prices={str(c["sku"]): int(c["was"]) for c in changes},
-    )
-    return page_response(page)
+    return checkout_page(resolved, current, key, notice=PRICES_CHANGED if changes else None, changes=changes)
 
 
 @app.post("/checkout")
@@ -373,7 +394,7 @@ def place() -> Response[str]:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
         if wants_json():
             current = get_cart(resolved.tenant, current_id)
-            return problem_response(error, {"cart": cart_view(current)})
+            return problem(error, {"cart": cart_view(current)})
         return checkout_again(resolved, data, error)
     except (OutOfStock, Unavailable, Invalid) as error:
         metrics.add_metric(name="CheckoutRefused", unit="Count", value=1)
