@@ -15,6 +15,7 @@ from orion.data.clients import aws_client
 from orion.errors import FieldError, Invalid, NotFound
 from orion.settings import get_settings
 from orion.storefront.i18n import format_money, translator
+from orion.storefront.pages import under
 from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
 from orion.storefront.themes import ThemeLoader, render_deadline, theme_chain
 from orion.tenancy.models import Tenant
@@ -95,7 +96,7 @@ def _layout_defaults() -> dict[str, Any]:
     template extending ``base.html`` previews without the author supplying them."""
 
     def url(path: str = "/") -> str:
-        return path if path.startswith("/") else "/" + path
+        return under("", path)
 
     return {
         "t": translator("en"),

@@ -50,12 +50,18 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
 
 
+def under(base: str, path: str = "/") -> str:
+    """``path`` under a tenant's base path (``""`` on its own host, ``/<platform>/stores/<s>`` in
+    path mode), whether or not it starts with a slash."""
+    return base + (path if path.startswith("/") else "/" + path)
+
+
 def store_context(resolved: ResolvedTenant) -> dict[str, Any]:
     """What every page of a tenant may use: store, platform, links under the tenant's base path."""
     base = resolved.base_path
 
     def url(path: str = "/") -> str:
-        return base + (path if path.startswith("/") else "/" + path)
+        return under(base, path)
 
     store = resolved.store
     return {

@@ -24,7 +24,7 @@ from orion.cms.models import PageSource, PlatformPageKind
 from orion.errors import NotFound
 from orion.settings import get_settings
 from orion.storefront.i18n import choose_language, format_money, translator
-from orion.storefront.pages import Page, StorefrontPages, storefront_pages
+from orion.storefront.pages import Page, StorefrontPages, storefront_pages, under
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 SORT_LABELS = {
@@ -156,7 +156,7 @@ class ShopPages:
         query = dict(request.query) if request is not None else {}
 
         def link(path: str = "/") -> str:
-            return base + (path if path.startswith("/") else "/" + path) + suffix
+            return under(base, path) + suffix
 
         def switch_url(to: str) -> str:
             return "?" + urlencode({**query, "lang": to})
