@@ -543,3 +543,36 @@ def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
         env[state_machine(name).env] = names[f"state_machine:{name}"]
     env.update(fn.environment)
     return env
+
+
+# The local cloud and the tests name every resource by its local name, in one fixed account and region.
+LOCAL_ACCOUNT = "123456789012"
+LOCAL_REGION = "eu-west-1"
+
+
+def local_names(region: str = LOCAL_REGION) -> dict[str, str]:
+    """The local name of every resource, keyed as :func:`environment_of` expects."""
+    names: dict[str, str] = {}
+    for table in TABLES:
+        names[f"table:{table.name}"] = table.local_name
+    for bucket in BUCKETS:
+        names[f"bucket:{bucket.name}"] = bucket.local_name
+    for secret in SECRETS:
+        names[f"secret:{secret.name}"] = secret.secret_name
+    for machine in STATE_MACHINES:
+        names[f"state_machine:{machine.name}"] = (
+            f"arn:aws:states:{region}:{LOCAL_ACCOUNT}:stateMachine:orion-{machine.name}"
+        )
+    return names
+
+
+def local_environment(region: str = LOCAL_REGION) -> dict[str, str]:
+    """Environment variables for every function, merged (they share one process locally)."""
+    names = local_names(region)
+    env: dict[str, str] = {}
+    for fn in FUNCTIONS:
+        env.update(environment_of(fn, names))
+    for machine in STATE_MACHINES:
+        env[machine.env] = names[f"state_machine:{machine.name}"]
+    env.pop("POWERTOOLS_SERVICE_NAME", None)
+    return env

@@ -15,7 +15,9 @@ from infra import wiring
 from infra.local import invoke
 from infra.local.environments import FunctionError
 from infra.local.moto_speedups import DYNAMODB_REQUEST_LOCK
-from infra.local.provision import LOCAL_REGION, local_environment, provision
+from infra.local.provision import provision
+from infra.wiring import LOCAL_REGION, local_environment
+from orion import runtime
 
 
 def configure_environment(aws_port: int, *, log_level: str = "WARNING") -> dict[str, str]:
@@ -39,29 +41,8 @@ def configure_environment(aws_port: int, *, log_level: str = "WARNING") -> dict[
         **local_environment(),
     }
     os.environ.update(env)
-    reset_orion_caches()
+    runtime.reset()
     return env
-
-
-def reset_orion_caches() -> None:
-    """Forget settings, clients, table binding and per-container caches (after env changes)."""
-    from orion.data.clients import reset_clients
-    from orion.data.table import unbind_table
-    from orion.identity.access import signing_keys
-    from orion.identity.passwords import reset_hasher
-    from orion.settings import reset_settings
-    from orion.storefront.pages import storefront_pages
-    from orion.storefront.shop import shop_pages
-    from orion.tenancy.service import tenant_directory
-
-    reset_settings()
-    reset_clients()
-    unbind_table()
-    storefront_pages.cache_clear()
-    shop_pages.cache_clear()
-    tenant_directory.cache_clear()
-    reset_hasher()
-    signing_keys.cache_clear()
 
 
 def install_bridges() -> None:

@@ -13,14 +13,13 @@ import json
 import threading
 from typing import Any
 
-from orion.data.table import bind_table
+from orion import runtime
 from orion.outbox.models import OutboxMessage
 from orion.outbox.repository import OutboxItem, OutboxRepository
 
 
 def all_messages() -> list[OutboxMessage]:
     """Every outbox message of every platform, newest first."""
-    bind_table()
     messages = [item.to_model() for item in OutboxItem.scan() if isinstance(item, OutboxItem)]
     return sorted(messages, key=lambda m: m.id, reverse=True)
 
@@ -45,7 +44,7 @@ def print_new_messages(stop: threading.Event, interval: float = 1.0) -> threadin
     def deliver(messages: list[OutboxMessage]) -> None:
         for message in messages:
             if message.sent_at is None:
-                OutboxRepository().mark_sent(message.platform, message.id)
+                runtime.repository(OutboxRepository).mark_sent(message.platform, message.id)
 
     def run() -> None:
         first = all_messages()

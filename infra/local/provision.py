@@ -13,39 +13,10 @@ from typing import Any
 import boto3
 
 from infra import wiring
+from infra.wiring import LOCAL_ACCOUNT, LOCAL_REGION
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LOCAL_ACCOUNT = "123456789012"
-LOCAL_REGION = "eu-west-1"
 TASK_ROLE_ARN = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/orion-local"
-
-
-def local_names(region: str = LOCAL_REGION) -> dict[str, str]:
-    """The local name of every resource, keyed as :func:`wiring.environment_of` expects."""
-    names: dict[str, str] = {}
-    for table in wiring.TABLES:
-        names[f"table:{table.name}"] = table.local_name
-    for bucket in wiring.BUCKETS:
-        names[f"bucket:{bucket.name}"] = bucket.local_name
-    for secret in wiring.SECRETS:
-        names[f"secret:{secret.name}"] = secret.secret_name
-    for machine in wiring.STATE_MACHINES:
-        names[f"state_machine:{machine.name}"] = (
-            f"arn:aws:states:{region}:{LOCAL_ACCOUNT}:stateMachine:orion-{machine.name}"
-        )
-    return names
-
-
-def local_environment(region: str = LOCAL_REGION) -> dict[str, str]:
-    """Environment variables for every function, merged (they share one process locally)."""
-    names = local_names(region)
-    env: dict[str, str] = {}
-    for fn in wiring.FUNCTIONS:
-        env.update(wiring.environment_of(fn, names))
-    for machine in wiring.STATE_MACHINES:
-        env[machine.env] = names[f"state_machine:{machine.name}"]
-    env.pop("POWERTOOLS_SERVICE_NAME", None)
-    return env
 
 
 def create_tables(region: str) -> None:

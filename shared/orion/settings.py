@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MissingSetting(RuntimeError):
+    """A function asked for a resource its environment does not name (a wiring or deploy mistake)."""
+
+
+def _resource(variable: str) -> Any:
+    return Field(default=None, validation_alias=variable)
+
+
+def _required(value: str | None, variable: str) -> str:
+    if not value:
+        raise MissingSetting(
+            f"{variable} is not set: the wiring table does not give this function that resource"
+        )
+    return value
 
 
 class OrionSettings(BaseSettings):
@@ -18,19 +35,23 @@ class OrionSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ORION_", extra="ignore", frozen=True)
 
     stage: str = "local"
-    table_name: str = "orion"
-    templates_bucket: str = "orion-templates"
-    uploads_bucket: str = "orion-uploads"
-    reports_bucket: str = "orion-reports"
-    # Name of the Secrets Manager secret holding the value CloudFront puts in X-Origin-Verify.
-    origin_verify_secret_name: str = "orion/origin-verify"
-    # Name of the Secrets Manager secret holding the JWT signing keys.
-    jwt_secret_name: str = "orion/jwt-signing-keys"
-    # Name of the Secrets Manager secret that signs shopper form tokens (CSRF).
-    shopper_signing_secret_name: str = "orion/shopper-signing-key"
+    # The resources a function uses, named per function by the wiring table (deployed names on AWS,
+    # local names in the local cloud). Nothing here has a default: a function asking for one it was
+    # not given fails at once, naming the variable (see the properties below).
+    table: str | None = _resource("ORION_TABLE_NAME")
+    templates: str | None = _resource("ORION_TEMPLATES_BUCKET")
+    uploads: str | None = _resource("ORION_UPLOADS_BUCKET")
+    reports: str | None = _resource("ORION_REPORTS_BUCKET")
+    # Secrets Manager secret holding the value CloudFront puts in X-Origin-Verify.
+    origin_verify_secret: str | None = _resource("ORION_ORIGIN_VERIFY_SECRET_NAME")
+    # Secrets Manager secret holding the JWT signing keys.
+    jwt_secret: str | None = _resource("ORION_JWT_SECRET_NAME")
+    # Secrets Manager secret that signs shopper form tokens (CSRF).
+    shopper_signing_secret: str | None = _resource("ORION_SHOPPER_SIGNING_SECRET_NAME")
 
-    aws_region: str = Field(
-        default="eu-west-1",
+    # Lambda always sets AWS_REGION; elsewhere the SDK's own default chain applies when it is unset.
+    aws_region: str | None = Field(
+        default=None,
         validation_alias=AliasChoices("ORION_AWS_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"),
     )
     # Only set locally (the moto server); on AWS the SDK's own endpoint resolution applies.
@@ -107,6 +128,34 @@ class OrionSettings(BaseSettings):
     import_publish_lease_seconds: int = Field(default=900, ge=1)
     import_publish_sync_lease_seconds: int = Field(default=120, ge=1)
     import_publish_state_machine_arn: str | None = None
+
+    @property
+    def table_name(self) -> str:
+        return _required(self.table, "ORION_TABLE_NAME")
+
+    @property
+    def templates_bucket(self) -> str:
+        return _required(self.templates, "ORION_TEMPLATES_BUCKET")
+
+    @property
+    def uploads_bucket(self) -> str:
+        return _required(self.uploads, "ORION_UPLOADS_BUCKET")
+
+    @property
+    def reports_bucket(self) -> str:
+        return _required(self.reports, "ORION_REPORTS_BUCKET")
+
+    @property
+    def origin_verify_secret_name(self) -> str:
+        return _required(self.origin_verify_secret, "ORION_ORIGIN_VERIFY_SECRET_NAME")
+
+    @property
+    def jwt_secret_name(self) -> str:
+        return _required(self.jwt_secret, "ORION_JWT_SECRET_NAME")
+
+    @property
+    def shopper_signing_secret_name(self) -> str:
+        return _required(self.shopper_signing_secret, "ORION_SHOPPER_SIGNING_SECRET_NAME")
 
 
 @lru_cache(maxsize=1)

@@ -30,16 +30,16 @@ def main() -> None:
     )
     with seeded_account(), counting_requests() as counter:
         from functions.storefront.handler import handler
-        from infra.local.cloud import reset_orion_caches
+        from orion import runtime
 
-        reset_orion_caches()
+        runtime.reset()
         event = load_event("storefront/store-home")
         from orion.tenancy.service import tenant_directory
 
         counter.reset()
         assert tenant_directory().resolve(event["headers"]["host"], event["rawPath"]) is not None
         tenant_cold = counter.of("dynamodb")
-        reset_orion_caches()
+        runtime.reset()
         counter.reset()
         assert handler(event, FakeContext())["statusCode"] == 200
         cold = counter.of("dynamodb")

@@ -192,16 +192,17 @@ def seeded_account(*, execute_state_machines: bool = False) -> Iterator[None]:
     (optionally running state machines, as the local cloud does)."""
     from moto import mock_aws
 
-    from infra.local.cloud import reset_orion_caches
     from infra.local.demo import seed_demo
-    from infra.local.provision import local_environment, provision
+    from infra.local.provision import provision
+    from infra.wiring import local_environment
+    from orion import runtime
 
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update({**BENCH_ENV, **local_environment(), "ORION_DEV_PATH_MODE": "true"})
     config: Any = {"stepfunctions": {"execute_state_machine": True}} if execute_state_machines else None
     with mock_aws(config=config):
         provision()
-        reset_orion_caches()
+        runtime.reset()
         seed_demo()
         yield
 

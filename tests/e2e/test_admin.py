@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import LocalServer
+from tests.local_server import LocalServer
 
 pytestmark = pytest.mark.e2e
 

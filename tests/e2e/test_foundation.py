@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from tests.conftest import ARTIFACTS, LocalServer
 from tests.e2e.browser import dump_dom, screenshot
+from tests.environment import ARTIFACTS
+from tests.local_server import LocalServer
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,8 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import LocalServer
 from tests.feeds import DATA
+from tests.local_server import LocalServer
 
 pytestmark = pytest.mark.e2e
 HOST = "wizamart.oms.localhost"

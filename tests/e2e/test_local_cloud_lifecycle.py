@@ -11,7 +11,8 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import REPO_ROOT, free_port
+from tests.environment import REPO_ROOT
+from tests.local_server import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -11,14 +11,15 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from infra.local.cloud import reset_orion_caches
+from orion import runtime
 from orion.catalog.models import ProductInput, ProductStatus, Variant, VariantChanges
 from orion.catalog.service import create_product, get_variant_by_sku, update_variant
 from orion.ids import new_id
 from orion.orders.service import get_order, list_orders
 from orion.tenancy.models import Tenant
-from tests.conftest import ARTIFACTS, LocalServer
 from tests.e2e.browser import dump_dom, screenshot
+from tests.environment import ARTIFACTS
+from tests.local_server import LocalServer
 
 pytestmark = pytest.mark.e2e
 WIZAMART = "wizamart.oms.localhost"
@@ -48,9 +49,9 @@ def local_aws(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{local_server.aws_port}")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
-    reset_orion_caches()
+    runtime.reset()
     yield
-    reset_orion_caches()
+    runtime.reset()
 
 
 def test_browse_buy_and_see_the_order(local_server: LocalServer) -> None:

@@ -20,7 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 
 from functions.staff_api.common.docs import merged_openapi
-from tests.conftest import LocalServer
+from tests.local_server import LocalServer
 
 pytestmark = pytest.mark.e2e
 

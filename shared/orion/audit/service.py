@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
 from orion.data import keys
-from orion.data.table import TableItem, bind_table
+from orion.data.table import TableItem
 from orion.errors import Invalid
 from orion.ids import new_id
 from orion.tenancy.models import Tenant
@@ -69,7 +69,6 @@ def record(
     """Append an entry to the store's audit log (``action`` like ``product.update``); a platform
     tenant's entry (a platform admin's change to the platform itself) goes to the platform's log.
     Every entry is also listed in the platform-wide log platform admins read (GSI1)."""
-    bind_table()
     store = tenant.store or PLATFORM_STORE
     entry = AuditEntry(
         id=new_id(),
@@ -113,7 +112,6 @@ def list_platform_entries(
     with ``store``, that store's log only. One Query either way."""
     if store is not None:
         return list_entries(Tenant(tenant.platform, store), limit=limit, cursor=cursor)
-    bind_table()
     gsi1pk = keys.platform_audit_gsi1pk(tenant.platform)
     last_key = None
     if cursor:
@@ -139,7 +137,6 @@ def list_entries(
     tenant: Tenant, *, limit: int = 50, cursor: str | None = None
 ) -> tuple[list[AuditEntry], str | None]:
     """A page of the store's audit log, newest first, and the cursor of the next page (if any)."""
-    bind_table()
     store = tenant.require_store()
     pk = keys.audit_pk(tenant.platform, store)
     last_key = None

@@ -27,6 +27,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from orion import runtime
 from orion.catalog.models import (
     MAX_SEARCH_TOKENS,
     MAX_STOCK,
@@ -58,7 +59,7 @@ from orion.catalog.stock import (
 from orion.data import keys
 from orion.data.conditions import TRANSACTION_CANCELLED, condition_failed, error_code, refused
 from orion.data.retry import back_off
-from orion.data.table import TableItem, bind_table, get_or_none
+from orion.data.table import TableItem, get_or_none
 from orion.errors import BadRequest, Conflict, NotFound
 from orion.metrics.counters import CounterRepository
 from orion.tenancy.models import Tenant
@@ -305,9 +306,6 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
 class ProductRepository:
     """Reads and writes a store's catalogue; every call takes the tenant first."""
 
-    def __init__(self) -> None:
-        bind_table()
-
     # --- reads on the request path ---
 
     def product_id_for_handle(self, tenant: Tenant, handle: str) -> str | None:
@@ -496,7 +494,9 @@ class ProductRepository:
 
     def low_stock_threshold_setting(self, tenant: Tenant) -> tuple[int | None, int]:
         """The store's low-stock threshold as stored (None: never set) and in effect (consistent)."""
-        stored = CounterRepository().read_setting(tenant, STOCK_COUNTER_GROUP, THRESHOLD_SETTING)
+        stored = runtime.repository(CounterRepository).read_setting(
+            tenant, STOCK_COUNTER_GROUP, THRESHOLD_SETTING
+        )
         return stored, DEFAULT_LOW_STOCK_THRESHOLD if stored is None else stored
 
     def _plan(
@@ -682,7 +682,7 @@ class ProductRepository:
         # benchmarks only; a process dying in between would leave them short by these products).
         moves = nonzero(deltas)
         if moves:
-            CounterRepository().add(tenant, moves, group=STOCK_COUNTER_GROUP)
+            runtime.repository(CounterRepository).add(tenant, moves, group=STOCK_COUNTER_GROUP)
 
     def delete(self, tenant: Tenant, stored: StoredProduct) -> None:
         """Delete the product's items and pointers in one transaction, with its variants' low-stock
@@ -809,7 +809,7 @@ class ProductRepository:
         under the new one, up to 99 variants and the counter move per transaction. Every write is
         conditioned on the threshold still being this one, so of two changes at once the later wins.
         A variant that a checkout moved meanwhile is read again and done on its own."""
-        counters = CounterRepository()
+        counters = runtime.repository(CounterRepository)
         counters.set_setting(tenant, STOCK_COUNTER_GROUP, THRESHOLD_SETTING, threshold)
         seen = changed = 0
         try:
@@ -832,7 +832,9 @@ class ProductRepository:
 
     def recounted_threshold(self, tenant: Tenant) -> int | None:
         """The threshold of the store's last complete recount (None: none finished)."""
-        return CounterRepository().read_setting(tenant, STOCK_COUNTER_GROUP, RECOUNTED_SETTING)
+        return runtime.repository(CounterRepository).read_setting(
+            tenant, STOCK_COUNTER_GROUP, RECOUNTED_SETTING
+        )
 
     def _recount(self, tenant: Tenant, levels: Sequence[StockLevel], threshold: int) -> int:
         deltas: dict[str, int] = {}

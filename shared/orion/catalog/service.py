@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from orion import runtime
 from orion.catalog.models import (
     MAX_VARIANTS,
     SKU_PATTERN,
@@ -55,7 +56,7 @@ _SEARCH_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _repository() -> ProductRepository:
-    return ProductRepository()
+    return runtime.repository(ProductRepository)
 
 
 # --- products ----------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pynamodb.attributes import UnicodeAttribute
 
 from orion.cms.models import Page, PlatformPageKind
 from orion.data import keys
-from orion.data.table import TableItem, bind_table, get_or_none
+from orion.data.table import TableItem, get_or_none
 from orion.tenancy.models import Tenant
 
 
@@ -16,9 +16,6 @@ class PageItem(TableItem, discriminator="Page"):
 
 
 class PageRepository:
-    def __init__(self) -> None:
-        bind_table()
-
     def resolve_store_page(self, tenant: Tenant, slug: str) -> tuple[Page | None, Page | None]:
         """``(store page, platform default)`` for a slug: one BatchGetItem."""
         platform, store = tenant.platform, tenant.require_store()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import nh3
 
+from orion import runtime
 from orion.cms.models import (
     RESERVED_SLUGS,
     TIER_PAGE_LIMITS,
@@ -33,7 +34,7 @@ def resolve_store_page(tenant: Tenant, slug: str) -> Page:
     """The page a store's shoppers see at ``slug``: the store's own, else the platform default."""
     if not _is_slug(slug):
         raise NotFound(_NOT_FOUND)
-    own, default = PageRepository().resolve_store_page(tenant, slug)
+    own, default = runtime.repository(PageRepository).resolve_store_page(tenant, slug)
     if own is not None and own.published:
         return own
     if default is not None and default.published:
@@ -44,7 +45,7 @@ def resolve_store_page(tenant: Tenant, slug: str) -> Page:
 def get_marketing_page(platform: str, slug: str) -> Page:
     """A page of the platform's own site (home, pricing, about, ...)."""
     page = (
-        PageRepository().get_platform_page(platform, slug, PlatformPageKind.MARKETING)
+        runtime.repository(PageRepository).get_platform_page(platform, slug, PlatformPageKind.MARKETING)
         if _is_slug(slug)
         else None
     )
@@ -56,7 +57,7 @@ def get_marketing_page(platform: str, slug: str) -> Page:
 def list_store_pages(tenant: Tenant) -> list[Page]:
     """What a store's shoppers can reach: its own pages plus the platform defaults it does not
     override, each with its ``source``; by position, then slug."""
-    repository = PageRepository()
+    repository = runtime.repository(PageRepository)
     own = {page.slug: page for page in repository.list_store_pages(tenant)}
     defaults = repository.list_platform_pages(tenant.platform, PlatformPageKind.STORE_DEFAULT)
     pages = list(own.values()) + [page for page in defaults if page.slug not in own]
@@ -67,7 +68,7 @@ def put_store_page(tenant: Tenant, slug: str, data: PageInput) -> Page:
     """Create or replace a store's page (an override when the platform has a default of that slug,
     otherwise a custom page), within the store's tier limits."""
     _check_store_slug(slug)
-    repository = PageRepository()
+    repository = runtime.repository(PageRepository)
     own, default = repository.resolve_store_page(tenant, slug)
     source = PageSource.STORE_OVERRIDE if default is not None else PageSource.STORE_CUSTOM
     if own is None:
@@ -79,7 +80,7 @@ def put_store_page(tenant: Tenant, slug: str, data: PageInput) -> Page:
 
 def delete_store_page(tenant: Tenant, slug: str) -> None:
     """Delete a store's page; an override's platform default shows again."""
-    if not _is_slug(slug) or not PageRepository().delete_store_page(tenant, slug):
+    if not _is_slug(slug) or not runtime.repository(PageRepository).delete_store_page(tenant, slug):
         raise NotFound(_NOT_FOUND)
 
 
@@ -88,17 +89,19 @@ def put_platform_page(platform: str, slug: str, data: PageInput, kind: PlatformP
     _check_slug(slug)
     source = PageSource.MARKETING if kind is PlatformPageKind.MARKETING else PageSource.PLATFORM_DEFAULT
     page = _page(slug, data, source)
-    PageRepository().put_platform_page(platform, page, kind)
+    runtime.repository(PageRepository).put_platform_page(platform, page, kind)
     return page
 
 
 def delete_platform_page(platform: str, slug: str, kind: PlatformPageKind) -> None:
-    if not _is_slug(slug) or not PageRepository().delete_platform_page(platform, slug, kind):
+    if not _is_slug(slug) or not runtime.repository(PageRepository).delete_platform_page(
+        platform, slug, kind
+    ):
         raise NotFound(_NOT_FOUND)
 
 
 def list_platform_pages(platform: str, kind: PlatformPageKind) -> list[Page]:
-    pages = PageRepository().list_platform_pages(platform, kind)
+    pages = runtime.repository(PageRepository).list_platform_pages(platform, kind)
     return sorted(pages, key=lambda page: (page.position, page.slug))
 
 
@@ -119,7 +122,7 @@ def _page(slug: str, data: PageInput, source: PageSource) -> Page:
 
 
 def _check_limits(tenant: Tenant, repository: PageRepository, *, adding: PageSource) -> None:
-    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     if store is None:
         raise NotFound("Unknown store.")
     total_limit, custom_limit = TIER_PAGE_LIMITS[store.tier]

@@ -39,12 +39,13 @@ class TableItem(Model):
     """Every item in the table: tenant-prefixed PK/SK, two optional GSI key pairs, an optional ttl.
 
     Entities subclass this with ``discriminator="<Kind>"``, so a Query over a partition returns the right
-    classes, and share the table's name, region and endpoint bound by :func:`bind_table`.
+    classes, and share the table's name, region and endpoint, bound from the settings on the first
+    request (:func:`bind_table`); nothing here names a table or a region.
     """
 
     class Meta:
-        table_name = "orion"
-        region = "eu-west-1"
+        table_name: str | None = None
+        region: str | None = None
         host: str | None = None
 
     pk = UnicodeAttribute(hash_key=True, attr_name="PK")
@@ -66,10 +67,12 @@ class TableItem(Model):
         # this saves a client per entity class on each cold start.
         if cls is not TableItem:
             return TableItem._get_connection()
+        if _bound is None:
+            bind_table()
         return super()._get_connection()
 
 
-_bound: tuple[str, str, str | None] | None = None
+_bound: tuple[str, str | None, str | None] | None = None
 
 
 def _all_model_classes() -> list[type[Any]]:
@@ -83,7 +86,8 @@ def _all_model_classes() -> list[type[Any]]:
 
 
 def bind_table(settings: OrionSettings | None = None) -> None:
-    """Point every model at the configured table, region and endpoint (idempotent and cheap).
+    """Point every model at the configured table, region and endpoint (idempotent and cheap; the first
+    request binds it, so only code that swaps settings calls this).
 
     PynamoDB reads these from ``Meta`` and caches a connection per class, so a change of settings
     (tests, the local cloud) must drop those connections too.
@@ -94,15 +98,20 @@ def bind_table(settings: OrionSettings | None = None) -> None:
     if wanted == _bound:
         return
     TableItem.Meta.table_name, TableItem.Meta.region, TableItem.Meta.host = wanted
-    for cls in _all_model_classes():
-        cls._connection = None
+    _drop_connections()
     _bound = wanted
 
 
 def unbind_table() -> None:
-    """Force the next :func:`bind_table` to rebind (tests that swap settings)."""
+    """Forget the binding: the next request binds again from the settings (``orion.runtime.reset``)."""
     global _bound
+    _drop_connections()
     _bound = None
+
+
+def _drop_connections() -> None:
+    for cls in _all_model_classes():
+        cls._connection = None
 
 
 ItemT = TypeVar("ItemT", bound=TableItem)

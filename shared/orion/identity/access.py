@@ -7,8 +7,7 @@ so a staff function that only checks tokens imports only this at cold start.
 
 from __future__ import annotations
 
-from functools import cache
-
+from orion import runtime
 from orion.data.clients import aws_client
 from orion.errors import Forbidden, NotFound, Unauthorized
 from orion.identity import tokens
@@ -19,7 +18,7 @@ from orion.settings import get_settings
 from orion.tenancy.models import Tenant
 
 
-@cache
+@runtime.singleton
 def signing_keys() -> tokens.CachedKeySource:
     """The container's signing-key source: the Secrets Manager secret, cached (rotation-ready)."""
     settings = get_settings()
@@ -62,7 +61,7 @@ def _store_access(tenant: Tenant, principal: Principal) -> Membership:
         raise NotFound("This endpoint is served on a store's own host.")
     if principal.platform != tenant.platform:
         raise Unauthorized("The access token is not valid for this platform.")
-    user, membership = IdentityRepository().get_user_and_membership(
+    user, membership = runtime.repository(IdentityRepository).get_user_and_membership(
         tenant.platform, tenant.store, principal.user_id
     )
     ensure_current(user, principal)
@@ -104,7 +103,9 @@ def authorize_platform_admin(tenant: Tenant, principal: Principal) -> User:
     """
     if principal.platform != tenant.platform:
         raise Unauthorized("The access token is not valid for this platform.")
-    user = ensure_current(IdentityRepository().get_user(tenant.platform, principal.user_id), principal)
+    user = ensure_current(
+        runtime.repository(IdentityRepository).get_user(tenant.platform, principal.user_id), principal
+    )
     if not user.platform_admin:
         raise Forbidden("Only platform admins may do this.")
     return user

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from orion import runtime
 from orion.ids import new_token
 from orion.settings import get_settings
 
 
-@cache
+@runtime.singleton
 def _hasher() -> PasswordHasher:
     settings = get_settings()
     return PasswordHasher(
@@ -21,7 +20,7 @@ def _hasher() -> PasswordHasher:
     )
 
 
-@cache
+@runtime.singleton
 def _dummy_hash() -> str:
     # Verified against when the account does not exist, so an unknown e-mail costs as much as a
     # wrong password and timing does not tell which one it was.
@@ -43,9 +42,3 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """Whether the hash was made with weaker parameters than today's (re-hash after a good login)."""
     return _hasher().check_needs_rehash(password_hash)
-
-
-def reset_hasher() -> None:
-    """Forget the hasher and dummy hash (after the settings changed)."""
-    _hasher.cache_clear()
-    _dummy_hash.cache_clear()

@@ -21,7 +21,7 @@ from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
 from orion.data.conditions import refused
-from orion.data.table import TableItem, bind_table, get_or_none
+from orion.data.table import TableItem, get_or_none
 from orion.errors import Conflict
 from orion.identity.models import Invitation, Member, Membership, User
 from orion.modules.manifest import Role
@@ -137,9 +137,6 @@ def _transaction() -> TransactWrite:
 
 class IdentityRepository:
     """Reads and writes identity items; every store-scoped call takes the store's codes explicitly."""
-
-    def __init__(self) -> None:
-        bind_table()
 
     # --- users ---
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from orion import runtime
 from orion.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooManyRequests, Unauthorized
 from orion.identity import passwords, tokens
 from orion.identity.access import ensure_current, signing_keys
@@ -67,7 +68,7 @@ def login(tenant: Tenant, email: str, password: str, source: str) -> TokenPair:
     past the limit the answer is 429 before any password is checked.
     """
     settings = get_settings()
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     email = email.strip().lower()
     now = datetime.now(UTC)
     window_start = int(now.timestamp()) // settings.login_window_seconds * settings.login_window_seconds
@@ -115,7 +116,7 @@ def refresh(tenant: Tenant, refresh_token: str) -> TokenPair:
     if parts is None:
         raise Unauthorized("The refresh token is not valid.")
     family_id, secret = parts
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     family = repository.get_refresh_family(tenant.platform, family_id)
     presented = _digest(secret)
     if family is None or family.revoked or family.expires_at <= datetime.now(UTC):
@@ -143,7 +144,7 @@ def logout(tenant: Tenant, refresh_token: str) -> None:
     parts = _split_opaque(refresh_token)
     if parts is None:
         return
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     family = repository.get_refresh_family(tenant.platform, parts[0])
     if family is not None and hmac.compare_digest(family.current_hash, _digest(parts[1])):
         repository.revoke_refresh_family(tenant.platform, parts[0])
@@ -172,7 +173,7 @@ class Profile:
 
 def profile(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[str]) -> Profile:
     """The signed-in user and their memberships on the platform, with each role's permissions."""
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     user = ensure_current(repository.get_user(tenant.platform, principal.user_id), principal)
     memberships = [
         m.model_copy(update={"permissions": permissions_of_role(m.role, enabled_modules)})
@@ -186,7 +187,7 @@ def profile(tenant: Tenant, principal: Principal, *, enabled_modules: frozenset[
 
 def list_members(access: StaffAccess) -> list[Member]:
     store = access.tenant.require_store()
-    return IdentityRepository().list_members(access.tenant.platform, store)
+    return runtime.repository(IdentityRepository).list_members(access.tenant.platform, store)
 
 
 def list_invitations(access: StaffAccess) -> list[Invitation]:
@@ -194,7 +195,7 @@ def list_invitations(access: StaffAccess) -> list[Invitation]:
     now = datetime.now(UTC)
     return [
         i
-        for i in IdentityRepository().list_invitations(access.tenant.platform, store)
+        for i in runtime.repository(IdentityRepository).list_invitations(access.tenant.platform, store)
         if i.accepted_at is None and i.expires_at > now
     ]
 
@@ -212,7 +213,7 @@ def _ensure_a_seat_is_free(access: StaffAccess, *, replacing: int = 0) -> None:
     import) are always right; two invitations sent in the same instant could both take the last seat.
     """
     tenant = access.tenant
-    profile = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    profile = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     if profile is None:
         raise NotFound("No such store.")
     seats = len(list_members(access)) + len(list_invitations(access)) - replacing
@@ -227,7 +228,7 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
     tenant = access.tenant
     store = tenant.require_store()
     email = _normalize_email(email)
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     existing = repository.find_user_by_email(tenant.platform, email)
     if existing and repository.get_membership(tenant.platform, store, existing[0].id):
         raise Conflict(f"{email} is already a member of this store.")
@@ -271,9 +272,9 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
 
 def revoke_invitation(access: StaffAccess, invitation_id: str) -> None:
     store = access.tenant.require_store()
-    if not re.fullmatch(r"[0-9A-Z]{26}", invitation_id) or not IdentityRepository().delete_invitation(
-        access.tenant.platform, store, invitation_id
-    ):
+    if not re.fullmatch(r"[0-9A-Z]{26}", invitation_id) or not runtime.repository(
+        IdentityRepository
+    ).delete_invitation(access.tenant.platform, store, invitation_id):
         raise NotFound("No such invitation.")
 
 
@@ -289,7 +290,7 @@ def open_invitation(tenant: Tenant, token: str) -> OpenInvitation:
     """The invitation behind a link's token, without spending it: 404 for a wrong token, 410 once
     used or expired."""
     invitation, _ = _usable_invitation(tenant, token)
-    existing = IdentityRepository().find_user_by_email(tenant.platform, invitation.email)
+    existing = runtime.repository(IdentityRepository).find_user_by_email(tenant.platform, invitation.email)
     return OpenInvitation(invitation=invitation, has_account=existing is not None)
 
 
@@ -298,7 +299,7 @@ def _usable_invitation(tenant: Tenant, token: str) -> tuple[Invitation, Identity
     parts = _split_opaque(token)
     if store is None or parts is None:
         raise NotFound("This invitation does not exist.")
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     found = repository.get_invitation(tenant.platform, store, parts[0])
     if found is None or not hmac.compare_digest(found[1], _digest(parts[1])):
         raise NotFound("This invitation does not exist.")
@@ -337,7 +338,7 @@ def change_role(access: StaffAccess, user_id: str, role: Role) -> Member:
     cannot be demoted."""
     tenant = access.tenant
     store = tenant.require_store()
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     current = _member(repository, tenant, user_id)
     _check_may_grant(access, current.role)
     _check_may_grant(access, role)
@@ -349,7 +350,7 @@ def change_role(access: StaffAccess, user_id: str, role: Role) -> Member:
 def remove_member(access: StaffAccess, user_id: str) -> None:
     tenant = access.tenant
     store = tenant.require_store()
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     current = _member(repository, tenant, user_id)
     _check_may_grant(access, current.role)
     repository.remove_membership(tenant.platform, store, user_id, current.role)
@@ -373,7 +374,7 @@ def create_staff_user(tenant: Tenant, email: str, name: str, password: str, role
     existing user with that e-mail (store onboarding, demo data)."""
     store = tenant.require_store()
     email = _normalize_email(email)
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     existing = repository.find_user_by_email(tenant.platform, email)
     if existing is not None:
         repository.add_membership(existing[0], store, role)
@@ -400,20 +401,22 @@ def create_platform_admin(tenant: Tenant, email: str, name: str, password: str) 
         platform_admin=True,
         created_at=datetime.now(UTC),
     )
-    IdentityRepository().create_user(user, passwords.hash_password(password))
+    runtime.repository(IdentityRepository).create_user(user, passwords.hash_password(password))
     return user
 
 
 def find_user(tenant: Tenant, email: str) -> User:
     """The platform's staff user with ``email`` (404 if none)."""
-    found = IdentityRepository().find_user_by_email(tenant.platform, _normalize_email(email))
+    found = runtime.repository(IdentityRepository).find_user_by_email(
+        tenant.platform, _normalize_email(email)
+    )
     if found is None:
         raise NotFound("No user with this e-mail on this platform.")
     return found[0]
 
 
 def get_user(tenant: Tenant, user_id: str) -> tuple[User, list[Membership]]:
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     user = repository.get_user(tenant.platform, user_id) if re.fullmatch(r"[0-9A-Z]{26}", user_id) else None
     if user is None:
         raise NotFound("No such user on this platform.")
@@ -424,7 +427,7 @@ def set_user_locked(tenant: Tenant, user_id: str, locked: bool) -> User:
     """Lock a user out or unlock them. A lock takes effect on the user's next request: their access
     tokens are refused (401), their refresh tokens too (and each family is revoked when presented),
     and after an unlock only a fresh sign-in works."""
-    if not IdentityRepository().set_user_active(tenant.platform, user_id, not locked):
+    if not runtime.repository(IdentityRepository).set_user_active(tenant.platform, user_id, not locked):
         raise NotFound("No such user on this platform.")
     return get_user(tenant, user_id)[0]
 
@@ -434,7 +437,7 @@ def reset_password(tenant: Tenant, user_id: str) -> User:
     password and every token issued before stop working at once, and the account is unlocked."""
     user, _ = get_user(tenant, user_id)
     temporary = new_token(12)
-    repository = IdentityRepository()
+    repository = runtime.repository(IdentityRepository)
     if not repository.reset_credentials(tenant.platform, user.id, passwords.hash_password(temporary)):
         raise NotFound("No such user on this platform.")
     enqueue_email(

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from orion import runtime
 from orion.catalog.models import (
     MAX_IMAGES,
     MAX_VARIANTS,
@@ -165,7 +166,7 @@ def fail_publish(tenant: Tenant, job_id: str, publish_id: str, reason: str | Non
     """End the running publish ``publish_id`` FAILED (after its task failed for good); a publish that
     already ended, or another one, is left as it is."""
     logger.error("publish failed", extra={"job_id": job_id, "publish_id": publish_id, "reason": reason})
-    repository = ImportRepository()
+    repository = runtime.repository(ImportRepository)
     job = repository.get_job(tenant, job_id)
     state = job.publish if job else None
     if state is None or state.id != publish_id or state.status is not PublishStatus.RUNNING:
@@ -196,8 +197,8 @@ def run_publish(
 ) -> bool:
     """Publish page after page from the cursor the job records, recording each; ``True`` once the
     publish has ended (finished, or it is not the running publish any more)."""
-    repository = ImportRepository()
-    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    repository = runtime.repository(ImportRepository)
+    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     default_language = store.default_language if store else "en"
     page_size = get_settings().import_publish_page_size
     while True:
@@ -347,7 +348,7 @@ def _claim(tenant: Tenant, job: ImportJob, requested: int, *, background: bool) 
         if background
         else settings.import_publish_sync_lease_seconds,
     )
-    if not ImportRepository().claim_publish(tenant, job.id, state, now=now):
+    if not runtime.repository(ImportRepository).claim_publish(tenant, job.id, state, now=now):
         raise Conflict("A publish of this import is already running; follow it with GET /imports/{id}.")
     return state
 

@@ -19,7 +19,7 @@ from pynamodb.expressions.condition import Condition
 from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
 from orion.data.conditions import condition_failed
-from orion.data.table import Gsi2, TableItem, bind_table, get_or_none
+from orion.data.table import Gsi2, TableItem, get_or_none
 from orion.imports.models import (
     ImportCounts,
     ImportFormat,
@@ -115,9 +115,6 @@ class StagedRowItem(TableItem, discriminator="ImportRow"):
 
 class ImportRepository:
     """Reads and writes import items; every call names its tenant."""
-
-    def __init__(self) -> None:
-        bind_table()
 
     # --- jobs ---
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import IO
 
+from orion import runtime
 from orion.data.batch import BatchWriter, BatchWriteStats
 from orion.errors import Invalid, NotFound
 from orion.ids import new_id
@@ -106,7 +107,7 @@ def request_upload(
     # cannot be created, so a refused or failed request never uses up the allowance.
     tiers.reserve(tenant, tiers.Limit.IMPORTS_PER_DAY, tier=store.tier)
     try:
-        ImportRepository().create_job(tenant, job)
+        runtime.repository(ImportRepository).create_job(tenant, job)
     except Exception:
         tiers.release(tenant, tiers.Limit.IMPORTS_PER_DAY)
         raise
@@ -143,7 +144,7 @@ def prepare_import(tenant: Tenant, job_id: str, object_key: str, execution: str)
 
     A file that cannot be imported at all ends the job FAILED here, with a message for the merchant.
     """
-    repository = ImportRepository()
+    repository = runtime.repository(ImportRepository)
     job = repository.get_job(tenant, job_id)
     if job is None or job.upload_key != object_key:
         logger.warning("upload without a matching job", extra={"key": object_key})
@@ -285,7 +286,7 @@ def process_chunk(
     """Validate a chunk's records and stage the valid ones; safe to run again after a failure."""
     store = _store_of(tenant)
     files = ImportFiles()
-    repository = ImportRepository()
+    repository = runtime.repository(ImportRepository)
     records = files.read_chunk(tenant, job_id, chunk)
     products, errors, rejected = validate_records(records, job_id, store.currency)
     writer = writer or BatchWriter(get_settings().table_name)
@@ -314,7 +315,7 @@ def finalize_import(tenant: Tenant, job_id: str) -> ImportJob:
     A chunk without a result means its task failed for good (on AWS the Map fails; moto only counts
     it), so missing chunks fail the job rather than reporting a short total as success.
     """
-    repository = ImportRepository()
+    repository = runtime.repository(ImportRepository)
     job = repository.get_job(tenant, job_id)
     if job is None:
         raise NotFound(f"import job {job_id} does not exist")
@@ -382,7 +383,7 @@ def fail_import(tenant: Tenant, job_id: str, error_type: str | None = None) -> b
         "Nothing was published; please upload the file again."
     )
     logger.error("import failed", extra={"job_id": job_id, "error_type": error_type})
-    return ImportRepository().finish_job(tenant, job_id, ImportStatus.FAILED, message)
+    return runtime.repository(ImportRepository).finish_job(tenant, job_id, ImportStatus.FAILED, message)
 
 
 def _reload(repository: ImportRepository, tenant: Tenant, job_id: str) -> ImportJob:
@@ -396,14 +397,14 @@ def _reload(repository: ImportRepository, tenant: Tenant, job_id: str) -> Import
 
 def get_import_job(tenant: Tenant, job_id: str) -> ImportJob:
     """A job of this store; another store's job is simply not found."""
-    job = ImportRepository().get_job(tenant, job_id)
+    job = runtime.repository(ImportRepository).get_job(tenant, job_id)
     if job is None:
         raise NotFound("No such import job.")
     return job
 
 
 def list_import_jobs(tenant: Tenant, limit: int = 50) -> list[ImportJob]:
-    return ImportRepository().list_jobs(tenant, limit)
+    return runtime.repository(ImportRepository).list_jobs(tenant, limit)
 
 
 def error_report_url(tenant: Tenant, job: ImportJob) -> str | None:
@@ -415,7 +416,7 @@ def error_report_url(tenant: Tenant, job: ImportJob) -> str | None:
 def staged_products(tenant: Tenant, job_id: str, status: StagedStatus | None = None) -> list[StagedProduct]:
     """Every staged row of a job of this store."""
     get_import_job(tenant, job_id)
-    return list(ImportRepository().staged_rows(tenant, job_id, status=status))
+    return list(runtime.repository(ImportRepository).staged_rows(tenant, job_id, status=status))
 
 
 def staged_products_page(
@@ -436,12 +437,14 @@ def staged_products_page(
             raise Invalid("The cursor is not valid.") from exc
         if not after.startswith("ROW#"):
             raise Invalid("The cursor is not valid.")
-    rows, next_key = ImportRepository().staged_page(tenant, job_id, status=status, limit=limit, after=after)
+    rows, next_key = runtime.repository(ImportRepository).staged_page(
+        tenant, job_id, status=status, limit=limit, after=after
+    )
     return rows, base64.urlsafe_b64encode(next_key.encode()).decode() if next_key else None
 
 
 def _store_of(tenant: Tenant) -> Store:
-    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     if store is None:
         raise NotFound("No such store.")
     return store

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from orion import runtime
 from orion.imports.models import ImportJob, ImportStatus
 from orion.imports.repository import ImportRepository
 from orion.observability import logger
@@ -46,7 +47,7 @@ def stalled_message(timeout_seconds: int) -> str:
 def fail_stuck_jobs(tenant: Tenant, now: datetime) -> int:
     """End the platform's jobs stuck past their deadline as FAILED; how many were ended."""
     settings = get_settings()
-    repository = ImportRepository()
+    repository = runtime.repository(ImportRepository)
     ended = 0
     for listed in repository.overdue_jobs(tenant.platform, now, WATCHDOG_BATCH):
         store = Tenant(listed.platform, listed.store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
+from orion import runtime
 from orion.metrics.counters import CounterRepository, CounterSnapshot
 from orion.tenancy.models import Tenant
 
@@ -20,7 +21,7 @@ def record(tenant: Tenant, deltas: Mapping[str, int], *, at: datetime | None = N
     dies between the commit and this call undercounts by that one event; counters are for dashboards,
     the orders themselves stay the record.
     """
-    repository = CounterRepository()
+    repository = runtime.repository(CounterRepository)
     day = today_utc(at)
     repository.add(tenant, deltas, day=day)
     if tenant.store is not None:
@@ -29,7 +30,7 @@ def record(tenant: Tenant, deltas: Mapping[str, int], *, at: datetime | None = N
 
 def adjust_totals(tenant: Tenant, deltas: Mapping[str, int]) -> None:
     """Move running totals (products, stores, merchants) for the store and its platform."""
-    repository = CounterRepository()
+    repository = runtime.repository(CounterRepository)
     repository.add(tenant, deltas)
     if tenant.store is not None:
         repository.add(Tenant(tenant.platform), deltas)
@@ -37,4 +38,4 @@ def adjust_totals(tenant: Tenant, deltas: Mapping[str, int]) -> None:
 
 def snapshot(tenant: Tenant, *, today: date | None = None, days: int = 30) -> CounterSnapshot:
     """The tenant's last ``days`` days and totals (one Query)."""
-    return CounterRepository().read(tenant, today or today_utc(), days)
+    return runtime.repository(CounterRepository).read(tenant, today or today_utc(), days)

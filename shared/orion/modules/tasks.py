@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from orion import runtime
 from orion.errors import NotFound
 from orion.modules.manifest import ModuleManifest, ScheduledTask
 from orion.modules.registry import discover_modules
@@ -69,7 +70,7 @@ def run_task(name: str, now: datetime | None = None) -> TaskRun:
     now = now or datetime.now(UTC)
     run = TaskRun(task=name, started_at=now)
     function: TaskFunction | None = None
-    for platform in TenancyRepository().list_platforms():
+    for platform in runtime.repository(TenancyRepository).list_platforms():
         if not manifest.is_enabled(platform.enabled_modules):
             run.skipped.append(platform.code)
             continue

@@ -15,7 +15,7 @@ from orion.catalog.repository import StockChanges, decode_cursor, encode_cursor
 from orion.catalog.stock import StockLevel
 from orion.data import keys
 from orion.data.conditions import TRANSACTION_CANCELLED, error_code
-from orion.data.table import Gsi1, Gsi2, TableItem, bind_table, get_or_none
+from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none
 from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
 from orion.tenancy.models import Tenant
 
@@ -53,9 +53,6 @@ class TransactionCancelled(Exception):
 
 
 class OrderRepository:
-    def __init__(self) -> None:
-        bind_table()
-
     def get(self, tenant: Tenant, order_id: str) -> tuple[Order, str] | None:
         """The order with lines and history, and its token hash: one Query."""
         platform, store = tenant.platform, tenant.require_store()

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from pynamodb.exceptions import PutError
 
+from orion import runtime
 from orion.catalog.models import ProductStatus, ProductSummary, Variant
 from orion.catalog.service import get_variants_for_update
 from orion.catalog.stock import StockLevel
@@ -104,7 +105,7 @@ def place_order(
     which names the store as ``store_name`` and speaks the order's language."""
     if not CHECKOUT_KEY.fullmatch(checkout_key):
         raise BadRequest("The checkout form is out of date; please reload it.")
-    repository = OrderRepository()
+    repository = runtime.repository(OrderRepository)
     replay = _replay(tenant, repository, checkout_key)
     if replay is not None:
         return replay
@@ -272,7 +273,7 @@ def _send_confirmation(
 
 def get_order(tenant: Tenant, order_id: str) -> Order:
     """An order with its lines and history (for staff)."""
-    found = OrderRepository().get(tenant, order_id) if _plausible_id(order_id) else None
+    found = runtime.repository(OrderRepository).get(tenant, order_id) if _plausible_id(order_id) else None
     if found is None:
         raise NotFound("We could not find that order.")
     return found[0]
@@ -281,7 +282,11 @@ def get_order(tenant: Tenant, order_id: str) -> Order:
 def get_order_for_shopper(tenant: Tenant, order_id: str, token: str | None) -> Order:
     """The order whose status-page token is ``token``; a wrong or missing token is a 404 (the order's
     existence is not revealed)."""
-    found = OrderRepository().get(tenant, order_id) if _plausible_id(order_id) and token else None
+    found = (
+        runtime.repository(OrderRepository).get(tenant, order_id)
+        if _plausible_id(order_id) and token
+        else None
+    )
     if found is None or not hmac.compare_digest(found[1], token_digest(token or "")):
         raise NotFound("We could not find that order.")
     return found[0]
@@ -303,7 +308,9 @@ def list_orders(
         raise BadRequest("limit must be between 1 and 100")
     if since and until and since > until:
         raise BadRequest("'since' must not be after 'until'")
-    return OrderRepository().list(tenant, status=status, limit=limit, after=after, since=since, until=until)
+    return runtime.repository(OrderRepository).list(
+        tenant, status=status, limit=limit, after=after, since=since, until=until
+    )
 
 
 def add_order_note(tenant: Tenant, order_id: str, note: str, *, actor: str) -> Order:
@@ -314,7 +321,7 @@ def add_order_note(tenant: Tenant, order_id: str, note: str, *, actor: str) -> O
     order = get_order(tenant, order_id)
     change = StatusChange(status=order.status, at=datetime.now(UTC), note=note[:500], actor=actor[:200])
     try:
-        OrderRepository().add_history_entry(tenant, order, change)
+        runtime.repository(OrderRepository).add_history_entry(tenant, order, change)
     except PutError as exc:
         raise Conflict("The order changed meanwhile; reload it and try again.") from exc
     return order.model_copy(update={"history": (*order.history, change)})
@@ -340,7 +347,7 @@ def transition_order(
             existing = get_variants_for_update(tenant, refs)
             restock = [(existing[line.sku][2], line.quantity) for line in order.lines if line.sku in existing]
         try:
-            OrderRepository().change_status(tenant, order, change, restock)
+            runtime.repository(OrderRepository).change_status(tenant, order, change, restock)
             break
         except TransactionCancelled as exc:
             if "order" in exc.failed or not restock:
@@ -359,7 +366,7 @@ def find_placed(tenant: Tenant, checkout_key: str) -> PlacedOrder | None:
     """The order a checkout form's key already placed (``created=False``), or None."""
     if not CHECKOUT_KEY.fullmatch(checkout_key):
         return None
-    return _replay(tenant, OrderRepository(), checkout_key)
+    return _replay(tenant, runtime.repository(OrderRepository), checkout_key)
 
 
 def _replay(tenant: Tenant, repository: OrderRepository, checkout_key: str) -> PlacedOrder | None:

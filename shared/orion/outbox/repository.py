@@ -17,7 +17,7 @@ from pynamodb.expressions.update import Action
 
 from orion.data import keys
 from orion.data.conditions import condition_failed
-from orion.data.table import Gsi2, TableItem, bind_table, get_or_none
+from orion.data.table import Gsi2, TableItem, get_or_none
 from orion.outbox.models import OutboxMessage
 
 OUTBOX_KIND = "OutboxEmail"
@@ -64,9 +64,6 @@ def _due_sk(message_id: str, due: datetime) -> str:
 
 
 class OutboxRepository:
-    def __init__(self) -> None:
-        bind_table()
-
     def add(self, message: OutboxMessage, due: datetime) -> None:
         """Write a new message, due for a (re)try at ``due`` unless it is delivered before."""
         OutboxItem(

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
+from orion import runtime
 from orion.errors import NotFound
 from orion.ids import new_id
 from orion.observability import logger
@@ -37,18 +38,18 @@ def enqueue_email(
         created_at=now,
     )
     due = now + timedelta(seconds=get_settings().outbox_retry_after_seconds)
-    OutboxRepository().add(message, due)
+    runtime.repository(OutboxRepository).add(message, due)
     return message.model_copy(update={"next_attempt_at": due})
 
 
 def list_messages(tenant: Tenant, limit: int = 100) -> list[OutboxMessage]:
     """The newest messages of ``tenant``'s platform (dev outbox, tests)."""
-    return OutboxRepository().newest(tenant.platform, limit)
+    return runtime.repository(OutboxRepository).newest(tenant.platform, limit)
 
 
 def list_undelivered(tenant: Tenant, *, failed: bool, limit: int = 100) -> list[OutboxMessage]:
     """The platform's messages given up after their last attempt (``failed``), or still waiting."""
-    repository = OutboxRepository()
+    repository = runtime.repository(OutboxRepository)
     if failed:
         return repository.list_failed(tenant.platform, limit)
     return repository.list_undelivered(tenant.platform, limit)
@@ -57,7 +58,7 @@ def list_undelivered(tenant: Tenant, *, failed: bool, limit: int = 100) -> list[
 def requeue(tenant: Tenant, message_id: str) -> OutboxMessage:
     """Give a failed message a fresh set of attempts, the first at once (operators, after fixing the
     cause); NotFound unless the message exists and was given up."""
-    repository = OutboxRepository()
+    repository = runtime.repository(OutboxRepository)
     if not repository.requeue(tenant.platform, message_id, datetime.now(UTC)):
         raise NotFound("No given-up e-mail with this id on this platform.")
     found = repository.get(tenant.platform, message_id)
@@ -111,7 +112,7 @@ def deliver(
     except Exception as exc:  # whatever the mail service raised, the message waits for its next attempt
         _record_failure(tenant, message, exc, now or datetime.now(UTC))
         return False
-    OutboxRepository().mark_sent(tenant.platform, message.id)
+    runtime.repository(OutboxRepository).mark_sent(tenant.platform, message.id)
     return True
 
 
@@ -120,7 +121,7 @@ def _record_failure(tenant: Tenant, message: OutboxMessage, exc: Exception, now:
     error = f"{type(exc).__name__}: {exc}"
     give_up = attempts >= get_settings().outbox_max_attempts
     retry_at = None if give_up else now + retry_delay(attempts)
-    OutboxRepository().record_failure(
+    runtime.repository(OutboxRepository).record_failure(
         tenant.platform, message.id, attempts=attempts, error=error, retry_at=retry_at, now=now
     )
     extra = {"message_id": message.id, "kind": message.kind, "attempts": attempts, "error": error}

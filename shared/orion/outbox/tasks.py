@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from orion import runtime
 from orion.observability import logger
 from orion.outbox.repository import OutboxRepository
 from orion.outbox.service import MailSender, deliver
@@ -25,7 +26,7 @@ RETRY_BATCH = 100
 def retry_undelivered(tenant: Tenant, now: datetime, sender: MailSender | None = None) -> int:
     """The scheduled task: try again every message of the platform that is due (never delivered, or
     failed before), each claimed first so overlapping runs send it once; how many were tried."""
-    repository = OutboxRepository()
+    repository = runtime.repository(OutboxRepository)
     lease = now + timedelta(seconds=get_settings().outbox_retry_after_seconds)
     tried = sent = 0
     for message in repository.list_due(tenant.platform, now, RETRY_BATCH):

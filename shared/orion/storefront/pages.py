@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
+from orion import runtime
 from orion.modules.registry import route_enabled
 from orion.settings import OrionSettings, get_settings
 from orion.storefront.i18n import format_money, translator
@@ -160,7 +160,7 @@ def _no_tenant_context() -> dict[str, Any]:
     }
 
 
-@cache
+@runtime.singleton
 def storefront_pages() -> StorefrontPages:
     """The container's page renderer, created on first use and kept warm across invocations."""
     settings = get_settings()

@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from orion import runtime
 from orion.cache import MISSING, TtlCache
 from orion.catalog import service as catalog
 from orion.catalog.models import Category, ProductSort, ProductStatus, ProductSummary
@@ -390,7 +390,7 @@ def _cms(page: CmsPage, lang: str, resolved: ResolvedTenant) -> dict[str, Any]:
     }
 
 
-@cache
+@runtime.singleton
 def shop_pages() -> ShopPages:
     """The container's shop pages (navigation cache kept warm across invocations)."""
     return ShopPages(storefront_pages(), Navigation(get_settings().tenant_cache_ttl_seconds))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from orion import runtime
 from orion.errors import FieldError, Invalid, NotFound
 from orion.metrics.service import adjust_totals
 from orion.tenancy import service
@@ -22,7 +23,7 @@ def _platform_code(tenant: Tenant) -> str:
 
 
 def get_platform(tenant: Tenant) -> Platform:
-    found = TenancyRepository().get_platform(_platform_code(tenant))
+    found = runtime.repository(TenancyRepository).get_platform(_platform_code(tenant))
     if found is None:
         raise NotFound("Unknown platform.")
     return found
@@ -64,7 +65,7 @@ def update_platform(
         changes["domains"] = canonical
         dropped = [d for d in current.domains if d not in canonical]
     updated = Platform.model_validate({**current.model_dump(), **changes})
-    repository = TenancyRepository()
+    repository = runtime.repository(TenancyRepository)
     repository.put_platform(updated)
     repository.release_platform_domains(updated.code, dropped)
     service.tenant_directory().forget()
@@ -75,11 +76,11 @@ def update_platform(
 
 
 def list_merchants(tenant: Tenant) -> list[Merchant]:
-    return TenancyRepository().list_merchants(_platform_code(tenant))
+    return runtime.repository(TenancyRepository).list_merchants(_platform_code(tenant))
 
 
 def get_merchant(tenant: Tenant, merchant_id: str) -> Merchant:
-    found = TenancyRepository().get_merchant(_platform_code(tenant), merchant_id)
+    found = runtime.repository(TenancyRepository).get_merchant(_platform_code(tenant), merchant_id)
     if found is None:
         raise NotFound(f"No merchant {merchant_id} on this platform.")
     return found
@@ -93,11 +94,15 @@ def create_merchant(tenant: Tenant, name: str, contact_email: str | None = None)
 
 
 def list_stores(tenant: Tenant) -> list[Store]:
-    return TenancyRepository().list_stores(_platform_code(tenant))
+    return runtime.repository(TenancyRepository).list_stores(_platform_code(tenant))
 
 
 def get_store(tenant: Tenant, code: str) -> Store:
-    found = TenancyRepository().get_store(_platform_code(tenant), code) if is_valid_code(code) else None
+    found = (
+        runtime.repository(TenancyRepository).get_store(_platform_code(tenant), code)
+        if is_valid_code(code)
+        else None
+    )
     if found is None:
         raise NotFound(f"No store {code!r} on this platform.")
     return found
@@ -154,7 +159,7 @@ def _change_store(tenant: Tenant, code: str, **changes: object) -> Store:
     updated = store.model_copy(update=changes)
     if updated == store:
         return store
-    TenancyRepository().update_store(updated)
+    runtime.repository(TenancyRepository).update_store(updated)
     if "status" in changes and updated.status is not store.status:
         delta = 1 if updated.status is StoreStatus.SUSPENDED else -1
         adjust_totals(tenant, {"stores_suspended": delta})

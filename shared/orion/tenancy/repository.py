@@ -11,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
 from orion.data.conditions import refused
-from orion.data.table import TableItem, bind_table, get_or_none
+from orion.data.table import TableItem, get_or_none
 from orion.errors import Conflict, NotFound
 from orion.tenancy.models import DomainRecord, Merchant, Platform, Store, StoreDomain, StoreStatus, Tier
 
@@ -109,9 +109,6 @@ class DomainItem(TableItem, discriminator="Domain"):
 
 class TenancyRepository:
     """Reads and writes tenancy items. Every store-scoped call takes the tenant's codes explicitly."""
-
-    def __init__(self) -> None:
-        bind_table()
 
     # --- request path (cheap, counted in benchmarks) ---
 

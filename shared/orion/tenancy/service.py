@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
 
+from orion import runtime
 from orion.errors import Invalid
 from orion.ids import new_id
 from orion.metrics.service import adjust_totals
@@ -16,12 +16,12 @@ from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import RESERVED_STORE_CODES
 
 
-@cache
+@runtime.singleton
 def tenant_directory() -> TenantDirectory:
     """The container's tenant directory (cache shared by every invocation)."""
     settings = get_settings()
     return TenantDirectory(
-        TenancyRepository(),
+        runtime.repository(TenancyRepository),
         ttl=settings.tenant_cache_ttl_seconds,
         dev_path_mode=settings.dev_path_mode,
     )
@@ -31,13 +31,13 @@ def create_platform(platform: Platform) -> Platform:
     """Create or update a platform and claim its domains."""
     domains = tuple(canonical_host(d) for d in platform.domains)
     platform = platform.model_copy(update={"domains": domains})
-    TenancyRepository().put_platform(platform)
+    runtime.repository(TenancyRepository).put_platform(platform)
     return platform
 
 
 def create_merchant(platform: str, name: str, contact_email: str | None = None) -> Merchant:
     merchant = Merchant(id=new_id(), platform=platform, name=name, contact_email=contact_email)
-    TenancyRepository().put_merchant(merchant)
+    runtime.repository(TenancyRepository).put_merchant(merchant)
     adjust_totals(Tenant(platform), {"merchants": 1})
     return merchant
 
@@ -58,7 +58,7 @@ def create_store(
     """Create a store on a platform; its code becomes its subdomain, so reserved names are refused."""
     if code in RESERVED_STORE_CODES:
         raise Invalid(f"the store code {code!r} is reserved")
-    repository = TenancyRepository()
+    repository = runtime.repository(TenancyRepository)
     if repository.get_platform(platform) is None:
         raise Invalid(f"unknown platform {platform!r}")
     default_language = default_language or languages[0]
@@ -103,7 +103,7 @@ def add_store_domain(
         verification_token=token,
         created_at=claimed_at or datetime.now(UTC),
     )
-    TenancyRepository().put_store_domain(domain, stale_claims_before=stale_claims_before)
+    runtime.repository(TenancyRepository).put_store_domain(domain, stale_claims_before=stale_claims_before)
     return domain
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from orion import runtime
 from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.money import CurrencyCode
@@ -35,7 +36,7 @@ class StoreSettingsInput(BaseModel):
 
 
 def get_store_settings(tenant: Tenant) -> Store:
-    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     if store is None:
         raise NotFound("Unknown store.")
     return store
@@ -56,7 +57,7 @@ def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
             "contact_email": str(data.contact_email) if data.contact_email else None,
         }
     )
-    TenancyRepository().update_store(store)
+    runtime.repository(TenancyRepository).update_store(store)
     tenant_directory().forget()
     return store
 
@@ -81,7 +82,7 @@ class DomainView(BaseModel):
 
 
 def list_domains(tenant: Tenant) -> list[StoreDomain]:
-    return TenancyRepository().list_store_domains(tenant.platform, tenant.require_store())
+    return runtime.repository(TenancyRepository).list_store_domains(tenant.platform, tenant.require_store())
 
 
 def add_domain(tenant: Tenant, host: str) -> StoreDomain:
@@ -95,7 +96,7 @@ def add_domain(tenant: Tenant, host: str) -> StoreDomain:
         raise Invalid("An IP address is not a domain.", errors=[FieldError("host", "a domain name")])
     # Any platform's own domains and their subdomains (every platform's store addresses) are never a
     # store's to claim: a custom domain wins over <store>.<platform domain> when hosts are resolved.
-    platform_domains = {d for p in TenancyRepository().list_platforms() for d in p.domains}
+    platform_domains = {d for p in runtime.repository(TenancyRepository).list_platforms() for d in p.domains}
     if any(host == d or host.endswith(f".{d}") for d in platform_domains):
         raise Invalid(
             "A platform's own domains and their subdomains cannot be claimed.",
@@ -107,7 +108,7 @@ def add_domain(tenant: Tenant, host: str) -> StoreDomain:
     # claim dates from the store's first claim of the host, so dropping and re-adding renews nothing.
     now = datetime.now(UTC)
     stale_before = now - timedelta(seconds=get_settings().domain_claim_ttl_seconds)
-    repository, store = TenancyRepository(), tenant.require_store()
+    repository, store = runtime.repository(TenancyRepository), tenant.require_store()
     claimed_at = repository.first_claimed_at(tenant.platform, store, host) or now
     domain = add_store_domain(
         tenant.platform,
@@ -155,7 +156,9 @@ def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) ->
                 f"No TXT record {VERIFICATION_LABEL}.{host} with the value {domain.verification_token} "
                 "was found yet; DNS changes can take a while to show."
             )
-    TenancyRepository().mark_store_domain_verified(tenant.platform, tenant.require_store(), host)
+    runtime.repository(TenancyRepository).mark_store_domain_verified(
+        tenant.platform, tenant.require_store(), host
+    )
     tenant_directory().forget()
     return domain.model_copy(update={"verified": True})
 
@@ -164,5 +167,5 @@ def remove_domain(tenant: Tenant, host: str) -> None:
     host = canonical_host(host)
     if not any(d.host == host for d in list_domains(tenant)):
         raise NotFound(f"{host} is not one of this store's domains.")
-    TenancyRepository().release_store_domain(tenant.platform, tenant.require_store(), host)
+    runtime.repository(TenancyRepository).release_store_domain(tenant.platform, tenant.require_store(), host)
     tenant_directory().forget()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orion import runtime
 from orion.errors import Conflict, NotFound
 from orion.observability import logger
 from orion.tenancy.models import Tenant
@@ -19,7 +20,7 @@ from orion.tenancy.store_admin import TxtLookup, verify_domain
 def verify_domains(tenant: Tenant, now: datetime, lookup: TxtLookup | None = None) -> int:
     """Verify every pending domain of the platform whose TXT record is in place; how many were."""
     verified = 0
-    for domain in TenancyRepository().list_pending_domains(tenant.platform):
+    for domain in runtime.repository(TenancyRepository).list_pending_domains(tenant.platform):
         try:
             verify_domain(Tenant(domain.platform, domain.store), domain.host, lookup)
         except (Conflict, NotFound):  # no record yet, DNS unreachable, or removed meanwhile

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from orion import runtime
 from orion.errors import LimitExceeded
 from orion.metrics.counters import CounterLimitReached, CounterRepository
 from orion.tenancy.models import Tenant, Tier
@@ -109,7 +110,7 @@ def reserve(tenant: Tenant, limit: Limit, count: int = 1, *, tier: Tier | None =
     """
     counter, daily = COUNTED[limit]
     tier = tier or _tier_of(tenant)
-    repository = CounterRepository()
+    repository = runtime.repository(CounterRepository)
     today = datetime.now(UTC).date()
     day = today if daily else None
     maximum = allowance(tier, limit) if tier is not None else None
@@ -127,7 +128,7 @@ def release(tenant: Tenant, limit: Limit, count: int = 1) -> None:
     """Give back what :func:`reserve` took (a failed creation, or a deleted resource)."""
     counter, daily = COUNTED[limit]
     day = datetime.now(UTC).date() if daily else None
-    repository = CounterRepository()
+    repository = runtime.repository(CounterRepository)
     repository.add(tenant, {counter: -count}, day=day)
     repository.add(Tenant(tenant.platform), {counter: -count}, day=day)
 
@@ -135,5 +136,5 @@ def release(tenant: Tenant, limit: Limit, count: int = 1) -> None:
 def _tier_of(tenant: Tenant) -> Tier | None:
     """The store's tier; ``None`` for a store without a profile, which requests can never reach
     (the tenant resolver refuses it) and which is counted but not limited (fixtures, scripts)."""
-    store = TenancyRepository().get_store(tenant.platform, tenant.require_store())
+    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     return store.tier if store is not None else None

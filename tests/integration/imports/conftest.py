@@ -12,12 +12,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.local.cloud import install_bridges, reset_orion_caches
-from infra.local.provision import LOCAL_REGION, local_environment, provision
+from infra.local.cloud import install_bridges
+from infra.local.provision import provision
+from infra.wiring import LOCAL_REGION
+from orion import runtime
 from orion.imports.models import ImportFormat, ImportJob
 from orion.imports.service import get_import_job, request_upload
 from orion.tenancy.models import Tenant
-from tests.conftest import TEST_ENV
+from tests.environment import TEST_ENV
 
 WIZAMART = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")
@@ -30,9 +32,9 @@ def running_pipeline() -> Iterator[None]:
         pytest.MonkeyPatch.context() as patch,
         mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
     ):
-        for name, value in {**TEST_ENV, **local_environment()}.items():
+        for name, value in TEST_ENV.items():
             patch.setenv(name, value)
-        reset_orion_caches()
+        runtime.reset()
         install_bridges()
         provision()
         from infra.local.demo import staff, tenancy

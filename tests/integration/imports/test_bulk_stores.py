@@ -8,7 +8,7 @@ import io
 import boto3
 import pytest
 
-from infra.local.provision import LOCAL_REGION
+from infra.wiring import LOCAL_REGION
 from orion.imports.bulk_stores import BULK_HEADER, FeedRefused, bulk_import_stores, check_feed_url
 from orion.imports.models import ImportStatus
 from orion.outbox.service import list_messages

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from infra.local.provision import LOCAL_REGION
+from infra.wiring import LOCAL_REGION
 from orion.imports.models import ImportJob, ImportStatus
 from orion.imports.service import staged_products
 from tests.feeds import FEED_HEADER, feed_rows, letzshop_feed

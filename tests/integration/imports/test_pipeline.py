@@ -7,7 +7,7 @@ import time
 import boto3
 import pytest
 
-from infra.local.provision import LOCAL_REGION
+from infra.wiring import LOCAL_REGION
 from orion.errors import NotFound
 from orion.imports.models import ImportStatus, StagedStatus
 from orion.imports.repository import ImportRepository

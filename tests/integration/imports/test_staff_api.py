@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from infra.local.provision import LOCAL_REGION
+from infra.wiring import LOCAL_REGION
 from tests.feeds import letzshop_feed
 from tests.integration.imports.conftest import WIZAMART as WIZAMART_TENANT
 from tests.integration.imports.conftest import Uploader

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from infra.local.provision import LOCAL_REGION
+from infra.wiring import LOCAL_REGION
 
 pytestmark = pytest.mark.usefixtures("aws")
 TABLE = "orion"

@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import pytest
 from moto import mock_aws
 
-from infra.local.cloud import reset_orion_caches
 from infra.local.events import http_api_event
-from infra.local.provision import local_environment, provision
-from tests.conftest import TEST_ENV
+from infra.local.provision import provision
+from orion import runtime
+from tests.environment import TEST_ENV
 from tests.events import FakeContext
 
 WIZAMART = "wizamart.oms.lu"
@@ -30,17 +30,17 @@ def seeded() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
             patch.delenv(name, raising=False)
-        for name, value in {**TEST_ENV, **local_environment()}.items():
+        for name, value in TEST_ENV.items():
             patch.setenv(name, value)
-        reset_orion_caches()
+        runtime.reset()
         with mock_aws():
             provision()
-            reset_orion_caches()
+            runtime.reset()
             from infra.local.demo import seed_demo
 
             seed_demo()
             yield
-        reset_orion_caches()
+        runtime.reset()
 
 
 @dataclass

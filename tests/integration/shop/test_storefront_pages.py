@@ -7,6 +7,7 @@ import re
 import pytest
 
 from functions.storefront.handler import handler
+from orion import runtime
 from tests.api_calls import dynamodb_stops_at_limit
 from tests.integration.shop.conftest import BAKERY, PLATFORM, WIZAMART, call
 
@@ -130,7 +131,6 @@ def test_marketing_pages_only_on_the_platform_host() -> None:
 
 
 def test_a_listing_that_fills_its_page_exactly_has_no_next_page() -> None:
-    from infra.local.cloud import reset_orion_caches
     from orion.catalog.models import CategoryInput, ProductInput, ProductStatus, Variant
     from orion.catalog.service import bulk_create_products, create_category
     from orion.ids import new_id
@@ -151,7 +151,7 @@ def test_a_listing_that_fills_its_page_exactly_has_no_next_page() -> None:
         ]
 
     bulk_create_products(store, products(24, 0))
-    reset_orion_caches()  # the category list is cached per container
+    runtime.reset()  # the category list is cached per container
     with dynamodb_stops_at_limit():
         full = call(handler, "GET", f"/categories/{slug}", query={"sort": "title"})
     assert len(handles(full.body)) == 24
@@ -182,7 +182,6 @@ def test_head_answers_like_get_without_a_body() -> None:
 
 
 def test_a_platform_without_orders_offers_no_cart_and_no_buy_form() -> None:
-    from infra.local.cloud import reset_orion_caches
     from orion.catalog.models import ProductInput, ProductStatus, Variant
     from orion.catalog.service import create_product
     from orion.modules.registry import optional_module_codes
@@ -193,7 +192,7 @@ def test_a_platform_without_orders_offers_no_cart_and_no_buy_form() -> None:
         update_platform(
             Tenant("loyalty"), enabled_modules=modules, known_optional_modules=optional_module_codes()
         )
-        reset_orion_caches()
+        runtime.reset()
 
     everything = optional_module_codes()
     run_loyalty_with(everything - {"orders", "analytics"})

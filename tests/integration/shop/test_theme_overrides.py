@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from functions.storefront.handler import handler
-from infra.local.cloud import reset_orion_caches
+from orion import runtime
 from tests.integration.shop.conftest import BAKERY, call
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -21,12 +21,12 @@ STORE_PRODUCT = "stores/oms/wizamart/product.html"
 def store_template() -> Iterator[None]:
     yield
     boto3.client("s3").delete_object(Bucket=BUCKET, Key=STORE_PRODUCT)
-    reset_orion_caches()
+    runtime.reset()
 
 
 def upload(source: str) -> None:
     boto3.client("s3").put_object(Bucket=BUCKET, Key=STORE_PRODUCT, Body=source.encode())
-    reset_orion_caches()  # a new container; a warm one sees it after the template cache TTL
+    runtime.reset()  # a new container; a warm one sees it after the template cache TTL
 
 
 @pytest.mark.usefixtures("store_template")

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from infra import wiring
-from infra.local.provision import local_environment, local_names
 from infra.local.routing import RouteTable
+from infra.wiring import local_environment, local_names
 
 NAMES = [fn.name for fn in wiring.FUNCTIONS]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orion.settings import OrionSettings, get_settings, reset_settings
+from orion.settings import MissingSetting, OrionSettings, get_settings, reset_settings
 
 
 def test_settings_come_from_orion_variables(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,3 +31,13 @@ def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORION_RENDER_TIMEOUT_SECONDS", "soon")
     with pytest.raises(ValueError, match="render_timeout_seconds"):
         OrionSettings()
+
+
+def test_a_resource_the_environment_does_not_name_fails_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ORION_TEMPLATES_BUCKET")
+    settings = OrionSettings()
+    with pytest.raises(MissingSetting, match="ORION_TEMPLATES_BUCKET"):
+        _ = settings.templates_bucket
+    assert settings.table_name == "orion"  # the others are still there

@@ -10,7 +10,7 @@ from pynamodb.exceptions import PutError
 
 from orion.data import keys
 from orion.data.conditions import condition_failed
-from orion.data.table import TableItem, bind_table, get_or_none
+from orion.data.table import TableItem, get_or_none
 from orion.orders.checkout.models import Cart, CartLine
 from orion.tenancy.models import Tenant
 
@@ -28,9 +28,6 @@ class CartChanged(Exception):
 
 
 class CartRepository:
-    def __init__(self) -> None:
-        bind_table()
-
     def get(self, tenant: Tenant, cart_id: str) -> tuple[Cart, int | None] | None:
         """The cart and its version: one GetItem."""
         platform, store = tenant.platform, tenant.require_store()

@@ -8,6 +8,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
+from orion import runtime
 from orion.catalog.models import ProductStatus
 from orion.catalog.service import get_variant_by_sku, get_variants
 from orion.errors import Conflict, FieldError, Invalid, NotFound
@@ -70,7 +71,7 @@ def get_cart(tenant: Tenant, cart_id: str | None) -> Cart | None:
     """The cart, or None when there is none (no cookie, expired, already ordered): one GetItem."""
     if not cart_id or not _plausible_cart_id(cart_id):
         return None
-    found = CartRepository().get(tenant, cart_id)
+    found = runtime.repository(CartRepository).get(tenant, cart_id)
     return found[0] if found else None
 
 
@@ -247,7 +248,7 @@ def _apply(
 ) -> Cart | None:
     """Apply a change to the cart under optimistic locking (a fresh cart when there is none and
     ``create``; else None)."""
-    repository = CartRepository()
+    repository = runtime.repository(CartRepository)
     for _ in range(_RETRIES):
         found = repository.get(tenant, cart_id) if cart_id and _plausible_cart_id(cart_id) else None
         if found is None:
