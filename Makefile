@@ -17,7 +17,7 @@ help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
 	@echo "make lint | typecheck | unit | integration | infra-test | e2e | bench | synth | fuzz"
-	@echo "make bootstrap | diff | deploy | domains [ENV=dev|prod]   the AWS side (README: Deploying to AWS)"
+	@echo "make bootstrap | diff | deploy | domains [ENV=dev|prod]   the AWS side (docs/operations.md)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"

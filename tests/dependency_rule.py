@@ -1,6 +1,7 @@
-"""The static dependency rule of DESIGN.md, checked on source code (AST, nothing imported):
+"""The dependency rule of docs/architecture.md (The dependency rule), checked on source code (AST,
+nothing imported):
 
-- a core package of ``orion`` (tenancy, identity, cms, catalog, customers and the infrastructure
+- a core package of ``orion`` (tenancy, identity, audit, cms, catalog, outbox and the infrastructure
   packages data, settings, observability, errors, modules, ...) never imports an optional module;
 - an optional module imports another optional module only if its manifest declares it a dependency;
 - ``orion`` never imports ``functions`` or ``infra``.

@@ -1,4 +1,5 @@
-"""Platform admin API Lambda for ``POST /api/v1/admin/stores/bulk-import``: stores from a CSV (seed 002).
+"""Platform admin API Lambda for ``POST /api/v1/admin/stores/bulk-import``: stores from a CSV
+(docs/imports.md, Bulk store import).
 
 A function of its own (a more specific route than the admin API's ``/api/v1/admin/{proxy+}``): it needs
 the uploads bucket, and a bulk run may take longer than the admin API's other calls.

@@ -46,7 +46,7 @@ def configure_environment(aws_port: int, *, log_level: str = "WARNING") -> dict[
 
 
 def install_bridges() -> None:
-    """Patch the gaps of moto that the local cloud needs (see FACTS-aws-local.md).
+    """Patch the gaps of moto that the local cloud needs (see docs/local-cloud.md).
 
     - Lambda tasks of Step Functions run our handlers in-process instead of in Docker.
     - EventBridge rules with a Step Functions target start an execution (moto raises instead).

@@ -161,7 +161,7 @@ class DataStack(Stack):
         acknowledge(
             created,
             "AwsSolutions-SMG4",
-            "Rotated by the operator (README: Deploying to AWS); the origin-verify value must change "
+            "Rotated by the operator (docs/operations.md, Secrets); the origin-verify value must change "
             "together with the CloudFront origin header, which an automatic rotation Lambda cannot do.",
         )
         return created

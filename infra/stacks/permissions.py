@@ -4,7 +4,7 @@ Tenant scoping: every item key starts with its tenant (``P#<platform>...``) or i
 (``DOMAIN#<host>``), so item-level table statements carry a ``dynamodb:LeadingKeys`` condition that
 confines them to those key families. A Lambda serves every tenant from one execution role, so a static
 role cannot name a single store; confining a call to one store needs per-request credentials (an
-AssumeRole with session tags, see README "Deploying to AWS"). GSI queries are granted on the named
+AssumeRole with session tags, see docs/operations.md, Least privilege). GSI queries are granted on the named
 indexes in a separate statement without the condition, so they do not depend on how IAM matches an
 index's partition key.
 """

@@ -172,7 +172,7 @@ class StorefrontStack(Stack):
         self.tenants: dict[str, cloudfront.CfnDistributionTenant] = {}
         for domain in self.deployment.platform_domains:
             # The platform's site, path-mode shops and the admin API (api.<domain>, /api/* uncached);
-            # store subdomains (<store>.<platform>) are tenants of their own (README: Deploying to AWS).
+            # store subdomains (<store>.<platform>) are tenants of their own (docs/operations.md).
             self._tenant(domain, [domain, f"www.{domain}", f"api.{domain}"])
         for domain in self.deployment.store_domains:
             self._tenant(domain, [domain])

@@ -1,4 +1,5 @@
-"""Catalogue imports against the server `make run` starts: the README's curl walkthrough, over HTTP."""
+"""Catalogue imports against the server `make run` starts: the curl walkthrough of docs/imports.md (Try it),
+over HTTP."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Channels: publishing products and pages elsewhere, seed 004 (optional; only its manifest so far)."""
+"""Channels: publishing products and pages elsewhere (optional; only its manifest so far)."""

@@ -1,4 +1,4 @@
-"""CMS page models and the per-tier page limits (seed 000)."""
+"""CMS page models and the per-tier page limits (docs/platform-admin.md, Tiers)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from orion.tenancy.tiers import Limit, allowance
 RESERVED_SLUGS = frozenset(
     {"products", "categories", "search", "cart", "checkout", "orders", "pages", "static", "api", "stores"}
 )
-# The platform marketing site's pages (seed 000).
+# The platform marketing site's pages (docs/storefront.md, Pages).
 MARKETING_SLUGS = (
     "home", "platform_homepage", "pricing", "about", "contact", "faq", "terms", "privacy", "features",
     "integrations",
@@ -40,7 +40,7 @@ PageSlug = Annotated[str, AfterValidator(check_page_slug)]
 
 
 class PageSource(StrEnum):
-    """Where a resolved page came from (the tiers of seed 000)."""
+    """Where a resolved page came from (the three tiers of docs/storefront.md, Pages)."""
 
     STORE_OVERRIDE = "store_override"  # a store's page replacing a platform default
     STORE_CUSTOM = "store_custom"  # a store's page with no platform default

@@ -1,8 +1,8 @@
 """CMS use cases: resolve a store's page through the tiers, manage store and platform pages.
 
-Resolution (seed 000): the store's own page -> the platform's default for stores -> 404, in one
-BatchGetItem. Marketing pages belong to the platform's own host and are never served on a store.
-Page HTML is sanitised with nh3 when written, so templates can render it as it is.
+Resolution (docs/storefront.md, Pages): the store's own page -> the platform's default for stores
+-> 404, in one BatchGetItem. Marketing pages belong to the platform's own host and are never served
+on a store. Page HTML is sanitised with nh3 when written, so templates can render it as it is.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Platform admins' bulk store import: one CSV row -> a merchant, a store, its owner and, optionally,
 a catalogue import of the store's Letzshop feed.
 
-Header (seed 002): ``vendor_name, subdomain, owner_name, owner_email, owner_phone, business_address,
-business_city, business_postal_code, business_country, letzshop_csv_url, initial_password``.
+Header (docs/imports.md, Bulk store import): ``vendor_name, subdomain, owner_name, owner_email,
+owner_phone, business_address, business_city, business_postal_code, business_country, letzshop_csv_url,
+initial_password``.
 Rows are independent: each gets its own result, and a bad row never stops the others.
 
 Feeds are fetched only from ``https://`` URLs on allow-listed hosts (``ORION_IMPORT_FETCH_ALLOWED_HOSTS``,

@@ -6,7 +6,7 @@ Three formats are understood, each mapped to the same canonical field names:
   tab-, comma- or semicolon-separated; ``g:`` prefixes allowed; one file per language),
 - Shopify product exports (``Handle, Title, Body (HTML), ..., Variant Price``; the rows of one handle
   are one product and its variants),
-- Orion native CSV (``external_id, language, title, price, ...``; see the README).
+- Orion native CSV (``external_id, language, title, price, ...``; see docs/imports.md, Formats).
 
 Everything here is pure: it reads text and yields :class:`SourceRecord` or :class:`RowError`.
 """

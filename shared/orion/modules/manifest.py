@@ -11,7 +11,7 @@ _PERMISSION = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 
 
 class Role(StrEnum):
-    """Staff roles in a store, most powerful first (seed 002)."""
+    """Staff roles in a store, most powerful first (docs/staff-api.md, Roles and permissions)."""
 
     OWNER = "owner"
     MANAGER = "manager"

@@ -84,7 +84,7 @@ class StoreStatus(StrEnum):
 
 
 class Tier(StrEnum):
-    """Subscription tiers (seed 000); their limits live with the features that enforce them."""
+    """Subscription tiers; their limits are in orion.tenancy.tiers (docs/platform-admin.md, Tiers)."""
 
     ESSENTIAL = "essential"
     PROFESSIONAL = "professional"

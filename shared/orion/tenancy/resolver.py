@@ -42,7 +42,7 @@ def resolve_tenant(
     """The tenant for a request, or ``None`` when no tenant may be served (a 404, no data read).
 
     ``lookup`` is given the host and its parent and returns the ``DOMAIN#`` records it knows, in one
-    round trip. Rows of the tenancy table (see DESIGN.md):
+    round trip. Rows of the tenancy table (see docs/architecture.md, Tenancy):
 
     - a verified custom domain -> its store, path unchanged;
     - ``<store>.<platform domain>`` -> that store; ``www.`` -> the platform; ``api.`` -> platform API;

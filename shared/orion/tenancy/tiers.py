@@ -1,6 +1,6 @@
 """Subscription tiers and their limits: the one place every feature reads a store's allowance from.
 
-CMS page limits come from seed 000; products, staff seats and imports per day are Orion's own plan.
+The limits are listed in docs/platform-admin.md (Tiers).
 ``None`` means unlimited. A feature that creates a limited resource counts what the store has and
 calls :func:`ensure_within_limit` before writing; the 409 it raises names the limit, so a client can
 offer the upgrade.

@@ -11,7 +11,8 @@ import pytest
 from tests.dependency_rule import find_violations, read_manifests
 
 ORION = Path(__file__).resolve().parents[3] / "shared" / "orion"
-# DESIGN.md (Modules): the optional ones; a package by one of these names must say so in its manifest.
+# docs/architecture.md (Modules): the optional ones; a package by one of these names must say so in
+# its manifest.
 OPTIONAL_BY_DESIGN = frozenset(
     {"orders", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
 )
@@ -58,7 +59,7 @@ def test_the_real_orion_tree_follows_the_rule() -> None:
 def test_no_optional_module_of_the_design_declares_itself_core() -> None:
     manifests = read_manifests(ORION)
     for folder in OPTIONAL_BY_DESIGN & manifests.keys():
-        assert manifests[folder].optional, f"orion/{folder} must be optional (DESIGN.md, Modules)"
+        assert manifests[folder].optional, f"orion/{folder} must be optional (docs/architecture.md, Modules)"
 
 
 def test_an_optional_package_without_a_manifest_is_still_held_to_the_rule(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Permissions come from the modules that own them, with seed 002's role sets."""
+"""Permissions come from the modules that own them, with the role sets of docs/staff-api.md (Roles and
+permissions)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def test_discovery_finds_every_feature_manifest() -> None:
     assert {"catalog", "orders", "cms", "imports", "identity", "tenancy", "analytics", "audit"} <= codes
 
 
-def test_roles_get_the_seed_permission_sets() -> None:
+def test_roles_get_the_documented_permission_sets() -> None:
     owner = permissions_of_role(Role.OWNER, EVERYTHING)
     manager = permissions_of_role(Role.MANAGER, EVERYTHING)
     editor = permissions_of_role(Role.EDITOR, EVERYTHING)

@@ -1,4 +1,5 @@
-"""The tenancy table of DESIGN.md, row by row, and properties that must hold for any input."""
+"""The tenancy table of docs/architecture.md (Tenancy), row by row, and properties that must hold
+for any input."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tier limits: the seed's CMS page allowances, and a 409 that names the limit it hit."""
+"""Tier limits: the CMS page allowances of docs/platform-admin.md (Tiers), and a 409 that names the
+limit it hit."""
 
 from __future__ import annotations
 
