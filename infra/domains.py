@@ -19,8 +19,10 @@ import sys
 from collections.abc import Iterable
 
 from infra.config import cdk_json_context, deployment_from_context
-from orion.tenancy import administration, store_admin
+from orion.tenancy.domains import list_domains
 from orion.tenancy.models import Tenant
+from orion.tenancy.platforms import get_platform
+from orion.tenancy.stores import list_stores
 
 
 def tenant_hosts(platforms: Iterable[str], *, local_suffix: str = ".localhost") -> list[str]:
@@ -28,9 +30,9 @@ def tenant_hosts(platforms: Iterable[str], *, local_suffix: str = ".localhost") 
     hosts: set[str] = set()
     for code in platforms:
         platform_tenant = Tenant(code)
-        platform = administration.get_platform(platform_tenant)
-        for store in administration.list_stores(platform_tenant):
-            for domain in store_admin.list_domains(Tenant(code, store.code)):
+        platform = get_platform(platform_tenant)
+        for store in list_stores(platform_tenant):
+            for domain in list_domains(Tenant(code, store.code)):
                 if domain.verified:
                     hosts.add(domain.host)
             hosts.update(f"{store.code}.{platform_domain}" for platform_domain in platform.domains)

@@ -30,7 +30,7 @@ from orion.modules.registry import (
 from orion.money import CurrencyCode
 from orion.outbox import service as outbox
 from orion.outbox.models import OutboxMessage
-from orion.tenancy import administration
+from orion.tenancy import merchants, platforms, stores
 from orion.tenancy.models import CODE_PATTERN, LANGUAGES, Merchant, Platform, Store, Tier
 from orion.tenancy.tiers import LIMIT_DESCRIPTIONS, PLANS
 
@@ -72,7 +72,7 @@ class PlatformChange(BaseModel):
 
 @router.get("/platform", summary="The platform this API host belongs to")
 def get_platform(admin: Admin) -> PlatformOut:
-    return PlatformOut.of(administration.get_platform(admin.tenant))
+    return PlatformOut.of(platforms.get_platform(admin.tenant))
 
 
 @router.patch("/platform", summary="Change the platform's name, domains, optional modules or default theme")
@@ -86,7 +86,7 @@ def change_platform(request: Request, admin: Admin, change: PlatformChange) -> P
                     FieldError("enabled_modules", f"{m} needs {', '.join(d)}") for m, d in lacking.items()
                 ],
             )
-    platform = administration.update_platform(
+    platform = platforms.update_platform(
         admin.tenant,
         name=change.name,
         domains=change.domains,
@@ -159,21 +159,21 @@ class MerchantIn(BaseModel):
 
 @router.get("/merchants", summary="The platform's merchants")
 def list_merchants(admin: Admin) -> list[Merchant]:
-    return administration.list_merchants(admin.tenant)
+    return merchants.list_merchants(admin.tenant)
 
 
 @router.post("/merchants", status_code=status.HTTP_201_CREATED, summary="Add a merchant")
 def create_merchant(request: Request, admin: Admin, body: MerchantIn) -> Merchant:
-    merchant = administration.create_merchant(admin.tenant, body.name, body.contact_email)
+    merchant = merchants.create_merchant(admin.tenant, body.name, body.contact_email)
     audit_admin(request, admin, "merchant.create", merchant.id, details={"name": merchant.name})
     return merchant
 
 
 @router.get("/merchants/{merchant_id}", summary="One merchant and its stores")
 def get_merchant(admin: Admin, merchant_id: Id) -> dict[str, object]:
-    merchant = administration.get_merchant(admin.tenant, merchant_id)
-    stores = [s.code for s in administration.list_stores(admin.tenant) if s.merchant_id == merchant.id]
-    return {**merchant.model_dump(), "stores": stores}
+    merchant = merchants.get_merchant(admin.tenant, merchant_id)
+    owned = [s.code for s in stores.list_stores(admin.tenant) if s.merchant_id == merchant.id]
+    return {**merchant.model_dump(), "stores": owned}
 
 
 # --- stores --------------------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ class Transfer(BaseModel):
 
 @router.get("/stores", summary="The platform's stores")
 def list_stores(admin: Admin) -> list[Store]:
-    return administration.list_stores(admin.tenant)
+    return stores.list_stores(admin.tenant)
 
 
 @router.post("/stores", status_code=status.HTTP_201_CREATED, summary="Open a store for a merchant")
@@ -207,7 +207,7 @@ def create_store(request: Request, admin: Admin, body: StoreIn) -> Store:
     unknown = [lang for lang in body.languages if lang not in LANGUAGES]
     if unknown:
         raise Invalid(errors=[FieldError("languages", f"unsupported: {', '.join(unknown)}")])
-    store = administration.create_store(
+    store = stores.create_store(
         admin.tenant,
         body.code,
         body.name,
@@ -223,35 +223,35 @@ def create_store(request: Request, admin: Admin, body: StoreIn) -> Store:
 
 @router.get("/stores/{code}", summary="One store")
 def get_store(admin: Admin, code: StoreCode) -> Store:
-    return administration.get_store(admin.tenant, code)
+    return stores.get_store(admin.tenant, code)
 
 
 @router.post("/stores/{code}/suspend", summary="Take a store offline (its hosts answer 404)")
 def suspend_store(request: Request, admin: Admin, code: StoreCode) -> Store:
-    store = administration.suspend_store(admin.tenant, code)
+    store = stores.suspend_store(admin.tenant, code)
     audit_admin(request, admin, "store.suspend", code, store=code)
     return store
 
 
 @router.post("/stores/{code}/resume", summary="Bring a suspended store back")
 def resume_store(request: Request, admin: Admin, code: StoreCode) -> Store:
-    store = administration.resume_store(admin.tenant, code)
+    store = stores.resume_store(admin.tenant, code)
     audit_admin(request, admin, "store.resume", code, store=code)
     return store
 
 
 @router.put("/stores/{code}/tier", summary="Move a store to another subscription tier")
 def change_tier(request: Request, admin: Admin, code: StoreCode, body: TierChange) -> Store:
-    before = administration.get_store(admin.tenant, code).tier
-    store = administration.change_tier(admin.tenant, code, body.tier)
+    before = stores.get_store(admin.tenant, code).tier
+    store = stores.change_tier(admin.tenant, code, body.tier)
     audit_admin(request, admin, "store.tier", code, store=code, details={"from": before, "to": body.tier})
     return store
 
 
 @router.post("/stores/{code}/transfer", summary="Hand a store to another merchant of this platform")
 def transfer_store(request: Request, admin: Admin, code: StoreCode, body: Transfer) -> Store:
-    before = administration.get_store(admin.tenant, code).merchant_id
-    store = administration.transfer_store(admin.tenant, code, body.merchant_id)
+    before = stores.get_store(admin.tenant, code).merchant_id
+    store = stores.transfer_store(admin.tenant, code, body.merchant_id)
     audit_admin(
         request, admin, "store.transfer", code, store=code, details={"from": before, "to": body.merchant_id}
     )

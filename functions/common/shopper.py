@@ -16,9 +16,9 @@ from orion.observability import logger
 from orion.settings import get_settings
 from orion.storefront.pages import Page, etag_matches, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
+from orion.tenancy.directory import tenant_directory
 from orion.tenancy.hosts import viewer_host
 from orion.tenancy.models import ResolvedTenant
-from orion.tenancy.service import tenant_directory
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

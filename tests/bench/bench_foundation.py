@@ -34,7 +34,7 @@ def main() -> None:
 
         runtime.reset()
         event = load_event("storefront/store-home")
-        from orion.tenancy.service import tenant_directory
+        from orion.tenancy.directory import tenant_directory
 
         counter.reset()
         assert tenant_directory().resolve(event["headers"]["host"], event["rawPath"]) is not None

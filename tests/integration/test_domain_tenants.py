@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from infra.domains import main, tenant_hosts
-from orion.tenancy.service import add_store_domain
+from orion.tenancy.domains import add_domain
+from orion.tenancy.models import Tenant
 
 
 def test_verified_custom_domains_and_store_subdomains_become_tenants(demo: list[str]) -> None:
-    add_store_domain("oms", "wizamart", "pending.wizamart.lu", verified=False, token="orion-t")
+    add_domain(Tenant("oms", "wizamart"), "pending.wizamart.lu")
 
     hosts = tenant_hosts(["oms"])
 

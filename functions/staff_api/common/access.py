@@ -16,9 +16,9 @@ from orion.ids import new_id
 from orion.modules.registry import route_enabled
 from orion.observability import logger
 from orion.settings import get_settings
+from orion.tenancy.directory import tenant_directory
 from orion.tenancy.hosts import viewer_host
 from orion.tenancy.models import ResolvedTenant, Tenant
-from orion.tenancy.service import tenant_directory
 
 
 def _origin_verify_secret() -> str | None:

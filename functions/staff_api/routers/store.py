@@ -11,8 +11,9 @@ from functions.staff_api.common.access import record_audit, require
 from orion.catalog import service as catalog
 from orion.catalog.stock import MAX_LOW_STOCK_THRESHOLD
 from orion.identity.models import StaffAccess
-from orion.tenancy import store_admin
-from orion.tenancy.store_admin import DomainView, StoreSettingsInput
+from orion.tenancy import domains, stores
+from orion.tenancy.domains import DomainView
+from orion.tenancy.stores import StoreSettingsInput
 
 router = APIRouter(tags=["store"])
 
@@ -51,7 +52,7 @@ class DomainList(BaseModel):
 
 
 def _settings(access: StaffAccess) -> StoreSettings:
-    store = store_admin.get_store_settings(access.tenant)
+    store = stores.get_store_settings(access.tenant)
     return StoreSettings(
         code=store.code,
         name=store.name,
@@ -73,7 +74,7 @@ def get_settings(access: View) -> StoreSettings:
     "/settings", summary="Change the store's name, languages, currency, contact and low-stock threshold"
 )
 def put_settings(body: StoreSettingsBody, request: Request, access: Edit) -> StoreSettings:
-    store_admin.update_store_settings(access.tenant, body)
+    stores.update_store_settings(access.tenant, body)
     details: dict[str, object] = {}
     threshold = body.low_stock_threshold
     recount = catalog.set_low_stock_threshold(access.tenant, threshold) if threshold is not None else None
@@ -85,26 +86,26 @@ def put_settings(body: StoreSettingsBody, request: Request, access: Edit) -> Sto
 
 @router.get("/domains", summary="The store's custom domains")
 def list_domains(access: View) -> DomainList:
-    return DomainList(items=[DomainView.of(d) for d in store_admin.list_domains(access.tenant)])
+    return DomainList(items=[DomainView.of(d) for d in domains.list_domains(access.tenant)])
 
 
 @router.post("/domains", status_code=status.HTTP_201_CREATED, summary="Add a custom domain (pending)")
 def add_domain(body: DomainRequest, request: Request, access: Edit) -> DomainView:
     """The answer names the TXT record to publish; then call verify."""
-    domain = store_admin.add_domain(access.tenant, body.host)
+    domain = domains.add_domain(access.tenant, body.host)
     record_audit(request, access, "domain.add", f"domain:{domain.host}")
     return DomainView.of(domain)
 
 
 @router.post("/domains/{host}/verify", summary="Check the TXT record and start serving the domain")
 def verify_domain(host: Host, request: Request, access: Edit) -> DomainView:
-    domain = store_admin.verify_domain(access.tenant, host)
+    domain = domains.verify_domain(access.tenant, host)
     record_audit(request, access, "domain.verify", f"domain:{domain.host}")
     return DomainView.of(domain)
 
 
 @router.delete("/domains/{host}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a custom domain")
 def remove_domain(host: Host, request: Request, access: Edit) -> Response:
-    store_admin.remove_domain(access.tenant, host)
+    domains.remove_domain(access.tenant, host)
     record_audit(request, access, "domain.remove", f"domain:{host}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from orion.tenancy.models import Platform, StoreStatus, Tier
-from orion.tenancy.service import add_store_domain, create_merchant, create_platform, create_store
+from orion.tenancy.domains import add_verified_domain
+from orion.tenancy.merchants import create_merchant
+from orion.tenancy.models import Platform, StoreStatus, Tenant, Tier
+from orion.tenancy.platforms import create_platform
+from orion.tenancy.stores import create_store
+
+OMS, LOYALTY = Tenant("oms"), Tenant("loyalty")
+WIZAMART = Tenant("oms", "wizamart")
 
 OPTIONAL_MODULES = frozenset(
     {"orders", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
@@ -28,9 +34,9 @@ def seed(port: int) -> list[str]:
             enabled_modules=OPTIONAL_MODULES,
         )
     )
-    wizamart = create_merchant("oms", "Wizamart S.à r.l.", "hello@wizamart.lu")
+    wizamart = create_merchant(OMS, "Wizamart S.à r.l.", "hello@wizamart.lu")
     create_store(
-        "oms",
+        OMS,
         "wizamart",
         "Wizamart",
         wizamart.id,
@@ -38,14 +44,14 @@ def seed(port: int) -> list[str]:
         languages=("en", "fr", "de"),
         contact_email="shop@wizamart.lu",
     )
-    add_store_domain("oms", "wizamart", "shop.wizamart.localhost", verified=True)
-    add_store_domain("oms", "wizamart", "shop.wizamart.lu", verified=True)
-    bakery = create_merchant("oms", "Boulangerie Schmit", "contact@bakery.lu")
-    create_store("oms", "bakery", "Boulangerie Schmit", bakery.id, languages=("fr", "de", "en"))
-    closed = create_merchant("oms", "Closed Trading", None)
-    create_store("oms", "closed-shop", "Closed Shop", closed.id, status=StoreStatus.SUSPENDED)
-    cafe = create_merchant("loyalty", "Café Loyal", None)
-    create_store("loyalty", "cafe", "Café Loyal", cafe.id, languages=("fr", "en"))
+    add_verified_domain(WIZAMART, "shop.wizamart.localhost")
+    add_verified_domain(WIZAMART, "shop.wizamart.lu")
+    bakery = create_merchant(OMS, "Boulangerie Schmit", "contact@bakery.lu")
+    create_store(OMS, "bakery", "Boulangerie Schmit", bakery.id, languages=("fr", "de", "en"))
+    closed = create_merchant(OMS, "Closed Trading", None)
+    create_store(OMS, "closed-shop", "Closed Shop", closed.id, status=StoreStatus.SUSPENDED)
+    cafe = create_merchant(LOYALTY, "Café Loyal", None)
+    create_store(LOYALTY, "cafe", "Café Loyal", cafe.id, languages=("fr", "en"))
     lines = [
         "Shops:",
         "  http://wizamart.oms.localhost:{port}/          Wizamart (subdomain)",

@@ -32,8 +32,9 @@ from orion.identity.service import create_staff_user, invite
 from orion.imports.service import request_upload
 from orion.modules.manifest import Role
 from orion.settings import get_settings
+from orion.tenancy.merchants import create_merchant
 from orion.tenancy.models import CODE_PATTERN, Tenant
-from orion.tenancy.service import create_merchant, create_store
+from orion.tenancy.stores import create_store
 
 BULK_HEADER = (
     "vendor_name",
@@ -133,9 +134,9 @@ def _import_row(
         except FeedRefused as exc:
             return BulkRowResult(number, subdomain, "failed", str(exc))
     try:
-        merchant = create_merchant(tenant.platform, row.vendor_name, str(row.owner_email))
+        merchant = create_merchant(tenant, row.vendor_name, str(row.owner_email))
         create_store(
-            tenant.platform,
+            tenant,
             row.subdomain,
             row.vendor_name,
             merchant.id,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from orion import runtime
 from orion.cache import MISSING, TtlCache
+from orion.settings import get_settings
 from orion.tenancy.models import DomainRecord, Platform, ResolvedTenant, Store, Tenant
 from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import resolve_tenant
@@ -79,3 +81,14 @@ class TenantDirectory:
         profiles = self._repository.load_profiles(tenant.platform, tenant.store)
         self._profiles.put(tenant, profiles)
         return profiles
+
+
+@runtime.singleton
+def tenant_directory() -> TenantDirectory:
+    """The container's tenant directory (cache shared by every invocation)."""
+    settings = get_settings()
+    return TenantDirectory(
+        runtime.repository(TenancyRepository),
+        ttl=settings.tenant_cache_ttl_seconds,
+        dev_path_mode=settings.dev_path_mode,
+    )

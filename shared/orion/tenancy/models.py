@@ -56,6 +56,13 @@ class Tenant:
             raise ValueError("this operation needs a store tenant")
         return self.store
 
+    def require_platform_only(self) -> str:
+        """The platform code of a platform tenant; a store tenant here is a programming error (platform
+        administration works on the platform whose API host a request came to, never on one store)."""
+        if self.store is not None:
+            raise ValueError("this operation needs a platform tenant")
+        return self.platform
+
     def __str__(self) -> str:
         return f"{self.platform}/{self.store}" if self.store else self.platform
 

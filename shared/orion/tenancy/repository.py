@@ -203,10 +203,6 @@ class TenancyRepository:
                 raise Conflict(f"store code {store.code!r} is already taken on {store.platform}") from exc
             raise
 
-    def save_store(self, store: Store) -> None:
-        """Replace an existing store's profile."""
-        self._store_item(store).save()
-
     def put_store_domain(self, domain: StoreDomain, *, stale_claims_before: datetime | None = None) -> None:
         """Claim a host for a store; a host claimed by anyone else is a conflict, except a pending
         (never verified) claim made before ``stale_claims_before``, which the new claim replaces."""
@@ -281,7 +277,10 @@ class TenancyRepository:
         ]
 
     def get_merchant(self, platform: str, merchant_id: str) -> Merchant | None:
-        item = get_or_none(MerchantItem, keys.merchant_pk(platform, merchant_id), keys.MERCHANT_SK)
+        # Strongly consistent: a store is opened for a merchant created a moment before (bulk import).
+        item = get_or_none(
+            MerchantItem, keys.merchant_pk(platform, merchant_id), keys.MERCHANT_SK, consistent_read=True
+        )
         return item.to_model() if item else None
 
     def list_merchants(self, platform: str) -> list[Merchant]:
@@ -382,8 +381,3 @@ def _domain_item(
             item.gsi2pk = keys.pending_domains_gsi2pk(platform)
             item.gsi2sk = host
     return item
-
-
-def all_item_classes() -> Iterable[type[TableItem]]:
-    """The tenancy item classes (for table provisioning checks)."""
-    return (PlatformItem, MerchantItem, StoreItem, DomainItem, DomainClaimItem)

@@ -1,6 +1,6 @@
 """Tenancy's scheduled task: verify pending custom domains whose DNS now carries the store's value.
 
-Staff can ask for verification themselves (``store_admin.verify_domain``); this task does the same
+Staff can ask for verification themselves (``domains.verify_domain``); this task does the same
 check for every pending domain of a platform, so a domain starts serving shortly after its TXT record
 appears. Pending domains sit in a sparse index, so the task reads only those.
 """
@@ -12,9 +12,9 @@ from datetime import datetime
 from orion import runtime
 from orion.errors import Conflict, NotFound
 from orion.observability import logger
+from orion.tenancy.domains import TxtLookup, verify_domain
 from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
-from orion.tenancy.store_admin import TxtLookup, verify_domain
 
 
 def verify_domains(tenant: Tenant, now: datetime, lookup: TxtLookup | None = None) -> int:

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from functions.common.shopper import handle_shopper_request
 from functions.staff_api.common.app import create_app, lambda_handler
 from infra.local.events import http_api_event
-from orion.tenancy.service import tenant_directory
+from orion.tenancy.directory import tenant_directory
 from tests.events import FakeContext
 from tests.integration.admin.test_admin_api import admin
 from tests.staff import CAFE, WIZAMART, call, token_of

@@ -10,9 +10,10 @@ from functions.scheduler.handler import handler
 from orion.modules.tasks import run_task
 from orion.settings import reset_settings
 from orion.tenancy import tasks
+from orion.tenancy.directory import tenant_directory
+from orion.tenancy.domains import add_domain
 from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
-from orion.tenancy.service import add_store_domain, tenant_directory
 from tests.events import FakeContext
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -23,12 +24,13 @@ def test_a_pending_domain_is_verified_once_its_txt_record_is_there(
 ) -> None:
     monkeypatch.setenv("ORION_DOMAIN_VERIFICATION", "dns")
     reset_settings()
-    add_store_domain("oms", "bakery", "shop.bakery.lu", token="secret-token-1")
-    add_store_domain("oms", "bakery", "other.bakery.lu", token="secret-token-2")
+    bakery = Tenant("oms", "bakery")
+    claimed = add_domain(bakery, "shop.bakery.lu")
+    add_domain(bakery, "other.bakery.lu")
     assert tenant_directory().resolve("shop.bakery.lu", "/") is None  # unverified: not served
 
     records = {
-        "_orion-verification.shop.bakery.lu": ["secret-token-1"],
+        "_orion-verification.shop.bakery.lu": [str(claimed.verification_token)],
         "_orion-verification.other.bakery.lu": ["something else"],
     }
 

@@ -3,7 +3,7 @@ the limit), and an upgrade lifts them."""
 
 from __future__ import annotations
 
-from orion.tenancy import administration as admin
+from orion.tenancy import stores
 from orion.tenancy.models import Tenant, Tier
 from tests.staff import BAKERY, ApiResponse, call, token_of
 
@@ -23,7 +23,7 @@ def start_import(token: str) -> ApiResponse:
 def test_an_essential_store_has_two_staff_seats_members_and_invitations_alike(demo: list[str]) -> None:
     # given the Essential bakery with its owner (one seat taken)
     owner = token_of("bakery-owner", BAKERY)
-    assert admin.get_store(OMS, "bakery").tier is Tier.ESSENTIAL
+    assert stores.get_store(OMS, "bakery").tier is Tier.ESSENTIAL
     # when the owner invites a first editor, that fills the second seat
     assert invite(owner, "first@bakery.lu").status == 201
     # then a second invitation is refused, naming the limit
@@ -32,7 +32,7 @@ def test_an_essential_store_has_two_staff_seats_members_and_invitations_alike(de
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert refused.json()["limit"] == "staff_seats"
     # and once the store is upgraded to Professional, the invitation goes out
-    admin.change_tier(OMS, "bakery", Tier.PROFESSIONAL)
+    stores.change_tier(OMS, "bakery", Tier.PROFESSIONAL)
     assert invite(owner, "second@bakery.lu").status == 201
 
 
@@ -54,5 +54,5 @@ def test_an_essential_store_starts_two_imports_a_day(demo: list[str]) -> None:
     assert refused.json()["limit"] == "imports_per_day"
     listed = call("GET", "/api/v1/imports", host=BAKERY, token=owner).json()["jobs"]
     assert len(listed) == 2  # the refused request created no job
-    admin.change_tier(OMS, "bakery", Tier.PROFESSIONAL)
+    stores.change_tier(OMS, "bakery", Tier.PROFESSIONAL)
     assert start_import(owner).status == 201

@@ -58,12 +58,12 @@ def shared_pipeline() -> Iterator[None]:
     Its stores are on the Enterprise plan: a module starts more imports than a day's allowance of the
     smaller plans, and these tests are about files, not limits (see admin/test_tier_enforcement.py).
     """
-    from orion.tenancy import administration
     from orion.tenancy.models import Tenant, Tier
+    from orion.tenancy.stores import change_tier
 
     with running_pipeline():
         for store in ("wizamart", "bakery"):
-            administration.change_tier(Tenant("oms"), store, Tier.ENTERPRISE)
+            change_tier(Tenant("oms"), store, Tier.ENTERPRISE)
         yield
 
 

@@ -14,8 +14,9 @@ from orion.imports.service import get_import_job, request_upload
 from orion.imports.tasks import fail_stuck_jobs
 from orion.modules.registry import optional_module_codes
 from orion.modules.tasks import run_task
-from orion.tenancy import administration
 from orion.tenancy.models import Tenant, Tier
+from orion.tenancy.platforms import update_platform
+from orion.tenancy.stores import change_tier
 
 WIZAMART = Tenant("oms", "wizamart")
 CAFE = Tenant("loyalty", "cafe")
@@ -26,7 +27,7 @@ HOUR = timedelta(hours=1)
 @pytest.fixture
 def stores(demo: list[str]) -> None:
     for tenant in (WIZAMART, CAFE):
-        administration.change_tier(Tenant(tenant.platform), tenant.require_store(), Tier.ENTERPRISE)
+        change_tier(Tenant(tenant.platform), tenant.require_store(), Tier.ENTERPRISE)
 
 
 def new_job(tenant: Tenant = WIZAMART) -> str:
@@ -94,7 +95,7 @@ def test_finished_jobs_leave_the_watchdogs_partition(stores: None) -> None:
 def test_the_watchdog_does_not_run_where_imports_is_off(stores: None) -> None:
     # given imports switched off on loyalty, and a job left pending in each platform
     without_imports = sorted(optional_module_codes() - {"imports"})
-    administration.update_platform(
+    update_platform(
         Tenant("loyalty"), enabled_modules=without_imports, known_optional_modules=optional_module_codes()
     )
     ours, theirs = new_job(WIZAMART), new_job(CAFE)

@@ -185,8 +185,8 @@ def test_a_platform_without_orders_offers_no_cart_and_no_buy_form() -> None:
     from orion.catalog.models import ProductInput, ProductStatus, Variant
     from orion.catalog.service import create_product
     from orion.modules.registry import optional_module_codes
-    from orion.tenancy.administration import update_platform
     from orion.tenancy.models import Tenant
+    from orion.tenancy.platforms import update_platform
 
     def run_loyalty_with(modules: frozenset[str]) -> None:
         update_platform(

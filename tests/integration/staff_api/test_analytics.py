@@ -9,8 +9,8 @@ from orion.catalog.service import get_variant_by_sku
 from orion.ids import new_token
 from orion.orders import service as orders
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
+from orion.tenancy.directory import tenant_directory
 from orion.tenancy.models import Tenant
-from orion.tenancy.service import tenant_directory
 from tests.integration.admin.test_admin_api import admin
 from tests.staff import call, token_of
 

@@ -150,9 +150,9 @@ def test_a_pending_claim_holds_a_domain_only_for_a_while(
         def now(cls, tz: object = None) -> TwoMinutesLater:
             return cls.fromtimestamp((datetime.now(UTC) + timedelta(minutes=2)).timestamp(), UTC)
 
-    from orion.tenancy import store_admin
+    from orion.tenancy import domains
 
-    monkeypatch.setattr(store_admin, "datetime", TwoMinutesLater)
+    monkeypatch.setattr(domains, "datetime", TwoMinutesLater)
     claimed = call("POST", "/api/v1/domains", body={"host": "wizamart.example.org"}, token=owner)
     assert claimed.status == 201  # the unverified claim lapsed: the real owner can claim it
     hosts = {d["host"] for d in call("GET", "/api/v1/domains", host=BAKERY, token=bakery).json()["items"]}
@@ -162,7 +162,7 @@ def test_a_pending_claim_holds_a_domain_only_for_a_while(
 def test_dropping_and_re_adding_a_pending_claim_does_not_renew_it(
     demo: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orion.tenancy import store_admin
+    from orion.tenancy import domains
 
     bakery = token_of("bakery-owner", host=BAKERY)
     owner = token_of("wizamart-owner")
@@ -174,10 +174,10 @@ def test_dropping_and_re_adding_a_pending_claim_does_not_renew_it(
         def now(cls, tz: object = None) -> ThreeMinutesAgo:
             return cls.fromtimestamp((datetime.now(UTC) - timedelta(minutes=3)).timestamp(), UTC)
 
-    monkeypatch.setattr(store_admin, "datetime", ThreeMinutesAgo)
+    monkeypatch.setattr(domains, "datetime", ThreeMinutesAgo)
     first = call("POST", "/api/v1/domains", host=BAKERY, body={"host": "renewed.example.org"}, token=bakery)
     assert first.status == 201
-    monkeypatch.setattr(store_admin, "datetime", datetime)
+    monkeypatch.setattr(domains, "datetime", datetime)
     assert call("DELETE", "/api/v1/domains/renewed.example.org", host=BAKERY, token=bakery).status == 204
     again = call("POST", "/api/v1/domains", host=BAKERY, body={"host": "renewed.example.org"}, token=bakery)
     assert again.status == 201

@@ -1,4 +1,9 @@
-"""A store's own settings and custom domains, as its staff manage them (Owners edit, Managers view)."""
+"""Custom domains of a store: its staff claim, verify and remove them, a scheduled task verifies the
+pending ones, and the demo data attaches domains known to be the store's. Also the one spelling of a
+host name every tenancy use case stores (:func:`canonical_host`).
+
+A claimed domain serves shoppers only once a TXT record proves the store controls it.
+"""
 
 from __future__ import annotations
 
@@ -9,57 +14,27 @@ import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, Field
 
 from orion import runtime
 from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
-from orion.money import CurrencyCode
 from orion.settings import get_settings
-from orion.tenancy.models import LANGUAGES, Store, StoreDomain, Tenant
+from orion.tenancy.directory import tenant_directory
+from orion.tenancy.hosts import normalize_host
+from orion.tenancy.models import StoreDomain, Tenant
 from orion.tenancy.repository import TenancyRepository
-from orion.tenancy.service import add_store_domain, canonical_host, tenant_directory
 
 VERIFICATION_LABEL = "_orion-verification"
 
 
-class StoreSettingsInput(BaseModel):
-    """What staff may change about their store (tier, status and code belong to platform admins)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200)
-    languages: tuple[str, ...] = Field(min_length=1, max_length=len(LANGUAGES))
-    default_language: str
-    currency: CurrencyCode
-    contact_email: EmailStr | None = None
-
-
-def get_store_settings(tenant: Tenant) -> Store:
-    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
-    if store is None:
-        raise NotFound("Unknown store.")
-    return store
-
-
-def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
-    unknown = [lang for lang in data.languages if lang not in LANGUAGES]
-    if unknown:
-        raise Invalid(f"Unsupported languages: {', '.join(unknown)} (supported: {', '.join(LANGUAGES)}).")
-    if data.default_language not in data.languages:
-        raise Invalid("The default language must be one of the store's languages.")
-    store = get_store_settings(tenant).model_copy(
-        update={
-            "name": data.name,
-            "languages": tuple(dict.fromkeys(data.languages)),
-            "default_language": data.default_language,
-            "currency": data.currency,
-            "contact_email": str(data.contact_email) if data.contact_email else None,
-        }
-    )
-    runtime.repository(TenancyRepository).update_store(store)
-    tenant_directory().forget()
-    return store
+def canonical_host(host: str) -> str:
+    canonical = normalize_host(host)
+    if canonical is None or ":" in canonical:
+        raise Invalid(f"{host!r} is not a valid host name")
+    if canonical.count(".") < 1:
+        raise Invalid(f"{host!r} is not a fully qualified host name")
+    return canonical
 
 
 class DomainView(BaseModel):
@@ -110,16 +85,30 @@ def add_domain(tenant: Tenant, host: str) -> StoreDomain:
     stale_before = now - timedelta(seconds=get_settings().domain_claim_ttl_seconds)
     repository, store = runtime.repository(TenancyRepository), tenant.require_store()
     claimed_at = repository.first_claimed_at(tenant.platform, store, host) or now
-    domain = add_store_domain(
-        tenant.platform,
-        store,
-        host,
+    domain = StoreDomain(
+        host=host,
+        platform=tenant.platform,
+        store=store,
         verified=False,
-        token=f"orion-{new_token(18)}",
-        stale_claims_before=stale_before,
-        claimed_at=claimed_at,
+        verification_token=f"orion-{new_token(18)}",
+        created_at=claimed_at,
     )
+    repository.put_store_domain(domain, stale_claims_before=stale_before)
     repository.remember_first_claim(tenant.platform, store, host, claimed_at)
+    return domain
+
+
+def add_verified_domain(tenant: Tenant, host: str) -> StoreDomain:
+    """Attach ``host`` to the store as already verified, for a domain whose control is known without
+    DNS (the demo data's); it serves shoppers at once."""
+    domain = StoreDomain(
+        host=canonical_host(host),
+        platform=tenant.platform,
+        store=tenant.require_store(),
+        verified=True,
+        created_at=datetime.now(UTC),
+    )
+    runtime.repository(TenancyRepository).put_store_domain(domain)
     return domain
 
 

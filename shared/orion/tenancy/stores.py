@@ -1,0 +1,155 @@
+"""Stores: a platform admin opens, suspends, re-tiers and transfers the platform's stores (the bulk
+store import and the demo data open them the same way), and a store's staff change its own settings.
+
+Platform use cases take the platform's tenant first and reach only its stores; the settings use cases
+take the store's tenant (Owners edit, Managers view).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from orion import runtime
+from orion.errors import Invalid, NotFound
+from orion.metrics.service import adjust_totals
+from orion.money import CurrencyCode
+from orion.tenancy.directory import tenant_directory
+from orion.tenancy.merchants import get_merchant
+from orion.tenancy.models import LANGUAGES, Store, StoreStatus, Tenant, Tier, is_valid_code
+from orion.tenancy.repository import TenancyRepository
+from orion.tenancy.resolver import RESERVED_STORE_CODES
+
+# --- the platform's stores -----------------------------------------------------------------------------
+
+
+def list_stores(tenant: Tenant) -> list[Store]:
+    return runtime.repository(TenancyRepository).list_stores(tenant.require_platform_only())
+
+
+def get_store(tenant: Tenant, code: str) -> Store:
+    platform = tenant.require_platform_only()
+    found = runtime.repository(TenancyRepository).get_store(platform, code) if is_valid_code(code) else None
+    if found is None:
+        raise NotFound(f"No store {code!r} on this platform.")
+    return found
+
+
+def create_store(
+    tenant: Tenant,
+    code: str,
+    name: str,
+    merchant_id: str,
+    *,
+    tier: Tier = Tier.ESSENTIAL,
+    languages: tuple[str, ...] = ("en",),
+    default_language: str | None = None,
+    currency: str = "EUR",
+    contact_email: str | None = None,
+    status: StoreStatus = StoreStatus.ACTIVE,
+) -> Store:
+    """Open a store for one of the platform's merchants; its code becomes its subdomain, so reserved
+    names are refused."""
+    platform = tenant.require_platform_only()
+    get_merchant(tenant, merchant_id)
+    if code in RESERVED_STORE_CODES:
+        raise Invalid(f"the store code {code!r} is reserved")
+    repository = runtime.repository(TenancyRepository)
+    if repository.get_platform(platform) is None:
+        raise Invalid(f"unknown platform {platform!r}")
+    default_language = default_language or languages[0]
+    if default_language not in languages:
+        raise Invalid("the default language must be one of the store's languages")
+    store = Store(
+        platform=platform,
+        code=code,
+        name=name,
+        merchant_id=merchant_id,
+        tier=tier,
+        status=status,
+        languages=languages,
+        default_language=default_language,
+        currency=currency,
+        contact_email=contact_email,
+        created_at=datetime.now(UTC),
+    )
+    repository.create_store(store)
+    adjust_totals(tenant, {"stores": 1, "stores_suspended": 0 if store.is_active else 1})
+    return store
+
+
+def suspend_store(tenant: Tenant, code: str) -> Store:
+    """Take a store offline: its hosts answer 404 (within the tenant cache's TTL elsewhere)."""
+    return _change_store(tenant, code, status=StoreStatus.SUSPENDED)
+
+
+def resume_store(tenant: Tenant, code: str) -> Store:
+    return _change_store(tenant, code, status=StoreStatus.ACTIVE)
+
+
+def change_tier(tenant: Tenant, code: str, tier: Tier) -> Store:
+    """Move a store to another plan; its limits change at once (a downgrade keeps what exists but
+    blocks new creations beyond the lower allowance)."""
+    return _change_store(tenant, code, tier=tier)
+
+
+def transfer_store(tenant: Tenant, code: str, merchant_id: str) -> Store:
+    """Hand a store to another merchant of the same platform."""
+    get_merchant(tenant, merchant_id)
+    return _change_store(tenant, code, merchant_id=merchant_id)
+
+
+def _change_store(tenant: Tenant, code: str, **changes: object) -> Store:
+    store = get_store(tenant, code)
+    updated = store.model_copy(update=changes)
+    if updated == store:
+        return store
+    runtime.repository(TenancyRepository).update_store(updated)
+    if "status" in changes and updated.status is not store.status:
+        delta = 1 if updated.status is StoreStatus.SUSPENDED else -1
+        adjust_totals(tenant, {"stores_suspended": delta})
+    tenant_directory().forget()
+    return updated
+
+
+# --- a store's own settings (its staff) ----------------------------------------------------------------
+
+
+class StoreSettingsInput(BaseModel):
+    """What staff may change about their store (tier, status and code belong to platform admins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    languages: tuple[str, ...] = Field(min_length=1, max_length=len(LANGUAGES))
+    default_language: str
+    currency: CurrencyCode
+    contact_email: EmailStr | None = None
+
+
+def get_store_settings(tenant: Tenant) -> Store:
+    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
+    if store is None:
+        raise NotFound("Unknown store.")
+    return store
+
+
+def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
+    unknown = [lang for lang in data.languages if lang not in LANGUAGES]
+    if unknown:
+        raise Invalid(f"Unsupported languages: {', '.join(unknown)} (supported: {', '.join(LANGUAGES)}).")
+    if data.default_language not in data.languages:
+        raise Invalid("The default language must be one of the store's languages.")
+    store = get_store_settings(tenant).model_copy(
+        update={
+            "name": data.name,
+            "languages": tuple(dict.fromkeys(data.languages)),
+            "default_language": data.default_language,
+            "currency": data.currency,
+            "contact_email": str(data.contact_email) if data.contact_email else None,
+        }
+    )
+    runtime.repository(TenancyRepository).update_store(store)
+    tenant_directory().forget()
+    return store
