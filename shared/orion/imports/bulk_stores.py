@@ -29,6 +29,7 @@ from orion.data.clients import aws_client
 from orion.errors import Invalid, OrionError
 from orion.identity.models import Principal, StaffAccess
 from orion.identity.service import create_staff_user, invite
+from orion.imports.errors import FeedRefused
 from orion.imports.service import request_upload
 from orion.modules.manifest import Role
 from orion.settings import get_settings
@@ -77,10 +78,6 @@ class BulkRowResult:
     store: str | None = None
     owner: str | None = None  # "created" (password set) or "invited"
     import_job_id: str | None = None
-
-
-class FeedRefused(ValueError):
-    """A feed URL Orion will not fetch; the message says why."""
 
 
 Fetch = Callable[[str, int], bytes]

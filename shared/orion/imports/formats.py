@@ -23,15 +23,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from orion.imports.errors import UnreadableFile
 from orion.imports.models import LANGUAGES, ImportFormat, RecordBatch, RowError, SourceRecord
 
 SNIFF_BYTES = 64 * 1024
 # The csv module's own cap on one field; cells above our (smaller) limit are rejected per row.
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
-
-
-class UnreadableFile(ValueError):
-    """The file as a whole cannot be imported; the message is shown to the merchant."""
 
 
 @dataclass(frozen=True)

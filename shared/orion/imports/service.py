@@ -21,10 +21,10 @@ from orion import runtime
 from orion.data.batch import BatchWriter, BatchWriteStats
 from orion.errors import Invalid, NotFound
 from orion.ids import new_id
+from orion.imports.errors import TooLarge, UnreadableFile
 from orion.imports.formats import (
     FileShape,
     ReadOptions,
-    UnreadableFile,
     inspect_file,
     language_from_file_name,
     read_batches,
@@ -46,7 +46,6 @@ from orion.imports.repository import ImportRepository
 from orion.imports.rows import StagedData, stage_batch
 from orion.imports.storage import (
     ImportFiles,
-    TooLarge,
     content_type_for,
     safe_file_name,
     upload_key,

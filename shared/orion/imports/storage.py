@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from orion.data.clients import aws_client
 from orion.ids import new_id
+from orion.imports.errors import TooLarge
 from orion.imports.models import ChunkRef, RecordBatch, RowError
 from orion.settings import get_settings
 from orion.tenancy.models import Tenant, is_valid_code
@@ -72,10 +73,6 @@ def work_prefix(tenant: Tenant, job_id: str) -> str:
 
 def report_key(tenant: Tenant, job_id: str) -> str:
     return f"imports/{tenant.platform}/{tenant.require_store()}/{job_id}/errors.csv"
-
-
-class TooLarge(ValueError):
-    """An object is larger than the configured cap."""
 
 
 class ImportFiles:

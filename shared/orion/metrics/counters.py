@@ -27,15 +27,12 @@ from pynamodb.transactions import TransactWrite
 from orion.data import keys
 from orion.data.clients import aws_client
 from orion.data.table import TableItem
+from orion.metrics.errors import CounterLimitReached
 from orion.settings import get_settings
 from orion.tenancy.models import Tenant
 
 PREFIX = "m:"
 KIND = "Counter"
-
-
-class CounterLimitReached(Exception):
-    """A bounded ADD would have passed its maximum; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,13 @@ from jinja2 import BaseLoader, Environment, TemplateNotFound, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from orion.observability import logger, metrics
+from orion.storefront.errors import RenderTimeout
 from orion.storefront.template_store import CachedTemplateSource
 from orion.tenancy.models import Tenant
 
 DEFAULT_PREFIX = "default/"
 DEFAULT_CHAIN: tuple[str, ...] = (DEFAULT_PREFIX,)
 _LINES_BETWEEN_CLOCK_CHECKS = 64
-
-
-class RenderTimeout(Exception):
-    """A template ran past its time limit (an endless or enormous loop)."""
 
 
 def theme_chain(tenant: Tenant) -> tuple[str, ...]:

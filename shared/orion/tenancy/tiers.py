@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from orion import runtime
 from orion.errors import LimitExceeded
-from orion.metrics.counters import CounterLimitReached, CounterRepository
+from orion.metrics.counters import CounterRepository
+from orion.metrics.errors import CounterLimitReached
 from orion.tenancy.models import Tenant, Tier
 from orion.tenancy.repository import TenancyRepository
 

@@ -9,7 +9,8 @@ import boto3
 import pytest
 
 from infra.wiring import LOCAL_REGION
-from orion.imports.bulk_stores import BULK_HEADER, FeedRefused, bulk_import_stores, check_feed_url
+from orion.imports.bulk_stores import BULK_HEADER, bulk_import_stores, check_feed_url
+from orion.imports.errors import FeedRefused
 from orion.imports.models import ImportStatus
 from orion.outbox.service import list_messages
 from orion.tenancy.models import Tenant

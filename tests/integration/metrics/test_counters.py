@@ -14,7 +14,8 @@ from orion.catalog.models import ProductInput, ProductStatus, Variant
 from orion.errors import LimitExceeded
 from orion.ids import new_token
 from orion.metrics.aggregator import platform_report, store_dashboard
-from orion.metrics.counters import CounterLimitReached, CounterRepository
+from orion.metrics.counters import CounterRepository
+from orion.metrics.errors import CounterLimitReached
 from orion.metrics.service import record
 from orion.orders import service as orders
 from orion.orders.metrics import provider as orders_metrics

@@ -6,10 +6,10 @@ import io
 
 import pytest
 
+from orion.imports.errors import UnreadableFile
 from orion.imports.formats import (
     FileShape,
     ReadOptions,
-    UnreadableFile,
     inspect_file,
     language_from_file_name,
     read_records,

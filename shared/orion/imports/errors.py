@@ -1,0 +1,16 @@
+"""The imports feature's own errors: what makes a file or a feed impossible to import (each message is
+shown to the merchant or the platform admin as it is)."""
+
+from __future__ import annotations
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be imported; the message is shown to the merchant."""
+
+
+class TooLarge(ValueError):
+    """An object is larger than the configured cap."""
+
+
+class FeedRefused(ValueError):
+    """A feed URL Orion will not fetch; the message says why."""

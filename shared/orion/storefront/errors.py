@@ -1,0 +1,7 @@
+"""The storefront's own errors."""
+
+from __future__ import annotations
+
+
+class RenderTimeout(Exception):
+    """A template ran past its time limit (an endless or enormous loop)."""
