@@ -83,12 +83,6 @@ class LimitExceeded(Conflict):
     code = "limit-exceeded"
 
 
-class PreconditionFailed(OrionError):
-    status = 412
-    title = "Precondition failed"
-    code = "precondition-failed"
-
-
 class TooManyRequests(OrionError):
     status = 429
     title = "Too many requests"

@@ -23,7 +23,6 @@ MAX_SEARCH_TOKENS = 8
 MAX_STOCK = 1_000_000
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
-SLUG_PATTERN = HANDLE_PATTERN
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 GTIN_PATTERN = re.compile(r"^\d{8}$|^\d{12,14}$")
 

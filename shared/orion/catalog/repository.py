@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -145,7 +145,6 @@ class SearchEntryItem(TableItem, discriminator="SearchEntry"):
 class CategoryItem(TableItem, discriminator="Category"):
     slug = UnicodeAttribute()
     data = UnicodeAttribute()
-    visible = BooleanAttribute(default=True)
 
 
 @dataclass(frozen=True)

@@ -40,10 +40,6 @@ class FileShape:
     delimiter: str
     header: tuple[str, ...]
 
-    @property
-    def encoding_label(self) -> str:
-        return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}[self.encoding]
-
 
 # --- canonical columns per format ---------------------------------------------------------------
 

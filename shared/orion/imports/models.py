@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -308,6 +307,3 @@ class StagedProduct(BaseModel):
     item_group_id: str | None = None
     variants: list[StagedVariant] = Field(default_factory=list)
     published_at: datetime | None = None
-
-    def public_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")

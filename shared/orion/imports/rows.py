@@ -175,10 +175,6 @@ def invalid_gtins(values: Sequence[str]) -> list[int]:
     return [i for i, (one, three) in enumerate(totals) if (one + 3 * three - offset) % 10]
 
 
-def is_http_url(value: str) -> bool:
-    return _HTTP_URL.fullmatch(value) is not None
-
-
 # --- the schema pydantic checks, a chunk at a time --------------------------------------------------
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=500)]

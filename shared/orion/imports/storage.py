@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from orion.data.clients import aws_client
-from orion.ids import new_id
 from orion.imports.errors import TooLarge
 from orion.imports.models import ChunkRef, RecordBatch, RowError
 from orion.settings import get_settings
@@ -184,7 +183,3 @@ class ImportFiles:
             "get_object", Params={"Bucket": self.reports_bucket, "Key": key}, ExpiresIn=expires
         )
         return url
-
-
-def new_job_id() -> str:
-    return new_id()

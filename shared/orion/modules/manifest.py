@@ -24,9 +24,6 @@ class Role(StrEnum):
         return {Role.OWNER: 4, Role.MANAGER: 3, Role.EDITOR: 2, Role.VIEWER: 1}[self]
 
 
-ALL_ROLES = frozenset(Role)
-
-
 @dataclass(frozen=True)
 class Permission:
     """One permission a module owns, e.g. ``products.edit``, and the roles that hold it by default."""
@@ -118,10 +115,6 @@ class ModuleManifest:
 
     def is_enabled(self, enabled_modules: frozenset[str]) -> bool:
         return not self.optional or self.code in enabled_modules
-
-    def serves(self, path: str) -> bool:
-        """Whether ``path`` (tenant-relative) is one of this module's routes."""
-        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.routes)
 
 
 def at_least(role: Role) -> frozenset[Role]:

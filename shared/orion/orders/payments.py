@@ -17,7 +17,6 @@ class PaymentStart:
 
     status: OrderStatus
     instructions: str
-    redirect_url: str | None = None
 
 
 class PaymentProvider(Protocol):
@@ -54,17 +53,8 @@ INVOICE_INSTRUCTIONS = (
 _PROVIDERS: dict[str, PaymentProvider] = {"manual": ManualPayment()}
 
 
-def register_provider(provider: PaymentProvider) -> None:
-    """Make a provider available to checkouts (modules call this when they load)."""
-    _PROVIDERS[provider.code] = provider
-
-
 def payment_provider(code: str) -> PaymentProvider:
     provider = _PROVIDERS.get(code)
     if provider is None:
         raise Invalid(f"Unknown payment method {code!r}.")
     return provider
-
-
-def payment_providers() -> list[PaymentProvider]:
-    return list(_PROVIDERS.values())

@@ -41,7 +41,6 @@ from orion.tenancy.models import Tenant
 # DynamoDB transactions hold at most 100 items; an order writes 2 per line + 4 (order, history,
 # checkout key, cart), so 48 lines would fit: 40 leaves room and is far beyond any real cart.
 MAX_ORDER_LINES = 40
-MAX_LINE_QUANTITY = 99
 CHECKOUT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # Transactions tried per order or restock: each stock write is conditioned on the band of stock levels
 # it was computed for (orion.catalog.stock), so a concurrent order that moved a line's stock out of

@@ -107,9 +107,6 @@ class StorefrontPages:
         html = self.renderer.render(resolved.tenant if resolved else None, template, {**base, **context})
         return Page(status, html, cache_control or public_cache_control(self.settings))
 
-    def store_home(self, resolved: ResolvedTenant, **context: Any) -> Page:
-        return self.render(resolved, "home.html", context)
-
     def platform_home(self, resolved: ResolvedTenant) -> Page:
         return self.render(resolved, "platform_home.html", {})
 
