@@ -1,24 +1,73 @@
 """cdk-nag (AwsSolutions) and cfn-lint on the synthesised templates: clean, with every accepted
-finding carrying a reason."""
+finding carrying a reason, and each check shown to run and to fail on a known finding."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+from aws_cdk import App, Stack
+from aws_cdk import aws_sqs as sqs
+
+import infra.app
+from infra.config import Deployment
 from infra.stacks.nag import ACKNOWLEDGED
-from tests.infra.conftest import Assembly
+from tests.infra.conftest import DEV_CONTEXT, Assembly
+
+CFN_LINT = Path(sys.executable).with_name("cfn-lint")
+# A template with one finding cfn-lint always reports: a property of the wrong type (E3012).
+PLANTED_TEMPLATE = {
+    "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": "soon"}}}
+}
+
+
+def validation_report(directory: Path) -> dict[str, Any]:
+    """The validation report synthesis writes into the cloud assembly (a test fails if there is none)."""
+    path = directory / "validation-report.json"
+    assert path.is_file(), f"synthesis wrote no validation report in {directory}"
+    report: dict[str, Any] = json.loads(path.read_text())
+    return report
 
 
 def test_cdk_nag_reports_no_open_finding(any_assembly: Assembly) -> None:
-    """Synthesis fails on an open finding; the report it leaves says so too."""
-    report_path = any_assembly.directory / "validation-report.json"
-    if report_path.exists():
-        report = json.loads(report_path.read_text())
-        violations = [v for plugin in report["pluginReports"] for v in plugin.get("violations", [])]
-        assert violations == []
+    """Synthesis fails on an open finding; the report it leaves lists none (and a report that lists
+    nothing is what the nag plugin leaves on a clean app: see the next test for one with a finding)."""
+    report = validation_report(any_assembly.directory)
+    open_findings = [
+        (plugin["pluginName"], violation["ruleName"])
+        for plugin in report["pluginReports"]
+        for violation in plugin.get("violations", [])
+    ]
+    assert open_findings == []
+    assert all(plugin.get("conclusion") == "success" for plugin in report["pluginReports"])
+
+
+def test_the_apps_nag_checks_fail_synthesis_on_a_known_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app as build_app makes it, with one queue that has neither a dead-letter queue nor an SSL
+    policy in place of Orion's stacks: synthesis fails and the report names both rules."""
+
+    def one_bad_queue(app: App, deployment: Deployment) -> None:
+        sqs.Queue(Stack(app, f"{deployment.prefix}-planted"), "Planted")
+
+    monkeypatch.setattr(infra.app, "add_stacks", one_bad_queue)
+    app = infra.app.build_app(DEV_CONTEXT, outdir=str(tmp_path))
+    with pytest.raises(RuntimeError, match=r"ValidationFailed|Validation failed"):
+        app.synth()
+
+    report = validation_report(tmp_path)
+    findings = {
+        (plugin["pluginName"], violation["ruleName"])
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+    }
+    assert {("AwsSolutions", "AwsSolutions-SQS3"), ("AwsSolutions", "AwsSolutions-SQS4")} <= findings
 
 
 def test_every_acknowledged_finding_has_a_reason(assembly: Assembly) -> None:
@@ -28,15 +77,33 @@ def test_every_acknowledged_finding_has_a_reason(assembly: Assembly) -> None:
         assert len(reason.split()) >= 5, (path, rule, reason)
 
 
-def test_cfn_lint_finds_nothing(any_assembly: Assembly) -> None:
-    templates = sorted(str(path) for path in Path(any_assembly.directory).glob("*.template.json"))
-    cfn_lint = Path(sys.executable).with_name("cfn-lint")
-    # W3005 (DependsOn already implied) is CDK's own doing; `--` ends the ignore list.
+def test_cfn_lint_finds_nothing(any_assembly: Assembly, tmp_path: Path) -> None:
+    """cfn-lint reads every stack's template and reports nothing in them; a planted template linted in
+    the same run shows that it reads and reports."""
+    templates = sorted(str(path) for path in any_assembly.directory.glob("*.template.json"))
+    assert {Path(t).name for t in templates} == {f"{stack}.template.json" for stack in any_assembly.templates}
+    planted = tmp_path / "planted.template.json"
+    planted.write_text(json.dumps(PLANTED_TEMPLATE))
+    # W3005 (DependsOn already implied) is CDK's own doing; `--` ends the ignore list. --info logs each
+    # template as it is read.
     result = subprocess.run(
-        [str(cfn_lint), "--ignore-checks", "W3005", "--", *templates],
+        [
+            str(CFN_LINT),
+            "--info",
+            "--format",
+            "json",
+            "--ignore-checks",
+            "W3005",
+            "--",
+            *templates,
+            str(planted),
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
 
-    assert result.returncode == 0, result.stdout + result.stderr
+    scanned = set(re.findall(r"Run scan of template (\S+)", result.stderr))
+    assert scanned == {*templates, str(planted)}, result.stderr
+    findings = [(Path(m["Filename"]).name, m["Rule"]["Id"]) for m in json.loads(result.stdout)]
+    assert findings == [("planted.template.json", "E3012")], result.stdout

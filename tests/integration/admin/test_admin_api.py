@@ -35,8 +35,13 @@ def test_only_platform_admins_get_in(demo: list[str]) -> None:
 
 
 def test_the_admin_api_lives_on_the_api_host_only(demo: list[str]) -> None:
-    on_shop = call("GET", "/api/v1/admin/stores", host=WIZAMART, token=admin_token())
+    token = admin_token()
+    on_shop = call("GET", "/api/v1/admin/stores", host=WIZAMART, token=token)
     assert on_shop.status == 404
+    assert b"wizamart" not in on_shop.body
+    on_api = call("GET", "/api/v1/admin/stores", host=OMS_API, token=token)  # the same token, the API host
+    assert on_api.status == 200
+    assert "wizamart" in {store["code"] for store in on_api.json()}
 
 
 def test_an_admin_of_one_platform_is_a_stranger_on_another(demo: list[str]) -> None:

@@ -124,8 +124,12 @@ def test_cms_store_override_beats_platform_default() -> None:
 
 
 def test_marketing_pages_only_on_the_platform_host() -> None:
-    assert call(handler, "GET", "/pricing", host=PLATFORM).status == 200
-    assert call(handler, "GET", "/pricing", host=WIZAMART).status == 404
+    pricing = call(handler, "GET", "/pricing", host=PLATFORM)
+    assert pricing.status == 200
+    assert "Professional: €49/month" in pricing.body
+    on_a_store = call(handler, "GET", "/pricing", host=WIZAMART)
+    assert on_a_store.status == 404
+    assert "€49/month" not in on_a_store.body
     assert call(handler, "GET", "/shipping", host=PLATFORM).status == 404
     assert call(handler, "GET", "/products", host=PLATFORM).status == 404
 

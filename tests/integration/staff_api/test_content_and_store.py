@@ -114,6 +114,11 @@ def test_a_domain_of_another_store_cannot_be_claimed(demo: list[str]) -> None:
     bakery = token_of("bakery-owner", host=BAKERY)
     taken = call("POST", "/api/v1/domains", host=BAKERY, body={"host": "shop.wizamart.lu"}, token=bakery)
     assert taken.status == 409
+    assert taken.headers["content-type"] == "application/problem+json"
+    hosts = {d["host"] for d in call("GET", "/api/v1/domains", host=BAKERY, token=bakery).json()["items"]}
+    assert "shop.wizamart.lu" not in hosts
+    owner = token_of("wizamart-owner")  # and the domain still serves its store
+    assert call("GET", "/api/v1/settings", host="shop.wizamart.lu", token=owner).json()["code"] == "wizamart"
 
 
 def test_no_platform_address_an_ip_or_a_port_can_be_claimed(demo: list[str]) -> None:

@@ -58,6 +58,7 @@ def test_the_real_orion_tree_follows_the_rule() -> None:
 
 def test_no_optional_module_of_the_design_declares_itself_core() -> None:
     manifests = read_manifests(ORION)
+    assert DOCUMENTED_OPTIONAL & manifests.keys(), "no manifest of an optional module was read"
     for folder in DOCUMENTED_OPTIONAL & manifests.keys():
         assert manifests[folder].optional, f"orion/{folder} must be optional (docs/architecture.md, Modules)"
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from orion.health.service import liveness, readiness
+from tests.api_calls import intercepting_api_calls, service_of
 
 
 class FakeProbe:
@@ -17,7 +21,23 @@ class FakeProbe:
 
 
 def test_liveness_asks_nothing_outside_the_process() -> None:
-    assert liveness()["status"] == "ok"
+    asked: list[str] = []
+    # Every botocore request is recorded and answered here: nothing leaves the process either way.
+    answers = {"DescribeTable": {"Table": {"TableStatus": "ACTIVE"}}, "HeadBucket": {}}
+
+    def record(client: Any, operation: str, params: dict[str, Any], call: Callable[[], Any]) -> Any:
+        asked.append(f"{service_of(client)}:{operation}")
+        return answers[operation]
+
+    with intercepting_api_calls(record):
+        live = liveness()
+        assert asked == []
+        # The same interception sees readiness ask AWS: it would see liveness do so too.
+        ready = readiness()
+
+    assert live == {"status": "ok", "stage": "test"}
+    assert ready.ready
+    assert sorted(asked) == ["dynamodb:DescribeTable", *["s3:HeadBucket"] * 3]
 
 
 def test_ready_when_table_and_every_bucket_answer() -> None:

@@ -51,4 +51,5 @@ def test_an_essential_store_cannot_add_a_first_custom_page_but_professional_can(
 
 
 def test_enterprise_is_unlimited() -> None:
+    assert {limit: allowance(Tier.ENTERPRISE, limit) for limit in Limit} == dict.fromkeys(Limit)
     ensure_within_limit(Tier.ENTERPRISE, Limit.PRODUCTS, current=10_000_000, adding=1000)
