@@ -68,10 +68,6 @@ PLANS: dict[Tier, TierPlan] = {
 }
 
 
-def plan_of(tier: Tier) -> TierPlan:
-    return PLANS[tier]
-
-
 def allowance(tier: Tier, limit: Limit) -> int | None:
     """How many of ``limit`` a store on ``tier`` may have (``None`` = unlimited)."""
     return PLANS[tier].allowance(limit)
