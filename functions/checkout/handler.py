@@ -10,22 +10,23 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.shared.cookies import Cookie
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
+from functions.common import edge
+from functions.common.edge import Outcome, PageOrJson, Refusal
+from functions.common.entry import HTTP_API, lambda_entry
 from functions.common.shopper import (
     SECURITY_HEADERS,
     error_page,
     handle_shopper_request,
     not_found_page,
-    origin_verify_secret,
     page_response,
     shopper_request_of,
 )
-from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError, problem_details
+from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
 from orion.observability import logger, metrics, tracer
 from orion.orders.checkout import csrf
 from orion.orders.checkout.models import (
@@ -58,13 +59,14 @@ from orion.orders.service import (
 from orion.settings import get_settings
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
-from orion.tenancy.hosts import viewer_host
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 app = APIGatewayHttpResolver()
 MAX_FORM_BYTES = 16 * 1024
 NO_STORE = {**SECURITY_HEADERS, "Cache-Control": PRIVATE_NO_STORE}
 PRICES_CHANGED = "Some prices changed since you added the items to your cart; the new prices are shown."
+# Every route and error answers a browser with a page and a JSON client with JSON (never cached).
+answered = PageOrJson(app, NO_STORE)
 
 
 # --- request parsing --------------------------------------------------------------------------------
@@ -81,34 +83,16 @@ def shopper_request() -> ShopperRequest:
     return shopper_request_of(app.current_event.raw_event)
 
 
-def wants_json() -> bool:
-    return "application/json" in (app.current_event.headers.get("accept") or "")
-
-
-def cookie_name(resolved: ResolvedTenant) -> str:
-    prefix = "__Host-" if get_settings().secure_cookies else ""
-    return f"{prefix}orion_cart_{resolved.tenant.store}"
+def cart_cookie_name(resolved: ResolvedTenant) -> str:
+    return edge.cookie_name(f"orion_cart_{resolved.tenant.store}")
 
 
 def cart_id(resolved: ResolvedTenant) -> str | None:
-    name = cookie_name(resolved)
-    for raw in app.current_event.cookies or []:
-        key, _, value = raw.partition("=")
-        if key.strip() == name:
-            return value.strip() or None
-    return None
+    return edge.read_cookie(app.current_event.cookies, cart_cookie_name(resolved))
 
 
 def cart_cookie(resolved: ResolvedTenant, value: str) -> Cookie:
-    return Cookie(
-        name=cookie_name(resolved),
-        value=value,
-        path="/",
-        secure=get_settings().secure_cookies,
-        http_only=True,
-        same_site=SameSite.LAX_MODE,
-        max_age=int(CART_LIFETIME.total_seconds()),
-    )
+    return edge.private_cookie(cart_cookie_name(resolved), value, int(CART_LIFETIME.total_seconds()))
 
 
 def form_data() -> dict[str, Any]:
@@ -129,27 +113,22 @@ def form_data() -> dict[str, Any]:
 
 
 def signing_secret() -> str:
-    """The HMAC key of shopper form tokens (cached by Powertools for five minutes)."""
-    from aws_lambda_powertools.utilities import parameters
-
-    return str(parameters.get_secret(get_settings().shopper_signing_secret_name, max_age=300))
+    """The HMAC key of shopper form tokens."""
+    return edge.read_secret(get_settings().shopper_signing_secret_name)
 
 
-def request_host() -> str | None:
-    """The host the shopper's browser used: CloudFront's X-Forwarded-Host only with the origin secret."""
-    headers = app.current_event.headers
-    forwarded, verify = headers.get("x-forwarded-host"), headers.get("x-origin-verify")
-    secret = origin_verify_secret() if forwarded and verify else None
-    return viewer_host(headers.get("host"), forwarded, verify, secret)
+def form_token(resolved: ResolvedTenant, cart: str | None) -> str:
+    """The token a form of this store (for the cart ``cart``) posts back."""
+    return csrf.csrf_token(signing_secret(), resolved.tenant, cart)
 
 
 def site_url(resolved: ResolvedTenant) -> str | None:
     """The store's address as the shopper's browser used it (for links in e-mails)."""
-    host = request_host()
+    headers = app.current_event.headers
+    host = edge.viewer_host(headers)
     if not host:
         return None
-    proto = (app.current_event.headers.get("x-forwarded-proto") or "https").split(",")[0].strip()
-    return f"{'http' if proto == 'http' else 'https'}://{host}{resolved.base_path}"
+    return f"{edge.viewer_scheme(headers)}://{host}{resolved.base_path}"
 
 
 def check_forgery(
@@ -160,7 +139,7 @@ def check_forgery(
         signing_secret(),
         resolved.tenant,
         current_cart,
-        host=request_host(),
+        host=edge.viewer_host(headers),
         origin=headers.get("origin"),
         referer=headers.get("referer"),
         token=token if isinstance(token, str) else None,
@@ -194,20 +173,6 @@ def see_other(resolved: ResolvedTenant, path: str, cookies: list[Cookie] | None 
     )
 
 
-def json_response(
-    status: int, body: dict[str, Any], cookies: list[Cookie] | None = None, *, location: str | None = None
-) -> Response[str]:
-    headers = {**NO_STORE, "Location": location} if location else {**NO_STORE}
-    return Response(
-        status, content_types.APPLICATION_JSON, json.dumps(body), headers=headers, cookies=cookies or []
-    )
-
-
-def problem(error: OrionError, extra: dict[str, Any] | None = None) -> Response[str]:
-    body = {**problem_details(error, app.current_event.path), **(extra or {})}
-    return Response(error.status, "application/problem+json", json.dumps(body), headers=NO_STORE)
-
-
 def pages() -> CheckoutPages:
     return CheckoutPages(shop_pages())
 
@@ -216,17 +181,27 @@ def cart_page(
     resolved: ResolvedTenant, *, error: OrionError | None = None, status: int = 200
 ) -> Response[str]:
     current = get_cart(resolved.tenant, cart_id(resolved))
-    token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id if current else None)
     page = pages().cart(
         resolved,
         shopper_request(),
         current,
-        token,
+        form_token(resolved, current.id if current else None),
         errors=error.errors if error else None,
         status=status,
         **message_of(error),
     )
     return page_response(page)
+
+
+def cart_data(resolved: ResolvedTenant) -> dict[str, Any]:
+    """The cart as a JSON client sees it, with the token its next form posts back."""
+    current = get_cart(resolved.tenant, cart_id(resolved))
+    return {"cart": cart_view(current), "csrf_token": form_token(resolved, current.id if current else None)}
+
+
+def refused_with_cart(resolved: ResolvedTenant, error: OrionError) -> Refusal:
+    """``error``, shown to a browser on the cart page (with the error's status)."""
+    return Refusal(error, page=lambda refused: cart_page(resolved, error=refused, status=refused.status))
 
 
 def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionError) -> Response[str]:
@@ -265,12 +240,11 @@ def checkout_page(
 ) -> Response[str]:
     """The checkout form for ``cart`` under the checkout key ``key``; ``notice`` says what changed
     (an error, shown translated, or a text) and ``changes`` which prices moved (old ones shown)."""
-    token = csrf.csrf_token(signing_secret(), resolved.tenant, cart.id)
     page = pages().checkout(
         resolved,
         shopper_request(),
         cart,
-        token,
+        form_token(resolved, cart.id),
         key,
         values=values,
         errors=errors,
@@ -294,18 +268,16 @@ def message_of(notice: OrionError | str | None) -> dict[str, Any]:
 
 @app.get("/cart")
 @tracer.capture_method
-def show_cart() -> Response[str]:
+@answered
+def show_cart() -> Outcome:
     resolved = store_tenant()
-    if wants_json():
-        current = get_cart(resolved.tenant, cart_id(resolved))
-        token = csrf.csrf_token(signing_secret(), resolved.tenant, current.id if current else None)
-        return json_response(200, {"cart": cart_view(current), "csrf_token": token})
-    return cart_page(resolved)
+    return Outcome(page=lambda: cart_page(resolved), data=lambda: cart_data(resolved))
 
 
 @app.post("/cart/items")
 @tracer.capture_method
-def add_item() -> Response[str]:
+@answered
+def add_item() -> Outcome | Refusal:
     resolved = store_tenant()
     current = cart_id(resolved)
     data = form_data()
@@ -315,19 +287,20 @@ def add_item() -> Response[str]:
         lang = shop_pages().language(resolved, shopper_request())
         cart = add_to_cart(resolved.tenant, current, form.sku, form.quantity, lang=lang)
     except (Invalid, OutOfStock, NotFound) as error:
-        if wants_json():
-            return problem(error)
-        return cart_page(resolved, error=error, status=error.status)
+        return refused_with_cart(resolved, error)
     cookies = [cart_cookie(resolved, cart.id)] if cart.id != current else []
-    if wants_json():
-        token = csrf.csrf_token(signing_secret(), resolved.tenant, cart.id)
-        return json_response(201, {"cart": cart_view(cart), "csrf_token": token}, cookies)
-    return see_other(resolved, "/cart", cookies)
+    return Outcome(
+        page=lambda: see_other(resolved, "/cart", cookies),
+        data=lambda: {"cart": cart_view(cart), "csrf_token": form_token(resolved, cart.id)},
+        status=201,
+        cookies=cookies,
+    )
 
 
 @app.post("/cart/items/<sku>")
 @tracer.capture_method
-def change_item(sku: str) -> Response[str]:
+@answered
+def change_item(sku: str) -> Outcome | Refusal:
     sku = unquote(sku)  # the cart page escapes "/" in SKUs so they stay one path segment
     resolved = store_tenant()
     current = cart_id(resolved)
@@ -337,39 +310,36 @@ def change_item(sku: str) -> Response[str]:
         form: ChangeQuantityForm = validated(ChangeQuantityForm, data)
         cart = change_quantity(resolved.tenant, current, sku, form.quantity)
     except (Invalid, OutOfStock, NotFound) as error:
-        if wants_json():
-            return problem(error)
-        return cart_page(resolved, error=error, status=error.status)
-    if wants_json():
-        return json_response(200, {"cart": cart_view(cart)})
-    return see_other(resolved, "/cart")
+        return refused_with_cart(resolved, error)
+    return Outcome(page=lambda: see_other(resolved, "/cart"), data=lambda: {"cart": cart_view(cart)})
 
 
 @app.get("/checkout")
 @tracer.capture_method
-def checkout_form() -> Response[str]:
+@answered
+def checkout_form() -> Outcome | Refusal:
     resolved = store_tenant()
     current, changes = review_cart(resolved.tenant, cart_id(resolved))
     if current is None or not current.lines:
-        if wants_json():
-            return problem(Invalid("Your cart is empty."))
-        return see_other(resolved, "/cart")
-    key = new_checkout_key()
-    if wants_json():
-        body = {
-            "cart": cart_view(current),
-            "csrf_token": csrf.csrf_token(signing_secret(), resolved.tenant, current.id),
+        return Refusal(Invalid("Your cart is empty."), page=lambda _: see_other(resolved, "/cart"))
+    cart, key = current, new_checkout_key()
+    notice = PRICES_CHANGED if changes else None
+    return Outcome(
+        page=lambda: checkout_page(resolved, cart, key, notice=notice, changes=changes),
+        data=lambda: {
+            "cart": cart_view(cart),
+            "csrf_token": form_token(resolved, cart.id),
             "checkout_key": key,
-            "cart_digest": cart_digest(current),
+            "cart_digest": cart_digest(cart),
             "price_changes": changes,
-        }
-        return json_response(200, body)
-    return checkout_page(resolved, current, key, notice=PRICES_CHANGED if changes else None, changes=changes)
+        },
+    )
 
 
 @app.post("/checkout")
 @tracer.capture_method
-def place() -> Response[str]:
+@answered
+def place() -> Outcome | Refusal:
     resolved = store_tenant()
     current_id = cart_id(resolved)
     data = form_data()
@@ -378,9 +348,7 @@ def place() -> Response[str]:
     try:
         form: CheckoutForm = validated(CheckoutForm, data)
     except Invalid as error:
-        if wants_json():
-            return problem(error)
-        return checkout_again(resolved, data, error)
+        return Refusal(error, page=lambda refused: checkout_again(resolved, data, refused))
     try:
         placed = checkout(
             resolved.tenant,
@@ -392,43 +360,46 @@ def place() -> Response[str]:
         )
     except (PriceChanged, CartChangedSinceForm) as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
-        if wants_json():
-            current = get_cart(resolved.tenant, current_id)
-            return problem(error, {"cart": cart_view(current)})
-        return checkout_again(resolved, data, error)
+        return Refusal(
+            error,
+            page=lambda refused: checkout_again(resolved, data, refused),
+            extra=lambda: {"cart": cart_view(get_cart(resolved.tenant, current_id))},
+        )
     except (OutOfStock, Unavailable, Invalid) as error:
         metrics.add_metric(name="CheckoutRefused", unit="Count", value=1)
-        if wants_json():
-            return problem(error)
-        return cart_page(resolved, error=error, status=error.status)
+        return refused_with_cart(resolved, error)
     if placed.created:
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
     location = status_path(placed.order.id, placed.token)
-    # The cart cookie stays: the cart item is gone (deleted in the order's transaction), and a
-    # resubmitted form still carries a token for this cart id, so it gets the same order back.
-    cookies: list[Cookie] = []
-    if wants_json():
-        body = {
+    status_url = resolved.base_path + location
+    # No cookie: the cart cookie stays. The cart item is gone (deleted in the order's transaction), and
+    # a resubmitted form still carries a token for this cart id, so it gets the same order back.
+    return Outcome(
+        page=lambda: see_other(resolved, location + "&placed=1"),
+        data=lambda: {
             "order": order_view(placed.order),
             "token": placed.token,
-            "status_url": resolved.base_path + location,
+            "status_url": status_url,
             "created": placed.created,
-        }
-        status_url = str(body["status_url"])
-        return json_response(201 if placed.created else 200, body, cookies, location=status_url)
-    return see_other(resolved, location + "&placed=1", cookies)
+        },
+        status=201 if placed.created else 200,
+        location=status_url,
+    )
 
 
 @app.get("/orders/<order_id>")
 @tracer.capture_method
-def show_order(order_id: str) -> Response[str]:
+@answered
+def show_order(order_id: str) -> Outcome:
     resolved = store_tenant()
     query = app.current_event.query_string_parameters or {}
     order = get_order_for_shopper(resolved.tenant, order_id, query.get("token"))
-    if wants_json():
-        return json_response(200, {"order": order_view(order)})
-    return page_response(
-        pages().order(resolved, shopper_request(), order, just_placed=query.get("placed") == "1")
+    just_placed = query.get("placed") == "1"
+    return Outcome(
+        page=lambda: page_response(
+            pages().order(resolved, shopper_request(), order, just_placed=just_placed)
+        ),
+        data=lambda: {"order": order_view(order)},
     )
 
 
@@ -440,27 +411,13 @@ def current_tenant_or_none() -> ResolvedTenant | None:
     return resolved
 
 
-@app.not_found
-def not_found(_: Exception) -> Response[str]:
-    if wants_json():
-        return problem(NotFound())
-    return page_response(not_found_page(current_tenant_or_none(), shopper_request()))
-
-
-@app.exception_handler(OrionError)
-def orion_error(error: OrionError) -> Response[str]:
-    if wants_json():
-        return problem(error)
+def private_error_page(error: OrionError) -> Response[str]:
+    """The error page for ``error``, never stored (it may name what the shopper has in the cart)."""
     page = error_page(current_tenant_or_none(), error, shopper_request())
     return page_response(page.__class__(page.status, page.html, PRIVATE_NO_STORE, page.headers))
 
 
-@app.exception_handler(Exception)
-def unexpected_error(error: Exception) -> Response[str]:
-    logger.exception("unexpected checkout error")
-    metrics.add_metric(name="CheckoutErrors", unit="Count", value=1)
-    if wants_json():
-        return problem(OrionError("Something went wrong; please try again."))
+def unexpected_error_page() -> Response[str]:
     try:
         page = storefront_pages().error(
             current_tenant_or_none(),
@@ -476,8 +433,29 @@ def unexpected_error(error: Exception) -> Response[str]:
     return page_response(page)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@app.not_found
+def not_found(_: Exception) -> Response[str]:
+    return answered.answer(
+        Refusal(
+            NotFound(),
+            page=lambda _: page_response(not_found_page(current_tenant_or_none(), shopper_request())),
+        )
+    )
+
+
+@app.exception_handler(OrionError)
+def orion_error(error: OrionError) -> Response[str]:
+    return answered.answer(Refusal(error, page=private_error_page))
+
+
+@app.exception_handler(Exception)
+def unexpected_error(error: Exception) -> Response[str]:
+    logger.exception("unexpected checkout error")
+    metrics.add_metric(name="CheckoutErrors", unit="Count", value=1)
+    failure = OrionError("Something went wrong; please try again.")
+    return answered.answer(Refusal(failure, page=lambda _: unexpected_error_page()))
+
+
+@lambda_entry(correlation_id_path=HTTP_API)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle_shopper_request(app, event, context)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.common.head import resolve_head_as_get
+from functions.common.edge import resolve_head_as_get
+from functions.common.entry import HTTP_API, lambda_entry
 from orion.health.service import liveness, readiness
 from orion.observability import logger, metrics, tracer
 
@@ -33,8 +33,6 @@ def ready() -> Response[dict[str, Any]]:
     )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry(correlation_id_path=HTTP_API)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve_head_as_get(event, lambda routed: app.resolve(routed, context))

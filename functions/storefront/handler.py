@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common.entry import HTTP_API, lambda_entry
 from functions.common.shopper import (
     error_page,
     handle_shopper_request,
@@ -16,7 +16,7 @@ from functions.common.shopper import (
     shopper_request_of,
 )
 from orion.errors import NotFound, OrionError
-from orion.observability import logger, metrics, tracer
+from orion.observability import logger, metrics
 from orion.storefront.pages import storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
@@ -114,8 +114,6 @@ def unexpected_error(error: Exception) -> Response[str]:
     return page_response(page)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry(correlation_id_path=HTTP_API)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle_shopper_request(app, event, context)

@@ -1,0 +1,231 @@
+"""The HTTP edge of every API Gateway function: the viewer's host and the tenant it names, the cookies
+shopper functions set, HEAD answered as GET, and one outcome answered as a page or as JSON.
+
+The shopper functions (Powertools resolver), the staff and admin APIs (FastAPI) and health all take
+these from here, so a request is read the same way whichever function it reaches.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ParamSpec
+
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+
+from orion import runtime
+from orion.data.clients import aws_client
+from orion.errors import OrionError, problem_details
+from orion.observability import logger
+from orion.settings import get_settings
+from orion.tenancy import hosts
+from orion.tenancy.directory import tenant_directory
+from orion.tenancy.models import ResolvedTenant
+
+if TYPE_CHECKING:  # the resolver's package costs ~35 ms of imports the FastAPI functions never need
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+# Rotating a secret reaches every warm function within this time (docs/operations.md, Secrets).
+SECRET_MAX_AGE_SECONDS = 300
+
+# --- secrets ----------------------------------------------------------------------------------------
+
+
+@runtime.singleton
+def _secrets() -> SecretsProvider:
+    """Powertools' secret reader over the configured client: values are cached for
+    ``SECRET_MAX_AGE_SECONDS`` and forgotten with the runtime (a fresh account has fresh secrets)."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=aws_client("secretsmanager"))
+
+
+def read_secret(name: str) -> str:
+    """The value of the Secrets Manager secret ``name`` (cached); raises when it cannot be read."""
+    return str(_secrets().get(name, max_age=SECRET_MAX_AGE_SECONDS))
+
+
+def origin_verify_secret() -> str | None:
+    """The value CloudFront sends in ``X-Origin-Verify``; None (logged) when it cannot be read, so
+    ``X-Forwarded-Host`` is ignored and the plain ``Host`` used rather than the request refused."""
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+    try:
+        return read_secret(get_settings().origin_verify_secret_name)
+    except GetParameterError:
+        logger.warning("origin-verify secret unavailable; X-Forwarded-Host is ignored")
+        return None
+
+
+# --- the viewer's host and tenant -------------------------------------------------------------------
+
+
+def lower_headers(raw: Mapping[str, Any] | None) -> dict[str, str]:
+    """An event's headers with lower-cased names (API Gateway v2 already lower-cases them)."""
+    return {str(k).lower(): str(v) for k, v in (raw or {}).items()}
+
+
+def viewer_host(headers: Mapping[str, str]) -> str | None:
+    """The host the viewer's browser used: ``Host``, or behind CloudFront ``X-Forwarded-Host``, trusted
+    only when ``X-Origin-Verify`` carries the origin secret (``headers`` looked up by lower-case name)."""
+    forwarded, verify = headers.get("x-forwarded-host"), headers.get("x-origin-verify")
+    secret = origin_verify_secret() if forwarded and verify else None
+    return hosts.viewer_host(headers.get("host"), forwarded, verify, secret)
+
+
+def viewer_scheme(headers: Mapping[str, str]) -> str:
+    """``http`` or ``https``, as the viewer used it (``X-Forwarded-Proto``; https unless it says http)."""
+    proto = (headers.get("x-forwarded-proto") or "https").split(",")[0].strip()
+    return "http" if proto == "http" else "https"
+
+
+def resolve_tenant(headers: Mapping[str, str], path: str) -> ResolvedTenant | None:
+    """The tenant of a request from its viewer host and path (None: no store or platform is served
+    there). Its platform and store tag every log line of the invocation; the next invocation starts
+    without them (``clear_state`` in functions.common.entry)."""
+    resolved = tenant_directory().resolve(viewer_host(headers), path)
+    if resolved is not None:
+        logger.append_keys(platform=resolved.tenant.platform, store=resolved.tenant.store)
+    return resolved
+
+
+# --- cookies ----------------------------------------------------------------------------------------
+
+
+def cookie_name(name: str) -> str:
+    """``name`` as sent: with the ``__Host-`` prefix where cookies are Secure (everywhere but plain-HTTP
+    local runs), which binds the cookie to the exact host, path ``/``, and no Domain attribute."""
+    return f"__Host-{name}" if get_settings().secure_cookies else name
+
+
+def read_cookie(cookies: Iterable[str] | None, name: str) -> str | None:
+    """The value of the cookie ``name`` among a request's ``name=value`` cookies (None if absent or empty)."""
+    for raw in cookies or []:
+        key, _, value = raw.partition("=")
+        if key.strip() == name:
+            return value.strip() or None
+    return None
+
+
+def private_cookie(name: str, value: str, max_age: int) -> Cookie:
+    """A cookie scripts cannot read, sent on same-site requests and top-level navigations only, for the
+    whole host (``name`` from :func:`cookie_name`: Secure goes with the ``__Host-`` prefix)."""
+    return Cookie(
+        name=name,
+        value=value,
+        path="/",
+        secure=get_settings().secure_cookies,
+        http_only=True,
+        same_site=SameSite.LAX_MODE,
+        max_age=max_age,
+    )
+
+
+# --- HEAD -------------------------------------------------------------------------------------------
+
+
+def resolve_head_as_get(
+    event: dict[str, Any], resolve: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """``resolve(event)``; a HEAD request is resolved as the GET it mirrors and its body dropped
+    (RFC 9110 9.3.2: status and headers, ETag, Cache-Control and the body's Content-Length included,
+    stay those of the GET). The wiring gives every GET route of such a function a HEAD twin."""
+    http = (event.get("requestContext") or {}).get("http") or {}
+    if str(http.get("method", "")).upper() != "HEAD":
+        return resolve(event)
+    as_get = copy.copy(event)
+    as_get["requestContext"] = {**event["requestContext"], "http": {**http, "method": "GET"}}
+    route_key = str(event.get("routeKey") or "")
+    if route_key.startswith("HEAD "):
+        as_get["routeKey"] = "GET " + route_key.removeprefix("HEAD ")
+    result = resolve(as_get)
+    body = result.get("body") or ""
+    size = len(base64.b64decode(body)) if result.get("isBase64Encoded") else len(str(body).encode())
+    headers = dict(result.get("headers") or {})
+    if result.get("statusCode") not in (204, 304):  # those carry no length (RFC 9110 8.6)
+        headers["Content-Length"] = str(size)  # what GET would send
+    return {**result, "headers": headers, "body": "", "isBase64Encoded": False}
+
+
+# --- a page or JSON ---------------------------------------------------------------------------------
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def wants_json(headers: Mapping[str, str]) -> bool:
+    """Whether the client asked for JSON (``Accept`` names application/json): a script or a headless
+    front end rather than a browser."""
+    return "application/json" in (headers.get("accept") or "")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a request did, for either kind of client: a browser gets ``page()``; a program gets
+    ``data()`` as JSON with ``status``, ``cookies`` and ``location``. Only the one asked for is built."""
+
+    page: Callable[[], Response[str]]
+    data: Callable[[], dict[str, Any]]
+    status: int = 200
+    cookies: list[Cookie] = field(default_factory=list)
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A request refused with ``error``: a program gets it as problem+json (with the members ``extra()``
+    adds), a browser ``page(error)`` (the form again with what went wrong, or an error page)."""
+
+    error: OrionError
+    page: Callable[[OrionError], Response[str]]
+    extra: Callable[[], dict[str, Any]] | None = None
+
+
+def answer(
+    outcome: Outcome | Refusal, request_headers: Mapping[str, str], path: str, headers: Mapping[str, str]
+) -> Response[str]:
+    """The response to ``outcome`` for the request's ``Accept``: its page, or its JSON (a refusal as
+    RFC 9457 problem+json with ``path`` as its instance) with ``headers``."""
+    if not wants_json(request_headers):
+        return outcome.page(outcome.error) if isinstance(outcome, Refusal) else outcome.page()
+    from aws_lambda_powertools.event_handler import Response
+
+    if isinstance(outcome, Refusal):
+        body = {**problem_details(outcome.error, path), **(outcome.extra() if outcome.extra else {})}
+        return Response(outcome.error.status, PROBLEM_JSON, json.dumps(body), headers=dict(headers))
+    with_location = {**headers, "Location": outcome.location} if outcome.location else dict(headers)
+    return Response(
+        outcome.status,
+        "application/json",
+        json.dumps(outcome.data()),
+        headers=with_location,
+        cookies=list(outcome.cookies),
+    )
+
+
+P = ParamSpec("P")
+
+
+class PageOrJson:
+    """Answers the routes of a resolver whose every outcome has a page and a JSON form (the checkout):
+    decorate a route returning an :class:`Outcome` or :class:`Refusal` with the instance, and call
+    :meth:`answer` from the error handlers, so no route decides between the two itself."""
+
+    def __init__(self, app: APIGatewayHttpResolver, headers: Mapping[str, str]) -> None:
+        self.app = app
+        self.headers = dict(headers)  # of every JSON answer (and of no page: pages bring their own)
+
+    def __call__(self, route: Callable[P, Outcome | Refusal]) -> Callable[P, Response[str]]:
+        @functools.wraps(route)
+        def answered(*args: P.args, **kwargs: P.kwargs) -> Response[str]:
+            return self.answer(route(*args, **kwargs))
+
+        return answered
+
+    def answer(self, outcome: Outcome | Refusal) -> Response[str]:
+        event = self.app.current_event
+        return answer(outcome, event.headers, event.path, self.headers)
