@@ -7,63 +7,8 @@ the uploads bucket, and a bulk run may take longer than the admin API's other ca
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel
-
-from functions.admin_api.access import Admin, audit_admin
-from functions.staff_api.common.access import public_url
+from functions.admin_api.routers.bulk_import import router
 from functions.staff_api.common.app import create_app, lambda_handler
-from orion.errors import BadRequest
-from orion.imports.bulk_stores import BULK_HEADER, bulk_import_stores
-
-router = APIRouter(prefix="/admin", tags=["admin"])
-MAX_CSV_BYTES = 2 * 1024 * 1024
-
-
-class BulkRowOut(BaseModel):
-    row: int
-    subdomain: str
-    status: str
-    message: str
-    store: str | None
-    owner: str | None
-    import_job_id: str | None
-
-
-class BulkResultOut(BaseModel):
-    created: int
-    failed: int
-    rows: list[BulkRowOut]
-
-
-@router.post(
-    "/stores/bulk-import",
-    summary="Create stores, their owners and (optionally) their catalogue imports from a CSV",
-    description=(
-        "Send the CSV as the request body (`Content-Type: text/csv`) with the header "
-        f"`{','.join(BULK_HEADER)}`. Every row gets its own result; a bad row never stops the others."
-    ),
-)
-async def bulk_import(request: Request, admin: Admin) -> BulkResultOut:
-    content = await request.body()
-    if not content.strip():
-        raise BadRequest("Send the CSV as the request body.")
-    if len(content) > MAX_CSV_BYTES:
-        raise BadRequest(f"The CSV may be at most {MAX_CSV_BYTES // (1024 * 1024)} MB.")
-    # Invited owners accept on their new store's host: <store>.<platform domain> (this is api.<domain>).
-    platform_host = request.headers.get("host", "").removeprefix("api.")
-    scheme = public_url(request, "/").split("://", 1)[0]
-    accept_url = f"{scheme}://{{store}}.{platform_host}/api/v1/team/invitations/accept"
-    results = bulk_import_stores(admin.tenant, content, accept_url=accept_url, admin_id=admin.user.id)
-    created = [r for r in results if r.status == "created"]
-    for result in created:
-        audit_admin(request, admin, "stores.bulk_import", f"store:{result.store}", store=result.store)
-    return BulkResultOut(
-        created=len(created),
-        failed=len(results) - len(created),
-        rows=[BulkRowOut(**vars(r)) for r in results],
-    )
-
 
 app = create_app(router)
 handler = lambda_handler(app)

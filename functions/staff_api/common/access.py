@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the request's tenant from its Host, the bearer token's principal, and a
+"""FastAPI dependencies: the request's tenant from its viewer host, the bearer token's principal, and a
 member's access to the store for one permission. Reused by every staff router (imports too)."""
 
 from __future__ import annotations
@@ -9,41 +9,25 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from functions.common import edge
 from orion.errors import NotFound, Unauthorized
 from orion.identity import access as identity
 from orion.identity.models import Principal, StaffAccess
 from orion.ids import new_id
 from orion.modules.registry import route_enabled
-from orion.observability import logger
-from orion.settings import get_settings
-from orion.tenancy.directory import tenant_directory
-from orion.tenancy.hosts import viewer_host
 from orion.tenancy.models import ResolvedTenant, Tenant
 
 
-def _origin_verify_secret() -> str | None:
-    from aws_lambda_powertools.utilities import parameters
-
-    try:
-        return str(parameters.get_secret(get_settings().origin_verify_secret_name, max_age=300))
-    except parameters.exceptions.GetParameterError:
-        return None
-
-
 def request_tenant(request: Request) -> ResolvedTenant:
-    """The platform (and store) the request is for, from ``Host`` exactly as for shoppers (404 if none)."""
+    """The platform (and store) the request is for, from its viewer host exactly as for shoppers
+    (404 if none); resolved once per request."""
     cached = getattr(request.state, "tenant", None)
     if isinstance(cached, ResolvedTenant):
         return cached
-    headers = request.headers
-    forwarded, verify = headers.get("x-forwarded-host"), headers.get("x-origin-verify")
-    secret = _origin_verify_secret() if forwarded and verify else None
-    host = viewer_host(headers.get("host"), forwarded, verify, secret)
-    resolved = tenant_directory().resolve(host, request.url.path)
+    resolved = edge.resolve_tenant(request.headers, request.url.path)
     if resolved is None:
         raise NotFound("No store or platform is served on this host.")
     request.state.tenant = resolved
-    logger.append_keys(platform=resolved.tenant.platform, store=resolved.tenant.store)
     return resolved
 
 
@@ -166,6 +150,4 @@ def record_audit_as(
 
 def public_url(request: Request, path: str) -> str:
     """``path`` on the host the caller used (links in e-mails point back to the same store host)."""
-    scheme = request.headers.get("x-forwarded-proto", "https").split(",")[0].strip() or "https"
-    host = request.headers.get("host", "")
-    return f"{scheme}://{host}{path}"
+    return f"{edge.viewer_scheme(request.headers)}://{edge.viewer_host(request.headers) or ''}{path}"

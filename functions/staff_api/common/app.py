@@ -6,14 +6,13 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, cast
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from fastapi import APIRouter, Depends, FastAPI
 from mangum import Mangum
 
+from functions.common.entry import HTTP_API, lambda_entry
 from functions.staff_api.common.access import module_route_gate
 from functions.staff_api.common.problems import install_problem_handlers
-from orion.observability import logger, metrics, tracer
 
 API_PREFIX = "/api/v1"
 TITLE = "Orion staff API"
@@ -47,16 +46,14 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def lambda_handler(app: FastAPI) -> LambdaHandler:
-    """The Lambda entry for ``app``: Powertools logger (correlation id), tracer and metrics over Mangum."""
+    """The Lambda entry for ``app``: Mangum under the decorator stack of every handler."""
     adapter = Mangum(
         app,
         lifespan="off",
         text_mime_types=["application/json", "application/problem+json", "text/html", "text/plain"],
     )
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    @tracer.capture_lambda_handler
-    @metrics.log_metrics
+    @lambda_entry(correlation_id_path=HTTP_API)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _ensure_event_loop()
         result: dict[str, Any] = adapter(event, cast(Any, context))

@@ -1,21 +1,31 @@
-"""The staff API's wiring: every documented operation reaches a function that serves it, and dev-only
-functions can never be deployed."""
+"""The staff and admin APIs' wiring: every documented operation reaches a function that serves it,
+every admin router is documented, and dev-only functions can never be deployed."""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
+from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from starlette.routing import Match
 
+import functions.admin_api.routers as admin_routers
+from functions.admin_api.handler import openapi_document
+from functions.staff_api.common.app import API_PREFIX
 from functions.staff_api.common.docs import merged_openapi
 from infra import wiring
 from infra.local.routing import RouteTable
 
-OPERATIONS = [
-    (method.upper(), path) for path, ops in merged_openapi()["paths"].items() for method in ops
-]  # fmt: skip
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(method.upper(), path) for path, ops in document["paths"].items() for method in ops]
+
+
+ADMIN_OPERATIONS = operations(openapi_document())
+OPERATIONS = operations(merged_openapi()) + ADMIN_OPERATIONS
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
@@ -29,6 +39,20 @@ def test_every_documented_operation_is_routed_to_a_function_that_serves_it(metho
     assert any(route.matches(scope)[0] is Match.FULL for route in app.routes), (
         f"{match.function.name} does not serve {method} {path}"
     )
+
+
+def test_the_admin_document_lists_every_route_of_every_admin_router_module() -> None:
+    routes = []
+    for info in pkgutil.iter_modules(admin_routers.__path__):
+        router = importlib.import_module(f"{admin_routers.__name__}.{info.name}").router
+        routes += [
+            (method, API_PREFIX + route.path)
+            for route in router.routes
+            if isinstance(route, APIRoute)
+            for method in route.methods
+        ]
+    assert len(routes) == len(set(routes))
+    assert sorted(ADMIN_OPERATIONS) == sorted(routes)
 
 
 def test_dev_only_functions_live_in_the_local_cloud_and_are_not_deployable() -> None:
