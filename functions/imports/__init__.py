@@ -1,1 +1,2 @@
-"""Step Functions tasks of the catalogue import: prepare, process_batch, finalize and mark_failed."""
+"""Step Functions tasks of the catalogue import (prepare, process_batch, finalize, mark_failed) and of
+the background publish (publish, publish_failed)."""

@@ -6,16 +6,15 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.imports.common import job_of
+from functions.common.entry import lambda_entry
+from functions.imports.common import JobTask, read_input
 from orion.imports.service import finalize_import
-from orion.observability import logger, metrics, tracer
+from orion.observability import metrics
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tenant, job_id = job_of(event)
-    job = finalize_import(tenant, job_id)
+    task = read_input(JobTask, event)
+    job = finalize_import(task.tenant, task.job_id)
     metrics.add_metric(name=f"Imports{job.status.value.title().replace('_', '')}", unit="Count", value=1)
     return {"job_id": job.id, "status": job.status.value, "counts": job.counts.model_dump()}

@@ -6,19 +6,19 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.imports.common import error_type_of, upload_of
+from functions.common.entry import lambda_entry
+from functions.imports.common import ImportFailedTask, read_input
 from orion.imports.service import fail_import
-from orion.observability import logger, metrics, tracer
+from orion.observability import logger, metrics
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    location = upload_of(event)
+    task = read_input(ImportFailedTask, event)
+    location = task.upload.location
     if location is None:
-        logger.warning("failure of an execution without a job", extra={"upload": event.get("upload")})
+        logger.warning("failure of an execution without a job", extra={"upload": task.upload.model_dump()})
         return {"failed": False}
-    failed = fail_import(location.tenant, location.job_id, error_type_of(event.get("error")))
+    failed = fail_import(location.tenant, location.job_id, task.error.error_type if task.error else None)
     metrics.add_metric(name="ImportsFailed", unit="Count", value=1)
     return {"failed": failed, "job_id": location.job_id}

@@ -6,24 +6,21 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.imports.common import upload_of
+from functions.common.entry import lambda_entry
+from functions.imports.common import PrepareTask, read_input
 from orion.imports.service import PrepareOutcome, prepare_import
-from orion.observability import logger, metrics, tracer
+from orion.observability import logger, metrics
 from orion.settings import get_settings
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    location = upload_of(event)
-    bucket = str(event.get("upload", {}).get("bucket", ""))
-    if location is None or bucket != get_settings().uploads_bucket:
-        logger.warning("not an import upload", extra={"upload": event.get("upload")})
+    task = read_input(PrepareTask, event)
+    location = task.upload.location
+    if location is None or task.upload.bucket != get_settings().uploads_bucket:
+        logger.warning("not an import upload", extra={"upload": task.upload.model_dump()})
         return {"outcome": PrepareOutcome.IGNORED.value}
-    result = prepare_import(
-        location.tenant, location.job_id, event["upload"]["key"], str(event.get("execution", ""))
-    )
+    result = prepare_import(location.tenant, location.job_id, task.upload.key, task.execution)
     metrics.add_metric(name="ImportChunks", unit="Count", value=result.chunks)
     return {
         "outcome": result.outcome.value,
@@ -31,5 +28,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "store": location.tenant.store,
         "job_id": location.job_id,
         "chunks": result.chunks,
-        "manifest": {"bucket": bucket, "key": result.manifest_key},
+        "manifest": {"bucket": task.upload.bucket, "key": result.manifest_key},
     }

@@ -6,18 +6,16 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.imports.common import job_of
-from orion.imports.models import ChunkRef
+from functions.common.entry import lambda_entry
+from functions.imports.common import ChunkTask, read_input
 from orion.imports.service import process_chunk
-from orion.observability import logger, metrics, tracer
+from orion.observability import metrics
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tenant, job_id = job_of(event)
-    result = process_chunk(tenant, job_id, ChunkRef.model_validate(event["chunk"]))
+    task = read_input(ChunkTask, event)
+    result = process_chunk(task.tenant, task.job_id, task.chunk)
     metrics.add_metric(name="ImportRowsAccepted", unit="Count", value=result.accepted)
     metrics.add_metric(name="ImportRowsRejected", unit="Count", value=result.rejected)
     return {"index": result.index, "accepted": result.accepted, "rejected": result.rejected}

@@ -6,21 +6,21 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.imports.common import job_of
+from functions.common.entry import lambda_entry
+from functions.imports.common import PublishTask, read_input
 from orion.imports.publish import run_background_publish
-from orion.observability import logger, metrics, tracer
 
 # Stop starting pages this long before the Lambda's timeout: a page of products takes seconds.
 RESERVE_MS = 3 * 60 * 1000
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tenant, job_id = job_of(event)
-    publish_id = str(event["publish_id"])
+    task = read_input(PublishTask, event)
     done = run_background_publish(
-        tenant, job_id, publish_id, keep_going=lambda: context.get_remaining_time_in_millis() > RESERVE_MS
+        task.tenant,
+        task.job_id,
+        task.publish_id,
+        keep_going=lambda: context.get_remaining_time_in_millis() > RESERVE_MS,
     )
-    return {"done": done, "publish_id": publish_id}
+    return {"done": done, "publish_id": task.publish_id}

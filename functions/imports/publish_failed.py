@@ -6,16 +6,16 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.imports.common import error_type_of, job_of
+from functions.common.entry import lambda_entry
+from functions.imports.common import PublishFailedTask, read_input
 from orion.imports.publish import fail_publish
-from orion.observability import logger, metrics, tracer
+from orion.observability import metrics
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tenant, job_id = job_of(event)
-    failed = fail_publish(tenant, job_id, str(event["publish_id"]), error_type_of(event.get("error")))
+    task = read_input(PublishFailedTask, event)
+    error_type = task.error.error_type if task.error else None
+    failed = fail_publish(task.tenant, task.job_id, task.publish_id, error_type)
     metrics.add_metric(name="ImportPublishesFailed", unit="Count", value=1)
     return {"failed": failed}

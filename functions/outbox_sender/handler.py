@@ -6,12 +6,15 @@ recorded is reported back (partial batch response) for the stream to retry."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, cast
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
+from functions.common.entry import lambda_entry
 from orion.observability import logger, metrics, tracer
 from orion.outbox.models import OutboxMessage
 from orion.outbox.repository import OUTBOX_KIND
@@ -21,24 +24,25 @@ from orion.tenancy.models import Tenant
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def message_of(image: dict[str, Any]) -> OutboxMessage | None:
-    """The outbox message in a stream image (already deserialised), or None for other items."""
+class MalformedOutboxItem(Exception):
+    """An outbox item's image that is not a message: its record is reported failed (and retried by the
+    stream) rather than sent half-read."""
+
+
+def message_of(image: Mapping[str, Any]) -> OutboxMessage | None:
+    """The outbox message in a stream image (already deserialised), or None for items of other kinds.
+
+    The image has the item's layout (orion.outbox.repository.OutboxItem): its ``kind`` is the item's
+    type, the message's is ``message_kind``, and ``data`` is stored as a JSON string.
+    """
     if image.get("kind") != OUTBOX_KIND:
         return None
-    return OutboxMessage(
-        id=image["id"],
-        platform=image["platform"],
-        store=image.get("store"),
-        kind=image["message_kind"],
-        to=image["to"],
-        subject=image["subject"],
-        text=image["text"],
-        data=json.loads(image.get("data") or "{}"),
-        created_at=image["created_at"],
-        sent_at=image.get("sent_at"),
-        attempts=int(image.get("attempts") or 0),
-        next_attempt_at=image.get("next_attempt_at"),
-    )
+    try:
+        fields = {**image, "kind": image.get("message_kind"), "data": json.loads(image.get("data") or "{}")}
+        return OutboxMessage.model_validate(fields)
+    except (ValueError, ValidationError) as exc:  # a ValidationError is a ValueError too
+        logger.error("malformed outbox item", extra={"id": image.get("id"), "problem": str(exc)})
+        raise MalformedOutboxItem(f"outbox item {image.get('id')!r} is not a message") from exc
 
 
 @tracer.capture_method
@@ -54,9 +58,7 @@ def send_record(record: DynamoDBRecord) -> None:
         metrics.add_metric(name="EmailsFailed", unit="Count", value=1)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     response = process_partial_response(
         event=event, record_handler=send_record, processor=processor, context=context
