@@ -8,14 +8,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common.entry import lambda_entry
 from orion.errors import OrionError
 from orion.modules.tasks import run_task
-from orion.observability import logger, metrics, tracer
+from orion.observability import logger, metrics
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     name = event.get("task") if isinstance(event, dict) else None
     if not isinstance(name, str) or not name:
