@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec
 
-from aws_lambda_powertools.shared.cookies import Cookie, SameSite
-
 from orion import runtime
 from orion.data.clients import aws_client
 from orion.errors import OrionError, problem_details
@@ -28,6 +26,7 @@ from orion.tenancy.models import ResolvedTenant
 
 if TYPE_CHECKING:  # the resolver's package costs ~35 ms of imports the FastAPI functions never need
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+    from aws_lambda_powertools.shared.cookies import Cookie
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
 # Rotating a secret reaches every warm function within this time (docs/operations.md, Secrets).
@@ -115,6 +114,8 @@ def read_cookie(cookies: Iterable[str] | None, name: str) -> str | None:
 def private_cookie(name: str, value: str, max_age: int) -> Cookie:
     """A cookie scripts cannot read, sent on same-site requests and top-level navigations only, for the
     whole host (``name`` from :func:`cookie_name`: Secure goes with the ``__Host-`` prefix)."""
+    from aws_lambda_powertools.shared.cookies import Cookie, SameSite  # shopper functions only
+
     return Cookie(
         name=name,
         value=value,
