@@ -12,7 +12,6 @@ import copy
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec
 
 from orion import runtime
@@ -164,26 +163,46 @@ def wants_json(headers: Mapping[str, str]) -> bool:
     return "application/json" in (headers.get("accept") or "")
 
 
-@dataclass(frozen=True)
+# Outcome and Refusal are plain classes: building a dataclass would add ~1 ms to the cold start of
+# every staff and admin function, which imports this module for the host and tenant alone.
+
+
 class Outcome:
     """What a request did, for either kind of client: a browser gets ``page()``; a program gets
     ``data()`` as JSON with ``status``, ``cookies`` and ``location``. Only the one asked for is built."""
 
-    page: Callable[[], Response[str]]
-    data: Callable[[], dict[str, Any]]
-    status: int = 200
-    cookies: list[Cookie] = field(default_factory=list)
-    location: str | None = None
+    __slots__ = ("cookies", "data", "location", "page", "status")
+
+    def __init__(
+        self,
+        page: Callable[[], Response[str]],
+        data: Callable[[], dict[str, Any]],
+        status: int = 200,
+        cookies: list[Cookie] | None = None,
+        location: str | None = None,
+    ) -> None:
+        self.page = page
+        self.data = data
+        self.status = status
+        self.cookies = cookies or []
+        self.location = location
 
 
-@dataclass(frozen=True)
 class Refusal:
     """A request refused with ``error``: a program gets it as problem+json (with the members ``extra()``
     adds), a browser ``page(error)`` (the form again with what went wrong, or an error page)."""
 
-    error: OrionError
-    page: Callable[[OrionError], Response[str]]
-    extra: Callable[[], dict[str, Any]] | None = None
+    __slots__ = ("error", "extra", "page")
+
+    def __init__(
+        self,
+        error: OrionError,
+        page: Callable[[OrionError], Response[str]],
+        extra: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
+        self.error = error
+        self.page = page
+        self.extra = extra
 
 
 def answer(
