@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import boto3
@@ -19,52 +18,29 @@ from orion import runtime
 from orion.imports.models import ImportFormat, ImportJob
 from orion.imports.service import get_import_job, request_upload
 from orion.tenancy.models import Tenant
-from tests.environment import TEST_ENV
+from tests.integration.moto_state import AccountStates
 
 WIZAMART = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")
 
 
-@contextmanager
-def running_pipeline() -> Iterator[None]:
-    """A moto account that runs state machines, with the demo tenants seeded."""
-    with (
-        pytest.MonkeyPatch.context() as patch,
-        mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
-    ):
-        for name, value in TEST_ENV.items():
-            patch.setenv(name, value)
-        runtime.reset()
-        install_bridges()
-        provision()
-        from infra.local.demo import staff, tenancy
-
-        tenancy.seed(8000)
-        staff.seed(8000)
-        yield
-
-
 @pytest.fixture
-def pipeline() -> Iterator[None]:
-    """A fresh pipeline per test."""
-    with running_pipeline():
+def pipeline(account_states: AccountStates) -> Iterator[None]:
+    """A fresh moto account per test that runs state machines, with the demo tenants and staff seeded
+    (built once per test process, then restored: see tests/integration/conftest.py)."""
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        install_bridges()
+        account_states.restore_or_build("pipeline", seed_tenants_and_staff)
+        runtime.reset()
         yield
 
 
-@pytest.fixture(scope="module")
-def shared_pipeline() -> Iterator[None]:
-    """One pipeline for a module whose tests each use their own job (setting one up costs seconds).
+def seed_tenants_and_staff() -> None:
+    from infra.local.demo import staff, tenancy
 
-    Its stores are on the Enterprise plan: a module starts more imports than a day's allowance of the
-    smaller plans, and these tests are about files, not limits (see admin/test_tier_enforcement.py).
-    """
-    from orion.tenancy.models import Tenant, Tier
-    from orion.tenancy.stores import change_tier
-
-    with running_pipeline():
-        for store in ("wizamart", "bakery"):
-            change_tier(Tenant("oms"), store, Tier.ENTERPRISE)
-        yield
+    provision()
+    tenancy.seed(8000)
+    staff.seed(8000)
 
 
 @dataclass
@@ -118,9 +94,4 @@ def running_executions() -> int:
 
 @pytest.fixture
 def upload(pipeline: None) -> Uploader:
-    return Uploader()
-
-
-@pytest.fixture
-def shared_upload(shared_pipeline: None) -> Uploader:
     return Uploader()

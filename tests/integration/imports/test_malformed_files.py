@@ -16,7 +16,7 @@ from orion.imports.service import staged_products
 from tests.feeds import FEED_HEADER, feed_rows, letzshop_feed
 from tests.integration.imports.conftest import WIZAMART, Uploader
 
-pytestmark = pytest.mark.usefixtures("shared_pipeline")
+pytestmark = pytest.mark.usefixtures("pipeline")
 
 
 def tsv(*rows: list[str] | tuple[str, ...]) -> bytes:
@@ -38,7 +38,7 @@ def staged(job: ImportJob) -> dict[str, object]:
 
 
 @pytest.fixture(autouse=True)
-def _nothing_outside_the_store(shared_upload: Uploader) -> Iterator[None]:
+def _nothing_outside_the_store(upload: Uploader) -> Iterator[None]:
     yield
     table = boto3.client("dynamodb", region_name=LOCAL_REGION)
     for page in table.get_paginator("scan").paginate(TableName="orion"):
@@ -54,21 +54,21 @@ def _nothing_outside_the_store(shared_upload: Uploader) -> Iterator[None]:
             assert obj["Key"].startswith(prefixes)
 
 
-def test_an_empty_file_fails_with_a_message(shared_upload: Uploader) -> None:
-    job = shared_upload(b"", "feed_fr.tsv")
+def test_an_empty_file_fails_with_a_message(upload: Uploader) -> None:
+    job = upload(b"", "feed_fr.tsv")
     assert job.status is ImportStatus.FAILED
     assert job.message == "The file is empty."
 
 
-def test_a_header_without_rows_fails(shared_upload: Uploader) -> None:
-    job = shared_upload(tsv(FEED_HEADER), "feed_fr.tsv")
+def test_a_header_without_rows_fails(upload: Uploader) -> None:
+    job = upload(tsv(FEED_HEADER), "feed_fr.tsv")
     assert job.status is ImportStatus.FAILED
     assert job.message == "The file has a header but no product rows."
     assert job.counts.rows == 0
 
 
-def test_an_unknown_format_fails_and_names_the_expected_ones(shared_upload: Uploader) -> None:
-    job = shared_upload(b"name,colour,weight\nchair,red,3\n", "feed.csv")
+def test_an_unknown_format_fails_and_names_the_expected_ones(upload: Uploader) -> None:
+    job = upload(b"name,colour,weight\nchair,red,3\n", "feed.csv")
     assert job.status is ImportStatus.FAILED
     assert job.message
     assert job.message.startswith("Unknown file format")
@@ -76,40 +76,40 @@ def test_an_unknown_format_fails_and_names_the_expected_ones(shared_upload: Uplo
     assert "Letzshop" in job.message
 
 
-def test_a_binary_file_fails(shared_upload: Uploader) -> None:
+def test_a_binary_file_fails(upload: Uploader) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
-    job = shared_upload(png, "feed.csv")
+    job = upload(png, "feed.csv")
     assert job.status is ImportStatus.FAILED
     assert job.message == "This is not a CSV or TSV text file (it contains binary data)."
 
 
-def test_a_declared_format_that_does_not_match_fails(shared_upload: Uploader) -> None:
+def test_a_declared_format_that_does_not_match_fails(upload: Uploader) -> None:
     from orion.imports.models import ImportFormat
 
-    job = shared_upload(letzshop_feed(2), "feed_fr.tsv", declared=ImportFormat.SHOPIFY)
+    job = upload(letzshop_feed(2), "feed_fr.tsv", declared=ImportFormat.SHOPIFY)
     assert job.status is ImportStatus.FAILED
     assert job.message
     assert "does not match the shopify format" in job.message
 
 
-def test_windows_1252_accents_are_read_correctly(shared_upload: Uploader) -> None:
+def test_windows_1252_accents_are_read_correctly(upload: Uploader) -> None:
     content = "id;title;price\nA1;Chaise à bascule été;12,50 €\n".encode("cp1252")
-    job = shared_upload(content, "feed_fr.csv")
+    job = upload(content, "feed_fr.csv")
     assert job.status is ImportStatus.COMPLETED, job.message
     product = staged(job)["A1"]
     assert product.title == "Chaise à bascule été"  # type: ignore[attr-defined]
     assert product.price_minor == 1250  # type: ignore[attr-defined]
 
 
-def test_a_utf8_bom_does_not_hide_the_first_column(shared_upload: Uploader) -> None:
-    job = shared_upload(b"\xef\xbb\xbf" + letzshop_feed(3, "de", delimiter=","), "feed_de.csv")
+def test_a_utf8_bom_does_not_hide_the_first_column(upload: Uploader) -> None:
+    job = upload(b"\xef\xbb\xbf" + letzshop_feed(3, "de", delimiter=","), "feed_de.csv")
     assert job.status is ImportStatus.COMPLETED, job.message
     assert sorted(staged(job)) == ["WZ-00001", "WZ-00002", "WZ-00003"]
 
 
-def test_ragged_rows_are_rejected_and_the_rest_imported(shared_upload: Uploader) -> None:
+def test_ragged_rows_are_rejected_and_the_rest_imported(upload: Uploader) -> None:
     content = tsv(("id", "title", "price"), ("A", "Chair", "5"), ("B", "Table"), ("C", "Lamp", "7", "oops"))
-    job = shared_upload(content, "feed_fr.tsv")
+    job = upload(content, "feed_fr.tsv")
     assert job.status is ImportStatus.COMPLETED_WITH_ERRORS
     assert job.counts.model_dump() == {"rows": 3, "accepted": 1, "rejected": 2, "duplicates": 0}
     rows = report(job)
@@ -117,19 +117,19 @@ def test_ragged_rows_are_rejected_and_the_rest_imported(shared_upload: Uploader)
     assert rows[2] == ["4", "", "", "The row has 4 cells but the header has 3 columns."]
 
 
-def test_quoted_fields_may_span_lines(shared_upload: Uploader) -> None:
+def test_quoted_fields_may_span_lines(upload: Uploader) -> None:
     content = b'id,title,description,price\nA,Chair,"line one\nline two, with comma",5\nB,Table,x,oops\n'
-    job = shared_upload(content, "feed_fr.csv")
+    job = upload(content, "feed_fr.csv")
     assert job.status is ImportStatus.COMPLETED_WITH_ERRORS
     assert staged(job)["A"].description == "line one\nline two, with comma"  # type: ignore[attr-defined]
     assert report(job)[1][:3] == ["3", "price", "oops"]  # spreadsheet row 3, not physical line 4
 
 
-def test_a_one_megabyte_cell_rejects_only_its_row(shared_upload: Uploader) -> None:
+def test_a_one_megabyte_cell_rejects_only_its_row(upload: Uploader) -> None:
     content = tsv(
         ("id", "title", "description", "price"), ("A", "Chair", "x" * 1_048_576, "5"), ("B", "Lamp", "", "7")
     )
-    job = shared_upload(content, "feed_fr.tsv")
+    job = upload(content, "feed_fr.tsv")
     assert job.status is ImportStatus.COMPLETED_WITH_ERRORS
     assert sorted(staged(job)) == ["B"]
     row = report(job)[1]
@@ -137,11 +137,11 @@ def test_a_one_megabyte_cell_rejects_only_its_row(shared_upload: Uploader) -> No
     assert row[3] == "The value is too long (1048576 characters; the limit is 100000)."
 
 
-def test_duplicate_ids_keep_the_last_row_and_are_reported(shared_upload: Uploader) -> None:
+def test_duplicate_ids_keep_the_last_row_and_are_reported(upload: Uploader) -> None:
     first, second = feed_rows(2, "fr")
     again = list(first)
     again[1] = "Chaise (corrigée)"
-    job = shared_upload(tsv(FEED_HEADER, first, second, again), "feed_fr.tsv")
+    job = upload(tsv(FEED_HEADER, first, second, again), "feed_fr.tsv")
     assert job.status is ImportStatus.COMPLETED_WITH_ERRORS
     assert job.counts.model_dump() == {"rows": 3, "accepted": 2, "rejected": 0, "duplicates": 1}
     assert staged(job)["WZ-00001"].title == "Chaise (corrigée)"  # type: ignore[attr-defined]
@@ -153,7 +153,7 @@ def test_duplicate_ids_keep_the_last_row_and_are_reported(shared_upload: Uploade
     ]
 
 
-def test_bad_prices_reject_their_rows_with_the_reason(shared_upload: Uploader) -> None:
+def test_bad_prices_reject_their_rows_with_the_reason(upload: Uploader) -> None:
     content = tsv(
         ("id", "title", "price"),
         ("A", "Ok", "12.50 EUR"),
@@ -163,7 +163,7 @@ def test_bad_prices_reject_their_rows_with_the_reason(shared_upload: Uploader) -
         ("E", "Fractions", "1.999"),
         ("F", "Comma", "12,50"),
     )
-    job = shared_upload(content, "feed_fr.tsv")
+    job = upload(content, "feed_fr.tsv")
     assert job.status is ImportStatus.COMPLETED_WITH_ERRORS
     assert sorted(staged(job)) == ["A", "F"]
     messages = {row[0]: row[3] for row in report(job)[1:]}
@@ -175,7 +175,7 @@ def test_bad_prices_reject_their_rows_with_the_reason(shared_upload: Uploader) -
     }
 
 
-def test_formula_cells_are_escaped_in_the_report(shared_upload: Uploader) -> None:
+def test_formula_cells_are_escaped_in_the_report(upload: Uploader) -> None:
     content = tsv(
         ("id", "title", "price"),
         ("A", "Chair", '=HYPERLINK("http://evil","x")'),
@@ -183,7 +183,7 @@ def test_formula_cells_are_escaped_in_the_report(shared_upload: Uploader) -> Non
         ("C", "Lamp", "@SUM(A1)"),
         ("D", "Desk", "-1+2"),
     )
-    job = shared_upload(content, "feed_fr.tsv")
+    job = upload(content, "feed_fr.tsv")
     assert job.status is ImportStatus.FAILED
     assert job.message == "None of the 4 rows could be imported; see the error report."
     values = [row[2] for row in report(job)[1:]]

@@ -30,7 +30,7 @@ def upload_file(ticket: dict[str, Any], content: bytes) -> None:
     )
 
 
-def test_an_owner_uploads_follows_and_publishes_an_import(shared_upload: Uploader) -> None:
+def test_an_owner_uploads_follows_and_publishes_an_import(upload: Uploader) -> None:
     owner = token_of("wizamart-owner")
     ticket = start(owner, language="fr")
     assert ticket["job"]["status"] == "PENDING"
@@ -40,7 +40,7 @@ def test_an_owner_uploads_follows_and_publishes_an_import(shared_upload: Uploade
     upload_file(
         ticket, letzshop_feed(3, "fr", extra_rows=[["BAD", "Broken", "", "", "", "", "free"] + [""] * 6])
     )
-    shared_upload.wait(WIZAMART_TENANT, ticket["job"]["id"])
+    upload.wait(WIZAMART_TENANT, ticket["job"]["id"])
 
     job = call("GET", f"/api/v1/imports/{ticket['job']['id']}", token=owner).json()
     assert job["status"] == "COMPLETED_WITH_ERRORS"
@@ -68,7 +68,7 @@ def test_an_owner_uploads_follows_and_publishes_an_import(shared_upload: Uploade
     assert len(still_staged) == 2
 
 
-def test_an_editor_may_look_but_not_import(shared_upload: Uploader) -> None:
+def test_an_editor_may_look_but_not_import(upload: Uploader) -> None:
     editor = token_of("wizamart-editor")
     assert call("GET", "/api/v1/imports", token=editor).status == 200
     refused = call("POST", "/api/v1/imports", token=editor, body={"file_name": "x.csv"})
@@ -76,7 +76,7 @@ def test_an_editor_may_look_but_not_import(shared_upload: Uploader) -> None:
     assert refused.headers["content-type"].startswith("application/problem+json")
 
 
-def test_another_store_neither_sees_nor_publishes_a_job(shared_upload: Uploader) -> None:
+def test_another_store_neither_sees_nor_publishes_a_job(upload: Uploader) -> None:
     ticket = start(token_of("wizamart-owner"))
     bakery = token_of("bakery-owner", host=BAKERY)
     job_path = f"/api/v1/imports/{ticket['job']['id']}"
@@ -92,7 +92,7 @@ def test_another_store_neither_sees_nor_publishes_a_job(shared_upload: Uploader)
     assert call("GET", "/api/v1/imports", host=BAKERY, token=token_of("wizamart-owner")).status == 403
 
 
-def test_bad_requests_are_clear_problems(shared_upload: Uploader) -> None:
+def test_bad_requests_are_clear_problems(upload: Uploader) -> None:
     owner = token_of("wizamart-owner")
     bad_language = call("POST", "/api/v1/imports", token=owner, body={"file_name": "x.csv", "language": "it"})
     assert bad_language.status == 422
@@ -105,11 +105,11 @@ def test_bad_requests_are_clear_problems(shared_upload: Uploader) -> None:
     assert call("GET", "/api/v1/imports").status == 401
 
 
-def test_staged_products_come_in_pages(shared_upload: Uploader) -> None:
+def test_staged_products_come_in_pages(upload: Uploader) -> None:
     owner = token_of("wizamart-owner")
     ticket = start(owner, language="fr")
     upload_file(ticket, letzshop_feed(5, "fr"))
-    shared_upload.wait(WIZAMART_TENANT, ticket["job"]["id"])
+    upload.wait(WIZAMART_TENANT, ticket["job"]["id"])
 
     seen: list[str] = []
     cursor = ""

@@ -1,21 +1,16 @@
-"""One seeded moto account per test module (the demo catalogue takes seconds to write), and a way to
-call the shopper handlers with the events API Gateway would send."""
+"""The demo data for each shopper test, and a way to call the shopper handlers with the events API
+Gateway would send."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from moto import mock_aws
 
 from infra.local.events import http_api_event
-from infra.local.provision import provision
-from orion import runtime
-from tests.environment import TEST_ENV
 from tests.events import FakeContext
 
 WIZAMART = "wizamart.oms.lu"
@@ -23,24 +18,9 @@ BAKERY = "bakery.oms.lu"
 PLATFORM = "oms.lu"
 
 
-@pytest.fixture(scope="module")
-def seeded() -> Iterator[None]:
-    """The demo data in a moto account shared by the tests of one module (tests must not depend on
-    each other's writes: each uses its own products or its own cart)."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
-            patch.delenv(name, raising=False)
-        for name, value in TEST_ENV.items():
-            patch.setenv(name, value)
-        runtime.reset()
-        with mock_aws():
-            provision()
-            runtime.reset()
-            from infra.local.demo import seed_demo
-
-            seed_demo()
-            yield
-        runtime.reset()
+@pytest.fixture
+def seeded(demo: list[str]) -> None:
+    """The demo data, a fresh copy for each test (see tests/integration/conftest.py)."""
 
 
 @dataclass

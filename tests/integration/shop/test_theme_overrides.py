@@ -18,7 +18,7 @@ STORE_PRODUCT = "stores/oms/wizamart/product.html"
 
 
 @pytest.fixture
-def store_template() -> Iterator[None]:
+def store_template(seeded: None) -> Iterator[None]:
     yield
     boto3.client("s3").delete_object(Bucket=BUCKET, Key=STORE_PRODUCT)
     runtime.reset()
