@@ -49,7 +49,7 @@ class AccountState:
             return cls(
                 tuple(
                     _Backend.freeze(backends, account_id, region, backend)
-                    for backends in BackendDict._instances
+                    for backends in _backends_in_use()
                     for account_id, region, backend in backends.iter_backends()
                 )
             )
@@ -60,6 +60,12 @@ class AccountState:
             BackendDict.reset()  # moto's own reset: drops every backend (and closes S3's buffers)
             for frozen in self.backends:
                 frozen.backends[frozen.account_id][frozen.region] = frozen.thaw()
+
+
+def _backends_in_use() -> list[BackendDict[Any]]:
+    """moto's own list of the services that hold state (the one its reset walks)."""
+    found: list[BackendDict[Any]] = BackendDict._instances  # type: ignore[misc]
+    return found
 
 
 @contextmanager
