@@ -11,6 +11,7 @@ from orion.errors import Conflict, NotFound
 from orion.imports.models import StagedStatus
 from orion.imports.publish import ProductOverride, PublishRequest, publish_staged_products
 from orion.imports.service import staged_products
+from orion.settings import get_settings
 from tests.feeds import letzshop_feed, shopify_export
 from tests.integration.imports.conftest import BAKERY, WIZAMART, Uploader
 
@@ -55,11 +56,13 @@ def test_publishing_a_feed_in_french_and_german_gives_one_product_per_id_in_both
     publish_french_and_german(upload, 10)
 
 
-def test_publishing_a_thousand_row_feed_in_french_and_german(upload: Uploader) -> None:
-    """The acceptance case at full size: 1,000 products created, then 1,000 updated with a second
-    language. It runs in well under a minute because the local cloud's moto speed-ups keep each
-    product save at the cost of its own items (infra/local/moto_speedups.py)."""
-    publish_french_and_german(upload, 1000)
+def test_publishing_a_feed_longer_than_a_publish_page_in_french_and_german(upload: Uploader) -> None:
+    """Past one page: publishing runs in pages of ``import_publish_page_size`` ids (a full page, then a
+    part page here), each created, then updated with a second language, none lost or done twice.
+    The full-size case (1,000 products, with its timing) is tests/bench/bench_import_publish.py."""
+    rows = get_settings().import_publish_page_size * 3 // 2
+    assert rows > get_settings().import_publish_page_size
+    publish_french_and_german(upload, rows)
 
 
 def test_publishing_twice_changes_nothing(upload: Uploader) -> None:
