@@ -62,10 +62,14 @@ def use_environments(limit: int) -> None:
 
 def close_environments() -> None:
     with _pools_lock:
-        pools = list(_pools.values())
+        pools = list(_pools.items())
         _pools.clear()
-    for pool in pools:
-        pool.close()
+    # Each environment takes a moment to exit (its interpreter's teardown): stop them all at once.
+    closing = [threading.Thread(target=pool.close, name=f"close-{name}") for name, pool in pools]
+    for thread in closing:
+        thread.start()
+    for thread in closing:
+        thread.join()
 
 
 def environment_count(name: str) -> int:
