@@ -14,8 +14,8 @@ def main() -> None:
     from orion.imports.models import ImportJob
     from orion.imports.publish import PublishRequest, publish_staged_products
     from orion.imports.service import get_import_job, request_upload
-    from orion.tenancy import administration
     from orion.tenancy.models import Tenant, Tier
+    from orion.tenancy.stores import change_tier
     from tests.bench.support import seeded_account
     from tests.feeds import letzshop_feed
 
@@ -23,7 +23,7 @@ def main() -> None:
     with seeded_account(execute_state_machines=True):
         tenant = Tenant("oms", "wizamart")
         # The demo catalogue and 1,000 more products exceed the Professional plan's allowance.
-        administration.change_tier(Tenant("oms"), "wizamart", Tier.ENTERPRISE)
+        change_tier(Tenant("oms"), "wizamart", Tier.ENTERPRISE)
 
         def staged(language: str) -> ImportJob:
             ticket = request_upload(tenant, f"bench_{language}.tsv")
