@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from infra import wiring
+from infra.local.lambda_runtime import LocalLambdaContext, ensure_event_loop, load_handler
 
 _SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter, as a cold start is
 
@@ -53,8 +54,6 @@ def timeout_factor() -> float:
 
 def serve(connection: Connection, fn: wiring.Function) -> None:
     """The environment's loop: load the handler once, then run each event sent until told to stop."""
-    from infra.local.invoke import LocalLambdaContext, ensure_event_loop, load_handler
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for `make run`, which stops us in turn
     # Most requests publish no custom metric; Powertools warns about that once per process.
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
