@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import mimetypes
 import secrets
@@ -14,6 +13,7 @@ import boto3
 
 from infra import wiring
 from infra.wiring import LOCAL_ACCOUNT, LOCAL_REGION
+from infra.workflows.definitions import state_machine_definition
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TASK_ROLE_ARN = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/orion-local"
@@ -95,15 +95,6 @@ def create_secrets(region: str) -> None:
     for secret in wiring.SECRETS:
         generate = SECRET_GENERATORS.get(secret.name, lambda: secrets.token_urlsafe(48))
         client.create_secret(Name=secret.secret_name, Description=secret.description, SecretString=generate())
-
-
-def state_machine_definition(machine: wiring.StateMachine, function_arns: dict[str, str]) -> dict[str, Any]:
-    """The ASL of a state machine, from the builder the wiring table names."""
-    module, attribute = machine.definition.rsplit(".", 1)
-    builder = getattr(importlib.import_module(module), attribute)
-    task_arns = {task: function_arns[fn] for task, fn in machine.tasks.items()}
-    definition: dict[str, Any] = builder(task_arns)
-    return definition
 
 
 def create_workflows(region: str) -> None:

@@ -19,12 +19,12 @@ from constructs import Construct
 
 from infra import wiring
 from infra.config import Deployment
-from infra.local.provision import state_machine_definition
 from infra.stacks.api import ApiStack, state_machine_name
 from infra.stacks.data import bucket_arn, bucket_arn_for_nag, bucket_name
 from infra.stacks.nag import acknowledge
 from infra.stacks.observability import ObservabilityStack
 from infra.stacks.retention import retention
+from infra.workflows.definitions import state_machine_definition
 
 
 def _states(definition: dict[str, Any]) -> list[dict[str, Any]]:

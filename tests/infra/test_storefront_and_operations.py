@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from infra import wiring
-from infra.local.provision import state_machine_definition
+from infra.workflows.definitions import state_machine_definition
 from tests.infra.conftest import FAKE_MACHINE, Assembly
 
 
