@@ -20,9 +20,9 @@ from collections.abc import Iterable
 
 from infra.config import cdk_json_context, deployment_from_context
 from orion.tenancy.domains import list_domains
-from orion.tenancy.models import Tenant
 from orion.tenancy.platforms import get_platform
 from orion.tenancy.stores import list_stores
+from orion.tenant import Tenant
 
 
 def tenant_hosts(platforms: Iterable[str], *, local_suffix: str = ".localhost") -> list[str]:

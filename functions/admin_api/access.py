@@ -12,7 +12,8 @@ from orion.audit import service as audit
 from orion.errors import NotFound
 from orion.identity import access as identity
 from orion.identity.models import User
-from orion.tenancy.models import HostKind, ResolvedTenant, Tenant
+from orion.tenancy.models import HostKind, ResolvedTenant
+from orion.tenant import Tenant
 
 
 @dataclass(frozen=True)

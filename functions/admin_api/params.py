@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path
 
-from orion.tenancy.models import CODE_PATTERN
+from orion.tenant import CODE_PATTERN
 
 ID_PATTERN = r"^[0-9A-Z]{26}$"
 

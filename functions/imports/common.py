@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from orion.imports.models import ChunkRef
 from orion.imports.storage import UploadLocation, parse_upload_key
 from orion.observability import logger
-from orion.tenancy.models import CODE_PATTERN, Tenant
+from orion.tenant import CODE_PATTERN, Tenant
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN.pattern)]
 Ulid = Annotated[str, Field(pattern=r"^[0-9A-Z]{26}$")]

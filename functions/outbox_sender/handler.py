@@ -19,7 +19,7 @@ from orion.observability import logger, metrics, tracer
 from orion.outbox.models import OutboxMessage
 from orion.outbox.repository import OUTBOX_KIND
 from orion.outbox.service import deliver
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

@@ -13,7 +13,7 @@ def main() -> None:
 
     from orion.imports.service import prepare_import, process_chunk, request_upload
     from orion.imports.storage import ImportFiles
-    from orion.tenancy.models import Tenant
+    from orion.tenant import Tenant
 
     with seeded_account():
         tenant = Tenant("oms", "wizamart")

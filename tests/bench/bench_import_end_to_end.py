@@ -12,7 +12,7 @@ def main() -> None:
 
     from infra.local.cloud import install_bridges
     from orion.imports.service import get_import_job, request_upload
-    from orion.tenancy.models import Tenant
+    from orion.tenant import Tenant
     from tests.bench.support import seeded_account
     from tests.feeds import letzshop_feed
 

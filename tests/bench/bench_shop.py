@@ -99,8 +99,9 @@ def listing_latency() -> None:
     from orion.data.clients import aws_client
     from orion.data.table import TableItem
     from orion.settings import get_settings
-    from orion.tenancy.models import Store, Tenant, Tier
+    from orion.tenancy.models import Store, Tier
     from orion.tenancy.repository import TenancyRepository
+    from orion.tenant import Tenant
 
     tenancy = TenancyRepository()
     sizes = {"big": 10_000, "page": 24, "small": 10}
@@ -234,7 +235,7 @@ def product_page_vs_bare_jinja() -> None:
     # data (cached tenant, routing, language, theme render, ETag, logging) vs the bare render. The event
     # is built once, as API Gateway hands it over.
     from orion.catalog import service as catalog
-    from orion.tenancy.models import Tenant
+    from orion.tenant import Tenant
 
     product = catalog.get_product_by_handle(Tenant("oms", "wizamart"), "classic-t-shirt")
     real = catalog.get_product_by_handle

@@ -16,7 +16,7 @@ from orion.catalog.models import ProductInput, ProductStatus, Variant, VariantCh
 from orion.catalog.service import create_product, get_variant_by_sku, update_variant
 from orion.ids import new_id
 from orion.orders.service import get_order, list_orders
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.e2e.browser import dump_dom, screenshot
 from tests.environment import ARTIFACTS
 from tests.local_server import LocalServer

@@ -6,7 +6,7 @@ import pytest
 
 from infra.domains import main, tenant_hosts
 from orion.tenancy.domains import add_domain
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 def test_verified_custom_domains_and_store_subdomains_become_tenants(demo: list[str]) -> None:

@@ -14,7 +14,7 @@ from infra import wiring
 from infra.local.demo.catalog import SIMPLE
 from infra.wiring import LOCAL_REGION
 from orion.catalog.service import adjust_stock, delete_product, get_product_by_handle
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.integration.moto_state import AccountState
 
 WIZAMART = Tenant("oms", "wizamart")

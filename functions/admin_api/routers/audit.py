@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from functions.admin_api.access import Admin
 from orion.audit import service as audit
 from orion.audit.service import AuditEntry
-from orion.tenancy.models import CODE_PATTERN
+from orion.tenant import CODE_PATTERN
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

@@ -11,7 +11,8 @@ from functions.admin_api.access import Admin, audit_admin
 from orion.errors import FieldError, Invalid
 from orion.modules.registry import missing_dependencies, optional_module_codes
 from orion.tenancy import platforms
-from orion.tenancy.models import CODE_PATTERN, Platform
+from orion.tenancy.models import Platform
+from orion.tenant import CODE_PATTERN
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

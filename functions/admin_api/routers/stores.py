@@ -13,7 +13,8 @@ from functions.admin_api.params import ID_PATTERN, StoreCode
 from orion.errors import FieldError, Invalid
 from orion.money import CurrencyCode
 from orion.tenancy import stores
-from orion.tenancy.models import CODE_PATTERN, LANGUAGES, Store, Tier
+from orion.tenancy.models import LANGUAGES, Store, Tier
+from orion.tenant import CODE_PATTERN
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

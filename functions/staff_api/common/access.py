@@ -15,7 +15,8 @@ from orion.identity import access as identity
 from orion.identity.models import Principal, StaffAccess
 from orion.ids import new_id
 from orion.modules.registry import route_enabled
-from orion.tenancy.models import ResolvedTenant, Tenant
+from orion.tenancy.models import ResolvedTenant
+from orion.tenant import Tenant
 
 
 def request_tenant(request: Request) -> ResolvedTenant:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orion.identity.service import create_platform_admin
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 # (platform, e-mail, name, password); the passwords exist for the local demo only.
 DEMO_ADMINS = (

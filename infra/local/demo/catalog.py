@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from orion.catalog.models import CategoryInput, ProductInput, ProductStatus, Translation, Variant
 from orion.catalog.service import bulk_create_products, create_category
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 WIZAMART = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from orion.cms.models import PageInput, PageTranslation, PlatformPageKind
 from orion.cms.service import put_platform_page, put_store_page
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 STORE_DEFAULTS = {
     "about": ("About us", "<p>This shop sells on OMS, the marketplace for Luxembourg's merchants.</p>"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from orion.identity.service import create_staff_user
 from orion.modules.manifest import Role
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 # (platform, store, e-mail, name, password, role); the passwords exist for the local demo only.
 DEMO_STAFF = (

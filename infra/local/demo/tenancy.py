@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from orion.tenancy.domains import add_verified_domain
 from orion.tenancy.merchants import create_merchant
-from orion.tenancy.models import Platform, StoreStatus, Tenant, Tier
+from orion.tenancy.models import Platform, StoreStatus, Tier
 from orion.tenancy.platforms import create_platform
 from orion.tenancy.stores import create_store
+from orion.tenant import Tenant
 
 OMS, LOYALTY = Tenant("oms"), Tenant("loyalty")
 WIZAMART = Tenant("oms", "wizamart")

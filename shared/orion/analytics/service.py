@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from orion.errors import BadRequest
 from orion.metrics.service import snapshot
 from orion.orders.metrics import CANCELLED, ORDERS, REVENUE_PREFIX
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 MAX_DAYS = 366
 

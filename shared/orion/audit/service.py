@@ -15,7 +15,7 @@ from orion.data import keys
 from orion.data.table import TableItem
 from orion.errors import Invalid
 from orion.ids import new_id
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 class AuditEntry(BaseModel):

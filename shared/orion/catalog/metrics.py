@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from orion.catalog.stock import DEFAULT_LOW_STOCK_THRESHOLD, LOW_STOCK, OUT_OF_STOCK, THRESHOLD_SETTING
 from orion.metrics.counters import CounterSnapshot
 from orion.metrics.providers import MetricValue
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 class CatalogMetrics:

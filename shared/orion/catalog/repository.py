@@ -62,7 +62,7 @@ from orion.data.retry import back_off
 from orion.data.table import TableItem, get_or_none
 from orion.errors import BadRequest, Conflict, NotFound
 from orion.metrics.counters import CounterRepository
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 MAX_TRANSACTION_ITEMS = 100
 SAVE_ATTEMPTS = 3

@@ -47,7 +47,7 @@ from orion.catalog.stock import MAX_LOW_STOCK_THRESHOLD, LowStockPage, Recount, 
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, LimitExceeded, NotFound
 from orion.ids import new_id
 from orion.tenancy import tiers
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100

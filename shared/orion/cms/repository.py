@@ -7,7 +7,7 @@ from pynamodb.attributes import UnicodeAttribute
 from orion.cms.models import Page, PlatformPageKind
 from orion.data import keys
 from orion.data.table import TableItem, get_or_none
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 class PageItem(TableItem, discriminator="Page"):

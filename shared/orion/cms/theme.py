@@ -18,7 +18,7 @@ from orion.storefront.i18n import format_money, translator
 from orion.storefront.pages import under
 from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
 from orion.storefront.themes import ThemeLoader, render_deadline, theme_chain
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 MAX_TEMPLATE_BYTES = 200_000
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}(/[a-z0-9][a-z0-9_-]{0,60}){0,3}\.(html|css)$")

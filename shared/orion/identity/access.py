@@ -15,7 +15,7 @@ from orion.identity.models import Membership, Principal, StaffAccess, User
 from orion.identity.repository import IdentityRepository
 from orion.modules.registry import module_of_permission, permissions_of_role
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 @runtime.singleton

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from orion.modules.manifest import Role
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256

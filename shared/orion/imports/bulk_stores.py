@@ -34,8 +34,8 @@ from orion.imports.service import request_upload
 from orion.modules.manifest import Role
 from orion.settings import get_settings
 from orion.tenancy.merchants import create_merchant
-from orion.tenancy.models import CODE_PATTERN, Tenant
 from orion.tenancy.stores import create_store
+from orion.tenant import CODE_PATTERN, Tenant
 
 BULK_HEADER = (
     "vendor_name",

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from orion.metrics.counters import CounterSnapshot
 from orion.metrics.providers import MetricValue, windowed
-from orion.tenancy.models import Tenant
 from orion.tenancy.tiers import COUNTED, Limit
+from orion.tenant import Tenant
 
 IMPORTS_COUNTER = COUNTED[Limit.IMPORTS_PER_DAY][0]
 

@@ -32,7 +32,7 @@ from orion.imports.models import (
     StagedStatus,
 )
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 class ImportJobItem(TableItem, discriminator="ImportJob"):

@@ -53,8 +53,9 @@ from orion.imports.storage import (
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy import tiers
-from orion.tenancy.models import Store, Tenant
+from orion.tenancy.models import Store
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 PREPARE_ERRORS = "prepare"
 

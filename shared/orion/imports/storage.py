@@ -23,7 +23,7 @@ from orion.data.clients import aws_client
 from orion.imports.errors import TooLarge
 from orion.imports.models import ChunkRef, RecordBatch, RowError
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant, is_valid_code
+from orion.tenant import Tenant, is_valid_code
 
 _JOB_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

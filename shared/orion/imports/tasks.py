@@ -19,7 +19,7 @@ from orion.imports.models import ImportJob, ImportStatus
 from orion.imports.repository import ImportRepository
 from orion.observability import logger
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 # Jobs looked at per platform and run; the next run (15 minutes later) takes the rest.
 WATCHDOG_BATCH = 200

@@ -17,7 +17,7 @@ from orion.metrics.providers import MetricsProvider, MetricValue
 from orion.metrics.service import snapshot
 from orion.modules.registry import running_modules
 from orion.observability import logger
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 @dataclass(frozen=True)

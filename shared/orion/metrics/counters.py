@@ -29,7 +29,7 @@ from orion.data.clients import aws_client
 from orion.data.table import TableItem
 from orion.metrics.errors import CounterLimitReached
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 PREFIX = "m:"
 KIND = "Counter"

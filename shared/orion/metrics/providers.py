@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from orion.metrics.counters import CounterSnapshot
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from orion import runtime
 from orion.metrics.counters import CounterRepository, CounterSnapshot
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 def today_utc(at: datetime | None = None) -> date:

@@ -18,8 +18,8 @@ from orion.errors import NotFound
 from orion.modules.manifest import ModuleManifest, ScheduledTask
 from orion.modules.registry import discover_modules
 from orion.observability import logger
-from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 TaskFunction = Callable[[Tenant, datetime], int]
 

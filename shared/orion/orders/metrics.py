@@ -11,7 +11,7 @@ from orion.metrics.counters import CounterSnapshot
 from orion.metrics.providers import MetricValue, windowed
 from orion.metrics.service import record
 from orion.orders.models import Order
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 ORDERS = "orders"
 CANCELLED = "orders.cancelled"

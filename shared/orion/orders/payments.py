@@ -8,7 +8,7 @@ from typing import Protocol
 from orion.errors import Invalid
 from orion.orders.models import Order, OrderStatus
 from orion.storefront.i18n import translator
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from orion.data import keys
 from orion.data.conditions import TRANSACTION_CANCELLED, error_code
 from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none
 from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 CHECKOUT_KEY_TTL = timedelta(days=2)
 

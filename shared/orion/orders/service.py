@@ -36,7 +36,7 @@ from orion.orders.payments import payment_provider
 from orion.orders.repository import OrderRepository, TransactionCancelled
 from orion.outbox.service import enqueue_email
 from orion.storefront.i18n import format_money, translator
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 # DynamoDB transactions hold at most 100 items; an order writes 2 per line + 4 (order, history,
 # checkout key, cart), so 48 lines would fit: 40 leaves room and is far beyond any real cart.

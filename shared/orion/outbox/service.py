@@ -15,7 +15,7 @@ from orion.observability import logger
 from orion.outbox.models import OutboxMessage
 from orion.outbox.repository import OutboxRepository
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 def enqueue_email(

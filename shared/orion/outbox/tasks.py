@@ -17,7 +17,7 @@ from orion.observability import logger
 from orion.outbox.repository import OutboxRepository
 from orion.outbox.service import MailSender, deliver
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 # How many due messages one run takes per platform (the next run takes the rest).
 RETRY_BATCH = 100

@@ -22,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from orion.observability import logger, metrics
 from orion.storefront.errors import RenderTimeout
 from orion.storefront.template_store import CachedTemplateSource
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 DEFAULT_PREFIX = "default/"
 DEFAULT_CHAIN: tuple[str, ...] = (DEFAULT_PREFIX,)

@@ -7,7 +7,6 @@ from orion.tenancy.models import (
     ResolvedTenant,
     Store,
     StoreStatus,
-    Tenant,
     Tier,
 )
 from orion.tenancy.resolver import Resolution, resolve_tenant
@@ -20,7 +19,6 @@ __all__ = [
     "ResolvedTenant",
     "Store",
     "StoreStatus",
-    "Tenant",
     "Tier",
     "resolve_tenant",
 ]

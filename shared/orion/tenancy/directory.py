@@ -7,9 +7,10 @@ from collections.abc import Callable, Mapping, Sequence
 from orion import runtime
 from orion.cache import MISSING, TtlCache
 from orion.settings import get_settings
-from orion.tenancy.models import DomainRecord, Platform, ResolvedTenant, Store, Tenant
+from orion.tenancy.models import DomainRecord, Platform, ResolvedTenant, Store
 from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import resolve_tenant
+from orion.tenant import Tenant
 
 Profiles = tuple[Platform | None, Store | None]
 

@@ -22,8 +22,9 @@ from orion.ids import new_token
 from orion.settings import get_settings
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.hosts import normalize_host
-from orion.tenancy.models import StoreDomain, Tenant
+from orion.tenancy.models import StoreDomain
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 VERIFICATION_LABEL = "_orion-verification"
 

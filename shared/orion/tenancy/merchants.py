@@ -7,8 +7,9 @@ from orion import runtime
 from orion.errors import NotFound
 from orion.ids import new_id
 from orion.metrics.service import adjust_totals
-from orion.tenancy.models import Merchant, Tenant
+from orion.tenancy.models import Merchant
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 
 def list_merchants(tenant: Tenant) -> list[Merchant]:

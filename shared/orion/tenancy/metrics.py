@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from orion.metrics.counters import CounterSnapshot
 from orion.metrics.providers import MetricValue
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 
 class TenancyMetrics:

@@ -13,8 +13,9 @@ from orion import runtime
 from orion.errors import FieldError, Invalid, NotFound
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.domains import canonical_host
-from orion.tenancy.models import Platform, Tenant
+from orion.tenancy.models import Platform
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 
 def create_platform(platform: Platform) -> Platform:

@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from orion.tenancy.hosts import LOOPBACK_HOSTS, normalize_host, parent_host
-from orion.tenancy.models import DomainRecord, HostKind, Tenant, is_valid_code
+from orion.tenancy.models import DomainRecord, HostKind
+from orion.tenant import Tenant, is_valid_code
 
 # First labels under a platform domain that are not stores.
 RESERVED_LABELS: Mapping[str, HostKind] = {"www": HostKind.PLATFORM, "api": HostKind.API}

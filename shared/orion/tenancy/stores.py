@@ -17,9 +17,10 @@ from orion.metrics.service import adjust_totals
 from orion.money import CurrencyCode
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.merchants import get_merchant
-from orion.tenancy.models import LANGUAGES, Store, StoreStatus, Tenant, Tier, is_valid_code
+from orion.tenancy.models import LANGUAGES, Store, StoreStatus, Tier
 from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import RESERVED_STORE_CODES
+from orion.tenant import Tenant, is_valid_code
 
 # --- the platform's stores -----------------------------------------------------------------------------
 

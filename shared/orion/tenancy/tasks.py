@@ -13,8 +13,8 @@ from orion import runtime
 from orion.errors import Conflict, NotFound
 from orion.observability import logger
 from orion.tenancy.domains import TxtLookup, verify_domain
-from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 
 def verify_domains(tenant: Tenant, now: datetime, lookup: TxtLookup | None = None) -> int:

@@ -16,8 +16,9 @@ from orion import runtime
 from orion.errors import LimitExceeded
 from orion.metrics.counters import CounterRepository
 from orion.metrics.errors import CounterLimitReached
-from orion.tenancy.models import Tenant, Tier
+from orion.tenancy.models import Tier
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 
 class Limit(StrEnum):

@@ -12,7 +12,8 @@ from orion.metrics.aggregator import platform_report
 from orion.tenancy import merchants, platforms, stores
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.metrics import provider as tenancy_metrics
-from orion.tenancy.models import Tenant, Tier
+from orion.tenancy.models import Tier
+from orion.tenant import Tenant
 
 OMS = Tenant("oms")
 LOYALTY = Tenant("loyalty")

@@ -12,8 +12,8 @@ from orion.settings import reset_settings
 from orion.tenancy import tasks
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.domains import add_domain
-from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 from tests.events import FakeContext
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

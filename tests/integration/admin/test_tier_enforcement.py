@@ -4,7 +4,8 @@ the limit), and an upgrade lifts them."""
 from __future__ import annotations
 
 from orion.tenancy import stores
-from orion.tenancy.models import Tenant, Tier
+from orion.tenancy.models import Tier
+from orion.tenant import Tenant
 from tests.staff import BAKERY, ApiResponse, call, token_of
 
 OMS = Tenant("oms")

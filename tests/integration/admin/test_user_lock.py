@@ -7,7 +7,7 @@ from typing import Any
 from orion.identity import access
 from orion.identity import service as identity
 from orion.identity.models import Principal
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.bench.support import counting_requests
 from tests.integration.admin.test_admin_api import admin
 from tests.staff import WIZAMART, call, login

@@ -8,7 +8,7 @@ from orion.catalog import service
 from orion.catalog.models import Category, CategoryInput, ProductInput, ProductSort, ProductStatus, Variant
 from orion.catalog.repository import ProductRepository
 from orion.errors import BadRequest, Conflict, NotFound
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.api_calls import dynamodb_stops_at_limit
 
 WIZ = Tenant("oms", "wizamart")

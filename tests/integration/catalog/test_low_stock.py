@@ -22,7 +22,7 @@ from orion.metrics.aggregator import store_dashboard
 from orion.metrics.counters import CounterRepository
 from orion.orders import service as orders
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.api_calls import dynamodb_stops_at_limit
 from tests.bench.support import counting_requests
 

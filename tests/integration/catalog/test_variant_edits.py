@@ -21,7 +21,7 @@ from orion.catalog.models import (
 )
 from orion.catalog.repository import ProductRepository
 from orion.errors import Conflict, Invalid, NotFound
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 WIZ = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")

@@ -7,7 +7,7 @@ import pytest
 from orion.cms import service as cms
 from orion.cms.models import PageInput, PageSource, PlatformPageKind
 from orion.errors import Invalid, LimitExceeded, NotFound
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 WIZ = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")

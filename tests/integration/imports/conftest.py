@@ -17,7 +17,7 @@ from infra.wiring import LOCAL_REGION
 from orion import runtime
 from orion.imports.models import ImportFormat, ImportJob
 from orion.imports.service import get_import_job, request_upload
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.integration.moto_state import AccountStates
 
 WIZAMART = Tenant("oms", "wizamart")

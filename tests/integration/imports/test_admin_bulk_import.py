@@ -71,7 +71,7 @@ def test_a_csv_without_the_header_is_a_clear_problem(demo: list[str]) -> None:
 
 def test_an_invited_owner_gets_a_link_to_the_new_store_on_the_host_and_port_used(demo: list[str]) -> None:
     from orion.outbox.service import list_messages
-    from orion.tenancy.models import Tenant
+    from orion.tenant import Tenant
 
     status, _ = post_csv(bulk_csv(vendor("potier", owner_email="owner@potier.lu")), admin_token())
     assert status == 200

@@ -13,8 +13,8 @@ from orion.imports.bulk_stores import BULK_HEADER, bulk_import_stores, check_fee
 from orion.imports.errors import FeedRefused
 from orion.imports.models import ImportStatus
 from orion.outbox.service import list_messages
-from orion.tenancy.models import Tenant
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 from tests.feeds import letzshop_feed
 from tests.integration.imports.conftest import Uploader
 from tests.staff import call

@@ -12,7 +12,7 @@ import pytest
 from orion.errors import Invalid, NotFound
 from orion.imports.models import ImportFormat, ImportStatus
 from orion.imports.service import get_import_job, request_upload
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 WIZAMART = Tenant("oms", "wizamart")
 

@@ -14,9 +14,10 @@ from orion.imports.service import get_import_job, request_upload
 from orion.imports.tasks import fail_stuck_jobs
 from orion.modules.registry import optional_module_codes
 from orion.modules.tasks import run_task
-from orion.tenancy.models import Tenant, Tier
+from orion.tenancy.models import Tier
 from orion.tenancy.platforms import update_platform
 from orion.tenancy.stores import change_tier
+from orion.tenant import Tenant
 
 WIZAMART = Tenant("oms", "wizamart")
 CAFE = Tenant("loyalty", "cafe")

@@ -20,7 +20,8 @@ from orion.metrics.service import record
 from orion.orders import service as orders
 from orion.orders.metrics import provider as orders_metrics
 from orion.orders.models import CustomerDetails, LineRequest
-from orion.tenancy.models import Tenant, Tier
+from orion.tenancy.models import Tier
+from orion.tenant import Tenant
 
 WIZ = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")

@@ -11,7 +11,7 @@ from orion.ids import new_token
 from orion.orders import service as orders
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
 from orion.orders.repository import OrderRepository, TransactionCancelled
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 WIZ = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")

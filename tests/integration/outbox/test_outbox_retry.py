@@ -17,7 +17,7 @@ from orion.outbox.repository import OutboxRepository
 from orion.outbox.service import enqueue_email, retry_delay
 from orion.outbox.tasks import retry_undelivered
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.events import FakeContext
 from tests.integration.admin.test_admin_api import admin
 from tests.integration.outbox.test_outbox_sender import stream_event

@@ -11,7 +11,7 @@ from moto.ses.models import ses_backends
 from functions.outbox_sender.handler import handler
 from orion.outbox.service import enqueue_email, list_messages
 from orion.settings import get_settings
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.events import FakeContext
 
 WIZAMART = Tenant("oms", "wizamart")

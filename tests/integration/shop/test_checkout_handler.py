@@ -11,7 +11,7 @@ import pytest
 
 from functions.checkout.handler import handler
 from orion.catalog.service import get_variant_by_sku
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.integration.shop.conftest import BAKERY, WIZAMART, Result, call, cookie_jar
 
 pytestmark = pytest.mark.usefixtures("seeded")

@@ -138,7 +138,7 @@ def test_a_listing_that_fills_its_page_exactly_has_no_next_page() -> None:
     from orion.catalog.models import CategoryInput, ProductInput, ProductStatus, Variant
     from orion.catalog.service import bulk_create_products, create_category
     from orion.ids import new_id
-    from orion.tenancy.models import Tenant
+    from orion.tenant import Tenant
 
     store, slug = Tenant("oms", "wizamart"), f"boundary-{new_id()[-6:].lower()}"
     create_category(store, CategoryInput(slug=slug, name="Exactly one page"))
@@ -189,8 +189,8 @@ def test_a_platform_without_orders_offers_no_cart_and_no_buy_form() -> None:
     from orion.catalog.models import ProductInput, ProductStatus, Variant
     from orion.catalog.service import create_product
     from orion.modules.registry import optional_module_codes
-    from orion.tenancy.models import Tenant
     from orion.tenancy.platforms import update_platform
+    from orion.tenant import Tenant
 
     def run_loyalty_with(modules: frozenset[str]) -> None:
         update_platform(

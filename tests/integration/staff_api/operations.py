@@ -15,7 +15,7 @@ from orion.ids import new_id
 from orion.modules.manifest import Role
 from orion.orders import service as orders
 from orion.orders.models import CustomerDetails, LineRequest
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 WIZAMART = Tenant("oms", "wizamart")
 

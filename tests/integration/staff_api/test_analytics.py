@@ -10,7 +10,7 @@ from orion.ids import new_token
 from orion.orders import service as orders
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
 from orion.tenancy.directory import tenant_directory
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.integration.admin.test_admin_api import admin
 from tests.staff import call, token_of
 

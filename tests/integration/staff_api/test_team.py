@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from orion.outbox.service import list_messages
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.staff import BAKERY, WIZAMART, call, login, token_of
 
 

@@ -21,7 +21,7 @@ from functions.imports.common import (
     read_input,
 )
 from functions.outbox_sender.handler import MalformedOutboxItem, message_of
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 from tests.events import FakeContext
 
 JOB_ID = "01HZX3K5QG8V7M2N4P6R8T0W1Y"

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from orion.errors import Forbidden
 from orion.tenancy.hosts import normalize_host
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 FORGED = "This form has expired or did not come from this shop. Please go back, reload and try again."
 

@@ -12,7 +12,7 @@ from orion.data import keys
 from orion.data.conditions import condition_failed
 from orion.data.table import TableItem, get_or_none
 from orion.orders.checkout.models import Cart, CartLine
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 CART_LIFETIME = timedelta(days=30)
 

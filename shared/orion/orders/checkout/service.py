@@ -17,7 +17,7 @@ from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, Car
 from orion.orders.checkout.repository import CartChanged, CartRepository
 from orion.orders.models import LineRequest, PlacedOrder
 from orion.orders.service import OutOfStock, PriceChanged, find_placed, place_order
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 _RETRIES = 3
 

@@ -6,7 +6,7 @@ import pytest
 
 from orion.errors import Forbidden
 from orion.orders.checkout.csrf import check_request, csrf_token
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 SECRET = "s3cret"
 WIZ = Tenant("oms", "wizamart")

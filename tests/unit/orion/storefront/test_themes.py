@@ -8,7 +8,7 @@ import pytest
 
 from orion.storefront.template_store import CachedTemplateSource, TemplateObject
 from orion.storefront.themes import ThemeRenderer, theme_chain
-from orion.tenancy.models import Tenant
+from orion.tenant import Tenant
 
 WIZAMART = Tenant("oms", "wizamart")
 BAKERY = Tenant("oms", "bakery")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from orion.tenancy.directory import TenantDirectory
-from orion.tenancy.models import DomainRecord, Platform, Store, StoreStatus, Tenant
+from orion.tenancy.models import DomainRecord, Platform, Store, StoreStatus
 from orion.tenancy.repository import TenancyRepository
+from orion.tenant import Tenant
 
 OMS = Platform(code="oms", name="OMS", domains=("oms.lu",))
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orion.tenancy.models import DomainRecord, HostKind, Tenant
+from orion.tenancy.models import DomainRecord, HostKind
 from orion.tenancy.resolver import Resolution, resolve_tenant
+from orion.tenant import Tenant
 
 RECORDS = {
     "oms.lu": DomainRecord("oms.lu", "oms"),
