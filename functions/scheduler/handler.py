@@ -1,5 +1,5 @@
 """Scheduled tasks Lambda: EventBridge Scheduler (or the local cloud's scheduler) sends
-``{"task": "<name>"}``; the task runs for every platform with its module enabled."""
+``{"task": "<name>"}``; the task runs for every platform (tenancy's list) with its module enabled."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from functions.common.entry import lambda_entry
 from orion.errors import OrionError
 from orion.modules.tasks import run_task
 from orion.observability import logger, metrics
+from orion.tenancy.platforms import list_platforms
 
 
 @lambda_entry()
@@ -22,7 +23,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return {"error": 'the event must name a task: {"task": "<name>"}'}
     logger.append_keys(task=name)
     try:
-        run = run_task(name)
+        run = run_task(name, list_platforms)
     except OrionError as error:
         logger.error("unknown scheduled task", extra={"detail": str(error)})
         return {"task": name, "error": str(error)}

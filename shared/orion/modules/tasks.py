@@ -3,25 +3,36 @@
 A task is ``ScheduledTask(name, run="orion.<feature>.tasks:function", schedule="rate(...)")`` in a
 manifest; ``function(tenant, now) -> int`` does one platform's share and returns how many things it
 handled. Tasks are imported only when they run, so the core never imports an optional module, and
-they must be idempotent: EventBridge Scheduler retries, and runs can overlap.
+they must be idempotent: EventBridge Scheduler retries, and runs can overlap. The platforms to visit
+come from the caller (the scheduled-tasks function passes tenancy's list), so this kernel module
+never imports a feature.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
-from orion import runtime
 from orion.errors import NotFound
 from orion.modules.manifest import ModuleManifest, ScheduledTask
 from orion.modules.registry import discover_modules
 from orion.observability import logger
-from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
 
 TaskFunction = Callable[[Tenant, datetime], int]
+
+
+class TaskPlatform(Protocol):
+    """What the runner needs of a platform: its code and the optional modules enabled on it."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def enabled_modules(self) -> frozenset[str]: ...
 
 
 @dataclass
@@ -63,14 +74,16 @@ def load_task(task: ScheduledTask) -> TaskFunction:
     return function
 
 
-def run_task(name: str, now: datetime | None = None) -> TaskRun:
-    """Run task ``name`` for every platform that has its module enabled; one platform's failure is
-    logged and reported, and the others still run."""
+def run_task(
+    name: str, platforms: Callable[[], Iterable[TaskPlatform]], now: datetime | None = None
+) -> TaskRun:
+    """Run task ``name`` for every platform ``platforms()`` lists that has its module enabled; one
+    platform's failure is logged and reported, and the others still run."""
     manifest, task = find_task(name)
     now = now or datetime.now(UTC)
     run = TaskRun(task=name, started_at=now)
     function: TaskFunction | None = None
-    for platform in runtime.repository(TenancyRepository).list_platforms():
+    for platform in platforms():
         if not manifest.is_enabled(platform.enabled_modules):
             run.skipped.append(platform.code)
             continue

@@ -26,6 +26,11 @@ def create_platform(platform: Platform) -> Platform:
     return platform
 
 
+def list_platforms() -> list[Platform]:
+    """Every platform (one Query of the platforms index): the scheduled-task runner visits each."""
+    return runtime.repository(TenancyRepository).list_platforms()
+
+
 def get_platform(tenant: Tenant) -> Platform:
     found = runtime.repository(TenancyRepository).get_platform(tenant.require_platform_only())
     if found is None:

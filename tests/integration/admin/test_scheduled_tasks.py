@@ -12,6 +12,7 @@ from orion.settings import reset_settings
 from orion.tenancy import tasks
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.domains import add_domain
+from orion.tenancy.platforms import list_platforms
 from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
 from tests.events import FakeContext
@@ -46,7 +47,7 @@ def test_a_pending_domain_is_verified_once_its_txt_record_is_there(
 
 
 def test_the_runner_visits_every_platform_and_reports_per_platform(demo: list[str]) -> None:
-    run = run_task("tenancy.verify_domains", NOW)
+    run = run_task("tenancy.verify_domains", list_platforms, NOW)
     assert set(run.handled) == {"oms", "loyalty"}  # tenancy is core: it runs everywhere
     assert run.failed == {}
 

@@ -15,7 +15,7 @@ from orion.imports.tasks import fail_stuck_jobs
 from orion.modules.registry import optional_module_codes
 from orion.modules.tasks import run_task
 from orion.tenancy.models import Tier
-from orion.tenancy.platforms import update_platform
+from orion.tenancy.platforms import list_platforms, update_platform
 from orion.tenancy.stores import change_tier
 from orion.tenant import Tenant
 
@@ -102,7 +102,7 @@ def test_the_watchdog_does_not_run_where_imports_is_off(stores: None) -> None:
     ours, theirs = new_job(WIZAMART), new_job(CAFE)
     later = get_import_job(CAFE, theirs).created_at + 2 * HOUR
 
-    run = run_task("imports.fail_stuck_jobs", later)
+    run = run_task("imports.fail_stuck_jobs", list_platforms, later)
 
     assert run.skipped == ["loyalty"]
     assert run.handled == {"oms": 1}

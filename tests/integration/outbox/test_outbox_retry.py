@@ -17,6 +17,7 @@ from orion.outbox.repository import OutboxRepository
 from orion.outbox.service import enqueue_email, retry_delay
 from orion.outbox.tasks import retry_undelivered
 from orion.settings import get_settings
+from orion.tenancy.platforms import list_platforms
 from orion.tenant import Tenant
 from tests.events import FakeContext
 from tests.integration.admin.test_admin_api import admin
@@ -151,6 +152,6 @@ def test_the_task_stays_on_its_platform(aws: None) -> None:
 @pytest.mark.parametrize("platform", ["oms", "loyalty"])
 def test_the_retry_task_runs_on_every_platform(demo: list[str], platform: str) -> None:
     # The outbox is core: its task runs everywhere, whatever optional modules a platform has.
-    run = run_task("outbox.retry_undelivered", datetime.now(UTC))
+    run = run_task("outbox.retry_undelivered", list_platforms, datetime.now(UTC))
     assert platform in run.handled
     assert run.failed == {}
