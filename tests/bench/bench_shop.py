@@ -224,7 +224,7 @@ def product_page_vs_bare_jinja() -> None:
         loader=FileSystemLoader(REPO_ROOT / "templates" / "default"),
         autoescape=select_autoescape(default=True),
     )
-    from orion.storefront.i18n import format_money, translator
+    from orion.rendering.i18n import format_money, translator
 
     env.globals.update(t=translator("en"), money=lambda a, c: format_money(int(a), str(c)))
     template = env.get_template(captured["template"])

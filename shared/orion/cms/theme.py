@@ -13,11 +13,11 @@ from pydantic import BaseModel
 
 from orion.data.clients import aws_client
 from orion.errors import FieldError, Invalid, NotFound
+from orion.rendering.i18n import format_money, translator
+from orion.rendering.links import under
+from orion.rendering.template_store import CachedTemplateSource, S3TemplateObjects
+from orion.rendering.themes import ThemeLoader, render_deadline, theme_chain
 from orion.settings import get_settings
-from orion.storefront.i18n import format_money, translator
-from orion.storefront.pages import under
-from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
-from orion.storefront.themes import ThemeLoader, render_deadline, theme_chain
 from orion.tenant import Tenant
 
 MAX_TEMPLATE_BYTES = 200_000

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from orion.errors import Invalid
 from orion.orders.models import Order, OrderStatus
-from orion.storefront.i18n import translator
+from orion.rendering.i18n import translator
 from orion.tenant import Tenant
 
 

@@ -35,7 +35,7 @@ from orion.orders.models import (
 from orion.orders.payments import payment_provider
 from orion.orders.repository import OrderRepository, TransactionCancelled
 from orion.outbox.service import enqueue_email
-from orion.storefront.i18n import format_money, translator
+from orion.rendering.i18n import format_money, translator
 from orion.tenant import Tenant
 
 # DynamoDB transactions hold at most 100 items; an order writes 2 per line + 4 (order, history,
@@ -48,7 +48,7 @@ CHECKOUT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 STOCK_ATTEMPTS = 8
 
 
-# What the shopper reads (translated in orion.storefront.i18n; ``{names}``: the products concerned).
+# What the shopper reads (translated in orion.rendering.i18n; ``{names}``: the products concerned).
 NOT_ENOUGH_STOCK = "Sorry, we do not have enough stock of {names} any more."
 PRICE_CHANGED = (
     "The price of {names} changed since you added it to your cart. Please check the new prices and"

@@ -1,1 +1,2 @@
-"""Shopper-facing pages: themes (templates from S3), page rendering, caching headers."""
+"""Shopper-facing pages: what each shows, in the shopper's language, and how it is cached; rendered
+through the tenant's theme by orion.rendering."""

@@ -8,10 +8,11 @@ from typing import Any
 
 from orion import runtime
 from orion.modules.registry import route_enabled
+from orion.rendering.i18n import format_money, translator
+from orion.rendering.links import under
+from orion.rendering.template_store import CachedTemplateSource, S3TemplateObjects
+from orion.rendering.themes import ThemeRenderer
 from orion.settings import OrionSettings, get_settings
-from orion.storefront.i18n import format_money, translator
-from orion.storefront.template_store import CachedTemplateSource, S3TemplateObjects
-from orion.storefront.themes import ThemeRenderer
 from orion.tenancy.models import ResolvedTenant
 
 PRIVATE_NO_STORE = "private, no-store"
@@ -48,12 +49,6 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         return True
     wanted = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
-
-
-def under(base: str, path: str = "/") -> str:
-    """``path`` under a tenant's base path (``""`` on its own host, ``/<platform>/stores/<s>`` in
-    path mode), whether or not it starts with a slash."""
-    return base + (path if path.startswith("/") else "/" + path)
 
 
 def store_context(resolved: ResolvedTenant) -> dict[str, Any]:

@@ -22,9 +22,10 @@ from orion.cms import service as cms
 from orion.cms.models import Page as CmsPage
 from orion.cms.models import PageSource, PlatformPageKind
 from orion.errors import NotFound
+from orion.rendering.i18n import choose_language, format_money, translator
+from orion.rendering.links import under
 from orion.settings import get_settings
-from orion.storefront.i18n import choose_language, format_money, translator
-from orion.storefront.pages import Page, StorefrontPages, storefront_pages, under
+from orion.storefront.pages import Page, StorefrontPages, storefront_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 SORT_LABELS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orion.storefront.i18n import choose_language, format_money, translator
+from orion.rendering.i18n import choose_language, format_money, translator
 
 STORE = ("en", "fr", "de")
 

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from orion.storefront.template_store import CachedTemplateSource, TemplateObject
-from orion.storefront.themes import ThemeRenderer, theme_chain
+from orion.rendering.template_store import CachedTemplateSource, TemplateObject
+from orion.rendering.themes import ThemeRenderer, theme_chain
 from orion.tenant import Tenant
 
 WIZAMART = Tenant("oms", "wizamart")

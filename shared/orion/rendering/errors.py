@@ -1,4 +1,4 @@
-"""The storefront's own errors."""
+"""Rendering's own errors."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ from jinja2 import BaseLoader, Environment, TemplateNotFound, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from orion.observability import logger, metrics
-from orion.storefront.errors import RenderTimeout
-from orion.storefront.template_store import CachedTemplateSource
+from orion.rendering.errors import RenderTimeout
+from orion.rendering.template_store import CachedTemplateSource
 from orion.tenant import Tenant
 
 DEFAULT_PREFIX = "default/"
