@@ -4,7 +4,10 @@ nothing imported):
 - a core package of ``orion`` (tenancy, identity, audit, cms, catalog, outbox and the infrastructure
   packages data, settings, observability, errors, modules, ...) never imports an optional module;
 - an optional module imports another optional module only if its manifest declares it a dependency;
-- ``orion`` never imports ``functions`` or ``infra``.
+- ``orion`` never imports ``functions`` or ``infra``;
+- the kernel of ``orion`` (:data:`KERNEL`) never imports a feature package;
+- nothing deployed (the CDK, ``functions``, ``orion``) imports the local cloud (``infra/local``);
+- no import cycle joins two packages or two files of ``orion``, ``functions``, ``infra`` and ``layers``.
 
 Optional modules are classified from their manifests (``orion/<feature>/module.py`` declaring
 ``ModuleManifest(..., optional=True, dependencies=(...))``), read as syntax, so the rule also holds for
@@ -14,7 +17,8 @@ a package tree that was never imported (the test fixtures).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,3 +154,266 @@ def _literal(node: ast.expr | None, default: object) -> object:
         return ast.literal_eval(node)
     except ValueError:
         return default
+
+
+# Layers and cycles (docs/architecture.md, The dependency rule): the same syntax read as an import graph
+# of whole trees (``orion``, ``functions``, ``infra``, ``layers``). Each rule is a function of its own so it
+# reads, and fails, on its own.
+
+# The bottom layer of ``orion``: the cross-cutting packages every feature may use and that never import a
+# feature. Every other package of ``orion`` is a feature (core or optional).
+KERNEL = frozenset(
+    {
+        "cache",
+        "data",
+        "errors",
+        "ids",
+        "metrics",
+        "modules",
+        "money",
+        "numbers",
+        "observability",
+        "rendering",
+        "runtime",
+        "settings",
+        "tenant",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Modules under any of ``importers`` never import a module under any of ``forbidden``."""
+
+    importers: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    rule: str
+
+
+# The local cloud (``infra/local``) runs the wiring table on moto for `make run` and the tests: nothing
+# that is deployed may depend on it.
+LOCAL_CLOUD_BOUNDARIES = (
+    Boundary(
+        ("infra.app", "infra.config", "infra.stacks", "layers"),
+        ("infra.local",),
+        "the CDK never imports the local cloud",
+    ),
+    Boundary(("functions",), ("infra.local",), "functions never import the local cloud"),
+    Boundary(("orion",), ("infra.local",), "orion never imports the local cloud"),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Import:
+    """One module of the scanned trees importing another, and where it says so."""
+
+    importer: str
+    imported: str
+    file: str
+    line: int
+
+
+def module_files(trees: Iterable[Path]) -> dict[str, Path]:
+    """Every module under the package folders ``trees`` by dotted name (a folder's name is its package)."""
+    modules: dict[str, Path] = {}
+    for tree in trees:
+        for path in sorted(tree.rglob("*.py")):
+            parts = list(path.relative_to(tree.parent).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules[".".join(parts)] = path
+    return modules
+
+
+def import_graph(trees: Iterable[Path]) -> list[Import]:
+    """Each import between modules of ``trees``, resolved to the module it loads.
+
+    Every import counts: at module level, under ``if TYPE_CHECKING:``, inside a function (moving an
+    import into a function defers it, the dependency stays) and ``importlib.import_module("...")`` with
+    a literal name. ``from orion.tenancy import models`` loads ``orion.tenancy.models``; ``from
+    orion.tenancy import Tenant`` loads ``orion.tenancy`` (its ``__init__``). Imports of anything
+    outside ``trees`` (the standard library, third parties) are left out.
+    """
+    trees = list(trees)
+    modules = module_files(trees)
+    imports: set[Import] = set()
+    for module, path in modules.items():
+        tree = next(t for t in trees if path.is_relative_to(t))
+        file = str(path.relative_to(tree.parent))
+        is_package = path.name == "__init__.py"
+        for line, name in _imported_names(path, module.split("."), is_package):
+            target = _longest_known_prefix(name, modules)
+            if target is not None and target != module:
+                imports.add(Import(module, target, file, line))
+    return sorted(imports)
+
+
+def find_file_cycles(trees: Iterable[Path]) -> list[Violation]:
+    """An import cycle between files of ``trees``, one per tangle of files that import each other,
+    with the path round it."""
+    where: dict[tuple[str, str], Import] = {}
+    for edge in reversed(import_graph(trees)):  # the first import of a module in a file stands for it
+        where[(edge.importer, edge.imported)] = edge
+    return _cycle_violations(where, "import cycle")
+
+
+def find_package_cycles(trees: Iterable[Path]) -> list[Violation]:
+    """An import cycle between packages (``orion.cms``, ``orion.money``, ``infra.stacks``,
+    ``functions.common``, ...) of ``trees``, with one import per step of the path round it."""
+    where: dict[tuple[str, str], Import] = {}
+    for edge in reversed(import_graph(trees)):
+        importer, imported = _package_of(edge.importer), _package_of(edge.imported)
+        if importer is not None and imported is not None and importer != imported:
+            where[(importer, imported)] = edge
+    return _cycle_violations(where, "package cycle")
+
+
+def find_kernel_violations(package_root: Path, kernel: frozenset[str] = KERNEL) -> list[Violation]:
+    """Every import of a feature package of ``orion`` (``package_root``) by a kernel package."""
+    violations = []
+    for edge in import_graph([package_root]):
+        importer, imported = _package_of(edge.importer), _package_of(edge.imported)
+        if importer is None or imported is None or importer == imported:
+            continue
+        importer_name, imported_name = importer.split(".")[1], imported.split(".")[1]
+        if importer_name in kernel and imported_name not in kernel:
+            rule = f"kernel {importer_name} never imports feature {imported_name}"
+            violations.append(Violation(edge.file, edge.line, edge.imported, rule))
+    return sorted(violations)
+
+
+def find_boundary_violations(
+    trees: Iterable[Path], boundaries: Iterable[Boundary] = LOCAL_CLOUD_BOUNDARIES
+) -> list[Violation]:
+    """Every import that crosses one of ``boundaries``."""
+    edges = import_graph(trees)
+    return sorted(
+        Violation(edge.file, edge.line, edge.imported, boundary.rule)
+        for boundary in boundaries
+        for edge in edges
+        if _within(edge.importer, boundary.importers) and _within(edge.imported, boundary.forbidden)
+    )
+
+
+def _imported_names(path: Path, module_parts: list[str], is_package: bool) -> Iterator[tuple[int, str]]:
+    """``(line, name)`` per name an import binds: ``from a.b import c`` gives ``a.b.c``, which is the
+    module ``a.b.c`` if there is one, else a name defined in ``a.b``."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module_parts if is_package else module_parts[:-1]
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            for alias in node.names:
+                yield node.lineno, module if alias.name == "*" else f"{module}.{alias.name}"
+        elif isinstance(node, ast.Call) and _called_name(node) == "import_module" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                yield node.lineno, first.value
+
+
+def _longest_known_prefix(name: str, modules: Mapping[str, Path]) -> str | None:
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return None
+
+
+def _package_of(module: str) -> str | None:
+    """``orion.cms.theme`` -> ``orion.cms``, ``orion.money`` -> itself; a tree's own ``__init__`` is in
+    no package."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else None
+
+
+def _within(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes)
+
+
+def _cycle_violations(where: Mapping[tuple[str, str], Import], kind: str) -> list[Violation]:
+    """A violation per cycle of the graph whose edges are ``where``'s keys, at the cycle's first import,
+    naming the path and each import along it."""
+    violations = []
+    for cycle in _cycles(set(where)):
+        steps = [where[step] for step in itertools.pairwise(cycle)]
+        evidence = ", ".join(f"{step.file}:{step.line}" for step in steps)
+        rule = f"{kind} {' -> '.join(cycle)} ({evidence})"
+        violations.append(Violation(steps[0].file, steps[0].line, steps[0].imported, rule))
+    return sorted(violations)
+
+
+def _cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
+    """One shortest cycle per tangle (strongly connected set of nodes), from its first node round to it."""
+    successors: dict[str, list[str]] = {}
+    for importer, imported in sorted(edges):
+        successors.setdefault(importer, []).append(imported)
+        successors.setdefault(imported, [])
+    tangles = [tangle for tangle in _strongly_connected(successors) if len(tangle) > 1]
+    return sorted(_shortest_cycle(min(tangle), successors, tangle) for tangle in tangles)
+
+
+def _strongly_connected(successors: Mapping[str, list[str]]) -> list[set[str]]:
+    """Tarjan's algorithm, iterative (a long import chain would pass Python's recursion limit)."""
+    index: dict[str, int] = {}
+    lowest: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[set[str]] = []
+    for root in sorted(successors):
+        if root in index:
+            continue
+        work = [(root, 0)]  # (node, how many of its successors were visited)
+        while work:
+            node, visited = work.pop()
+            if visited == 0:
+                index[node] = lowest[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if visited < len(successors[node]):
+                work.append((node, visited + 1))
+                child = successors[node][visited]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    lowest[node] = min(lowest[node], index[child])
+                continue
+            if lowest[node] == index[node]:
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                components.append(component)
+            if work:  # back in the node that led here
+                parent = work[-1][0]
+                lowest[parent] = min(lowest[parent], lowest[node])
+    return components
+
+
+def _shortest_cycle(start: str, successors: Mapping[str, list[str]], tangle: set[str]) -> list[str]:
+    """Breadth-first from ``start`` through its tangle back to it: ``[start, ..., start]``."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in successors[node]:
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [*reversed(path), start]
+                if child in tangle and child not in came_from:
+                    came_from[child] = node
+                    following.append(child)
+        frontier = following
+    raise AssertionError(f"{start} is in a tangle, so a path leads back to it")
