@@ -15,8 +15,8 @@ def main() -> None:
     from orion.imports.publish import PublishRequest, publish_staged_products
     from orion.imports.service import get_import_job, request_upload
     from orion.tenancy.models import Tier
-    from orion.tenant import Tenant
     from orion.tenancy.stores import change_tier
+    from orion.tenant import Tenant
     from tests.bench.support import seeded_account
     from tests.feeds import letzshop_feed
 
