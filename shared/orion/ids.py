@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from ulid import ULID
+
+# What new_id makes: 26 characters of Crockford's base32, upper case (an id from a cursor or a path is
+# checked against it before it reaches a key).
+ID_PATTERN = re.compile(r"[0-9A-Z]{26}")
 
 
 def new_id() -> str:

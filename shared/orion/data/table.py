@@ -9,8 +9,12 @@ from pynamodb.connection import TableConnection
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from orion.settings import OrionSettings, get_settings
+
+# DynamoDB's bound on the items of one TransactWriteItems.
+MAX_TRANSACTION_ITEMS = 100
 
 
 class Gsi1(GlobalSecondaryIndex["TableItem"]):
@@ -124,3 +128,9 @@ def get_or_none(model: type[ItemT], pk: str, sk: str, *, consistent_read: bool =
     except DoesNotExist:
         return None
     return item if isinstance(item, model) else None
+
+
+def transaction() -> TransactWrite:
+    """A write transaction on the table's shared connection (``with transaction() as tx:`` commits on
+    leaving the block)."""
+    return TransactWrite(connection=TableItem._get_connection().connection)
