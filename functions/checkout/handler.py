@@ -39,7 +39,6 @@ from orion.orders.checkout.models import (
 from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
 from orion.orders.checkout.repository import CART_LIFETIME
 from orion.orders.checkout.service import (
-    CartChangedSinceForm,
     add_to_cart,
     cart_digest,
     change_quantity,
@@ -48,14 +47,8 @@ from orion.orders.checkout.service import (
     new_checkout_key,
     review_cart,
 )
-from orion.orders.service import (
-    CHECKOUT_KEY,
-    OutOfStock,
-    PriceChanged,
-    Unavailable,
-    get_order_for_shopper,
-    status_path,
-)
+from orion.orders.errors import CartChangedSinceForm, OutOfStock, PriceChanged, Unavailable
+from orion.orders.service import CHECKOUT_KEY, get_order_for_shopper, status_path
 from orion.settings import get_settings
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages

@@ -94,9 +94,10 @@ def listing_latency() -> None:
     of the 10-product store, and the first page of 24 against the 24-product store's."""
     from functions.storefront.handler import handler as storefront
     from orion.catalog.models import Product, Variant
-    from orion.catalog.repository import ProductRepository, encode_cursor
+    from orion.catalog.products.plan import listing_entry
     from orion.data import keys
     from orion.data.clients import aws_client
+    from orion.data.cursors import encode_cursor
     from orion.data.table import TableItem
     from orion.settings import get_settings
     from orion.tenancy.models import Store, Tier
@@ -123,9 +124,7 @@ def listing_latency() -> None:
                     variants=(Variant(sku=f"B-{index}", price=100 + index),),
                 )
                 batch.save(
-                    ProductRepository._listing_entry(
-                        tenant, product, "ALL", "NEWEST", product.summary().model_dump_json()
-                    )
+                    listing_entry(tenant, product, "ALL", "NEWEST", product.summary().model_dump_json())
                 )
     client = aws_client("dynamodb")
     table = get_settings().table_name

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from functions.staff_api.common.access import record_audit, require
 from orion.catalog import service as catalog
-from orion.catalog.stock import MAX_LOW_STOCK_THRESHOLD
+from orion.catalog.stock.rules import MAX_LOW_STOCK_THRESHOLD
 from orion.identity.models import StaffAccess
 from orion.tenancy import domains, stores
 from orion.tenancy.domains import DomainView

@@ -1,12 +1,12 @@
 """Catalogue figures: products in the store (the running total the tier allowance is kept on), and
 its variants at or below the low-stock threshold (counters moved by every stock write that crosses it,
-see orion.catalog.stock)."""
+see orion.catalog.stock.rules)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from orion.catalog.stock import DEFAULT_LOW_STOCK_THRESHOLD, LOW_STOCK, OUT_OF_STOCK, THRESHOLD_SETTING
+from orion.catalog.stock.rules import DEFAULT_LOW_STOCK_THRESHOLD, LOW_STOCK, OUT_OF_STOCK, THRESHOLD_SETTING
 from orion.metrics.counters import CounterSnapshot
 from orion.metrics.providers import MetricValue
 from orion.tenant import Tenant

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from orion.errors import FieldError, Invalid, NotFound
 from orion.money import CurrencyCode
 from orion.numbers import WholeNumber
 
 TRANSLATION_LANGUAGES = ("en", "fr", "de", "lb")
 # A product's write is one DynamoDB transaction (<= 100 items): these bounds keep it under the limit
-# (see repository.ProductRepository.save for the arithmetic).
+# (see products.writer.ProductWriter.save for the arithmetic).
 MAX_VARIANTS = 12
 MAX_CATEGORIES = 3
 MAX_IMAGES = 10
 MAX_SEARCH_TOKENS = 8
 MAX_STOCK = 1_000_000
+MAX_PAGE_SIZE = 100  # items on one page of any catalogue list (listings, the low-stock list)
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
@@ -70,6 +73,19 @@ def fold(text: str) -> str:
     """Lower-case, accent-free text for sorting and searching ("Crème Brûlée" -> "creme brulee")."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def check_language_offered(lang: str, offered: Sequence[str]) -> None:
+    """A translation (of a product or a category) may be in ``lang`` only if Orion has the language
+    (else NotFound) and the store offers it (``offered``, else Invalid)."""
+    if lang not in TRANSLATION_LANGUAGES:
+        raise NotFound(f"Orion has no language {lang!r} (it offers {', '.join(TRANSLATION_LANGUAGES)}).")
+    if lang not in offered:
+        raise Invalid(
+            f"The store does not offer the language {lang!r} (its languages: {', '.join(offered)}); "
+            "add it in the store's settings first.",
+            errors=[FieldError("lang", f"must be one of {', '.join(offered)}")],
+        )
 
 
 class ProductStatus(StrEnum):

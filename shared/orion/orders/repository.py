@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from orion.catalog.repository import StockChanges, decode_cursor, encode_cursor
-from orion.catalog.stock import StockLevel
+from orion.catalog.stock_api import StockChanges, StockLevel
 from orion.data import keys
 from orion.data.conditions import TRANSACTION_CANCELLED, error_code
-from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none
+from orion.data.cursors import IndexKey, decode_sort_key, encode_cursor, start_key
+from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none, transaction
+from orion.orders.errors import TransactionCancelled
 from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
 from orion.tenant import Tenant
 
@@ -42,14 +43,6 @@ class CheckoutKeyItem(TableItem, discriminator="CheckoutKey"):
 
     order_id = UnicodeAttribute()
     token = UnicodeAttribute()
-
-
-class TransactionCancelled(Exception):
-    """The order's transaction was refused; ``reasons`` says which of ``labels`` failed its condition."""
-
-    def __init__(self, failed: list[str]) -> None:
-        super().__init__(", ".join(failed))
-        self.failed = failed
 
 
 class OrderRepository:
@@ -95,30 +88,27 @@ class OrderRepository:
     ) -> OrderList:
         platform, store = tenant.platform, tenant.require_store()
         sort_key: Any
+        index_name: Literal["GSI1", "GSI2"]
         if status is None:
             index: Any = OrderItem.gsi1
-            partition, names = keys.orders_gsi1pk(platform, store), ("GSI1PK", "GSI1SK")
+            index_name, partition = "GSI1", keys.orders_gsi1pk(platform, store)
             sort_key = Gsi1.gsi1sk
         else:
             index = OrderItem.gsi2
-            partition, names = (
-                keys.orders_by_status_gsi2pk(platform, store, status.value),
-                ("GSI2PK", "GSI2SK"),
-            )
+            index_name, partition = "GSI2", keys.orders_by_status_gsi2pk(platform, store, status.value)
             sort_key = Gsi2.gsi2sk
         # Sort keys are "<created ISO time>#<id>": a date range is a key condition, not a filter.
         low = since.astimezone(UTC).isoformat() if since else "0"
         high = (until.astimezone(UTC).isoformat() if until else "9") + "#~"
         range_condition = sort_key.between(low, high) if since or until else None
-        start: dict[str, dict[str, Any]] | None = None
+        start = None
         if after:
-            sort_value, order_id = decode_cursor(after)
-            start = {
-                "PK": {"S": keys.order_pk(platform, store, order_id)},
-                "SK": {"S": keys.ORDER_SK},
-                names[0]: {"S": partition},
-                names[1]: {"S": sort_value},
-            }
+            sort_value, order_id = decode_sort_key(after)
+            start = start_key(
+                keys.order_pk(platform, store, order_id),
+                keys.ORDER_SK,
+                IndexKey(index_name, partition, sort_value),
+            )
         result = index.query(
             partition,
             range_condition,
@@ -148,7 +138,7 @@ class OrderRepository:
         levels: Mapping[str, StockLevel],
     ) -> None:
         """Everything a checkout writes, in one transaction: a conditional stock decrement per line
-        (from the stock ``levels`` read, see orion.catalog.stock), the order, its lines, its first
+        (from the stock ``levels`` read, see orion.catalog.stock_api), the order, its lines, its first
         history entry, the checkout key (conditional: first submit wins), the cart's deletion, and the
         store's low-stock counters if a line crosses the threshold. Items: 2 x lines + 5, so a cart is
         capped at 40 lines (see checkout).
@@ -157,7 +147,7 @@ class OrderRepository:
         ``stock-counters``)."""
         platform, store = tenant.platform, tenant.require_store()
         pk = keys.order_pk(platform, store, order.id)
-        tx = _transaction()
+        tx = transaction()
         updates: list[str] = []
         puts: list[str] = []
         deletes: list[str] = []
@@ -204,7 +194,7 @@ class OrderRepository:
         platform, store = tenant.platform, tenant.require_store()
         pk = keys.order_pk(platform, store, order.id)
         updated = order.model_copy(update={"status": change.status, "updated_at": change.at})
-        tx = _transaction()
+        tx = transaction()
         updates: list[str] = []
         item = OrderItem(pk, keys.ORDER_SK)
         tx.update(
@@ -255,10 +245,6 @@ class OrderRepository:
         return OrderHistoryItem(
             pk, keys.order_history_sk(change.at.isoformat(), position), data=change.model_dump_json()
         )
-
-
-def _transaction() -> TransactWrite:
-    return TransactWrite(connection=TableItem._get_connection().connection)
 
 
 def _commit(

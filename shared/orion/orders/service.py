@@ -14,11 +14,11 @@ from pynamodb.exceptions import PutError
 
 from orion import runtime
 from orion.catalog.models import ProductStatus, ProductSummary, Variant
-from orion.catalog.service import get_variants_for_update
-from orion.catalog.stock import StockLevel
+from orion.catalog.stock_api import StockLevel, variants_with_levels
 from orion.data.retry import back_off
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound, OrionError
 from orion.ids import new_id, new_token
+from orion.orders.errors import OutOfStock, PriceChanged, TransactionCancelled, Unavailable
 from orion.orders.metrics import record_order_cancelled, record_order_placed
 from orion.orders.models import (
     RESTORES_STOCK,
@@ -33,7 +33,7 @@ from orion.orders.models import (
     can_transition,
 )
 from orion.orders.payments import payment_provider
-from orion.orders.repository import OrderRepository, TransactionCancelled
+from orion.orders.repository import OrderRepository
 from orion.outbox.service import enqueue_email
 from orion.rendering.i18n import format_money, translator
 from orion.tenant import Tenant
@@ -43,7 +43,7 @@ from orion.tenant import Tenant
 MAX_ORDER_LINES = 40
 CHECKOUT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # Transactions tried per order or restock: each stock write is conditioned on the band of stock levels
-# it was computed for (orion.catalog.stock), so a concurrent order that moved a line's stock out of
+# it was computed for (orion.catalog.stock_api), so a concurrent order that moved a line's stock out of
 # its band, near the low-stock threshold, sends this one back to read the stock again.
 STOCK_ATTEMPTS = 8
 
@@ -55,28 +55,6 @@ PRICE_CHANGED = (
     " place your order again."
 )
 UNAVAILABLE = "Some items are no longer available: {names}"
-
-
-class OutOfStock(Conflict):
-    """Some lines cannot be bought in the wanted quantity; ``extra['skus']`` lists them."""
-
-    title = "Out of stock"
-    code = "out-of-stock"
-
-
-class Unavailable(Conflict):
-    """Some lines are no longer sold (unknown, unpublished or archived products)."""
-
-    title = "No longer available"
-    code = "unavailable"
-
-
-class PriceChanged(Conflict):
-    """Some lines' prices changed since the shopper saw them; ``extra['changes']`` lists them
-    (``sku``, ``was``, ``now``, ``currency``) so the shopper can agree to the new prices."""
-
-    title = "Prices changed"
-    code = "price-changed"
 
 
 def token_digest(token: str) -> str:
@@ -116,7 +94,7 @@ def place_order(
         raise Invalid("Each item may appear only once in an order.")
     provider = payment_provider(payment)
     refs = [(line.product_id, line.sku) for line in lines]
-    current = _sellable(lines, get_variants_for_update(tenant, refs), language)
+    current = _sellable(lines, variants_with_levels(tenant, refs), language)
     currencies = {current[line.sku][1].currency for line in lines}
     if len(currencies) != 1:
         raise Invalid("All items of an order must be priced in one currency.")
@@ -180,7 +158,7 @@ def place_order(
                 raise Conflict("Your order could not be placed; please try again.") from cancelled
             # A line's stock moved since it was read (another order, a restock) or DynamoDB saw a
             # concurrent transaction: read the stock again; out of stock now means no order.
-            current = _sellable(lines, get_variants_for_update(tenant, refs), language)
+            current = _sellable(lines, variants_with_levels(tenant, refs), language)
     else:
         raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
@@ -343,7 +321,7 @@ def transition_order(
         restock: list[tuple[StockLevel, int]] = []
         if target in RESTORES_STOCK:
             refs = [(line.product_id, line.sku) for line in order.lines]
-            existing = get_variants_for_update(tenant, refs)
+            existing = variants_with_levels(tenant, refs)
             restock = [(existing[line.sku][2], line.quantity) for line in order.lines if line.sku in existing]
         try:
             runtime.repository(OrderRepository).change_status(tenant, order, change, restock)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orion.catalog.models import ProductStatus
-from orion.catalog.repository import ProductRepository
+from orion.catalog.products.repository import ProductRepository
 from orion.catalog.service import get_product, list_products
 from orion.errors import Conflict, NotFound
 from orion.imports.models import StagedStatus

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from orion.catalog import service as catalog
+from orion.catalog import stock_api
 from orion.catalog.models import ProductInput, ProductStatus, Variant
 from orion.errors import BadRequest, Conflict, NotFound
 from orion.ids import new_token
 from orion.orders import service as orders
+from orion.orders.errors import OutOfStock, TransactionCancelled, Unavailable
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
-from orion.orders.repository import OrderRepository, TransactionCancelled
+from orion.orders.repository import OrderRepository
 from orion.tenant import Tenant
 
 WIZ = Tenant("oms", "wizamart")
@@ -67,7 +69,7 @@ def test_an_order_never_takes_more_than_the_stock(mug: tuple[str, str]) -> None:
         LineRequest(product_id=mug[0], sku="MUG-R", quantity=1),
         LineRequest(product_id=mug[0], sku="MUG-B", quantity=2),
     ]
-    with pytest.raises(orders.OutOfStock) as raised:
+    with pytest.raises(OutOfStock) as raised:
         orders.place_order(WIZ, lines, ALICE, checkout_key=new_token(16))
     assert raised.value.extra["skus"] == ["MUG-B"]
     assert (stock("MUG-R"), stock("MUG-B")) == (3, 1)
@@ -110,12 +112,12 @@ def test_transitions_follow_the_state_machine_and_cancel_restocks(mug: tuple[str
 
 
 def test_unknown_or_unpublished_items_cannot_be_ordered(mug: tuple[str, str]) -> None:
-    with pytest.raises(orders.Unavailable):
+    with pytest.raises(Unavailable):
         orders.place_order(
             WIZ, [LineRequest(product_id=mug[0], sku="NOPE", quantity=1)], ALICE, checkout_key=new_token(16)
         )
     catalog.set_product_status(WIZ, mug[0], ProductStatus.DRAFT)
-    with pytest.raises(orders.Unavailable):
+    with pytest.raises(Unavailable):
         orders.place_order(
             WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
         )
@@ -132,17 +134,17 @@ def test_a_stale_stock_read_still_cannot_oversell(
     mug: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given the checkout read the variant while 3 were left, and meanwhile they were all sold
-    stale = catalog.get_variants_for_update(WIZ, [(mug[0], "MUG-R")])
+    stale = stock_api.variants_with_levels(WIZ, [(mug[0], "MUG-R")])
     catalog.adjust_stock(WIZ, "MUG-R", -3)
     reads: list[int] = []
 
     def first_read_stale(tenant: Tenant, refs: list[tuple[str, str]]) -> object:
         reads.append(1)
-        return stale if len(reads) == 1 else catalog.get_variants_for_update(tenant, refs)
+        return stale if len(reads) == 1 else stock_api.variants_with_levels(tenant, refs)
 
-    monkeypatch.setattr(orders, "get_variants_for_update", first_read_stale)
+    monkeypatch.setattr(orders, "variants_with_levels", first_read_stale)
     # When the order is placed on that stale read
-    with pytest.raises(orders.OutOfStock) as raised:
+    with pytest.raises(OutOfStock) as raised:
         orders.place_order(
             WIZ, [LineRequest(product_id=mug[0], sku="MUG-R", quantity=1)], ALICE, checkout_key=new_token(16)
         )

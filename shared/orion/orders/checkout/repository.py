@@ -12,6 +12,7 @@ from orion.data import keys
 from orion.data.conditions import condition_failed
 from orion.data.table import TableItem, get_or_none
 from orion.orders.checkout.models import Cart, CartLine
+from orion.orders.errors import CartChanged
 from orion.tenant import Tenant
 
 CART_LIFETIME = timedelta(days=30)
@@ -21,10 +22,6 @@ class CartItem(TableItem, discriminator="Cart"):
     lines = UnicodeAttribute()  # JSON list of CartLine
     updated_at = UnicodeAttribute()
     version = VersionAttribute()  # two tabs adding at once: the second retries instead of overwriting
-
-
-class CartChanged(Exception):
-    """The cart was changed by another request since it was read."""
 
 
 class CartRepository:

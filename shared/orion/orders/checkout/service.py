@@ -14,19 +14,13 @@ from orion.catalog.service import get_variant_by_sku, get_variants
 from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
-from orion.orders.checkout.repository import CartChanged, CartRepository
+from orion.orders.checkout.repository import CartRepository
+from orion.orders.errors import CartChanged, CartChangedSinceForm, OutOfStock, PriceChanged
 from orion.orders.models import LineRequest, PlacedOrder
-from orion.orders.service import OutOfStock, PriceChanged, find_placed, place_order
+from orion.orders.service import find_placed, place_order
 from orion.tenant import Tenant
 
 _RETRIES = 3
-
-
-class CartChangedSinceForm(Conflict):
-    """The cart is not the one the checkout form showed (prices or lines changed since)."""
-
-    title = "Your cart changed"
-    code = "cart-changed"
 
 
 def cart_digest(cart: Cart) -> str:

@@ -1,4 +1,4 @@
-"""Catalogue models: validation bounds, handles, search tokens, cursors."""
+"""Catalogue models: validation bounds, handles, translations, key-safe identifiers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from orion.catalog.models import MAX_VARIANTS, Product, ProductInput, Variant, fold, slugify
-from orion.catalog.repository import decode_cursor, encode_cursor, listing_sort_value, search_tokens
 from orion.data import keys
-from orion.errors import BadRequest
 
 
 def make(**fields: object) -> Product:
@@ -49,26 +47,6 @@ def test_translations_fall_back_to_the_default_language() -> None:
     assert product.title_in("fr") == "Tasse"
     assert product.title_in("de") == "Mug"
     assert product.description_in("fr") == ""
-
-
-def test_price_sort_values_order_numerically() -> None:
-    cheap = listing_sort_value(make(variants=[{"sku": "A", "price": 900}]), "PRICE")
-    dear = listing_sort_value(make(variants=[{"sku": "A", "price": 10000}]), "PRICE")
-    assert cheap < dear
-
-
-def test_search_tokens_are_bounded_words_of_brand_and_title() -> None:
-    tokens = search_tokens(make(title="Le Grand Café Crème au lait chaud du matin", brand="Bodum"))
-    assert tokens[:3] == ["bodum", "le", "grand"]
-    assert len(tokens) == 8
-
-
-def test_cursors_round_trip_and_forgeries_are_refused() -> None:
-    value = "000000000500#01JAAAAAAAAAAAAAAAAAAAAAAA"
-    assert decode_cursor(encode_cursor(value)) == (value, "01JAAAAAAAAAAAAAAAAAAAAAAA")
-    for forged in ["%%%", encode_cursor("no-id"), encode_cursor("x#P#oms#S#bakery")]:
-        with pytest.raises(BadRequest):
-            decode_cursor(forged)
 
 
 def test_free_form_identifiers_cannot_break_a_key() -> None:

@@ -1,5 +1,6 @@
-"""Low stock, counted exactly on write: each variant's stock state, and the band of stock levels a
-change is conditioned on, so the counters it moves are right however other writes interleave.
+"""Low stock, counted exactly on write (pure rules, no table access): each variant's stock state, and
+the band of stock levels a change is conditioned on, so the counters it moves are right however other
+writes interleave.
 
 A variant of an active product is ``out`` at stock 0, ``low`` up to the store's threshold, else
 ``ok``; variants of draft or archived products are ``off`` (not counted). The store's counters
@@ -12,7 +13,8 @@ before and after as the stock that was read. Far from the threshold the band is 
 for one unit off with a threshold of 5), so concurrent checkouts never get in each other's way; only
 the write that actually crosses the threshold changes the state and adds the counter move to its own
 transaction. A concurrent write that moved the stock out of the band makes the condition fail, and
-the caller reads again and retries.
+the caller reads again and retries. orion.catalog.stock.changes turns these rules into the
+conditional writes.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from orion.catalog.models import (
     VariantChanges,
     VariantInput,
 )
-from orion.catalog.repository import ProductRepository
+from orion.catalog.products.repository import ProductRepository
 from orion.errors import Conflict, Invalid, NotFound
 from orion.tenant import Tenant
 

@@ -12,15 +12,20 @@ import pytest
 
 from infra.local.cloud import serialise_dynamodb_writes
 from orion.catalog import service as catalog
+from orion.catalog.errors import ProductChanged, ThresholdMoved
 from orion.catalog.metrics import provider as catalog_metrics
 from orion.catalog.models import ProductInput, ProductStatus, Variant
-from orion.catalog.repository import ProductChanged, ProductRepository, _ThresholdMoved
-from orion.catalog.stock import DEFAULT_LOW_STOCK_THRESHOLD
+from orion.catalog.products.plan import plan_save
+from orion.catalog.products.repository import ProductRepository
+from orion.catalog.products.writer import ProductWriter
+from orion.catalog.stock.repository import StockRepository
+from orion.catalog.stock.rules import DEFAULT_LOW_STOCK_THRESHOLD
 from orion.errors import BadRequest, Conflict, Invalid
 from orion.ids import new_token
 from orion.metrics.aggregator import store_dashboard
 from orion.metrics.counters import CounterRepository
 from orion.orders import service as orders
+from orion.orders.errors import OutOfStock
 from orion.orders.models import CustomerDetails, LineRequest, OrderStatus
 from orion.tenant import Tenant
 from tests.api_calls import dynamodb_stops_at_limit
@@ -167,7 +172,7 @@ def test_a_hundred_concurrent_orders_across_the_threshold_are_counted_exactly(aw
     def place(index: int) -> str:
         try:
             buy(cup, skus[index % 3])
-        except orders.OutOfStock:
+        except OutOfStock:
             return "out"
         return "ok"
 
@@ -204,13 +209,12 @@ def test_changing_the_threshold_recounts_and_later_checkouts_use_it(aws: None) -
 
 def test_a_save_that_read_before_a_crossing_checkout_is_refused_and_retried(aws: None) -> None:
     mug = make("mug", 6)
-    repository = ProductRepository()
-    stored = repository.read_for_update(WIZ, mug)
+    stored = ProductRepository().read_for_update(WIZ, mug)
     assert stored is not None
     buy(mug, "MUG-0")  # 5: crosses after the save read the product
     renamed = stored.product.model_copy(update={"title": "Big mug"})
     with pytest.raises(ProductChanged):
-        repository.save(WIZ, renamed, stored)
+        ProductWriter().save(WIZ, renamed, stored)
     assert exact() == (1, 0)
     # the service reads again and saves: the caller's fields win, the sale is kept
     data = ProductInput(**renamed.model_dump(include=set(ProductInput.model_fields)))
@@ -221,15 +225,14 @@ def test_a_save_that_read_before_a_crossing_checkout_is_refused_and_retried(aws:
 
 
 def test_a_save_planned_under_an_old_threshold_is_replanned(aws: None) -> None:
-    repository = ProductRepository()
     mug = make("mug", 6)
-    stored = repository.read_for_update(WIZ, mug)
+    stored = ProductRepository().read_for_update(WIZ, mug)
     assert stored is not None
-    setting, threshold = repository.low_stock_threshold_setting(WIZ)
-    plan = repository._plan(WIZ, stored.product, stored, threshold)
+    setting, threshold = StockRepository().low_stock_threshold_setting(WIZ)
+    plan = plan_save(WIZ, stored.product, stored, threshold)
     catalog.set_low_stock_threshold(WIZ, 6)  # meanwhile
-    with pytest.raises(_ThresholdMoved):
-        repository._write(WIZ, stored.product, plan, threshold_setting=setting)
+    with pytest.raises(ThresholdMoved):
+        ProductWriter()._write(WIZ, stored.product, plan, threshold_setting=setting)
     assert exact() == (1, 0)
 
 
@@ -307,16 +310,16 @@ def test_a_recount_that_meets_a_concurrent_checkout_reads_that_variant_again(
     aws: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rack = make("rack", 6, 20)
-    read_levels = ProductRepository._stock_levels
+    read_levels = StockRepository._stock_levels
     checkouts: list[str] = []
 
-    def read_then_a_checkout(self: ProductRepository, tenant: Tenant, refs: list[tuple[str, str]]) -> object:
+    def read_then_a_checkout(self: StockRepository, tenant: Tenant, refs: list[tuple[str, str]]) -> object:
         levels = read_levels(self, tenant, refs)
         if not checkouts:  # a shopper buys between the recount's read and its write
             checkouts.append(buy(rack, "RACK-0"))
         return levels
 
-    monkeypatch.setattr(ProductRepository, "_stock_levels", read_then_a_checkout)
+    monkeypatch.setattr(StockRepository, "_stock_levels", read_then_a_checkout)
     recount = catalog.set_low_stock_threshold(WIZ, 6)
     assert checkouts
     assert recount is not None
@@ -332,16 +335,16 @@ def test_a_recount_cut_off_part_way_is_taken_up_by_the_next_save(
     for name in ("desk", "lamp"):
         make(name, 6)
     assert exact() == (0, 0)
-    real_recount = ProductRepository._recount
+    real_recount = StockRepository._recount
 
-    def time_out_after_one(self: ProductRepository, tenant: Tenant, levels: Any, threshold: int) -> int:
+    def time_out_after_one(self: StockRepository, tenant: Tenant, levels: Any, threshold: int) -> int:
         real_recount(self, tenant, levels[:1], threshold)
         raise TimeoutError("the Lambda ran out of time")
 
-    monkeypatch.setattr(ProductRepository, "_recount", time_out_after_one)
+    monkeypatch.setattr(StockRepository, "_recount", time_out_after_one)
     with pytest.raises(TimeoutError):
         catalog.set_low_stock_threshold(WIZ, 6)
-    monkeypatch.setattr(ProductRepository, "_recount", real_recount)
+    monkeypatch.setattr(StockRepository, "_recount", real_recount)
     assert catalog.get_low_stock_threshold(WIZ) == 6
     assert counted() == (1, 0)  # one variant moved, one still counted under 5
     # when staff save the same threshold again, the recount goes on and finishes

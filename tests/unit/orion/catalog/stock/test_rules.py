@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orion.catalog.stock import (
+from orion.catalog.stock.rules import (
     Band,
     StockState,
     band,

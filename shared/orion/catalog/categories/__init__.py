@@ -1,0 +1,1 @@
+"""Categories: a store's category items, their reads and writes."""

@@ -1,0 +1,17 @@
+"""The catalogue's errors, beyond the bases in orion.errors: a save that lost a race, and the signal
+that sends a save or a recount back to plan under the store's current low-stock threshold."""
+
+from __future__ import annotations
+
+from orion.errors import Conflict
+
+
+class ProductChanged(Conflict):
+    """The product (or a variant's stock state) changed between the read and the write; reading it
+    again and repeating the write is safe."""
+
+
+class ThresholdMoved(Exception):
+    """The store's low-stock threshold changed while a save or a recount was computed under the old
+    one (or a concurrent write moved the store's stock counters): plan again. Never leaves the
+    catalogue: the save retries, the recount leaves the rest to the later change."""

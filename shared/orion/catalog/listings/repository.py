@@ -1,0 +1,117 @@
+"""Reading listings from the table: a storefront listing page (one Query on its listing in GSI1), the
+staff listing of every product (GSI1 newest first, GSI2 by title) and the store's search index (GSI2)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from orion.catalog.items import ListingEntryItem, ProductItem, SearchEntryItem
+from orion.catalog.models import ProductList, ProductSort, ProductStatus, ProductSummary
+from orion.data import keys
+from orion.data.cursors import IndexKey, decode_sort_key, encode_cursor, start_key
+from orion.errors import BadRequest
+from orion.tenant import Tenant
+
+# Which stored order serves each listing sort, and in which direction it is read.
+SORT_ORDERS: dict[ProductSort, tuple[str, bool]] = {
+    ProductSort.NEWEST: ("NEWEST", False),
+    ProductSort.PRICE_ASC: ("PRICE", True),
+    ProductSort.PRICE_DESC: ("PRICE", False),
+    ProductSort.TITLE: ("TITLE", True),
+}
+
+
+class ListingRepository:
+    """Reads a store's listings and search index; every call takes the tenant first."""
+
+    def listing(
+        self, tenant: Tenant, scope: str, sort: ProductSort, *, limit: int, after: str | None
+    ) -> ProductList:
+        """One page of a storefront listing: one Query on GSI1."""
+        platform, store = tenant.platform, tenant.require_store()
+        order, forward = SORT_ORDERS[sort]
+        gsi1pk = keys.listing_gsi1pk(platform, store, scope, order)
+        start = None
+        if after:
+            sort_value, product_id = decode_sort_key(after)
+            start = start_key(
+                keys.product_pk(platform, store, product_id),
+                keys.listing_sk(scope, order),
+                IndexKey("GSI1", gsi1pk, sort_value),
+            )
+        # One item more than the page: DynamoDB names a LastEvaluatedKey whenever it stops at Limit, even
+        # with nothing after it, so only the extra item tells that a next page exists (no empty last page).
+        result = ListingEntryItem.gsi1.query(
+            gsi1pk,
+            scan_index_forward=forward,
+            limit=limit + 1,
+            last_evaluated_key=start,
+            page_size=limit + 1,
+        )
+        entries = [entry for entry in result if isinstance(entry, ListingEntryItem)]
+        shown = entries[:limit]
+        items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
+        more = len(entries) > limit
+        return ProductList(items=items, next_cursor=encode_cursor(shown[-1].gsi1sk) if more else None)
+
+    def staff_listing(
+        self,
+        tenant: Tenant,
+        sort: ProductSort,
+        *,
+        limit: int,
+        after: str | None,
+        status: ProductStatus | None,
+    ) -> ProductList:
+        """Every product of the store, any status, newest first or by title: one Query page."""
+        platform, store = tenant.platform, tenant.require_store()
+        index_name: Literal["GSI1", "GSI2"]
+        if sort is ProductSort.TITLE:
+            index: Any = ProductItem.gsi2
+            index_name, partition = "GSI2", keys.products_by_title_gsi2pk(platform, store)
+            forward = True
+        elif sort is ProductSort.NEWEST:
+            index = ProductItem.gsi1
+            index_name, partition = "GSI1", keys.products_gsi1pk(platform, store)
+            forward = False
+        else:
+            raise BadRequest("Products of every status can be listed newest first or by title.")
+        start = None
+        if after:
+            sort_value, product_id = decode_sort_key(after)
+            start = start_key(
+                keys.product_pk(platform, store, product_id),
+                keys.PRODUCT_SK,
+                IndexKey(index_name, partition, sort_value),
+            )
+        condition = ProductItem.status == status.value if status else None
+        # One more than the page (as in listing): a next page is named only when a product follows.
+        result = index.query(
+            partition,
+            scan_index_forward=forward,
+            limit=limit + 1,
+            last_evaluated_key=start,
+            filter_condition=condition,
+            page_size=limit + 1,
+        )
+        entries = [entry for entry in result if isinstance(entry, ProductItem)]
+        shown = entries[:limit]
+        items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
+        if len(entries) <= limit:
+            return ProductList(items=items, next_cursor=None)
+        last = shown[-1].gsi2sk if sort is ProductSort.TITLE else shown[-1].gsi1sk
+        return ProductList(items=items, next_cursor=encode_cursor(last) if last else None)
+
+    def search(self, tenant: Tenant, token: str, *, limit: int) -> list[tuple[str, ProductSummary]]:
+        """Search entries whose token starts with ``token``: one Query on GSI2, ``(text, summary)``."""
+        platform, store = tenant.platform, tenant.require_store()
+        found: list[tuple[str, ProductSummary]] = []
+        for entry in SearchEntryItem.gsi2.query(
+            keys.search_gsi2pk(platform, store),
+            SearchEntryItem.gsi2sk.startswith(token),
+            limit=limit,
+            page_size=limit,
+        ):
+            if isinstance(entry, SearchEntryItem):
+                found.append((entry.text, ProductSummary.model_validate_json(entry.summary)))
+        return found

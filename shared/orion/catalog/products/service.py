@@ -1,0 +1,358 @@
+"""Product use cases: create, replace, publish, delete, variants and translations of a product.
+
+Every save goes through one path (read consistently, change, write in one transaction conditioned on
+what was read, see products.writer), so stock counted by checkouts in between is never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from orion import runtime
+from orion.catalog.errors import ProductChanged
+from orion.catalog.models import (
+    MAX_VARIANTS,
+    SKU_PATTERN,
+    Product,
+    ProductInput,
+    ProductStatus,
+    ProductSummary,
+    Translation,
+    Variant,
+    VariantChanges,
+    VariantInput,
+    VariantRef,
+    check_language_offered,
+    slugify,
+)
+from orion.catalog.products.repository import ProductRepository
+from orion.catalog.products.writer import SAVE_ATTEMPTS, ProductWriter
+from orion.errors import BadRequest, Conflict, FieldError, Invalid, LimitExceeded, NotFound
+from orion.ids import new_id
+from orion.tenancy import tiers
+from orion.tenant import Tenant
+
+
+def create_product(tenant: Tenant, data: ProductInput) -> Product:
+    """Create a product (any status). A missing handle is made from the title; SKUs, handle and
+    external id must be free in the store (else Conflict)."""
+    product_id = new_id()
+    handle = data.handle or _free_handle(tenant, slugify(data.title), product_id)
+    now = datetime.now(UTC)
+    product = Product(
+        **{**data.model_dump(), "handle": handle}, id=product_id, created_at=now, updated_at=now
+    )
+    tiers.reserve(tenant, tiers.Limit.PRODUCTS)  # 409 naming the limit once the plan's products are used
+    try:
+        runtime.repository(ProductWriter).save(tenant, product, None)
+    except BaseException:
+        tiers.release(tenant, tiers.Limit.PRODUCTS)
+        raise
+    return product
+
+
+def bulk_create_products(tenant: Tenant, items: Sequence[ProductInput]) -> list[Product]:
+    """Create many new products with batch writes (demo data, benchmarks, a store's first load while
+    it is closed). Handles, SKUs and external ids must be free; not atomic across products, so use
+    :func:`create_product` or :func:`upsert_product_by_external_id` for anything live."""
+    now = datetime.now(UTC)
+    products: list[Product] = []
+    handles: set[str] = set()
+    for data in items:
+        product_id = new_id()
+        handle = data.handle or slugify(data.title)
+        if handle in handles:
+            handle = f"{handle[:90]}-{product_id[-6:].lower()}"
+        handles.add(handle)
+        fields = {**data.model_dump(), "handle": handle}
+        products.append(Product(**fields, id=product_id, created_at=now, updated_at=now))
+    writer = runtime.repository(ProductWriter)
+    for start in range(0, len(products), 200):
+        chunk = products[start : start + 200]
+        tiers.reserve(tenant, tiers.Limit.PRODUCTS, len(chunk))  # the tier's allowance, and the count
+        try:
+            writer.bulk_create(tenant, chunk)
+        except BaseException:
+            tiers.release(tenant, tiers.Limit.PRODUCTS, len(chunk))
+            raise
+    return products
+
+
+def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Product:
+    """Replace a product's fields and variants (a missing handle keeps the current one).
+
+    A variant that already exists keeps the stock it has now: checkouts change it between the caller's
+    read and this write, so a stock in ``data`` would undo their sales (or sell stock twice). Stock
+    moves through :func:`adjust_stock` (atomic, relative); ``data``'s stock applies to new variants."""
+
+    def replace(current: Product) -> dict[str, Any]:
+        held = {variant.sku: variant.stock for variant in current.variants}
+        variants = tuple(
+            v.model_copy(update={"stock": held[v.sku]}) if v.sku in held else v for v in data.variants
+        )
+        return {**data.model_dump(), "handle": data.handle or current.handle, "variants": variants}
+
+    return _edit_product(tenant, product_id, replace)
+
+
+def _replacement(current: Product, data: ProductInput) -> Product:
+    return Product(
+        **{**data.model_dump(), "handle": data.handle or current.handle},
+        id=current.id,
+        created_at=current.created_at,
+        updated_at=datetime.now(UTC),
+    )
+
+
+def upsert_product_by_external_id(
+    tenant: Tenant, external_id: str, data: ProductInput
+) -> tuple[Product, bool]:
+    """Create the product with this external id, or replace the one that has it: ``(product, created)``.
+
+    Imports call this when publishing; calling it twice with the same data leaves one product."""
+    return save_product_by_external_id(tenant, external_id, lambda _: data, skip_unchanged=False)
+
+
+def save_product_by_external_id(
+    tenant: Tenant,
+    external_id: str,
+    build: Callable[[Product | None], ProductInput],
+    *,
+    skip_unchanged: bool = True,
+) -> tuple[Product, bool]:
+    """Create or replace the product with this external id from what ``build`` makes of the current
+    one (``None`` if there is none): ``(product, created)``. One read of the product, one transaction,
+    and no write at all when nothing would change (``skip_unchanged``). Imports publish through this."""
+    repository = runtime.repository(ProductRepository)
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        product_id = repository.product_id_for_external_id(tenant, external_id)
+        stored = repository.read_for_update(tenant, product_id) if product_id else None
+        if product_id and stored is None:
+            raise NotFound(f"No product {product_id}.")
+        data = build(stored.product if stored else None).model_copy(update={"external_id": external_id})
+        if stored is None:
+            return create_product(tenant, data), True
+        current = stored.product
+        product = _replacement(current, data)
+        if skip_unchanged and product.model_dump(exclude={"updated_at"}) == current.model_dump(
+            exclude={"updated_at"}
+        ):
+            return current, False
+        try:
+            runtime.repository(ProductWriter).save(tenant, product, stored)
+        except ProductChanged:  # a checkout moved its stock since the read: build it again from a new one
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            continue
+        return product, False
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def get_product(tenant: Tenant, product_id: str) -> Product:
+    """A product of any status with its variants (NotFound if absent)."""
+    product = runtime.repository(ProductRepository).get(tenant, product_id, consistent=True)
+    if product is None:
+        raise NotFound(f"No product {product_id}.")
+    return product
+
+
+def get_product_by_handle(tenant: Tenant, handle: str) -> Product:
+    """A product of any status by its URL handle: two requests (handle pointer, product partition)."""
+    repository = runtime.repository(ProductRepository)
+    product_id = repository.product_id_for_handle(tenant, handle)
+    product = repository.get(tenant, product_id) if product_id else None
+    if product is None:
+        raise NotFound("We could not find that product.")
+    return product
+
+
+def set_product_status(tenant: Tenant, product_id: str, status: ProductStatus) -> Product:
+    """Publish (active), unpublish (draft) or archive a product."""
+    return _edit_product(tenant, product_id, lambda _: {"status": status})
+
+
+def _edit_product(tenant: Tenant, product_id: str, change: Callable[[Product], dict[str, Any]]) -> Product:
+    """Save ``product_id`` with the fields ``change`` returns for it, through the one save path.
+
+    The product is read (consistently) and written as read plus the change, so stock counted by
+    checkouts in between is never overwritten: a checkout that moved a variant's stock meanwhile sends
+    the edit back to read and apply the change again, while a concurrent staff edit fails it (409)
+    instead of being lost. Listings, search entries and SKU pointers follow in the same transaction."""
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            return _apply_edit(tenant, product_id, change)
+        except ProductChanged:
+            if attempt == SAVE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dict[str, Any]]) -> Product:
+    stored = runtime.repository(ProductRepository).read_for_update(tenant, product_id)
+    if stored is None:
+        raise NotFound(f"No product {product_id}.")
+    current = stored.product
+    fields = {**current.model_dump(include=set(ProductInput.model_fields)), **change(current)}
+    try:
+        product = Product(
+            **fields, id=current.id, created_at=current.created_at, updated_at=datetime.now(UTC)
+        )
+    except ValidationError as exc:
+        raise product_input_errors(exc) from exc
+    runtime.repository(ProductWriter).save(tenant, product, stored)
+    return product
+
+
+def delete_product(tenant: Tenant, product_id: str) -> None:
+    """Remove a product and everything derived from it (orders keep their own copy of the lines)."""
+    repository, writer = runtime.repository(ProductRepository), runtime.repository(ProductWriter)
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        stored = repository.read_for_update(tenant, product_id)
+        if stored is None:
+            raise NotFound(f"No product {product_id}.")
+        try:
+            writer.delete(tenant, stored)
+            break
+        except ProductChanged:  # a variant's stock state moved meanwhile: read again
+            if attempt == SAVE_ATTEMPTS:
+                raise
+    tiers.release(tenant, tiers.Limit.PRODUCTS)
+
+
+# --- variants ------------------------------------------------------------------------------------------
+
+
+def get_variant_by_sku(tenant: Tenant, sku: str) -> VariantRef:
+    """A variant and its product's display fields, by SKU (NotFound for unknown SKUs)."""
+    repository = runtime.repository(ProductRepository)
+    pointer = repository.sku_pointer(tenant, sku) if SKU_PATTERN.fullmatch(sku) else None
+    product = repository.get(tenant, pointer[0]) if pointer else None
+    variant = product.variant(sku) if product else None
+    if product is None or variant is None:
+        raise NotFound(f"There is no product with SKU {sku}.")
+    return VariantRef(
+        product_id=product.id,
+        handle=product.handle,
+        title=product.title,
+        titles={lang: t.title for lang, t in product.translations.items() if t.title},
+        status=product.status,
+        image=product.images[0] if product.images else None,
+        variant=variant,
+    )
+
+
+def get_variants(
+    tenant: Tenant, refs: Sequence[tuple[str, str]]
+) -> dict[str, tuple[ProductSummary, Variant]]:
+    """Current variants by ``(product id, sku)``, keyed by SKU (absent ones left out): one BatchGetItem."""
+    if len(refs) > 50:
+        raise BadRequest("at most 50 variants at once")
+    found = runtime.repository(ProductRepository).variants_with_levels(tenant, refs)
+    return {sku: (summary, variant) for sku, (summary, variant, _) in found.items()}
+
+
+def get_variant(tenant: Tenant, product_id: str, sku: str) -> Variant:
+    """One variant of a product (NotFound if the product or the variant is absent)."""
+    variant = get_product(tenant, product_id).variant(sku)
+    if variant is None:
+        raise NotFound(f"The product has no variant with SKU {sku}.")
+    return variant
+
+
+def add_variant(tenant: Tenant, product_id: str, data: VariantInput) -> Product:
+    """Append a variant. Its SKU must be free in the store (Conflict), a product holds at most
+    MAX_VARIANTS (LimitExceeded: a save must fit one transaction) and all variants share a currency."""
+
+    def append(product: Product) -> dict[str, Any]:
+        if product.variant(data.sku) is not None:
+            raise Conflict(
+                f"This product already has a variant with SKU {data.sku}.", extra={"sku": data.sku}
+            )
+        if len(product.variants) >= MAX_VARIANTS:
+            raise LimitExceeded(
+                f"A product has at most {MAX_VARIANTS} variants; remove one before adding another.",
+                extra={"limit": "variants_per_product", "max": MAX_VARIANTS},
+            )
+        currency = data.currency or product.currency
+        if currency != product.currency:
+            raise Invalid(
+                f"All variants of a product share one currency ({product.currency}).",
+                errors=[FieldError("currency", f"must be {product.currency}")],
+            )
+        variant = Variant(**{**data.model_dump(), "currency": currency})
+        return {"variants": (*product.variants, variant)}
+
+    return _edit_product(tenant, product_id, append)
+
+
+def update_variant(tenant: Tenant, product_id: str, sku: str, changes: VariantChanges) -> Product:
+    """Change a variant's price, compare-at price or options; its SKU and stock stay."""
+
+    def patch(product: Product) -> dict[str, Any]:
+        if product.variant(sku) is None:
+            raise NotFound(f"The product has no variant with SKU {sku}.")
+        update = changes.model_dump(include=changes.model_fields_set)
+        variants = tuple(
+            Variant(**{**v.model_dump(), **update}) if v.sku == sku else v for v in product.variants
+        )
+        return {"variants": variants}
+
+    return _edit_product(tenant, product_id, patch)
+
+
+def remove_variant(tenant: Tenant, product_id: str, sku: str) -> Product:
+    """Remove a variant and free its SKU; a product keeps at least one (Conflict: delete the product)."""
+
+    def drop(product: Product) -> dict[str, Any]:
+        if product.variant(sku) is None:
+            raise NotFound(f"The product has no variant with SKU {sku}.")
+        if len(product.variants) == 1:
+            raise Conflict("A product needs at least one variant; delete the product instead.")
+        return {"variants": tuple(v for v in product.variants if v.sku != sku)}
+
+    return _edit_product(tenant, product_id, drop)
+
+
+def _free_handle(tenant: Tenant, wanted: str, product_id: str) -> str:
+    if runtime.repository(ProductRepository).product_id_for_handle(tenant, wanted) is None:
+        return wanted
+    return f"{wanted[:90]}-{product_id[-6:].lower()}"
+
+
+# --- translations ----------------------------------------------------------------------------------
+
+
+def set_product_translation(
+    tenant: Tenant, product_id: str, lang: str, translation: Translation, *, offered: Sequence[str]
+) -> Product:
+    """Create or replace a product's title/description in ``lang``, one of the store's languages
+    (``offered``). Listings and search carry the translated title, so this is a product save."""
+    check_language_offered(lang, offered)
+    if not (translation.title or translation.description):
+        raise Invalid("A translation needs a title or a description.", errors=[FieldError("body", "empty")])
+    return _edit_product(
+        tenant, product_id, lambda product: {"translations": {**product.translations, lang: translation}}
+    )
+
+
+def remove_product_translation(tenant: Tenant, product_id: str, lang: str) -> Product:
+    """Remove a product's translation (the storefront falls back to the default text)."""
+
+    def drop(product: Product) -> dict[str, Any]:
+        if lang not in product.translations:
+            raise NotFound(f"The product has no {lang!r} translation.")
+        return {"translations": {k: v for k, v in product.translations.items() if k != lang}}
+
+    return _edit_product(tenant, product_id, drop)
+
+
+def product_input_errors(exc: ValidationError) -> Invalid:
+    """Pydantic's errors as an Invalid with one FieldError per field (for adapters)."""
+    return Invalid(
+        "Some fields are not valid.",
+        errors=[FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()],
+    )
