@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,8 +11,9 @@ from pydantic import BaseModel, ConfigDict
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
 from orion.data import keys
+from orion.data.cursors import SORT_KEY_WITH_ID, IndexKey, decode_cursor, encode_cursor, start_key
 from orion.data.table import TableItem
-from orion.errors import Invalid
+from orion.errors import BadRequest, Invalid
 from orion.ids import new_id
 from orion.tenant import Tenant
 
@@ -115,21 +115,14 @@ def list_platform_entries(
     gsi1pk = keys.platform_audit_gsi1pk(tenant.platform)
     last_key = None
     if cursor:
-        try:
-            pk, sk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-            raise Invalid("the cursor is not valid") from exc
-        if not pk.startswith(tenant.key_prefix + "#"):
-            raise Invalid("the cursor is not valid")
-        last_key = {"PK": {"S": pk}, "SK": {"S": sk}, "GSI1PK": {"S": gsi1pk}, "GSI1SK": {"S": sk}}
+        # The entry's own partition, which must be one of this platform's (its GSI1SK is its SK).
+        own_partition = re.compile(re.escape(tenant.key_prefix) + "#.+")
+        pk, sk = _decoded(cursor, own_partition, SORT_KEY_WITH_ID)
+        last_key = start_key(pk, sk, IndexKey("GSI1", gsi1pk, sk))
     results = AuditItem.gsi1.query(gsi1pk, scan_index_forward=False, limit=limit, last_evaluated_key=last_key)
     entries = [item.to_model() for item in results if isinstance(item, AuditItem)]
     next_key = results.last_evaluated_key
-    next_cursor = (
-        base64.urlsafe_b64encode(f"{next_key['PK']['S']}|{next_key['SK']['S']}".encode()).decode()
-        if next_key
-        else None
-    )
+    next_cursor = encode_cursor(next_key["PK"]["S"], next_key["SK"]["S"]) if next_key else None
     return entries, next_cursor
 
 
@@ -141,13 +134,17 @@ def list_entries(
     pk = keys.audit_pk(tenant.platform, store)
     last_key = None
     if cursor:
-        try:
-            sk = base64.urlsafe_b64decode(cursor.encode()).decode()
-        except (binascii.Error, UnicodeDecodeError) as exc:
-            raise Invalid("the cursor is not valid") from exc
-        last_key = {"PK": {"S": pk}, "SK": {"S": sk}}
+        (sk,) = _decoded(cursor, SORT_KEY_WITH_ID)
+        last_key = start_key(pk, sk)
     results = AuditItem.query(pk, scan_index_forward=False, limit=limit, last_evaluated_key=last_key)
     entries = [item.to_model() for item in results if isinstance(item, AuditItem)]
     next_key = results.last_evaluated_key
-    next_cursor = base64.urlsafe_b64encode(next_key["SK"]["S"].encode()).decode() if next_key else None
+    next_cursor = encode_cursor(next_key["SK"]["S"]) if next_key else None
     return entries, next_cursor
+
+
+def _decoded(cursor: str, *shapes: re.Pattern[str]) -> tuple[str, ...]:
+    try:
+        return decode_cursor(cursor, *shapes)
+    except BadRequest as exc:  # the audit API has answered a bad cursor with a 422 from the start
+        raise Invalid("the cursor is not valid") from exc

@@ -19,6 +19,7 @@ from pynamodb.expressions.condition import Condition
 from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
 from orion.data.conditions import condition_failed
+from orion.data.cursors import start_key
 from orion.data.table import Gsi2, TableItem, get_or_none
 from orion.imports.models import (
     ImportCounts,
@@ -359,7 +360,7 @@ class ImportRepository:
     ) -> tuple[list[StagedProduct], str | None]:
         """A page of staged rows in (language, external id) order, and the sort key to continue after."""
         pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
-        last_key = {"PK": {"S": pk}, "SK": {"S": after}} if after else None
+        last_key = start_key(pk, after) if after else None
         query = StagedRowItem.query(
             pk,
             StagedRowItem.sk.startswith(keys.STAGED_ROW_PREFIX),
@@ -377,7 +378,7 @@ class ImportRepository:
         """Up to ``limit`` staged rows of one language whose external id sorts after ``after``."""
         pk = keys.import_job_pk(tenant.platform, tenant.require_store(), job_id)
         prefix = keys.staged_rows_prefix(language)
-        start = {"PK": {"S": pk}, "SK": {"S": keys.staged_row_sk(language, after)}} if after else None
+        start = start_key(pk, keys.staged_row_sk(language, after)) if after else None
         query = StagedRowItem.query(
             pk,
             StagedRowItem.sk.startswith(prefix),

@@ -7,10 +7,9 @@ under deterministic keys, chunk completion is a set, and a final status is never
 
 from __future__ import annotations
 
-import base64
-import binascii
 import heapq
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,8 +17,10 @@ from enum import StrEnum
 from typing import IO
 
 from orion import runtime
+from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
-from orion.errors import Invalid, NotFound
+from orion.data.cursors import decode_cursor, encode_cursor
+from orion.errors import BadRequest, Invalid, NotFound
 from orion.ids import new_id
 from orion.imports.errors import TooLarge, UnreadableFile
 from orion.imports.formats import (
@@ -58,6 +59,8 @@ from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
 
 PREPARE_ERRORS = "prepare"
+# A staged row's sort key, where a page of staged rows goes on (``ROW#<language>#<external id>``).
+_STAGED_ROW_SK = re.compile(re.escape(keys.STAGED_ROW_PREFIX) + "(?s:.*)")
 
 
 # --- upload -----------------------------------------------------------------------------------------
@@ -432,15 +435,13 @@ def staged_products_page(
     after = None
     if cursor:
         try:
-            after = base64.urlsafe_b64decode(cursor.encode()).decode()
-        except (binascii.Error, UnicodeDecodeError) as exc:
+            (after,) = decode_cursor(cursor, _STAGED_ROW_SK)
+        except BadRequest as exc:  # the imports API has answered a bad cursor with a 422 from the start
             raise Invalid("The cursor is not valid.") from exc
-        if not after.startswith("ROW#"):
-            raise Invalid("The cursor is not valid.")
     rows, next_key = runtime.repository(ImportRepository).staged_page(
         tenant, job_id, status=status, limit=limit, after=after
     )
-    return rows, base64.urlsafe_b64encode(next_key.encode()).decode() if next_key else None
+    return rows, encode_cursor(next_key) if next_key else None
 
 
 def _store_of(tenant: Tenant) -> Store:
