@@ -24,8 +24,8 @@ from orion.cms.models import (
 )
 from orion.cms.repository import PageRepository
 from orion.errors import FieldError, Invalid, LimitExceeded, NotFound
-from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
+from orion.tenancy.stores import store_profile
 
 _NOT_FOUND = "We could not find the page you were looking for."
 
@@ -122,7 +122,7 @@ def _page(slug: str, data: PageInput, source: PageSource) -> Page:
 
 
 def _check_limits(tenant: Tenant, repository: PageRepository, *, adding: PageSource) -> None:
-    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
+    store = store_profile(tenant)
     if store is None:
         raise NotFound("Unknown store.")
     total_limit, custom_limit = TIER_PAGE_LIMITS[store.tier]

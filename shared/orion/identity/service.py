@@ -31,8 +31,8 @@ from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.settings import get_settings
 from orion.tenancy import tiers
-from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
+from orion.tenancy.stores import store_profile
 
 BAD_CREDENTIALS = "The e-mail address or password is not correct."
 _OPAQUE_TOKEN = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<secret>[A-Za-z0-9_-]{20,100})$")
@@ -213,7 +213,7 @@ def _ensure_a_seat_is_free(access: StaffAccess, *, replacing: int = 0) -> None:
     import) are always right; two invitations sent in the same instant could both take the last seat.
     """
     tenant = access.tenant
-    profile = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
+    profile = store_profile(tenant)
     if profile is None:
         raise NotFound("No such store.")
     seats = len(list_members(access)) + len(list_invitations(access)) - replacing

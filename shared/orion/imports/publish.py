@@ -56,8 +56,8 @@ from orion.imports.service import get_import_job
 from orion.imports.storage import ImportFiles
 from orion.observability import logger
 from orion.settings import get_settings
-from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
+from orion.tenancy.stores import store_profile
 
 _SKU_UNSAFE = re.compile(r"[^A-Za-z0-9._/-]+")
 AVAILABLE = {"in_stock", "preorder", "backorder"}
@@ -198,7 +198,7 @@ def run_publish(
     """Publish page after page from the cursor the job records, recording each; ``True`` once the
     publish has ended (finished, or it is not the running publish any more)."""
     repository = runtime.repository(ImportRepository)
-    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
+    store = store_profile(tenant)
     default_language = store.default_language if store else "en"
     page_size = get_settings().import_publish_page_size
     while True:

@@ -55,8 +55,8 @@ from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy import tiers
 from orion.tenancy.models import Store
-from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
+from orion.tenancy.stores import store_profile
 
 PREPARE_ERRORS = "prepare"
 # A staged row's sort key, where a page of staged rows goes on (``ROW#<language>#<external id>``).
@@ -445,7 +445,7 @@ def staged_products_page(
 
 
 def _store_of(tenant: Tenant) -> Store:
-    store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
+    store = store_profile(tenant)
     if store is None:
         raise NotFound("No such store.")
     return store

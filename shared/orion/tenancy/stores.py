@@ -129,6 +129,12 @@ class StoreSettingsInput(BaseModel):
     contact_email: EmailStr | None = None
 
 
+def store_profile(tenant: Tenant) -> Store | None:
+    """The tenant's store as stored (its tier, languages, ...), or None if there is none: one GetItem.
+    The read other features make of a store, instead of reaching into the tenancy table layout."""
+    return runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
+
+
 def get_store_settings(tenant: Tenant) -> Store:
     store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     if store is None:
