@@ -8,6 +8,9 @@ nothing imported):
 - the kernel of ``orion`` (:data:`KERNEL`) never imports a feature package;
 - nothing deployed (the CDK, ``functions``, ``orion``) imports the local cloud (``infra/local``);
 - no import cycle joins two packages or two files of ``orion``, ``functions``, ``infra`` and ``layers``.
+- a feature (a folder with a manifest) is imported from outside only through its public modules: those
+  directly in its folder, except its table layout and data access (``repository``, ``items``), and
+  no name starting with ``_`` (:func:`find_private_imports`).
 
 Optional modules are classified from their manifests (``orion/<feature>/module.py`` declaring
 ``ModuleManifest(..., optional=True, dependencies=(...))``), read as syntax, so the rule also holds for
@@ -110,6 +113,58 @@ def find_violations(package_root: Path, default_optional: frozenset[str] = froze
                 rule = f"optional {importer_feature} imports {target} without declaring it a dependency"
                 report(str(relative), line, imported, rule)
     return sorted(violations)
+
+
+# A feature's modules that hold its table layout and its data access: private to the feature.
+PRIVATE_MODULES = frozenset({"repository", "items"})
+
+
+def find_private_imports(package_root: Path) -> list[Violation]:
+    """Every import under ``package_root`` (the ``orion`` folder) of another feature's private parts:
+    a module below its folder's top level (``orion.catalog.stock.changes``), a ``repository`` or
+    ``items`` module, or a module or name starting with ``_``.
+
+    Features are the folders with a manifest. Whether a dotted name is a module or a name inside one is
+    read from the tree (a ``.py`` file or a folder), so ``from orion.catalog import stock_api`` and
+    ``from orion.catalog.stock_api import StockChanges`` are told apart.
+    """
+    package = package_root.name
+    features = set(read_manifests(package_root))
+    violations: list[Violation] = []
+    seen: set[tuple[str, int]] = set()
+    for path in sorted(package_root.rglob("*.py")):
+        relative = path.relative_to(package_root.parent)
+        module_parts = list(relative.with_suffix("").parts)
+        is_package = module_parts[-1] == "__init__"
+        if is_package:
+            module_parts.pop()
+        importer = module_parts[1] if len(module_parts) > 1 else None
+        for line, imported in _imports(path, module_parts, is_package):
+            parts = imported.split(".")
+            if parts[0] != package or len(parts) < 2 or parts[1] not in features or parts[1] == importer:
+                continue
+            module, names = _split_module(package_root, parts[1:])
+            within = module[1:]  # the module's path inside the feature's folder
+            private = (
+                len(within) > 1
+                or any(part in PRIVATE_MODULES or part.startswith("_") for part in within)
+                or any(name.startswith("_") for name in names)
+            )
+            if private and (str(relative), line) not in seen:
+                seen.add((str(relative), line))
+                rule = f"{importer or package} may import {parts[1]} only through its public modules"
+                violations.append(Violation(str(relative), line, imported, rule))
+    return sorted(violations)
+
+
+def _split_module(package_root: Path, parts: list[str]) -> tuple[list[str], list[str]]:
+    """``(module, names)``: the longest leading part of ``parts`` (below ``package_root``) that is a
+    module or a package folder in the tree, and the names imported from it."""
+    for end in range(len(parts), 0, -1):
+        base = package_root.joinpath(*parts[:end])
+        if base.with_suffix(".py").is_file() or base.is_dir():
+            return parts[:end], parts[end:]
+    return parts[:1], parts[1:]
 
 
 def _imports(path: Path, module_parts: list[str], is_package: bool) -> Iterator[tuple[int, str]]:

@@ -1,7 +1,8 @@
 """Core never imports optional modules, optional modules import each other only as declared
 dependencies, orion never imports functions or infra, the kernel never imports a feature, nothing
-deployed imports the local cloud, and no import cycle joins packages or files: on the real trees, and
-proven able to fail on small fake trees written to a temporary folder."""
+deployed imports the local cloud, no import cycle joins packages or files, and a feature is imported
+from outside only through its public modules: on the real trees, and proven able to fail on small fake
+trees written to a temporary folder."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.dependency_rule import (
     find_file_cycles,
     find_kernel_violations,
     find_package_cycles,
+    find_private_imports,
     find_violations,
     read_manifests,
 )
@@ -353,3 +355,69 @@ def test_what_is_deployed_importing_the_local_cloud_is_a_violation(
 ) -> None:
     violations = find_boundary_violations(write_trees(tmp_path, {file: source}))
     assert [(v.file, v.rule) for v in violations] == [(file, rule)]
+# --- a feature's public modules ----------------------------------------------------------------------
+
+# The fake inventory's private parts, next to its public ``stock`` module.
+PRIVATE_PARTS = {
+    "orion/inventory/repository.py": "class StockRepository: ...\n",
+    "orion/inventory/items.py": "class LevelItem: ...\n",
+    "orion/inventory/_helpers.py": "def reserve() -> None: ...\n",
+    "orion/inventory/levels/__init__.py": "",
+    "orion/inventory/levels/changes.py": "def plan() -> None: ...\n",
+}
+
+
+def test_the_real_orion_tree_imports_features_only_through_their_public_modules() -> None:
+    violations = find_private_imports(ORION)
+    assert violations == [], "\n".join(str(v) for v in violations)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from orion.inventory.stock import reserve\n",
+        "from orion.inventory import stock\n",
+        "import orion.inventory.stock\n",
+        "from orion.inventory import levels\n",  # a sub-package itself (its __init__) is at the top
+        "from orion.orders.repository import OrderRepository\n",  # its own feature's data access
+    ],
+)
+def test_importing_a_feature_through_its_public_modules_is_allowed(tmp_path: Path, source: str) -> None:
+    root = write_tree(tmp_path, {**PRIVATE_PARTS, "orion/orders/service.py": source})
+    (root / "orders" / "repository.py").write_text("class OrderRepository: ...\n")
+    assert find_private_imports(root) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from orion.inventory.repository import StockRepository\n",
+        "import orion.inventory.repository\n",
+        "from orion.inventory import repository\n",
+        "from ..inventory import items\n",
+        "from orion.inventory.items import LevelItem\n",
+        "from orion.inventory._helpers import reserve\n",
+        "from orion.inventory.stock import _reserve\n",
+        "from orion.inventory.levels.changes import plan\n",
+        "from orion.inventory.levels import changes\n",
+        "import importlib\nimportlib.import_module('orion.inventory.repository')\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from orion.inventory import items\n",
+    ],
+)
+def test_reaching_into_another_feature_is_a_violation(tmp_path: Path, source: str) -> None:
+    root = write_tree(tmp_path, {**PRIVATE_PARTS, "orion/orders/service.py": source})
+    violations = find_private_imports(root)
+    assert [(v.file, v.rule) for v in violations] == [
+        ("orion/orders/service.py", "orders may import inventory only through its public modules")
+    ]
+
+
+def test_core_and_infrastructure_packages_are_held_to_the_public_modules_too(tmp_path: Path) -> None:
+    """Not only features: a core package (data) reaching into a feature is caught the same way."""
+    root = write_tree(
+        tmp_path, {**PRIVATE_PARTS, "orion/data/table.py": "from orion.tenancy import repository\n"}
+    )
+    (root / "tenancy" / "repository.py").write_text("")
+    assert [v.rule for v in find_private_imports(root)] == [
+        "data may import tenancy only through its public modules"
+    ]
