@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 
 from functions.staff_api.common.access import record_audit, require
 from orion.catalog import service as catalog
-from orion.catalog.stock.rules import MAX_LOW_STOCK_THRESHOLD
 from orion.identity.models import StaffAccess
 from orion.tenancy import domains, stores
 from orion.tenancy.domains import DomainView
@@ -37,7 +36,7 @@ class StoreSettingsBody(StoreSettingsInput):
     low_stock_threshold: int | None = Field(
         default=None,
         ge=0,
-        le=MAX_LOW_STOCK_THRESHOLD,
+        le=catalog.MAX_LOW_STOCK_THRESHOLD,
         description="variants with this many or fewer in stock count as low stock (left out: unchanged); "
         "changing it recounts the store's variants",
     )

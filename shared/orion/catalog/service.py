@@ -39,6 +39,7 @@ from orion.catalog.products.service import (
     update_variant,
     upsert_product_by_external_id,
 )
+from orion.catalog.stock.rules import MAX_LOW_STOCK_THRESHOLD
 from orion.catalog.stock.service import (
     adjust_stock,
     adjust_variant_stock,
@@ -48,6 +49,7 @@ from orion.catalog.stock.service import (
 )
 
 __all__ = [
+    "MAX_LOW_STOCK_THRESHOLD",
     "PAGE_SIZE",
     "SEARCH_LIMIT",
     "add_variant",
