@@ -24,8 +24,8 @@ from orion.cms.models import (
 )
 from orion.cms.repository import PageRepository
 from orion.errors import FieldError, Invalid, LimitExceeded, NotFound
-from orion.tenant import Tenant
 from orion.tenancy.stores import store_profile
+from orion.tenant import Tenant
 
 _NOT_FOUND = "We could not find the page you were looking for."
 

@@ -31,8 +31,8 @@ from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.settings import get_settings
 from orion.tenancy import tiers
-from orion.tenant import Tenant
 from orion.tenancy.stores import store_profile
+from orion.tenant import Tenant
 
 BAD_CREDENTIALS = "The e-mail address or password is not correct."
 _OPAQUE_TOKEN = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<secret>[A-Za-z0-9_-]{20,100})$")

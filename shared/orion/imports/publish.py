@@ -56,8 +56,8 @@ from orion.imports.service import get_import_job
 from orion.imports.storage import ImportFiles
 from orion.observability import logger
 from orion.settings import get_settings
-from orion.tenant import Tenant
 from orion.tenancy.stores import store_profile
+from orion.tenant import Tenant
 
 _SKU_UNSAFE = re.compile(r"[^A-Za-z0-9._/-]+")
 AVAILABLE = {"in_stock", "preorder", "backorder"}

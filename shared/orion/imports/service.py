@@ -55,8 +55,8 @@ from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy import tiers
 from orion.tenancy.models import Store
-from orion.tenant import Tenant
 from orion.tenancy.stores import store_profile
+from orion.tenant import Tenant
 
 PREPARE_ERRORS = "prepare"
 # A staged row's sort key, where a page of staged rows goes on (``ROW#<language>#<external id>``).

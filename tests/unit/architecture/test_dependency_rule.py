@@ -355,6 +355,8 @@ def test_what_is_deployed_importing_the_local_cloud_is_a_violation(
 ) -> None:
     violations = find_boundary_violations(write_trees(tmp_path, {file: source}))
     assert [(v.file, v.rule) for v in violations] == [(file, rule)]
+
+
 # --- a feature's public modules ----------------------------------------------------------------------
 
 # The fake inventory's private parts, next to its public ``stock`` module.
