@@ -167,6 +167,16 @@ def _split_module(package_root: Path, parts: list[str]) -> tuple[list[str], list
     return parts[:1], parts[1:]
 
 
+def _from_module(node: ast.ImportFrom, module_parts: list[str], is_package: bool) -> str:
+    """The absolute module a ``from ... import`` statement reads from, a relative one resolved against
+    the importing file's own module (its package, for an ``__init__.py``)."""
+    if not node.level:
+        return node.module or ""
+    base = module_parts if is_package else module_parts[:-1]
+    base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def _imports(path: Path, module_parts: list[str], is_package: bool) -> Iterator[tuple[int, str]]:
     """``(line, absolute module name)`` of every import statement in the file, relative ones resolved.
 
@@ -178,12 +188,7 @@ def _imports(path: Path, module_parts: list[str], is_package: bool) -> Iterator[
             for alias in node.names:
                 yield node.lineno, alias.name
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = module_parts if is_package else module_parts[:-1]
-                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
+            module = _from_module(node, module_parts, is_package)
             yield node.lineno, module
             for alias in node.names:
                 if alias.name != "*":
@@ -358,12 +363,7 @@ def _imported_names(path: Path, module_parts: list[str], is_package: bool) -> It
             for alias in node.names:
                 yield node.lineno, alias.name
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = module_parts if is_package else module_parts[:-1]
-                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
+            module = _from_module(node, module_parts, is_package)
             for alias in node.names:
                 yield node.lineno, module if alias.name == "*" else f"{module}.{alias.name}"
         elif isinstance(node, ast.Call) and _called_name(node) == "import_module" and node.args:

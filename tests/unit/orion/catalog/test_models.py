@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from pydantic import ValidationError
 
-from orion.catalog.models import MAX_VARIANTS, Product, ProductInput, Variant, fold, slugify
+from orion.catalog.models import MAX_VARIANTS, ProductInput, Variant, fold, slugify
 from orion.data import keys
-
-
-def make(**fields: object) -> Product:
-    base: dict[str, object] = {
-        "id": "01JAAAAAAAAAAAAAAAAAAAAAAA",
-        "handle": "mug",
-        "title": "Mug",
-        "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-        "updated_at": datetime(2026, 1, 1, tzinfo=UTC),
-        "variants": [{"sku": "M-1", "price": 500}],
-    }
-    base.update(fields)
-    return Product.model_validate(base)
+from tests.unit.orion.catalog.factories import make
 
 
 def test_handles_are_folded_from_titles() -> None:

@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from orion.catalog.models import Product
 from orion.catalog.products.plan import listing_sort_value, search_tokens
-
-
-def make(**fields: object) -> Product:
-    base: dict[str, object] = {
-        "id": "01JAAAAAAAAAAAAAAAAAAAAAAA",
-        "handle": "mug",
-        "title": "Mug",
-        "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-        "updated_at": datetime(2026, 1, 1, tzinfo=UTC),
-        "variants": [{"sku": "M-1", "price": 500}],
-    }
-    base.update(fields)
-    return Product.model_validate(base)
+from tests.unit.orion.catalog.factories import make
 
 
 def test_price_sort_values_order_numerically() -> None:
