@@ -30,6 +30,7 @@ from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
 from orion.observability import logger, metrics, tracer
 from orion.orders.checkout import csrf
 from orion.orders.checkout.models import (
+    CART_LIFETIME,
     FIELD_HINTS,
     AddToCartForm,
     Cart,
@@ -37,7 +38,6 @@ from orion.orders.checkout.models import (
     CheckoutForm,
 )
 from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
-from orion.orders.checkout.repository import CART_LIFETIME
 from orion.orders.checkout.service import (
     add_to_cart,
     cart_digest,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
@@ -13,6 +13,7 @@ from orion.orders.models import MAX_LINE_QUANTITY_FORM, CustomerDetails
 # A checkout is one transaction of 2 items per line + 4 (see orion.orders.service); 40 lines keeps it
 # well inside DynamoDB's 100-item limit.
 MAX_CART_LINES = 40
+CART_LIFETIME = timedelta(days=30)  # a cart (and its cookie) lasts this long after its last change
 MAX_QUANTITY = MAX_LINE_QUANTITY_FORM
 # Where the shops deliver (ISO 3166-1 alpha-2 -> name shown in the form).
 COUNTRIES = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError
@@ -11,11 +11,9 @@ from pynamodb.exceptions import PutError
 from orion.data import keys
 from orion.data.conditions import condition_failed
 from orion.data.table import TableItem, get_or_none
-from orion.orders.checkout.models import Cart, CartLine
+from orion.orders.checkout.models import CART_LIFETIME, Cart, CartLine
 from orion.orders.errors import CartChanged
 from orion.tenant import Tenant
-
-CART_LIFETIME = timedelta(days=30)
 
 
 class CartItem(TableItem, discriminator="Cart"):
