@@ -119,7 +119,10 @@ OptionValue = Annotated[str, Field(min_length=1, max_length=MAX_OPTION_VALUE)]
 
 
 class Variant(BaseModel):
-    """One buyable version of a product; prices in minor units (cents) of ``currency``."""
+    """One buyable version of a product; prices in minor units (cents) of ``currency``.
+
+    ``backorder``: the variant keeps selling when out of stock (Shopify's inventory policy
+    "continue"); an order takes the stock there is and backorders the rest (see orion.orders)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -129,10 +132,20 @@ class Variant(BaseModel):
     compare_at_price: MinorUnits | None = None
     currency: CurrencyCode = "EUR"
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
+    backorder: bool = False
 
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def orderable(self) -> bool:
+        """Whether a shopper can order it now: in stock, or sold on backorder."""
+        return self.in_stock or self.backorder
+
+    def backordered(self, quantity: int, stock: int) -> int:
+        """Of ``quantity`` ordered when ``stock`` is left, how many units wait for new stock."""
+        return max(0, quantity - stock) if self.backorder else 0
 
     @property
     def label(self) -> str:
@@ -151,6 +164,7 @@ class VariantInput(BaseModel):
     compare_at_price: MinorUnits | None = None
     currency: CurrencyCode | None = None
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
+    backorder: bool = False
 
 
 class VariantChanges(BaseModel):
@@ -162,12 +176,13 @@ class VariantChanges(BaseModel):
     price: MinorUnits | None = None
     compare_at_price: MinorUnits | None = None
     options: dict[OptionName, OptionValue] | None = Field(default=None, max_length=3)
+    backorder: bool | None = None
 
     @model_validator(mode="after")
     def _meaningful(self) -> VariantChanges:
         if not self.model_fields_set:
-            raise ValueError("name at least one of price, compare_at_price, options")
-        for name in ("price", "options"):
+            raise ValueError("name at least one of price, compare_at_price, options, backorder")
+        for name in ("price", "options", "backorder"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
@@ -230,6 +245,10 @@ class Product(ProductInput):
     @property
     def in_stock(self) -> bool:
         return any(v.in_stock for v in self.variants)
+
+    @property
+    def orderable(self) -> bool:
+        return any(v.orderable for v in self.variants)
 
     def variant(self, sku: str) -> Variant | None:
         return next((v for v in self.variants if v.sku == sku), None)

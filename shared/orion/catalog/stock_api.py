@@ -2,10 +2,11 @@
 write moves stock (orders: a checkout takes it, a cancellation or refund puts it back).
 
 The caller reads the variants with their stock levels (:func:`variants_with_levels`), adds one
-conditional stock update per variant to its transaction through :class:`StockChanges`, then the one
-update of the store's low-stock counters they add up to (:meth:`StockChanges.count`), and commits. A
-variant whose stock moved out of the band its update was conditioned on (see orion.catalog.stock.rules)
-cancels the transaction: the caller reads the levels again and retries.
+conditional stock update per variant to its transaction through :class:`StockChanges` (or a check that
+its stock is still as read, :meth:`StockChanges.hold`), then the one update of the store's low-stock
+counters they add up to (:meth:`StockChanges.count`), and commits. A variant whose stock moved out of
+the band its update was conditioned on (see orion.catalog.stock.rules) cancels the transaction: the
+caller reads the levels again and retries.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from pynamodb.transactions import TransactWrite
 
 from orion import runtime
+from orion.catalog.items import VariantItem
 from orion.catalog.models import ProductSummary, Variant
 from orion.catalog.products.repository import ProductRepository
 from orion.catalog.stock.changes import plan_stock_change
@@ -51,6 +53,13 @@ class StockChanges:
         move = plan_stock_change(self._tenant, level, delta)
         tx.update(move.item, actions=move.actions, condition=move.condition)
         add_deltas(self.deltas, move.deltas)
+
+    def hold(self, tx: TransactWrite, level: StockLevel) -> None:
+        """Hold the transaction to the stock of the variant read as ``level``, without changing it (a
+        line wholly on backorder: had stock come in meanwhile, the line would have taken it). A
+        condition check, so it comes first among the transaction's items."""
+        move = plan_stock_change(self._tenant, level, 0, exact=True)
+        tx.condition_check(VariantItem, move.item.pk, move.item.sk, condition=move.condition)
 
     def count(self, tx: TransactWrite) -> bool:
         """Add the counter update if the changes cross a threshold; whether one was added."""

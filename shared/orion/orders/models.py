@@ -65,6 +65,14 @@ class OrderLine(BaseModel):
     unit_price: int
     quantity: int = Field(ge=1)
     currency: str
+    # Units of a backorder variant beyond its stock at checkout: they took no stock and wait for more
+    # (a cancellation puts back only the ``quantity - backordered`` units taken).
+    backordered: int = Field(default=0, ge=0)
+
+    @property
+    def taken(self) -> int:
+        """The units this line took from stock."""
+        return self.quantity - self.backordered
 
     @property
     def total(self) -> int:

@@ -137,11 +137,11 @@ class OrderRepository:
         cart_id: str | None,
         levels: Mapping[str, StockLevel],
     ) -> None:
-        """Everything a checkout writes, in one transaction: a conditional stock decrement per line
-        (from the stock ``levels`` read, see orion.catalog.stock_api), the order, its lines, its first
-        history entry, the checkout key (conditional: first submit wins), the cart's deletion, and the
-        store's low-stock counters if a line crosses the threshold. Items: 2 x lines + 5, so a cart is
-        capped at 40 lines (see checkout).
+        """Everything a checkout writes, in one transaction: a conditional stock decrement per line of
+        the units it takes (from the stock ``levels`` read, see orion.catalog.stock_api), the order,
+        its lines, its first history entry, the checkout key (conditional: first submit wins), the
+        cart's deletion, and the store's low-stock counters if a line crosses the threshold. Items:
+        2 x lines + 5, so a cart is capped at 40 lines (see checkout).
 
         Raises TransactionCancelled naming the failed parts (``sku:<sku>``, ``checkout-key`` or
         ``stock-counters``)."""
@@ -151,10 +151,15 @@ class OrderRepository:
         updates: list[str] = []
         puts: list[str] = []
         deletes: list[str] = []
+        checks: list[str] = []
         stock = StockChanges(tenant)
         for line in order.lines:
-            stock.change(tx, levels[line.sku], -line.quantity)
-            updates.append(f"sku:{line.sku}")
+            if line.taken:
+                stock.change(tx, levels[line.sku], -line.taken)
+                updates.append(f"sku:{line.sku}")
+            else:  # wholly on backorder: takes no stock, on condition none came in since the read
+                stock.hold(tx, levels[line.sku])
+                checks.append(f"sku:{line.sku}")
         if stock.count(tx):
             updates.append("stock-counters")
         tx.save(self._order_item(tenant, order, token_hash), condition=OrderItem.pk.does_not_exist())
@@ -179,7 +184,7 @@ class OrderRepository:
         if cart_id:
             tx.delete(TableItem(keys.cart_pk(platform, store, cart_id), keys.CART_SK))
             deletes.append("cart")
-        _commit(tx, deletes=deletes, puts=puts, updates=updates)
+        _commit(tx, checks=checks, deletes=deletes, puts=puts, updates=updates)
 
     def change_status(
         self,
@@ -250,6 +255,7 @@ class OrderRepository:
 def _commit(
     tx: TransactWrite,
     *,
+    checks: Sequence[str] = (),
     deletes: Sequence[str] = (),
     puts: Sequence[str] = (),
     updates: Sequence[str] = (),
@@ -257,7 +263,7 @@ def _commit(
     """Commit, naming the parts whose condition failed. PynamoDB sends a transaction's items grouped by
     kind (condition checks, deletes, puts, updates), and DynamoDB's cancellation reasons follow that
     order, so the labels are given per kind in the order each kind was added."""
-    labels = [*deletes, *puts, *updates]
+    labels = [*checks, *deletes, *puts, *updates]
     try:
         tx._commit()
     except TransactWriteError as exc:

@@ -1,4 +1,8 @@
-"""Order use cases: place an order (one transaction, never oversells, idempotent), read, transition."""
+"""Order use cases: place an order (one transaction, never oversells, idempotent), read, transition.
+
+A variant sold on backorder (``Variant.backorder``) is the one exception to "never more than the
+stock": its line takes the stock there is and records the rest as ``backordered``; stock never goes
+below zero."""
 
 from __future__ import annotations
 
@@ -110,6 +114,7 @@ def place_order(
             unit_price=current[line.sku][1].price,
             quantity=line.quantity,
             currency=current[line.sku][1].currency,
+            backordered=current[line.sku][1].backordered(line.quantity, current[line.sku][2].stock),
         )
         for position, line in enumerate(lines, start=1)
     )
@@ -157,8 +162,10 @@ def place_order(
             if "order" in cancelled.failed:
                 raise Conflict("Your order could not be placed; please try again.") from cancelled
             # A line's stock moved since it was read (another order, a restock) or DynamoDB saw a
-            # concurrent transaction: read the stock again; out of stock now means no order.
+            # concurrent transaction: read the stock again; out of stock now means no order, and a
+            # backorder line takes what the stock is now.
             current = _sellable(lines, variants_with_levels(tenant, refs), language)
+            order = order.model_copy(update={"lines": _with_backorders(order.lines, current)})
     else:
         raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
@@ -215,10 +222,27 @@ def _sellable(
     if changes:
         changed = [str(c["sku"]) for c in changes]
         raise _for_people(PriceChanged, PRICE_CHANGED, changed, named, extra={"changes": changes})
-    short = [line.sku for line in lines if current[line.sku][1].stock < line.quantity]
+    short = [
+        line.sku
+        for line in lines
+        if current[line.sku][1].stock < line.quantity and not current[line.sku][1].backorder
+    ]
     if short:
         raise _for_people(OutOfStock, NOT_ENOUGH_STOCK, short, named, extra={"skus": short})
     return current
+
+
+def _with_backorders(
+    lines: Sequence[OrderLine], current: dict[str, tuple[ProductSummary, Variant, StockLevel]]
+) -> tuple[OrderLine, ...]:
+    """The lines with their backordered units as the stock read in ``current`` leaves them."""
+    backordered = {sku: variant.backordered for sku, (_, variant, _) in current.items()}
+    return tuple(
+        line.model_copy(
+            update={"backordered": backordered[line.sku](line.quantity, current[line.sku][2].stock)}
+        )
+        for line in lines
+    )
 
 
 def _send_confirmation(
@@ -308,7 +332,7 @@ def transition_order(
     tenant: Tenant, order_id: str, target: OrderStatus, *, note: str = "", actor: str = "staff"
 ) -> Order:
     """Move an order along the state machine (see models.TRANSITIONS), recording who and why.
-    Cancelling or refunding puts the lines' stock back, in the same transaction."""
+    Cancelling or refunding puts back the stock the lines took, in the same transaction."""
     order = get_order(tenant, order_id)
     if not can_transition(order.status, target):
         raise Conflict(
@@ -322,7 +346,11 @@ def transition_order(
         if target in RESTORES_STOCK:
             refs = [(line.product_id, line.sku) for line in order.lines]
             existing = variants_with_levels(tenant, refs)
-            restock = [(existing[line.sku][2], line.quantity) for line in order.lines if line.sku in existing]
+            restock = [
+                (existing[line.sku][2], line.taken)
+                for line in order.lines
+                if line.sku in existing and line.taken
+            ]
         try:
             runtime.repository(OrderRepository).change_status(tenant, order, change, restock)
             break

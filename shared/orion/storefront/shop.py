@@ -273,11 +273,12 @@ class ShopPages:
                 "currency": v.currency,
                 "stock": v.stock,
                 "in_stock": v.in_stock,
+                "orderable": v.orderable,  # in stock, or sold on backorder
                 "low_stock": 0 < v.stock <= 5,
             }
             for v in product.variants
         ]
-        first_available = next((v["sku"] for v in variants if v["in_stock"]), None)
+        first_available = next((v["sku"] for v in variants if v["orderable"]), None)
         return self._page(
             resolved,
             request,
@@ -293,6 +294,7 @@ class ShopPages:
                     "gtin": product.gtin,
                     "images": list(product.images),
                     "in_stock": product.in_stock,
+                    "orderable": product.orderable,
                     "categories": [
                         {"slug": s, "name": categories[s]} for s in product.categories if s in categories
                     ],

@@ -6,7 +6,7 @@ import pytest
 
 from orion.catalog import service as catalog
 from orion.catalog import stock_api
-from orion.catalog.models import ProductInput, ProductStatus, Variant
+from orion.catalog.models import ProductInput, ProductStatus, Variant, VariantChanges
 from orion.errors import BadRequest, Conflict, NotFound
 from orion.ids import new_token
 from orion.orders import service as orders
@@ -195,3 +195,70 @@ def test_a_checkout_that_keeps_colliding_asks_the_shopper_to_try_again(
         )
     assert stock("MUG-R") == 3
     assert orders.list_orders(WIZ).items == []
+
+
+@pytest.fixture
+def boots(aws: None) -> str:
+    """Boots made to order: 2 in stock, sold on backorder beyond that."""
+    product = catalog.create_product(
+        WIZ,
+        ProductInput(
+            title="Boots",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku="BOOT-42", price=9900, stock=2, backorder=True),),
+        ),
+    )
+    return product.id
+
+
+def test_a_backorder_variant_sells_beyond_its_stock_which_stops_at_zero(boots: str) -> None:
+    first = orders.place_order(
+        WIZ, [LineRequest(product_id=boots, sku="BOOT-42", quantity=5)], ALICE, checkout_key=new_token(16)
+    )
+    second = orders.place_order(
+        WIZ, [LineRequest(product_id=boots, sku="BOOT-42", quantity=1)], ALICE, checkout_key=new_token(16)
+    )
+
+    assert [(line.quantity, line.backordered) for line in first.order.lines] == [(5, 3)]
+    assert [(line.quantity, line.backordered) for line in second.order.lines] == [(1, 1)]
+    assert stock("BOOT-42") == 0
+    assert orders.get_order(WIZ, first.order.id).lines[0].backordered == 3  # as staff see it
+    # cancelling puts back only the units that were taken from stock
+    orders.transition_order(WIZ, second.order.id, OrderStatus.CANCELLED)
+    assert stock("BOOT-42") == 0
+    orders.transition_order(WIZ, first.order.id, OrderStatus.CANCELLED)
+    assert stock("BOOT-42") == 2
+
+
+def test_a_backorder_line_takes_the_stock_that_came_in_since_the_read(
+    boots: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the checkout read the variant sold out, and meanwhile 4 came in
+    catalog.adjust_stock(WIZ, "BOOT-42", -2)
+    stale = stock_api.variants_with_levels(WIZ, [(boots, "BOOT-42")])
+    catalog.adjust_stock(WIZ, "BOOT-42", 4)
+    reads: list[int] = []
+
+    def first_read_stale(tenant: Tenant, refs: list[tuple[str, str]]) -> object:
+        reads.append(1)
+        return stale if len(reads) == 1 else stock_api.variants_with_levels(tenant, refs)
+
+    monkeypatch.setattr(orders, "variants_with_levels", first_read_stale)
+    # When 3 are ordered on that read (all on backorder, it seemed)
+    placed = orders.place_order(
+        WIZ, [LineRequest(product_id=boots, sku="BOOT-42", quantity=3)], ALICE, checkout_key=new_token(16)
+    )
+    # Then the check on the stock sent the checkout back to read it: the 3 came from stock
+    assert len(reads) == 2
+    assert [(line.quantity, line.backordered) for line in placed.order.lines] == [(3, 0)]
+    assert stock("BOOT-42") == 1
+
+
+def test_a_variant_not_on_backorder_still_refuses_more_than_its_stock(boots: str) -> None:
+    catalog.update_variant(WIZ, boots, "BOOT-42", VariantChanges(backorder=False))
+
+    with pytest.raises(OutOfStock):
+        orders.place_order(
+            WIZ, [LineRequest(product_id=boots, sku="BOOT-42", quantity=3)], ALICE, checkout_key=new_token(16)
+        )
+    assert stock("BOOT-42") == 2

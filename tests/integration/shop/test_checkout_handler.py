@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from functions.checkout.handler import handler
-from orion.catalog.service import get_variant_by_sku
+from orion.catalog.models import VariantChanges
+from orion.catalog.service import get_variant_by_sku, update_variant
+from orion.orders.service import get_order
 from orion.tenant import Tenant
 from tests.integration.shop.conftest import BAKERY, WIZAMART, Result, call, cookie_jar
 
@@ -150,6 +152,25 @@ def test_checkout_places_one_order_decrements_stock_and_shows_it() -> None:
     assert call(handler, "GET", url.path, query={"token": "wrong"}).status == 404
     assert call(handler, "GET", url.path, query=token_only, host=BAKERY).status == 404
     assert call(handler, "GET", "/cart", cookies=jar).body.count("Your cart is empty") == 1
+
+
+def test_a_variant_sold_on_backorder_can_be_bought_out_of_stock() -> None:
+    # Given the cutting board (stock 0) is sold on backorder
+    wizamart = Tenant("oms", "wizamart")
+    board = get_variant_by_sku(wizamart, "WZ-005")
+    update_variant(wizamart, board.product_id, "WZ-005", VariantChanges(backorder=True))
+    jar: dict[str, str] = {}
+    # When a shopper puts 2 in the cart and checks out
+    assert add(jar, "WZ-005", 2).status == 303
+    token, key = checkout_form(jar)
+    placed = call(
+        handler, "POST", "/checkout", form={**ALICE, "csrf_token": token, "checkout_key": key}, cookies=jar
+    )
+    # Then the order holds both units, backordered, and the stock stays at 0
+    assert placed.status == 303
+    order_id = urlsplit(placed.location).path.split("/")[-1]
+    assert [(line.quantity, line.backordered) for line in get_order(wizamart, order_id).lines] == [(2, 2)]
+    assert stock("WZ-005") == 0
 
 
 def test_bad_checkout_input_shows_the_form_again_with_field_errors() -> None:

@@ -46,6 +46,7 @@ def test_a_variant_added_by_staff_is_buyable_by_its_sku_and_listed(demo: list[st
         "compare_at_price": None,
         "currency": "EUR",
         "stock": 4,
+        "backorder": False,
     }
     listed = call("GET", f"/api/v1/products/{product_id}/variants", token=owner).json()["items"]
     assert [v["sku"] for v in listed] == [first, "LAMP/XL-2"]
@@ -118,6 +119,21 @@ def test_patching_a_variant_changes_what_it_names_and_keeps_its_stock(demo: list
     assert call("PATCH", sku_path(product_id, sku), body={}, token=owner).status == 422
     assert call("PATCH", sku_path(product_id, sku), body={"price": None}, token=owner).status == 422
     assert call("PATCH", sku_path(product_id, "NOPE-1"), body={"price": 1}, token=owner).status == 404
+
+
+def test_staff_put_a_variant_on_backorder_and_take_it_off(demo: list[str]) -> None:
+    owner = token_of("wizamart-owner")
+    product_id, sku = _product(stock=0)
+
+    on = call("PATCH", sku_path(product_id, sku), body={"backorder": True}, token=owner)
+
+    assert on.status == 200, on.body
+    assert (on.json()["backorder"], on.json()["stock"]) == (True, 0)
+    assert catalog.get_variant_by_sku(WIZAMART, sku).variant.orderable
+    off = call("PATCH", sku_path(product_id, sku), body={"backorder": False}, token=owner)
+    assert off.json()["backorder"] is False
+    assert not catalog.get_variant_by_sku(WIZAMART, sku).variant.orderable
+    assert call("PATCH", sku_path(product_id, sku), body={"backorder": None}, token=owner).status == 422
 
 
 def test_skus_with_slashes_work_encoded_or_not(demo: list[str]) -> None:

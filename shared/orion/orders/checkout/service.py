@@ -71,7 +71,8 @@ def get_cart(tenant: Tenant, cart_id: str | None) -> Cart | None:
 
 def add_to_cart(tenant: Tenant, cart_id: str | None, sku: str, quantity: int, *, lang: str = "en") -> Cart:
     """Add ``quantity`` of a variant (creating the cart if needed); unknown or unsold SKUs are refused
-    and the quantity is bounded by the stock and by MAX_QUANTITY."""
+    and the quantity is bounded by the stock (unless the variant sells on backorder) and by
+    MAX_QUANTITY."""
     try:
         found = get_variant_by_sku(tenant, sku)
     except NotFound as exc:
@@ -90,7 +91,7 @@ def add_to_cart(tenant: Tenant, cart_id: str | None, sku: str, quantity: int, *,
                 f"At most {MAX_QUANTITY} of one item per order.",
                 errors=[FieldError("quantity", f"at most {MAX_QUANTITY}")],
             )
-        if wanted > variant.stock:
+        if wanted > variant.stock and not variant.backorder:
             raise _not_enough(sku, variant.stock)
         line = CartLine(
             sku=sku,
@@ -133,7 +134,7 @@ def change_quantity(tenant: Tenant, cart_id: str | None, sku: str, quantity: int
         if quantity == 0:
             return current.model_copy(update={"lines": tuple(x for x in current.lines if x.sku != sku)})
         found = get_variant_by_sku(tenant, sku)
-        if quantity > found.variant.stock:
+        if quantity > found.variant.stock and not found.variant.backorder:
             raise _not_enough(sku, found.variant.stock)
         updated = line.model_copy(update={"quantity": quantity, "unit_price": found.variant.price})
         return current.model_copy(
