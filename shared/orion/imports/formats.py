@@ -5,7 +5,8 @@ Three formats are understood, each mapped to the same canonical field names:
 - Letzshop / Google Shopping product feeds (``id, title, description, link, image_link, price, ...``;
   tab-, comma- or semicolon-separated; ``g:`` prefixes allowed; one file per language),
 - Shopify product exports (``Handle, Title, Body (HTML), ..., Variant Price``; the rows of one handle
-  are one product and its variants),
+  are one product and its variants; only the first row of a handle carries the product's fields and
+  option names, which every variant of the handle gets),
 - Orion native CSV (``external_id, language, title, price, ...``; see docs/imports.md, Formats).
 
 Everything here is pure: it reads text and yields :class:`SourceRecord` or :class:`RowError`.
@@ -72,6 +73,8 @@ SHOPIFY_PRODUCT_COLUMNS = {
     "product category": "category",
     "type": "product_type",
     "status": "status",
+    "published": "published",
+    "gift card": "gift_card",
     "image src": "image_link",
 }
 SHOPIFY_VARIANT_COLUMNS = {
@@ -79,6 +82,7 @@ SHOPIFY_VARIANT_COLUMNS = {
     "variant price": "price",
     "variant compare at price": "compare_at_price",
     "variant inventory qty": "stock",
+    "variant inventory policy": "inventory_policy",
     "variant barcode": "gtin",
     "option1 name": "option1_name",
     "option1 value": "option1_value",
@@ -429,11 +433,24 @@ def _batched(
         yield RecordBatch.of(records), errors
 
 
+OPTION_NAMES = ("option1_name", "option2_name", "option3_name")
+SEPARATED_ROWS = (
+    "The rows of a handle must follow each other: this row of {handle} is separated from the "
+    "handle's first row (row {first}) by other products' rows."
+)
+
+
 def _shopify_records(
     rows: Iterator[tuple[int, list[str]] | RowError], names: list[str], language: str
 ) -> Iterator[SourceRecord | RowError]:
     """One record per handle: the product fields of its first row (images of every row, joined by
-    ``|``) and a variant per row that has a SKU, a price or an option."""
+    ``|``) and a variant per row that has a SKU, a price or an option.
+
+    Shopify writes the option names only on the first row of a handle (they belong to the product);
+    each variant gets them here, so a variant is complete on its own wherever it is checked. A record
+    holds every row of its handle, so batches and chunks never split a handle. Rows of a handle met
+    again after another handle's, without a Title, were cut off from their product: they are reported
+    (a record of them would replace the product as a later duplicate, without its fields)."""
     product_columns = [
         (i, SHOPIFY_PRODUCT_COLUMNS[n]) for i, n in enumerate(names) if n in SHOPIFY_PRODUCT_COLUMNS
     ]
@@ -441,6 +458,9 @@ def _shopify_records(
         (i, SHOPIFY_VARIANT_COLUMNS[n]) for i, n in enumerate(names) if n in SHOPIFY_VARIANT_COLUMNS
     ]
     current: SourceRecord | None = None
+    option_names: dict[str, str] = {}
+    first_rows: dict[str, int] = {}  # the row each handle started on
+    stray = ""  # the handle of the consecutive rows being reported as cut off from their product
     for item in rows:
         if not isinstance(item, tuple):
             yield item
@@ -453,15 +473,32 @@ def _shopify_records(
             yield RowError(row=row_number, column="handle", message="The Handle is empty.")
             continue
         image = product.pop("image_link", "")
+        if handle != stray:
+            stray = ""
+        if handle == stray or (
+            (current is None or handle != current.external_id)
+            and handle in first_rows
+            and not product.get("title")
+        ):
+            stray = handle
+            message = SEPARATED_ROWS.format(handle=handle, first=first_rows[handle])
+            yield RowError(row=row_number, column="handle", value=handle, message=message)
+            continue
         if current is None or handle != current.external_id:
+            first_rows.setdefault(handle, row_number)
             if current is not None:
                 yield current
             current = SourceRecord(row=row_number, external_id=handle, language=language, fields=product)
             current.fields["image_links"] = image
+            option_names = {}
         elif image:
             existing = current.fields["image_links"]
             current.fields["image_links"] = f"{existing}|{image}" if existing else image
         if any(variant.get(name) for name in ("sku", "price", "option1_value")):
+            for name in OPTION_NAMES:
+                # The first name the handle gives an option is its name for every variant.
+                option_names[name] = option_names.get(name) or variant.get(name, "")
+                variant[name] = option_names[name]
             variant["row"] = str(row_number)
             current.variants.append(variant)
     if current is not None:

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orion.catalog.models import ProductStatus
+
 
 class ImportStatus(StrEnum):
     PENDING = "PENDING"
@@ -279,6 +281,7 @@ class StagedVariant(BaseModel):
     compare_at_minor: int | None = None
     stock: int | None = None
     gtin: str | None = None
+    backorder: bool = False  # sold when out of stock (Shopify's inventory policy "continue")
 
 
 class StagedProduct(BaseModel):
@@ -306,4 +309,7 @@ class StagedProduct(BaseModel):
     category: str | None = None
     item_group_id: str | None = None
     variants: list[StagedVariant] = Field(default_factory=list)
+    # The status the file gives the product (Shopify's Status, or Published FALSE: draft); None when it
+    # says nothing, and the publish request decides.
+    product_status: ProductStatus | None = None
     published_at: datetime | None = None

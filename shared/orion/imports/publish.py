@@ -4,7 +4,8 @@ A product is matched by its external id (the feed's ``id``, the Shopify handle),
 updates rather than duplicates, and a product that would not change is not written again. Every
 language staged under the same id becomes a translation of the one product: publishing the French
 file, then the German one, gives one product in both languages. Stock levels of existing variants
-are kept (feeds carry availability, not quantities).
+are kept (feeds carry availability, not quantities). A product the file says is draft or archived
+(Shopify's Status) is published so, whatever status the request asks for.
 
 A publish runs in pages of external ids (``import_publish_page_size``), each recorded on the job
 (:class:`PublishState`: cursor, counts, first failures) before the next starts. A selection of up
@@ -389,7 +390,7 @@ def product_input(
     return ProductInput(
         title=title,
         description=description,
-        status=override.status or status,
+        status=override.status or _status(base, status),
         images=tuple(base.image_links[:MAX_IMAGES]),
         translations=translations,
         brand=base.brand[:120] if base.brand else None,
@@ -399,6 +400,14 @@ def product_input(
         categories=existing.categories if existing else (),
         featured=existing.featured if existing else False,
     )
+
+
+def _status(row: StagedProduct, requested: ProductStatus) -> ProductStatus:
+    """A product the file says is draft or archived stays so (its shop hid it); an active one, or one
+    the file says nothing about, gets the status the publish asks for."""
+    if row.product_status in (ProductStatus.DRAFT, ProductStatus.ARCHIVED):
+        return row.product_status
+    return requested
 
 
 def _variants(
@@ -428,6 +437,7 @@ def _variants(
                 compare_at_price=staged.compare_at_minor,
                 currency=base.currency,
                 stock=stock_of.get(sku, staged.stock if staged.stock is not None else default_stock),
+                backorder=staged.backorder,
             )
         )
     return tuple(variants)

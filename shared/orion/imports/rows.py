@@ -32,7 +32,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from orion.catalog.models import MAX_OPTION_NAME, MAX_OPTION_VALUE
+from orion.catalog.models import MAX_OPTION_NAME, MAX_OPTION_VALUE, ProductStatus
 from orion.imports.models import (
     RecordBatch,
     RowError,
@@ -79,6 +79,20 @@ AVAILABILITY = {
     "pre-order": "preorder",
     "backorder": "backorder",
 }
+
+# Shopify's values of its product-level and inventory columns (lower-cased; blank: not said).
+PRODUCT_STATUSES = frozenset(status.value for status in ProductStatus)
+STATUS_MESSAGE = "The Status must be active, draft or archived."
+SHOPIFY_BOOLEANS = {"true": True, "false": False}
+PUBLISHED_MESSAGE = "Published must be TRUE or FALSE."
+GIFT_CARD_MESSAGE = (
+    "Gift cards are not imported: Orion cannot issue gift card codes, so selling this product would take "
+    "shoppers' money for a card they never receive. The rest of the file is imported."
+)
+INVENTORY_POLICIES = {"": False, "deny": False, "continue": True}  # backorder allowed?
+INVENTORY_POLICY_MESSAGE = "The inventory policy must be deny or continue."
+# Shopify's option of a product without options: its one variant is no choice for the shopper.
+NO_OPTIONS = ("Title", "Default Title")
 
 GTIN_MESSAGE = "is not a valid GTIN (8, 12, 13 or 14 digits with a correct check digit)"
 URL_MESSAGE = "is not an absolute http(s) URL"
@@ -211,6 +225,8 @@ class FeedColumns(TypedDict, total=False):
     item_group_id: tuple[Name, ...]
     product_type: tuple[str, ...]
     status: tuple[str, ...]
+    published: tuple[str, ...]
+    gift_card: tuple[str, ...]
 
 
 _FEED_COLUMNS = TypeAdapter(FeedColumns)
@@ -224,9 +240,10 @@ class VariantRow(BaseModel):
     compare_at_price: str = ""
     stock: str = ""
     gtin: str = ""
+    inventory_policy: str = ""
 
 
-_FIELD_COLUMNS = {"category": "google_product_category", "external_id": "id"}
+_FIELD_COLUMNS = {"category": "google_product_category", "external_id": "id", "gift_card": "gift card"}
 _STAGED = StagedStatus.STAGED.value
 
 StagedData = dict[str, Any]
@@ -313,6 +330,8 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
     if any("<" in text for text in descriptions):
         descriptions = [nh3.clean(text) if "<" in text else text for text in descriptions]
     sale_prices = _prices(column("sale_price"), "sale_price", currency, problems, required=False)
+    statuses = _product_statuses(column("status"), column("published"), problems)
+    _refuse_gift_cards(column("gift_card"), problems)
     variants: Sequence[list[dict[str, Any]] | tuple[()]]
     if batch.variants is not None:
         staged_variants: list[list[dict[str, Any]]] = [[] for _ in range(count)]
@@ -346,6 +365,7 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
         _or_none(column("category")),
         _or_none(column("item_group_id")),
         variants,
+        statuses,
         strict=True,
     )
     staged: list[StagedData] = [
@@ -370,10 +390,11 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
             "category": category,
             "item_group_id": group,
             "variants": record_variants,
+            "product_status": product_status,
             "published_at": None,
         }
         for (row, external_id, language, title, description, price, sale, available, brand, gtin, mpn,
-             condition, link, record_images, category, group, record_variants) in rows
+             condition, link, record_images, category, group, record_variants, product_status) in rows
     ]  # fmt: skip
     failed = problems.by_index
     if failed:
@@ -408,6 +429,37 @@ def _availability(values: Sequence[str], problems: _Problems) -> list[str]:
             problems.add(index, "availability", value, AVAILABILITY_MESSAGE)
         result.append(spelled or "in_stock")
     return result
+
+
+def _product_statuses(
+    statuses: Sequence[str], published: Sequence[str], problems: _Problems
+) -> Sequence[str | None]:
+    """Per record, the catalogue status the file asks for: Shopify's Status (active, draft, archived),
+    draft when Published is FALSE (hidden from the online store: Orion's shop is that store), None
+    when the file says nothing (feeds; old Shopify exports of published products)."""
+    if not any(statuses) and not any(published):
+        return [None] * len(statuses)
+    result: list[str | None] = []
+    for index, (status_text, published_text) in enumerate(zip(statuses, published, strict=True)):
+        status = status_text.lower() or None
+        if status is not None and status not in PRODUCT_STATUSES:
+            problems.add(index, "status", status_text, STATUS_MESSAGE)
+        shown = SHOPIFY_BOOLEANS.get(published_text.lower()) if published_text else True
+        if shown is None:
+            problems.add(index, "published", published_text, PUBLISHED_MESSAGE)
+        elif not shown and status in (None, "active"):
+            status = "draft"
+        result.append(status)
+    return result
+
+
+def _refuse_gift_cards(values: Sequence[str], problems: _Problems) -> None:
+    """Orion has no gift cards: a product the file marks as one is refused (never sold as a product)."""
+    if not any(values):
+        return
+    for index, value in enumerate(values):
+        if value and SHOPIFY_BOOLEANS.get(value.lower()):
+            problems.add(index, "gift_card", value, GIFT_CARD_MESSAGE)
 
 
 def _check_links(values: Sequence[str], field: str, problems: _Problems) -> bool:
@@ -523,16 +575,25 @@ def _variant_prices(
         stock = None
         if variant.stock:
             try:
-                stock = int(variant.stock)
+                # Shopify counts oversold units below zero; Orion's stock stops at zero (the units
+                # beyond it are backordered on the orders that took them).
+                stock = max(0, int(variant.stock))
             except ValueError:
                 problems.add(
                     index, "variant inventory qty", variant.stock, "The stock must be a whole number.", row
                 )
+        backorder = INVENTORY_POLICIES.get(variant.inventory_policy.lower())
+        if backorder is None:
+            problems.add(
+                index, "variant inventory policy", variant.inventory_policy, INVENTORY_POLICY_MESSAGE, row
+            )
         options = {
             raw.get(f"option{i}_name", "") or f"Option {i}": raw[f"option{i}_value"]
             for i in (1, 2, 3)
             if raw.get(f"option{i}_value")
         }
+        if list(options.items()) == [NO_OPTIONS]:
+            options = {}
         too_long = [
             (name, value)
             for name, value in options.items()
@@ -556,6 +617,7 @@ def _variant_prices(
                     compare_at_minor=compare_at,
                     stock=stock,
                     gtin=gtin,
+                    backorder=bool(backorder),
                 ).model_dump(mode="json")
             )
     return min((v["price_minor"] for v in out), default=None)
