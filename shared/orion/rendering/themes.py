@@ -1,8 +1,9 @@
 """Theme rendering: store templates override the platform's, which override the default theme.
 
 Templates are compiled once per container and kept while their S3 ETag stands. Tenant templates are
-untrusted: they run in Jinja's sandbox with autoescaping, under a time limit, and any failure falls
-back to the default theme (logged and counted), so a broken theme never costs a shopper a 500.
+untrusted: they run in Jinja's sandbox with autoescaping, under a time limit and size limits
+(:mod:`orion.rendering.sandbox`), and any failure falls back to the default theme (logged and
+counted), so a broken or oversized theme never costs a shopper a 500.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from types import FrameType
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
 
 from orion.observability import logger, metrics
 from orion.rendering.errors import RenderTimeout
+from orion.rendering.sandbox import TenantSandbox
 from orion.rendering.template_store import CachedTemplateSource
 from orion.tenant import Tenant
 
@@ -101,7 +102,12 @@ class ThemeRenderer:
         except Exception as exc:  # tenant templates are untrusted code; any failure means fall back
             logger.warning(
                 "theme template failed, rendering the default theme",
-                extra={"template": name, "chain": list(chain), "error": f"{type(exc).__name__}: {exc}"},
+                extra={
+                    "tenant": str(tenant),
+                    "template": name,
+                    "chain": list(chain),
+                    "error": f"{type(exc).__name__}: {exc}",
+                },
             )
             metrics.add_metric(name="ThemeFallback", unit="Count", value=1)
             return self._render(DEFAULT_CHAIN, name, context)
@@ -120,8 +126,8 @@ class ThemeRenderer:
                 self._environments.move_to_end(chain)
                 return env
             # Only tenant templates are untrusted: the default theme alone is ours and renders without
-            # the sandbox's per-attribute checks (several times faster on a product page).
-            kind = Environment if chain == DEFAULT_CHAIN else SandboxedEnvironment
+            # the sandbox's per-attribute checks and size limits (several times faster on a product page).
+            kind = Environment if chain == DEFAULT_CHAIN else TenantSandbox
             env = kind(
                 loader=ThemeLoader(self._source, chain),
                 autoescape=select_autoescape(default=True, default_for_string=True),

@@ -60,3 +60,50 @@ def test_an_endless_store_template_is_cut_off(monkeypatch: pytest.MonkeyPatch) -
     page = call(handler, "GET", "/products/cast-iron-skillet")
     assert page.status == 200
     assert 'action="/cart/items"' in page.body
+
+
+OVERSIZED = {
+    "constant": "{{ 'x' * 10**9 }}",
+    "variable": "{% set n = 10**8 %}{{ 'x' * n }}",
+    "many small chunks": "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+}
+
+
+@pytest.mark.usefixtures("store_template")
+@pytest.mark.parametrize("source", OVERSIZED.values(), ids=OVERSIZED.keys())
+def test_an_oversized_store_template_falls_back_to_a_page_of_normal_size(source: str) -> None:
+    """Stored before uploads were size-checked: the shopper still gets the default product page."""
+    upload(source)
+    page = call(handler, "GET", "/products/cast-iron-skillet")
+    assert page.status == 200
+    assert 'action="/cart/items"' in page.body
+    assert "xxxxxxxxxx" not in page.body
+    assert len(page.body.encode()) < 200_000
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_default_theme_renders_the_same_in_the_tenant_sandbox() -> None:
+    """A store with any template of its own renders every page in the capped sandbox: the default
+    theme's pages must come out byte for byte as they do without it."""
+    pages = [
+        ("/", {}),
+        ("/products", {"sort": "price-asc"}),
+        ("/categories/kitchen", {}),
+        ("/products/classic-t-shirt", {}),
+        ("/products/cast-iron-skillet", {"lang": "fr"}),
+        ("/products/vintage-radio", {}),
+        ("/search", {"q": "bodum"}),
+        ("/about", {}),
+        ("/no-such-page", {}),
+    ]
+    unsandboxed = [call(handler, "GET", path, query=query) for path, query in pages]
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=BUCKET, Key="stores/oms/wizamart/unused.html", Body=b"unused")
+    runtime.reset()
+    try:
+        sandboxed = [call(handler, "GET", path, query=query) for path, query in pages]
+    finally:
+        s3.delete_object(Bucket=BUCKET, Key="stores/oms/wizamart/unused.html")
+        runtime.reset()
+    for (path, _), before, after in zip(pages, unsandboxed, sandboxed, strict=True):
+        assert (after.status, after.body) == (before.status, before.body), path

@@ -1,11 +1,13 @@
-"""Themes: the override chain, revalidation by ETag, the default fallback and the time cap."""
+"""Themes: the override chain, revalidation by ETag, the default fallback, the time and size caps."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 
+from orion.observability import logger, metrics
 from orion.rendering.template_store import CachedTemplateSource, TemplateObject
 from orion.rendering.themes import ThemeRenderer, theme_chain
 from orion.tenant import Tenant
@@ -106,6 +108,35 @@ def test_an_endless_template_is_cut_off_and_falls_back() -> None:
     endless = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
     theme, _ = renderer({**DEFAULT, "stores/oms/wizamart/page.html": endless})
     assert theme.render(WIZAMART, "page.html", {"name": "z"}) == "default page for z"
+
+
+OVERSIZED = {
+    "constant": "{{ 'x' * 10**9 }}",
+    "variable": "{% set n = 10**8 %}{{ 'x' * n }}",
+    "many small chunks": "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("source", OVERSIZED.values(), ids=OVERSIZED.keys())
+def test_an_oversized_template_falls_back_logged_with_its_tenant_and_counted(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[dict[str, Any]] = []
+    counted: list[str] = []
+    monkeypatch.setattr(logger, "warning", lambda message, extra: warnings.append(extra))
+    monkeypatch.setattr(metrics, "add_metric", lambda name, unit, value: counted.append(name))
+    theme, _ = renderer({**DEFAULT, "stores/oms/wizamart/page.html": source})
+
+    assert theme.render(WIZAMART, "page.html", {"name": "z"}) == "default page for z"
+    assert counted == ["ThemeFallback"]
+    assert warnings[0]["tenant"] == "oms/wizamart"
+    assert "RenderTooLarge" in warnings[0]["error"]
+
+
+def test_a_store_template_under_the_size_limit_renders() -> None:
+    big = "{% for i in range(1000) %}{{ 'x' * 1000 }}{% endfor %}"
+    theme, _ = renderer({**DEFAULT, "stores/oms/wizamart/page.html": big})
+    assert theme.render(WIZAMART, "page.html", {}) == "x" * 1_000_000
 
 
 def test_templates_are_sandboxed_and_autoescaped() -> None:
