@@ -1,20 +1,23 @@
 """A store's theme templates in the templates bucket (``stores/<p>/<s>/``): upload after checking they
-compile in the sandbox, list, and preview with the store's theme chain."""
+compile in the sandbox and stay within its size limits, list, and preview with the store's theme
+chain."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import ChainableUndefined, Environment, TemplateSyntaxError, Undefined, select_autoescape
 from pydantic import BaseModel
 
 from orion.data.clients import aws_client
 from orion.errors import FieldError, Invalid, NotFound
+from orion.rendering.errors import RenderTooLarge
 from orion.rendering.i18n import format_money, translator
 from orion.rendering.links import under
+from orion.rendering.sandbox import TenantSandbox
 from orion.rendering.template_store import CachedTemplateSource, S3TemplateObjects
 from orion.rendering.themes import ThemeLoader, render_deadline, theme_chain
 from orion.settings import get_settings
@@ -43,9 +46,9 @@ def check_template(name: str, source: str) -> None:
     if len(source.encode()) > MAX_TEMPLATE_BYTES:
         raise Invalid(errors=[FieldError("source", f"templates are limited to {MAX_TEMPLATE_BYTES} bytes")])
     if name.endswith(".html"):
-        environment = SandboxedEnvironment(
-            autoescape=select_autoescape(default=True, default_for_string=True)
-        )
+        # The storefront's sandbox compiles without evaluating anything: Jinja's usual compile folds
+        # constant expressions, which would build {{ 'x' * 10**9 }} here.
+        environment = TenantSandbox(autoescape=select_autoescape(default=True, default_for_string=True))
         try:
             environment.compile(source, name=name)
         except TemplateSyntaxError as exc:
@@ -56,8 +59,11 @@ def check_template(name: str, source: str) -> None:
 
 
 def upload_template(tenant: Tenant, name: str, source: str) -> TemplateInfo:
-    """Store a template of the store's theme (it overrides the platform's and the default one)."""
+    """Store a template of the store's theme (it overrides the platform's and the default one), after
+    a trial render that would stop at the sandbox's size limits."""
     check_template(name, source)
+    if name.endswith(".html"):
+        _refuse_oversized_output(tenant, name, source)
     key = _store_prefix(tenant) + name
     response = aws_client("s3").put_object(
         Bucket=get_settings().templates_bucket,
@@ -109,26 +115,68 @@ def _layout_defaults() -> dict[str, Any]:
     }
 
 
+class _DraftLoader(ThemeLoader):
+    """The store's theme chain with one template's source standing in for what is stored, under the
+    store's key (so the render's time limit, which watches the store's keys, applies to it)."""
+
+    def __init__(self, source: CachedTemplateSource, chain: tuple[str, ...], name: str, draft: str) -> None:
+        super().__init__(source, chain)
+        self._name = name
+        self._key = chain[0] + name
+        self._draft = draft
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template == self._name:
+            return self._draft, self._key, lambda: True
+        return super().get_source(environment, template)
+
+
+def _sandbox(
+    tenant: Tenant, name: str, draft: str | None, undefined: type[Undefined] = Undefined
+) -> TenantSandbox:
+    """The storefront's sandbox over the store's theme chain as stored now, ``draft`` standing in for
+    template ``name`` if given."""
+    chain = theme_chain(tenant)
+    objects = CachedTemplateSource(S3TemplateObjects(get_settings().templates_bucket), ttl=0)
+    loader = ThemeLoader(objects, chain) if draft is None else _DraftLoader(objects, chain, name, draft)
+    return TenantSandbox(
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=undefined,
+    )
+
+
+def _refuse_oversized_output(tenant: Tenant, name: str, source: str) -> None:
+    """Render ``source`` once as preview does, to refuse a template that passes the sandbox's size
+    limits (its page, or a value it builds) before it is stored. Without a page's context, undefined
+    values are lenient (``product.title`` is empty) so the render gets as far as it can; any other
+    failure may be that missing context, and is the storefront's fallback to deal with."""
+    settings = get_settings()
+    environment = _sandbox(tenant, name, source, undefined=ChainableUndefined)
+    try:
+        with render_deadline(settings.render_timeout_seconds, untrusted=theme_chain(tenant)[:-1]):
+            environment.get_template(name).render(_layout_defaults())
+    except RenderTooLarge as exc:
+        raise Invalid(
+            f"The template is too large when rendered: {exc}.",
+            errors=[FieldError("source", str(exc))],
+        ) from exc
+    except Exception:
+        return  # perhaps only the missing context: the storefront's fallback deals with the rest
+
+
 def preview(tenant: Tenant, name: str, source: str | None, context: dict[str, Any]) -> str:
     """Render ``name`` with the store's theme chain as it is now, or with ``source`` standing in for
-    it (try before uploading), under the same time limit as the storefront. Errors are 422s that say
-    what went wrong, rather than the silent fallback shoppers get."""
+    it (try before uploading), under the same time and size limits as the storefront. Errors are 422s
+    that say what went wrong, rather than the silent fallback shoppers get."""
     if source is not None:
         check_template(name, source)
     elif not _NAME.fullmatch(name) or not name.endswith(".html"):
         raise Invalid(errors=[FieldError("name", "preview an .html template")])
     settings = get_settings()
-    chain = theme_chain(tenant)
-    objects = CachedTemplateSource(S3TemplateObjects(settings.templates_bucket), ttl=0)
-    environment = SandboxedEnvironment(
-        loader=ThemeLoader(objects, chain),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-    )
+    environment = _sandbox(tenant, name, source)
     try:
-        with render_deadline(settings.render_timeout_seconds, untrusted=chain[:-1]):
-            template = (
-                environment.from_string(source) if source is not None else environment.get_template(name)
-            )
-            return template.render({**_layout_defaults(), **context})
+        with render_deadline(settings.render_timeout_seconds, untrusted=theme_chain(tenant)[:-1]):
+            return environment.get_template(name).render({**_layout_defaults(), **context})
     except Exception as exc:  # an untrusted template: report any failure to its author
         raise Invalid(f"The template failed to render: {type(exc).__name__}: {exc}") from exc
