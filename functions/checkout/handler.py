@@ -132,6 +132,12 @@ def check_forgery(
         signing_secret(),
         resolved.tenant,
         current_cart,
+        # The request's own scheme is the viewer's, from X-Forwarded-Proto: on AWS viewers reach
+        # CloudFront over https only (its viewer protocol policies), CloudFront reaches API Gateway over
+        # https and API Gateway says so; the local gateway speaks plain http and says that. A browser
+        # cannot add the header to a cross-site form post, so a forger cannot pick the scheme compared
+        # here, and without the header https is assumed: an http Origin is then refused, not let in.
+        scheme=edge.viewer_scheme(headers),
         host=edge.viewer_host(headers),
         origin=headers.get("origin"),
         referer=headers.get("referer"),
