@@ -16,14 +16,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from functions.common import edge
-from functions.common.edge import Outcome, PageOrJson, Refusal
-from functions.common.entry import HTTP_API, lambda_entry
+from functions.common.edge import Outcome, PageOrJson, Refusal, http_entry
 from functions.common.shopper import (
     SECURITY_HEADERS,
     error_page,
     handle_shopper_request,
     not_found_page,
     page_response,
+    refused_before_routing,
     shopper_request_of,
 )
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
@@ -132,6 +132,12 @@ def check_forgery(
         signing_secret(),
         resolved.tenant,
         current_cart,
+        # The request's own scheme is the viewer's, from X-Forwarded-Proto: on AWS viewers reach
+        # CloudFront over https only (its viewer protocol policies), CloudFront reaches API Gateway over
+        # https and API Gateway says so; the local gateway speaks plain http and says that. A browser
+        # cannot add the header to a cross-site form post, so a forger cannot pick the scheme compared
+        # here, and without the header https is assumed: an http Origin is then refused, not let in.
+        scheme=edge.viewer_scheme(headers),
         host=edge.viewer_host(headers),
         origin=headers.get("origin"),
         referer=headers.get("referer"),
@@ -449,6 +455,6 @@ def unexpected_error(error: Exception) -> Response[str]:
     return answered.answer(Refusal(failure, page=lambda _: unexpected_error_page()))
 
 
-@lambda_entry(correlation_id_path=HTTP_API)
+@http_entry(refuse=refused_before_routing)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle_shopper_request(app, event, context)

@@ -1,5 +1,6 @@
-"""The HTTP edge of every API Gateway function: the viewer's host and the tenant it names, the cookies
-shopper functions set, HEAD answered as GET, and one outcome answered as a page or as JSON.
+"""The HTTP edge of every API Gateway function: its Lambda entry (which refuses a malformed Host before
+any framework reads it), the viewer's host and the tenant it names, the cookies shopper functions set,
+HEAD answered as GET, and one outcome answered as a page or as JSON.
 
 The shopper functions (Powertools resolver), the staff and admin APIs (FastAPI) and health all take
 these from here, so a request is read the same way whichever function it reaches.
@@ -14,9 +15,10 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec
 
+from functions.common.entry import HTTP_API, Handler, LambdaEntry, lambda_entry
 from orion import runtime
 from orion.data.clients import aws_client
-from orion.errors import OrionError, problem_details
+from orion.errors import BadRequest, OrionError, problem_details
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy import hosts
@@ -30,6 +32,66 @@ if TYPE_CHECKING:  # the resolver's package costs ~35 ms of imports the FastAPI 
 
 # Rotating a secret reaches every warm function within this time (docs/operations.md, Secrets).
 SECRET_MAX_AGE_SECONDS = 300
+
+# --- the Lambda entry -------------------------------------------------------------------------------
+
+BAD_HOST = "The Host header does not name a host."
+BAD_PORT = "The X-Forwarded-Port header is not a port."
+
+# How a function answers a request refused before it runs: given the event and the error, the result.
+Refuse = Callable[[dict[str, Any], OrionError], dict[str, Any]]
+
+
+def host_error(headers: Mapping[str, str]) -> BadRequest | None:
+    """Why the request's host cannot be read (a 400), or None (``headers`` by lower-case name).
+
+    Mangum splits ``Host`` at ":" and reads the port as an integer (``X-Forwarded-Port`` where Host has
+    none), so garbage there raised inside it, before any error handler of ours could answer: a 500.
+    Hence a missing or malformed ``Host`` or ``X-Forwarded-Host`` (the viewer's host behind
+    CloudFront), or an ``X-Forwarded-Port`` that is not a port, is refused for every function alike.
+    A well-formed host that serves no tenant is not an error here: it is the function's 404.
+    """
+    forwarded = headers.get("x-forwarded-host")
+    if not hosts.is_well_formed_host(headers.get("host")) or (
+        forwarded is not None and not hosts.is_well_formed_host(forwarded)
+    ):
+        return BadRequest(BAD_HOST)
+    port = headers.get("x-forwarded-port")
+    if port is not None and not hosts.is_port(port.strip()):
+        return BadRequest(BAD_PORT)
+    return None
+
+
+def problem_result(event: Mapping[str, Any], error: OrionError) -> dict[str, Any]:
+    """``error`` as an RFC 9457 problem+json Lambda result, never cached (the APIs and health)."""
+    body = problem_details(error, str(event.get("rawPath") or "/"))
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": PROBLEM_JSON, "Cache-Control": "no-store"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def http_entry(refuse: Refuse = problem_result) -> Callable[[Handler], LambdaEntry]:
+    """The entry of an API Gateway HTTP API function: :func:`functions.common.entry.lambda_entry`
+    (the request id as correlation id), and inside it, before the handler, a request whose host
+    cannot be read (:func:`host_error`) answered 400 by ``refuse`` (problem+json unless the function
+    says otherwise; a HEAD without the body). Checked here once, so no framework ever parses garbage."""
+
+    def wear(handler: Handler) -> LambdaEntry:
+        @functools.wraps(handler)
+        def guarded(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            error = host_error(lower_headers(event.get("headers")))
+            if error is None:
+                return handler(event, context)
+            logger.info("request refused at the edge", extra={"reason": str(error)})
+            return resolve_head_as_get(event, lambda routed: refuse(routed, error))
+
+        return lambda_entry(correlation_id_path=HTTP_API)(guarded)
+
+    return wear
+
 
 # --- secrets ----------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from functions.common import edge
 from orion.errors import NotFound, OrionError
 from orion.modules.registry import route_enabled
 from orion.observability import logger
-from orion.storefront.pages import Page, etag_matches, storefront_pages
+from orion.storefront.pages import PRIVATE_NO_STORE, Page, etag_matches, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
 from orion.tenancy.models import ResolvedTenant
 
@@ -24,6 +24,12 @@ SECURITY_HEADERS = {
 HTML = "text/html; charset=utf-8"
 # JSON answers given before any route runs (a switched-off module's paths).
 NO_STORE_JSON = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
+# What a shopper reads when the address itself is garbage (the API's detail names the Host header).
+BAD_ADDRESS = ("This address is not valid", "Please check the web address and try again.")
+FALLBACK_BAD_ADDRESS_HTML = (
+    f"<!doctype html><html lang=en><meta charset=utf-8><title>{BAD_ADDRESS[0]}</title>"
+    f"<h1>{BAD_ADDRESS[0]}</h1><p>{BAD_ADDRESS[1]}</p></html>"
+)
 
 
 def page_response(page: Page, if_none_match: str | None = None) -> Response[str]:
@@ -81,6 +87,24 @@ def _lambda_result(response: Response[str]) -> dict[str, Any]:
     if response.cookies:
         result["cookies"] = [str(cookie) for cookie in response.cookies]
     return result
+
+
+def refused_before_routing(event: dict[str, Any], error: OrionError) -> dict[str, Any]:
+    """A request refused at the edge (a malformed Host, :func:`functions.common.edge.http_entry`): a
+    plain error page for a browser, problem+json for a JSON client. No tenant is known, so the page is
+    the default theme's in English, or the built-in one if even that cannot be read: never a 500."""
+
+    def page(refused: OrionError) -> Response[str]:
+        try:
+            return page_response(storefront_pages().error(None, refused.status, *BAD_ADDRESS))
+        except Exception:
+            logger.exception("edge error page could not be rendered")
+            headers = {**SECURITY_HEADERS, "Cache-Control": PRIVATE_NO_STORE}
+            return Response(refused.status, HTML, FALLBACK_BAD_ADDRESS_HTML, headers=headers)
+
+    headers = edge.lower_headers(event.get("headers"))
+    path = str(event.get("rawPath") or "/")
+    return _lambda_result(edge.answer(edge.Refusal(error, page=page), headers, path, NO_STORE_JSON))
 
 
 def handle_shopper_request(

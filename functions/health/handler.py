@@ -7,8 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.common.edge import resolve_head_as_get
-from functions.common.entry import HTTP_API, lambda_entry
+from functions.common.edge import http_entry, resolve_head_as_get
 from orion.health.service import liveness, readiness
 from orion.observability import logger, metrics, tracer
 
@@ -33,6 +32,6 @@ def ready() -> Response[dict[str, Any]]:
     )
 
 
-@lambda_entry(correlation_id_path=HTTP_API)
+@http_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve_head_as_get(event, lambda routed: app.resolve(routed, context))

@@ -7,12 +7,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.common.entry import HTTP_API, lambda_entry
+from functions.common.edge import http_entry
 from functions.common.shopper import (
     error_page,
     handle_shopper_request,
     not_found_page,
     page_response,
+    refused_before_routing,
     shopper_request_of,
 )
 from orion.errors import NotFound, OrionError
@@ -114,6 +115,6 @@ def unexpected_error(error: Exception) -> Response[str]:
     return page_response(page)
 
 
-@lambda_entry(correlation_id_path=HTTP_API)
+@http_entry(refuse=refused_before_routing)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle_shopper_request(app, event, context)

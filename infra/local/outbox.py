@@ -13,6 +13,7 @@ import json
 import threading
 from typing import Any
 
+from functions.common.edge import http_entry
 from orion import runtime
 from orion.outbox.models import OutboxMessage
 from orion.outbox.repository import OutboxItem, OutboxRepository
@@ -24,6 +25,7 @@ def all_messages() -> list[OutboxMessage]:
     return sorted(messages, key=lambda m: m.id, reverse=True)
 
 
+@http_entry()  # an HTTP function like the deployed ones: a malformed Host is a 400 here too
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     query = event.get("queryStringParameters") or {}
     messages = all_messages()

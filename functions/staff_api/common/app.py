@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fastapi import APIRouter, Depends, FastAPI
 from mangum import Mangum
 
-from functions.common.entry import HTTP_API, lambda_entry
+from functions.common.edge import http_entry
 from functions.staff_api.common.access import module_route_gate
 from functions.staff_api.common.problems import install_problem_handlers
 
@@ -46,14 +46,15 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def lambda_handler(app: FastAPI) -> LambdaHandler:
-    """The Lambda entry for ``app``: Mangum under the decorator stack of every handler."""
+    """The Lambda entry for ``app``: Mangum under the decorator stack of every HTTP handler, which
+    refuses a malformed Host with problem+json before Mangum parses it."""
     adapter = Mangum(
         app,
         lifespan="off",
         text_mime_types=["application/json", "application/problem+json", "text/html", "text/plain"],
     )
 
-    @lambda_entry(correlation_id_path=HTTP_API)
+    @http_entry()
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _ensure_event_loop()
         result: dict[str, Any] = adapter(event, cast(Any, context))

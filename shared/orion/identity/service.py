@@ -271,10 +271,22 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
 
 
 def revoke_invitation(access: StaffAccess, invitation_id: str) -> None:
+    """Withdraw an invitation of the store (its link stops working). Revoking follows the rule of
+    issuing: only who could grant the invitation's role may revoke it (403 otherwise), so a Manager
+    cannot withdraw an Owner's invitation to that role. An invitation's role never changes (inviting
+    again makes a new invitation), so the role read here is the one deleted."""
     store = access.tenant.require_store()
-    if not re.fullmatch(r"[0-9A-Z]{26}", invitation_id) or not runtime.repository(
-        IdentityRepository
-    ).delete_invitation(access.tenant.platform, store, invitation_id):
+    repository = runtime.repository(IdentityRepository)
+    found = (
+        repository.get_invitation(access.tenant.platform, store, invitation_id)
+        if re.fullmatch(r"[0-9A-Z]{26}", invitation_id)
+        else None
+    )
+    if found is None:
+        raise NotFound("No such invitation.")
+    invitation, _ = found
+    _check_may_grant(access, invitation.role)
+    if not repository.delete_invitation(access.tenant.platform, store, invitation_id):
         raise NotFound("No such invitation.")
 
 

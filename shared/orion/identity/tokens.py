@@ -159,7 +159,9 @@ def verify_access_token(source: KeySource, token: str, *, audience: str, issuer:
     """The verified claims of ``token`` for ``audience``; anything else is 401 with one vague message.
 
     The algorithm is pinned (``none`` and HMAC tokens never verify), the key is chosen by ``kid`` among
-    the set's RSA public keys, and ``exp``/``iat``/``iss``/``aud``/``sub``/``jti`` must all be present.
+    the set's RSA public keys, ``exp``/``iat``/``iss``/``aud``/``sub``/``jti`` must all be present, and
+    ``aud`` must be exactly ``audience``: a list is refused even if it names the platform, since Orion
+    issues one platform per token and a token valid for several audiences was not made here.
     """
     try:
         header = jwt.get_unverified_header(token)
@@ -179,7 +181,8 @@ def verify_access_token(source: KeySource, token: str, *, audience: str, issuer:
             algorithms=[ALGORITHM],
             audience=audience,
             issuer=issuer,
-            options={"require": list(REQUIRED_CLAIMS), "verify_iat": True},
+            # strict_aud: the claim must be the one string, never a list merely containing it.
+            options={"require": list(REQUIRED_CLAIMS), "verify_iat": True, "strict_aud": True},
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("The access token has expired.") from exc

@@ -1,15 +1,62 @@
-"""Pure host handling: normalise a Host header, and pick the viewer's host behind CloudFront."""
+"""Pure host handling: tell a readable Host header from garbage, normalise it, and pick the viewer's
+host behind CloudFront."""
 
 from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 from functools import lru_cache
 
 MAX_HOST_LENGTH = 253
+MAX_PORT = 65535
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _PORT = re.compile(r":\d{1,5}$")
+_PORT_DIGITS = re.compile(r"[0-9]{1,5}")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_well_formed_host(raw: str | None) -> bool:
+    """Whether ``raw`` is a Host header value the platform reads at all: a name of ASCII letters,
+    digits and hyphens (labels of 1 to 63 characters, 253 in all, one trailing dot allowed; an
+    ``xn--`` label must be punycode) or an IPv4 address, with an optional port 0-65535.
+
+    Anything else (no host, a bad or empty port, several colons, an IPv6 literal, raw Unicode, control
+    characters, an over-long name) is malformed: a request carrying it is refused (400) before any
+    framework parses it. A browser sends an internationalised name as punycode, and no Orion host is an
+    IPv6 literal (API Gateway and CloudFront are reached by name, the local cloud on 127.0.0.1). A
+    well-formed host may still serve no tenant: that is :func:`normalize_host` and the resolver's call.
+    """
+    if raw is None or not raw.isascii():
+        return False
+    name, colon, port = raw.strip(" \t").partition(":")
+    if colon and not is_port(port):
+        return False
+    name = name.lower().removesuffix(".")
+    if not name or len(name) > MAX_HOST_LENGTH:
+        return False
+    return all(_LABEL.fullmatch(label) and _is_punycode_if_marked(label) for label in name.split("."))
+
+
+def is_port(raw: str) -> bool:
+    """Whether ``raw`` is a TCP port number (ASCII digits, 0-65535), as a Host or X-Forwarded-Port has it."""
+    return bool(_PORT_DIGITS.fullmatch(raw)) and int(raw) <= MAX_PORT
+
+
+def _is_punycode_if_marked(label: str) -> bool:
+    """An ``xn--`` label must decode to a Unicode label that encodes back to it, without control
+    characters; Python's ``idna`` codec is not used here (IDNA 2003: it refuses real IDNA 2008 names)."""
+    if not label.startswith("xn--"):
+        return True
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:
+        return False
+    return (
+        not decoded.isascii()
+        and decoded.encode("punycode") == label[4:].encode("ascii")
+        and not any(unicodedata.category(char) == "Cc" for char in decoded)
+    )
 
 
 @lru_cache(maxsize=4096)  # pure, and a container sees the same few hosts again and again

@@ -93,6 +93,22 @@ def test_posts_from_another_site_or_store_are_forbidden() -> None:
     assert no_token.status == 403
 
 
+def test_a_post_from_the_same_host_over_another_scheme_is_forbidden() -> None:
+    """An https page may not post to the http store, nor a plain-http page (one a network attacker
+    wrote) to the https store: the scheme is part of the origin."""
+
+    def add_from(origin: str, proto: str | None) -> int:
+        headers = {"Origin": origin, **({"X-Forwarded-Proto": proto} if proto else {})}
+        form = {"sku": "WZ-011", "quantity": "1"}
+        return call(handler, "POST", "/cart/items", form=form, headers=headers).status
+
+    assert add_from(f"https://{WIZAMART}", "http") == 403
+    assert add_from(f"http://{WIZAMART}", None) == 403  # without the header the request came over https
+    assert add_from(f"http://{WIZAMART}", "https") == 403
+    assert add_from(f"http://{WIZAMART}", "http") == 303
+    assert add_from(f"https://{WIZAMART}", "https") == 303
+
+
 def test_changing_a_quantity_and_removing_a_line() -> None:
     jar: dict[str, str] = {}
     add(jar, "WZ-011")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import jwt
 import pytest
 
+from orion.identity.access import signing_keys
 from orion.settings import reset_settings
 from tests.staff import BAKERY, CAFE, OMS_API, WIZAMART, call, login
 
@@ -125,6 +129,26 @@ def test_a_token_of_one_platform_is_unauthenticated_on_another(demo: list[str]) 
     response = call("GET", "/api/v1/auth/me", host=CAFE, token=token)
     assert response.status == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def reissued(token: str, **changes: Any) -> str:
+    """``token``'s claims with ``changes``, signed again by the platform's real key (the secret)."""
+    claims = jwt.decode(token, options={"verify_signature": False}) | changes
+    active = signing_keys().key_set().active
+    return jwt.encode(claims, active.private_key, algorithm="RS256", headers={"kid": active.kid})
+
+
+@pytest.mark.parametrize("audience", [["oms"], ["oms", "loyalty"], ["loyalty", "oms"]])
+def test_a_token_whose_audience_is_a_list_is_refused_even_if_it_names_the_platform(
+    demo: list[str], audience: list[str]
+) -> None:
+    token = login("wizamart-owner")["access_token"]
+    assert call("GET", "/api/v1/auth/me", token=reissued(token)).status == 200  # the forgery works
+    refused = call("GET", "/api/v1/auth/me", token=reissued(token, aud=audience))
+    garbage = call("GET", "/api/v1/auth/me", token="not.a.token")
+    assert refused.status == garbage.status == 401
+    assert refused.json()["detail"] == garbage.json()["detail"] == "The access token is not valid."
+    assert call("GET", "/api/v1/team", token=reissued(token, aud=audience)).status == 401
 
 
 def test_no_token_is_401_and_an_unknown_host_is_404(demo: list[str]) -> None:

@@ -162,8 +162,8 @@ def test_owners_change_roles_and_remove_members(demo: list[str]) -> None:
     assert call("GET", "/api/v1/products", token=token_of("wizamart-editor")).status in {403, 404}
 
 
-def test_a_manager_cannot_invite_an_owner(demo: list[str]) -> None:
-    owner = token_of("wizamart-owner")
+def manager_of_wizamart(owner: str) -> str:
+    """The access token of a Manager the Owner invited and who accepted."""
     invite(owner, "manager@example.com", "manager")
     body = {
         "token": invitation_token("manager@example.com"),
@@ -171,11 +171,43 @@ def test_a_manager_cannot_invite_an_owner(demo: list[str]) -> None:
         "password": "a-long-password",
     }
     call("POST", "/api/v1/team/invitations/accept", body=body)
-    manager = call(
-        "POST", "/api/v1/auth/login", body={"email": "manager@example.com", "password": "a-long-password"}
-    ).json()["access_token"]
+    return str(
+        call(
+            "POST", "/api/v1/auth/login", body={"email": "manager@example.com", "password": "a-long-password"}
+        ).json()["access_token"]
+    )
+
+
+def test_a_manager_cannot_invite_an_owner(demo: list[str]) -> None:
+    manager = manager_of_wizamart(token_of("wizamart-owner"))
     assert invite(manager, "boss@example.com", "owner").status == 403
     assert invite(manager, "helper@example.com", "editor").status == 201
+
+
+def test_a_manager_cannot_revoke_an_owner_invitation_but_revokes_what_they_may_grant(
+    demo: list[str],
+) -> None:
+    owner = token_of("wizamart-owner")
+    manager = manager_of_wizamart(owner)
+    for_owner = invite(owner, "boss@example.com", "owner").json()["id"]
+    for_editor = invite(owner, "helper@example.com", "editor").json()["id"]
+
+    refused = call("DELETE", f"/api/v1/team/invitations/{for_owner}", token=manager)
+    assert refused.status == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"] == invite(manager, "boss@example.com", "owner").json()["detail"]
+    pending = {i["id"] for i in call("GET", "/api/v1/team/invitations", token=owner).json()["invitations"]}
+    assert for_owner in pending
+    actions = [e["action"] for e in call("GET", "/api/v1/audit", token=owner).json()["entries"]]
+    assert "team.revoke_invitation" not in actions
+
+    assert call("DELETE", f"/api/v1/team/invitations/{for_editor}", token=manager).status == 204
+    assert call("DELETE", f"/api/v1/team/invitations/{for_owner}", token=owner).status == 204
+    pending = {i["id"] for i in call("GET", "/api/v1/team/invitations", token=owner).json()["invitations"]}
+    assert not {for_owner, for_editor} & pending
+    actions = [e["action"] for e in call("GET", "/api/v1/audit", token=owner).json()["entries"]]
+    assert actions.count("team.revoke_invitation") == 2
+    assert call("DELETE", f"/api/v1/team/invitations/{for_owner}", token=owner).status == 404
 
 
 def test_every_team_write_is_audited(demo: list[str]) -> None:

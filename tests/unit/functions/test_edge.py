@@ -57,6 +57,22 @@ def test_the_scheme_is_https_unless_the_viewer_used_http() -> None:
     assert edge.viewer_scheme({"x-forwarded-proto": "javascript"}) == "https"
 
 
+def test_a_request_whose_host_cannot_be_read_is_a_400() -> None:
+    assert edge.host_error({"host": "wizamart.oms.localhost:8000"}) is None
+    assert edge.host_error({"host": "nowhere.example", "x-forwarded-port": "443"}) is None
+    assert edge.host_error({**BEHIND_CLOUDFRONT}) is None
+    for headers in (
+        {},
+        {"host": "wizamart.oms.localhost:abc"},
+        {"host": "[::1]:8200"},
+        {"host": "host:1:2"},
+        {**BEHIND_CLOUDFRONT, "x-forwarded-host": "shop.wizamart.lu:x"},
+        {"host": "wizamart.oms.localhost", "x-forwarded-port": "https"},
+    ):
+        error = edge.host_error(headers)
+        assert error is not None and error.status == 400, headers
+
+
 def test_cookies_are_private_and_bound_to_the_host_where_they_are_secure(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -140,6 +140,12 @@ def test_wrong_audience_issuer_or_use_is_refused(keys: StaticKeys, change: dict[
         verify(keys, signed(keys, claims(**change)))
 
 
+@pytest.mark.parametrize("audience", [["oms"], ["oms", "loyalty"], ["loyalty", "oms"], [], {"oms": 1}, 1])
+def test_an_audience_that_is_not_exactly_the_platform_is_refused(keys: StaticKeys, audience: Any) -> None:
+    with pytest.raises(Unauthorized, match=r"^The access token is not valid\.$"):
+        verify(keys, signed(keys, claims(aud=audience)))
+
+
 def test_a_token_for_one_platform_is_refused_on_another(keys: StaticKeys) -> None:
     token, _ = issue_access_token(
         keys.key_set(), user_id="U1", platform="oms", issuer=ISSUER, ttl_seconds=900

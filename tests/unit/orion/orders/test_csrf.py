@@ -1,4 +1,5 @@
-"""Forged-request protection of shopper forms: same origin, and a cart-bound token where required."""
+"""Forged-request protection of shopper forms: same origin (scheme, host and port), and a cart-bound
+token where required."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ WIZ = Tenant("oms", "wizamart")
 
 def check(**overrides: object) -> None:
     arguments: dict[str, object] = {
+        "scheme": "https",
         "host": "wizamart.oms.lu",
         "origin": "https://wizamart.oms.lu",
         "referer": None,
@@ -29,14 +31,37 @@ def test_a_same_origin_post_passes_without_a_token_where_none_is_required() -> N
     check(origin=None, referer="https://wizamart.oms.lu/products/mug")
     check(host="wizamart.oms.lu:443", origin="https://WIZAMART.oms.lu")
     check(host="wizamart.oms.lu", origin="https://wizamart.oms.lu:443")
-    check(host="wizamart.localhost:8000", origin="http://wizamart.localhost:8000")
+    check(scheme="http", host="wizamart.localhost:8000", origin="http://wizamart.localhost:8000")
+    check(scheme="http", host="wizamart.localhost", origin="http://wizamart.localhost:80")
+    check(scheme="http", host="wizamart.localhost:80", origin=None, referer="http://wizamart.localhost/cart")
 
 
 def test_a_local_store_refuses_another_port() -> None:
     with pytest.raises(Forbidden):
-        check(host="wizamart.localhost:8000", origin="http://wizamart.localhost:9999")
+        check(scheme="http", host="wizamart.localhost:8000", origin="http://wizamart.localhost:9999")
     with pytest.raises(Forbidden):
-        check(host="wizamart.localhost:8000", origin="http://wizamart.localhost")
+        check(scheme="http", host="wizamart.localhost:8000", origin="http://wizamart.localhost")
+
+
+@pytest.mark.parametrize(
+    ("scheme", "host", "origin", "referer"),
+    [
+        ("http", "wizamart.localhost:8000", "https://wizamart.localhost:8000", None),
+        ("http", "wizamart.oms.lu", "https://wizamart.oms.lu", None),
+        ("https", "wizamart.oms.lu", "http://wizamart.oms.lu", None),
+        ("https", "wizamart.oms.lu", None, "http://wizamart.oms.lu/products/mug"),
+        ("https", "wizamart.oms.lu:443", "http://wizamart.oms.lu:443", None),
+        ("https", "wizamart.oms.lu:80", "https://wizamart.oms.lu", None),  # 80 is not https's port
+        ("https", "wizamart.oms.lu", "ftp://wizamart.oms.lu", None),
+        ("https", "wizamart.oms.lu", "wizamart.oms.lu", None),  # no scheme at all
+        ("gopher", "wizamart.oms.lu", "gopher://wizamart.oms.lu", None),
+    ],
+)
+def test_the_same_host_over_another_scheme_is_another_origin(
+    scheme: str, host: str, origin: str | None, referer: str | None
+) -> None:
+    with pytest.raises(Forbidden):
+        check(scheme=scheme, host=host, origin=origin, referer=referer)
 
 
 @pytest.mark.parametrize(
