@@ -92,6 +92,15 @@ class OrionSettings(BaseSettings):
     # A pending (unverified) domain claim older than this no longer holds the host: another store
     # may claim it, so nobody can squat a merchant's domain by claiming it first.
     domain_claim_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # A verified store domain becomes a CloudFront distribution tenant (orion.tenancy.edge): "cloudfront"
+    # on AWS, "recording" (an in-memory stand-in that logs) in the local cloud, which has no CloudFront.
+    edge_tenants: str = Field(default="cloudfront", pattern="^(cloudfront|recording)$")
+    # The multi-tenant distribution and its connection group: the SSM parameter the storefront stack
+    # writes (JSON with distributionId and connectionGroupId), or the two ids directly. Neither set: no
+    # multi-tenant distribution (an environment without domains), so domains get no tenant.
+    edge_parameter: str | None = _resource("ORION_EDGE_PARAMETER")
+    cloudfront_distribution_id: str | None = None
+    cloudfront_connection_group_id: str | None = None
     # Where e-mails come from (SES identity on AWS).
     mail_from: str = "Orion <no-reply@orion.localhost>"
     # Outbox retries (the scheduled task outbox.retry_undelivered): a message still undelivered this

@@ -2,7 +2,8 @@
 pending ones, and the demo data attaches domains known to be the store's. Also the one spelling of a
 host name every tenancy use case stores (:func:`canonical_host`).
 
-A claimed domain serves shoppers only once a TXT record proves the store controls it.
+A claimed domain serves shoppers only once a TXT record proves the store controls it; verifying makes it
+a CloudFront distribution tenant first (:mod:`orion.tenancy.edge`), and removing it removes the tenant.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.settings import get_settings
 from orion.tenancy.directory import tenant_directory
+from orion.tenancy.edge import EdgeTenantError, ForeignTenant, edge_tenants
 from orion.tenancy.hosts import normalize_host
 from orion.tenancy.models import StoreDomain
 from orion.tenancy.repository import TenancyRepository
@@ -135,6 +137,8 @@ def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) ->
     if domain is None:
         raise NotFound(f"{host} is not one of this store's domains.")
     if domain.verified:
+        # Verifying again brings the edge up to date (a tenant lost or changed by hand comes back).
+        _ensure_tenant(tenant, host)
         return domain
     if get_settings().domain_verification != "trust":
         try:
@@ -146,6 +150,9 @@ def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) ->
                 f"No TXT record {VERIFICATION_LABEL}.{host} with the value {domain.verification_token} "
                 "was found yet; DNS changes can take a while to show."
             )
+    # The tenant first: a domain marked verified is one CloudFront serves (or will, once its
+    # certificate is issued); if CloudFront fails, the domain stays pending and is tried again.
+    _ensure_tenant(tenant, host)
     runtime.repository(TenancyRepository).mark_store_domain_verified(
         tenant.platform, tenant.require_store(), host
     )
@@ -155,7 +162,30 @@ def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) ->
 
 def remove_domain(tenant: Tenant, host: str) -> None:
     host = canonical_host(host)
-    if not any(d.host == host for d in list_domains(tenant)):
+    domain = next((d for d in list_domains(tenant) if d.host == host), None)
+    if domain is None:
         raise NotFound(f"{host} is not one of this store's domains.")
+    if domain.verified:
+        try:
+            edge_tenants().remove(host, _owner(tenant))
+        except ForeignTenant:
+            pass  # another owner's tenant: never Orion's to delete, and the claim is released anyway
+        except EdgeTenantError as exc:
+            raise Conflict(
+                f"{host} could not be removed from CloudFront just now; try again in a minute."
+            ) from exc
     runtime.repository(TenancyRepository).release_store_domain(tenant.platform, tenant.require_store(), host)
     tenant_directory().forget()
+
+
+def _owner(tenant: Tenant) -> str:
+    return f"{tenant.platform}/{tenant.require_store()}"
+
+
+def _ensure_tenant(tenant: Tenant, host: str) -> None:
+    try:
+        edge_tenants().ensure(host, _owner(tenant))
+    except ForeignTenant as exc:
+        raise Conflict(f"{host} is already served by another CloudFront distribution tenant.") from exc
+    except EdgeTenantError as exc:
+        raise Conflict(f"{host} could not be set up at CloudFront just now; try again in a minute.") from exc
