@@ -11,13 +11,13 @@ export npm_config_loglevel := error
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e bench synth bootstrap diff deploy domains fuzz clean browser
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e bench synth bootstrap diff deploy fuzz clean browser
 
 help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
 	@echo "make lint | typecheck | unit | integration | infra-test | e2e | bench | synth | fuzz"
-	@echo "make bootstrap | diff | deploy | domains [ENV=dev|prod]   the AWS side (docs/operations.md)"
+	@echo "make bootstrap | diff | deploy [ENV=dev|prod]   the AWS side (docs/operations.md)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
@@ -63,7 +63,6 @@ synth: venv
 # The AWS side (needs credentials): ENV=dev|prod picks the environment from cdk.json.
 ENV ?= dev
 CDK_ARGS ?=
-PLATFORMS ?= oms
 CDK := npx --yes aws-cdk@$(CDK_CLI_VERSION)
 
 bootstrap: venv
@@ -75,9 +74,6 @@ diff: venv
 deploy: venv
 	@$(CDK) deploy --all -c env=$(ENV) --require-approval broadening $(CDK_ARGS)
 
-# Verified store domains (read from the deployed table) as the storeDomains value for deploy.
-domains: venv
-	@$(RUN) python -m infra.domains --env $(ENV) $(foreach p,$(PLATFORMS),--platform $(p))
 
 fuzz: venv
 	@ORION_FUZZ_DEPTH=deep $(RUN) pytest -q tests/e2e -m fuzz

@@ -34,6 +34,7 @@ def configure_environment(aws_port: int, *, log_level: str = "WARNING") -> dict[
         "ORION_SECURE_COOKIES": "false",  # plain http://*.localhost: no __Host- cookies
         "ORION_DEV_PATH_MODE": "true",
         "ORION_DOMAIN_VERIFICATION": "trust",  # no public DNS locally
+        "ORION_EDGE_TENANTS": "recording",  # no CloudFront locally: distribution tenants are logged
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": log_level,

@@ -1,31 +1,64 @@
-"""The operator step that lists the hosts to deploy as CloudFront distribution tenants."""
+"""A verified store domain becomes a distribution tenant, and a removed one stops being one: the flow
+through the domain service and its scheduled task, with the local cloud's recording stand-in."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from infra.domains import main, tenant_hosts
-from orion.tenancy.domains import add_domain
+from orion import runtime
+from orion.errors import Conflict
+from orion.tenancy import tasks
+from orion.tenancy.directory import tenant_directory
+from orion.tenancy.domains import add_domain, list_domains, remove_domain, verify_domain
+from orion.tenancy.edge import EdgeTenantError, EdgeTenants, RecordingTenants, edge_tenants
 from orion.tenant import Tenant
 
-
-def test_verified_custom_domains_and_store_subdomains_become_tenants(demo: list[str]) -> None:
-    add_domain(Tenant("oms", "wizamart"), "pending.wizamart.lu")
-
-    hosts = tenant_hosts(["oms"])
-
-    assert "shop.wizamart.lu" in hosts
-    assert "wizamart.oms.lu" in hosts
-    assert "pending.wizamart.lu" not in hosts
-    assert not [host for host in hosts if host.endswith(".localhost")]
-    assert not [host for host in hosts if host.endswith("loyalty.lu")]
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+BAKERY = Tenant("oms", "bakery")
 
 
-def test_the_cli_prints_the_context_value_merged_with_the_environment(
-    demo: list[str], capsys: pytest.CaptureFixture[str]
+@pytest.fixture
+def recording(demo: list[str], monkeypatch: pytest.MonkeyPatch) -> RecordingTenants:
+    monkeypatch.setenv("ORION_EDGE_TENANTS", "recording")  # as the local cloud sets them
+    monkeypatch.setenv("ORION_DOMAIN_VERIFICATION", "trust")
+    runtime.reset()
+    edge = edge_tenants()
+    assert isinstance(edge, RecordingTenants)
+    return edge
+
+
+def test_the_task_verifies_a_domain_and_its_tenant_is_created(recording: RecordingTenants) -> None:
+    add_domain(BAKERY, "shop.bakery.lu")
+    assert recording.calls == []  # a claim alone is not served
+
+    assert tasks.verify_domains(Tenant("oms"), NOW) == 1
+
+    assert [(c.action, c.host, c.owner) for c in recording.calls] == [
+        ("create", "shop.bakery.lu", "oms/bakery")
+    ]
+    verify_domain(BAKERY, "shop.bakery.lu")  # verifying again: the same tenant, brought up to date
+    remove_domain(BAKERY, "shop.bakery.lu")
+    assert [c.action for c in recording.calls] == ["create", "update", "delete"]
+    assert recording.tenants == {}
+
+
+def test_when_cloudfront_fails_the_domain_stays_pending(
+    demo: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    main(["--env", "prod", "--platform", "oms"])
+    class Throttled(EdgeTenants):
+        def ensure(self, host: str, owner: str) -> None:
+            raise EdgeTenantError("throttled")
 
-    printed = capsys.readouterr().out.strip()
-    assert printed.startswith("-c storeDomains=")
-    assert "shop.wizamart.lu" in printed.split("=", 1)[1].split(",")
+    monkeypatch.setenv("ORION_DOMAIN_VERIFICATION", "trust")  # the DNS check passes: CloudFront fails
+    runtime.reset()
+    monkeypatch.setattr("orion.tenancy.domains.edge_tenants", Throttled)
+    add_domain(BAKERY, "shop.bakery.lu")
+
+    with pytest.raises(Conflict, match="CloudFront"):
+        verify_domain(BAKERY, "shop.bakery.lu")
+    assert tasks.verify_domains(Tenant("oms"), NOW) == 0  # tried again on the next run
+
+    assert [d.verified for d in list_domains(BAKERY) if d.host == "shop.bakery.lu"] == [False]
+    assert tenant_directory().resolve("shop.bakery.lu", "/") is None

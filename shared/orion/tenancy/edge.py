@@ -151,7 +151,8 @@ class CloudFrontTenants(EdgeTenants):
 
 
 class RecordingTenants(EdgeTenants):
-    """The local cloud's stand-in: remembers each change in memory and logs it (no CloudFront there)."""
+    """The local cloud's stand-in: remembers each change in memory and logs it (no CloudFront there).
+    It logs at warning level so the local console, which shows warnings only, shows what was skipped."""
 
     def __init__(self) -> None:
         self.calls: list[EdgeCall] = []
@@ -167,7 +168,7 @@ class RecordingTenants(EdgeTenants):
             action = "update" if host in self.tenants else "create"
             self.tenants[host] = owner
             self.calls.append(EdgeCall(action, host, owner))
-        logger.info(
+        logger.warning(
             f"[edge] distribution tenant {action}d (recorded, no CloudFront locally)", extra={"host": host}
         )
 
@@ -177,7 +178,7 @@ class RecordingTenants(EdgeTenants):
                 return
             del self.tenants[host]
             self.calls.append(EdgeCall("delete", host, owner))
-        logger.info(
+        logger.warning(
             "[edge] distribution tenant deleted (recorded, no CloudFront locally)", extra={"host": host}
         )
 
