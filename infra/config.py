@@ -28,10 +28,12 @@ class Deployment:
     provisioned_concurrency: Mapping[str, int] = field(default_factory=dict)
     # Optional AWS WAF in front of CloudFront: "off", "create" (a web ACL in us-east-1) or an ARN.
     waf: str = "off"
-    # CloudFront SaaS Manager: platform domains (``oms.lu``) and verified store domains
-    # (``shop.wizamart.lu``), each becoming a distribution tenant with a managed certificate.
+    # CloudFront SaaS Manager: each platform domain (``oms.lu``) is a distribution tenant with a managed
+    # certificate, and its store subdomains (``*.oms.lu``) one wildcard tenant with the ACM certificate
+    # (us-east-1) named here per platform domain. Store custom domains are never listed: verifying one
+    # makes its tenant at run time (orion.tenancy.edge).
     platform_domains: tuple[str, ...] = ()
-    store_domains: tuple[str, ...] = ()
+    platform_certificates: Mapping[str, str] = field(default_factory=dict)
     alarm_email: str | None = None
     # Destroy data on stack deletion only where explicitly allowed (dev); prod keeps it.
     retain_data: bool = True
@@ -55,6 +57,12 @@ def _as_mapping(value: Any) -> dict[str, int]:
     return {str(k): int(v) for k, v in (value or {}).items()}
 
 
+def _as_names(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    return {str(k).strip().lower(): str(v) for k, v in (value or {}).items()}
+
+
 def _as_tuple(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part for part in value.replace(",", " ").split() if part]
@@ -70,7 +78,7 @@ OVERRIDE_KEYS: tuple[str, ...] = (
     "provisionedConcurrency",
     "waf",
     "platformDomains",
-    "storeDomains",
+    "platformCertificates",
     "alarmEmail",
     "retainData",
     "stubLayer",
@@ -98,7 +106,7 @@ def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
         provisioned_concurrency=_as_mapping(values.get("provisionedConcurrency")),
         waf=str(values.get("waf") or "off"),
         platform_domains=_as_tuple(values.get("platformDomains")),
-        store_domains=_as_tuple(values.get("storeDomains")),
+        platform_certificates=_as_names(values.get("platformCertificates")),
         alarm_email=values.get("alarmEmail") or None,
         retain_data=_as_bool(values.get("retainData", True)),
         stub_layer=_as_bool(values.get("stubLayer", False)),

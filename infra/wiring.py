@@ -85,6 +85,9 @@ class Function:
     answers_head: bool = False
     # May send e-mail through SES (ses:SendEmail from the configured sender identity).
     email: bool = False
+    # Runs the store-domain use cases, which make verified domains CloudFront distribution tenants: it
+    # gets the multi-tenant distribution's ids (ORION_EDGE_PARAMETER) and may manage its tenants.
+    edge_tenants: bool = False
     # A table (wiring.TABLES name) whose stream of new item images invokes the function.
     table_stream: str | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -267,6 +270,7 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=300,
         tables={"main": Access.WRITE},
         email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
+        edge_tenants=True,  # tenancy.verify_domains
     ),
     # --- staff API (FastAPI + Mangum): one function per concern, each importing only its routers ---
     Function(
@@ -338,6 +342,7 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         tables={"main": Access.WRITE},
         secrets=("origin-verify", "jwt-signing-keys"),
+        edge_tenants=True,  # staff verify and remove domains too
     ),
     Function(
         name="staff_imports",

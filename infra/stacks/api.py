@@ -19,7 +19,15 @@ from constructs import Construct
 
 from infra import wiring
 from infra.config import REPO_ROOT, Deployment
-from infra.stacks.data import DataStack, bucket_arn, bucket_arn_for_nag, bucket_name, secret_name
+from infra.stacks.data import (
+    DataStack,
+    bucket_arn,
+    bucket_arn_for_nag,
+    bucket_name,
+    edge_parameter_arn,
+    edge_parameter_name,
+    secret_name,
+)
 from infra.stacks.nag import acknowledge
 from infra.stacks.permissions import bucket_statements, secret_statements, table_statements
 from infra.stacks.retention import retention
@@ -217,6 +225,14 @@ class ApiStack(Stack):
                 "The sender identity (ORION_MAIL_FROM's domain) is verified per account outside this app; "
                 "SendEmail is confined to this account's and region's identities.",
             )
+        if fn.edge_tenants and self.deployment.platform_domains:
+            # The ids of the multi-tenant distribution, which the storefront stack writes (it deploys
+            # after this one); its CloudFront permissions come from there too (StorefrontStack).
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["ssm:GetParameter"], resources=[edge_parameter_arn(self.deployment)]
+                )
+            )
         if fn.state_machines:
             statements.append(
                 iam.PolicyStatement(
@@ -239,6 +255,11 @@ class ApiStack(Stack):
         role = self._role(fn, log_group)
         environment = {
             **wiring.environment_of(fn, self.resource_names()),
+            **(
+                {"ORION_EDGE_PARAMETER": edge_parameter_name(self.deployment)}
+                if fn.edge_tenants and self.deployment.platform_domains
+                else {}
+            ),
             "ORION_STAGE": self.deployment.name,
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "POWERTOOLS_LOGGER_LOG_EVENT": "false",

@@ -25,6 +25,17 @@ def secret_name(deployment: Deployment, secret: wiring.Secret) -> str:
     return f"orion/{deployment.name}/{secret.name}"
 
 
+def edge_parameter_name(deployment: Deployment) -> str:
+    """The SSM parameter holding the storefront's multi-tenant distribution and connection group ids: the
+    storefront stack writes it, the domain functions (deployed before it, in the API stack) read it at
+    run time, so neither stack references the other's resources."""
+    return f"/orion/{deployment.name}/storefront-edge"
+
+
+def edge_parameter_arn(deployment: Deployment) -> str:
+    return f"arn:{Aws.PARTITION}:ssm:{Aws.REGION}:{Aws.ACCOUNT_ID}:parameter{edge_parameter_name(deployment)}"
+
+
 def bucket_arn(deployment: Deployment, bucket: wiring.Bucket) -> str:
     return f"arn:{Aws.PARTITION}:s3:::{bucket_name(deployment, bucket)}"
 

@@ -2,17 +2,21 @@
 
 A CloudFront Function copies the viewer's Host to X-Forwarded-Host (and drops viewer-sent
 X-Forwarded-Host / X-Origin-Verify); the origin gets the origin-verify secret as a custom header, so
-the API trusts X-Forwarded-Host only from CloudFront. Pages are cached per host. With platform or store
-domains in the environment, the distribution is a CloudFront SaaS Manager multi-tenant distribution
-(``connection_mode=tenant-only``) with one distribution tenant per domain and a managed certificate;
-without domains it is a standard distribution on its cloudfront.net name (dev).
+the API trusts X-Forwarded-Host only from CloudFront. Pages are cached per host. With platform domains in
+the environment, the distribution is a CloudFront SaaS Manager multi-tenant distribution
+(``connection_mode=tenant-only``) on one connection group: each platform domain is a tenant with a
+managed certificate and its store subdomains one wildcard tenant; store custom domains become tenants at
+run time when they verify (orion.tenancy.edge), so a deploy never lists nor deletes them. Without domains
+it is a standard distribution on its cloudfront.net name (dev).
 """
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, Stack
+from aws_cdk import Annotations, Aws, CfnOutput, Duration, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
@@ -20,7 +24,7 @@ from infra import wiring
 from infra.config import Deployment
 from infra.edge import VIEWER_REQUEST_JS
 from infra.stacks.api import ApiStack
-from infra.stacks.data import secret_name
+from infra.stacks.data import edge_parameter_name, secret_name
 from infra.stacks.nag import acknowledge
 
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
@@ -124,7 +128,7 @@ class StorefrontStack(Stack):
             response_headers_policy=self.headers_policy,
             function_associations=functions,
         )
-        self.multi_tenant = bool(deployment.platform_domains or deployment.store_domains)
+        self.multi_tenant = bool(deployment.platform_domains)
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -160,6 +164,7 @@ class StorefrontStack(Stack):
         )
         if self.multi_tenant:
             self._tenants()
+            self._store_domain_access(api)
 
     def _tenants(self) -> None:
         """CloudFront SaaS Manager: the distribution becomes a template and each domain a tenant."""
@@ -169,26 +174,98 @@ class StorefrontStack(Stack):
         # Multi-tenant distributions take these from their connection group, not from the template.
         resource.add_property_deletion_override("DistributionConfig.PriceClass")
         resource.add_property_deletion_override("DistributionConfig.IPV6Enabled")
+        # One connection group for every tenant: its routing endpoint is what shop domains point at.
+        self.connection_group = cloudfront.CfnConnectionGroup(
+            self, "ConnectionGroup", name=f"{self.deployment.prefix}-shops", enabled=True, ipv6_enabled=True
+        )
+        CfnOutput(
+            self,
+            "ShopDomainsTarget",
+            value=self.connection_group.attr_routing_endpoint,
+            description="Point shop domains here (CNAME, or an alias at the apex)",
+        )
         self.tenants: dict[str, cloudfront.CfnDistributionTenant] = {}
         for domain in self.deployment.platform_domains:
-            # The platform's site, path-mode shops and the admin API (api.<domain>, /api/* uncached);
-            # store subdomains (<store>.<platform>) are tenants of their own (docs/operations.md).
-            self._tenant(domain, [domain, f"www.{domain}", f"api.{domain}"])
-        for domain in self.deployment.store_domains:
-            self._tenant(domain, [domain])
+            # The platform's site, path-mode shops and the admin API (api.<domain>, /api/* uncached).
+            self._tenant(
+                tenant_name(domain),
+                [domain, f"www.{domain}", f"api.{domain}"],
+                managed_certificate_request=cloudfront.CfnDistributionTenant.ManagedCertificateRequestProperty(
+                    validation_token_host="cloudfront", primary_domain_name=domain
+                ),
+            )
+            # Every store's <store>.<domain>: one wildcard tenant, so stores never add resources here. A
+            # managed certificate cannot be a wildcard: the environment names an ACM one (us-east-1).
+            certificate = self.deployment.platform_certificates.get(domain)
+            if certificate is None:
+                Annotations.of(self).add_warning_v2(
+                    "orion:wildcard-certificate",
+                    f"No platformCertificates entry for {domain}: store subdomains *.{domain} get no tenant.",
+                )
+                continue
+            self._tenant(
+                f"orion-stores-{tenant_name(domain).removeprefix('orion-')}",
+                [f"*.{domain}"],
+                customizations=cloudfront.CfnDistributionTenant.CustomizationsProperty(
+                    certificate=cloudfront.CfnDistributionTenant.CertificateProperty(arn=certificate)
+                ),
+            )
 
-    def _tenant(self, key: str, domains: list[str]) -> None:
-        self.tenants[key] = cloudfront.CfnDistributionTenant(
+    def _tenant(self, name: str, domains: list[str], **certificate: object) -> None:
+        self.tenants[domains[0]] = cloudfront.CfnDistributionTenant(
             self,
-            f"Tenant-{tenant_name(key)}",
-            name=tenant_name(key),
+            f"Tenant-{name}",
+            name=name,
             distribution_id=self.distribution.distribution_id,
+            connection_group_id=self.connection_group.attr_id,
             domains=domains,
             enabled=True,
-            managed_certificate_request=cloudfront.CfnDistributionTenant.ManagedCertificateRequestProperty(
-                validation_token_host="cloudfront",
-                primary_domain_name=domains[0],
+            **certificate,  # type: ignore[arg-type]
+        )
+
+    def _store_domain_access(self, api: ApiStack) -> None:
+        """What the domain functions need to make store domains tenants of this distribution: its ids (a
+        parameter they read at run time, as they deploy first) and the right to manage its tenants."""
+        distribution_id = self.distribution.distribution_id
+        ssm.StringParameter(
+            self,
+            "EdgeIds",
+            parameter_name=edge_parameter_name(self.deployment),
+            description="The storefront's multi-tenant distribution and connection group (store domains)",
+            string_value=(
+                f'{{"distributionId": "{distribution_id}", '
+                f'"connectionGroupId": "{self.connection_group.attr_id}"}}'
             ),
+        )
+        cloudfront_arn = f"arn:{Aws.PARTITION}:cloudfront::{Aws.ACCOUNT_ID}"
+        policy = iam.Policy(
+            self,
+            "StoreDomainTenants",
+            roles=[api.roles[fn.name] for fn in wiring.FUNCTIONS if fn.edge_tenants],
+            statements=[
+                iam.PolicyStatement(
+                    actions=[
+                        "cloudfront:CreateDistributionTenant",
+                        "cloudfront:UpdateDistributionTenant",
+                        "cloudfront:DeleteDistributionTenant",
+                        "cloudfront:GetDistributionTenant",
+                        "cloudfront:GetDistributionTenantByDomain",
+                        "cloudfront:ListTagsForResource",
+                        "cloudfront:TagResource",
+                    ],
+                    resources=[
+                        f"{cloudfront_arn}:distribution/{distribution_id}",
+                        f"{cloudfront_arn}:distribution-tenant/*",
+                        f"{cloudfront_arn}:connection-group/{self.connection_group.attr_id}",
+                    ],
+                )
+            ],
+        )
+        acknowledge(
+            policy,
+            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution-tenant/*]",
+            "Tenant ids are assigned when a store domain verifies, so they cannot be named here; Orion "
+            "changes only the tenants it tagged orion:store (orion.tenancy.edge).",
         )
 
 

@@ -23,7 +23,13 @@ from infra import wiring
 from infra.config import cdk_json_context, deployment_from_context
 from infra.stacks import nag
 
-TEST_CONTEXT: dict[str, Any] = {"env": "prod", "stubLayer": True, "account": "123456789012"}
+WILDCARD_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/oms-wildcard"
+TEST_CONTEXT: dict[str, Any] = {
+    "env": "prod",
+    "stubLayer": True,
+    "account": "123456789012",
+    "platformCertificates": {"oms.lu": WILDCARD_CERTIFICATE, "loyalty.lu": WILDCARD_CERTIFICATE},
+}
 DEV_CONTEXT: dict[str, Any] = {"env": "dev", "stubLayer": True}
 
 FAKE_MACHINE = wiring.StateMachine(

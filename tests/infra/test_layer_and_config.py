@@ -10,13 +10,14 @@ from infra.config import cdk_json_context, deployment_from_context
 
 
 def test_environments_come_from_cdk_json_and_command_line_overrides_win() -> None:
-    context = {**cdk_json_context(), "env": "prod", "storeDomains": "Shop.Wizamart.lu, bakery.example"}
+    context = {**cdk_json_context(), "env": "prod", "platformCertificates": '{"OMS.lu": "arn:cert"}'}
 
     prod = deployment_from_context(context)
     dev = deployment_from_context(cdk_json_context())
 
     assert prod.prefix == "orion-prod"
-    assert prod.store_domains == ("shop.wizamart.lu", "bakery.example")
+    assert prod.platform_certificates == {"oms.lu": "arn:cert"}
+    assert prod.platform_domains == ("oms.lu", "loyalty.lu")
     assert prod.retain_data is True
     assert dev.name == "dev"
     assert dev.retain_data is False

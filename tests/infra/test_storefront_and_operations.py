@@ -9,7 +9,7 @@ import pytest
 
 from infra import wiring
 from infra.workflows.definitions import state_machine_definition
-from tests.infra.conftest import FAKE_MACHINE, Assembly
+from tests.infra.conftest import FAKE_MACHINE, WILDCARD_CERTIFICATE, Assembly
 
 
 def distribution_config(assembly: Assembly) -> dict[str, Any]:
@@ -44,15 +44,62 @@ def test_pages_are_cached_per_viewer_host_and_carry_security_headers(assembly: A
     assert {"ContentTypeOptions", "FrameOptions", "ReferrerPolicy", "ContentSecurityPolicy"} <= set(security)
 
 
-def test_every_domain_of_the_environment_is_a_distribution_tenant(assembly: Assembly) -> None:
+def test_platform_domains_are_tenants_and_store_subdomains_one_wildcard_tenant_each(
+    assembly: Assembly,
+) -> None:
     config = distribution_config(assembly)
+    tenants = list(assembly.resources("storefront", "AWS::CloudFront::DistributionTenant").values())
+    wildcard = [t["Properties"] for t in tenants if t["Properties"]["Domains"][0].startswith("*.")]
+    platform = [t["Properties"] for t in tenants if not t["Properties"]["Domains"][0].startswith("*.")]
+    (group,) = assembly.resources("storefront", "AWS::CloudFront::ConnectionGroup")
+
+    assert config["ConnectionMode"] == "tenant-only"
+    assert {t["Domains"][0] for t in platform} == {"oms.lu", "loyalty.lu"}
+    assert sorted(t["Domains"] for t in wildcard) == [["*.loyalty.lu"], ["*.oms.lu"]]
+    for tenant in platform:
+        assert tenant["ManagedCertificateRequest"]["ValidationTokenHost"] == "cloudfront"
+    for tenant in wildcard:
+        assert tenant["Customizations"]["Certificate"]["Arn"] == WILDCARD_CERTIFICATE
+    for tenant in platform + wildcard:
+        assert tenant["ConnectionGroupId"] == {"Fn::GetAtt": [group, "Id"]}
+
+
+def test_no_store_is_a_resource_of_the_stack(assembly: Assembly) -> None:
     tenants = assembly.resources("storefront", "AWS::CloudFront::DistributionTenant").values()
     domains = {domain for tenant in tenants for domain in tenant["Properties"]["Domains"]}
 
-    assert config["ConnectionMode"] == "tenant-only"
-    assert {"oms.lu", "loyalty.lu", "shop.wizamart.lu"} <= domains
-    for tenant in tenants:
-        assert tenant["Properties"]["ManagedCertificateRequest"]["ValidationTokenHost"] == "cloudfront"
+    # Store custom domains (the demo's shop.wizamart.lu) and subdomains become tenants at run time.
+    assert len(tenants) == 2 * 2
+    assert not [d for d in domains if "wizamart" in d]
+
+
+def test_the_domain_functions_get_the_distribution_ids_and_manage_only_its_tenants(
+    assembly: Assembly,
+) -> None:
+    edge_functions = {fn.name for fn in wiring.FUNCTIONS if fn.edge_tenants}
+    (parameter,) = assembly.resources("storefront", "AWS::SSM::Parameter").values()
+    (policy,) = [
+        p["Properties"]
+        for p in assembly.resources("storefront", "AWS::IAM::Policy").values()
+        if "cloudfront:CreateDistributionTenant" in json.dumps(p)
+    ]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    resources = json.dumps(statement["Resource"])
+    functions = assembly.resources("api", "AWS::Lambda::Function").values()
+    with_parameter = {
+        f["Properties"]["FunctionName"].removeprefix(f"{assembly.prefix}-")
+        for f in functions
+        if "ORION_EDGE_PARAMETER" in f["Properties"].get("Environment", {}).get("Variables", {})
+    }
+
+    assert edge_functions == {"scheduled_tasks", "staff_store"}
+    assert with_parameter == edge_functions
+    assert parameter["Properties"]["Name"] == "/orion/prod/storefront-edge"
+    assert len(policy["Roles"]) == len(edge_functions)
+    assert "distribution/" in resources and "distribution-tenant/*" in resources
+    assert "connection-group/" in resources
+    assert not [a for a in statement["Action"] if a.endswith("*") or not a.startswith("cloudfront:")]
+    assert "cloudfront:DeleteDistribution" not in statement["Action"]
 
 
 def test_waf_guards_the_distribution_when_the_environment_asks_for_it(assembly: Assembly) -> None:
