@@ -12,7 +12,8 @@ from orion.errors import Conflict
 from orion.tenancy import tasks
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.domains import add_domain, list_domains, remove_domain, verify_domain
-from orion.tenancy.edge import EdgeTenantError, EdgeTenants, RecordingTenants, edge_tenants
+from orion.tenancy.edge import EdgeTenants, RecordingTenants, edge_tenants
+from orion.tenancy.errors import EdgeTenantError
 from orion.tenant import Tenant
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

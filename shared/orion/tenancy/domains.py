@@ -22,7 +22,8 @@ from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.settings import get_settings
 from orion.tenancy.directory import tenant_directory
-from orion.tenancy.edge import EdgeTenantError, ForeignTenant, edge_tenants
+from orion.tenancy.edge import edge_tenants
+from orion.tenancy.errors import EdgeTenantError, ForeignTenant
 from orion.tenancy.hosts import normalize_host
 from orion.tenancy.models import StoreDomain
 from orion.tenancy.repository import TenancyRepository

@@ -20,6 +20,7 @@ from orion import runtime
 from orion.data.clients import aws_client
 from orion.observability import logger
 from orion.settings import get_settings
+from orion.tenancy.errors import EdgeTenantError, ForeignTenant
 
 # The tag on every tenant Orion creates: its value is "<platform>/<store>".
 STORE_TAG = "orion:store"
@@ -29,14 +30,6 @@ def tenant_name(host: str) -> str:
     """A distribution tenant name from its domain (letters, digits and hyphens), as the stack names its
     own tenants."""
     return "orion-" + "".join(c if c.isalnum() else "-" for c in host.lower()).strip("-")
-
-
-class EdgeTenantError(RuntimeError):
-    """CloudFront refused or could not take the change just now (the caller keeps its record as it was)."""
-
-
-class ForeignTenant(EdgeTenantError):
-    """The domain is a tenant Orion did not create: never changed or deleted by Orion."""
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from orion.tenancy.edge import (
     STORE_TAG,
     CloudFrontTenants,
     EdgeTenants,
-    ForeignTenant,
     RecordingTenants,
     edge_tenants,
 )
+from orion.tenancy.errors import ForeignTenant
 
 DISTRIBUTION = "E2MULTITENANT"
 GROUP = "cg_2shops"
