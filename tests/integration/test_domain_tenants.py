@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from orion import runtime
+from orion.data.clients import aws_client
 from orion.errors import Conflict
 from orion.tenancy import tasks
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.domains import add_domain, list_domains, remove_domain, verify_domain
-from orion.tenancy.edge import EdgeTenants, RecordingTenants, edge_tenants
+from orion.tenancy.edge import CloudFrontTenants, EdgeTenants, RecordingTenants, edge_tenants
 from orion.tenancy.errors import EdgeTenantError
 from orion.tenant import Tenant
 
@@ -63,3 +64,20 @@ def test_when_cloudfront_fails_the_domain_stays_pending(
 
     assert [d.verified for d in list_domains(BAKERY) if d.host == "shop.bakery.lu"] == [False]
     assert tenant_directory().resolve("shop.bakery.lu", "/") is None
+
+
+def test_deployed_the_ids_come_from_the_parameter_the_storefront_stack_writes(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws_client("ssm").put_parameter(
+        Name="/orion/prod/storefront-edge",
+        Type="String",
+        Value='{"distributionId": "E2MULTI", "connectionGroupId": "cg_shops"}',
+    )
+    monkeypatch.setenv("ORION_EDGE_PARAMETER", "/orion/prod/storefront-edge")
+    runtime.reset()
+
+    edge = edge_tenants()
+
+    assert isinstance(edge, CloudFrontTenants)
+    assert (edge.distribution_id, edge.connection_group_id) == ("E2MULTI", "cg_shops")
