@@ -9,6 +9,7 @@ domains). Orion tags the tenants it creates and never touches one it did not cre
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from dataclasses import dataclass
@@ -24,12 +25,17 @@ from orion.tenancy.errors import EdgeTenantError, ForeignTenant
 
 # The tag on every tenant Orion creates: its value is "<platform>/<store>".
 STORE_TAG = "orion:store"
+TENANT_NAME_MAX = 128
 
 
 def tenant_name(host: str) -> str:
-    """A distribution tenant name from its domain (letters, digits and hyphens), as the stack names its
-    own tenants."""
-    return "orion-" + "".join(c if c.isalnum() else "-" for c in host.lower()).strip("-")
+    """The tenant's name: the host itself (names allow dots, so two hosts never share one) behind
+    ``orion-``, shortened with a digest of the host past CloudFront's 128 characters."""
+    name = f"orion-{host}"
+    if len(name) <= TENANT_NAME_MAX:
+        return name
+    digest = hashlib.sha256(host.encode()).hexdigest()[:16]
+    return f"{name[: TENANT_NAME_MAX - len(digest) - 1].rstrip('.-')}-{digest}"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from orion.tenancy.edge import (
     EdgeTenants,
     RecordingTenants,
     edge_tenants,
+    tenant_name,
 )
 from orion.tenancy.errors import ForeignTenant
 
@@ -42,7 +43,7 @@ def _tenant(enabled: bool = True, distribution: str = DISTRIBUTION) -> dict[str,
         "Id": "dt_1",
         "Arn": ARN,
         "DistributionId": distribution,
-        "Name": "orion-shop-wizamart-lu",
+        "Name": "orion-shop.wizamart.lu",
         "Domains": [{"Domain": HOST, "Status": "active"}],
         "Enabled": enabled,
     }
@@ -83,7 +84,7 @@ def test_a_verified_domain_becomes_a_tagged_tenant_with_a_managed_certificate(
         {"DistributionTenant": _tenant(), "ETag": "E1"},
         {
             "DistributionId": DISTRIBUTION,
-            "Name": "orion-shop-wizamart-lu",
+            "Name": "orion-shop.wizamart.lu",
             "Domains": [{"Domain": HOST}],
             "ConnectionGroupId": GROUP,
             "ManagedCertificateRequest": CERTIFICATE,
@@ -200,3 +201,11 @@ def test_the_recording_stand_in_records_create_update_delete() -> None:
         ("update", HOST),
         ("delete", HOST),
     ]
+
+
+def test_tenant_names_fit_cloudfronts_pattern_and_stay_apart() -> None:
+    long_host = "a" * 60 + "." + "b" * 60 + ".example.lu"
+    name = tenant_name(long_host)
+
+    assert tenant_name("shop-a.lu") != tenant_name("shop.a-lu")
+    assert len(name) <= 128 and name[-1].isalnum() and name != tenant_name(long_host + "x")
