@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from functions.common.entry import lambda_entry
 from orion.observability import logger, metrics, tracer
-from orion.outbox.models import OutboxMessage
+from orion.outbox.models import Delivery, OutboxMessage
 from orion.outbox.repository import OUTBOX_KIND
 from orion.outbox.service import deliver
 from orion.tenant import Tenant
@@ -52,10 +52,13 @@ def send_record(record: DynamoDBRecord) -> None:
     message = message_of(record.dynamodb.new_image or {})
     if message is None:
         return
-    if deliver(Tenant(message.platform, message.store), message):
-        metrics.add_metric(name="EmailsSent", unit="Count", value=1)
-    else:
-        metrics.add_metric(name="EmailsFailed", unit="Count", value=1)
+    delivery = deliver(Tenant(message.platform, message.store), message)
+    metric = {
+        Delivery.SENT: "EmailsSent",
+        Delivery.FAILED: "EmailsFailed",
+        Delivery.SUPPRESSED: "EmailsSuppressed",
+    }
+    metrics.add_metric(name=metric[delivery], unit="Count", value=1)
 
 
 @lambda_entry()

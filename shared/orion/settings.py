@@ -101,8 +101,14 @@ class OrionSettings(BaseSettings):
     edge_parameter: str | None = _resource("ORION_EDGE_PARAMETER")
     cloudfront_distribution_id: str | None = None
     cloudfront_connection_group_id: str | None = None
-    # Where e-mails come from (SES identity on AWS).
-    mail_from: str = "Orion <no-reply@orion.localhost>"
+    # Where e-mails come from: a platform's own sender (``ORION_MAIL_SENDERS``, JSON, platform domain ->
+    # address, each a verified SES identity on AWS) for the first of its domains that has one, else
+    # ``ORION_MAIL_FROM``. Neither has a default: the deployment (infra/config.py) or the local cloud
+    # names them, and a message with no sender fails visibly rather than leaving from a made-up address.
+    mail_senders: dict[str, str] = Field(default_factory=dict)
+    mail_from: str | None = None
+    # The SES configuration set every e-mail is sent with (bounces and complaints come back through it).
+    mail_configuration_set: str | None = None
     # Outbox retries (the scheduled task outbox.retry_undelivered): a message still undelivered this
     # long after it was written, or after a failed attempt (doubling each time), is tried again; after
     # the last attempt it is given up and listed as failed (admin API, GET /api/v1/admin/outbox).

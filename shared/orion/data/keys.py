@@ -368,6 +368,17 @@ def outbox_failed_gsi2pk(platform: str) -> str:
     return f"{platform_pk(platform)}#OUTBOX#FAILED"
 
 
+def mail_suppression_pk(platform: str) -> str:
+    """``P#<p>#MAILSUPPRESSED``: addresses the platform no longer sends to (a hard bounce or a
+    complaint), SK = :func:`mail_suppression_sk` of the address; one GetItem before each send."""
+    return f"{platform_pk(platform)}#MAILSUPPRESSED"
+
+
+def mail_suppression_sk(address: str) -> str:
+    """An e-mail address as a sort key: lower-cased (mailbox providers treat case as one address)."""
+    return encoded_part(address.strip().lower())
+
+
 # --- imports -----------------------------------------------------------------------------------------
 
 IMPORT_JOB_SK = "JOB"
@@ -588,6 +599,14 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "Query",
         "GSI2PK=P#<p>#OUTBOX#FAILED, GSI2SK=<failed at>#<id>",
         "GSI2",
+    ),
+    AccessPattern(
+        "suppress an address after a hard bounce or complaint",
+        "PutItem",
+        "PK=P#<p>#MAILSUPPRESSED, SK=<address>",
+    ),
+    AccessPattern(
+        "is an address suppressed (before each send)", "GetItem", "PK=P#<p>#MAILSUPPRESSED, SK=<address>"
     ),
     # imports
     AccessPattern("get import job", "GetItem", "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB"),

@@ -1,4 +1,5 @@
-"""The table layout of outbox messages: ``P#<p>#OUTBOX`` / ``<id>`` (ids sort by creation time).
+"""The table layout of outbox messages: ``P#<p>#OUTBOX`` / ``<id>`` (ids sort by creation time), and
+of the platform's suppressed addresses: ``P#<p>#MAILSUPPRESSED`` / ``<address>``.
 
 An undelivered message also sits in a sparse GSI2 partition, ``P#<p>#OUTBOX#DUE``, sorted by when its
 next attempt is due; delivery removes it, and giving up moves it to ``P#<p>#OUTBOX#FAILED``. The retry
@@ -18,9 +19,10 @@ from pynamodb.expressions.update import Action
 from orion.data import keys
 from orion.data.conditions import condition_failed
 from orion.data.table import Gsi2, TableItem, get_or_none
-from orion.outbox.models import OutboxMessage
+from orion.outbox.models import FeedbackKind, OutboxMessage, Suppression
 
 OUTBOX_KIND = "OutboxEmail"
+SUPPRESSION_KIND = "MailSuppression"
 MAX_ERROR_CHARS = 500
 
 
@@ -39,6 +41,7 @@ class OutboxItem(TableItem, discriminator=OUTBOX_KIND):
     last_error = UnicodeAttribute(null=True)
     next_attempt_at = UTCDateTimeAttribute(null=True)
     failed_at = UTCDateTimeAttribute(null=True)
+    suppressed_at = UTCDateTimeAttribute(null=True)
 
     def to_model(self) -> OutboxMessage:
         return OutboxMessage(
@@ -56,6 +59,26 @@ class OutboxItem(TableItem, discriminator=OUTBOX_KIND):
             last_error=self.last_error,
             next_attempt_at=self.next_attempt_at,
             failed_at=self.failed_at,
+            suppressed_at=self.suppressed_at,
+        )
+
+
+class SuppressionItem(TableItem, discriminator=SUPPRESSION_KIND):
+    platform = UnicodeAttribute()
+    address = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    detail = UnicodeAttribute(default="")
+    message_id = UnicodeAttribute(null=True)
+    suppressed_at = UTCDateTimeAttribute()
+
+    def to_model(self) -> Suppression:
+        return Suppression(
+            platform=self.platform,
+            address=self.address,
+            reason=FeedbackKind(self.reason),
+            detail=self.detail,
+            message_id=self.message_id,
+            suppressed_at=self.suppressed_at,
         )
 
 
@@ -193,6 +216,42 @@ class OutboxRepository:
                 return False
             raise
         return True
+
+    def mark_suppressed(self, platform: str, message_id: str, now: datetime) -> None:
+        """Close a message unsent because its address is suppressed: it leaves the due partition, so
+        nobody tries it again. A message sent meanwhile is left alone."""
+        try:
+            OutboxItem(keys.outbox_pk(platform), message_id).update(
+                actions=[
+                    OutboxItem.suppressed_at.set(now),
+                    OutboxItem.next_attempt_at.remove(),
+                    OutboxItem.gsi2pk.remove(),
+                    OutboxItem.gsi2sk.remove(),
+                ],
+                condition=OutboxItem.pk.exists() & OutboxItem.sent_at.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if not condition_failed(exc):
+                raise
+
+    def suppress(self, suppression: Suppression) -> None:
+        """Remember that the platform no longer sends to an address (the latest reason wins)."""
+        SuppressionItem(
+            keys.mail_suppression_pk(suppression.platform),
+            keys.mail_suppression_sk(suppression.address),
+            platform=suppression.platform,
+            address=suppression.address.strip().lower(),
+            reason=suppression.reason.value,
+            detail=suppression.detail[:MAX_ERROR_CHARS],
+            message_id=suppression.message_id,
+            suppressed_at=suppression.suppressed_at,
+        ).save()
+
+    def suppression(self, platform: str, address: str) -> Suppression | None:
+        item = get_or_none(
+            SuppressionItem, keys.mail_suppression_pk(platform), keys.mail_suppression_sk(address)
+        )
+        return item.to_model() if item else None
 
     @staticmethod
     def _index(partition: str, condition: Condition | None, limit: int, forward: bool) -> list[OutboxMessage]:

@@ -1,5 +1,6 @@
-"""Write e-mails to the outbox and deliver them (SES on AWS; printed and listed locally), retrying
-failed deliveries with backoff until they are sent or given up."""
+"""Write e-mails to the outbox and deliver them (SES on AWS; printed and listed locally) from the
+platform's sender, retrying failed deliveries with backoff until they are sent or given up, and never
+sending to an address the platform suppressed."""
 
 from __future__ import annotations
 
@@ -12,10 +13,17 @@ from orion import runtime
 from orion.errors import NotFound
 from orion.ids import new_id
 from orion.observability import logger
-from orion.outbox.models import OutboxMessage
+from orion.outbox.models import Delivery, OutboxMessage
 from orion.outbox.repository import OutboxRepository
-from orion.settings import get_settings
+from orion.outbox.suppression import is_suppressed
+from orion.settings import MissingSetting, get_settings
+from orion.tenancy.platforms import get_platform
 from orion.tenant import Tenant
+
+# SES message tags: they come back in the mail service's bounce and complaint notifications, so the
+# feedback handler knows which platform's suppression list (and which message) a bounce is about.
+PLATFORM_TAG = "platform"
+MESSAGE_TAG = "message"
 
 
 def enqueue_email(
@@ -72,11 +80,13 @@ class MailSender(Protocol):
 
 
 class SesMailSender:
-    """Sends plain-text e-mail through Amazon SES (v2)."""
+    """Sends plain-text e-mail through Amazon SES (v2), with the configuration set that reports bounces
+    and complaints, tagged with the platform and message they are about."""
 
     def send(self, message: OutboxMessage, sender: str) -> None:
         from orion.data.clients import aws_client
 
+        configuration_set = get_settings().mail_configuration_set
         aws_client("sesv2").send_email(
             FromEmailAddress=sender,
             Destination={"ToAddresses": [message.to]},
@@ -86,7 +96,28 @@ class SesMailSender:
                     "Body": {"Text": {"Data": message.text, "Charset": "UTF-8"}},
                 }
             },
+            EmailTags=[
+                {"Name": PLATFORM_TAG, "Value": message.platform},
+                {"Name": MESSAGE_TAG, "Value": message.id},
+            ],
+            **({"ConfigurationSetName": configuration_set} if configuration_set else {}),
         )
+
+
+def mail_sender(tenant: Tenant) -> str:
+    """The address ``tenant``'s platform sends from: the sender of the first of its domains that has one
+    (``mail_senders``), else the deployment's ``mail_from``; MissingSetting when neither names one."""
+    settings = get_settings()
+    if settings.mail_senders:
+        for domain in get_platform(Tenant(tenant.platform)).domains:
+            if domain in settings.mail_senders:
+                return settings.mail_senders[domain]
+    if settings.mail_from:
+        return settings.mail_from
+    raise MissingSetting(
+        f"no mail sender for platform {tenant.platform!r}: ORION_MAIL_SENDERS names none of its domains "
+        "and ORION_MAIL_FROM is not set"
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,23 +128,31 @@ def retry_delay(attempts: int) -> timedelta:
 
 def deliver(
     tenant: Tenant, message: OutboxMessage, sender: MailSender | None = None, *, now: datetime | None = None
-) -> bool:
-    """Send one outbox message and mark it sent; True once it is sent (or was already).
+) -> Delivery:
+    """Send one outbox message and mark it sent (SENT, also when it was already).
 
-    A failed send is recorded on the message (attempts, error, when to try again, or given up after
-    ``outbox_max_attempts``) and answered with False: the retry task owns retries, so the caller
-    must not retry it itself (the stream sender would otherwise hold up its shard)."""
+    A message to an address the platform suppressed (a hard bounce or complaint before) is not sent:
+    it is marked suppressed and leaves the retry line (SUPPRESSED). A failed send is recorded on the
+    message (attempts, error, when to try again, or given up after ``outbox_max_attempts``) and
+    answered with FAILED: the retry task owns retries, so the caller must not retry it itself (the
+    stream sender would otherwise hold up its shard)."""
     if message.sent_at is not None:
-        return True
-    if message.failed_at is not None:
-        return False
+        return Delivery.SENT
+    if message.failed_at is not None or message.suppressed_at is not None:
+        return Delivery.SUPPRESSED if message.suppressed_at is not None else Delivery.FAILED
+    at = now or datetime.now(UTC)
+    repository = runtime.repository(OutboxRepository)
     try:
-        (sender or SesMailSender()).send(message, get_settings().mail_from)
+        if is_suppressed(tenant, message.to):
+            repository.mark_suppressed(tenant.platform, message.id, at)
+            logger.info("e-mail not sent: its address is suppressed", extra={"message_id": message.id})
+            return Delivery.SUPPRESSED
+        (sender or SesMailSender()).send(message, mail_sender(tenant))
     except Exception as exc:  # whatever the mail service raised, the message waits for its next attempt
-        _record_failure(tenant, message, exc, now or datetime.now(UTC))
-        return False
-    runtime.repository(OutboxRepository).mark_sent(tenant.platform, message.id)
-    return True
+        _record_failure(tenant, message, exc, at)
+        return Delivery.FAILED
+    repository.mark_sent(tenant.platform, message.id)
+    return Delivery.SENT
 
 
 def _record_failure(tenant: Tenant, message: OutboxMessage, exc: Exception, now: datetime) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from orion import runtime
 from orion.observability import logger
+from orion.outbox.models import Delivery
 from orion.outbox.repository import OutboxRepository
 from orion.outbox.service import MailSender, deliver
 from orion.settings import get_settings
@@ -34,7 +35,8 @@ def retry_undelivered(tenant: Tenant, now: datetime, sender: MailSender | None =
             continue
         tried += 1
         owner = Tenant(message.platform, message.store)
-        if deliver(owner, message.model_copy(update={"next_attempt_at": lease}), sender, now=now):
+        delivery = deliver(owner, message.model_copy(update={"next_attempt_at": lease}), sender, now=now)
+        if delivery is Delivery.SENT:
             sent += 1
     if tried:
         logger.info("outbox retries", extra={"tried": tried, "sent": sent, "platform": tenant.platform})

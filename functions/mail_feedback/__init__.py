@@ -1,0 +1,1 @@
+"""Handles the mail service's feedback (SES bounces and complaints)."""
