@@ -1,6 +1,6 @@
 """The Orion CDK app: ``python -m infra.app`` (what ``make synth`` and cdk.json's ``app`` run).
 
-Stacks per environment (``-c env=dev|prod``, settings in cdk.json): data, api, observability,
+Stacks per environment (``-c env=dev|prod``, settings in cdk.json): data, mail, api, observability,
 imports, storefront. Every resource comes from infra/wiring.py. cdk-nag AwsSolutions checks run on
 synth; an unacknowledged finding fails it.
 """
@@ -20,6 +20,7 @@ from infra.config import OVERRIDE_KEYS, Deployment, cdk_json_context, deployment
 from infra.stacks.api import ApiStack
 from infra.stacks.data import DataStack
 from infra.stacks.imports import ImportsStack
+from infra.stacks.mail import MailStack
 from infra.stacks.observability import ObservabilityStack
 from infra.stacks.storefront import EdgeWafStack, StorefrontStack
 
@@ -43,7 +44,8 @@ def add_stacks(app: App, deployment: Deployment) -> None:
     )
     prefix = deployment.prefix
     data = DataStack(app, f"{prefix}-data", deployment=deployment, env=env)
-    api = ApiStack(app, f"{prefix}-api", deployment=deployment, data=data, env=env)
+    mail = MailStack(app, f"{prefix}-mail", deployment=deployment, env=env)
+    api = ApiStack(app, f"{prefix}-api", deployment=deployment, data=data, mail=mail, env=env)
     observability = ObservabilityStack(
         app, f"{prefix}-observability", deployment=deployment, api=api, env=env
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,14 @@ class Deployment:
     platform_domains: tuple[str, ...] = ()
     platform_certificates: Mapping[str, str] = field(default_factory=dict)
     alarm_email: str | None = None
+    # E-mail: each platform sends from its own domain. ``mail_senders`` maps a platform domain to its
+    # sender (``no-reply@<domain>`` for every platform domain unless ``mailSenders`` says otherwise);
+    # ``mail_from`` is the sender of platforms with none of their own (optional). Every sender's domain
+    # becomes an SES identity with Easy DKIM; ``mail_hosted_zones`` (domain -> Route 53 zone id) lets
+    # CDK publish the DKIM records, otherwise they are stack outputs for the operator to publish.
+    mail_senders: Mapping[str, str] = field(default_factory=dict)
+    mail_from: str | None = None
+    mail_hosted_zones: Mapping[str, str] = field(default_factory=dict)
     # Destroy data on stack deletion only where explicitly allowed (dev); prod keeps it.
     retain_data: bool = True
     # Tests and offline synth may skip the real dependency-layer build (a stub asset instead).
@@ -43,6 +52,41 @@ class Deployment:
     @property
     def prefix(self) -> str:
         return f"orion-{self.name}"
+
+    @property
+    def mail_domains(self) -> tuple[str, ...]:
+        """The domains e-mail is sent from (one SES identity each), in a stable order."""
+        senders = [*self.mail_senders.values(), *([self.mail_from] if self.mail_from else [])]
+        return tuple(sorted({sender_domain(sender) for sender in senders}))
+
+
+class InvalidMailSender(ValueError):
+    """A configured sender that is not an e-mail address (the synth stops rather than deploy it)."""
+
+
+def sender_domain(sender: str) -> str:
+    """The domain of a sender (``Shop <no-reply@oms.lu>`` -> ``oms.lu``)."""
+    _, address = parseaddr(sender)
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "." not in domain or domain.endswith(".localhost"):
+        raise InvalidMailSender(f"mail sender {sender!r} is not an address on a public domain")
+    return domain.lower()
+
+
+def _mail_senders(platform_domains: tuple[str, ...], overrides: Any) -> dict[str, str]:
+    """``no-reply@<domain>`` for every platform domain, replaced or extended by ``overrides``."""
+    senders = {domain: f"no-reply@{domain}" for domain in platform_domains}
+    senders.update(_as_strings(overrides))
+    for sender in senders.values():
+        sender_domain(sender)
+    return senders
+
+
+def _as_strings(value: Any) -> dict[str, str]:
+    """A mapping from (lower-cased) domains to values kept as written (zone ids are upper case)."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    return {str(k).strip().lower(): str(v).strip() for k, v in (value or {}).items()}
 
 
 def _as_bool(value: Any) -> bool:
@@ -80,6 +124,9 @@ OVERRIDE_KEYS: tuple[str, ...] = (
     "platformDomains",
     "platformCertificates",
     "alarmEmail",
+    "mailSenders",
+    "mailFrom",
+    "mailHostedZones",
     "retainData",
     "stubLayer",
 )
@@ -97,6 +144,10 @@ def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
     for key in OVERRIDE_KEYS:
         if context.get(key) is not None:
             values[key] = context[key]
+    platform_domains = _as_tuple(values.get("platformDomains"))
+    mail_from = str(values.get("mailFrom") or "").strip() or None
+    if mail_from is not None:
+        sender_domain(mail_from)
     return Deployment(
         name=name,
         account=values.get("account") or None,
@@ -105,9 +156,12 @@ def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
         reserved_concurrency=_as_mapping(values.get("reservedConcurrency")),
         provisioned_concurrency=_as_mapping(values.get("provisionedConcurrency")),
         waf=str(values.get("waf") or "off"),
-        platform_domains=_as_tuple(values.get("platformDomains")),
+        platform_domains=platform_domains,
         platform_certificates=_as_names(values.get("platformCertificates")),
         alarm_email=values.get("alarmEmail") or None,
+        mail_senders=_mail_senders(platform_domains, values.get("mailSenders")),
+        mail_from=mail_from,
+        mail_hosted_zones=_as_strings(values.get("mailHostedZones")),
         retain_data=_as_bool(values.get("retainData", True)),
         stub_layer=_as_bool(values.get("stubLayer", False)),
     )

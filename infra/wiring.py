@@ -83,11 +83,14 @@ class Function:
     shopper: bool = False
     # Its handler answers HEAD on its GET routes (as GET without the body), so each gets a HEAD twin.
     answers_head: bool = False
-    # May send e-mail through SES (ses:SendEmail from the configured sender identity).
+    # May send e-mail through SES (ses:SendEmail from the platforms' sender identities, with the mail
+    # configuration set); it gets the senders and the configuration set in its environment.
     email: bool = False
     # Runs the store-domain use cases, which make verified domains CloudFront distribution tenants: it
     # gets the multi-tenant distribution's ids (ORION_EDGE_PARAMETER) and may manage its tenants.
     edge_tenants: bool = False
+    # Invoked with the SES bounce and complaint notifications of the mail configuration set (SNS).
+    mail_feedback: bool = False
     # A table (wiring.TABLES name) whose stream of new item images invokes the function.
     table_stream: str | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -367,6 +370,15 @@ FUNCTIONS: tuple[Function, ...] = (
         table_stream="main",
     ),
     Function(
+        name="mail_feedback",
+        handler="functions.mail_feedback.handler.handler",
+        description="SES bounces and complaints: suppresses the address on the platform that sent to it",
+        memory_mb=256,
+        timeout_seconds=30,
+        tables={"main": Access.WRITE},
+        mail_feedback=True,
+    ),
+    Function(
         name="staff_docs",
         handler="functions.staff_api.handlers.docs.handler",
         description="Staff API OpenAPI document and docs; problem+json 404 for unknown API paths",
@@ -553,6 +565,9 @@ def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
 # The local cloud and the tests name every resource by its local name, in one fixed account and region.
 LOCAL_ACCOUNT = "123456789012"
 LOCAL_REGION = "eu-west-1"
+# The local cloud's e-mail sender (nothing is really sent there); on AWS each environment names its
+# own senders (infra/config.py) and never this address.
+LOCAL_MAIL_FROM = "Orion <no-reply@orion.localhost>"
 
 
 def local_names(region: str = LOCAL_REGION) -> dict[str, str]:
@@ -580,4 +595,5 @@ def local_environment(region: str = LOCAL_REGION) -> dict[str, str]:
     for machine in STATE_MACHINES:
         env[machine.env] = names[f"state_machine:{machine.name}"]
     env.pop("POWERTOOLS_SERVICE_NAME", None)
+    env["ORION_MAIL_FROM"] = LOCAL_MAIL_FROM
     return env

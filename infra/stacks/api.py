@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from email.utils import parseaddr
 from pathlib import Path
 
 from aws_cdk import ArnFormat, Aws, Duration, RemovalPolicy, Stack
@@ -15,6 +16,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from infra import wiring
@@ -28,6 +30,7 @@ from infra.stacks.data import (
     edge_parameter_name,
     secret_name,
 )
+from infra.stacks.mail import MailStack, configuration_set_name
 from infra.stacks.nag import acknowledge
 from infra.stacks.permissions import bucket_statements, secret_statements, table_statements
 from infra.stacks.retention import retention
@@ -81,11 +84,13 @@ class ApiStack(Stack):
         *,
         deployment: Deployment,
         data: DataStack,
+        mail: MailStack,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.deployment = deployment
         self.data = data
+        self.mail = mail
         self.layer = lambda_.LayerVersion(
             self,
             "DependencyLayer",
@@ -217,13 +222,24 @@ class ApiStack(Stack):
             statements += secret_statements(self.data.secrets[name].secret_arn)
         if fn.email:
             # Pseudo-parameters (not the stack's env) so the finding id is the same in every environment.
-            identities = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/*"
-            statements.append(iam.PolicyStatement(actions=["ses:SendEmail"], resources=[identities]))
+            ses_arn = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
+            configuration_set = f"{ses_arn}:configuration-set/{configuration_set_name(self.deployment)}"
+            # SES authorises SendEmail on the configuration set and on the sender's identity (and, while
+            # the account is in the sandbox, on the recipient's identity too).
+            statements.append(iam.PolicyStatement(actions=["ses:SendEmail"], resources=[configuration_set]))
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["ses:SendEmail"],
+                    resources=[f"{ses_arn}:identity/*"],
+                    conditions={"StringLike": {"ses:FromAddress": self._sender_addresses()}},
+                )
+            )
             acknowledge(
                 policy,
                 "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]",
-                "The sender identity (ORION_MAIL_FROM's domain) is verified per account outside this app; "
-                "SendEmail is confined to this account's and region's identities.",
+                "In the SES sandbox each recipient address is an identity SendEmail is authorised on, so "
+                "recipients cannot be listed; the statement is confined to the configured sender addresses "
+                "(ses:FromAddress) of this account and region.",
             )
         if fn.edge_tenants and self.deployment.platform_domains:
             # The ids of the multi-tenant distribution, which the storefront stack writes (it deploys
@@ -243,6 +259,27 @@ class ApiStack(Stack):
         policy.add_statements(*statements)
         return role
 
+    def _sender_addresses(self) -> list[str]:
+        senders = [*self.deployment.mail_senders.values(), *filter(None, [self.deployment.mail_from])]
+        return sorted({parseaddr(sender)[1] for sender in senders})
+
+    def _mail_environment(self, fn: wiring.Function) -> dict[str, str]:
+        """A sending function's senders and configuration set; the synth stops if it would have none
+        (it would otherwise send from a made-up address, and SES would refuse every e-mail)."""
+        if not fn.email:
+            return {}
+        if not self.deployment.mail_senders and not self.deployment.mail_from:
+            raise ValueError(
+                f"{fn.name} sends e-mail but environment {self.deployment.name!r} names no sender: set "
+                "platformDomains (each sends from no-reply@<domain>), mailSenders or mailFrom in cdk.json"
+            )
+        environment = {"ORION_MAIL_CONFIGURATION_SET": configuration_set_name(self.deployment)}
+        if self.deployment.mail_senders:
+            environment["ORION_MAIL_SENDERS"] = json.dumps(dict(self.deployment.mail_senders), sort_keys=True)
+        if self.deployment.mail_from:
+            environment["ORION_MAIL_FROM"] = self.deployment.mail_from
+        return environment
+
     def _function(self, fn: wiring.Function, code: lambda_.Code) -> None:
         function_name = f"{self.deployment.prefix}-{fn.name}"
         log_group = logs.LogGroup(
@@ -260,6 +297,7 @@ class ApiStack(Stack):
                 if fn.edge_tenants and self.deployment.platform_domains
                 else {}
             ),
+            **self._mail_environment(fn),
             "ORION_STAGE": self.deployment.name,
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "POWERTOOLS_LOGGER_LOG_EVENT": "false",
@@ -326,6 +364,23 @@ class ApiStack(Stack):
                         )
                     ],
                 )
+            )
+        if fn.mail_feedback:
+            # Here, not with the topic: the subscription and its permission name the alias, and the mail
+            # stack must not depend on this one (which already reads the configuration set's name).
+            subscription = sns.Subscription(
+                self,
+                f"MailFeedback-{fn.name}",
+                topic=self.mail.topic,
+                # The alias's qualified ARN, spelled out: SNS invokes the live alias like every trigger.
+                endpoint=f"{function.function_arn}:{LIVE_ALIAS}",
+                protocol=sns.SubscriptionProtocol.LAMBDA,
+            )
+            subscription.node.add_dependency(alias)
+            alias.add_permission(
+                "MailFeedbackTopic",
+                principal=iam.ServicePrincipal("sns.amazonaws.com"),
+                source_arn=self.mail.topic.topic_arn,
             )
         routes = wiring.routes_of(fn)
         if routes:

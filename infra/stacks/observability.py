@@ -1,6 +1,6 @@
-"""Observability stack: the alarm topic, alarms on API 5xx, Lambda errors and throttles and failed
-imports, and one dashboard. X-Ray tracing is switched on where the resources are made (Lambdas, state
-machines)."""
+"""Observability stack: the alarm topic, alarms on API 5xx, Lambda errors and throttles, failed
+imports and e-mails given up, and one dashboard. X-Ray tracing is switched on where the resources are
+made (Lambdas, state machines)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from infra.stacks.api import ApiStack, state_machine_arn
 from infra.stacks.nag import acknowledge
 
 PERIOD = Duration.minutes(5)
+# The e-mails orion.outbox gave up (EmailsGivenUp, namespace Orion), summed over every dimension.
+EMAILS_GIVEN_UP_QUERY = 'SELECT SUM(EmailsGivenUp) FROM "Orion"'
 
 
 class ObservabilityStack(Stack):
@@ -80,6 +82,23 @@ class ObservabilityStack(Stack):
                     description=f"state machine {machine.name}: {metric_name}",
                 )
 
+        # The outbox counts each e-mail given up after its last attempt (EmailsGivenUp, per platform and
+        # per function that gave up); one Metrics Insights query sums them whatever their dimensions, so
+        # a platform created after the deploy is watched too.
+        given_up = cloudwatch.MathExpression(
+            expression=EMAILS_GIVEN_UP_QUERY,
+            using_metrics={},
+            label="e-mails given up",
+            period=PERIOD,
+        )
+        self._alarm(
+            "EmailsGivenUp",
+            given_up,
+            threshold=1,
+            description="The outbox gave up e-mails after their last attempt (see the admin API's "
+            "GET /api/v1/admin/outbox?status=failed)",
+        )
+
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{deployment.prefix}")
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(title="API 5xx", left=[api_5xx], width=8),
@@ -89,6 +108,9 @@ class ObservabilityStack(Stack):
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(title="Lambda duration p95", left=durations, width=12),
             cloudwatch.GraphWidget(title="Import failures", left=imports or [api_5xx], width=12),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(title="E-mails given up", left=[given_up], width=24),
         )
         self.dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms), width=24),
