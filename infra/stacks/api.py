@@ -8,7 +8,7 @@ import tempfile
 from email.utils import parseaddr
 from pathlib import Path
 
-from aws_cdk import ArnFormat, Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
@@ -373,7 +373,7 @@ class ApiStack(Stack):
                 f"MailFeedback-{fn.name}",
                 topic=self.mail.topic,
                 # The alias's qualified ARN, spelled out: SNS invokes the live alias like every trigger.
-                endpoint=f"{function.function_arn}:{LIVE_ALIAS}",
+                endpoint=Fn.sub(f"${{FunctionArn}}:{LIVE_ALIAS}", {"FunctionArn": function.function_arn}),
                 protocol=sns.SubscriptionProtocol.LAMBDA,
             )
             subscription.node.add_dependency(alias)
