@@ -61,7 +61,7 @@ class Mailer:
 @pytest.fixture
 def outbox() -> FakeOutbox:
     fake = FakeOutbox()
-    runtime.substitute(OutboxRepository, fake)  # type: ignore[arg-type]
+    runtime.substitute(OutboxRepository, fake)
     return fake
 
 
@@ -145,7 +145,7 @@ def test_each_platform_sends_from_the_sender_of_its_own_domain(monkeypatch: pyte
         Platform(code="oms", name="OMS", domains=("www.oms.lu", "oms.lu")),
         Platform(code="loyalty", name="Loyalty", domains=("loyalty.lu",)),
     )
-    runtime.substitute(TenancyRepository, tenancy)  # type: ignore[arg-type]
+    runtime.substitute(TenancyRepository, tenancy)
 
     assert mail_sender(Tenant("oms", "wizamart")) == "OMS <no-reply@oms.lu>"
     assert mail_sender(LOYALTY) == "no-reply@loyalty.lu"
@@ -159,14 +159,14 @@ def test_a_platform_without_a_sender_uses_the_deployment_default_or_fails(
     runtime.reset()
     runtime.substitute(
         TenancyRepository, FakeTenancy(Platform(code="other", name="Other", domains=("x.lu",)))
-    )  # type: ignore[arg-type]
+    )
     assert mail_sender(Tenant("other")) == "Orion <no-reply@orion.example>"
 
     monkeypatch.delenv("ORION_MAIL_FROM")
     runtime.reset()
     runtime.substitute(
         TenancyRepository, FakeTenancy(Platform(code="other", name="Other", domains=("x.lu",)))
-    )  # type: ignore[arg-type]
+    )
     with pytest.raises(MissingSetting, match="no mail sender for platform 'other'"):
         mail_sender(Tenant("other"))
 
