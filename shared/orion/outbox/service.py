@@ -138,8 +138,10 @@ def deliver(
     stream sender would otherwise hold up its shard)."""
     if message.sent_at is not None:
         return Delivery.SENT
-    if message.failed_at is not None or message.suppressed_at is not None:
-        return Delivery.SUPPRESSED if message.suppressed_at is not None else Delivery.FAILED
+    if message.suppressed_at is not None:
+        return Delivery.SUPPRESSED
+    if message.failed_at is not None:
+        return Delivery.FAILED
     at = now or datetime.now(UTC)
     repository = runtime.repository(OutboxRepository)
     try:
