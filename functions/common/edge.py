@@ -24,13 +24,15 @@ from orion.settings import get_settings
 from orion.tenancy import hosts
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.models import ResolvedTenant
+from orion.tenancy.origin_verify import OriginSecretUnavailable, OriginVerifyValues
 
 if TYPE_CHECKING:  # the resolver's package costs ~35 ms of imports the FastAPI functions never need
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
     from aws_lambda_powertools.shared.cookies import Cookie
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-# Rotating a secret reaches every warm function within this time (docs/operations.md, Secrets).
+# Rotating a secret reaches every warm function within this time (docs/operations.md, Secrets); the
+# origin-verify secret is read with its previous and pending versions (orion.tenancy.origin_verify).
 SECRET_MAX_AGE_SECONDS = 300
 
 # --- the Lambda entry -------------------------------------------------------------------------------
@@ -110,16 +112,16 @@ def read_secret(name: str) -> str:
     return str(_secrets().get(name, max_age=SECRET_MAX_AGE_SECONDS))
 
 
-def origin_verify_secret() -> str | None:
-    """The value CloudFront sends in ``X-Origin-Verify``; None (logged) when it cannot be read, so
+def origin_verify_accepts(value: str) -> bool:
+    """Whether ``value`` is a version of the origin secret CloudFront may be sending: the current, the
+    pending (a rotation under way) or the previous one (edges not yet switched), read and cached per
+    container by :class:`OriginVerifyValues`. False (logged) when the secret cannot be read, so
     ``X-Forwarded-Host`` is ignored and the plain ``Host`` used rather than the request refused."""
-    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-
     try:
-        return read_secret(get_settings().origin_verify_secret_name)
-    except GetParameterError:
+        return runtime.repository(OriginVerifyValues).accepts(get_settings().origin_verify_secret_name, value)
+    except OriginSecretUnavailable:
         logger.warning("origin-verify secret unavailable; X-Forwarded-Host is ignored")
-        return None
+        return False
 
 
 # --- the viewer's host and tenant -------------------------------------------------------------------
@@ -134,8 +136,8 @@ def viewer_host(headers: Mapping[str, str]) -> str | None:
     """The host the viewer's browser used: ``Host``, or behind CloudFront ``X-Forwarded-Host``, trusted
     only when ``X-Origin-Verify`` carries the origin secret (``headers`` looked up by lower-case name)."""
     forwarded, verify = headers.get("x-forwarded-host"), headers.get("x-origin-verify")
-    secret = origin_verify_secret() if forwarded and verify else None
-    return hosts.viewer_host(headers.get("host"), forwarded, verify, secret)
+    verified = bool(forwarded and verify and origin_verify_accepts(verify))
+    return hosts.viewer_host(headers.get("host"), forwarded, verified=verified)
 
 
 def viewer_scheme(headers: Mapping[str, str]) -> str:

@@ -44,6 +44,8 @@ class OrionSettings(BaseSettings):
     reports: str | None = _resource("ORION_REPORTS_BUCKET")
     # Secrets Manager secret holding the value CloudFront puts in X-Origin-Verify.
     origin_verify_secret: str | None = _resource("ORION_ORIGIN_VERIFY_SECRET_NAME")
+    # The CloudFront distribution whose origin header the origin-verify rotation updates.
+    distribution: str | None = _resource("ORION_DISTRIBUTION_ID")
     # Secrets Manager secret holding the JWT signing keys.
     jwt_secret: str | None = _resource("ORION_JWT_SECRET_NAME")
     # Secrets Manager secret that signs shopper form tokens (CSRF).
@@ -163,6 +165,10 @@ class OrionSettings(BaseSettings):
     @property
     def origin_verify_secret_name(self) -> str:
         return _required(self.origin_verify_secret, "ORION_ORIGIN_VERIFY_SECRET_NAME")
+
+    @property
+    def distribution_id(self) -> str:
+        return _required(self.distribution, "ORION_DISTRIBUTION_ID")
 
     @property
     def jwt_secret_name(self) -> str:

@@ -3,7 +3,6 @@ host behind CloudFront."""
 
 from __future__ import annotations
 
-import hmac
 import re
 import unicodedata
 from functools import lru_cache
@@ -95,23 +94,14 @@ def parent_host(host: str) -> str | None:
     return rest
 
 
-def viewer_host(
-    host: str | None,
-    forwarded_host: str | None,
-    origin_verify: str | None,
-    origin_secret: str | None,
-) -> str | None:
+def viewer_host(host: str | None, forwarded_host: str | None, *, verified: bool) -> str | None:
     """The host the shopper typed.
 
     CloudFront sends its own origin host in ``Host``; a CloudFront Function copies the viewer's into
     ``X-Forwarded-Host`` and CloudFront adds the secret ``X-Origin-Verify``. That header is trusted only
-    when the secret matches (compared in constant time); otherwise anyone could pick a tenant.
+    when ``verified`` (the secret matched one of its accepted versions, see
+    ``orion.tenancy.origin_verify``); otherwise anyone could pick a tenant.
     """
-    if (
-        forwarded_host
-        and origin_secret
-        and origin_verify
-        and hmac.compare_digest(origin_verify.encode(), origin_secret.encode())
-    ):
+    if forwarded_host and verified:
         return forwarded_host
     return host

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
 from functions.common import edge
+from orion import runtime
 from orion.errors import Conflict, NotFound, OrionError
 from orion.settings import reset_settings
+from orion.tenancy.origin_verify import OriginSecretUnavailable, OriginVerifyValues
 
 SECRET = "cloudfront-only-knows-this"
 BEHIND_CLOUDFRONT = {
@@ -21,19 +22,24 @@ BEHIND_CLOUDFRONT = {
 }
 
 
-@pytest.fixture
-def secret(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The origin-verify secret as Secrets Manager would give it; empty: it cannot be read."""
-    value = [SECRET]
+class FakeSecretValues:
+    """The origin-verify secret's accepted versions as Secrets Manager would give them; empty: unreadable."""
 
-    def read(name: str) -> str:
+    def __init__(self) -> None:
+        self.versions = [SECRET]
+
+    def accepts(self, name: str, value: str) -> bool:
         assert name == "orion/origin-verify"
-        if not value:
-            raise GetParameterError("AccessDenied")
-        return value[0]
+        if not self.versions:
+            raise OriginSecretUnavailable("AccessDenied")
+        return value in self.versions
 
-    monkeypatch.setattr(edge, "read_secret", read)
-    return value
+
+@pytest.fixture
+def secret() -> list[str]:
+    fake = FakeSecretValues()
+    runtime.substitute(OriginVerifyValues, fake)
+    return fake.versions
 
 
 def test_cloudfronts_forwarded_host_is_trusted_only_with_the_origin_secret(secret: list[str]) -> None:
@@ -44,10 +50,16 @@ def test_cloudfronts_forwarded_host_is_trusted_only_with_the_origin_secret(secre
     assert edge.viewer_host({"host": "wizamart.oms.lu"}) == "wizamart.oms.lu"
 
 
+def test_every_accepted_version_of_the_secret_is_trusted(secret: list[str]) -> None:
+    secret.append("the-previous-value")
+    previous = {**BEHIND_CLOUDFRONT, "x-origin-verify": "the-previous-value"}
+    assert edge.viewer_host(previous) == "shop.wizamart.lu"
+
+
 def test_an_unreadable_secret_means_the_plain_host_not_a_failed_request(secret: list[str]) -> None:
     secret.clear()
     assert edge.viewer_host({**BEHIND_CLOUDFRONT, "x-origin-verify": SECRET}) == BEHIND_CLOUDFRONT["host"]
-    assert edge.origin_verify_secret() is None
+    assert edge.origin_verify_accepts(SECRET) is False
 
 
 def test_the_scheme_is_https_unless_the_viewer_used_http() -> None:
