@@ -12,10 +12,13 @@ it is a standard distribution on its cloudfront.net name (dev).
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, Aws, CfnOutput, Duration, Stack
+from aws_cdk import Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
@@ -23,11 +26,13 @@ from constructs import Construct
 from infra import wiring
 from infra.config import Deployment
 from infra.edge import VIEWER_REQUEST_JS
-from infra.stacks.api import ApiStack
+from infra.stacks.api import RUNTIME, ApiStack, function_code
 from infra.stacks.data import edge_parameter_name, secret_name
 from infra.stacks.nag import acknowledge
+from infra.stacks.retention import retention
 
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+ORIGIN_SECRET_ROTATION_DAYS = 30
 FORWARDED_HOST_HEADER = "X-Forwarded-Host"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -165,6 +170,114 @@ class StorefrontStack(Stack):
         if self.multi_tenant:
             self._tenants()
             self._store_domain_access(api)
+        self._origin_secret_rotation(api)
+
+    def _origin_secret_rotation(self, api: ApiStack) -> None:
+        """Secrets Manager rotates the origin-verify secret every ORIGIN_SECRET_ROTATION_DAYS days with a
+        Lambda that also switches this distribution's origin header (it lives here because it needs the
+        distribution's id; the data stack cannot refer to this one)."""
+        secret = api.data.secrets["origin-verify"]
+        function_name = f"{self.deployment.prefix}-origin-rotation"
+        log_group = logs.LogGroup(
+            self,
+            "OriginRotationLogs",
+            log_group_name=f"/aws/lambda/{function_name}",
+            retention=retention(self.deployment.log_retention_days),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        role = iam.Role(
+            self,
+            "OriginRotationRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{function_name}: rotates the origin-verify secret and this distribution's header",
+        )
+        distribution_arn = self.format_arn(
+            service="cloudfront",
+            region="",
+            resource="distribution",
+            resource_name=self.distribution.distribution_id,
+        )
+        policy = iam.Policy(
+            self,
+            "OriginRotationPolicy",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
+                ),
+                iam.PolicyStatement(
+                    actions=[
+                        "secretsmanager:DescribeSecret",
+                        "secretsmanager:GetSecretValue",
+                        "secretsmanager:PutSecretValue",
+                        "secretsmanager:UpdateSecretVersionStage",
+                    ],
+                    resources=[secret.secret_arn],
+                ),
+                iam.PolicyStatement(
+                    actions=["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"],
+                    resources=[distribution_arn],
+                ),
+            ],
+        )
+        self.rotation_function = lambda_.Function(
+            self,
+            "OriginRotation",
+            function_name=function_name,
+            description="Rotates the origin-verify secret and CloudFront's X-Origin-Verify origin header",
+            runtime=RUNTIME,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="functions.origin_rotation.handler.handler",
+            code=function_code(),
+            layers=[api.layer],
+            memory_size=256,
+            timeout=Duration.seconds(60),
+            role=role,
+            environment={
+                "ORION_DISTRIBUTION_ID": self.distribution.distribution_id,
+                "ORION_STAGE": self.deployment.name,
+                "POWERTOOLS_SERVICE_NAME": "orion-origin-rotation",
+                "POWERTOOLS_METRICS_NAMESPACE": "Orion",
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+            },
+            log_group=log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+        )
+        self.rotation_function.node.add_dependency(policy)
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; "
+            "AWS requires *.",
+        )
+        acknowledge(
+            self.rotation_function,
+            "AwsSolutions-L1",
+            "Pinned to Python 3.13 like every Orion function: the dependency layer's wheels are built "
+            "for it.",
+        )
+        permission = lambda_.CfnPermission(
+            self,
+            "SecretsManagerInvokesRotation",
+            action="lambda:InvokeFunction",
+            function_name=self.rotation_function.function_arn,
+            principal="secretsmanager.amazonaws.com",
+            source_account=Aws.ACCOUNT_ID,
+            source_arn=secret.secret_arn,
+        )
+        self.rotation_schedule = secretsmanager.CfnRotationSchedule(
+            self,
+            "OriginSecretRotation",
+            secret_id=secret.secret_arn,
+            rotation_lambda_arn=self.rotation_function.function_arn,
+            rotation_rules=secretsmanager.CfnRotationSchedule.RotationRulesProperty(
+                schedule_expression=f"rate({ORIGIN_SECRET_ROTATION_DAYS} days)"
+            ),
+            # The first rotation waits for the schedule (or `aws secretsmanager rotate-secret`), so a
+            # deploy never changes the header CloudFormation has just set.
+            rotate_immediately_on_update=False,
+        )
+        self.rotation_schedule.add_dependency(permission)
 
     def _tenants(self) -> None:
         """CloudFront SaaS Manager: the distribution becomes a template and each domain a tenant."""

@@ -202,3 +202,41 @@ def test_the_fake_machine_never_leaks_into_the_wiring_or_prod(
     assert len(assembly.resources("imports", "AWS::StepFunctions::StateMachine")) == len(
         wiring.STATE_MACHINES
     )
+
+
+def test_the_origin_secret_rotates_monthly_by_a_function_that_may_touch_it_and_the_distribution(
+    assembly: Assembly,
+) -> None:
+    (schedule,) = assembly.resources("storefront", "AWS::SecretsManager::RotationSchedule").values()
+    (function,) = [
+        resource
+        for resource in assembly.resources("storefront", "AWS::Lambda::Function").values()
+        if resource["Properties"]["Handler"] == "functions.origin_rotation.handler.handler"
+    ]
+    role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements = [
+        statement
+        for policy in assembly.resources("storefront", "AWS::IAM::Policy").values()
+        if {"Ref": role} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    by_service: dict[str, set[str]] = {}
+    for statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = json.dumps(statement["Resource"])
+        for action in actions:
+            by_service.setdefault(action.split(":")[0], set()).add(resources)
+    (permission,) = assembly.resources("storefront", "AWS::Lambda::Permission").values()
+
+    assert schedule["Properties"]["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+    assert schedule["Properties"]["RotateImmediatelyOnUpdate"] is False
+    assert "Secretoriginverify" in json.dumps(schedule["Properties"]["SecretId"])
+    assert "ORION_DISTRIBUTION_ID" in function["Properties"]["Environment"]["Variables"]
+    assert set(by_service) == {"logs", "secretsmanager", "cloudfront", "xray"}
+    (secret,) = by_service["secretsmanager"]
+    assert "Secretoriginverify" in secret and "jwt" not in secret
+    (distribution,) = by_service["cloudfront"]
+    assert ":distribution/" in distribution and "Distribution" in distribution
+    assert by_service["xray"] == {'"*"'}
+    assert permission["Properties"]["Principal"] == "secretsmanager.amazonaws.com"
+    assert "Secretoriginverify" in json.dumps(permission["Properties"]["SourceArn"])
