@@ -18,6 +18,7 @@ class Access(StrEnum):
     READ = "read"
     WRITE = "write"  # read and write
     PUT = "put"  # write objects only (e.g. reports)
+    PROBE = "probe"  # metadata only (DescribeTable, HeadBucket): the readiness check reads no data
 
 
 @dataclass(frozen=True)
@@ -231,8 +232,9 @@ FUNCTIONS: tuple[Function, ...] = (
         answers_head=True,
         memory_mb=256,
         timeout_seconds=5,
-        tables={"main": Access.READ},
-        buckets={"templates": Access.READ, "uploads": Access.READ, "reports": Access.READ},
+        tables={"main": Access.PROBE},
+        buckets={"templates": Access.PROBE, "uploads": Access.PROBE, "reports": Access.PROBE},
+        secrets=("origin-verify",),  # the origin gate (functions/common/origin_gate.py)
     ),
     Function(
         name="admin_api",

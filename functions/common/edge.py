@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec
 
 from functions.common.entry import HTTP_API, Handler, LambdaEntry, lambda_entry
+from functions.common.origin_gate import origin_verify_accepts
 from orion import runtime
 from orion.data.clients import aws_client
 from orion.errors import BadRequest, OrionError, problem_details
@@ -24,7 +25,6 @@ from orion.settings import get_settings
 from orion.tenancy import hosts
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.models import ResolvedTenant
-from orion.tenancy.origin_verify import OriginSecretUnavailable, OriginVerifyValues
 
 if TYPE_CHECKING:  # the resolver's package costs ~35 ms of imports the FastAPI functions never need
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -110,18 +110,6 @@ def _secrets() -> SecretsProvider:
 def read_secret(name: str) -> str:
     """The value of the Secrets Manager secret ``name`` (cached); raises when it cannot be read."""
     return str(_secrets().get(name, max_age=SECRET_MAX_AGE_SECONDS))
-
-
-def origin_verify_accepts(value: str) -> bool:
-    """Whether ``value`` is a version of the origin secret CloudFront may be sending: the current, the
-    pending (a rotation under way) or the previous one (edges not yet switched), read and cached per
-    container by :class:`OriginVerifyValues`. False (logged) when the secret cannot be read, so
-    ``X-Forwarded-Host`` is ignored and the plain ``Host`` used rather than the request refused."""
-    try:
-        return runtime.repository(OriginVerifyValues).accepts(get_settings().origin_verify_secret_name, value)
-    except OriginSecretUnavailable:
-        logger.warning("origin-verify secret unavailable; X-Forwarded-Host is ignored")
-        return False
 
 
 # --- the viewer's host and tenant -------------------------------------------------------------------

@@ -32,11 +32,16 @@ from infra.stacks.data import (
 )
 from infra.stacks.mail import MailStack, configuration_set_name
 from infra.stacks.nag import acknowledge
-from infra.stacks.permissions import bucket_statements, secret_statements, table_statements
+from infra.stacks.permissions import OBJECT_ACTIONS, bucket_statements, secret_statements, table_statements
 from infra.stacks.retention import retention
 from layers.dependency_layer import dependency_layer_code
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
+# Stage-wide request limits (API Gateway answers 429 beyond them): well above a busy day's peak and
+# well below the account's regional limit, so one runaway client cannot starve the other tenants'
+# functions of Lambda concurrency. Per-IP limits are the WAF's (infra/stacks/storefront.py).
+THROTTLE_RATE_PER_SECOND = 500
+THROTTLE_BURST = 1000
 LIVE_ALIAS = "live"
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
@@ -118,6 +123,9 @@ class ApiStack(Stack):
             http_api=self.http_api,
             stage_name="$default",
             auto_deploy=True,
+            throttle=apigwv2.ThrottleSettings(
+                rate_limit=THROTTLE_RATE_PER_SECOND, burst_limit=THROTTLE_BURST
+            ),
         )
         stage_resource = self.stage.node.default_child
         assert isinstance(stage_resource, apigwv2.CfnStage)
@@ -212,6 +220,8 @@ class ApiStack(Stack):
         for name, access in fn.buckets.items():
             bucket = wiring.bucket(name)
             statements += bucket_statements(access, bucket_arn(self.deployment, bucket))
+            if not OBJECT_ACTIONS[access]:
+                continue  # metadata only: no object statement to excuse
             acknowledge(
                 policy,
                 f"AwsSolutions-IAM5[Resource::{bucket_arn_for_nag(self.deployment, bucket)}/*]",
@@ -303,6 +313,10 @@ class ApiStack(Stack):
             "POWERTOOLS_LOGGER_LOG_EVENT": "false",
             "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
         }
+        if wiring.routes_of(fn):
+            # Only requests CloudFront forwarded are answered (functions/common/origin_gate.py): the
+            # execute-api endpoint stays CloudFront's origin but is no way around CloudFront and its WAF.
+            environment["ORION_REQUIRE_ORIGIN_VERIFY"] = "true"
         function = lambda_.Function(
             self,
             f"Function-{fn.name}",

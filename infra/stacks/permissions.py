@@ -46,33 +46,41 @@ TABLE_ITEM_ACTIONS: dict[Access, tuple[str, ...]] = {
         "dynamodb:BatchWriteItem",
         "dynamodb:ConditionCheckItem",
     ),
+    Access.PROBE: (),
 }
 TABLE_INDEX_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("dynamodb:Query",),
     Access.WRITE: ("dynamodb:Query",),
     Access.PUT: (),
+    Access.PROBE: (),
 }
 # Table metadata (the readiness probe's DescribeTable): no item is read, so no LeadingKeys condition.
 TABLE_META_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("dynamodb:DescribeTable",),
     Access.WRITE: ("dynamodb:DescribeTable",),
     Access.PUT: (),
+    Access.PROBE: ("dynamodb:DescribeTable",),
 }
+# DescribeTable reads no encrypted item, so the readiness probe needs no key action.
 TABLE_KEY_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("kms:Decrypt", "kms:DescribeKey"),
     Access.WRITE: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
     Access.PUT: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
+    Access.PROBE: (),
 }
-# ListBucket lets a missing key answer 404 instead of 403 (the theme loader falls back on 404).
+# ListBucket lets a missing key answer 404 instead of 403 (the theme loader falls back on 404); it is
+# also what HeadBucket (the readiness probe) needs.
 BUCKET_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("s3:ListBucket",),
     Access.WRITE: ("s3:ListBucket",),
     Access.PUT: (),
+    Access.PROBE: ("s3:ListBucket",),
 }
 OBJECT_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("s3:GetObject",),
     Access.WRITE: ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"),
     Access.PUT: ("s3:PutObject", "s3:AbortMultipartUpload"),
+    Access.PROBE: (),
 }
 SECRET_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 # Everything that changes data; the storefront role must have none of them.
@@ -95,13 +103,15 @@ WRITE_ACTION_PREFIXES: tuple[str, ...] = (
 def table_statements(
     access: Access, table_arn: str, index_arns: Sequence[str], key_arn: str | None
 ) -> list[iam.PolicyStatement]:
-    statements = [
-        iam.PolicyStatement(
-            actions=list(TABLE_ITEM_ACTIONS[access]),
-            resources=[table_arn],
-            conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(TENANT_KEY_PATTERNS)}},
+    statements = []
+    if TABLE_ITEM_ACTIONS[access]:
+        statements.append(
+            iam.PolicyStatement(
+                actions=list(TABLE_ITEM_ACTIONS[access]),
+                resources=[table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(TENANT_KEY_PATTERNS)}},
+            )
         )
-    ]
     if TABLE_META_ACTIONS[access]:
         statements.append(
             iam.PolicyStatement(actions=list(TABLE_META_ACTIONS[access]), resources=[table_arn])
@@ -110,13 +120,16 @@ def table_statements(
         statements.append(
             iam.PolicyStatement(actions=list(TABLE_INDEX_ACTIONS[access]), resources=list(index_arns))
         )
-    if key_arn is not None:
+    if key_arn is not None and TABLE_KEY_ACTIONS[access]:
         statements.append(iam.PolicyStatement(actions=list(TABLE_KEY_ACTIONS[access]), resources=[key_arn]))
     return statements
 
 
 def bucket_statements(access: Access, bucket_arn: str) -> list[iam.PolicyStatement]:
-    statements = [iam.PolicyStatement(actions=list(OBJECT_ACTIONS[access]), resources=[f"{bucket_arn}/*"])]
+    statements = []
+    if OBJECT_ACTIONS[access]:
+        objects = f"{bucket_arn}/*"
+        statements.append(iam.PolicyStatement(actions=list(OBJECT_ACTIONS[access]), resources=[objects]))
     if BUCKET_ACTIONS[access]:
         statements.append(iam.PolicyStatement(actions=list(BUCKET_ACTIONS[access]), resources=[bucket_arn]))
     return statements

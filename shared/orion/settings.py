@@ -71,6 +71,9 @@ class OrionSettings(BaseSettings):
     page_stale_while_revalidate_seconds: int = 300
     # Shopper cookies get Secure and the __Host- prefix; only plain-HTTP local runs turn this off.
     secure_cookies: bool = True
+    # Deployed API functions answer only requests CloudFront forwarded (a valid X-Origin-Verify), so the
+    # execute-api endpoint cannot bypass CloudFront and its WAF; the local cloud has no CloudFront.
+    require_origin_verify: bool = False
 
     # Staff identity: access tokens are short-lived JWTs; refresh tokens rotate within a family.
     jwt_issuer: str = "orion"

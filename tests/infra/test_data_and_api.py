@@ -266,11 +266,40 @@ def test_every_wiring_schedule_is_an_eventbridge_schedule_of_its_function(assemb
         assert json.loads(properties["Target"]["Input"]) == dict(schedule.input)
 
 
-def test_the_health_function_may_describe_the_table(assembly: Assembly) -> None:
-    actions = {
-        action
-        for statement in statements_of_role(assembly, role_of(assembly, "health"))
-        for action in as_list(statement["Action"])
-    }
-    assert "dynamodb:DescribeTable" in actions
-    assert "s3:ListBucket" in actions  # HeadBucket
+def test_the_health_function_may_only_probe_metadata_no_tenant_data(assembly: Assembly) -> None:
+    statements = statements_of_role(assembly, role_of(assembly, "health"))
+    actions = actions_of(statements)
+    resources = json.dumps([statement["Resource"] for statement in statements])
+
+    assert {"dynamodb:DescribeTable", "s3:ListBucket"} <= actions  # DescribeTable, HeadBucket
+    assert not {a for a in actions if a.startswith(("dynamodb:Get", "dynamodb:Query", "s3:Get", "kms:"))}
+    assert "/*" not in resources  # no object of any bucket (tenants' uploads and reports)
+
+
+API_FUNCTIONS = [fn for fn in wiring.FUNCTIONS if wiring.routes_of(fn)]
+
+
+@pytest.mark.parametrize("fn", API_FUNCTIONS, ids=lambda fn: fn.name)
+def test_every_api_function_answers_only_what_came_through_cloudfront(
+    assembly: Assembly, fn: wiring.Function
+) -> None:
+    variables = function_resource(assembly, fn.name)["Properties"]["Environment"]["Variables"]
+
+    assert variables["ORION_REQUIRE_ORIGIN_VERIFY"] == "true"
+    assert "origin-verify" in fn.secrets  # the gate reads the secret
+    assert "ORION_ORIGIN_VERIFY_SECRET_NAME" in variables
+
+
+def test_functions_without_routes_are_not_gated(assembly: Assembly) -> None:
+    for fn in wiring.FUNCTIONS:
+        if not wiring.routes_of(fn):
+            variables = function_resource(assembly, fn.name)["Properties"]["Environment"]["Variables"]
+            assert "ORION_REQUIRE_ORIGIN_VERIFY" not in variables, fn.name
+
+
+def test_the_api_stage_is_throttled(assembly: Assembly) -> None:
+    (stage,) = assembly.resources("api", "AWS::ApiGatewayV2::Stage").values()
+    limits = stage["Properties"]["DefaultRouteSettings"]
+
+    assert 0 < limits["ThrottlingRateLimit"] <= 1000
+    assert limits["ThrottlingRateLimit"] <= limits["ThrottlingBurstLimit"] <= 5000
