@@ -9,12 +9,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.common.entry import lambda_entry
 from functions.imports.common import JobTask, read_input
 from orion.imports.service import finalize_import
-from orion.observability import metrics
+from orion.observability import metrics, tenant_metric
 
 
 @lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     task = read_input(JobTask, event)
     job = finalize_import(task.tenant, task.job_id)
-    metrics.add_metric(name=f"Imports{job.status.value.title().replace('_', '')}", unit="Count", value=1)
+    outcome = f"Imports{job.status.value.title().replace('_', '')}"
+    metrics.add_metric(name=outcome, unit="Count", value=1)
+    tenant_metric(outcome, task.tenant)  # ImportsCompleted, ImportsCompletedWithErrors or ImportsFailed
     return {"job_id": job.id, "status": job.status.value, "counts": job.counts.model_dump()}

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.common.entry import lambda_entry
 from functions.imports.common import ImportFailedTask, read_input
 from orion.imports.service import fail_import
-from orion.observability import logger, metrics
+from orion.observability import logger, metrics, tenant_metric
 
 
 @lambda_entry()
@@ -21,4 +21,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return {"failed": False}
     failed = fail_import(location.tenant, location.job_id, task.error.error_type if task.error else None)
     metrics.add_metric(name="ImportsFailed", unit="Count", value=1)
+    tenant_metric("ImportsFailed", location.tenant)
     return {"failed": failed, "job_id": location.job_id}

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from functions.common.entry import lambda_entry
-from orion.observability import logger, metrics, tracer
+from orion.observability import logger, metrics, tenant_metric, tracer
 from orion.outbox.models import Delivery, OutboxMessage
 from orion.outbox.repository import OUTBOX_KIND
 from orion.outbox.service import deliver
@@ -52,13 +52,16 @@ def send_record(record: DynamoDBRecord) -> None:
     message = message_of(record.dynamodb.new_image or {})
     if message is None:
         return
-    delivery = deliver(Tenant(message.platform, message.store), message)
+    tenant = Tenant(message.platform, message.store)
+    delivery = deliver(tenant, message)
     metric = {
         Delivery.SENT: "EmailsSent",
         Delivery.FAILED: "EmailsFailed",
         Delivery.SUPPRESSED: "EmailsSuppressed",
     }
     metrics.add_metric(name=metric[delivery], unit="Count", value=1)
+    if delivery is not Delivery.SUPPRESSED:
+        tenant_metric(metric[delivery], tenant)
 
 
 @lambda_entry()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
-
 from orion.metrics.counters import CounterSnapshot
 from orion.metrics.providers import MetricValue, windowed
 from orion.metrics.service import record
+from orion.observability import tenant_metric
 from orion.orders.models import Order
 from orion.tenant import Tenant
 
@@ -20,10 +19,9 @@ REVENUE_PREFIX = "revenue."
 
 def record_order_placed(tenant: Tenant, order: Order) -> None:
     """Count a committed order for the store's dashboard and the platform's metrics (atomic ADDs),
-    and emit it as a CloudWatch metric (EMF) per platform."""
+    and emit it as a CloudWatch metric (EMF) per platform and store."""
     record(tenant, {ORDERS: 1, REVENUE_PREFIX + order.currency: order.total}, at=order.created_at)
-    with single_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1, namespace="Orion") as metric:
-        metric.add_dimension(name="platform", value=tenant.platform)
+    tenant_metric("OrdersPlaced", tenant)
 
 
 def record_order_cancelled(tenant: Tenant, order: Order) -> None:

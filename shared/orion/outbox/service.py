@@ -7,12 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
-
 from orion import runtime
 from orion.errors import NotFound
 from orion.ids import new_id
-from orion.observability import logger
+from orion.observability import logger, tenant_metric
 from orion.outbox.models import Delivery, OutboxMessage
 from orion.outbox.repository import OutboxRepository
 from orion.outbox.suppression import is_suppressed
@@ -168,7 +166,6 @@ def _record_failure(tenant: Tenant, message: OutboxMessage, exc: Exception, now:
     extra = {"message_id": message.id, "kind": message.kind, "attempts": attempts, "error": error}
     if give_up:
         logger.error("e-mail given up after its last attempt", extra=extra)
-        with single_metric(name="EmailsGivenUp", unit=MetricUnit.Count, value=1, namespace="Orion") as m:
-            m.add_dimension(name="platform", value=tenant.platform)
+        tenant_metric("EmailsGivenUp", tenant)
     else:
         logger.warning("e-mail delivery failed; will retry", extra={**extra, "retry_at": str(retry_at)})
