@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.event_handler import Response
 
-from functions.common import edge
+from functions.common import edge, origin_gate
 from orion import runtime
 from orion.errors import Conflict, NotFound, OrionError
 from orion.settings import reset_settings
@@ -59,7 +59,7 @@ def test_every_accepted_version_of_the_secret_is_trusted(secret: list[str]) -> N
 def test_an_unreadable_secret_means_the_plain_host_not_a_failed_request(secret: list[str]) -> None:
     secret.clear()
     assert edge.viewer_host({**BEHIND_CLOUDFRONT, "x-origin-verify": SECRET}) == BEHIND_CLOUDFRONT["host"]
-    assert edge.origin_verify_accepts(SECRET) is False
+    assert origin_gate.origin_verify_accepts(SECRET) is False
 
 
 def test_the_scheme_is_https_unless_the_viewer_used_http() -> None:
