@@ -17,6 +17,7 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import wiring
@@ -139,6 +140,8 @@ class ApiStack(Stack):
             "APIs verify their own short-lived JWTs (orion identity), per tenant, in-process.",
         )
         code = function_code()
+        # Dead-letter queues by what they catch; the observability stack alarms on each one's depth.
+        self.dead_letters: dict[str, sqs.Queue] = {}
         self.functions: dict[str, lambda_.Function] = {}
         self.aliases: dict[str, lambda_.Alias] = {}
         self.roles: dict[str, iam.Role] = {}
@@ -164,6 +167,14 @@ class ApiStack(Stack):
                 resources=[self.aliases[target].function_arn for target in targets],
             )
         )
+        # A run Scheduler could not deliver after its retries lands here instead of vanishing.
+        dead_letters = self._dead_letter_queue(
+            "ScheduleDeadLetters", "scheduled runs EventBridge Scheduler could not deliver"
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[dead_letters.queue_arn])
+        )
+        self.dead_letters["schedules"] = dead_letters
         for schedule in wiring.SCHEDULES:
             scheduler.CfnSchedule(
                 self,
@@ -181,8 +192,27 @@ class ApiStack(Stack):
                     retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
                         maximum_retry_attempts=2, maximum_event_age_in_seconds=600
                     ),
+                    dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(
+                        arn=dead_letters.queue_arn
+                    ),
                 ),
             )
+
+    def _dead_letter_queue(self, construct_id: str, holds: str) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            construct_id,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(
+            queue,
+            "AwsSolutions-SQS3",
+            f"This queue is itself a dead-letter destination ({holds}); nothing consumes it but an "
+            "operator, and an alarm watches its depth.",
+        )
+        return queue
 
     def resource_names(self) -> dict[str, str]:
         """The deployed name of every wiring resource, keyed as ``wiring.environment_of`` expects."""
@@ -359,6 +389,10 @@ class ApiStack(Stack):
         self.aliases[fn.name] = alias
         self.roles[fn.name] = role
         if fn.table_stream:
+            failures = self._dead_letter_queue(
+                f"StreamFailures-{fn.name}", f"stream batches {fn.name} failed after its retries"
+            )
+            self.dead_letters[f"stream-{fn.name}"] = failures
             alias.add_event_source(
                 sources.DynamoEventSource(
                     self.data.tables[fn.table_stream],
@@ -367,6 +401,8 @@ class ApiStack(Stack):
                     retry_attempts=5,
                     bisect_batch_on_error=True,
                     report_batch_item_failures=True,
+                    # Records still failing after the retries: their shard positions, for an operator.
+                    on_failure=sources.SqsDlq(failures),
                     filters=[
                         lambda_.FilterCriteria.filter(
                             {

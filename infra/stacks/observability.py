@@ -1,6 +1,7 @@
 """Observability stack: the alarm topic, alarms on API 5xx, Lambda errors and throttles, failed
-imports and e-mails given up, and one dashboard. X-Ray tracing is switched on where the resources are
-made (Lambdas, state machines)."""
+imports, e-mails given up, stream lag and dead letters, and one dashboard (with per-tenant orders,
+imports and e-mail). X-Ray tracing is switched on where the resources are made (Lambdas, state
+machines)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,29 @@ from infra import wiring
 from infra.config import Deployment
 from infra.stacks.api import ApiStack, state_machine_arn
 from infra.stacks.nag import acknowledge
+from orion.observability import NAMESPACE, TENANT_DIMENSIONS
 
 PERIOD = Duration.minutes(5)
 # The e-mails orion.outbox gave up (EmailsGivenUp, namespace Orion), summed over every dimension.
 EMAILS_GIVEN_UP_QUERY = 'SELECT SUM(EmailsGivenUp) FROM "Orion"'
+# A stream consumer this far behind (oldest record's age, ms) delays e-mails noticeably.
+ITERATOR_AGE_ALARM_MS = 300_000
+# Per-tenant widgets: the tenants with the most of each, so a dashboard with thousands of stores stays
+# readable (and cheap: GetMetricData per metric drawn).
+TOP_TENANTS = 10
+
+
+def tenant_search(metric_name: str) -> cloudwatch.MathExpression:
+    """Every tenant's series of ``metric_name`` (orion.observability.tenant_metric), summed per
+    period, the TOP_TENANTS largest."""
+    schema = ",".join((NAMESPACE, *TENANT_DIMENSIONS))
+    search = f"SEARCH('{{{schema}}} MetricName=\"{metric_name}\"', 'Sum', {int(PERIOD.to_seconds())})"
+    return cloudwatch.MathExpression(
+        expression=f"SORT({search}, SUM, DESC, {TOP_TENANTS})",
+        label="",
+        period=PERIOD,
+        using_metrics={},
+    )
 
 
 class ObservabilityStack(Stack):
@@ -98,6 +118,31 @@ class ObservabilityStack(Stack):
             description="The outbox gave up e-mails after their last attempt (see the admin API's "
             "GET /api/v1/admin/outbox?status=failed)",
         )
+        lag: list[cloudwatch.IMetric] = []
+        for fn in wiring.FUNCTIONS:
+            if not fn.table_stream:
+                continue
+            name = fn.name
+            iterator_age = api.functions[name].metric(
+                "IteratorAge", period=Duration.minutes(1), statistic="Maximum"
+            )
+            lag.append(iterator_age)
+            self._alarm(
+                f"IteratorAge-{name}",
+                iterator_age,
+                threshold=ITERATOR_AGE_ALARM_MS,
+                description=f"{name} is over {ITERATOR_AGE_ALARM_MS // 60_000} min behind its table stream",
+            )
+        dead_letters: list[cloudwatch.IMetric] = []
+        for what, queue in api.dead_letters.items():
+            depth = queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum")
+            dead_letters.append(depth)
+            self._alarm(
+                f"DeadLetters-{what}",
+                depth,
+                threshold=1,
+                description=f"dead letters waiting ({what}): see docs/operations.md, Alarms and dashboards",
+            )
 
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{deployment.prefix}")
         self.dashboard.add_widgets(
@@ -111,6 +156,27 @@ class ObservabilityStack(Stack):
         )
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(title="E-mails given up", left=[given_up], width=24),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(title="Stream lag (IteratorAge max, ms)", left=lag or [api_5xx], width=12),
+            cloudwatch.GraphWidget(title="Dead letters waiting", left=dead_letters or [api_5xx], width=12),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Orders per store (top 10)", left=[tenant_search("OrdersPlaced")], width=8
+            ),
+            cloudwatch.GraphWidget(
+                title="Imports per store (top 10)",
+                left=[tenant_search("ImportsCompleted"), tenant_search("ImportsCompletedWithErrors")],
+                right=[tenant_search("ImportsFailed")],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="E-mail per store (top 10)",
+                left=[tenant_search("EmailsSent")],
+                right=[tenant_search("EmailsFailed"), tenant_search("EmailsGivenUp")],
+                width=8,
+            ),
         )
         self.dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms), width=24),
