@@ -240,3 +240,55 @@ def test_the_origin_secret_rotates_monthly_by_a_function_that_may_touch_it_and_t
     assert by_service["xray"] == {'"*"'}
     assert permission["Properties"]["Principal"] == "secretsmanager.amazonaws.com"
     assert "Secretoriginverify" in json.dumps(permission["Properties"]["SourceArn"])
+
+
+def alarm_of(assembly: Assembly, name: str) -> dict[str, Any]:
+    for alarm in assembly.resources("observability", "AWS::CloudWatch::Alarm").values():
+        if json.dumps(alarm["Properties"]["AlarmName"]).endswith(f'-{name}"'):
+            return alarm["Properties"]
+    raise AssertionError(f"no alarm {name}")
+
+
+def test_stream_failures_go_to_a_queue_and_stream_lag_is_alarmed(assembly: Assembly) -> None:
+    (mapping,) = assembly.resources("api", "AWS::Lambda::EventSourceMapping").values()
+    destination = mapping["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+    queue_id = destination["Fn::GetAtt"][0]
+    lag = alarm_of(assembly, "IteratorAge-outbox_sender")
+    depth = alarm_of(assembly, "DeadLetters-stream-outbox_sender")
+
+    assert assembly.template("api")["Resources"][queue_id]["Type"] == "AWS::SQS::Queue"
+    assert mapping["Properties"]["MaximumRetryAttempts"] == 5
+    assert (lag["MetricName"], lag["Statistic"], lag["Threshold"]) == ("IteratorAge", "Maximum", 300_000)
+    assert depth["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert depth["Threshold"] == 1 and depth["AlarmActions"]
+
+
+def test_every_schedule_has_a_dead_letter_queue_the_scheduler_may_send_to_and_an_alarm(
+    assembly: Assembly,
+) -> None:
+    schedules = assembly.resources("api", "AWS::Scheduler::Schedule").values()
+    queues = {json.dumps(s["Properties"]["Target"]["DeadLetterConfig"]["Arn"]) for s in schedules}
+    role_id = next(iter(schedules))["Properties"]["Target"]["RoleArn"]["Fn::GetAtt"][0]
+    sends = [
+        statement
+        for policy in assembly.resources("api", "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Action"] == "sqs:SendMessage"
+    ]
+    depth = alarm_of(assembly, "DeadLetters-schedules")
+
+    assert len(queues) == 1
+    (send,) = sends
+    assert json.dumps(send["Resource"]) in queues
+    assert depth["MetricName"] == "ApproximateNumberOfMessagesVisible"
+
+
+def test_the_dashboard_shows_orders_imports_and_email_per_store(assembly: Assembly) -> None:
+    (dashboard,) = assembly.resources("observability", "AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+
+    for metric in ("OrdersPlaced", "ImportsFailed", "ImportsCompleted", "EmailsSent", "EmailsGivenUp"):
+        assert "SEARCH('{Orion,platform,store} MetricName=" in body
+        assert f"{metric}" in body, metric
+    assert "IteratorAge" in body and "ApproximateNumberOfMessagesVisible" in body
