@@ -137,7 +137,8 @@ class ApiStack(Stack):
             self.http_api,
             "AwsSolutions-APIG4",
             "Authorization happens in the functions: shopper routes are public by design and the staff/admin "
-            "APIs verify their own short-lived JWTs (orion identity), per tenant, in-process.",
+            "APIs verify their own short-lived JWTs (orion identity), per tenant, in-process. Every "
+            "function also refuses requests without CloudFront's origin secret (the origin gate).",
         )
         code = function_code()
         # Dead-letter queues by what they catch; the observability stack alarms on each one's depth.
