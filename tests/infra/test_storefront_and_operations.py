@@ -245,7 +245,8 @@ def test_the_origin_secret_rotates_monthly_by_a_function_that_may_touch_it_and_t
 def alarm_of(assembly: Assembly, name: str) -> dict[str, Any]:
     for alarm in assembly.resources("observability", "AWS::CloudWatch::Alarm").values():
         if json.dumps(alarm["Properties"]["AlarmName"]).endswith(f'-{name}"'):
-            return alarm["Properties"]
+            properties: dict[str, Any] = alarm["Properties"]
+            return properties
     raise AssertionError(f"no alarm {name}")
 
 

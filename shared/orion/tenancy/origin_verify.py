@@ -58,13 +58,21 @@ class OriginVerifyValues:
 
     def values(self, name: str, *, refresh: bool = False) -> tuple[str, ...]:
         """The current, pending and previous values that exist; raises OriginSecretUnavailable when
-        the current one cannot be read."""
+        the current one cannot be read and none was read before."""
         now = self._clock()
         cached = self._cached.get(name)
         if cached and not refresh and now - cached[0] < MAX_AGE_SECONDS:
             return cached[1]
         with self._lock:
-            values = _read_stages(name)
+            try:
+                values = _read_stages(name)
+            except OriginSecretUnavailable:
+                if cached is None:
+                    raise
+                # A Secrets Manager hiccup must not shut the shops: keep what was read, try again soon.
+                logger.warning("origin-verify secret unreadable; keeping the values read before")
+                self._cached[name] = (now - MAX_AGE_SECONDS + REFRESH_FLOOR_SECONDS, cached[1])
+                return cached[1]
             self._cached[name] = (now, values)
             return values
 

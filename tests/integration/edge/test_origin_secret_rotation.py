@@ -15,6 +15,7 @@ from functions.common import edge
 from functions.origin_rotation import handler as rotation_handler
 from infra.wiring import LOCAL_ACCOUNT, LOCAL_REGION
 from orion import runtime
+from orion.tenancy import origin_verify
 from orion.tenancy.origin_verify import ORIGIN_VERIFY_HEADER, OriginVerifyValues, RotationError
 from tests.events import FakeContext
 
@@ -163,3 +164,53 @@ def test_a_token_that_is_not_a_version_of_the_secret_is_refused(aws: None) -> No
     arn = f"arn:aws:secretsmanager:{LOCAL_REGION}:{LOCAL_ACCOUNT}:secret:{SECRET}"
     with pytest.raises(RotationError):
         OriginSecretRotation(arn, "not-a-version", OriginHeader("E123")).run("createSecret")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_guessed_headers_reread_the_secret_at_most_every_10_seconds(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    read_stages = origin_verify._read_stages
+
+    def counted(name: str) -> tuple[str, ...]:
+        reads.append(name)
+        return read_stages(name)
+
+    monkeypatch.setattr(origin_verify, "_read_stages", counted)
+    clock = Clock()
+    values = OriginVerifyValues(clock)
+    current = boto3.client("secretsmanager", region_name=LOCAL_REGION).get_secret_value(SecretId=SECRET)
+
+    assert values.accepts(SECRET, current["SecretString"])
+    for _ in range(20):
+        assert not values.accepts(SECRET, "a-guess")
+    clock.now += origin_verify.REFRESH_FLOOR_SECONDS
+    assert not values.accepts(SECRET, "another-guess")
+
+    assert len(reads) == 3  # the first read, one early re-read, one more 10 s later
+
+
+def test_a_secret_unreadable_for_a_moment_keeps_the_values_read_before(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    values = OriginVerifyValues(clock)
+    current = boto3.client("secretsmanager", region_name=LOCAL_REGION).get_secret_value(SecretId=SECRET)
+    assert values.accepts(SECRET, current["SecretString"])
+
+    def unreadable(name: str) -> tuple[str, ...]:
+        raise origin_verify.OriginSecretUnavailable("ThrottlingException")
+
+    monkeypatch.setattr(origin_verify, "_read_stages", unreadable)
+    clock.now += origin_verify.MAX_AGE_SECONDS
+    assert values.accepts(SECRET, current["SecretString"])
+    with pytest.raises(origin_verify.OriginSecretUnavailable):
+        OriginVerifyValues(clock).values(SECRET)  # a cold container has nothing to fall back on
