@@ -10,7 +10,8 @@ from typing import Any
 from orion import runtime
 from orion.observability import logger, metrics
 from orion.settings import get_settings
-from orion.tenancy.origin_verify import OriginSecretUnavailable, OriginVerifyValues
+from orion.tenancy.errors import OriginSecretUnavailable
+from orion.tenancy.origin_verify import OriginVerifyValues
 
 PROBLEM = {
     "type": "about:blank",

@@ -1,4 +1,5 @@
-"""Tenancy's own errors: the CloudFront side of a store domain refusing a change."""
+"""Tenancy's own errors: the CloudFront side of a store domain refusing a change, the origin-verify
+secret unreadable, a rotation step of it refused."""
 
 from __future__ import annotations
 
@@ -9,3 +10,11 @@ class EdgeTenantError(RuntimeError):
 
 class ForeignTenant(EdgeTenantError):
     """The domain is a tenant Orion did not create: never changed or deleted by Orion."""
+
+
+class OriginSecretUnavailable(Exception):
+    """The current version of the origin-verify secret could not be read."""
+
+
+class RotationError(Exception):
+    """A rotation step cannot proceed (Secrets Manager retries the step, then marks the rotation failed)."""

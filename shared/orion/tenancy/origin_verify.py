@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from orion.data.clients import aws_client
 from orion.observability import logger
+from orion.tenancy.errors import OriginSecretUnavailable, RotationError
 
 CURRENT, PENDING, PREVIOUS = "AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"
 ACCEPTED_STAGES = (CURRENT, PENDING, PREVIOUS)
@@ -29,10 +30,6 @@ ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
 MAX_AGE_SECONDS = 300
 REFRESH_FLOOR_SECONDS = 10
 SECRET_LENGTH_BYTES = 48
-
-
-class OriginSecretUnavailable(Exception):
-    """The current version of the secret could not be read."""
 
 
 class OriginVerifyValues:
@@ -101,10 +98,6 @@ def _read_stages(name: str) -> tuple[str, ...]:
 
 
 # --- rotation ---------------------------------------------------------------------------------------
-
-
-class RotationError(Exception):
-    """A rotation step cannot proceed (Secrets Manager retries the step, then marks the rotation failed)."""
 
 
 class OriginHeader:

@@ -16,7 +16,8 @@ from functions.origin_rotation import handler as rotation_handler
 from infra.wiring import LOCAL_ACCOUNT, LOCAL_REGION
 from orion import runtime
 from orion.tenancy import origin_verify
-from orion.tenancy.origin_verify import ORIGIN_VERIFY_HEADER, OriginVerifyValues, RotationError
+from orion.tenancy.errors import OriginSecretUnavailable, RotationError
+from orion.tenancy.origin_verify import ORIGIN_VERIFY_HEADER, OriginVerifyValues
 from tests.events import FakeContext
 
 SECRET = "orion/origin-verify"
@@ -207,10 +208,10 @@ def test_a_secret_unreadable_for_a_moment_keeps_the_values_read_before(
     assert values.accepts(SECRET, current["SecretString"])
 
     def unreadable(name: str) -> tuple[str, ...]:
-        raise origin_verify.OriginSecretUnavailable("ThrottlingException")
+        raise OriginSecretUnavailable("ThrottlingException")
 
     monkeypatch.setattr(origin_verify, "_read_stages", unreadable)
     clock.now += origin_verify.MAX_AGE_SECONDS
     assert values.accepts(SECRET, current["SecretString"])
-    with pytest.raises(origin_verify.OriginSecretUnavailable):
+    with pytest.raises(OriginSecretUnavailable):
         OriginVerifyValues(clock).values(SECRET)  # a cold container has nothing to fall back on

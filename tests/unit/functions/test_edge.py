@@ -13,7 +13,8 @@ from functions.common import edge, origin_gate
 from orion import runtime
 from orion.errors import Conflict, NotFound, OrionError
 from orion.settings import reset_settings
-from orion.tenancy.origin_verify import OriginSecretUnavailable, OriginVerifyValues
+from orion.tenancy.errors import OriginSecretUnavailable
+from orion.tenancy.origin_verify import OriginVerifyValues
 
 SECRET = "cloudfront-only-knows-this"
 BEHIND_CLOUDFRONT = {

@@ -10,7 +10,8 @@ import pytest
 from functions.common.entry import HTTP_API, lambda_entry
 from orion import runtime
 from orion.settings import reset_settings
-from orion.tenancy.origin_verify import OriginSecretUnavailable, OriginVerifyValues
+from orion.tenancy.errors import OriginSecretUnavailable
+from orion.tenancy.origin_verify import OriginVerifyValues
 from tests.events import FakeContext
 
 SECRET = "cloudfront-only-knows-this"
