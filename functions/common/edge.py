@@ -15,11 +15,12 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec
 
+from functions.common import origin_gate
 from functions.common.entry import HTTP_API, Handler, LambdaEntry, lambda_entry
 from functions.common.origin_gate import origin_verify_accepts
 from orion import runtime
 from orion.data.clients import aws_client
-from orion.errors import BadRequest, OrionError, problem_details
+from orion.errors import BadRequest, Forbidden, OrionError, problem_details
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy import hosts
@@ -77,18 +78,25 @@ def problem_result(event: Mapping[str, Any], error: OrionError) -> dict[str, Any
 
 def http_entry(refuse: Refuse = problem_result) -> Callable[[Handler], LambdaEntry]:
     """The entry of an API Gateway HTTP API function: :func:`functions.common.entry.lambda_entry`
-    (the request id as correlation id), and inside it, before the handler, a request whose host
-    cannot be read (:func:`host_error`) answered 400 by ``refuse`` (problem+json unless the function
-    says otherwise; a HEAD without the body). Checked here once, so no framework ever parses garbage."""
+    (the request id as correlation id), and inside it, before the handler, a request that did not come
+    through CloudFront where the origin gate is on (:mod:`functions.common.origin_gate`) answered 403,
+    and one whose host cannot be read (:func:`host_error`) 400, by ``refuse`` (problem+json unless the
+    function says otherwise; a HEAD without the body). Checked here once, so no framework ever parses
+    garbage and nothing answers around CloudFront."""
 
     def wear(handler: Handler) -> LambdaEntry:
         @functools.wraps(handler)
         def guarded(event: dict[str, Any], context: Any) -> dict[str, Any]:
-            error = host_error(lower_headers(event.get("headers")))
+            error: OrionError | None = (
+                Forbidden(origin_gate.NOT_THROUGH_CLOUDFRONT)
+                if origin_gate.refused(event)
+                else host_error(lower_headers(event.get("headers")))
+            )
             if error is None:
                 return handler(event, context)
             logger.info("request refused at the edge", extra={"reason": str(error)})
-            return resolve_head_as_get(event, lambda routed: refuse(routed, error))
+            refusal = error
+            return resolve_head_as_get(event, lambda routed: refuse(routed, refusal))
 
         return lambda_entry(correlation_id_path=HTTP_API)(guarded)
 

@@ -1,9 +1,8 @@
 """The one decorator stack every Lambda handler wears: Powertools logging context (cleared at each
-invocation), X-Ray tracing and EMF metrics, in that order; API Gateway handlers also the origin gate."""
+invocation), X-Ray tracing and EMF metrics, in that order."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -24,13 +23,9 @@ def lambda_entry(*, correlation_id_path: str | None = None) -> Callable[[Handler
     """Wrap a handler in the logger's Lambda context, the tracer's handler segment and the metrics
     flush. ``clear_state`` starts each invocation with none of the keys the last one appended (a warm
     function must not log one request's tenant on the next); ``correlation_id_path`` names where the
-    event carries a correlation id (``HTTP_API`` for API Gateway; tasks set their job's themselves).
-    An API Gateway handler runs only for the requests the origin gate lets through
-    (functions.common.origin_gate)."""
+    event carries a correlation id (``HTTP_API`` for API Gateway; tasks set their job's themselves)."""
 
     def wear(handler: Handler) -> LambdaEntry:
-        if correlation_id_path == HTTP_API:
-            handler = _behind_origin_gate(handler)
         flushed = metrics.log_metrics(handler)
         traced = tracer.capture_lambda_handler(flushed)
         logged = logger.inject_lambda_context(
@@ -39,14 +34,3 @@ def lambda_entry(*, correlation_id_path: str | None = None) -> Callable[[Handler
         return cast(LambdaEntry, logged)
 
     return wear
-
-
-def _behind_origin_gate(handler: Handler) -> Handler:
-    @functools.wraps(handler)
-    def gated(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        from functions.common.origin_gate import refusal  # imported by API functions only
-
-        refused = refusal(event)
-        return refused if refused is not None else handler(event, context)
-
-    return gated

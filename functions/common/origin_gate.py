@@ -3,7 +3,6 @@ through CloudFront (and its WAF), recognised by a valid ``X-Origin-Verify``; any
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,12 +12,7 @@ from orion.settings import get_settings
 from orion.tenancy.errors import OriginSecretUnavailable
 from orion.tenancy.origin_verify import OriginVerifyValues
 
-PROBLEM = {
-    "type": "about:blank",
-    "title": "Forbidden",
-    "status": 403,
-    "detail": "This API is served through its public host names only.",
-}
+NOT_THROUGH_CLOUDFRONT = "This API is served through its public host names only."
 
 
 def origin_verify_accepts(value: str) -> bool:
@@ -40,15 +34,11 @@ def came_through_cloudfront(headers: Mapping[str, Any] | None) -> bool:
     return bool(verify) and origin_verify_accepts(verify)
 
 
-def refusal(event: Mapping[str, Any]) -> dict[str, Any] | None:
-    """None when the request may proceed; otherwise the 403 problem+json response (API Gateway v2)."""
+def refused(event: Mapping[str, Any]) -> bool:
+    """Whether the gate refuses the request: it is on (deployed functions with routes) and the request
+    carries no accepted version of the origin secret. Logged and counted (``OriginRefused``)."""
     if not get_settings().require_origin_verify or came_through_cloudfront(event.get("headers")):
-        return None
+        return False
     logger.info("request refused: not through CloudFront")
     metrics.add_metric(name="OriginRefused", unit="Count", value=1)
-    path = str(event.get("rawPath") or "")
-    return {
-        "statusCode": 403,
-        "headers": {"Content-Type": "application/problem+json", "Cache-Control": "no-store"},
-        "body": json.dumps({**PROBLEM, "instance": path}),
-    }
+    return True

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from functions.common.entry import HTTP_API, lambda_entry
+from functions.common.edge import http_entry
+from functions.common.entry import lambda_entry
 from orion import runtime
 from orion.settings import reset_settings
 from orion.tenancy.errors import OriginSecretUnavailable
@@ -27,7 +28,7 @@ class FakeSecretValues:
         return value in self.versions
 
 
-@lambda_entry(correlation_id_path=HTTP_API)
+@http_entry()
 def api_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"statusCode": 200, "body": "served"}
 
@@ -39,8 +40,8 @@ def task_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def request(**headers: str) -> dict[str, Any]:
     return {
-        "rawPath": "/api/v1/staff/orders",
         "headers": {"host": "abc123.execute-api.eu-west-1.amazonaws.com", **headers},
+        "rawPath": "/api/v1/staff/orders",
         "requestContext": {"requestId": "r-1", "http": {"method": "GET"}},
     }
 
@@ -59,7 +60,8 @@ def test_a_request_straight_to_the_execute_api_endpoint_is_refused(versions: lis
         response = api_handler(event, FakeContext())
         assert response["statusCode"] == 403
         assert response["headers"]["Content-Type"] == "application/problem+json"
-        assert json.loads(response["body"])["instance"] == "/api/v1/staff/orders"
+        problem = json.loads(response["body"])
+        assert (problem["status"], problem["instance"]) == (403, "/api/v1/staff/orders")
 
 
 def test_requests_cloudfront_forwarded_with_any_accepted_version_are_served(versions: list[str]) -> None:
