@@ -2,8 +2,9 @@
 
 Templates are compiled once per container and kept while their S3 ETag stands. Tenant templates are
 untrusted: they run in Jinja's sandbox with autoescaping, under a time limit and size limits
-(:mod:`orion.rendering.sandbox`), and any failure falls back to the default theme (logged and
-counted), so a broken or oversized theme never costs a shopper a 500.
+(:mod:`orion.rendering.sandbox`), and any failure falls back to the theme the failing one inherits
+from (a store's to its platform's, a platform's to the default; logged and counted), so a broken or
+oversized theme never costs a shopper a 500.
 """
 
 from __future__ import annotations
@@ -93,24 +94,26 @@ class ThemeRenderer:
         self._lock = threading.Lock()
 
     def render(self, tenant: Tenant | None, name: str, context: Mapping[str, Any]) -> str:
-        """The page HTML; a failing tenant theme falls back to the default theme."""
+        """The page HTML; a failing tenant theme falls back to the theme it inherits from (a store's to
+        its platform's, a platform's to the default theme)."""
         chain = self._effective_chain(tenant)
-        if chain == DEFAULT_CHAIN:
-            return self._render(chain, name, context)
-        try:
-            return self._render(chain, name, context, guarded=True)
-        except Exception as exc:  # tenant templates are untrusted code; any failure means fall back
-            logger.warning(
-                "theme template failed, rendering the default theme",
-                extra={
-                    "tenant": str(tenant),
-                    "template": name,
-                    "chain": list(chain),
-                    "error": f"{type(exc).__name__}: {exc}",
-                },
-            )
-            metrics.add_metric(name="ThemeFallback", unit="Count", value=1)
-            return self._render(DEFAULT_CHAIN, name, context)
+        while chain != DEFAULT_CHAIN:
+            try:
+                return self._render(chain, name, context, guarded=True)
+            except Exception as exc:  # tenant templates are untrusted code; any failure means fall back
+                logger.warning(
+                    "theme template failed, rendering the inherited theme",
+                    extra={
+                        "tenant": str(tenant),
+                        "template": name,
+                        "chain": list(chain),
+                        "inherited": list(chain[1:]),
+                        "error": f"{type(exc).__name__}: {exc}",
+                    },
+                )
+                metrics.add_metric(name="ThemeFallback", unit="Count", value=1)
+                chain = chain[1:]
+        return self._render(DEFAULT_CHAIN, name, context)
 
     def _effective_chain(self, tenant: Tenant | None) -> tuple[str, ...]:
         if tenant is None:

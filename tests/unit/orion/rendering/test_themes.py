@@ -99,6 +99,33 @@ def test_a_broken_store_template_falls_back_to_the_default_theme() -> None:
     assert theme.render(WIZAMART, "page.html", {"name": "z"}) == "default page for z"
 
 
+def test_a_broken_store_template_falls_back_to_its_platforms_theme() -> None:
+    theme, _ = renderer(
+        {
+            **DEFAULT,
+            "platforms/oms/page.html": "oms page for {{ name }}",
+            "stores/oms/wizamart/page.html": "{{ 'x' * 10**9 }}",
+        }
+    )
+    assert theme.render(WIZAMART, "page.html", {"name": "z"}) == "oms page for z"
+
+
+def test_a_broken_platform_template_falls_back_to_the_default_theme_for_its_stores_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counted: list[str] = []
+    monkeypatch.setattr(metrics, "add_metric", lambda name, unit, value: counted.append(name))
+    theme, _ = renderer(
+        {
+            **DEFAULT,
+            "platforms/oms/base.html": "{{ 1 / 0 }}",
+            "stores/oms/wizamart/child.html": "{% extends 'base.html' %}{% block body %}own{% endblock %}",
+        }
+    )
+    assert theme.render(WIZAMART, "child.html", {"name": "y"}) == "<main>child y</main>"
+    assert counted == ["ThemeFallback", "ThemeFallback"]  # the store's theme, then the platform's
+
+
 def test_a_store_template_failing_at_render_time_falls_back() -> None:
     theme, _ = renderer({**DEFAULT, "stores/oms/wizamart/page.html": "{{ 1 / 0 }}"})
     assert theme.render(WIZAMART, "page.html", {"name": "z"}) == "default page for z"
