@@ -11,12 +11,12 @@ export npm_config_loglevel := error
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e bench synth bootstrap diff deploy fuzz clean browser
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy fuzz clean browser
 
 help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
-	@echo "make lint | typecheck | unit | integration | infra-test | e2e | bench | synth | fuzz"
+	@echo "make lint | typecheck | unit | integration | infra-test | e2e | test-deep | bench | synth | fuzz"
 	@echo "make bootstrap | diff | deploy [ENV=dev|prod]   the AWS side (docs/operations.md)"
 
 uv:
@@ -83,6 +83,10 @@ test: venv browser
 	@$(RUN) ruff format --check .
 	@$(RUN) mypy shared/orion functions infra layers tests
 	@$(RUN) pytest -q -n auto --durations=15 -m "not slow" tests
+
+# The deeper suites make test leaves out (`slow`: e.g. the real arm64 dependency layer); CI runs them too.
+test-deep: venv
+	@$(RUN) pytest -q -m slow tests
 
 clean:
 	rm -rf cdk.out .mypy_cache .ruff_cache test-artifacts
