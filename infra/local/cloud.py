@@ -7,12 +7,14 @@ import json
 import logging
 import os
 import urllib.request
+from datetime import UTC, datetime
+from urllib.parse import parse_qs
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from infra import wiring
-from infra.local import invoke
+from infra.local import invoke, post_policy
 from infra.local.environments import FunctionError
 from infra.local.moto_speedups import DYNAMODB_REQUEST_LOCK
 from infra.local.provision import provision
@@ -52,6 +54,7 @@ def install_bridges() -> None:
     - Lambda tasks of Step Functions run our handlers in-process instead of in Docker.
     - EventBridge rules with a Step Functions target start an execution (moto raises instead).
     - DynamoDB writes are atomic per request (moto loses concurrent ADDs otherwise).
+    - Presigned POST uploads are checked against their policy, as S3 does (moto stores any POST).
     """
     from moto.awslambda.models import LambdaFunction
     from moto.events.models import Rule
@@ -96,6 +99,42 @@ def install_bridges() -> None:
     LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[method-assign]
     Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
     serialise_dynamodb_writes()
+    enforce_post_policies()
+
+
+def local_secret_for(access_key_id: str) -> str | None:
+    """The secret of the one access key the local cloud knows: the one its SDK clients sign with."""
+    if access_key_id and access_key_id == os.environ.get("AWS_ACCESS_KEY_ID"):
+        return os.environ.get("AWS_SECRET_ACCESS_KEY")
+    return None
+
+
+def enforce_post_policies() -> None:
+    """Refuse a POST upload to a bucket that S3 would refuse (infra/local/post_policy.py): moto stores
+    whatever is posted, so a ticket with its key rewritten, or a 0-byte file, would pass locally."""
+    from moto.s3.responses import S3Response
+
+    original = S3Response._bucket_response_post
+    if getattr(original, "_enforces_policy", False):
+        return
+
+    def checked(self: Any, request: Any, bucket_name: str) -> Any:
+        deleting = "delete" in parse_qs(self.parsed_url.query, keep_blank_values=True)  # DeleteObjects
+        if request.headers.get("Content-Length") and not deleting:
+            body = self.raw_body if isinstance(self.raw_body, bytes) else str(self.raw_body or "").encode()
+            refusal = post_policy.check_post(
+                dict(self.form_data.items()),
+                bucket=bucket_name,
+                size=len(body),
+                now=datetime.now(UTC),
+                secret_for=local_secret_for,
+            )
+            if refusal is not None:
+                return refusal.status, {"Content-Type": "application/xml"}, refusal.xml()
+        return original(self, request, bucket_name)
+
+    checked._enforces_policy = True  # type: ignore[attr-defined]
+    S3Response._bucket_response_post = checked  # type: ignore[method-assign]
 
 
 _DYNAMODB_ITEM_REQUESTS = (
