@@ -15,8 +15,8 @@ import pytest
 from orion.data import keys
 
 ROOT = Path(__file__).resolve().parents[4]
-# The one place allowed a Scan: the local cloud's dev-only outbox listing (never deployed).
-SCAN_ALLOWED = frozenset({"infra/local/outbox.py"})
+# Places allowed a Scan: none (the local cloud's outbox printer and listing read per platform now).
+SCAN_ALLOWED: frozenset[str] = frozenset()
 # Key families that belong to no tenant: host lookups, and the counters of a tenant prefix given whole.
 GLOBAL_PARTITIONS = frozenset({"domain_pk", "counters_pk"})
 
@@ -132,7 +132,7 @@ def test_no_code_reads_the_table_with_a_scan() -> None:
     assert scans == set()
 
 
-def test_the_scan_check_finds_the_dev_aids_scan_and_every_way_to_write_one() -> None:
+def test_the_scan_check_finds_every_way_to_write_one() -> None:
     for allowed in SCAN_ALLOWED:
         assert scans_in((ROOT / allowed).read_text()), f"{allowed} no longer scans: drop it from the list"
     for source in (
