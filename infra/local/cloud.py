@@ -7,11 +7,11 @@ import json
 import logging
 import os
 import urllib.request
-from datetime import UTC, datetime
-from urllib.parse import parse_qs
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 from infra import wiring
 from infra.local import invoke, post_policy

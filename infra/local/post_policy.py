@@ -131,7 +131,9 @@ def _check_signature(form: Mapping[str, str], secret_for: Callable[[str], str | 
 
 
 def _unknown_key() -> Refusal:
-    return Refusal(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+    return Refusal(
+        403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
+    )
 
 
 def _check_conditions(
@@ -154,7 +156,11 @@ def _check_conditions(
             except (TypeError, ValueError):
                 return invalid_policy("Invalid content-length-range.")
             continue
-        if operator not in ("eq", "starts-with") or not isinstance(subject, str) or not subject.startswith("$"):
+        if (
+            operator not in ("eq", "starts-with")
+            or not isinstance(subject, str)
+            or not subject.startswith("$")
+        ):
             return invalid_policy(f"Invalid condition {json.dumps(condition)}.")
         name = subject[1:].lower()
         named.add(name)
@@ -163,7 +169,9 @@ def _check_conditions(
         if not holds:
             return policy_refusal(f"Policy Condition failed: {json.dumps([operator, subject, expected])}")
     extra = sorted(
-        name for name in form if name not in UNCONDITIONED and name not in named and not name.startswith("x-ignore-")
+        name
+        for name in form
+        if name not in UNCONDITIONED and name not in named and not name.startswith("x-ignore-")
     )
     if extra:
         return policy_refusal(f"Extra input fields: {', '.join(extra)}")

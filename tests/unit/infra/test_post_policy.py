@@ -49,7 +49,9 @@ def ticket(signature_version: str = "s3v4", **options: Any) -> dict[str, str]:
     return dict(post["fields"])
 
 
-def check(fields: dict[str, str], *, size: int = 10, bucket: str = BUCKET, at: datetime | None = None) -> Refusal | None:
+def check(
+    fields: dict[str, str], *, size: int = 10, bucket: str = BUCKET, at: datetime | None = None
+) -> Refusal | None:
     return check_post(fields, bucket=bucket, size=size, now=at or datetime.now(UTC), secret_for=secret_for)
 
 
@@ -150,7 +152,11 @@ def test_a_post_without_policy_or_signature_is_anonymous_and_denied() -> None:
 
 def test_a_starts_with_condition_admits_keys_under_its_prefix_only() -> None:
     prefix = "uploads/oms/wizamart/01JABCDEFGHJKMNPQRSTVWXYZ0/"
-    conditions = [["starts-with", "$key", prefix], ["content-length-range", 1, MAX_BYTES], {"Content-Type": "text/csv"}]
+    conditions = [
+        ["starts-with", "$key", prefix],
+        ["content-length-range", 1, MAX_BYTES],
+        {"Content-Type": "text/csv"},
+    ]
     fields = ticket(key=prefix + "${filename}", conditions=conditions)
 
     assert check({**fields, "key": prefix + "renamed.csv"}) is None
@@ -166,7 +172,12 @@ def _signed_v2(policy: bytes) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "policy",
-    [b"not json", b'{"expiration": "2999-01-01T00:00:00Z"}', b'{"conditions": []}', b'{"expiration": "2999-01-01T00:00:00Z", "conditions": [["in", "$key", "x"]]}'],
+    [
+        b"not json",
+        b'{"expiration": "2999-01-01T00:00:00Z"}',
+        b'{"conditions": []}',
+        b'{"expiration": "2999-01-01T00:00:00Z", "conditions": [["in", "$key", "x"]]}',
+    ],
 )
 def test_a_signed_but_malformed_policy_is_an_invalid_policy_document(policy: bytes) -> None:
     refusal = check(_signed_v2(policy))
