@@ -29,11 +29,13 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class LocalServer:
-    """A running local cloud: its gateway port, its moto port and the file its output goes to."""
+    """A running local cloud: its gateway port, its moto port, the file its output goes to and its
+    process id (for what a benchmark reads from /proc)."""
 
     port: int
     aws_port: int
     output: Path
+    pid: int = 0
 
     @property
     def base_url(self) -> str:
@@ -67,7 +69,7 @@ def running_local_server(output: Path, *options: str) -> Iterator[LocalServer]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"local cloud did not start:\n{output.read_text()}")
             time.sleep(0.2)
-        yield LocalServer(port, aws_port, output)
+        yield LocalServer(port, aws_port, output, process.pid)
     finally:
         process.terminate()
         try:
