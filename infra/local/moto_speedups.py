@@ -7,15 +7,21 @@ cloud's checkout, product saves and import publishing slowed down as a catalogue
 - TransactWriteItems backs up every table it touches by deep-copying it (once per transaction item),
   so that a cancelled transaction can be rolled back by putting the copy in place.
 - Query on a table (not an index) sorts every item of the table, then keeps the partition's.
+- Query on an index walks every item of the table to find the index partition's, so after a large
+  import every index Query (the outbox printer's each second, a listing, a scheduled task) cost
+  milliseconds per thousand items: an idle `make run` spun a core after a 10,000-row import.
 - Every answer goes through moto's generic serializer, which walks botocore's shape model for each
   attribute value (more than half the cost of a Query of one product's items).
 
 Here a transaction backs up only the items it names (it can change nothing else) and puts them back
-if it fails, a table Query reads its one partition, and the answers of the item reads (GetItem,
-Query, Scan, BatchGetItem, TransactGetItems), which are DynamoDB JSON already, are dumped as they are
-(what a plain dump cannot write, such as binary values, still goes through moto's serializer).
-Results, conditions and rollback stay moto's own: tests/integration/local_cloud/test_moto_speedups.py checks
-that a cancelled transaction still writes nothing and that answers are the same with and without.
+if it fails, a table Query reads its one partition, an index Query reads the items of its index
+partition from a map of the table by index key (built in one pass over the table, kept until the
+next write to any table: a write may change an item's index keys in place), and the answers of the
+item reads (GetItem, Query, Scan, BatchGetItem, TransactGetItems), which are DynamoDB JSON already,
+are dumped as they are (what a plain dump cannot write, such as binary values, still goes through
+moto's serializer). Results, conditions and rollback stay moto's own:
+tests/integration/local_cloud/test_moto_speedups.py checks that a cancelled transaction still writes
+nothing, that an index Query sees every write, and that answers are the same with and without.
 Tables with a stream keep moto's own backup (a rollback must take back the stream records too).
 Used by the local cloud, the test fixtures and the benchmarks (provision() installs it).
 """
@@ -26,6 +32,7 @@ import copy
 import inspect
 import json
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -36,6 +43,15 @@ _installed = False
 # each request). A transaction's item backup and its restore take it too, whichever was patched
 # first: a backup taken outside it could be restored over another request's write.
 DYNAMODB_REQUEST_LOCK = threading.RLock()
+# Bumped by every DynamoDB write: an index partition map built at an older generation is stale.
+_generation = 0
+_generation_lock = threading.Lock()
+# table -> {(index name, hash attribute): (generation built at, {hash value: [items]})}
+_index_partitions: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], tuple[int, dict[Any, list[Any]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_original_all_items: Any = None
+_WRITES = ("put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items")
 _ITEM_READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"})
 _DYNAMODB_JSON = "application/x-amz-json-1.0"
 
@@ -85,31 +101,6 @@ def install() -> None:
         with DYNAMODB_REQUEST_LOCK, _item_backup(self, transact_items):
             original_transact(self, transact_items)
 
-    original_query = Table.query
-    index_name_at = list(inspect.signature(original_query).parameters).index("index_name")
-    original_all_items = Table.all_items
-
-    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
-        index_name = kwargs.get("index_name", args[index_name_at - 1] if len(args) >= index_name_at else None)
-        hash_key = kwargs.get("hash_key", args[0] if args else None)
-        if index_name is not None or hash_key is None:
-            return original_query(self, *args, **kwargs)
-        _state.partition = (self, hash_key)
-        try:
-            return original_query(self, *args, **kwargs)
-        finally:
-            _state.partition = None
-
-    def all_items(self: Any) -> Any:
-        partition = getattr(_state, "partition", None)
-        if partition is None or partition[0] is not self:
-            return original_all_items(self)
-        # A table query keeps the items of its partition and sorts them by range key itself.
-        found = self.items.get(partition[1])  # .get: self.items is a defaultdict
-        if found is None:
-            return []
-        return list(found.values()) if self.range_key_attr else [found]
-
     from moto.core import responses
 
     original_execute = responses.ActionResult.execute_result
@@ -134,9 +125,100 @@ def install() -> None:
     responses.ActionResult.execute_result = execute_result  # type: ignore[method-assign]
     models.copy = _NoTableCopies()  # type: ignore[attr-defined,assignment]
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    Table.query = query  # type: ignore[method-assign]
-    Table.all_items = all_items  # type: ignore[method-assign]
+    _install_partition_reads(Table)
+    for name in _WRITES:
+        setattr(models.DynamoDBBackend, name, _bumping(getattr(models.DynamoDBBackend, name)))
+    for name in ("put_item", "delete_item"):  # other paths that write (restores, imports)
+        setattr(Table, name, _bumping(getattr(Table, name)))
     _installed = True
+
+
+def _install_partition_reads(Table: Any) -> None:
+    """A table Query reads its partition, an index Query its index partition (not the whole table)."""
+    original_query = Table.query
+    index_name_at = list(inspect.signature(original_query).parameters).index("index_name")
+    original_all_items = Table.all_items
+    global _original_all_items
+    _original_all_items = original_all_items
+    hash_conditions_at = list(inspect.signature(original_query).parameters).index("hash_key_conditions")
+
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[index_name_at - 1] if len(args) >= index_name_at else None)
+        hash_key = kwargs.get("hash_key", args[0] if args else None)
+        if index_name is not None:
+            conditions = kwargs.get(
+                "hash_key_conditions",
+                args[hash_conditions_at - 1] if len(args) >= hash_conditions_at else None,
+            )
+            if not conditions:
+                return original_query(self, *args, **kwargs)
+            attribute, value = conditions[0]
+            _state.index_items = (self, _index_partition(self, index_name, attribute).get(value, []))
+            try:
+                return original_query(self, *args, **kwargs)
+            finally:
+                _state.index_items = None
+        if hash_key is None:
+            return original_query(self, *args, **kwargs)
+        _state.partition = (self, hash_key)
+        try:
+            return original_query(self, *args, **kwargs)
+        finally:
+            _state.partition = None
+
+    def all_items(self: Any) -> Any:
+        index_items = getattr(_state, "index_items", None)
+        if index_items is not None and index_items[0] is self:
+            return list(index_items[1])
+        partition = getattr(_state, "partition", None)
+        if partition is None or partition[0] is not self:
+            return original_all_items(self)
+        # A table query keeps the items of its partition and sorts them by range key itself.
+        found = self.items.get(partition[1])  # .get: self.items is a defaultdict
+        if found is None:
+            return []
+        return list(found.values()) if self.range_key_attr else [found]
+
+    Table.query = query
+    Table.all_items = all_items
+
+
+def _bump() -> None:
+    global _generation
+    with _generation_lock:
+        _generation += 1
+
+
+def _bumping(write: Any) -> Any:
+    """``write``, marking every index partition map stale before and after it runs (a query that
+    builds one meanwhile keeps it for itself only)."""
+
+    def bumped(*args: Any, **kwargs: Any) -> Any:
+        _bump()
+        try:
+            return write(*args, **kwargs)
+        finally:
+            _bump()
+
+    return bumped
+
+
+def _index_partition(table: Any, index_name: str, attribute: str) -> dict[Any, list[Any]]:
+    """The table's items by their value of ``attribute`` (an index's partition key), current as of the
+    last write: one pass over the table when a write made the last map stale."""
+    from moto.dynamodb.models.dynamo_type import Item
+
+    generation = _generation
+    maps = _index_partitions.setdefault(table, {})
+    built = maps.get((index_name, attribute))
+    if built is not None and built[0] == generation:
+        return built[1]
+    by_value: dict[Any, list[Any]] = {}
+    for item in _original_all_items(table):
+        if isinstance(item, Item) and (value := item.attrs.get(attribute)) is not None:
+            by_value.setdefault(value, []).append(item)
+    maps[(index_name, attribute)] = (generation, by_value)
+    return by_value
 
 
 def _table_name(transact_item: dict[str, Any]) -> str | None:

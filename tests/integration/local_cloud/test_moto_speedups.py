@@ -1,6 +1,6 @@
 """The local cloud's moto speed-ups (infra/local/moto_speedups.py) keep DynamoDB's behaviour: a cancelled
-transaction writes nothing, a successful one writes everything, and a table Query returns what
-DynamoDB returns (its partition, in range-key order, page by page)."""
+transaction writes nothing, a successful one writes everything, and a table or index Query returns
+what DynamoDB returns (its partition, in range-key order, page by page, as of the last write)."""
 
 from __future__ import annotations
 
@@ -147,6 +147,63 @@ def test_a_table_query_returns_its_partition_in_order_page_by_page(forward: bool
         )["Items"]
         == []
     )
+
+
+def index_query(partition: str, page_size: int = 2) -> list[tuple[str, str]]:
+    """Every item of a GSI2 partition, page by page, as (SK, GSI2SK)."""
+    found: list[tuple[str, str]] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page = dynamodb().query(
+            TableName=TABLE,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": partition}},
+            Limit=page_size,
+            **({"ExclusiveStartKey": start} if start else {}),
+        )
+        found += [(i["SK"]["S"], i["GSI2SK"]["S"]) for i in page["Items"]]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
+def test_an_index_query_reads_its_partition_and_sees_every_write_since() -> None:
+    seed()
+    client = dynamodb()
+    for n in range(5):
+        client.put_item(TableName=TABLE, Item=item("Q#1", f"M#{n}", GSI2PK="DUE", GSI2SK=f"{9 - n}"))
+    assert index_query("DUE") == [("M#4", "5"), ("M#3", "6"), ("M#2", "7"), ("M#1", "8"), ("M#0", "9")]
+
+    # an update moves an item within the partition, another takes one out of it (a sparse index)
+    client.update_item(
+        TableName=TABLE,
+        Key={"PK": {"S": "Q#1"}, "SK": {"S": "M#0"}},
+        UpdateExpression="SET GSI2SK = :first",
+        ExpressionAttributeValues={":first": {"S": "0"}},
+    )
+    client.update_item(
+        TableName=TABLE,
+        Key={"PK": {"S": "Q#1"}, "SK": {"S": "M#2"}},
+        UpdateExpression="REMOVE GSI2PK, GSI2SK",
+    )
+    client.update_item(
+        TableName=TABLE,
+        Key={"PK": {"S": "Q#1"}, "SK": {"S": "M#3"}},
+        UpdateExpression="SET GSI2PK = :other",
+        ExpressionAttributeValues={":other": {"S": "FAILED"}},
+    )
+    client.delete_item(TableName=TABLE, Key={"PK": {"S": "Q#1"}, "SK": {"S": "M#4"}})
+    client.transact_write_items(
+        TransactItems=[{"Put": {"TableName": TABLE, "Item": item("Q#2", "M#9", GSI2PK="DUE", GSI2SK="3")}}]
+    )
+    client.batch_write_item(
+        RequestItems={TABLE: [{"PutRequest": {"Item": item("Q#2", "M#8", GSI2PK="DUE", GSI2SK="4")}}]}
+    )
+
+    assert index_query("DUE") == [("M#0", "0"), ("M#9", "3"), ("M#8", "4"), ("M#1", "8")]
+    assert index_query("FAILED") == [("M#3", "6")]
+    assert index_query("NOBODY") == []
 
 
 def every_kind_of_value() -> dict[str, Any]:
