@@ -48,6 +48,7 @@ from orion.imports.rows import StagedData, stage_batch
 from orion.imports.storage import (
     ImportFiles,
     content_type_for,
+    parse_upload_key,
     safe_file_name,
     upload_key,
 )
@@ -145,12 +146,18 @@ class PrepareResult:
 def prepare_import(tenant: Tenant, job_id: str, object_key: str, execution: str) -> PrepareResult:
     """Claim the job, detect the file's shape, write normalised chunks and a manifest.
 
-    A file that cannot be imported at all ends the job FAILED here, with a message for the merchant.
+    An object whose key is not exactly the one the job's ticket was signed for (another store's or
+    another job's, or another file name) is refused (IGNORED) and the job left PENDING. A file that
+    cannot be imported at all ends the job FAILED here, with a message for the merchant.
     """
     repository = runtime.repository(ImportRepository)
     job = repository.get_job(tenant, job_id)
-    if job is None or job.upload_key != object_key:
-        logger.warning("upload without a matching job", extra={"key": object_key})
+    if job is None or not upload_belongs_to(job, tenant, object_key):
+        # Another store's job, another job, or another file under this job's prefix: never claimed, so
+        # the job stays PENDING for the file its own ticket uploads.
+        logger.warning(
+            "upload refused: its key is not the job's", extra={"key": object_key, "job_id": job_id}
+        )
         return PrepareResult(PrepareOutcome.IGNORED)
     if not repository.claim_job(tenant, job_id, execution):
         logger.info("job already claimed or finished", extra={"job_id": job_id})
@@ -164,6 +171,19 @@ def prepare_import(tenant: Tenant, job_id: str, object_key: str, execution: str)
     except (UnreadableFile, TooLarge) as exc:
         repository.finish_job(tenant, job_id, ImportStatus.FAILED, str(exc), counts=ImportCounts())
         return PrepareResult(PrepareOutcome.FINISHED)
+
+
+def upload_belongs_to(job: ImportJob, tenant: Tenant, object_key: str) -> bool:
+    """Whether ``object_key`` is exactly the key ``job``'s upload ticket was signed for: the tenant's
+    platform and store, the job's id and its file name (``uploads/<platform>/<store>/<job>/<file>``)."""
+    location = parse_upload_key(object_key)
+    return (
+        location is not None
+        and location.tenant == tenant
+        and location.job_id == job.id
+        and (job.platform, job.store) == (tenant.platform, tenant.store)
+        and object_key == job.upload_key == upload_key(tenant, job.id, job.file_name)
+    )
 
 
 def _prepare_file(
