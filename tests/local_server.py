@@ -30,12 +30,17 @@ def free_port() -> int:
 @dataclass(frozen=True)
 class LocalServer:
     """A running local cloud: its gateway port, its moto port, the file its output goes to and its
-    process id (for what a benchmark reads from /proc)."""
+    process (to signal it, or read its CPU time from /proc)."""
 
     port: int
     aws_port: int
     output: Path
-    pid: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "a local cloud this process did not start"
+        return self.process.pid
 
     @property
     def base_url(self) -> str:
@@ -69,7 +74,7 @@ def running_local_server(output: Path, *options: str) -> Iterator[LocalServer]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"local cloud did not start:\n{output.read_text()}")
             time.sleep(0.2)
-        yield LocalServer(port, aws_port, output, process.pid)
+        yield LocalServer(port, aws_port, output, process)
     finally:
         process.terminate()
         try:

@@ -6,6 +6,7 @@ Usage: python -m infra.local [--port 8000] [--aws-port 4566] [--no-demo] [--log-
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import signal
 import sys
@@ -13,6 +14,27 @@ import threading
 import time
 
 from infra.local.cloud import local_cloud
+
+# Ctrl-C stops `make run` within 10 s whatever it was doing (an import's tasks mid-flight): an orderly
+# stop normally takes a second; past this bound the process exits anyway (its state lived in memory).
+SHUTDOWN_SECONDS = 8.0
+
+
+def exit_after(seconds: float) -> threading.Thread:
+    """Exit the process ``seconds`` from now unless it has exited by then: the execution environments
+    killed, nothing else waited for."""
+
+    def force() -> None:
+        time.sleep(seconds)
+        print(f"Stopping took more than {seconds:.0f} s: exiting now.", flush=True)
+        for child in multiprocessing.active_children():
+            child.kill()
+        sys.stdout.flush()
+        os._exit(0)
+
+    watchdog = threading.Thread(target=force, name="shutdown-watchdog", daemon=True)
+    watchdog.start()
+    return watchdog
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.2)
         stop.set()
         print("Stopping...", flush=True)
+        exit_after(SHUTDOWN_SECONDS)
         scheduler.stop()
         gateway.shutdown()
         gateway.server_close()

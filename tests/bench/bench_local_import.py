@@ -20,9 +20,8 @@ import httpx
 
 from tests.feeds import letzshop_feed
 from tests.local_server import LocalServer, running_local_server
+from tests.merchant_import import STORE_HOST, staff_client, upload, wait_for
 
-STORE_HOST = "wizamart.oms.localhost"
-OWNER = {"email": "owner@wizamart.lu", "password": "wizamart-owner-demo"}
 PAGE_SAMPLES = 30
 IMPORT_TIMEOUT_SECONDS = 3600
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -58,25 +57,10 @@ def page_latency(shop: httpx.Client, path: str = "/") -> float:
 def run_import(server: LocalServer, rows: int) -> tuple[float, dict[str, int]]:
     """Import ``rows`` products as a merchant would; the seconds from upload to COMPLETED, and counts."""
     content = letzshop_feed(rows, "fr", delimiter=",")
-    with server.client(STORE_HOST) as api:
-        login = api.post("/api/v1/auth/login", json=OWNER)
-        login.raise_for_status()
-        api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-        ticket = api.post("/api/v1/imports", json={"file_name": "bench.csv", "language": "fr"})
-        ticket.raise_for_status()
-        upload, job_id = ticket.json()["upload"], ticket.json()["job"]["id"]
+    with staff_client(server) as api:
         started = time.perf_counter()
-        stored = httpx.post(
-            upload["url"], data=upload["fields"], files={"file": ("bench.csv", content)}, timeout=300
-        )
-        if stored.status_code != 204:
-            raise SystemExit(f"the upload was refused: {stored.status_code} {stored.text}")
-        job = api.get(f"/api/v1/imports/{job_id}").json()
-        while job["status"] in ("PENDING", "RUNNING"):
-            if time.perf_counter() - started > IMPORT_TIMEOUT_SECONDS:
-                raise SystemExit(f"the import did not finish in {IMPORT_TIMEOUT_SECONDS} s: {job}")
-            time.sleep(1)
-            job = api.get(f"/api/v1/imports/{job_id}").json()
+        job_id = upload(api, content, "bench.csv")
+        job = wait_for(api, job_id, IMPORT_TIMEOUT_SECONDS)
         took = time.perf_counter() - started
     if job["status"] != "COMPLETED" or job["counts"]["accepted"] != rows:
         raise SystemExit(f"the import did not complete with every row accepted: {job}")
@@ -111,6 +95,7 @@ def main() -> None:
         with server.client(STORE_HOST) as shop:
             after = page_latency(shop)
         with server.client() as dev:
+            dev.get("/_dev/outbox")  # cold: the dev function's execution environment starts
             started = time.perf_counter()
             outbox = dev.get("/_dev/outbox")
             outbox_took = time.perf_counter() - started
@@ -118,7 +103,7 @@ def main() -> None:
             raise SystemExit(f"/_dev/outbox answered {outbox.status_code}")
         print(
             f"shop home page (median of {PAGE_SAMPLES}): {after * 1000:.1f} ms after the import vs "
-            f"{before * 1000:.1f} ms before -> ratio {after / before:.2f}x; /_dev/outbox "
+            f"{before * 1000:.1f} ms before -> ratio {after / before:.2f}x; /_dev/outbox (warm) "
             f"{outbox_took * 1000:.0f} ms; counts {counts}"
         )
 

@@ -1,4 +1,4 @@
-"""`make run` prints where to go and stops cleanly on Ctrl-C."""
+"""`make run` prints where to go and stops cleanly on Ctrl-C, within 10 s even after and during an import."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.environment import REPO_ROOT
-from tests.local_server import free_port
+from tests.feeds import letzshop_feed
+from tests.local_server import free_port, running_local_server
+from tests.merchant_import import staff_client, upload, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -60,3 +63,32 @@ def test_the_local_cloud_prints_its_urls_and_stops_on_ctrl_c() -> None:
             process.wait()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+# The issue's contract: one Ctrl-C stops `make run` within 10 s, even with an import's tasks mid-flight.
+STOP_SECONDS = 10
+
+
+def test_one_ctrl_c_stops_the_local_cloud_within_10_s_after_an_import_and_mid_import(tmp_path: Path) -> None:
+    with running_local_server(tmp_path / "output.log", "--quiet") as server, staff_client(server) as api:
+        assert server.process is not None
+        done = wait_for(api, upload(api, letzshop_feed(2_000, "fr", delimiter=",")), timeout=300)
+        assert done["status"] == "COMPLETED", done
+        running = upload(api, letzshop_feed(20_000, "fr", delimiter=","))
+        deadline = time.monotonic() + 60
+        while api.get(f"/api/v1/imports/{running}").json()["status"] == "PENDING":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+
+        server.process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        code = server.process.wait(timeout=STOP_SECONDS + 20)  # a miss reports how long it took
+        took = time.monotonic() - started
+
+        output = server.output.read_text()
+        assert took < STOP_SECONDS, f"stopped after {took:.1f} s:\n{output[-3000:]}"
+        assert code == 0
+        assert "Stopping..." in output
+        assert "Traceback" not in output.split("Stopping...", 1)[1]
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{server.port}/", timeout=2)
