@@ -10,6 +10,7 @@ import pytest
 
 from tests.feeds import DATA
 from tests.local_server import LocalServer
+from tests.merchant_import import staff_client
 
 pytestmark = pytest.mark.e2e
 HOST = "wizamart.oms.localhost"
@@ -45,3 +46,32 @@ def test_a_feed_uploaded_to_the_presigned_url_is_imported_and_published(local_se
         assert len(published["created"]) + len(published["updated"]) == 8
         titles = {p["title"] for p in api.get("/api/v1/products", params={"limit": 100}).json()["items"]}
         assert "Chaise en chêne massif" in titles
+
+
+def test_the_local_s3_refuses_a_rewritten_ticket_and_an_empty_file_as_s3_does(
+    local_server: LocalServer,
+) -> None:
+    with staff_client(local_server) as api:
+        mine = api.post("/api/v1/imports", json={"file_name": "mine.csv"}).json()
+        other = api.post("/api/v1/imports", json={"file_name": "other.csv"}).json()
+        content = (DATA / "letzshop_fr.tsv").read_bytes()
+
+        rewritten = httpx.post(
+            mine["upload"]["url"],
+            data={**mine["upload"]["fields"], "key": other["upload"]["fields"]["key"]},
+            files={"file": ("other.csv", content)},
+            timeout=30,
+        )
+        empty = httpx.post(
+            mine["upload"]["url"],
+            data=mine["upload"]["fields"],
+            files={"file": ("mine.csv", b"")},
+            timeout=30,
+        )
+
+        assert rewritten.status_code == 403
+        assert "<Code>AccessDenied</Code>" in rewritten.text
+        assert empty.status_code == 400
+        assert "<Code>EntityTooSmall</Code>" in empty.text
+        for job in (mine, other):
+            assert api.get(f"/api/v1/imports/{job['job']['id']}").json()["status"] == "PENDING"
