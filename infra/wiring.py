@@ -53,8 +53,8 @@ class Bucket:
     event_bridge: bool = False
     # Days after which objects under a prefix expire (lifecycle rules), e.g. {"uploads/": 30}.
     expire_days: Mapping[str, int] = field(default_factory=dict)
-    # Local folder whose files are synced into the bucket under a prefix, e.g. ("templates", "").
-    sync_from: str | None = None
+    # Object versions kept (a deleted or overwritten theme override can be brought back).
+    versioned: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,9 @@ BUCKETS: tuple[Bucket, ...] = (
         name="templates",
         env="ORION_TEMPLATES_BUCKET",
         local_name="orion-templates",
-        purpose="storefront themes: default/, platforms/<p>/, stores/<p>/<s>/",
-        sync_from="templates",
+        # The default theme is packaged with the functions (templates/ in the code asset), never here.
+        purpose="storefront theme overrides: platforms/<p>/, stores/<p>/<s>/",
+        versioned=True,
     ),
     Bucket(
         name="uploads",

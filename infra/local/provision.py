@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import mimetypes
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -15,7 +13,6 @@ from infra import wiring
 from infra.wiring import LOCAL_ACCOUNT, LOCAL_REGION
 from infra.workflows.definitions import state_machine_definition
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TASK_ROLE_ARN = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/orion-local"
 
 
@@ -61,21 +58,6 @@ def create_buckets(region: str) -> None:
                 Bucket=bucket.local_name,
                 NotificationConfiguration={"EventBridgeConfiguration": {}},
             )
-        if bucket.sync_from:
-            sync_folder(REPO_ROOT / bucket.sync_from, bucket.local_name, region)
-
-
-def sync_folder(folder: Path, bucket: str, region: str, prefix: str = "") -> int:
-    """Upload every file under ``folder`` to ``bucket`` (keys relative to the folder)."""
-    s3 = boto3.client("s3", region_name=region)
-    count = 0
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            key = prefix + path.relative_to(folder).as_posix()
-            content_type = mimetypes.guess_type(path.name)[0] or "text/plain"
-            s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(), ContentType=content_type)
-            count += 1
-    return count
 
 
 def _jwt_signing_keys() -> str:

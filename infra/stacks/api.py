@@ -69,14 +69,22 @@ def state_machine_arn(stack: Stack, deployment: Deployment, machine: str) -> str
     )
 
 
+# What the function zip holds besides the handlers: the default theme, which the functions that render
+# pages read from ``$LAMBDA_TASK_ROOT/templates`` (orion.rendering.template_store), so a deploy renders
+# with an empty templates bucket (it holds only platform and store overrides).
+PACKAGED_FOLDERS = ("functions", "templates")
+
+
 def function_code() -> lambda_.Code:
-    """Only ``functions/`` goes into the function zip; ``orion`` and the libraries come from the layer."""
+    """``functions/`` and ``templates/`` go into the function zip; ``orion`` and the libraries come
+    from the layer."""
     staging = Path(tempfile.mkdtemp(prefix="orion-functions-"))
-    shutil.copytree(
-        REPO_ROOT / "functions",
-        staging / "functions",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests"),
-    )
+    for folder in PACKAGED_FOLDERS:
+        shutil.copytree(
+            REPO_ROOT / folder,
+            staging / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests", ".*"),
+        )
     return lambda_.Code.from_asset(str(staging))
 
 

@@ -61,6 +61,12 @@ class OrionSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("ORION_AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL")
     )
 
+    # The default theme ships with the functions (templates/ in the code asset); the templates bucket
+    # holds only platform and store overrides. Set only to render from another folder.
+    default_theme_dir: str | None = None
+    # Lambda sets LAMBDA_TASK_ROOT to the code root, where the packaged templates/ folder sits.
+    lambda_task_root: str | None = Field(default=None, validation_alias="LAMBDA_TASK_ROOT")
+
     tenant_cache_ttl_seconds: float = 60.0
     template_cache_ttl_seconds: float = 30.0
     render_timeout_seconds: float = 2.0
