@@ -92,6 +92,11 @@ class Function:
     edge_tenants: bool = False
     # Invoked with the SES bounce and complaint notifications of the mail configuration set (SNS).
     mail_feedback: bool = False
+    # Invoked by each deploy (a CloudFormation custom resource) with the environment's declared platforms.
+    applies_declarations: bool = False
+    # Invoked by operators with their own AWS credentials (make admin, infra/admin.py): the local cloud
+    # registers it as a Lambda function too, so the same invoke works against `make run`.
+    operator_invoked: bool = False
     # A table (wiring.TABLES name) whose stream of new item images invokes the function.
     table_stream: str | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -371,6 +376,15 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.WRITE},
         email=True,
         table_stream="main",
+    ),
+    Function(
+        name="platform_bootstrap",
+        handler="functions.platform_bootstrap.handler.handler",
+        description="Applies the declared platforms at deploy time; makes platform admins (sign-in link)",
+        timeout_seconds=60,
+        tables={"main": Access.WRITE},
+        applies_declarations=True,
+        operator_invoked=True,
     ),
     Function(
         name="mail_feedback",

@@ -80,7 +80,8 @@ def create_secrets(region: str) -> None:
 
 
 def create_workflows(region: str) -> None:
-    """Lambda functions for state-machine tasks (run in-process, see cloud.py), state machines, rules."""
+    """Lambda functions for state-machine tasks and operator-invoked functions (run in-process, see
+    cloud.py), state machines, rules."""
     if not wiring.STATE_MACHINES:
         return
     lam = boto3.client("lambda", region_name=region)
@@ -92,6 +93,8 @@ def create_workflows(region: str) -> None:
         AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
     )
     task_functions = {fn for machine in wiring.STATE_MACHINES for fn in machine.tasks.values()}
+    # Operators invoke these by name (make admin): they exist as Lambda functions here too.
+    task_functions |= {fn.name for fn in wiring.FUNCTIONS if fn.operator_invoked}
     arns: dict[str, str] = {}
     for name in sorted(task_functions):
         fn = wiring.function(name)

@@ -82,9 +82,7 @@ def _address(value: str) -> str:
 class PlatformDeclaration(BaseModel):
     """One platform as an environment declares it (camelCase in cdk.json)."""
 
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True)
 
     code: Code
     name: str = Field(min_length=1, max_length=120)

@@ -35,7 +35,7 @@ class PlatformItem(TableItem, discriminator="Platform"):
             enabled_modules=frozenset(str(code) for code in self.enabled_modules),
             default_theme=self.default_theme,
             default_language=self.default_language,
-            languages=tuple(str(lang) for lang in self.languages or [self.default_language]),
+            languages=tuple(str(lang) for lang in self.languages or ()) or (self.default_language,),
             default_tier=Tier(self.default_tier or Tier.ESSENTIAL.value),
         )
 

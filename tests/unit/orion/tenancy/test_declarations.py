@@ -118,7 +118,7 @@ def test_a_declared_domain_moves_to_the_front_without_dropping_the_old_ones(tena
 
 def test_a_domain_another_platform_serves_is_a_conflict_and_writes_nothing(tenancy: FakeTenancy) -> None:
     tenancy.domains["oms.lu"] = DomainRecord("oms.lu", "loyalty")
-    with pytest.raises(Conflict, match="oms.lu already serves loyalty"):
+    with pytest.raises(Conflict, match=r"oms\.lu already serves loyalty"):
         apply_declaration(declare())
     assert tenancy.writes == 0
 
