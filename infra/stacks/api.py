@@ -8,7 +8,7 @@ import tempfile
 from email.utils import parseaddr
 from pathlib import Path
 
-from aws_cdk import ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Aws, CustomResource, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
@@ -18,6 +18,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from infra import wiring
@@ -157,6 +158,42 @@ class ApiStack(Stack):
         for fn in wiring.FUNCTIONS:
             self._function(fn, code)
         self._schedules()
+        for fn in wiring.FUNCTIONS:
+            if fn.applies_declarations:
+                self._declared_platforms(fn)
+
+    def _declared_platforms(self, fn: wiring.Function) -> None:
+        """A custom resource whose every Create and Update gives the function the environment's
+        declared platforms (cdk.json ``platforms``) to apply; its Delete deletes nothing."""
+        framework_logs = logs.LogGroup(
+            self,
+            f"ProviderLogs-{fn.name}",
+            retention=retention(self.deployment.log_retention_days),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        provider = cr.Provider(
+            self,
+            f"Provider-{fn.name}",
+            on_event_handler=self.aliases[fn.name],
+            log_group=framework_logs,
+        )
+        declared = [p.model_dump(mode="json", by_alias=True) for p in self.deployment.platforms]
+        self.declared_platforms = CustomResource(
+            self,
+            "DeclaredPlatforms",
+            service_token=provider.service_token,
+            resource_type="Custom::OrionDeclaredPlatforms",
+            # A JSON string: CloudFormation would turn numbers and booleans in nested properties into
+            # strings; any change to a declaration is a change of this property, hence an Update.
+            properties={"Platforms": json.dumps(declared, sort_keys=True)},
+        )
+        framework = provider.node.find_child("framework-onEvent")
+        acknowledge(
+            framework,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "The CDK Provider framework's own function writes only its log streams (the AWS managed basic "
+            "execution role); it is created by aws-cdk-lib, not by us.",
+        )
 
     def _schedules(self) -> None:
         """One EventBridge Scheduler schedule per ``wiring.SCHEDULES`` entry, invoking the target's

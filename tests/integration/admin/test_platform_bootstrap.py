@@ -94,7 +94,7 @@ def test_an_invalid_declaration_fails_the_deploy_naming_the_setting_and_writes_n
 
 def test_a_declared_domain_another_platform_serves_fails_the_deploy() -> None:
     cloudformation("Create", [ACME])
-    with pytest.raises(Conflict, match="acme.lu already serves acme"):
+    with pytest.raises(Conflict, match=r"acme\.lu already serves acme"):
         cloudformation("Update", [ACME | {"code": "copycat"}])
 
 
