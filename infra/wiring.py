@@ -579,6 +579,9 @@ def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+# Every deployed function is invoked through this alias (triggers, schedules, operators).
+LIVE_ALIAS = "live"
+
 # The local cloud and the tests name every resource by its local name, in one fixed account and region.
 LOCAL_ACCOUNT = "123456789012"
 LOCAL_REGION = "eu-west-1"

@@ -44,7 +44,7 @@ RUNTIME = lambda_.Runtime.PYTHON_3_13
 # functions of Lambda concurrency. Per-IP limits are the WAF's (infra/stacks/storefront.py).
 THROTTLE_RATE_PER_SECOND = 500
 THROTTLE_BURST = 1000
-LIVE_ALIAS = "live"
+LIVE_ALIAS = wiring.LIVE_ALIAS
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
     "time": "$context.requestTime",
