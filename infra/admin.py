@@ -68,9 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--email", required=True, help="the admin's e-mail address")
     parser.add_argument("--name", default=None, help="the admin's name (a new account only)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("ORION_LOCAL_PORT", "8000")))
-    parser.add_argument(
-        "--aws-port", type=int, default=int(os.environ.get("ORION_LOCAL_AWS_PORT", "4566"))
-    )
+    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("ORION_LOCAL_AWS_PORT", "4566")))
     args = parser.parse_args(argv)
     client, target = lambda_client_and_target(args.env, args.aws_port)
     local_port = args.port if args.env == "local" else None
