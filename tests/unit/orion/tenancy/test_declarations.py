@@ -55,7 +55,7 @@ class FakeTenancy:
 @pytest.fixture
 def tenancy() -> FakeTenancy:
     fake = FakeTenancy()
-    runtime.substitute(TenancyRepository, fake)  # type: ignore[arg-type]
+    runtime.substitute(TenancyRepository, fake)
     return fake
 
 
