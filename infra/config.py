@@ -13,7 +13,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
-from orion.tenancy.declarations import InvalidDeclaration, PlatformDeclaration, parse_declarations
+from orion.tenancy.declarations import PlatformDeclaration, parse_declarations
+from orion.tenancy.errors import InvalidDeclaration
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,21 +22,17 @@ from email.utils import parseaddr
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_serializer
 from pydantic.alias_generators import to_camel
 
 from orion import runtime
 from orion.errors import Conflict, Invalid
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.domains import canonical_host
+from orion.tenancy.errors import InvalidDeclaration
 from orion.tenancy.hosts import normalize_host
 from orion.tenancy.models import LANGUAGES, Code, Platform, Tier
 from orion.tenancy.repository import TenancyRepository
-
-
-class InvalidDeclaration(ValueError):
-    """A platform declaration the deployment cannot apply; the message names the setting
-    (``platforms[1].domain: ...``), so a synth stops before anything is deployed."""
 
 
 def _public_domain(value: str) -> str:
@@ -93,6 +89,10 @@ class PlatformDeclaration(BaseModel):
     modules: Annotated[frozenset[str], AfterValidator(_modules)] = frozenset()
     default_tier: Tier = Tier.ESSENTIAL
     mail_from: Annotated[str, AfterValidator(_address)]
+
+    @field_serializer("modules")
+    def _sorted_modules(self, modules: frozenset[str]) -> list[str]:
+        return sorted(modules)  # a stable custom resource property (a set has no order)
 
     @property
     def sender_domain(self) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.config import cdk_json_context, deployment_from_context
-from orion.tenancy.declarations import InvalidDeclaration
+from orion.tenancy.errors import InvalidDeclaration
 
 SHOP = {
     "code": "shop",

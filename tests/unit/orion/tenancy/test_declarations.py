@@ -11,12 +11,12 @@ import pytest
 from orion import runtime
 from orion.errors import Conflict, Invalid
 from orion.tenancy.declarations import (
-    InvalidDeclaration,
     Outcome,
     apply_declaration,
     apply_declarations,
     parse_declarations,
 )
+from orion.tenancy.errors import InvalidDeclaration
 from orion.tenancy.models import DomainRecord, Platform, Tier
 from orion.tenancy.repository import TenancyRepository
 
