@@ -11,13 +11,14 @@ export npm_config_loglevel := error
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy fuzz clean browser
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy admin fuzz clean browser
 
 help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
 	@echo "make lint | typecheck | unit | integration | infra-test | e2e | test-deep | bench | synth | fuzz"
 	@echo "make bootstrap | diff | deploy [ENV=dev|prod]   the AWS side (docs/operations.md)"
+	@echo "make admin ENV=dev|prod|local PLATFORM=oms EMAIL=a@b.c   a platform admin, sign-in link by e-mail"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
@@ -73,6 +74,12 @@ diff: venv
 
 deploy: venv
 	@$(CDK) deploy --all -c env=$(ENV) --require-approval broadening $(CDK_ARGS)
+
+# A platform admin of a declared platform and a one-time sign-in link by e-mail (never a password on a
+# command line); ENV=local talks to the local cloud `make run` started.
+admin: venv
+	@test -n "$(PLATFORM)" -a -n "$(EMAIL)" || { echo "usage: make admin ENV=dev|prod|local PLATFORM=<code> EMAIL=<address>" >&2; exit 2; }
+	@$(RUN) python -m infra.admin --env "$(ENV)" --platform "$(PLATFORM)" --email "$(EMAIL)"
 
 
 fuzz: venv

@@ -13,6 +13,9 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
+from orion.tenancy.declarations import PlatformDeclaration, parse_declarations
+from orion.tenancy.errors import InvalidDeclaration
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -44,6 +47,11 @@ class Deployment:
     mail_senders: Mapping[str, str] = field(default_factory=dict)
     mail_from: str | None = None
     mail_hosted_zones: Mapping[str, str] = field(default_factory=dict)
+    # Platforms declared for this environment (``platforms`` in cdk.json, checked by
+    # orion.tenancy.declarations), applied at deploy time by the platform bootstrap custom resource.
+    # Each declared ``mailFrom`` is the sender of its domain (``mail_senders``) unless ``mailSenders``
+    # names that domain itself.
+    platforms: tuple[PlatformDeclaration, ...] = ()
     # Destroy data on stack deletion only where explicitly allowed (dev); prod keeps it.
     retain_data: bool = True
     # Tests and offline synth may skip the real dependency-layer build (a stub asset instead).
@@ -73,9 +81,13 @@ def sender_domain(sender: str) -> str:
     return domain.lower()
 
 
-def _mail_senders(platform_domains: tuple[str, ...], overrides: Any) -> dict[str, str]:
-    """``no-reply@<domain>`` for every platform domain, replaced or extended by ``overrides``."""
+def _mail_senders(
+    platform_domains: tuple[str, ...], overrides: Any, platforms: tuple[PlatformDeclaration, ...] = ()
+) -> dict[str, str]:
+    """``no-reply@<domain>`` for every platform domain, then each declared platform's ``mailFrom`` for
+    its domain, replaced or extended by ``overrides``."""
     senders = {domain: f"no-reply@{domain}" for domain in platform_domains}
+    senders.update({platform.domain: platform.mail_from for platform in platforms})
     senders.update(_as_strings(overrides))
     for sender in senders.values():
         sender_domain(sender)
@@ -127,6 +139,7 @@ OVERRIDE_KEYS: tuple[str, ...] = (
     "mailSenders",
     "mailFrom",
     "mailHostedZones",
+    "platforms",
     "retainData",
     "stubLayer",
 )
@@ -145,6 +158,7 @@ def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
         if context.get(key) is not None:
             values[key] = context[key]
     platform_domains = _as_tuple(values.get("platformDomains"))
+    platforms = _platforms(name, values.get("platforms"))
     mail_from = str(values.get("mailFrom") or "").strip() or None
     if mail_from is not None:
         sender_domain(mail_from)
@@ -159,12 +173,23 @@ def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
         platform_domains=platform_domains,
         platform_certificates=_as_names(values.get("platformCertificates")),
         alarm_email=values.get("alarmEmail") or None,
-        mail_senders=_mail_senders(platform_domains, values.get("mailSenders")),
+        mail_senders=_mail_senders(platform_domains, values.get("mailSenders"), platforms),
         mail_from=mail_from,
         mail_hosted_zones=_as_strings(values.get("mailHostedZones")),
+        platforms=platforms,
         retain_data=_as_bool(values.get("retainData", True)),
         stub_layer=_as_bool(values.get("stubLayer", False)),
     )
+
+
+def _platforms(environment: str, value: Any) -> tuple[PlatformDeclaration, ...]:
+    """The declared platforms; a mistake stops the synth naming the setting (``platforms[1].domain``)."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else []
+    try:
+        return parse_declarations(value)
+    except InvalidDeclaration as exc:
+        raise InvalidDeclaration(f"environment {environment!r}: {exc}") from None
 
 
 def cdk_json_context() -> dict[str, Any]:

@@ -53,8 +53,8 @@ class Bucket:
     event_bridge: bool = False
     # Days after which objects under a prefix expire (lifecycle rules), e.g. {"uploads/": 30}.
     expire_days: Mapping[str, int] = field(default_factory=dict)
-    # Local folder whose files are synced into the bucket under a prefix, e.g. ("templates", "").
-    sync_from: str | None = None
+    # Object versions kept (a deleted or overwritten theme override can be brought back).
+    versioned: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,11 @@ class Function:
     edge_tenants: bool = False
     # Invoked with the SES bounce and complaint notifications of the mail configuration set (SNS).
     mail_feedback: bool = False
+    # Invoked by each deploy (a CloudFormation custom resource) with the environment's declared platforms.
+    applies_declarations: bool = False
+    # Invoked by operators with their own AWS credentials (make admin, infra/admin.py): the local cloud
+    # registers it as a Lambda function too, so the same invoke works against `make run`.
+    operator_invoked: bool = False
     # A table (wiring.TABLES name) whose stream of new item images invokes the function.
     table_stream: str | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -150,8 +155,9 @@ BUCKETS: tuple[Bucket, ...] = (
         name="templates",
         env="ORION_TEMPLATES_BUCKET",
         local_name="orion-templates",
-        purpose="storefront themes: default/, platforms/<p>/, stores/<p>/<s>/",
-        sync_from="templates",
+        # The default theme is packaged with the functions (templates/ in the code asset), never here.
+        purpose="storefront theme overrides: platforms/<p>/, stores/<p>/<s>/",
+        versioned=True,
     ),
     Bucket(
         name="uploads",
@@ -372,6 +378,15 @@ FUNCTIONS: tuple[Function, ...] = (
         table_stream="main",
     ),
     Function(
+        name="platform_bootstrap",
+        handler="functions.platform_bootstrap.handler.handler",
+        description="Applies the declared platforms at deploy time; makes platform admins (sign-in link)",
+        timeout_seconds=60,
+        tables={"main": Access.WRITE},
+        applies_declarations=True,
+        operator_invoked=True,
+    ),
+    Function(
         name="mail_feedback",
         handler="functions.mail_feedback.handler.handler",
         description="SES bounces and complaints: suppresses the address on the platform that sent to it",
@@ -563,6 +578,9 @@ def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
     env.update(fn.environment)
     return env
 
+
+# Every deployed function is invoked through this alias (triggers, schedules, operators).
+LIVE_ALIAS = "live"
 
 # The local cloud and the tests name every resource by its local name, in one fixed account and region.
 LOCAL_ACCOUNT = "123456789012"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import mimetypes
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -15,7 +13,6 @@ from infra import wiring
 from infra.wiring import LOCAL_ACCOUNT, LOCAL_REGION
 from infra.workflows.definitions import state_machine_definition
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TASK_ROLE_ARN = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/orion-local"
 
 
@@ -61,21 +58,6 @@ def create_buckets(region: str) -> None:
                 Bucket=bucket.local_name,
                 NotificationConfiguration={"EventBridgeConfiguration": {}},
             )
-        if bucket.sync_from:
-            sync_folder(REPO_ROOT / bucket.sync_from, bucket.local_name, region)
-
-
-def sync_folder(folder: Path, bucket: str, region: str, prefix: str = "") -> int:
-    """Upload every file under ``folder`` to ``bucket`` (keys relative to the folder)."""
-    s3 = boto3.client("s3", region_name=region)
-    count = 0
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            key = prefix + path.relative_to(folder).as_posix()
-            content_type = mimetypes.guess_type(path.name)[0] or "text/plain"
-            s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes(), ContentType=content_type)
-            count += 1
-    return count
 
 
 def _jwt_signing_keys() -> str:
@@ -98,7 +80,8 @@ def create_secrets(region: str) -> None:
 
 
 def create_workflows(region: str) -> None:
-    """Lambda functions for state-machine tasks (run in-process, see cloud.py), state machines, rules."""
+    """Lambda functions for state-machine tasks and operator-invoked functions (run in-process, see
+    cloud.py), state machines, rules."""
     if not wiring.STATE_MACHINES:
         return
     lam = boto3.client("lambda", region_name=region)
@@ -110,6 +93,8 @@ def create_workflows(region: str) -> None:
         AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
     )
     task_functions = {fn for machine in wiring.STATE_MACHINES for fn in machine.tasks.values()}
+    # Operators invoke these by name (make admin): they exist as Lambda functions here too.
+    task_functions |= {fn.name for fn in wiring.FUNCTIONS if fn.operator_invoked}
     arns: dict[str, str] = {}
     for name in sorted(task_functions):
         fn = wiring.function(name)

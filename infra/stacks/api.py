@@ -8,7 +8,7 @@ import tempfile
 from email.utils import parseaddr
 from pathlib import Path
 
-from aws_cdk import ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Aws, CustomResource, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
@@ -18,6 +18,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from infra import wiring
@@ -43,7 +44,7 @@ RUNTIME = lambda_.Runtime.PYTHON_3_13
 # functions of Lambda concurrency. Per-IP limits are the WAF's (infra/stacks/storefront.py).
 THROTTLE_RATE_PER_SECOND = 500
 THROTTLE_BURST = 1000
-LIVE_ALIAS = "live"
+LIVE_ALIAS = wiring.LIVE_ALIAS
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
     "time": "$context.requestTime",
@@ -69,14 +70,22 @@ def state_machine_arn(stack: Stack, deployment: Deployment, machine: str) -> str
     )
 
 
+# What the function zip holds besides the handlers: the default theme, which the functions that render
+# pages read from ``$LAMBDA_TASK_ROOT/templates`` (orion.rendering.template_store), so a deploy renders
+# with an empty templates bucket (it holds only platform and store overrides).
+PACKAGED_FOLDERS = ("functions", "templates")
+
+
 def function_code() -> lambda_.Code:
-    """Only ``functions/`` goes into the function zip; ``orion`` and the libraries come from the layer."""
+    """``functions/`` and ``templates/`` go into the function zip; ``orion`` and the libraries come
+    from the layer."""
     staging = Path(tempfile.mkdtemp(prefix="orion-functions-"))
-    shutil.copytree(
-        REPO_ROOT / "functions",
-        staging / "functions",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests"),
-    )
+    for folder in PACKAGED_FOLDERS:
+        shutil.copytree(
+            REPO_ROOT / folder,
+            staging / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests", ".*"),
+        )
     return lambda_.Code.from_asset(str(staging))
 
 
@@ -149,6 +158,42 @@ class ApiStack(Stack):
         for fn in wiring.FUNCTIONS:
             self._function(fn, code)
         self._schedules()
+        for fn in wiring.FUNCTIONS:
+            if fn.applies_declarations:
+                self._declared_platforms(fn)
+
+    def _declared_platforms(self, fn: wiring.Function) -> None:
+        """A custom resource whose every Create and Update gives the function the environment's
+        declared platforms (cdk.json ``platforms``) to apply; its Delete deletes nothing."""
+        framework_logs = logs.LogGroup(
+            self,
+            f"ProviderLogs-{fn.name}",
+            retention=retention(self.deployment.log_retention_days),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        provider = cr.Provider(
+            self,
+            f"Provider-{fn.name}",
+            on_event_handler=self.aliases[fn.name],
+            log_group=framework_logs,
+        )
+        declared = [p.model_dump(mode="json", by_alias=True) for p in self.deployment.platforms]
+        self.declared_platforms = CustomResource(
+            self,
+            "DeclaredPlatforms",
+            service_token=provider.service_token,
+            resource_type="Custom::OrionDeclaredPlatforms",
+            # A JSON string: CloudFormation would turn numbers and booleans in nested properties into
+            # strings; any change to a declaration is a change of this property, hence an Update.
+            properties={"Platforms": json.dumps(declared, sort_keys=True)},
+        )
+        framework = provider.node.find_child("framework-onEvent")
+        acknowledge(
+            framework,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "The CDK Provider framework's own function writes only its log streams (the AWS managed basic "
+            "execution role); it is created by aws-cdk-lib, not by us.",
+        )
 
     def _schedules(self) -> None:
         """One EventBridge Scheduler schedule per ``wiring.SCHEDULES`` entry, invoking the target's

@@ -151,7 +151,7 @@ class DataStack(Stack):
             encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
-            versioned=bucket.sync_from is not None,
+            versioned=bucket.versioned,
             lifecycle_rules=rules,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix=f"{bucket.name}/",

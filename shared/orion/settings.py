@@ -61,6 +61,12 @@ class OrionSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("ORION_AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL")
     )
 
+    # The default theme ships with the functions (templates/ in the code asset); the templates bucket
+    # holds only platform and store overrides. Set only to render from another folder.
+    default_theme_dir: str | None = None
+    # Lambda sets LAMBDA_TASK_ROOT to the code root, where the packaged templates/ folder sits.
+    lambda_task_root: str | None = Field(default=None, validation_alias="LAMBDA_TASK_ROOT")
+
     tenant_cache_ttl_seconds: float = 60.0
     template_cache_ttl_seconds: float = 30.0
     render_timeout_seconds: float = 2.0
@@ -82,6 +88,8 @@ class OrionSettings(BaseSettings):
     # How long a signing-key set read from Secrets Manager is trusted before it is read again.
     jwt_keys_cache_seconds: float = 300.0
     invitation_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=3600)
+    # A platform admin's one-time sign-in link (make admin) works once, within this long.
+    sign_in_link_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     # argon2id cost (RFC 9106 low-memory profile by default); tests lower it to stay fast.
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=65536, ge=8)

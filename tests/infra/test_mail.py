@@ -66,9 +66,10 @@ def test_sending_functions_get_each_platform_s_sender_and_the_configuration_set(
 ) -> None:
     env = function_resource(assembly, name)["Properties"]["Environment"]["Variables"]
 
+    # each declared platform's mailFrom (cdk.json platforms) is its domain's sender
     assert json.loads(env["ORION_MAIL_SENDERS"]) == {
-        "loyalty.lu": "no-reply@loyalty.lu",
-        "oms.lu": "no-reply@oms.lu",
+        "loyalty.lu": "Loyalty+ <no-reply@loyalty.lu>",
+        "oms.lu": "OMS <no-reply@oms.lu>",
     }
     assert env["ORION_MAIL_CONFIGURATION_SET"] == f"{assembly.prefix}-mail"
     assert "localhost" not in json.dumps(env)
@@ -86,7 +87,7 @@ def test_dev_sends_from_its_configured_default_sender(dev_assembly: Assembly) ->
     (identity,) = dev_assembly.resources("mail", "AWS::SES::EmailIdentity").values()
 
     assert env["ORION_MAIL_FROM"] == cdk_json_context()["environments"]["dev"]["mailFrom"]
-    assert "ORION_MAIL_SENDERS" not in env
+    assert json.loads(env["ORION_MAIL_SENDERS"]) == {"dev.oms.lu": "OMS dev <no-reply@dev.oms.lu>"}
     assert identity["Properties"]["EmailIdentity"] == "dev.oms.lu"
 
 
@@ -94,7 +95,7 @@ def test_an_environment_without_any_sender_does_not_synthesise() -> None:
     from infra.app import build_app
 
     with pytest.raises(ValueError, match="names no sender"):
-        build_app({**DEV_CONTEXT, "mailFrom": ""})
+        build_app({**DEV_CONTEXT, "mailFrom": "", "platforms": []})
 
 
 def test_e_mails_given_up_raise_an_alarm(assembly: Assembly) -> None:
@@ -113,7 +114,9 @@ def mail_template(**context: Any) -> assertions.Template:
 
 
 def test_a_configured_hosted_zone_gets_the_dkim_records_instead_of_outputs() -> None:
-    template = mail_template(platformDomains=["oms.lu"], mailHostedZones={"oms.lu": "Z0123456789ABC"})
+    template = mail_template(
+        platformDomains=["oms.lu"], platforms=[], mailHostedZones={"oms.lu": "Z0123456789ABC"}
+    )
 
     template.resource_count_is("AWS::Route53::RecordSet", 3)
     template.has_resource_properties(
@@ -127,7 +130,10 @@ def test_a_platform_s_sender_can_be_overridden_and_must_be_a_real_address() -> N
         {**cdk_json_context(), "env": "prod", "mailSenders": {"oms.lu": "OMS shop <shop@oms.lu>"}}
     )
 
-    assert prod.mail_senders == {"oms.lu": "OMS shop <shop@oms.lu>", "loyalty.lu": "no-reply@loyalty.lu"}
+    assert prod.mail_senders == {
+        "oms.lu": "OMS shop <shop@oms.lu>",
+        "loyalty.lu": "Loyalty+ <no-reply@loyalty.lu>",
+    }
     assert prod.mail_domains == ("loyalty.lu", "oms.lu")
     for sender in ("no-reply@orion.localhost", "not an address"):
         with pytest.raises(InvalidMailSender):

@@ -23,7 +23,8 @@ class StoreIn(BaseModel):
     code: Annotated[str, Field(pattern=CODE_PATTERN.pattern)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     merchant_id: Annotated[str, Field(pattern=ID_PATTERN)]
-    tier: Tier = Tier.ESSENTIAL
+    # Unset: the platform's default tier (declared per environment in cdk.json, else Essential).
+    tier: Tier | None = None
     languages: Annotated[list[str], Field(min_length=1, max_length=len(LANGUAGES))] = ["en"]
     currency: CurrencyCode = "EUR"
     contact_email: EmailStr | None = None

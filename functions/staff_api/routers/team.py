@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from functions.staff_api.common.access import Tenancy, public_url, record_audit, record_audit_as, require
+from functions.staff_api.common.forms import form_or_json_body as accept_input
 from functions.staff_api.common.html import html_page, text
-from orion.errors import BadRequest, FieldError, Invalid, OrionError
+from orion.errors import FieldError, Invalid, OrionError
 from orion.identity import service as identity
 from orion.identity.models import Invitation, Member, NewUser, StaffAccess
 from orion.modules.manifest import Role
@@ -99,27 +98,6 @@ def revoke_invitation(
     identity.revoke_invitation(access, invitation_id)
     record_audit(request, access, "team.revoke_invitation", f"invitation:{invitation_id}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-MAX_ACCEPT_BODY = 4096
-
-
-async def accept_input(request: Request) -> tuple[dict[str, Any], bool]:
-    """The body as a dict, and whether it came from the invitation page's form (urlencoded) rather
-    than a JSON client."""
-    raw = await request.body()
-    if len(raw) > MAX_ACCEPT_BODY:  # never cut a password short: refuse instead
-        raise BadRequest(f"The request may be at most {MAX_ACCEPT_BODY} bytes.")
-    if (request.headers.get("content-type") or "").startswith("application/x-www-form-urlencoded"):
-        fields = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
-        return {name: value for name, value in fields if value.strip()}, True  # blank means not given
-    try:
-        data = json.loads(raw or b"{}")
-    except ValueError as exc:
-        raise BadRequest("The body is not valid JSON.") from exc
-    if not isinstance(data, dict):
-        raise BadRequest("The body must be a JSON object.")
-    return data, False
 
 
 ACCEPT_BODY = {

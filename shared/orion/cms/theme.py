@@ -18,8 +18,8 @@ from orion.rendering.errors import RenderTooLarge
 from orion.rendering.i18n import format_money, translator
 from orion.rendering.links import under
 from orion.rendering.sandbox import TenantSandbox
-from orion.rendering.template_store import CachedTemplateSource, S3TemplateObjects
-from orion.rendering.themes import ThemeLoader, render_deadline, theme_chain
+from orion.rendering.template_store import CachedTemplateSource
+from orion.rendering.themes import ThemeLoader, render_deadline, theme_chain, theme_objects
 from orion.settings import get_settings
 from orion.tenant import Tenant
 
@@ -137,7 +137,7 @@ def _sandbox(
     """The storefront's sandbox over the store's theme chain as stored now, ``draft`` standing in for
     template ``name`` if given."""
     chain = theme_chain(tenant)
-    objects = CachedTemplateSource(S3TemplateObjects(get_settings().templates_bucket), ttl=0)
+    objects = CachedTemplateSource(theme_objects(get_settings()), ttl=0)
     loader = ThemeLoader(objects, chain) if draft is None else _DraftLoader(objects, chain, name, draft)
     return TenantSandbox(
         loader=loader,

@@ -306,6 +306,7 @@ EMAIL_SK = "EMAIL"
 MEMBER_SK_PREFIX = "MEMBER#"
 TEAM_SK = "TEAM"
 REFRESH_SK = "FAMILY"
+SIGN_IN_LINK_SK = "SIGNIN"
 
 
 def user_pk(platform: str, user_id: str) -> str:
@@ -340,6 +341,12 @@ def invitations_pk(platform: str, store: str) -> str:
 def refresh_family_pk(platform: str, family_id: str) -> str:
     """``P#<p>#REFRESH#<family>``: one refresh-token family (current hash, used hashes, revoked)."""
     return f"{platform_pk(platform)}#REFRESH#{_checked_part(family_id, 'family id')}"
+
+
+def sign_in_link_pk(platform: str, link_id: str) -> str:
+    """``P#<p>#SIGNIN#<link>``: a one-time sign-in link of a platform admin (its token's hash, expiry,
+    whether it was used), expired by ttl."""
+    return f"{platform_pk(platform)}#SIGNIN#{_checked_part(link_id, 'link id')}"
 
 
 def rate_limit_pk(platform: str, scope: str, subject: str) -> str:

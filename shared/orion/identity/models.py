@@ -75,6 +75,19 @@ class Invitation(BaseModel):
     accepted_at: datetime | None = None
 
 
+class SignInLink(BaseModel):
+    """A platform admin's one-time sign-in link as stored (its secret only ever goes to the admin)."""
+
+    model_config = _BUILT_ON_FIRST_USE
+
+    id: str
+    platform: str
+    user_id: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
 class NewUser(BaseModel):
     """What an invitee without an account supplies on acceptance."""
 

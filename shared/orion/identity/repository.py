@@ -23,7 +23,7 @@ from orion.data import keys
 from orion.data.conditions import refused
 from orion.data.table import TableItem, get_or_none
 from orion.errors import Conflict
-from orion.identity.models import Invitation, Member, Membership, User
+from orion.identity.models import Invitation, Member, Membership, SignInLink, User
 from orion.modules.manifest import Role
 
 
@@ -116,6 +116,17 @@ class InvitationItem(TableItem, discriminator="Invitation"):
             expires_at=self.expires_at,
             accepted_at=self.accepted_at,
         )
+
+
+class SignInLinkItem(TableItem, discriminator="SignInLink"):
+    """A one-time sign-in link: only the hash of its secret is stored."""
+
+    id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    used_at = UTCDateTimeAttribute(null=True)
 
 
 class RefreshFamilyItem(TableItem, discriminator="RefreshFamily"):
@@ -328,6 +339,71 @@ class IdentityRepository:
             if password_hash is not None:
                 self._add_user(tx, user, password_hash)
             self._add_membership(tx, user, invitation.store, invitation.role)
+
+    # --- one-time sign-in links (platform admins) ---
+
+    def make_platform_admin(self, platform: str, user_id: str) -> None:
+        UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
+            actions=[UserItem.platform_admin.set(True)], condition=UserItem.pk.exists()
+        )
+
+    def create_sign_in_link(self, link: SignInLink, token_hash: str) -> None:
+        SignInLinkItem(
+            keys.sign_in_link_pk(link.platform, link.id),
+            keys.SIGN_IN_LINK_SK,
+            id=link.id,
+            user_id=link.user_id,
+            token_hash=token_hash,
+            created_at=link.created_at,
+            expires_at=link.expires_at,
+            ttl=link.expires_at,
+        ).save(condition=SignInLinkItem.pk.does_not_exist())
+
+    def get_sign_in_link(self, platform: str, link_id: str) -> tuple[SignInLink, str] | None:
+        key = keys.sign_in_link_pk(platform, link_id)
+        item = get_or_none(SignInLinkItem, key, keys.SIGN_IN_LINK_SK, consistent_read=True)
+        if item is None:
+            return None
+        link = SignInLink(
+            id=item.id,
+            platform=platform,
+            user_id=item.user_id,
+            created_at=item.created_at,
+            expires_at=item.expires_at,
+            used_at=item.used_at,
+        )
+        return link, item.token_hash
+
+    def redeem_sign_in_link(
+        self, link: SignInLink, token_hash: str, password_hash: str, at: datetime
+    ) -> bool:
+        """In one transaction: spend the link (once, only with the hash it was made with) and give its
+        user the new password, unlocked, with every earlier token dead; False if it was already spent."""
+        try:
+            with _transaction() as tx:
+                tx.update(
+                    SignInLinkItem(keys.sign_in_link_pk(link.platform, link.id), keys.SIGN_IN_LINK_SK),
+                    actions=[SignInLinkItem.used_at.set(at)],
+                    condition=(
+                        SignInLinkItem.pk.exists()
+                        & SignInLinkItem.used_at.does_not_exist()
+                        & (SignInLinkItem.token_hash == token_hash)
+                    ),
+                )
+                tx.update(
+                    UserItem(keys.user_pk(link.platform, link.user_id), keys.USER_SK),
+                    actions=[
+                        UserItem.password_hash.set(password_hash),
+                        UserItem.active.set(True),
+                        UserItem.token_version.add(1),
+                    ],
+                    condition=UserItem.pk.exists(),
+                )
+        except TransactWriteError as exc:
+            if refused(exc):
+                return False
+            raise
+        return True
 
     # --- refresh-token families ---
 

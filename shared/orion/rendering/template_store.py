@@ -1,11 +1,14 @@
-"""Data access for theme templates in the templates bucket, with ETag revalidation."""
+"""Where theme templates come from: the default theme packaged with the functions, and the platform
+and store overrides in the templates bucket, cached with ETag revalidation."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from botocore.exceptions import ClientError
@@ -54,6 +57,69 @@ class S3TemplateObjects:
     def has_any(self, prefix: str) -> bool:
         response = aws_client("s3").list_objects_v2(Bucket=self._bucket, Prefix=prefix, MaxKeys=1)
         return bool(response.get("KeyCount", 0))
+
+
+class PackagedTemplateObjects:
+    """The default theme shipped in the function code asset (``templates/`` beside ``functions/``), so a
+    fresh deploy renders every page with an empty bucket. Keys are paths under ``root``
+    (``default/home.html``); the ETag is a hash of the content, so an edited file (the local cloud
+    reads the working tree) recompiles and an unchanged one does not."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root.resolve()
+
+    def _path(self, key: str) -> Path | None:
+        """The file or folder a key names, never one outside the theme folder."""
+        if key.startswith("/") or "\\" in key or ".." in key.split("/"):
+            return None
+        path = (self._root / key).resolve()
+        return path if path.is_relative_to(self._root) else None
+
+    def fetch(self, key: str, etag: str | None) -> TemplateObject | bool | None:
+        path = self._path(key)
+        if path is None or not path.is_file():
+            return None
+        body = path.read_bytes()
+        current = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        if etag == current:
+            return True
+        return TemplateObject(source=body.decode("utf-8", errors="replace"), etag=current)
+
+    def has_any(self, prefix: str) -> bool:
+        folder = self._path(prefix)
+        return folder is not None and folder.is_dir() and any(folder.iterdir())
+
+
+class ThemeObjects:
+    """The lookup every renderer uses: keys under ``packaged_prefix`` (the default theme) come from the
+    package, every other key (``platforms/<p>/``, ``stores/<p>/<s>/`` overrides) from the bucket. A
+    ``default/`` folder left in a bucket is never read: the packaged theme is the one that matches the
+    code that renders it."""
+
+    def __init__(self, bucket: TemplateObjects, packaged: TemplateObjects, packaged_prefix: str) -> None:
+        self._bucket = bucket
+        self._packaged = packaged
+        self._prefix = packaged_prefix
+
+    def _objects(self, key: str) -> TemplateObjects:
+        return self._packaged if key.startswith(self._prefix) else self._bucket
+
+    def fetch(self, key: str, etag: str | None) -> TemplateObject | bool | None:
+        return self._objects(key).fetch(key, etag)
+
+    def has_any(self, prefix: str) -> bool:
+        return self._objects(prefix).has_any(prefix)
+
+
+def packaged_theme_root(configured: str | None, task_root: str | None) -> Path:
+    """The folder holding the packaged ``default/`` theme: ``configured`` (``ORION_DEFAULT_THEME_DIR``)
+    if set, else ``templates/`` in the Lambda code root (``LAMBDA_TASK_ROOT``, where the CDK packages
+    it beside ``functions/``), else the repository's ``templates/`` (tests and the local cloud)."""
+    if configured:
+        return Path(configured)
+    if task_root and (Path(task_root) / "templates").is_dir():
+        return Path(task_root) / "templates"
+    return Path(__file__).resolve().parents[3] / "templates"
 
 
 @dataclass

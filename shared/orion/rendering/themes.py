@@ -1,5 +1,9 @@
 """Theme rendering: store templates override the platform's, which override the default theme.
 
+The default theme is packaged with the functions (``templates/default/``); the templates bucket holds
+only the overrides (``platforms/<p>/``, ``stores/<p>/<s>/``), so a fresh deploy renders every page
+with an empty bucket.
+
 Templates are compiled once per container and kept while their S3 ETag stands. Tenant templates are
 untrusted: they run in Jinja's sandbox with autoescaping, under a time limit and size limits
 (:mod:`orion.rendering.sandbox`), and any failure falls back to the theme the failing one inherits
@@ -23,7 +27,14 @@ from jinja2 import BaseLoader, Environment, TemplateNotFound, select_autoescape
 from orion.observability import logger, metrics
 from orion.rendering.errors import RenderTimeout
 from orion.rendering.sandbox import TenantSandbox
-from orion.rendering.template_store import CachedTemplateSource
+from orion.rendering.template_store import (
+    CachedTemplateSource,
+    PackagedTemplateObjects,
+    S3TemplateObjects,
+    ThemeObjects,
+    packaged_theme_root,
+)
+from orion.settings import OrionSettings
 from orion.tenant import Tenant
 
 DEFAULT_PREFIX = "default/"
@@ -37,6 +48,14 @@ def theme_chain(tenant: Tenant) -> tuple[str, ...]:
     if tenant.store is None:
         return (platform, DEFAULT_PREFIX)
     return (f"stores/{tenant.platform}/{tenant.store}/", platform, DEFAULT_PREFIX)
+
+
+def theme_objects(settings: OrionSettings) -> ThemeObjects:
+    """Store override in the bucket -> platform override in the bucket -> the packaged default theme."""
+    root = packaged_theme_root(settings.default_theme_dir, settings.lambda_task_root)
+    return ThemeObjects(
+        S3TemplateObjects(settings.templates_bucket), PackagedTemplateObjects(root), DEFAULT_PREFIX
+    )
 
 
 class ThemeLoader(BaseLoader):

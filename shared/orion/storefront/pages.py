@@ -10,8 +10,8 @@ from orion import runtime
 from orion.modules.registry import route_enabled
 from orion.rendering.i18n import format_money, translator
 from orion.rendering.links import under
-from orion.rendering.template_store import CachedTemplateSource, S3TemplateObjects
-from orion.rendering.themes import ThemeRenderer
+from orion.rendering.template_store import CachedTemplateSource
+from orion.rendering.themes import ThemeRenderer, theme_objects
 from orion.settings import OrionSettings, get_settings
 from orion.tenancy.models import ResolvedTenant
 
@@ -156,9 +156,7 @@ def _no_tenant_context() -> dict[str, Any]:
 def storefront_pages() -> StorefrontPages:
     """The container's page renderer, created on first use and kept warm across invocations."""
     settings = get_settings()
-    source = CachedTemplateSource(
-        S3TemplateObjects(settings.templates_bucket), ttl=settings.template_cache_ttl_seconds
-    )
+    source = CachedTemplateSource(theme_objects(settings), ttl=settings.template_cache_ttl_seconds)
     # Pages that do not pass their own ``t`` and ``money`` (error pages) get English ones.
     defaults = {
         "t": translator("en"),

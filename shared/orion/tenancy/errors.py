@@ -1,5 +1,5 @@
 """Tenancy's own errors: the CloudFront side of a store domain refusing a change, the origin-verify
-secret unreadable, a rotation step of it refused."""
+secret unreadable, a rotation step of it refused, a platform declaration that cannot be applied."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ class ForeignTenant(EdgeTenantError):
 
 class OriginSecretUnavailable(Exception):
     """The current version of the origin-verify secret could not be read."""
+
+
+class InvalidDeclaration(ValueError):
+    """A platform declaration the deployment cannot apply; the message names the setting
+    (``platforms[1].domain: ...``), so a synth stops before anything is deployed."""
 
 
 class RotationError(Exception):

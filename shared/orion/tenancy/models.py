@@ -66,6 +66,10 @@ class Platform(BaseModel):
     enabled_modules: frozenset[str] = frozenset()
     default_theme: str = "default"
     default_language: str = "en"
+    # The languages the platform's own site speaks (default first), and the tier a store opened
+    # without naming one gets; both may come from the environment's declaration (cdk.json).
+    languages: tuple[str, ...] = ("en",)
+    default_tier: Tier = Tier.ESSENTIAL
 
 
 class Merchant(BaseModel):

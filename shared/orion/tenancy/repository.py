@@ -23,6 +23,9 @@ class PlatformItem(TableItem, discriminator="Platform"):
     enabled_modules = ListAttribute(of=UnicodeAttribute, default=list)
     default_theme = UnicodeAttribute(default="default")
     default_language = UnicodeAttribute(default="en")
+    # Absent on platforms stored before they existed: the default language alone, and Essential.
+    languages = ListAttribute(of=UnicodeAttribute, null=True)
+    default_tier = UnicodeAttribute(null=True)
 
     def to_model(self) -> Platform:
         return Platform(
@@ -32,6 +35,8 @@ class PlatformItem(TableItem, discriminator="Platform"):
             enabled_modules=frozenset(str(code) for code in self.enabled_modules),
             default_theme=self.default_theme,
             default_language=self.default_language,
+            languages=tuple(str(lang) for lang in self.languages or ()) or (self.default_language,),
+            default_tier=Tier(self.default_tier or Tier.ESSENTIAL.value),
         )
 
 
@@ -173,6 +178,8 @@ class TenancyRepository:
             enabled_modules=sorted(platform.enabled_modules),
             default_theme=platform.default_theme,
             default_language=platform.default_language,
+            languages=list(platform.languages),
+            default_tier=platform.default_tier.value,
         )
         with self._transaction() as tx:
             tx.save(item)

@@ -43,7 +43,7 @@ def create_store(
     name: str,
     merchant_id: str,
     *,
-    tier: Tier = Tier.ESSENTIAL,
+    tier: Tier | None = None,
     languages: tuple[str, ...] = ("en",),
     default_language: str | None = None,
     currency: str = "EUR",
@@ -57,8 +57,10 @@ def create_store(
     if code in RESERVED_STORE_CODES:
         raise Invalid(f"the store code {code!r} is reserved")
     repository = runtime.repository(TenancyRepository)
-    if repository.get_platform(platform) is None:
+    profile = repository.get_platform(platform)
+    if profile is None:
         raise Invalid(f"unknown platform {platform!r}")
+    tier = tier or profile.default_tier  # the platform's declared default tier
     default_language = default_language or languages[0]
     if default_language not in languages:
         raise Invalid("the default language must be one of the store's languages")

@@ -17,6 +17,8 @@ OPEN = {
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/team/invitations/accept"),
     ("GET", "/api/v1/team/invitations/accept"),  # the page the invitation e-mail's link opens
+    ("GET", "/api/v1/auth/sign-in-link"),  # a platform admin's one-time link: the token is the proof
+    ("POST", "/api/v1/auth/sign-in-link"),
 }
 # Platform-wide: who am I on this platform (lists only the caller's own memberships).
 PLATFORM_WIDE = {("GET", "/api/v1/auth/me")}
