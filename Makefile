@@ -8,16 +8,17 @@ export PYTHONPATH := shared:.
 export PYTHONDONTWRITEBYTECODE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export npm_config_loglevel := error
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv on PATH, else where `pip install --user` put it (~/.local/bin on Linux), which PATH may lack.
+UV := $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base 2>/dev/null || echo $$HOME/.local)/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy fuzz clean browser
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy destroy fuzz clean browser
 
 help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
 	@echo "make lint | typecheck | unit | integration | infra-test | e2e | test-deep | bench | synth | fuzz"
-	@echo "make bootstrap | diff | deploy [ENV=dev|prod]   the AWS side (docs/operations.md)"
+	@echo "make bootstrap | diff | deploy | destroy [ENV=dev|prod]   the AWS side (docs/operations.md)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
@@ -60,10 +61,12 @@ bench: venv
 synth: venv
 	@time ORION_LAYER_FALLBACK=stub $(RUN) python -m infra.app
 
-# The AWS side (needs credentials): ENV=dev|prod picks the environment from cdk.json.
+# The AWS side (needs credentials): ENV=dev|prod picks the environment from cdk.json. The CLI runs
+# cdk.json's "app" (the venv's own Python, so uv need not be on PATH); the layer build finds uv through
+# UV, exported here, whatever PATH holds.
 ENV ?= dev
 CDK_ARGS ?=
-CDK := npx --yes aws-cdk@$(CDK_CLI_VERSION)
+CDK := UV="$(UV)" npx --yes aws-cdk@$(CDK_CLI_VERSION)
 
 bootstrap: venv
 	@$(CDK) bootstrap -c env=$(ENV) $(CDK_ARGS)
@@ -73,6 +76,14 @@ diff: venv
 
 deploy: venv
 	@$(CDK) deploy --all -c env=$(ENV) --require-approval broadening $(CDK_ARGS)
+
+# Deletes every stack of ENV. prod, and any environment that keeps its data (retainData), is refused
+# unless FORCE=yes; even then its table, buckets and keys stay (RemovalPolicy.RETAIN) for an operator.
+destroy: venv
+	@if $(RUN) python -m infra.config protected $(ENV) && [ "$(FORCE)" != yes ]; then \
+	  echo "refusing to destroy $(ENV): prod or it keeps its data (retainData); add FORCE=yes if you mean it" >&2; \
+	  exit 2; fi
+	@$(CDK) destroy --all -c env=$(ENV) $(CDK_ARGS)
 
 
 fuzz: venv

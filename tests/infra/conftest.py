@@ -24,10 +24,12 @@ from infra.config import cdk_json_context, deployment_from_context
 from infra.stacks import nag
 
 WILDCARD_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/oms-wildcard"
+ALARM_EMAIL = "ops@oms.lu"
 TEST_CONTEXT: dict[str, Any] = {
     "env": "prod",
     "stubLayer": True,
     "account": "123456789012",
+    "alarmEmail": ALARM_EMAIL,
     "platformCertificates": {"oms.lu": WILDCARD_CERTIFICATE, "loyalty.lu": WILDCARD_CERTIFICATE},
 }
 DEV_CONTEXT: dict[str, Any] = {"env": "dev", "stubLayer": True}
