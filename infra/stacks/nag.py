@@ -7,6 +7,9 @@ from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
 ACKNOWLEDGED: list[tuple[str, str, str]] = []  # (construct path, rule id, reason), for tests and review
+# The construct each acknowledgment covers (with its children), by path: tests check it is no wider
+# than the resource, or for IAM findings the one policy, that the finding is about.
+SCOPES: dict[str, IConstruct] = {}
 
 
 def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
@@ -15,6 +18,7 @@ def acknowledge(scope: IConstruct, rule: str, reason: str) -> None:
         raise ValueError(f"acknowledging {rule} needs a real reason, got {reason!r}")
     Validations.of(scope).acknowledge(Acknowledgment(id=rule, reason=reason))
     ACKNOWLEDGED.append((scope.node.path, rule, reason))
+    SCOPES[scope.node.path] = scope
 
 
 def default_policy(role: iam.Role) -> IConstruct:
