@@ -7,10 +7,10 @@ synth; an unacknowledged finding fails it.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 

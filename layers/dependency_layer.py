@@ -43,7 +43,11 @@ def uv_executable() -> str:
     if found:
         return found
     user_scripts = Path(sysconfig.get_path("scripts", f"{os.name}_user"))
-    candidates = [user_scripts / "uv", Path.home() / ".local" / "bin" / "uv", Path.home() / ".cargo" / "bin" / "uv"]
+    candidates = [
+        user_scripts / "uv",
+        Path.home() / ".local" / "bin" / "uv",
+        Path.home() / ".cargo" / "bin" / "uv",
+    ]
     return str(next((path for path in candidates if path.is_file()), candidates[0]))
 
 

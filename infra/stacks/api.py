@@ -152,8 +152,8 @@ class ApiStack(Stack):
             self,
             "ApiEndpoint",
             value=self.http_api.api_endpoint,
-            description="The HTTP API's own endpoint (CloudFront's origin): it answers only requests carrying "
-            "CloudFront's origin secret, so shoppers and staff use the storefront distribution",
+            description="The HTTP API's own endpoint (CloudFront's origin): it answers only requests "
+            "carrying CloudFront's origin secret, so shoppers and staff use the storefront distribution",
         )
         self._schedules()
 

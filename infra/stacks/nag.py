@@ -27,5 +27,7 @@ def default_policy(role: iam.Role) -> IConstruct:
     rather than on the whole role."""
     policy = role.node.try_find_child("DefaultPolicy")
     if policy is None:
-        raise ValueError(f"{role.node.path} has no default policy yet: acknowledge after adding its statements")
+        raise ValueError(
+            f"{role.node.path} has no default policy yet: acknowledge after adding its statements"
+        )
     return policy

@@ -63,7 +63,7 @@ class ObservabilityStack(Stack):
             self,
             "AlarmTopicArn",
             value=self.topic.topic_arn,
-            description="Every alarm notifies this topic (alarmEmail is subscribed; add more subscribers here)",
+            description="Every alarm notifies this topic (alarmEmail is subscribed; add others here)",
         )
         self.alarms: list[cloudwatch.Alarm] = []
 

@@ -308,7 +308,7 @@ class StorefrontStack(Stack):
             self,
             "ShopDomainsTarget",
             value=self.connection_group.attr_routing_endpoint,
-            description="The connection group's endpoint: point shop domains here (CNAME, or an alias at the apex)",
+            description="The connection group's endpoint: point shop domains here (CNAME or apex alias)",
         )
         CfnOutput(
             self,

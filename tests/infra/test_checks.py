@@ -120,7 +120,9 @@ RULE_SUBJECTS = {
     "AwsSolutions-SQS3": "AWS::SQS::Queue",
 }
 # Actions AWS authorises on no resource but "*" (X-Ray segments, CloudWatch Logs delivery).
-WILDCARD_ONLY_ACTIONS = re.compile(r"^(xray:(Put|Get)\w+|logs:(\w+LogDelivery|ListLogDeliveries|DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy))$")
+WILDCARD_ONLY_ACTIONS = re.compile(
+    r"^(xray:(Put|Get)\w+|logs:(\w+LogDelivery|ListLogDeliveries|DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy))$"
+)
 
 
 def resource(assembly: Assembly, address: str) -> dict[str, Any]:
@@ -176,9 +178,15 @@ def test_each_wildcard_acknowledgment_names_a_statement_of_the_policy_it_covers(
         matching = [
             s
             for s in granted
-            if named in [as_nag_prints(r) for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])]
+            if named
+            in [
+                as_nag_prints(r)
+                for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+            ]
         ]
         assert matching, (path, rule)
         if named == "*":
-            actions = {a for s in matching for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+            actions = {
+                a for s in matching for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+            }
             assert all(WILDCARD_ONLY_ACTIONS.match(action) for action in actions), (path, sorted(actions))

@@ -69,7 +69,7 @@ def synthesised_stacks(outdir: Path) -> set[str]:
 def run_all(commands: dict[str, tuple[str | list[str], dict[str, str]]]) -> dict[str, tuple[int, str]]:
     """Run each command at once (output piped, never a terminal); exit code and output of each."""
     started = {
-        name: subprocess.Popen(  # noqa: S603
+        name: subprocess.Popen(
             command,
             shell=isinstance(command, str),
             cwd=REPO_ROOT,
@@ -105,7 +105,7 @@ def pinned_cli() -> list[str] | None:
         return None
     command = [npx, "--yes", f"aws-cdk@{CDK_CLI_VERSION}"]
     try:
-        probe = subprocess.run(  # noqa: S603
+        probe = subprocess.run(
             [*command, "--version"],
             env=fresh_shell_environment(),
             capture_output=True,
@@ -171,4 +171,3 @@ def test_the_layer_s_requirements_are_plain_text_when_colour_is_forced_and_uv_is
         first = requirements.splitlines()[0]
         assert re.match(r"^[a-z0-9][a-z0-9._-]*==\S+ \\$", first), first
         assert "pydantic==" in requirements
-

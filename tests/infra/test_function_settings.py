@@ -79,7 +79,8 @@ def test_functions_read_the_environment_only_through_settings() -> None:
     direct = [
         str(path.relative_to(REPO_ROOT))
         for path in sources
-        if path.name != "settings.py" and re.search(r"os\.environ|os\.getenv|getenv\(", Path(path).read_text())
+        if path.name != "settings.py"
+        and re.search(r"os\.environ|os\.getenv|getenv\(", Path(path).read_text())
     ]
     assert direct == []
 

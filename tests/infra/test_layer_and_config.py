@@ -10,9 +10,14 @@ from typing import Any
 
 import pytest
 
-from infra.config import REPO_ROOT, InvalidEnvironment, cdk_json_context, deployment_from_context, is_protected
+from infra.config import (
+    REPO_ROOT,
+    InvalidEnvironment,
+    cdk_json_context,
+    deployment_from_context,
+    is_protected,
+)
 from tests.infra.conftest import ALARM_EMAIL
-
 
 PROD = {**cdk_json_context(), "env": "prod", "alarmEmail": ALARM_EMAIL}
 
@@ -65,7 +70,10 @@ def with_environment(name: str, **block: Any) -> dict[str, Any]:
     ("context", "setting", "says"),
     [
         pytest.param(
-            {**cdk_json_context(), "env": "prod"}, "alarmEmail", "required", id="prod without alarm subscriber"
+            {**cdk_json_context(), "env": "prod"},
+            "alarmEmail",
+            "required",
+            id="prod without alarm subscriber",
         ),
         pytest.param(
             with_environment("staging", mailFrom="no-reply@oms.lu", retainData=True),
@@ -89,7 +97,9 @@ def with_environment(name: str, **block: Any) -> dict[str, Any]:
             id="unknown key",
         ),
         pytest.param(
-            with_environment("dev", mailFrom="no-reply@oms.lu", retainData=False, logRetentionDays="two weeks"),
+            with_environment(
+                "dev", mailFrom="no-reply@oms.lu", retainData=False, logRetentionDays="two weeks"
+            ),
             "logRetentionDays",
             "valid integer",
             id="wrong type",
@@ -147,7 +157,9 @@ def test_the_app_command_refuses_a_misconfigured_environment_with_one_message_an
     app = json.loads((REPO_ROOT / "cdk.json").read_text())["app"]
     env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps({"env": "prod"}), "CDK_OUTDIR": "/nonexistent"}
 
-    result = subprocess.run(app, shell=True, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        app, shell=True, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+    )
 
     assert result.returncode == 2
     assert result.stdout == ""

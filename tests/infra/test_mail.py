@@ -107,7 +107,9 @@ def test_e_mails_given_up_raise_an_alarm(assembly: Assembly) -> None:
 
 
 def mail_template(**context: Any) -> assertions.Template:
-    deployment = deployment_from_context({**cdk_json_context(), "env": "prod", "alarmEmail": ALARM_EMAIL, **context})
+    deployment = deployment_from_context(
+        {**cdk_json_context(), "env": "prod", "alarmEmail": ALARM_EMAIL, **context}
+    )
     stack = MailStack(App(), "mail", deployment=deployment)
     return assertions.Template.from_stack(stack)
 

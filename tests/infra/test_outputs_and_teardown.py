@@ -74,7 +74,9 @@ def test_dev_keeps_no_data_so_a_destroy_removes_everything(dev_assembly: Assembl
         for r in dev_assembly.resources("data", "Custom::S3AutoDeleteObjects").values()
     }
 
-    assert {name: r.get("DeletionPolicy") for name, r in resources.items()} == dict.fromkeys(resources, "Delete")
+    assert {name: r.get("DeletionPolicy") for name, r in resources.items()} == dict.fromkeys(
+        resources, "Delete"
+    )
     assert not any(replica.get("DeletionProtectionEnabled") for replica in table["Properties"]["Replicas"])
     assert emptied == set(dev_assembly.resources("data", "AWS::S3::Bucket"))  # emptied before deletion
 
@@ -83,7 +85,9 @@ def test_prod_keeps_its_data_protected_and_restorable(assembly: Assembly) -> Non
     resources = stateful(assembly)
     [table] = assembly.resources("data", "AWS::DynamoDB::GlobalTable").values()
 
-    assert {name: r.get("DeletionPolicy") for name, r in resources.items()} == dict.fromkeys(resources, "Retain")
+    assert {name: r.get("DeletionPolicy") for name, r in resources.items()} == dict.fromkeys(
+        resources, "Retain"
+    )
     for replica in table["Properties"]["Replicas"]:
         assert replica["DeletionProtectionEnabled"] is True
         assert replica["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
