@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export npm_config_loglevel := error
 # uv on PATH, else where `pip install --user` put it (~/.local/bin on Linux), which PATH may lack.
-UV := $(shell command -v uv 2>/dev/null || echo "$$(python3 -m site --user-base 2>/dev/null || echo $$HOME/.local)/bin/uv")
+UV := $(shell command -v uv 2>/dev/null || echo "$$(python3 -c 'import site; print(site.getuserbase())' 2>/dev/null || echo $$HOME/.local)/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
 .PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy destroy fuzz clean browser
@@ -80,7 +80,8 @@ deploy: venv
 # Deletes every stack of ENV. prod, and any environment that keeps its data (retainData), is refused
 # unless FORCE=yes; even then its table, buckets and keys stay (RemovalPolicy.RETAIN) for an operator.
 destroy: venv
-	@if $(RUN) python -m infra.config protected $(ENV) && [ "$(FORCE)" != yes ]; then \
+	@.venv/bin/python -m infra.config protected $(ENV); protected=$$?; \
+	if [ $$protected -ne 1 ] && [ "$(FORCE)" != yes ]; then \
 	  echo "refusing to destroy $(ENV): prod or it keeps its data (retainData); add FORCE=yes if you mean it" >&2; \
 	  exit 2; fi
 	@$(CDK) destroy --all -c env=$(ENV) $(CDK_ARGS)
