@@ -8,16 +8,17 @@ export PYTHONPATH := shared:.
 export PYTHONDONTWRITEBYTECODE := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export npm_config_loglevel := error
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv on PATH, else where `pip install --user` put it (~/.local/bin on Linux), which PATH may lack.
+UV := $(shell command -v uv 2>/dev/null || echo "$$(python3 -c 'import site; print(site.getuserbase())' 2>/dev/null || echo $$HOME/.local)/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy admin fuzz clean browser
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy destroy admin fuzz clean browser
 
 help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
 	@echo "make lint | typecheck | unit | integration | infra-test | e2e | test-deep | bench | synth | fuzz"
-	@echo "make bootstrap | diff | deploy [ENV=dev|prod]   the AWS side (docs/operations.md)"
+	@echo "make bootstrap | diff | deploy | destroy [ENV=dev|prod]   the AWS side (docs/operations.md)"
 	@echo "make admin ENV=dev|prod|local PLATFORM=oms EMAIL=a@b.c   a platform admin, sign-in link by e-mail"
 
 uv:
@@ -61,10 +62,12 @@ bench: venv
 synth: venv
 	@time ORION_LAYER_FALLBACK=stub $(RUN) python -m infra.app
 
-# The AWS side (needs credentials): ENV=dev|prod picks the environment from cdk.json.
+# The AWS side (needs credentials): ENV=dev|prod picks the environment from cdk.json. The CLI runs
+# cdk.json's "app" (the venv's own Python, so uv need not be on PATH); the layer build finds uv through
+# UV, exported here, whatever PATH holds.
 ENV ?= dev
 CDK_ARGS ?=
-CDK := npx --yes aws-cdk@$(CDK_CLI_VERSION)
+CDK := UV="$(UV)" npx --yes aws-cdk@$(CDK_CLI_VERSION)
 
 bootstrap: venv
 	@$(CDK) bootstrap -c env=$(ENV) $(CDK_ARGS)
@@ -80,6 +83,15 @@ deploy: venv
 admin: venv
 	@test -n "$(PLATFORM)" -a -n "$(EMAIL)" || { echo "usage: make admin ENV=dev|prod|local PLATFORM=<code> EMAIL=<address>" >&2; exit 2; }
 	@$(RUN) python -m infra.admin --env "$(ENV)" --platform "$(PLATFORM)" --email "$(EMAIL)"
+
+# Deletes every stack of ENV. prod, and any environment that keeps its data (retainData), is refused
+# unless FORCE=yes; even then its table, buckets and keys stay (RemovalPolicy.RETAIN) for an operator.
+destroy: venv
+	@.venv/bin/python -m infra.config protected $(ENV); protected=$$?; \
+	if [ $$protected -ne 1 ] && [ "$(FORCE)" != yes ]; then \
+	  echo "refusing to destroy $(ENV): prod or it keeps its data (retainData); add FORCE=yes if you mean it" >&2; \
+	  exit 2; fi
+	@$(CDK) destroy --all -c env=$(ENV) $(CDK_ARGS)
 
 
 fuzz: venv

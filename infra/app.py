@@ -7,26 +7,33 @@ synth; an unacknowledged finding fails it.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_cdk import App, Environment, Tags, Validations
-from cdk_nag import AwsSolutionsChecks
+from infra.config import (
+    OVERRIDE_KEYS,
+    Deployment,
+    InvalidEnvironment,
+    cdk_json_context,
+    deployment_from_context,
+)
 
-from infra.config import OVERRIDE_KEYS, Deployment, cdk_json_context, deployment_from_context
-from infra.stacks.api import ApiStack
-from infra.stacks.data import DataStack
-from infra.stacks.imports import ImportsStack
-from infra.stacks.mail import MailStack
-from infra.stacks.observability import ObservabilityStack
-from infra.stacks.storefront import EdgeWafStack, StorefrontStack
+if TYPE_CHECKING:
+    from aws_cdk import App
+
+# The CDK (jsii starts a Node process) is imported by the functions that build the app, not here: a
+# misconfigured environment is refused in well under a second, before any of it loads.
 
 
 def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None) -> App:
     """An app with every stack of one environment; ``context`` overrides cdk.json's."""
+    from aws_cdk import App, Validations
+    from cdk_nag import AwsSolutionsChecks
+
     merged: dict[str, Any] = {**cdk_json_context(), **(context or {})}
     app = App(context=merged, outdir=outdir)
     # The CLI's -c values (CDK_CONTEXT_JSON) override cdk.json's; read them through the app.
@@ -38,6 +45,15 @@ def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = Non
 
 
 def add_stacks(app: App, deployment: Deployment) -> None:
+    from aws_cdk import Environment, Tags
+
+    from infra.stacks.api import ApiStack
+    from infra.stacks.data import DataStack
+    from infra.stacks.imports import ImportsStack
+    from infra.stacks.mail import MailStack
+    from infra.stacks.observability import ObservabilityStack
+    from infra.stacks.storefront import EdgeWafStack, StorefrontStack
+
     env = Environment(
         account=deployment.account or os.environ.get("CDK_DEFAULT_ACCOUNT"),
         region=deployment.region or os.environ.get("CDK_DEFAULT_REGION"),
@@ -79,8 +95,21 @@ def add_stacks(app: App, deployment: Deployment) -> None:
     Tags.of(app).add("environment", deployment.name)
 
 
+def requested_deployment() -> Deployment:
+    """The deployment this run asks for: cdk.json's context, overridden by the CLI's ``-c`` values
+    (which it passes in ``CDK_CONTEXT_JSON``); raises :class:`InvalidEnvironment`."""
+    cli_context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")
+    return deployment_from_context({**cdk_json_context(), **cli_context})
+
+
 def main() -> int:
     started = time.perf_counter()
+    try:
+        requested_deployment()
+    except InvalidEnvironment as error:
+        # A settings mistake is the operator's to fix: one message naming the setting, no traceback.
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     # The CLI passes context through CDK_CONTEXT_JSON; plain `python -m infra.app` uses cdk.json's.
     app = build_app(outdir=os.environ.get("CDK_OUTDIR") or "cdk.out")
     assembly = app.synth()

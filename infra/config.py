@@ -7,12 +7,27 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from infra import wiring
 from orion.tenancy.declarations import PlatformDeclaration, parse_declarations
 from orion.tenancy.errors import InvalidDeclaration
 
@@ -72,6 +87,11 @@ class InvalidMailSender(ValueError):
     """A configured sender that is not an e-mail address (the synth stops rather than deploy it)."""
 
 
+class InvalidEnvironment(ValueError):
+    """An environment block (or a ``-c`` override) that cannot be deployed: the message names each
+    setting at fault, and ``python -m infra.app`` prints it alone and exits non-zero."""
+
+
 def sender_domain(sender: str) -> str:
     """The domain of a sender (``Shop <no-reply@oms.lu>`` -> ``oms.lu``)."""
     _, address = parseaddr(sender)
@@ -81,68 +101,181 @@ def sender_domain(sender: str) -> str:
     return domain.lower()
 
 
-def _mail_senders(
-    platform_domains: tuple[str, ...], overrides: Any, platforms: tuple[PlatformDeclaration, ...] = ()
-) -> dict[str, str]:
-    """``no-reply@<domain>`` for every platform domain, then each declared platform's ``mailFrom`` for
-    its domain, replaced or extended by ``overrides``."""
-    senders = {domain: f"no-reply@{domain}" for domain in platform_domains}
-    senders.update({platform.domain: platform.mail_from for platform in platforms})
-    senders.update(_as_strings(overrides))
-    for sender in senders.values():
-        sender_domain(sender)
-    return senders
-
-
-def _as_strings(value: Any) -> dict[str, str]:
-    """A mapping from (lower-cased) domains to values kept as written (zone ids are upper case)."""
+def _from_json(value: Any) -> Any:
+    """``-c key=value`` arrives as a string: a JSON object there is read as one."""
     if isinstance(value, str):
-        value = json.loads(value) if value.strip() else {}
-    return {str(k).strip().lower(): str(v).strip() for k, v in (value or {}).items()}
+        text = value.strip()
+        if not text:
+            return {}
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"expected a JSON object, got {value!r}") from error
+    return value
 
 
-def _as_bool(value: Any) -> bool:
+def _from_words(value: Any) -> Any:
+    """``-c platformDomains=oms.lu,loyalty.lu`` (commas or spaces) as well as a JSON list in cdk.json."""
     if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
+        return [part for part in value.replace(",", " ").split() if part]
+    return value
 
 
-def _as_mapping(value: Any) -> dict[str, int]:
-    if isinstance(value, str):
-        value = json.loads(value) if value.strip() else {}
-    return {str(k): int(v) for k, v in (value or {}).items()}
+def _absent_if_empty(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
 
 
-def _as_names(value: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        value = json.loads(value) if value.strip() else {}
-    return {str(k).strip().lower(): str(v) for k, v in (value or {}).items()}
+JsonObject = Annotated[dict[str, Any], BeforeValidator(_from_json)]
+JsonList = Annotated[list[JsonObject], BeforeValidator(lambda value: _from_json(value) or [])]
+Counts = Annotated[dict[str, NonNegativeInt], BeforeValidator(_from_json)]
+Names = Annotated[dict[str, str], BeforeValidator(_from_json)]
+Words = Annotated[list[str], BeforeValidator(_from_words)]
+Text = Annotated[str | None, BeforeValidator(_absent_if_empty)]
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [part for part in value.replace(",", " ").split() if part]
-    return tuple(str(v).strip().lower() for v in (value or ()))
+class EnvironmentSettings(BaseModel):
+    """One ``environments.<name>`` block of cdk.json, validated before any stack is built: an unknown
+    key, a value of the wrong type or a combination that cannot work stops the synth with a message
+    naming the setting, never a traceback from deep inside a stack."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=False, frozen=True)
+
+    account: Text = Field(default=None, pattern=r"^\d{12}$")
+    region: Text = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    log_retention_days: PositiveInt = 30
+    reserved_concurrency: Counts = Field(default_factory=dict)
+    provisioned_concurrency: Counts = Field(default_factory=dict)
+    waf: str = "off"
+    platform_domains: Words = Field(default_factory=list)
+    platform_certificates: Names = Field(default_factory=dict)
+    alarm_email: Text = None
+    mail_senders: Names = Field(default_factory=dict)
+    mail_from: Text = None
+    mail_hosted_zones: Names = Field(default_factory=dict)
+    retain_data: bool = True
+    stub_layer: bool = False
+    # The platforms this environment serves, applied at deploy time; each entry is validated where it
+    # is applied (the platforms declaration), this model only passes the list through.
+    platforms: JsonList = Field(default_factory=list)
+
+    @field_validator("platform_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        cleaned = [domain.strip().lower() for domain in domains]
+        for domain in cleaned:
+            if not _DOMAIN.match(domain):
+                raise ValueError(f"{domain!r} is not a domain name")
+        return cleaned
+
+    @field_validator("platform_certificates", "mail_senders", "mail_hosted_zones")
+    @classmethod
+    def _by_domain(cls, mapping: dict[str, str]) -> dict[str, str]:
+        """Keyed by (lower-cased) domain; values kept as written (zone ids are upper case)."""
+        return {key.strip().lower(): value.strip() for key, value in mapping.items()}
+
+    @field_validator("platform_certificates")
+    @classmethod
+    def _certificates(cls, certificates: dict[str, str]) -> dict[str, str]:
+        for domain, arn in certificates.items():
+            if not arn.startswith("arn:"):
+                raise ValueError(f"the certificate of {domain} must be an ACM certificate ARN, got {arn!r}")
+        return certificates
+
+    @field_validator("reserved_concurrency", "provisioned_concurrency")
+    @classmethod
+    def _known_functions(cls, counts: dict[str, int]) -> dict[str, int]:
+        known = {fn.name for fn in wiring.FUNCTIONS}
+        unknown = sorted(set(counts) - known)
+        if unknown:
+            raise ValueError(f"no function is called {', '.join(unknown)} (infra/wiring.py names them)")
+        return counts
+
+    @field_validator("waf")
+    @classmethod
+    def _waf(cls, waf: str) -> str:
+        waf = waf.strip()
+        if waf in {"off", "create"} or waf.startswith("arn:"):
+            return waf
+        raise ValueError(f"must be 'off', 'create' or a web ACL ARN, got {waf!r}")
+
+    @field_validator("alarm_email")
+    @classmethod
+    def _alarm_email(cls, email: str | None) -> str | None:
+        if email is not None and not _ADDRESS.match(email.strip()):
+            raise ValueError(f"{email!r} is not an e-mail address")
+        return email.strip() if email else None
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, sender: str | None) -> str | None:
+        if sender is not None:
+            sender_domain(sender)
+        return sender.strip() if sender else None
+
+    @field_validator("mail_senders")
+    @classmethod
+    def _mail_senders(cls, senders: dict[str, str]) -> dict[str, str]:
+        for sender in senders.values():
+            sender_domain(sender)
+        return senders
+
+
+def _problems(error: ValidationError) -> list[str]:
+    """One line per setting at fault, in cdk.json's own spelling (``alarmEmail``, not alarm_email)."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        where = ".".join(str(part) for part in problem["loc"]) or "environment"
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = f"unknown setting (known: {', '.join(sorted(OVERRIDE_KEYS))})"
+        elif isinstance(problem.get("input"), str | int | float | bool) and "got" not in message:
+            message = f"{message}, got {problem['input']!r}"
+        lines.append(f"{where}: {message}")
+    return lines
+
+
+def _rules(name: str, settings: EnvironmentSettings) -> list[str]:
+    """What no single setting shows: combinations an environment cannot be deployed with."""
+    problems = []
+    if not settings.alarm_email and (settings.retain_data or name == "prod"):
+        problems.append(
+            "alarmEmail: required in an environment that keeps data (retainData) or is prod, so alarms "
+            "reach someone; the address gets a subscription to confirm"
+        )
+    if not (settings.platform_domains or settings.mail_senders or settings.mail_from or settings.platforms):
+        problems.append(
+            "mailFrom: no e-mail sender: declare platforms (each with its mailFrom), set platformDomains "
+            "(each sends from no-reply@<domain>), mailSenders or mailFrom"
+        )
+    stray = sorted(set(settings.platform_certificates) - set(settings.platform_domains))
+    if stray:
+        problems.append(f"platformCertificates: {', '.join(stray)} is not in platformDomains")
+    return problems
 
 
 # Settings an environment block holds, each also accepted alone on the command line (-c key=value).
-OVERRIDE_KEYS: tuple[str, ...] = (
-    "account",
-    "region",
-    "logRetentionDays",
-    "reservedConcurrency",
-    "provisionedConcurrency",
-    "waf",
-    "platformDomains",
-    "platformCertificates",
-    "alarmEmail",
-    "mailSenders",
-    "mailFrom",
-    "mailHostedZones",
-    "platforms",
-    "retainData",
-    "stubLayer",
+OVERRIDE_KEYS: tuple[str, ...] = tuple(
+    field.alias or key for key, field in EnvironmentSettings.model_fields.items()
 )
+
+
+def validated_environment(name: str, values: Mapping[str, Any]) -> EnvironmentSettings:
+    """The environment block ``name``, validated; raises :class:`InvalidEnvironment` naming every
+    setting at fault in one message."""
+    try:
+        settings = EnvironmentSettings.model_validate(dict(values))
+    except ValidationError as error:
+        problems = _problems(error)
+    else:
+        problems = _rules(name, settings)
+        if not problems:
+            return settings
+    raise InvalidEnvironment(
+        f"environment {name!r} (cdk.json environments.{name}, or -c overrides) cannot be deployed:\n"
+        + "\n".join(f"  - {line}" for line in problems)
+    )
 
 
 def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
@@ -152,47 +285,70 @@ def deployment_from_context(context: Mapping[str, Any]) -> Deployment:
     if isinstance(environments, str):
         environments = json.loads(environments)
     if name not in environments:
-        raise ValueError(f"unknown environment {name!r}; cdk.json defines {sorted(environments)}")
+        raise InvalidEnvironment(f"unknown environment {name!r}; cdk.json defines {sorted(environments)}")
     values: dict[str, Any] = {**environments[name]}
     for key in OVERRIDE_KEYS:
         if context.get(key) is not None:
             values[key] = context[key]
-    platform_domains = _as_tuple(values.get("platformDomains"))
-    platforms = _platforms(name, values.get("platforms"))
-    mail_from = str(values.get("mailFrom") or "").strip() or None
-    if mail_from is not None:
-        sender_domain(mail_from)
+    settings = validated_environment(name, values)
+    platforms = _platforms(name, settings.platforms)
+    platform_domains = tuple(settings.platform_domains)
+    # no-reply@<domain> for every platform domain, then each declared platform's sender for its domain,
+    # then what mailSenders names explicitly.
+    senders = {domain: f"no-reply@{domain}" for domain in platform_domains}
+    senders.update({platform.domain: platform.mail_from for platform in platforms})
+    senders.update(settings.mail_senders)
     return Deployment(
         name=name,
-        account=values.get("account") or None,
-        region=values.get("region") or None,
-        log_retention_days=int(values.get("logRetentionDays", 30)),
-        reserved_concurrency=_as_mapping(values.get("reservedConcurrency")),
-        provisioned_concurrency=_as_mapping(values.get("provisionedConcurrency")),
-        waf=str(values.get("waf") or "off"),
+        account=settings.account,
+        region=settings.region,
+        log_retention_days=settings.log_retention_days,
+        reserved_concurrency=settings.reserved_concurrency,
+        provisioned_concurrency=settings.provisioned_concurrency,
+        waf=settings.waf,
         platform_domains=platform_domains,
-        platform_certificates=_as_names(values.get("platformCertificates")),
-        alarm_email=values.get("alarmEmail") or None,
-        mail_senders=_mail_senders(platform_domains, values.get("mailSenders"), platforms),
-        mail_from=mail_from,
-        mail_hosted_zones=_as_strings(values.get("mailHostedZones")),
+        platform_certificates=settings.platform_certificates,
+        alarm_email=settings.alarm_email,
+        mail_senders=senders,
+        mail_from=settings.mail_from,
+        mail_hosted_zones=settings.mail_hosted_zones,
+        retain_data=settings.retain_data,
+        stub_layer=settings.stub_layer,
         platforms=platforms,
-        retain_data=_as_bool(values.get("retainData", True)),
-        stub_layer=_as_bool(values.get("stubLayer", False)),
     )
 
 
 def _platforms(environment: str, value: Any) -> tuple[PlatformDeclaration, ...]:
     """The declared platforms; a mistake stops the synth naming the setting (``platforms[1].domain``)."""
-    if isinstance(value, str):
-        value = json.loads(value) if value.strip() else []
     try:
         return parse_declarations(value)
     except InvalidDeclaration as exc:
-        raise InvalidDeclaration(f"environment {environment!r}: {exc}") from None
+        raise InvalidEnvironment(
+            f"environment {environment!r} (cdk.json environments.{environment}, or -c overrides) cannot be "
+            f"deployed:\n  - {exc}"
+        ) from None
 
 
 def cdk_json_context() -> dict[str, Any]:
     """The ``context`` block of cdk.json (the CLI passes it too; ``python -m infra.app`` reads it)."""
     context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
     return context
+
+
+def is_protected(name: str, context: Mapping[str, Any] | None = None) -> bool:
+    """Whether ``make destroy`` needs FORCE=yes for environment ``name``: prod, or one keeping its data."""
+    environments = (context or cdk_json_context()).get("environments") or {}
+    retains = str((environments.get(name) or {}).get("retainData", True)).strip().lower()
+    return name == "prod" or retains not in {"false", "0", "no", "off"}
+
+
+def main(argv: list[str]) -> int:
+    """``python -m infra.config protected <env>``: exit 0 if the environment is protected, 1 if not."""
+    if len(argv) != 3 or argv[1] != "protected":
+        print("usage: python -m infra.config protected <env>", file=sys.stderr)
+        return 2
+    return 0 if is_protected(argv[2]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -36,17 +37,43 @@ STRIP_SUFFIXES = (".pyc", ".pyo", ".pyi")
 
 
 def uv_executable() -> str:
-    return os.environ.get("UV") or shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+    """uv, wherever ``make venv`` found or put it: ``$UV`` (the Makefile exports it), PATH, or the user
+    scripts folder ``pip install --user`` fills (often not on PATH, e.g. ``~/.local/bin``)."""
+    found = os.environ.get("UV") or shutil.which("uv")
+    if found:
+        return found
+    user_scripts = Path(sysconfig.get_path("scripts", f"{os.name}_user"))
+    candidates = [
+        user_scripts / "uv",
+        Path.home() / ".local" / "bin" / "uv",
+        Path.home() / ".cargo" / "bin" / "uv",
+    ]
+    return str(next((path for path in candidates if path.is_file()), candidates[0]))
+
+
+def uv_environment() -> dict[str, str]:
+    """The environment every uv call of the build runs with: never coloured. When its output is not a
+    terminal the CDK CLI sets ``FORCE_COLOR=0``, which uv reads as "force colour" (any value counts), and
+    an exported requirements file starting with ANSI escapes is one pip cannot read."""
+    env = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "CLICOLOR_FORCE"}}
+    env.update(NO_COLOR="1", UV_NO_PROGRESS="1")
+    return env
+
+
+def uv(*arguments: str) -> list[str]:
+    """A uv command line that never colours its output, whatever the environment says."""
+    return [uv_executable(), "--color", "never", *arguments]
 
 
 def runtime_requirements() -> str:
     """The locked runtime dependencies (no dev or infra groups), as a hashed requirements file."""
     result = subprocess.run(
-        [uv_executable(), "export", "--frozen", "--no-dev", "--no-group", "infra", "--no-emit-project"],
+        uv("export", "--frozen", "--no-dev", "--no-group", "infra", "--no-emit-project", "--no-header"),
         cwd=REPO_ROOT,
         check=True,
         capture_output=True,
         text=True,
+        env=uv_environment(),
     )
     return result.stdout
 
@@ -133,8 +160,7 @@ def size_of(folder: Path) -> int:
 
 
 def install_command(site: Path, requirements: Path) -> list[str]:
-    return [
-        uv_executable(),
+    return uv(
         "pip",
         "install",
         "--quiet",
@@ -148,7 +174,7 @@ def install_command(site: Path, requirements: Path) -> list[str]:
         str(site),
         "--requirement",
         str(requirements),
-    ]
+    )
 
 
 def _install(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -158,7 +184,7 @@ def _install(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*install_command(site, requirements), *extra],
             cwd=REPO_ROOT,
-            env={**os.environ, "UV_NO_PROGRESS": "1"},
+            env=uv_environment(),
             check=False,
             capture_output=True,
             text=True,

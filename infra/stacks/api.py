@@ -8,7 +8,7 @@ import tempfile
 from email.utils import parseaddr
 from pathlib import Path
 
-from aws_cdk import ArnFormat, Aws, CustomResource, Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Aws, CfnOutput, CustomResource, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
@@ -33,7 +33,7 @@ from infra.stacks.data import (
     secret_name,
 )
 from infra.stacks.mail import MailStack, configuration_set_name
-from infra.stacks.nag import acknowledge
+from infra.stacks.nag import acknowledge, default_policy
 from infra.stacks.permissions import OBJECT_ACTIONS, bucket_statements, secret_statements, table_statements
 from infra.stacks.retention import retention
 from layers.dependency_layer import dependency_layer_code
@@ -157,6 +157,13 @@ class ApiStack(Stack):
         self.roles: dict[str, iam.Role] = {}
         for fn in wiring.FUNCTIONS:
             self._function(fn, code)
+        CfnOutput(
+            self,
+            "ApiEndpoint",
+            value=self.http_api.api_endpoint,
+            description="The HTTP API's own endpoint (CloudFront's origin): it answers only requests "
+            "carrying CloudFront's origin secret, so shoppers and staff use the storefront distribution",
+        )
         self._schedules()
         for fn in wiring.FUNCTIONS:
             if fn.applies_declarations:
@@ -189,7 +196,7 @@ class ApiStack(Stack):
         )
         framework = provider.node.find_child("framework-onEvent")
         acknowledge(
-            framework,
+            framework.node.find_child("ServiceRole").node.find_child("Resource"),
             "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
             "The CDK Provider framework's own function writes only its log streams (the AWS managed basic "
             "execution role); it is created by aws-cdk-lib, not by us.",
@@ -412,7 +419,7 @@ class ApiStack(Stack):
             reserved_concurrent_executions=self.deployment.reserved_concurrency.get(fn.name),
         )
         acknowledge(
-            role,
+            default_policy(role),
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; "
             "AWS requires *.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -22,6 +22,11 @@ SECRET_ROTATION: dict[str, str] = {
     "shopper-signing-key": "Rotated by the operator (put a new value): forms rendered before it fail their "
     "CSRF check once, a visible step an operator schedules rather than a timer.",
 }
+
+
+def _pascal(name: str) -> str:
+    """``import-uploads`` -> ``ImportUploads`` (output ids are alphanumeric)."""
+    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))
 
 
 def bucket_name(deployment: Deployment, bucket: wiring.Bucket) -> str:
@@ -56,7 +61,9 @@ def bucket_arn_for_nag(deployment: Deployment, bucket: wiring.Bucket) -> str:
 
 
 class DataStack(Stack):
-    """Everything that holds state; deleted only where the environment allows it (retainData)."""
+    """Everything that holds state. An environment that keeps its data (``retainData``: prod) retains
+    the table, buckets, key and secrets when a stack is deleted, and protects the table from deletion;
+    one that does not (dev) can be destroyed whole: the table unprotected, the buckets emptied first."""
 
     def __init__(
         self, scope: Construct, construct_id: str, *, deployment: Deployment, **kwargs: object
@@ -82,7 +89,7 @@ class DataStack(Stack):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
             lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(90))],
             removal_policy=removal,
-            auto_delete_objects=False,
+            auto_delete_objects=not deployment.retain_data,
         )
         acknowledge(
             self.access_logs,
@@ -96,6 +103,30 @@ class DataStack(Stack):
         self.secrets: dict[str, secretsmanager.Secret] = {
             secret.name: self._secret(secret, deployment) for secret in wiring.SECRETS
         }
+        self._outputs()
+
+    def _outputs(self) -> None:
+        """What an operator looks up after a deploy (``aws cloudformation describe-stacks``)."""
+        for name, table in self.tables.items():
+            CfnOutput(
+                self,
+                f"TableName{_pascal(name)}",
+                value=table.table_name,
+                description=f"DynamoDB table {name!r} (point-in-time recovery on)",
+            )
+        for name, bucket in self.buckets.items():
+            CfnOutput(
+                self,
+                f"BucketName{_pascal(name)}",
+                value=bucket.bucket_name,
+                description=wiring.bucket(name).purpose,
+            )
+        CfnOutput(
+            self,
+            "BucketNameAccessLogs",
+            value=self.access_logs.bucket_name,
+            description="server access logs of the other buckets",
+        )
 
     def _table(self, table: wiring.Table, removal: RemovalPolicy) -> dynamodb.TableV2:
         string = dynamodb.AttributeType.STRING
@@ -123,7 +154,8 @@ class DataStack(Stack):
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),
-            deletion_protection=True,
+            # Deletion protection wherever the data is kept; dev's table goes with its stack.
+            deletion_protection=removal == RemovalPolicy.RETAIN,
             encryption=dynamodb.TableEncryptionV2.customer_managed_key(self.table_key),
             billing=dynamodb.Billing.on_demand(),
             removal_policy=removal,
@@ -156,6 +188,8 @@ class DataStack(Stack):
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix=f"{bucket.name}/",
             removal_policy=removal,
+            # Emptied by CDK's provider before deletion, where the environment does not keep its data.
+            auto_delete_objects=removal == RemovalPolicy.DESTROY,
         )
         if bucket.event_bridge:
             # Set on the L1 resource: the L2 flag deploys a notifications custom-resource Lambda.

@@ -21,7 +21,7 @@ from infra import wiring
 from infra.config import Deployment
 from infra.stacks.api import ApiStack, state_machine_name
 from infra.stacks.data import bucket_arn, bucket_arn_for_nag, bucket_name
-from infra.stacks.nag import acknowledge
+from infra.stacks.nag import acknowledge, default_policy
 from infra.stacks.observability import ObservabilityStack
 from infra.stacks.retention import retention
 from infra.workflows.definitions import state_machine_definition
@@ -140,7 +140,7 @@ class ImportsStack(Stack):
             api.aliases[fn].grant_invoke(role)
         self._distributed_map_access(machine, definition, role)
         acknowledge(
-            role,
+            default_policy(role),
             "AwsSolutions-IAM5[Resource::*]",
             "CloudWatch Logs delivery and X-Ray actions for Step Functions support no resource-level "
             "permissions; AWS requires *.",
@@ -173,7 +173,7 @@ class ImportsStack(Stack):
             )
         )
         acknowledge(
-            role,
+            default_policy(role),
             f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{name}/*]",
             "A Distributed Map manages the child executions of its own machine, whose names are generated.",
         )
@@ -185,7 +185,7 @@ class ImportsStack(Stack):
                     role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[f"{arn}/*"]))
                     role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[arn]))
                     acknowledge(
-                        role,
+                        default_policy(role),
                         f"AwsSolutions-IAM5[Resource::{bucket_arn_for_nag(self.deployment, bucket)}/*]",
                         "The Distributed Map reads the uploaded file whose event started it; "
                         "object keys vary.",

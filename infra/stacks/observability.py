@@ -5,7 +5,7 @@ machines)."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack
+from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_sns as sns
@@ -56,8 +56,15 @@ class ObservabilityStack(Stack):
             "Alarm notifications carry only alarm names and states, no customer data; the AWS-managed "
             "key would block CloudWatch from publishing without an extra key policy.",
         )
+        # Required where data is kept (infra/config.py refuses such an environment without one).
         if deployment.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(deployment.alarm_email))
+        CfnOutput(
+            self,
+            "AlarmTopicArn",
+            value=self.topic.topic_arn,
+            description="Every alarm notifies this topic (alarmEmail is subscribed; add others here)",
+        )
         self.alarms: list[cloudwatch.Alarm] = []
 
         api_5xx = cloudwatch.Metric(

@@ -28,7 +28,7 @@ from infra.config import Deployment
 from infra.edge import VIEWER_REQUEST_JS
 from infra.stacks.api import RUNTIME, ApiStack, function_code
 from infra.stacks.data import edge_parameter_name, secret_name
-from infra.stacks.nag import acknowledge
+from infra.stacks.nag import acknowledge, default_policy
 from infra.stacks.retention import retention
 
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
@@ -171,6 +171,19 @@ class StorefrontStack(Stack):
             self._tenants()
             self._store_domain_access(api)
         self._origin_secret_rotation(api)
+        CfnOutput(
+            self,
+            "DistributionId",
+            value=self.distribution.distribution_id,
+            description="The storefront distribution (invalidations, store-domain tenants)",
+        )
+        CfnOutput(
+            self,
+            "DistributionDomainName",
+            value=self.distribution.distribution_domain_name,
+            description="The distribution's own host"
+            + (" (tenant-only: shops answer on their tenants' domains)" if self.multi_tenant else ""),
+        )
 
     def _origin_secret_rotation(self, api: ApiStack) -> None:
         """Secrets Manager rotates the origin-verify secret every ORIGIN_SECRET_ROTATION_DAYS days with a
@@ -245,7 +258,7 @@ class StorefrontStack(Stack):
         )
         self.rotation_function.node.add_dependency(policy)
         acknowledge(
-            role,
+            default_policy(role),
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; "
             "AWS requires *.",
@@ -295,7 +308,13 @@ class StorefrontStack(Stack):
             self,
             "ShopDomainsTarget",
             value=self.connection_group.attr_routing_endpoint,
-            description="Point shop domains here (CNAME, or an alias at the apex)",
+            description="The connection group's endpoint: point shop domains here (CNAME or apex alias)",
+        )
+        CfnOutput(
+            self,
+            "ConnectionGroupId",
+            value=self.connection_group.attr_id,
+            description="The connection group every distribution tenant (platform and store domains) uses",
         )
         self.tenants: dict[str, cloudfront.CfnDistributionTenant] = {}
         for domain in self.deployment.platform_domains:
@@ -377,8 +396,9 @@ class StorefrontStack(Stack):
         acknowledge(
             policy,
             "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution-tenant/*]",
-            "Tenant ids are assigned when a store domain verifies, so they cannot be named here; Orion "
-            "changes only the tenants it tagged orion:store (orion.tenancy.edge).",
+            "Tenant ids are assigned when a store domain verifies, so they cannot be named here; the "
+            "statement names this distribution and its connection group, and the code "
+            "(orion.tenancy.edge) changes or deletes only tenants it tagged orion:store itself.",
         )
 
 

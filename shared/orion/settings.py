@@ -156,6 +156,9 @@ class OrionSettings(BaseSettings):
     import_publish_lease_seconds: int = Field(default=900, ge=1)
     import_publish_sync_lease_seconds: int = Field(default=120, ge=1)
     import_publish_state_machine_arn: str | None = None
+    # The import state machine: the uploads bucket's events start it on AWS (no function does); the
+    # local cloud and tests read it to start and follow imports.
+    import_state_machine_arn: str | None = None
 
     @property
     def table_name(self) -> str:

@@ -24,10 +24,12 @@ from infra.config import cdk_json_context, deployment_from_context
 from infra.stacks import nag
 
 WILDCARD_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/oms-wildcard"
+ALARM_EMAIL = "ops@oms.lu"
 TEST_CONTEXT: dict[str, Any] = {
     "env": "prod",
     "stubLayer": True,
     "account": "123456789012",
+    "alarmEmail": ALARM_EMAIL,
     "platformCertificates": {"oms.lu": WILDCARD_CERTIFICATE, "loyalty.lu": WILDCARD_CERTIFICATE},
 }
 DEV_CONTEXT: dict[str, Any] = {"env": "dev", "stubLayer": True}
@@ -51,6 +53,7 @@ class Assembly:
     machines: tuple[wiring.StateMachine, ...]
     rules: tuple[wiring.EventRule, ...]
     acknowledged: list[tuple[str, str, str]]  # cdk-nag findings the app accepted, with their reasons
+    covered: dict[str, list[str]]  # per acknowledged construct path: the resources it covers
 
     def template(self, concern: str) -> dict[str, Any]:
         return self.templates[f"{self.prefix}-{concern}"]
@@ -82,12 +85,26 @@ def synthesise(context: dict[str, Any], outdir: Path) -> None:
     already = len(nag.ACKNOWLEDGED)
     cloud_assembly = build_app(context, outdir=str(outdir)).synth()
     deployment = deployment_from_context({**cdk_json_context(), **context})
+    acknowledged = nag.ACKNOWLEDGED[already:]
     summary = {
         "templates": {stack.stack_name: stack.template_file for stack in cloud_assembly.stacks},
         "prefix": deployment.prefix,
-        "acknowledged": nag.ACKNOWLEDGED[already:],
+        "acknowledged": acknowledged,
+        "covered": {path: resources_under(nag.SCOPES[path]) for path, _, _ in acknowledged},
     }
     (outdir / SUMMARY).write_text(json.dumps(summary))
+
+
+def resources_under(scope: Any) -> list[str]:
+    """``<stack>/<logical id>`` of every CloudFormation resource in ``scope`` (itself and below)."""
+    from aws_cdk import CfnResource, Stack
+
+    found = []
+    for construct in scope.node.find_all():
+        if isinstance(construct, CfnResource):
+            stack = Stack.of(construct)
+            found.append(f"{stack.stack_name}/{stack.resolve(stack.get_logical_id(construct))}")
+    return found
 
 
 def read_assembly(
@@ -99,7 +116,7 @@ def read_assembly(
         for stack, template_file in summary["templates"].items()
     }
     acknowledged = [(path, rule, reason) for path, rule, reason in summary["acknowledged"]]
-    return Assembly(outdir, templates, summary["prefix"], machines, rules, acknowledged)
+    return Assembly(outdir, templates, summary["prefix"], machines, rules, acknowledged, summary["covered"])
 
 
 @contextmanager

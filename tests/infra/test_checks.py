@@ -106,3 +106,88 @@ def test_cfn_lint_finds_nothing(any_assembly: Assembly, tmp_path: Path) -> None:
     assert scanned == {*templates, str(planted)}, result.stderr
     findings = [(Path(m["Filename"]).name, m["Rule"]["Id"]) for m in json.loads(result.stdout)]
     assert findings == [("planted.template.json", "E3012")], result.stdout
+
+
+# The resource type each acknowledged rule is about: an acknowledgment must cover one of them.
+RULE_SUBJECTS = {
+    "AwsSolutions-APIG4": "AWS::ApiGatewayV2::Route",
+    "AwsSolutions-CFR": "AWS::CloudFront::Distribution",
+    "AwsSolutions-IAM4": "AWS::IAM::Role",
+    "AwsSolutions-IAM5": "AWS::IAM::Policy",
+    "AwsSolutions-L1": "AWS::Lambda::Function",
+    "AwsSolutions-S1": "AWS::S3::Bucket",
+    "AwsSolutions-SMG4": "AWS::SecretsManager::Secret",
+    "AwsSolutions-SNS2": "AWS::SNS::Topic",
+    "AwsSolutions-SQS3": "AWS::SQS::Queue",
+}
+# Actions AWS authorises on no resource but "*" (X-Ray segments, CloudWatch Logs delivery).
+WILDCARD_ONLY_ACTIONS = re.compile(
+    r"^(xray:(Put|Get)\w+|logs:(\w+LogDelivery|ListLogDeliveries|DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy))$"
+)
+
+
+def resource(assembly: Assembly, address: str) -> dict[str, Any]:
+    stack, logical_id = address.split("/")
+    found: dict[str, Any] = assembly.templates[stack]["Resources"][logical_id]
+    return found
+
+
+def as_nag_prints(value: Any) -> str:
+    """A policy resource as cdk-nag writes it in a finding id (pseudo parameters as ``<AWS::...>``)."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(as_nag_prints(part) for part in parts)
+    if "Ref" in value:
+        return f"<{value['Ref']}>"
+    return f"<{json.dumps(value, sort_keys=True)}>"
+
+
+def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+    return found
+
+
+def test_each_acknowledgment_covers_only_what_its_finding_is_about(any_assembly: Assembly) -> None:
+    """No acknowledgment sits on a whole stack or role: it covers at least one resource of the kind its
+    rule checks, a wildcard (IAM5) one exactly one policy and a managed-policy (IAM4) one one role."""
+    for path, rule, _ in any_assembly.acknowledged:
+        # A Lambda version's logical id is renamed after its hash at synthesis: it is not looked up.
+        covered = [
+            resource(any_assembly, address)
+            for address in any_assembly.covered[path]
+            if "CurrentVersion" not in address
+        ]
+        subject = next(kind for prefix, kind in RULE_SUBJECTS.items() if rule.startswith(prefix))
+        assert any(r["Type"] == subject for r in covered), (path, rule)
+        if rule.startswith("AwsSolutions-IAM"):
+            assert [r["Type"] for r in covered] == [subject], (path, rule)
+
+
+def test_each_wildcard_acknowledgment_names_a_statement_of_the_policy_it_covers(
+    any_assembly: Assembly,
+) -> None:
+    """``IAM5[Resource::*]`` excuses only actions that accept no narrower resource; any other IAM5
+    acknowledgment names a resource that a statement of its policy really grants."""
+    wildcards = [(p, r) for p, r, _ in any_assembly.acknowledged if r.startswith("AwsSolutions-IAM5[")]
+    assert wildcards
+    for path, rule in wildcards:
+        [address] = any_assembly.covered[path]
+        granted = statements(resource(any_assembly, address))
+        named = rule.removeprefix("AwsSolutions-IAM5[Resource::").removesuffix("]")
+        matching = [
+            s
+            for s in granted
+            if named
+            in [
+                as_nag_prints(r)
+                for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+            ]
+        ]
+        assert matching, (path, rule)
+        if named == "*":
+            actions = {
+                a for s in matching for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+            }
+            assert all(WILDCARD_ONLY_ACTIONS.match(action) for action in actions), (path, sorted(actions))

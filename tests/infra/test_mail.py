@@ -11,9 +11,9 @@ import pytest
 from aws_cdk import App, assertions
 
 from infra import wiring
-from infra.config import InvalidMailSender, cdk_json_context, deployment_from_context
+from infra.config import InvalidEnvironment, cdk_json_context, deployment_from_context
 from infra.stacks.mail import MailStack
-from tests.infra.conftest import DEV_CONTEXT, Assembly
+from tests.infra.conftest import ALARM_EMAIL, DEV_CONTEXT, Assembly
 from tests.infra.test_data_and_api import function_resource
 
 
@@ -94,7 +94,7 @@ def test_dev_sends_from_its_configured_default_sender(dev_assembly: Assembly) ->
 def test_an_environment_without_any_sender_does_not_synthesise() -> None:
     from infra.app import build_app
 
-    with pytest.raises(ValueError, match="names no sender"):
+    with pytest.raises(InvalidEnvironment, match="mailFrom: no e-mail sender"):
         build_app({**DEV_CONTEXT, "mailFrom": "", "platforms": []})
 
 
@@ -108,7 +108,9 @@ def test_e_mails_given_up_raise_an_alarm(assembly: Assembly) -> None:
 
 
 def mail_template(**context: Any) -> assertions.Template:
-    deployment = deployment_from_context({**cdk_json_context(), "env": "prod", **context})
+    deployment = deployment_from_context(
+        {**cdk_json_context(), "env": "prod", "alarmEmail": ALARM_EMAIL, **context}
+    )
     stack = MailStack(App(), "mail", deployment=deployment)
     return assertions.Template.from_stack(stack)
 
@@ -127,7 +129,12 @@ def test_a_configured_hosted_zone_gets_the_dkim_records_instead_of_outputs() -> 
 
 def test_a_platform_s_sender_can_be_overridden_and_must_be_a_real_address() -> None:
     prod = deployment_from_context(
-        {**cdk_json_context(), "env": "prod", "mailSenders": {"oms.lu": "OMS shop <shop@oms.lu>"}}
+        {
+            **cdk_json_context(),
+            "env": "prod",
+            "alarmEmail": ALARM_EMAIL,
+            "mailSenders": {"oms.lu": "OMS shop <shop@oms.lu>"},
+        }
     )
 
     assert prod.mail_senders == {
@@ -136,5 +143,7 @@ def test_a_platform_s_sender_can_be_overridden_and_must_be_a_real_address() -> N
     }
     assert prod.mail_domains == ("loyalty.lu", "oms.lu")
     for sender in ("no-reply@orion.localhost", "not an address"):
-        with pytest.raises(InvalidMailSender):
-            deployment_from_context({**cdk_json_context(), "env": "prod", "mailFrom": sender})
+        with pytest.raises(InvalidEnvironment, match=r"mailFrom: mail sender .* is not an address"):
+            deployment_from_context(
+                {**cdk_json_context(), "env": "prod", "alarmEmail": ALARM_EMAIL, "mailFrom": sender}
+            )

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.config import cdk_json_context, deployment_from_context
-from orion.tenancy.errors import InvalidDeclaration
+from infra.config import InvalidEnvironment, cdk_json_context, deployment_from_context
 
 SHOP = {
     "code": "shop",
@@ -28,7 +27,8 @@ def deployment(**overrides: Any) -> Any:
 
 def test_both_environments_declare_their_platforms() -> None:
     assert [p.code for p in deployment().platforms] == ["oms"]
-    assert [p.code for p in deployment(env="prod").platforms] == ["oms", "loyalty"]
+    prod = deployment(env="prod", alarmEmail="ops@oms.lu")  # prod needs an alarm subscriber
+    assert [p.code for p in prod.platforms] == ["oms", "loyalty"]
 
 
 def test_a_declared_sender_becomes_its_domains_sender_and_an_ses_domain() -> None:
@@ -47,6 +47,9 @@ def test_the_command_line_may_pass_the_declarations_as_json() -> None:
 
 
 def test_an_invalid_declaration_names_the_environment_and_the_setting() -> None:
-    with pytest.raises(InvalidDeclaration) as raised:
+    with pytest.raises(InvalidEnvironment) as raised:
         deployment(platforms=[SHOP, SHOP | {"code": "other", "domain": "http://x"}])
-    assert str(raised.value).startswith("environment 'dev': platforms[1].domain: must be a public domain")
+    first, *problems = str(raised.value).splitlines()
+    assert first.startswith("environment 'dev'")
+    assert len(problems) == 1
+    assert problems[0].startswith("  - platforms[1].domain: must be a public domain")
