@@ -14,6 +14,7 @@ import threading
 import time
 
 from infra.local.cloud import local_cloud
+from infra.local.environments import stop_starting
 
 # Ctrl-C stops `make run` within 10 s whatever it was doing (an import's tasks mid-flight): an orderly
 # stop normally takes a second; past this bound the process exits anyway (its state lived in memory).
@@ -27,6 +28,7 @@ def exit_after(seconds: float) -> threading.Thread:
     def force() -> None:
         time.sleep(seconds)
         print(f"Stopping took more than {seconds:.0f} s: exiting now.", flush=True)
+        stop_starting(timeout=1.0)
         for child in multiprocessing.active_children():
             child.kill()
         sys.stdout.flush()
@@ -90,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     code = main()
+    stop_starting(timeout=1.0)
     # Everything has stopped and the cloud's state lived in memory: tearing down an interpreter that
     # size (moto's state, every module) only makes Ctrl-C wait seconds for nothing.
     sys.stdout.flush()

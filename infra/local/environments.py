@@ -25,6 +25,15 @@ from infra import wiring
 from infra.local.lambda_runtime import LocalLambdaContext, ensure_event_loop, load_handler
 
 _SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter, as a cold start is
+# Held while a process is being started: the new interpreter reads its start-up data from a pipe the
+# parent writes in start(), so exiting mid-start leaves it a traceback (EOFError) on the console.
+_STARTING = threading.Lock()
+
+
+def stop_starting(timeout: float) -> None:
+    """Let a start under way finish (up to ``timeout`` s) and start none after it: called just before
+    the local cloud's process exits."""
+    _STARTING.acquire(timeout=timeout)  # never released: the process is about to exit
 
 
 class FunctionError(Exception):
@@ -96,7 +105,8 @@ class ExecutionEnvironment:
         self._broken = False
         self._connection, child = _SPAWN.Pipe()
         self._process = _SPAWN.Process(target=serve, args=(child, fn), name=f"lambda-{fn.name}", daemon=True)
-        self._process.start()
+        with _STARTING:
+            self._process.start()
         child.close()
 
     @property
