@@ -30,3 +30,16 @@ async def form_or_json_body(request: Request) -> tuple[dict[str, Any], bool]:
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data, False
+
+
+def form_or_json_schema(schema: str) -> dict[str, Any]:
+    """The OpenAPI request body of such a route: the model named ``schema``, as JSON or as a form."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                media: {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                for media in ("application/json", "application/x-www-form-urlencoded")
+            },
+        }
+    }

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from functions.staff_api.common.access import Authenticated, Tenancy
-from functions.staff_api.common.forms import form_or_json_body
+from functions.staff_api.common.forms import form_or_json_body, form_or_json_schema
 from functions.staff_api.common.html import html_page, text
 from orion.errors import FieldError, Invalid, OrionError
 from orion.identity import service as identity
@@ -110,15 +110,7 @@ class SignInLinkRequest(BaseModel):
     password: Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)]
 
 
-SIGN_IN_LINK_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            media: {"schema": {"$ref": "#/components/schemas/SignInLinkRequest"}}
-            for media in ("application/json", "application/x-www-form-urlencoded")
-        },
-    }
-}
+SIGN_IN_LINK_BODY = form_or_json_schema("SignInLinkRequest")
 
 
 @router.get(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, EmailStr, Field, ValidationError
 
 from functions.staff_api.common.access import Tenancy, public_url, record_audit, record_audit_as, require
 from functions.staff_api.common.forms import form_or_json_body as accept_input
+from functions.staff_api.common.forms import form_or_json_schema
 from functions.staff_api.common.html import html_page, text
 from orion.errors import FieldError, Invalid, OrionError
 from orion.identity import service as identity
@@ -100,15 +101,7 @@ def revoke_invitation(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-ACCEPT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            media: {"schema": {"$ref": "#/components/schemas/AcceptRequest"}}
-            for media in ("application/json", "application/x-www-form-urlencoded")
-        },
-    }
-}
+ACCEPT_BODY = form_or_json_schema("AcceptRequest")
 
 
 @router.get(

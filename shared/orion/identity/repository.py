@@ -142,6 +142,16 @@ class LoginCounterItem(TableItem, discriminator="LoginCounter"):
     failures = NumberAttribute(default=0)
 
 
+def _reset_actions(password_hash: str) -> list[Any]:
+    """A new password hash, the account unlocked and its token version raised (every earlier access and
+    refresh token dies): what a reset and a sign-in link both write."""
+    return [
+        UserItem.password_hash.set(password_hash),
+        UserItem.active.set(True),
+        UserItem.token_version.add(1),
+    ]
+
+
 def _transaction() -> TransactWrite:
     return TransactWrite(connection=TableItem._get_connection().connection)
 
@@ -189,11 +199,7 @@ class IdentityRepository:
         access and refresh token dies), in one update; False if there is no such user."""
         try:
             UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
-                actions=[
-                    UserItem.password_hash.set(password_hash),
-                    UserItem.active.set(True),
-                    UserItem.token_version.add(1),
-                ],
+                actions=_reset_actions(password_hash),
                 condition=UserItem.pk.exists(),
             )
         except UpdateError as exc:
@@ -392,11 +398,7 @@ class IdentityRepository:
                 )
                 tx.update(
                     UserItem(keys.user_pk(link.platform, link.user_id), keys.USER_SK),
-                    actions=[
-                        UserItem.password_hash.set(password_hash),
-                        UserItem.active.set(True),
-                        UserItem.token_version.add(1),
-                    ],
+                    actions=_reset_actions(password_hash),
                     condition=UserItem.pk.exists(),
                 )
         except TransactWriteError as exc:
