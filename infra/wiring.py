@@ -369,6 +369,22 @@ FUNCTIONS: tuple[Function, ...] = (
         # function starts the import-publish state machine.
         state_machines=("import-publish",),
     ),
+    # --- the store console: staff run their shop in a browser (/admin/ on every store host) ---
+    Function(
+        name="console",
+        handler="functions.console.handler.handler",
+        description="Store console: server-rendered staff pages over the same services as the staff API",
+        routes=(Route("ANY", "/admin"), Route("ANY", "/admin/{proxy+}")),
+        timeout_seconds=29,
+        memory_mb=1024,
+        tables={"main": Access.WRITE},
+        buckets={"templates": Access.WRITE, "uploads": Access.PUT, "reports": Access.READ},
+        secrets=("origin-verify",),
+        state_machines=("import-publish",),
+        edge_tenants=True,  # the domains page verifies and removes domains
+        # Path-mode stores (/stores/<store>/admin/) answer too, like the shop.
+        shopper=True,
+    ),
     Function(
         name="outbox_sender",
         handler="functions.outbox_sender.handler.handler",

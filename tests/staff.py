@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +29,11 @@ class ApiResponse:
     status: int
     headers: dict[str, str]
     body: bytes
+    cookies: list[str] = field(default_factory=list)  # every Set-Cookie header
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -46,9 +51,10 @@ def call(
     token: str | None = None,
     query: str = "",
     source_ip: str = "127.0.0.1",
-    form: dict[str, str] | None = None,
+    form: dict[str, str] | list[tuple[str, str]] | None = None,
+    headers: list[tuple[str, str]] | None = None,
 ) -> ApiResponse:
-    headers = [("host", host)]
+    headers = [("host", host), *(headers or [])]
     raw = b""
     if body is not None:
         headers.append(("content-type", "application/json"))
@@ -58,6 +64,8 @@ def call(
         raw = urlencode(form).encode()
     if token:
         headers.append(("authorization", f"Bearer {token}"))
+    path, _, in_path_query = path.partition("?")
+    query = query or in_path_query
     match = _routes.match(method, path)
     assert match is not None, f"no function serves {method} {path}"
     event = http_api_event(
@@ -71,7 +79,12 @@ def call(
         path_parameters=match.path_parameters,
     )
     result = lambda_result_to_http(invoke.invoke(match.function, event))
-    return ApiResponse(result.status, {k.lower(): v for k, v in result.headers}, result.body)
+    return ApiResponse(
+        result.status,
+        {k.lower(): v for k, v in result.headers},
+        result.body,
+        [v for k, v in result.headers if k.lower() == "set-cookie"],
+    )
 
 
 def login(who: str, host: str = WIZAMART) -> dict[str, Any]:

@@ -87,6 +87,11 @@ class OrionSettings(BaseSettings):
     refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=3600)
     # How long a signing-key set read from Secrets Manager is trusted before it is read again.
     jwt_keys_cache_seconds: float = 300.0
+    # Staff console sessions (a cookie naming a server-side session): ended after this long without a
+    # request, and after this long whatever the activity; a lock, reset or "sign out everywhere" ends
+    # them at once.
+    console_session_idle_seconds: int = Field(default=12 * 3600, ge=60)
+    console_session_max_seconds: int = Field(default=7 * 24 * 3600, ge=300)
     invitation_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=3600)
     # A platform admin's one-time sign-in link (make admin) works once, within this long.
     sign_in_link_ttl_seconds: int = Field(default=24 * 3600, ge=60)

@@ -307,6 +307,7 @@ MEMBER_SK_PREFIX = "MEMBER#"
 TEAM_SK = "TEAM"
 REFRESH_SK = "FAMILY"
 SIGN_IN_LINK_SK = "SIGNIN"
+CONSOLE_SESSION_SK = "SESSION"
 
 
 def user_pk(platform: str, user_id: str) -> str:
@@ -347,6 +348,12 @@ def sign_in_link_pk(platform: str, link_id: str) -> str:
     """``P#<p>#SIGNIN#<link>``: a one-time sign-in link of a platform admin (its token's hash, expiry,
     whether it was used), expired by ttl."""
     return f"{platform_pk(platform)}#SIGNIN#{_checked_part(link_id, 'link id')}"
+
+
+def console_session_pk(platform: str, store: str, session_id: str) -> str:
+    """``P#<p>#S#<s>#SESSION#<id>``: one staff console session, bound to its store's key space (a
+    session of one store is no session on another), expired by ttl."""
+    return f"{store_pk(platform, store)}#SESSION#{_checked_part(session_id, 'session id')}"
 
 
 def rate_limit_pk(platform: str, scope: str, subject: str) -> str:

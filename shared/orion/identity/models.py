@@ -32,6 +32,8 @@ class User(BaseModel):
     created_at: datetime | None = None
     # Raised by a lock or a password reset: tokens carrying an older version are refused.
     token_version: int = 0
+    # The staff console's language the user chose; None: their browser's.
+    language: str | None = None
 
 
 class Membership(BaseModel):

@@ -39,6 +39,8 @@ class UserItem(TableItem, discriminator="StaffUser"):
     # Raised by a lock or a password reset; access tokens and refresh families carry the version
     # they were issued under (absent on users created before versions existed: 0).
     token_version = NumberAttribute(null=True)
+    # The console language the user chose (en, fr, de); absent: their browser's Accept-Language.
+    language = UnicodeAttribute(null=True)
 
     def to_model(self) -> User:
         return User(
@@ -50,6 +52,7 @@ class UserItem(TableItem, discriminator="StaffUser"):
             platform_admin=bool(self.platform_admin),
             created_at=self.created_at,
             token_version=int(self.token_version or 0),
+            language=self.language,
         )
 
 
@@ -136,6 +139,16 @@ class RefreshFamilyItem(TableItem, discriminator="RefreshFamily"):
     revoked = BooleanAttribute(default=False)
     expires_at = UTCDateTimeAttribute()
     token_version = NumberAttribute(null=True)  # the user's token version when the family began
+
+
+class ConsoleSessionItem(TableItem, discriminator="ConsoleSession"):
+    user_id = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    csrf_token = UnicodeAttribute()
+    token_version = NumberAttribute(default=0)  # the user's token version when the session began
+    created_at = UTCDateTimeAttribute()
+    last_seen_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()  # the absolute end, whatever the activity
 
 
 class LoginCounterItem(TableItem, discriminator="LoginCounter"):
@@ -464,6 +477,74 @@ class IdentityRepository:
         except UpdateError as exc:
             if not refused(exc):
                 raise
+
+    # --- console sessions ---
+
+    def create_console_session(
+        self, platform: str, store: str, session_id: str, item: ConsoleSessionItem
+    ) -> None:
+        item.pk = keys.console_session_pk(platform, store, session_id)
+        item.sk = keys.CONSOLE_SESSION_SK
+        item.save(condition=ConsoleSessionItem.pk.does_not_exist())
+
+    def get_console_session(
+        self, platform: str, store: str, session_id: str, user_id: str
+    ) -> tuple[ConsoleSessionItem | None, User | None, Membership | None]:
+        """The session, its user and the user's membership in ``store``, in one consistent
+        BatchGetItem: all a console request reads to know who is asking and what they may do."""
+        session: ConsoleSessionItem | None = None
+        user: User | None = None
+        membership: Membership | None = None
+        wanted = [
+            (keys.console_session_pk(platform, store, session_id), keys.CONSOLE_SESSION_SK),
+            (keys.user_pk(platform, user_id), keys.USER_SK),
+            (keys.store_members_pk(platform, store), keys.member_sk(user_id)),
+        ]
+        for item in TableItem.batch_get(wanted, consistent_read=True):
+            if isinstance(item, ConsoleSessionItem):
+                session = item
+            elif isinstance(item, UserItem):
+                user = item.to_model()
+            elif isinstance(item, MembershipItem):
+                membership = item.to_model()
+        return session, user, membership
+
+    def touch_console_session(self, platform: str, store: str, session_id: str, seen_at: datetime) -> None:
+        item = ConsoleSessionItem(
+            keys.console_session_pk(platform, store, session_id), keys.CONSOLE_SESSION_SK
+        )
+        try:
+            item.update(
+                actions=[ConsoleSessionItem.last_seen_at.set(seen_at)],
+                condition=ConsoleSessionItem.pk.exists(),
+            )
+        except UpdateError as exc:
+            if not refused(exc):
+                raise
+
+    def delete_console_session(self, platform: str, store: str, session_id: str) -> None:
+        ConsoleSessionItem(
+            keys.console_session_pk(platform, store, session_id), keys.CONSOLE_SESSION_SK
+        ).delete()
+
+    def set_language(self, platform: str, user_id: str, language: str | None) -> None:
+        action = UserItem.language.set(language) if language else UserItem.language.remove()
+        UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
+            actions=[action], condition=UserItem.pk.exists()
+        )
+
+    def raise_token_version(self, platform: str, user_id: str) -> None:
+        """Every token and console session the user holds dies at once (sign out everywhere)."""
+        UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
+            actions=[UserItem.token_version.add(1)], condition=UserItem.pk.exists()
+        )
+
+    def change_password_hash(self, platform: str, user_id: str, password_hash: str) -> None:
+        """A new password hash and a raised token version (every other session and token dies)."""
+        UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
+            actions=[UserItem.password_hash.set(password_hash), UserItem.token_version.add(1)],
+            condition=UserItem.pk.exists(),
+        )
 
     # --- login counters ---
 

@@ -60,12 +60,13 @@ def _normalize_email(email: str) -> str:
 # --- sign-in -------------------------------------------------------------------------------------------
 
 
-def login(tenant: Tenant, email: str, password: str, source: str) -> TokenPair:
-    """Tokens for the staff user ``email`` of ``tenant``'s platform.
+def verify_credentials(tenant: Tenant, email: str, password: str, source: str) -> User:
+    """The active staff user ``email`` of ``tenant``'s platform, if ``password`` is theirs.
 
     Unknown e-mail and wrong password give the same answer after the same work (a dummy argon2
     verification). Failed attempts are counted per account and per source address in fixed windows;
-    past the limit the answer is 429 before any password is checked.
+    past the limit the answer is 429 before any password is checked. The API's login and the console's
+    sign-in both go through here, so both faces share one throttle.
     """
     settings = get_settings()
     repository = runtime.repository(IdentityRepository)
@@ -93,14 +94,21 @@ def login(tenant: Tenant, email: str, password: str, source: str) -> TokenPair:
         raise Unauthorized(BAD_CREDENTIALS)
     if password_hash and passwords.needs_rehash(password_hash):
         repository.update_password_hash(tenant.platform, user.id, passwords.hash_password(password))
+    return user
+
+
+def login(tenant: Tenant, email: str, password: str, source: str) -> TokenPair:
+    """Tokens for the staff user ``email`` of ``tenant``'s platform (see :func:`verify_credentials`)."""
+    user = verify_credentials(tenant, email, password, source)
     family_id = new_id()
     secret = new_token()
+    repository = runtime.repository(IdentityRepository)
     repository.create_refresh_family(
         tenant.platform,
         family_id,
         user.id,
         _digest(secret),
-        now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+        datetime.now(UTC) + timedelta(seconds=get_settings().refresh_token_ttl_seconds),
         token_version=user.token_version,
     )
     return _token_pair(tenant.platform, user, f"{family_id}.{secret}")

@@ -1,0 +1,1 @@
+"""The console's pages, one router per area of the menu."""

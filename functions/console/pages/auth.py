@@ -1,0 +1,253 @@
+"""Sign in, sign out, and the member's own account: password, language, sign out everywhere."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from functions.console.web import (
+    LOGIN_CSRF_COOKIE,
+    NO_STORE,
+    SESSION_COOKIE,
+    Anonymous,
+    Console,
+    Posted,
+    SignedIn,
+    cookie_path,
+    edge_cookie,
+    field_errors,
+    forget_cookie,
+    invalid,
+    login_csrf,
+    login_csrf_matches,
+    read_form,
+    same_origin,
+)
+from orion.errors import Forbidden, Invalid, TooManyRequests, Unauthorized
+from orion.identity import sessions
+from orion.identity.service import BAD_CREDENTIALS
+from orion.settings import get_settings
+
+router = APIRouter()
+
+
+def _source(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _safe_next(console: Console, wanted: str) -> str:
+    """Where to go after signing in: a console page of this very host, else the dashboard."""
+    home = console.url("/admin/")
+    prefix = console.url("/admin")
+    if (
+        wanted.startswith(prefix)
+        and not wanted.startswith("//")
+        and "\\" not in wanted
+        and "://" not in wanted
+    ):
+        return wanted
+    return home
+
+
+def _login_form(
+    console: Console,
+    status: int,
+    *,
+    email: str = "",
+    next_url: str = "",
+    message: str | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    token = login_csrf(console.request)
+    response = console.render(
+        "login.html",
+        status,
+        email=email,
+        next_url=next_url,
+        message=message,
+        errors=errors or {},
+        login_token=token,
+    )
+    response.set_cookie(
+        edge_cookie(console, LOGIN_CSRF_COOKIE),
+        token,
+        max_age=3600,
+        path=cookie_path(console),
+        secure=get_settings().secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+@router.get("/admin/login")
+def login_page(console: Anonymous, next: str = "") -> HTMLResponse:
+    return _login_form(console, 200, next_url=next)
+
+
+@router.post("/admin/login")
+async def login(console: Anonymous) -> Response:
+    form = await read_form(console.request)
+    if not same_origin(console.request) or not login_csrf_matches(console.request, form.get("csrf_token")):
+        return _login_form(
+            console,
+            403,
+            email=form.get("email"),
+            next_url=form.get("next"),
+            message=console._("This form is out of date. Please sign in again."),
+        )
+    email, password, next_url = form.get("email").strip(), form.get("password"), form.get("next")
+    errors = {}
+    if not email:
+        errors["email"] = console._("Enter your e-mail address.")
+    if not password:
+        errors["password"] = console._("Enter your password.")
+    if errors:
+        return _login_form(
+            console,
+            422,
+            email=email,
+            next_url=next_url,
+            errors=errors,
+            message=console._("Please correct the fields marked below."),
+        )
+    try:
+        signed = sessions.sign_in(
+            console.resolved.tenant,
+            email,
+            password,
+            _source(console.request),
+            enabled_modules=console.enabled_modules,
+        )
+    except Unauthorized:
+        return _login_form(console, 401, email=email, next_url=next_url, message=console._(BAD_CREDENTIALS))
+    except TooManyRequests:
+        return _login_form(
+            console,
+            429,
+            email=email,
+            next_url=next_url,
+            message=console._("Too many failed sign-in attempts; try again later."),
+        )
+    except Forbidden:
+        return _login_form(
+            console,
+            403,
+            email=email,
+            next_url=next_url,
+            message=console._("This account is not a member of this store's team."),
+        )
+    redirect = RedirectResponse(_safe_next(console, next_url), status_code=303, headers=NO_STORE)
+    _set_session_cookie(console, redirect, signed.cookie)
+    forget_cookie(console, redirect, LOGIN_CSRF_COOKIE)
+    return redirect
+
+
+def _set_session_cookie(console: Console, response: Response, value: str) -> None:
+    response.set_cookie(
+        edge_cookie(console, SESSION_COOKIE),
+        value,
+        max_age=get_settings().console_session_max_seconds,
+        path=cookie_path(console),
+        secure=get_settings().secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def _signed_out(console: Console) -> Response:
+    response = RedirectResponse(console.url("/admin/login"), status_code=303, headers=NO_STORE)
+    forget_cookie(console, response, SESSION_COOKIE)
+    return response
+
+
+@router.post("/admin/logout")
+def logout(console: Posted) -> Response:
+    assert console.session is not None
+    sessions.sign_out(console.session)
+    return _signed_out(console)
+
+
+@router.get("/admin/account")
+def account(console: SignedIn) -> HTMLResponse:
+    return _account_page(console)
+
+
+def _account_page(console: Console, status: int = 200, **context: object) -> HTMLResponse:
+    from orion.identity.service import profile
+
+    assert console.session is not None
+    found = profile(
+        console.resolved.tenant, console.access.principal, enabled_modules=console.enabled_modules
+    )
+    return console.render(
+        "account.html", status, memberships=found.memberships, switch_url=_switch_url(console), **context
+    )
+
+
+def _switch_url(console: Console):  # type: ignore[no-untyped-def]
+    """A link to another store's console on the same platform: its path-mode prefix on a dev host, its
+    subdomain of the platform's domain otherwise."""
+    from functions.common import edge
+
+    resolved = console.resolved
+    scheme = edge.viewer_scheme(console.request.headers)
+    host = edge.viewer_host(console.request.headers) or ""
+    here = resolved.tenant.require_store()
+
+    def to(store: str) -> str:
+        if resolved.base_path:
+            return resolved.base_path.rsplit(f"/stores/{here}", 1)[0] + f"/stores/{store}/admin/"
+        domain = resolved.platform.domains[0] if resolved.platform.domains else host.split(".", 1)[-1]
+        port = f":{host.rsplit(':', 1)[1]}" if ":" in host and not host.endswith("]") else ""
+        return f"{scheme}://{store}.{domain}{port}/admin/"
+
+    return to
+
+
+@router.post("/admin/account/password")
+def change_password(console: Posted) -> Response:
+    assert console.session is not None
+    form = console.form
+    if form.get("new_password") != form.get("confirm_password"):
+        error = invalid(
+            "The new password is not valid.", confirm_password=console._("The two new passwords differ.")
+        )
+        return _account_page(console, 422, errors=field_errors(error), message=console._(str(error)))
+    try:
+        signed = sessions.change_password(
+            console.session,
+            form.get("current_password"),
+            form.get("new_password"),
+            console.request.client.host if console.request.client else "unknown",
+            enabled_modules=console.enabled_modules,
+        )
+    except Invalid as error:
+        return _account_page(
+            console,
+            422,
+            errors={k: console._(v) for k, v in field_errors(error).items()},
+            message=console._(str(error)),
+        )
+    response = console.redirect(
+        "/admin/account", console._("Your password is changed; your other sessions are signed out.")
+    )
+    _set_session_cookie(console, response, signed.cookie)
+    return response
+
+
+@router.post("/admin/account/language")
+def choose_language(console: Posted) -> Response:
+    assert console.session is not None
+    try:
+        sessions.set_language(console.session, console.form.get("language"))
+    except Invalid as error:
+        return _account_page(console, 422, errors=field_errors(error), message=console._(str(error)))
+    return console.redirect("/admin/account", "Saved.")
+
+
+@router.post("/admin/account/sign-out-everywhere")
+def sign_out_everywhere(console: Posted) -> Response:
+    assert console.session is not None
+    sessions.sign_out_everywhere(console.session)
+    return _signed_out(console)

@@ -1,0 +1,520 @@
+"""The console's request plumbing: the store from the host, the signed-in session, CSRF and Origin
+checks on every POST, the member's language, and rendering pages from the templates shipped with this
+function. Routes (functions/console/pages) parse a form, call ``orion`` and render; they hold no rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from functions.common import edge
+from orion.errors import FieldError, Forbidden, Invalid, NotFound, OrionError
+from orion.identity import sessions
+from orion.identity.models import StaffAccess
+from orion.identity.sessions import ConsoleSession
+from orion.modules.registry import menu_for, module_of_permission
+from orion.observability import logger
+from orion.settings import get_settings
+from orion.tenancy.models import HostKind, ResolvedTenant
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+LANGUAGES = ("en", "fr", "de")
+SESSION_COOKIE = "orion_console"
+LOGIN_CSRF_COOKIE = "orion_console_login"
+NOTICE_COOKIE = "orion_console_notice"
+NO_STORE = {"Cache-Control": "no-store"}
+MAX_FORM_BYTES = 1_000_000
+
+
+# --- the store from the host ---------------------------------------------------------------------------
+
+
+class TenantFromHost:
+    """ASGI middleware: resolves the store from the viewer host (and the dev path prefix) exactly as for
+    shoppers and hands the app the path it should route (``/admin/...``). Anything but a store host is
+    a 404 page; a malformed Host never gets here (``http_entry`` answers it with 400)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        resolved = edge.resolve_tenant(headers, scope["path"])
+        if resolved is None or resolved.host_kind is not HostKind.STORE or resolved.store is None:
+            response = HTMLResponse(_bare_page("Not found", "No store is served on this host."), 404)
+            await response(scope, receive, send)
+            return
+        scope = {**scope, "path": resolved.path, "raw_path": resolved.path.encode()}
+        scope.setdefault("state", {})["tenant"] = resolved
+        await self.app(scope, receive, send)
+
+
+def _bare_page(title: str, message: str) -> str:
+    from html import escape
+
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+        f"<body><main><h1>{escape(title)}</h1><p>{escape(message)}</p></main></body></html>"
+    )
+
+
+def resolved_of(request: Request) -> ResolvedTenant:
+    resolved: ResolvedTenant = request.state.tenant
+    return resolved
+
+
+# --- language --------------------------------------------------------------------------------------------
+
+
+@cache
+def _catalogue(lang: str) -> Mapping[str, str]:
+    """Every ``messages/<lang>/*.json`` (one file per area of the console), merged."""
+    import json
+
+    merged: dict[str, str] = {}
+    folder = HERE / "messages" / lang
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``_("{n} of {limit} products", n=3, limit=10)`` in ``lang`` (English when it has no entry)."""
+    table = _catalogue(lang)
+
+    def translate(text: str, **values: object) -> str:
+        found = table.get(text) or text
+        return found.format(**values) if values else found
+
+    return translate
+
+
+def choose_language(preferred: str | None, accept_language: str | None) -> str:
+    """The member's own choice, else the best Accept-Language match among en, fr and de."""
+    from orion.rendering.i18n import choose_language as best
+
+    if preferred in LANGUAGES:
+        return str(preferred)
+    return best(LANGUAGES, "en", None, accept_language)
+
+
+# --- static assets ---------------------------------------------------------------------------------------
+
+
+@cache
+def asset_version() -> str:
+    """A digest of every static asset: their URLs change when they do, so they can be cached for a year."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# --- forms ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Form:
+    """A posted ``application/x-www-form-urlencoded`` body: every value of a name, in order."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def get(self, name: str, default: str = "") -> str:
+        for key, value in self.pairs:
+            if key == name:
+                return value
+        return default
+
+    def all(self, name: str) -> list[str]:
+        return [value for key, value in self.pairs if key == name]
+
+    def names(self) -> Iterable[str]:
+        return (key for key, _ in self.pairs)
+
+    def as_dict(self) -> dict[str, str]:
+        """The first value of each name (what a form re-rendered with the person's entries shows)."""
+        found: dict[str, str] = {}
+        for key, value in self.pairs:
+            found.setdefault(key, value)
+        return found
+
+
+def field_errors(error: OrionError) -> dict[str, str]:
+    """``{field name: message}`` of an :class:`Invalid` (the first message per field)."""
+    found: dict[str, str] = {}
+    for item in error.errors:
+        found.setdefault(item.field, item.message)
+    return found
+
+
+def invalid(message: str, **errors: str) -> Invalid:
+    return Invalid(message, errors=[FieldError(name, text) for name, text in errors.items()])
+
+
+# --- the per-request console -------------------------------------------------------------------------------
+
+
+@dataclass
+class Console:
+    """What a console route works with: the store, the signed-in member, their language, rendering."""
+
+    request: Request
+    resolved: ResolvedTenant
+    session: ConsoleSession | None
+    lang: str
+    form: Form = field(default_factory=Form)
+
+    @property
+    def access(self) -> StaffAccess:
+        if self.session is None:
+            raise Forbidden("Sign in first.")
+        return self.session.access
+
+    @property
+    def enabled_modules(self) -> frozenset[str]:
+        return self.resolved.platform.enabled_modules
+
+    def _(self, text: str, **values: object) -> str:
+        return translator(self.lang)(text, **values)
+
+    def url(self, path: str) -> str:
+        """``path`` (``/admin/...``) under the prefix that selected the store (dev path mode)."""
+        return f"{self.resolved.base_path}{path}"
+
+    def can(self, permission: str) -> bool:
+        return self.session is not None and permission in self.session.access.permissions
+
+    def need(self, permission: str) -> StaffAccess:
+        """The member's access if their role grants ``permission``: a switched-off module's page is
+        404, a permission the role lacks is 403 (the same rule the staff API applies)."""
+        if not module_of_permission(permission).is_enabled(self.enabled_modules):
+            raise NotFound("This feature is not enabled on this platform.")
+        access = self.access
+        if permission not in access.permissions:
+            raise Forbidden(f"Your role ({access.role.value}) does not allow {permission}.")
+        return access
+
+    def menu(self) -> list[dict[str, str]]:
+        """The menu the member sees: the platform's running modules and the member's permissions, as
+        ``/api/v1/menu``, plus the console's own pages (dashboard, account)."""
+        items = [{"label": "Dashboard", "path": "/admin/"}]
+        if self.session is not None:
+            entries = menu_for(self.enabled_modules, self.session.access.permissions)
+            for _, entry in sorted(entries, key=lambda found: _menu_rank(found[1].path)):
+                items.append(
+                    {"label": CONSOLE_LABELS.get(entry.path, entry.label), "path": f"/admin{entry.path}"}
+                )
+                items.extend(
+                    {"label": label, "path": path}
+                    for label, path, permission in CONSOLE_EXTRAS.get(entry.path, ())
+                    if permission in self.session.access.permissions
+                )
+        items.append({"label": "Account", "path": "/admin/account"})
+        return items
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        response = HTMLResponse(render(self, template, **context), status_code=status, headers=NO_STORE)
+        if self.request.cookies.get(edge_cookie(self, NOTICE_COOKIE)):
+            forget_cookie(self, response, NOTICE_COOKIE)
+        return response
+
+    def redirect(self, path: str, notice: str | None = None) -> RedirectResponse:
+        """303 to ``path`` (``/admin/...``); ``notice`` shows once on the page it lands on."""
+        response = RedirectResponse(self.url(path), status_code=303, headers=NO_STORE)
+        if notice:
+            response.set_cookie(
+                edge_cookie(self, NOTICE_COOKIE),
+                quote(notice),
+                max_age=60,
+                path=cookie_path(self),
+                secure=get_settings().secure_cookies,
+                httponly=True,
+                samesite="strict",
+            )
+        return response
+
+
+# Menu labels the console words differently, and console pages reached under a module's entry.
+CONSOLE_LABELS = {"/pages": "Content"}
+CONSOLE_EXTRAS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "/products": (("Categories", "/admin/categories", "products.view"),),
+    "/settings": (("Domains", "/admin/domains", "settings.view"),),
+}
+
+
+# The console's menu order (a module's entries the list does not name come last, in module order).
+MENU_ORDER = (
+    "/products",
+    "/orders",
+    "/pages",
+    "/theme",
+    "/team",
+    "/imports",
+    "/settings",
+    "/audit",
+    "/analytics",
+)
+
+
+def _menu_rank(path: str) -> int:
+    return MENU_ORDER.index(path) if path in MENU_ORDER else len(MENU_ORDER)
+
+
+def forget_cookie(console: Console, response: Response, name: str) -> None:
+    """Delete a console cookie (with the attributes it was set with: a ``__Host-`` cookie is only
+    replaced by a Secure one)."""
+    response.delete_cookie(
+        edge_cookie(console, name),
+        path=cookie_path(console),
+        secure=get_settings().secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def cookie_path(console: Console | Request) -> str:
+    resolved = console.resolved if isinstance(console, Console) else resolved_of(console)
+    return "/" if get_settings().secure_cookies else f"{resolved.base_path}/admin"
+
+
+def edge_cookie(console: Console | Request, name: str) -> str:
+    """The cookie's name as sent: ``__Host-`` prefixed (exact host, path /) wherever cookies are Secure;
+    on plain-HTTP local runs, scoped to this store's ``/admin`` path instead (path-mode stores share a
+    host there)."""
+    return edge.cookie_name(name)
+
+
+def _session_cookie_value(request: Request) -> str | None:
+    return request.cookies.get(edge_cookie(request, SESSION_COOKIE))
+
+
+def _language(request: Request, session: ConsoleSession | None) -> str:
+    preferred = session.user.language if session is not None else None
+    return choose_language(preferred, request.headers.get("accept-language"))
+
+
+class SignInRequired(Exception):
+    """No live session: the browser is sent to the sign-in page, then back to where it was going."""
+
+
+class CsrfRefused(Exception):
+    """A POST without this session's CSRF token, or from another origin: 403, nothing changes."""
+
+
+def _current(request: Request) -> Console:
+    resolved = resolved_of(request)
+    session = sessions.resume(
+        resolved.tenant, _session_cookie_value(request), enabled_modules=resolved.platform.enabled_modules
+    )
+    if session is None:
+        raise SignInRequired
+    logger.append_keys(user=session.user.id)
+    return Console(request=request, resolved=resolved, session=session, lang=_language(request, session))
+
+
+def signed_in(request: Request) -> Console:
+    """A GET page's console: the member's live session, or a redirect to sign in."""
+    return _current(request)
+
+
+def same_origin(request: Request) -> bool:
+    """The Origin check: a browser's POST names the page's origin (Origin, or Referer when a browser
+    withholds Origin); one naming another origin is refused. A request naming neither (not a browser)
+    still needs the session's CSRF token."""
+    expected = f"{edge.viewer_scheme(request.headers)}://{edge.viewer_host(request.headers) or ''}"
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return origin.rstrip("/") == expected
+    referer = request.headers.get("referer")
+    if referer:
+        parts = urlsplit(referer)
+        return f"{parts.scheme}://{parts.netloc}" == expected
+    return origin != "null"
+
+
+async def read_form(request: Request) -> Form:
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise Invalid("The form is too large.")
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in ("application/x-www-form-urlencoded", ""):
+        raise Invalid("Send the form as application/x-www-form-urlencoded.")
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=2000)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Invalid("The form could not be read.") from exc
+    return Form(tuple(pairs))
+
+
+async def posted(request: Request) -> Console:
+    """A POST's console: a live session, the same origin and this session's CSRF token (else 403 and
+    nothing changes), and the parsed form."""
+    console = _current(request)
+    form = await read_form(request)
+    assert console.session is not None
+    if not same_origin(request) or not sessions.csrf_matches(console.session, form.get("csrf_token")):
+        raise CsrfRefused
+    console.form = form
+    return console
+
+
+SignedIn = Annotated[Console, Depends(signed_in)]
+Posted = Annotated[Console, Depends(posted)]
+
+
+def anonymous(request: Request) -> Console:
+    """The console of a page open to anyone (sign-in): no session needed."""
+    return Console(
+        request=request, resolved=resolved_of(request), session=None, lang=_language(request, None)
+    )
+
+
+Anonymous = Annotated[Console, Depends(anonymous)]
+
+
+def login_csrf(request: Request) -> str:
+    """The sign-in form's CSRF token (there is no session yet): a random value in a Strict cookie that
+    the form must repeat."""
+    return request.cookies.get(edge_cookie(request, LOGIN_CSRF_COOKIE)) or secrets.token_urlsafe(24)
+
+
+def login_csrf_matches(request: Request, presented: str) -> bool:
+    expected = request.cookies.get(edge_cookie(request, LOGIN_CSRF_COOKIE))
+    return bool(expected and presented) and hmac.compare_digest(expected or "", presented)
+
+
+# --- rendering ---------------------------------------------------------------------------------------------
+
+
+@cache
+def _environment() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from orion.rendering.i18n import format_money
+
+    env.filters["money"] = format_money
+    return env
+
+
+def render(console: Console, template: str, **context: Any) -> str:
+    from urllib.parse import unquote
+
+    notice_raw = console.request.cookies.get(edge_cookie(console, NOTICE_COOKIE))
+    store = console.resolved.store
+    values = {
+        "_": translator(console.lang),
+        "lang": console.lang,
+        "url": console.url,
+        "static": lambda name: console.url(f"/admin/static/{asset_version()}/{name}"),
+        "store": store,
+        "platform": console.resolved.platform,
+        "session": console.session,
+        "user": console.session.user if console.session else None,
+        "csrf_token": console.session.csrf_token if console.session else "",
+        "can": console.can,
+        "menu": console.menu() if console.session else [],
+        "current_path": console.request.url.path,
+        "notice": unquote(notice_raw) if notice_raw else None,
+        "errors": {},
+        "values": {},
+        **context,
+    }
+    return str(_environment().get_template(template).render(**values))
+
+
+# --- errors -------------------------------------------------------------------------------------------------
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Every refusal is a page in the member's language with the right status, never a stack trace."""
+
+    def page(request: Request, status: int, title: str, message: str) -> Response:
+        try:
+            resolved = resolved_of(request)
+        except AttributeError:
+            return HTMLResponse(_bare_page(title, message), status)
+        session = None
+        try:
+            session = sessions.resume(
+                resolved.tenant,
+                _session_cookie_value(request),
+                enabled_modules=resolved.platform.enabled_modules,
+            )
+        except OrionError:
+            session = None
+        console = Console(
+            request=request, resolved=resolved, session=session, lang=_language(request, session)
+        )
+        t = translator(console.lang)
+        return HTMLResponse(
+            render(console, "error.html", title=t(title), message=t(message), status=status),
+            status,
+            headers=NO_STORE,
+        )
+
+    async def sign_in_required(request: Request, _: Exception) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        resolved = resolved_of(request)
+        return RedirectResponse(
+            f"{resolved.base_path}/admin/login?next={quote(target, safe='')}",
+            status_code=303,
+            headers=NO_STORE,
+        )
+
+    async def csrf_refused(request: Request, _: Exception) -> Response:
+        return page(
+            request,
+            403,
+            "Request refused",
+            "This form is out of date or came from another site. Go back, reload the page and try again.",
+        )
+
+    async def orion_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, OrionError)
+        titles = {403: "Not allowed", 404: "Not found", 409: "Changed meanwhile", 429: "Too many attempts"}
+        return page(request, exc.status, titles.get(exc.status, "Cannot do that"), str(exc))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = int(getattr(exc, "status_code", 404))
+        if status == 405:
+            return page(request, 405, "Cannot do that", "This page does not accept that request.")
+        return page(request, 404, "Not found", "There is no such page in the console.")
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("console page failed")
+        return page(request, 500, "Something went wrong", "Please try again in a moment.")
+
+    from starlette.exceptions import HTTPException
+
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(CsrfRefused, csrf_refused)
+    app.add_exception_handler(OrionError, orion_error)
+    app.add_exception_handler(HTTPException, not_found)
+    app.add_exception_handler(Exception, unexpected)
+
+
+Route = Callable[..., Awaitable[Response] | Response]
