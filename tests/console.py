@@ -106,3 +106,15 @@ def signed_in(who: str, host: str = WIZAMART, base: str = "") -> ConsoleBrowser:
     browser = ConsoleBrowser(host=host, base=base)
     browser.sign_in(who)
     return browser
+
+
+def signed_in_as(role: str, host: str = WIZAMART, store: str = "wizamart") -> ConsoleBrowser:
+    """A new member of ``store`` with ``role`` (``viewer``, ``manager``...), signed in to its console."""
+    from orion.identity.service import create_staff_user
+    from orion.modules.manifest import Role
+    from orion.tenant import Tenant
+
+    email = f"{role}-{store}@example.com"
+    CONSOLE_LOGINS[f"{store}-{role}"] = (email, f"{role}-long-password")
+    create_staff_user(Tenant("oms", store), email, role.title(), f"{role}-long-password", Role(role))
+    return signed_in(f"{store}-{role}", host=host)
