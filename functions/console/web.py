@@ -96,7 +96,8 @@ def _catalogue(lang: str) -> Mapping[str, str]:
 
 
 def translator(lang: str) -> Callable[..., str]:
-    """``_("{n} of {limit} products", n=3, limit=10)`` in ``lang`` (English when it has no entry)."""
+    """A function translating an English string (with ``{placeholders}``) into ``lang`` (English when
+    the catalogue has no entry)."""
     table = _catalogue(lang)
 
     def translate(text: str, **values: object) -> str:

@@ -1,0 +1,124 @@
+"""The store console in a real browser (Playwright + Debian's Chromium) against `make run`'s server:
+signing in, permissions, refused forged posts, and axe-core on every console page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.console_browser import console_url, playwright_browser, serious_violations, sign_in
+from tests.local_server import LocalServer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+WIZAMART = "wizamart.oms.localhost"
+BAKERY = "bakery.oms.localhost"
+OWNER = ("owner@wizamart.lu", "wizamart-owner-demo")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_sign_in_reach_every_page_of_the_menu_with_no_serious_accessibility_violation(
+    local_server: LocalServer, page: Any
+) -> None:
+    page.goto(console_url(local_server, "/admin/login"))
+    assert serious_violations(page) == []
+    sign_in(page, local_server, *OWNER)
+    assert page.locator("h1").first.inner_text() == "Dashboard"
+    links = page.locator("nav.menu a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "/admin/products" in links and "/admin/orders" in links and "/admin/account" in links
+    problems: dict[str, list[str]] = {}
+    for href in links:
+        response = page.goto(console_url(local_server, href))
+        assert response is not None and response.status == 200, href
+        found = serious_violations(page)
+        if found:
+            problems[href] = found
+    assert problems == {}
+
+
+def test_pages_work_without_javascript_and_sign_out_ends_the_session(
+    local_server: LocalServer, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, local_server, *OWNER)
+        page.goto(console_url(local_server, "/admin/account"))
+        page.select_option("select[name=language]", "fr")
+        page.click("form[action$='/admin/account/language'] button")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        page.select_option("select[name=language]", "")
+        page.click("form[action$='/admin/account/language'] button")
+        page.click("header form button")  # sign out
+        page.wait_for_url("**/admin/login")
+        page.goto(console_url(local_server, "/admin/"))
+        assert page.url.endswith("/admin/login?next=%2Fadmin%2F")
+    finally:
+        context.close()
+
+
+def _signed_in_client(server: LocalServer, host: str, email: str, password: str) -> tuple[httpx.Client, str]:
+    http = httpx.Client(
+        base_url=f"http://{host}:{server.port}",
+        timeout=30,
+        follow_redirects=False,
+        transport=httpx.HTTPTransport(local_address="127.0.0.1"),
+    )
+    http.headers["Host"] = f"{host}:{server.port}"
+    form = http.get(f"http://127.0.0.1:{server.port}/admin/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token
+    origin = {"Origin": f"http://{host}:{server.port}"}
+    done = http.post(
+        f"http://127.0.0.1:{server.port}/admin/login",
+        data={"email": email, "password": password, "csrf_token": token.group(1)},
+        headers=origin,
+    )
+    assert done.status_code == 303, done.text
+    page = http.get(f"http://127.0.0.1:{server.port}/admin/account")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf
+    return http, csrf.group(1)
+
+
+def test_csrf_less_cross_origin_and_cross_store_posts_are_refused(local_server: LocalServer) -> None:
+    http, csrf = _signed_in_client(local_server, WIZAMART, *OWNER)
+    url = f"http://127.0.0.1:{local_server.port}/admin/account/language"
+    here = {"Origin": f"http://{WIZAMART}:{local_server.port}"}
+    assert http.post(url, data={"language": "de"}, headers=here).status_code == 403
+    assert (
+        http.post(
+            url, data={"language": "de", "csrf_token": csrf}, headers={"Origin": "http://evil.example"}
+        ).status_code
+        == 403
+    )
+    # The same cookie and token sent to bakery's host open no session there.
+    bakery = http.post(
+        url,
+        data={"language": "de", "csrf_token": csrf},
+        headers={
+            **here,
+            "Host": f"{BAKERY}:{local_server.port}",
+            "Origin": f"http://{BAKERY}:{local_server.port}",
+        },
+    )
+    assert bakery.status_code == 303 and "/admin/login" in bakery.headers["location"]
+    page = http.get(f"http://127.0.0.1:{local_server.port}/admin/account")
+    assert '<html lang="en">' in page.text  # nothing changed
