@@ -18,11 +18,12 @@ DEMO_STAFF = (
 
 
 def seed(port: int) -> list[str]:
-    lines = ["Staff API logins (POST /api/v1/auth/login on the store's host):"]
+    lines = ["Store console (staff sign in in the browser; the same logins serve the staff API):"]
     for platform, store, email, name, password, role in DEMO_STAFF:
         create_staff_user(Tenant(platform, store), email, name, password, role)
-        host = f"{store}.{platform}.localhost:{port}"
-        lines.append(f"  {host:<32} {role.value:<7} {email:<20} {password}")
+        console = f"http://{store}.{platform}.localhost:{port}/admin/"
+        lines.append(f"  {console:<45} {role.value:<7} {email:<20} {password}")
+    lines.append("Staff API (POST /api/v1/auth/login on the store's host):")
     lines.append(
         f"  e.g. curl -H 'Host: wizamart.oms.localhost' -H 'Content-Type: application/json' "
         f'-d \'{{"email":"owner@wizamart.lu","password":"wizamart-owner-demo"}}\' '
