@@ -45,6 +45,15 @@ def test_every_function_code_asset_carries_the_whole_default_theme(any_assembly:
             REPO_ROOT / "templates" / "default" / "home.html"
         ).read_bytes()
         assert (folder / "functions" / "storefront" / "handler.py").is_file()
+        # The console's own templates, assets and translations ship with it (not tenant-overridable).
+        console = folder / "functions" / "console"
+        for part in (
+            "templates/base.html",
+            "templates/login.html",
+            "static/console.css",
+            "messages/fr/core.json",
+        ):
+            assert (console / part).is_file(), part
 
 
 def test_the_declared_platforms_are_a_custom_resource_of_the_platform_bootstrap_function(

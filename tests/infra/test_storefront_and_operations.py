@@ -92,7 +92,7 @@ def test_the_domain_functions_get_the_distribution_ids_and_manage_only_its_tenan
         if "ORION_EDGE_PARAMETER" in f["Properties"].get("Environment", {}).get("Variables", {})
     }
 
-    assert edge_functions == {"scheduled_tasks", "staff_store"}
+    assert edge_functions == {"scheduled_tasks", "staff_store", "console"}
     assert with_parameter == edge_functions
     assert parameter["Properties"]["Name"] == "/orion/prod/storefront-edge"
     assert len(policy["Roles"]) == len(edge_functions)
