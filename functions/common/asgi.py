@@ -35,9 +35,10 @@ def lambda_handler(app: FastAPI) -> LambdaHandler:
 
 
 def _without_type_of_nothing(result: dict[str, Any]) -> dict[str, Any]:
-    """Mangum labels every HTTP API v2 response without a Content-Type as JSON, even a 204 or 304,
-    which have no content to type (RFC 9110 8.3): drop the label there."""
-    if result.get("statusCode") in (204, 304) and not result.get("body"):
+    """Mangum labels every HTTP API v2 response without a Content-Type as JSON, even a 204, a 304 or a
+    bodiless redirect, which have no content to type (RFC 9110 8.3): drop the label there."""
+    status = int(result.get("statusCode") or 0)
+    if (status in (204, 304) or 300 <= status < 400) and not result.get("body"):
         headers = {k: v for k, v in (result.get("headers") or {}).items() if k.lower() != "content-type"}
         return {**result, "headers": headers}
     return result
