@@ -139,10 +139,13 @@ def page_usage(tenant: Tenant) -> PageUsage:
     store = store_profile(tenant)
     if store is None:
         raise NotFound("Unknown store.")
-    return _usage(store.tier, runtime.repository(PageRepository).list_store_pages(tenant))
+    return usage_of(store.tier, runtime.repository(PageRepository).list_store_pages(tenant))
 
 
-def _usage(tier: Tier, own: list[Page]) -> PageUsage:
+def usage_of(tier: Tier, own: list[Page]) -> PageUsage:
+    """The usage of a store on ``tier`` owning ``own`` (its pages: any list with sources, e.g.
+    :func:`list_store_pages`'s, whose platform defaults do not count)."""
+    own = [page for page in own if page.source in (PageSource.STORE_OVERRIDE, PageSource.STORE_CUSTOM)]
     total_limit, custom_limit = TIER_PAGE_LIMITS[tier]
     custom = sum(1 for page in own if page.source is PageSource.STORE_CUSTOM)
     return PageUsage(tier, len(own), total_limit, custom, custom_limit)
@@ -203,7 +206,7 @@ def _check_limits(tenant: Tenant, repository: PageRepository, *, adding: PageSou
     store = store_profile(tenant)
     if store is None:
         raise NotFound("Unknown store.")
-    usage = _usage(store.tier, repository.list_store_pages(tenant))
+    usage = usage_of(store.tier, repository.list_store_pages(tenant))
     total_limit, custom_limit, custom = usage.total_limit, usage.custom_limit, usage.custom
     if total_limit is not None and usage.total + 1 > total_limit:
         raise LimitExceeded(

@@ -356,6 +356,26 @@ class ShopPages:
         template = page.template if page.template in templates else DEFAULT_PAGE_TEMPLATE
         return theme.preview(resolved.tenant, template, None, context)
 
+    def preview_template(self, resolved: ResolvedTenant, name: str, source: str | None) -> str:
+        """A theme template (``source`` standing in for the stored one, if given) rendered with the
+        store's theme in the theme preview's sandbox and limits, with the layout's context and a sample
+        CMS page; a failure is a 422 naming it."""
+        from orion.cms import theme
+        from orion.storefront.pages import store_context
+
+        store = resolved.store
+        lang = store.default_language if store else resolved.platform.default_language
+        sample = {
+            "slug": "preview",
+            "title": "Preview",
+            "body_html": "<p>Sample text of a page.</p>",
+            "lang": lang,
+            "meta_description": "",
+            "source": PageSource.STORE_CUSTOM.value,
+        }
+        context = {**store_context(resolved), **self.context(resolved, lang), "page": sample}
+        return theme.preview(resolved.tenant, name, source, context)
+
     # --- platform site ---
 
     def platform_home(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
