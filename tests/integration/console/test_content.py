@@ -63,7 +63,9 @@ def test_override_edit_preview_and_revert_show_on_the_shop() -> None:
 
 def test_invalid_entries_are_kept_with_a_message_per_field() -> None:
     owner = signed_in("wizamart-owner")
-    response = owner.post("/admin/pages/about", {"title": "", "body_html": "<p>kept body</p>", "position": "x"})
+    response = owner.post(
+        "/admin/pages/about", {"title": "", "body_html": "<p>kept body</p>", "position": "x"}
+    )
     assert response.status == 422
     assert "kept body" in response.text
     assert 'id="e-title"' in response.text and 'id="e-position"' in response.text
@@ -90,7 +92,9 @@ def test_viewer_reads_but_cannot_post() -> None:
     assert page.status == 200 and "/override" not in page.text
     refused = browser.post("/admin/pages/shipping/override")
     assert refused.status == 403
-    assert "shipping" not in {p.slug for p in cms.list_store_pages(WIZ) if p.source.value != "platform_default"}
+    assert "shipping" not in {
+        p.slug for p in cms.list_store_pages(WIZ) if p.source.value != "platform_default"
+    }
 
 
 def test_another_store_cannot_see_or_change_wizamart_pages() -> None:
