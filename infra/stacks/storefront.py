@@ -363,10 +363,12 @@ class StorefrontStack(Stack):
             self,
             "EdgeIds",
             parameter_name=edge_parameter_name(self.deployment),
-            description="The storefront's multi-tenant distribution and connection group (store domains)",
+            description="The storefront's multi-tenant distribution, its connection group and that group's "
+            "routing endpoint (store domains)",
             string_value=(
                 f'{{"distributionId": "{distribution_id}", '
-                f'"connectionGroupId": "{self.connection_group.attr_id}"}}'
+                f'"connectionGroupId": "{self.connection_group.attr_id}", '
+                f'"routingEndpoint": "{self.connection_group.attr_routing_endpoint}"}}'
             ),
         )
         cloudfront_arn = f"arn:{Aws.PARTITION}:cloudfront::{Aws.ACCOUNT_ID}"

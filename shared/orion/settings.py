@@ -119,6 +119,9 @@ class OrionSettings(BaseSettings):
     edge_parameter: str | None = _resource("ORION_EDGE_PARAMETER")
     cloudfront_distribution_id: str | None = None
     cloudfront_connection_group_id: str | None = None
+    # The connection group's routing endpoint (d1234abcd.cloudfront.net): what a store's custom domain
+    # points at with a CNAME. Read from the edge parameter (routingEndpoint) when not set here.
+    cloudfront_routing_endpoint: str | None = None
     # Where e-mails come from: a platform's own sender (``ORION_MAIL_SENDERS``, JSON, platform domain ->
     # address, each a verified SES identity on AWS) for the first of its domains that has one, else
     # ``ORION_MAIL_FROM``. Neither has a default: the deployment (infra/config.py) or the local cloud

@@ -35,4 +35,5 @@ def create_app(
         app.include_router(router, prefix=API_PREFIX)
     return app
 
+
 __all__ = ["API_PREFIX", "create_app", "lambda_handler"]

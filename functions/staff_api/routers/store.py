@@ -30,6 +30,8 @@ class StoreSettings(BaseModel):
     currency: str
     contact_email: str | None = None
     low_stock_threshold: int
+    business_address: str | None = None
+    phone: str | None = None
 
 
 class StoreSettingsBody(StoreSettingsInput):
@@ -61,10 +63,14 @@ def _settings(access: StaffAccess) -> StoreSettings:
         currency=store.currency,
         contact_email=store.contact_email,
         low_stock_threshold=catalog.get_low_stock_threshold(access.tenant),
+        business_address=store.business_address,
+        phone=store.phone,
     )
 
 
-@router.get("/settings", summary="The store's name, languages, currency, contact and low-stock threshold")
+@router.get(
+    "/settings", summary="The store's name, languages, currency, contact, address and low-stock threshold"
+)
 def get_settings(access: View) -> StoreSettings:
     return _settings(access)
 

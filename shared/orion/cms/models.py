@@ -38,6 +38,11 @@ def check_page_slug(value: str) -> str:
 
 PageSlug = Annotated[str, AfterValidator(check_page_slug)]
 
+# The theme templates a page may be shown with: ``page.html`` (the default) or a variant of it
+# (``page-wide.html``, ``page-landing.html``) from the store's theme chain.
+DEFAULT_PAGE_TEMPLATE = "page.html"
+PAGE_TEMPLATE_PATTERN = r"^page(-[a-z0-9][a-z0-9-]{0,40})?\.html$"
+
 
 class PageSource(StrEnum):
     """Where a resolved page came from (the three tiers of docs/storefront.md, Pages)."""
@@ -75,6 +80,9 @@ class PageInput(BaseModel):
     published: bool = True
     show_in_footer: bool = False
     position: int = Field(default=0, ge=0, le=9999)
+    # The theme template shoppers see the page with; None: page.html. A template the theme does not
+    # have (removed since) shows the page with page.html.
+    template: str | None = Field(default=None, pattern=PAGE_TEMPLATE_PATTERN)
 
 
 class Page(PageInput):

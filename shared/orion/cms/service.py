@@ -7,6 +7,7 @@ on a store. Page HTML is sanitised with nh3 when written, so templates can rende
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import nh3
@@ -24,6 +25,7 @@ from orion.cms.models import (
 )
 from orion.cms.repository import PageRepository
 from orion.errors import FieldError, Invalid, LimitExceeded, NotFound
+from orion.tenancy.models import Tier
 from orion.tenancy.stores import store_profile
 from orion.tenant import Tenant
 
@@ -78,6 +80,85 @@ def put_store_page(tenant: Tenant, slug: str, data: PageInput) -> Page:
     return page
 
 
+def create_store_page(tenant: Tenant, slug: str, data: PageInput) -> Page:
+    """A new page of the store at ``slug`` (an override when the platform has a default there); a
+    slug the store already uses is refused rather than replaced."""
+    _check_store_slug(slug)
+    own, _ = runtime.repository(PageRepository).resolve_store_page(tenant, slug)
+    if own is not None:
+        raise Invalid(
+            f"The store already has a page at {slug!r}.",
+            errors=[FieldError("slug", "the store already has a page at this address")],
+        )
+    return put_store_page(tenant, slug, data)
+
+
+def get_store_page(tenant: Tenant, slug: str) -> Page:
+    """The store's own page at ``slug`` (published or not), for its staff to edit."""
+    own = runtime.repository(PageRepository).resolve_store_page(tenant, slug)[0] if _is_slug(slug) else None
+    if own is None:
+        raise NotFound("The store has no page of its own at this address.")
+    return own
+
+
+def get_store_default(tenant: Tenant, slug: str) -> Page:
+    """The platform's default page for stores at ``slug`` (what a store's override replaces)."""
+    page = (
+        runtime.repository(PageRepository).get_platform_page(
+            tenant.platform, slug, PlatformPageKind.STORE_DEFAULT
+        )
+        if _is_slug(slug)
+        else None
+    )
+    if page is None:
+        raise NotFound("The platform has no default page at this address.")
+    return page
+
+
+def override_default(tenant: Tenant, slug: str) -> Page:
+    """Copy the platform's default at ``slug`` into the store, to edit it there (counts toward the
+    tier's page allowance like any store page)."""
+    default = get_store_default(tenant, slug)
+    fields = default.model_dump(include=set(PageInput.model_fields))
+    return put_store_page(tenant, slug, PageInput(**fields))
+
+
+@dataclass(frozen=True)
+class PageUsage:
+    """How many pages the store owns against its tier's allowance (None: unlimited)."""
+
+    tier: Tier
+    total: int
+    total_limit: int | None
+    custom: int
+    custom_limit: int | None
+
+
+def page_usage(tenant: Tenant) -> PageUsage:
+    """The store's page count and its tier's allowance ("3 of 10 pages"): one GetItem, one Query."""
+    store = store_profile(tenant)
+    if store is None:
+        raise NotFound("Unknown store.")
+    return usage_of(store.tier, runtime.repository(PageRepository).list_store_pages(tenant))
+
+
+def usage_of(tier: Tier, own: list[Page]) -> PageUsage:
+    """The usage of a store on ``tier`` owning ``own`` (its pages: any list with sources, e.g.
+    :func:`list_store_pages`'s, whose platform defaults do not count)."""
+    own = [page for page in own if page.source in (PageSource.STORE_OVERRIDE, PageSource.STORE_CUSTOM)]
+    total_limit, custom_limit = TIER_PAGE_LIMITS[tier]
+    custom = sum(1 for page in own if page.source is PageSource.STORE_CUSTOM)
+    return PageUsage(tier, len(own), total_limit, custom, custom_limit)
+
+
+def draft_store_page(tenant: Tenant, slug: str, data: PageInput) -> Page:
+    """The page ``data`` would make at ``slug``, sanitised as saving would, without saving it (a
+    preview)."""
+    _check_store_slug(slug)
+    _, default = runtime.repository(PageRepository).resolve_store_page(tenant, slug)
+    return _page(slug, data, PageSource.STORE_OVERRIDE if default is not None else PageSource.STORE_CUSTOM)
+
+
 def delete_store_page(tenant: Tenant, slug: str) -> None:
     """Delete a store's page; an override's platform default shows again."""
     if not _is_slug(slug) or not runtime.repository(PageRepository).delete_store_page(tenant, slug):
@@ -125,10 +206,9 @@ def _check_limits(tenant: Tenant, repository: PageRepository, *, adding: PageSou
     store = store_profile(tenant)
     if store is None:
         raise NotFound("Unknown store.")
-    total_limit, custom_limit = TIER_PAGE_LIMITS[store.tier]
-    own = repository.list_store_pages(tenant)
-    custom = sum(1 for page in own if page.source is PageSource.STORE_CUSTOM)
-    if total_limit is not None and len(own) + 1 > total_limit:
+    usage = usage_of(store.tier, repository.list_store_pages(tenant))
+    total_limit, custom_limit, custom = usage.total_limit, usage.custom_limit, usage.custom
+    if total_limit is not None and usage.total + 1 > total_limit:
         raise LimitExceeded(
             f"The {store.tier.value} plan allows {total_limit} pages; delete one or upgrade.",
             extra={"limit": "pages_total", "max": total_limit},

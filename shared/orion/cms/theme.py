@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from jinja2 import ChainableUndefined, Environment, TemplateSyntaxError, Undefined, select_autoescape
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from orion.data.clients import aws_client
 from orion.errors import FieldError, Invalid, NotFound
@@ -18,8 +19,14 @@ from orion.rendering.errors import RenderTooLarge
 from orion.rendering.i18n import format_money, translator
 from orion.rendering.links import under
 from orion.rendering.sandbox import TenantSandbox
-from orion.rendering.template_store import CachedTemplateSource
-from orion.rendering.themes import ThemeLoader, render_deadline, theme_chain, theme_objects
+from orion.rendering.template_store import CachedTemplateSource, packaged_theme_root
+from orion.rendering.themes import (
+    DEFAULT_PREFIX,
+    ThemeLoader,
+    render_deadline,
+    theme_chain,
+    theme_objects,
+)
 from orion.settings import get_settings
 from orion.tenant import Tenant
 
@@ -89,6 +96,93 @@ def list_templates(tenant: Tenant) -> list[TemplateInfo]:
                 )
             )
     return found
+
+
+Layer = Literal["store", "platform", "default"]
+
+
+class ThemeTemplate(BaseModel):
+    """One template of the store's theme as shoppers get it: where it comes from (the store's own
+    override, the platform's, or the default theme) and what showing it without the store's own
+    would fall back to."""
+
+    name: str
+    source: Layer
+    inherited: Layer | None = Field(default=None, description="what reverting the store's own shows")
+    size: int
+
+
+class TemplateText(ThemeTemplate):
+    text: str
+
+
+def _layer_names(tenant: Tenant) -> list[tuple[Layer, dict[str, int]]]:
+    """``(layer, {name: size})`` for the store, the platform and the default theme, most specific
+    first: two ListObjectsV2 and a walk of the packaged default theme."""
+    store_prefix, platform_prefix = theme_chain(tenant)[:2]
+    bucket = get_settings().templates_bucket
+    paginator = aws_client("s3").get_paginator("list_objects_v2")
+    layers: list[tuple[Layer, dict[str, int]]] = []
+    for layer, prefix in (("store", store_prefix), ("platform", platform_prefix)):
+        names: dict[str, int] = {}
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                name = str(obj["Key"])[len(prefix) :]
+                if _NAME.fullmatch(name):
+                    names[name] = int(obj["Size"])
+        layers.append((layer, names))  # type: ignore[arg-type]
+    settings = get_settings()
+    root = packaged_theme_root(settings.default_theme_dir, settings.lambda_task_root) / DEFAULT_PREFIX
+    defaults = {
+        path.relative_to(root).as_posix(): path.stat().st_size
+        for path in sorted(Path(root).rglob("*"))
+        if path.is_file() and _NAME.fullmatch(path.relative_to(root).as_posix())
+    }
+    layers.append(("default", defaults))
+    return layers
+
+
+def list_theme(tenant: Tenant) -> list[ThemeTemplate]:
+    """Every template of the store's theme (the union of the three layers), by name, each with the
+    layer it comes from."""
+    layers = _layer_names(tenant)
+    names = sorted({name for _, found in layers for name in found})
+    result: list[ThemeTemplate] = []
+    for name in names:
+        holders = [(layer, found[name]) for layer, found in layers if name in found]
+        source, size = holders[0]
+        inherited = holders[1][0] if source == "store" and len(holders) > 1 else None
+        result.append(ThemeTemplate(name=name, source=source, inherited=inherited, size=size))
+    return result
+
+
+def get_template(tenant: Tenant, name: str) -> TemplateText:
+    """A template's text as shoppers get it (the store's own, else the platform's, else the default
+    theme's), with where it comes from."""
+    if not _NAME.fullmatch(name):
+        raise NotFound("The theme has no such template.")
+    objects = CachedTemplateSource(theme_objects(get_settings()), ttl=0)
+    layers: tuple[Layer, ...] = ("store", "platform", "default")
+    found = [
+        (layer, obj)
+        for layer, prefix in zip(layers, theme_chain(tenant), strict=True)
+        if (obj := objects.get(prefix + name)) is not None
+    ]
+    if not found:
+        raise NotFound("The theme has no such template.")
+    (source, obj), inherited = found[0], (found[1][0] if len(found) > 1 and found[0][0] == "store" else None)
+    return TemplateText(
+        name=name, source=source, inherited=inherited, size=len(obj.source.encode()), text=obj.source
+    )
+
+
+def page_templates(tenant: Tenant) -> list[str]:
+    """The templates a CMS page may be shown with (``page.html`` and its variants in the theme)."""
+    from orion.cms.models import DEFAULT_PAGE_TEMPLATE, PAGE_TEMPLATE_PATTERN
+
+    pattern = re.compile(PAGE_TEMPLATE_PATTERN)
+    names = {t.name for t in list_theme(tenant) if pattern.fullmatch(t.name)}
+    return sorted(names | {DEFAULT_PAGE_TEMPLATE}, key=lambda n: (n != DEFAULT_PAGE_TEMPLATE, n))
 
 
 def delete_template(tenant: Tenant, name: str) -> None:

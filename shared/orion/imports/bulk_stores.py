@@ -68,6 +68,13 @@ class BulkStoreRow(BaseModel):
     letzshop_csv_url: str = Field(default="", max_length=2000)
     initial_password: str = Field(default="", max_length=256)
 
+    def postal_address(self) -> str | None:
+        """The business's address as one block, a line per part: street, postal code and city,
+        country (the parts the row has); None when it has none."""
+        town = " ".join(part for part in (self.business_postal_code, self.business_city) if part)
+        lines = [part for part in (self.business_address, town, self.business_country) if part]
+        return "\n".join(lines) or None
+
 
 @dataclass
 class BulkRowResult:
@@ -140,6 +147,8 @@ def _import_row(
             languages=("fr", "de", "en"),
             default_language="fr",
             contact_email=str(row.owner_email),
+            business_address=row.postal_address(),
+            phone=row.owner_phone or None,
         )
         store = Tenant(tenant.platform, row.subdomain)
         if row.initial_password:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from jinja2 import TemplateNotFound
+
 from orion import runtime
 from orion.cache import MISSING, TtlCache
 from orion.catalog import service as catalog
 from orion.catalog.models import Category, ProductSort, ProductStatus, ProductSummary
 from orion.cms import service as cms
+from orion.cms.models import DEFAULT_PAGE_TEMPLATE, PageSource, PlatformPageKind
 from orion.cms.models import Page as CmsPage
-from orion.cms.models import PageSource, PlatformPageKind
 from orion.errors import NotFound
 from orion.rendering.i18n import choose_language, format_money, translator
 from orion.rendering.links import under
@@ -326,7 +328,53 @@ class ShopPages:
     def store_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         lang = self.language(resolved, request)
         page = cms.resolve_store_page(resolved.tenant, slug)
-        return self._page(resolved, request, lang, "page.html", {"page": _cms(page, lang, resolved)})
+        context = {"page": _cms(page, lang, resolved)}
+        template = page.template or DEFAULT_PAGE_TEMPLATE
+        try:
+            return self._page(resolved, request, lang, template, context)
+        except TemplateNotFound:
+            if template == DEFAULT_PAGE_TEMPLATE:
+                raise
+            # The page's template left the theme since it was chosen: the page still shows.
+            return self._page(resolved, request, lang, DEFAULT_PAGE_TEMPLATE, context)
+
+    def preview_store_page(self, resolved: ResolvedTenant, page: CmsPage, lang: str | None = None) -> str:
+        """``page`` (a draft, not saved) as shoppers would see it, rendered with the store's theme in
+        the theme preview's sandbox and limits (:func:`orion.cms.theme.preview`): a template that
+        fails is a 422 naming the failure rather than the shoppers' silent fallback."""
+        from orion.cms import theme
+        from orion.storefront.pages import store_context
+
+        store = resolved.store
+        lang = lang or (store.default_language if store else resolved.platform.default_language)
+        context = {
+            **store_context(resolved),
+            **self.context(resolved, lang),
+            "page": _cms(page, lang, resolved),
+        }
+        templates = theme.page_templates(resolved.tenant)
+        template = page.template if page.template in templates else DEFAULT_PAGE_TEMPLATE
+        return theme.preview(resolved.tenant, template, None, context)
+
+    def preview_template(self, resolved: ResolvedTenant, name: str, source: str | None) -> str:
+        """A theme template (``source`` standing in for the stored one, if given) rendered with the
+        store's theme in the theme preview's sandbox and limits, with the layout's context and a sample
+        CMS page; a failure is a 422 naming it."""
+        from orion.cms import theme
+        from orion.storefront.pages import store_context
+
+        store = resolved.store
+        lang = store.default_language if store else resolved.platform.default_language
+        sample = {
+            "slug": "preview",
+            "title": "Preview",
+            "body_html": "<p>Sample text of a page.</p>",
+            "lang": lang,
+            "meta_description": "",
+            "source": PageSource.STORE_CUSTOM.value,
+        }
+        context = {**store_context(resolved), **self.context(resolved, lang), "page": sample}
+        return theme.preview(resolved.tenant, name, source, context)
 
     # --- platform site ---
 

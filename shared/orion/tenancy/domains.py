@@ -22,7 +22,7 @@ from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.settings import get_settings
 from orion.tenancy.directory import tenant_directory
-from orion.tenancy.edge import edge_tenants
+from orion.tenancy.edge import edge_tenants, routing_endpoint
 from orion.tenancy.errors import EdgeTenantError, ForeignTenant
 from orion.tenancy.hosts import normalize_host
 from orion.tenancy.models import StoreDomain
@@ -58,6 +58,42 @@ class DomainView(BaseModel):
             verification_value=domain.verification_token if pending else None,
             created_at=domain.created_at,
         )
+
+
+class DnsRecord(BaseModel):
+    """A record the store's owner creates at their DNS provider."""
+
+    type: str
+    name: str
+    value: str
+    purpose: str
+
+
+def dns_records(tenant: Tenant, domain: StoreDomain) -> list[DnsRecord]:
+    """The exact records a domain needs: while pending, the TXT record that proves the store controls
+    it; always, the CNAME that brings its shoppers to the storefront (the connection group's routing
+    endpoint; where the environment has none, the store's own address on the platform, which points
+    there). At a zone's apex, DNS providers call the CNAME an ALIAS or ANAME record."""
+    records: list[DnsRecord] = []
+    if not domain.verified and domain.verification_token:
+        records.append(
+            DnsRecord(
+                type="TXT",
+                name=f"{VERIFICATION_LABEL}.{domain.host}",
+                value=domain.verification_token,
+                purpose="proves the store controls the domain",
+            )
+        )
+    target = routing_endpoint()
+    if target is None:
+        platform = runtime.repository(TenancyRepository).get_platform(tenant.platform)
+        domain_names = platform.domains if platform else ()
+        target = f"{tenant.require_store()}.{domain_names[0]}" if domain_names else None
+    if target:
+        records.append(
+            DnsRecord(type="CNAME", name=domain.host, value=target, purpose="serves the shop on the domain")
+        )
+    return records
 
 
 def list_domains(tenant: Tenant) -> list[StoreDomain]:

@@ -183,6 +183,20 @@ class RecordingTenants(EdgeTenants):
 
 
 @runtime.singleton
+def routing_endpoint() -> str | None:
+    """Where a store's custom domain points (a CNAME to the connection group's routing endpoint):
+    from settings, else the edge parameter the storefront stack writes; None where there is none."""
+    settings = get_settings()
+    if settings.cloudfront_routing_endpoint:
+        return settings.cloudfront_routing_endpoint
+    if not settings.edge_parameter:
+        return None
+    value = aws_client("ssm").get_parameter(Name=settings.edge_parameter)["Parameter"]["Value"]
+    found = json.loads(value).get("routingEndpoint")
+    return str(found) if found else None
+
+
+@runtime.singleton
 def edge_tenants() -> EdgeTenants:
     """The process's edge: chosen by ``ORION_EDGE_TENANTS``; the CloudFront ids come from the SSM
     parameter the storefront stack writes (``ORION_EDGE_PARAMETER``), or directly from settings."""

@@ -98,6 +98,10 @@ class Store(BaseModel):
     languages: tuple[str, ...] = ("en",)
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     contact_email: str | None = None
+    # The business's postal address (one line per part, e.g. street, postal code and city, country)
+    # and telephone, as the platform admin's bulk import or the store's staff gave them.
+    business_address: str | None = Field(default=None, max_length=600)
+    phone: str | None = Field(default=None, max_length=40)
     created_at: datetime | None = None
 
     @property

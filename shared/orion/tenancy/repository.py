@@ -61,6 +61,8 @@ class StoreItem(TableItem, discriminator="Store"):
     languages = ListAttribute(of=UnicodeAttribute)
     currency = UnicodeAttribute()
     contact_email = UnicodeAttribute(null=True)
+    business_address = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
 
     def to_model(self) -> Store:
@@ -75,6 +77,8 @@ class StoreItem(TableItem, discriminator="Store"):
             languages=tuple(str(lang) for lang in self.languages),
             currency=self.currency,
             contact_email=self.contact_email,
+            business_address=self.business_address,
+            phone=self.phone,
             created_at=self.created_at,
         )
 
@@ -354,6 +358,8 @@ class TenancyRepository:
             languages=list(store.languages),
             currency=store.currency,
             contact_email=store.contact_email,
+            business_address=store.business_address,
+            phone=store.phone,
             created_at=store.created_at or datetime.now(UTC),
         )
 

@@ -48,6 +48,8 @@ def create_store(
     default_language: str | None = None,
     currency: str = "EUR",
     contact_email: str | None = None,
+    business_address: str | None = None,
+    phone: str | None = None,
     status: StoreStatus = StoreStatus.ACTIVE,
 ) -> Store:
     """Open a store for one of the platform's merchants; its code becomes its subdomain, so reserved
@@ -75,6 +77,8 @@ def create_store(
         default_language=default_language,
         currency=currency,
         contact_email=contact_email,
+        business_address=business_address or None,
+        phone=phone or None,
         created_at=datetime.now(UTC),
     )
     repository.create_store(store)
@@ -118,6 +122,9 @@ def _change_store(tenant: Tenant, code: str, **changes: object) -> Store:
 
 # --- a store's own settings (its staff) ----------------------------------------------------------------
 
+# A telephone number as people write it: digits, spaces and + ( ) - . / (or nothing, to clear it).
+PHONE_PATTERN = r"^(\+?[0-9 ()./-]{3,40})?$"
+
 
 class StoreSettingsInput(BaseModel):
     """What staff may change about their store (tier, status and code belong to platform admins)."""
@@ -129,6 +136,9 @@ class StoreSettingsInput(BaseModel):
     default_language: str
     currency: CurrencyCode
     contact_email: EmailStr | None = None
+    # Left out (None): unchanged, so clients that predate them keep what is stored; "" clears them.
+    business_address: str | None = Field(default=None, max_length=600)
+    phone: str | None = Field(default=None, max_length=40, pattern=PHONE_PATTERN)
 
 
 def store_profile(tenant: Tenant) -> Store | None:
@@ -159,6 +169,10 @@ def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
             "contact_email": str(data.contact_email) if data.contact_email else None,
         }
     )
+    if data.business_address is not None:
+        store = store.model_copy(update={"business_address": data.business_address.strip() or None})
+    if data.phone is not None:
+        store = store.model_copy(update={"phone": data.phone.strip() or None})
     runtime.repository(TenancyRepository).update_store(store)
     tenant_directory().forget()
     return store
