@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from mangum import Mangum
 from fastapi import FastAPI
+from mangum import Mangum
 
 from functions.common.edge import http_entry
 
