@@ -152,10 +152,12 @@ def accept_invitation(
         details={"role": membership.role.value},
     )
     if from_form:
+        console = f"{resolved.base_path}/admin/login"
         return html_page(
             "Welcome to the team",
-            f"<p>You are now {text(membership.role.value)} of {text(membership.store)}. Sign in to the"
-            " staff console with your e-mail address and password.</p>",
+            f"<p>You are now {text(membership.role.value)} of {text(membership.store)}."
+            f' <a href="{text(console)}">Sign in to the store console</a> with your e-mail address and'
+            " password.</p>",
             status.HTTP_201_CREATED,
         )
     return AcceptResponse(store=membership.store, role=membership.role, user_id=membership.user_id)

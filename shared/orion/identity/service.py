@@ -31,6 +31,7 @@ from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.settings import get_settings
 from orion.tenancy import tiers
+from orion.tenancy.models import Tier
 from orion.tenancy.stores import store_profile
 from orion.tenant import Tenant
 
@@ -208,6 +209,51 @@ def list_invitations(access: StaffAccess) -> list[Invitation]:
     ]
 
 
+def grantable_roles(access: StaffAccess) -> list[Role]:
+    """The roles ``access``'s member may grant (invite to, or give a member): up to their own."""
+    return [role for role in Role if role.rank <= access.role.rank]
+
+
+@dataclass(frozen=True)
+class Seats:
+    """A store's staff seats: members plus live invitations, against the tier's allowance."""
+
+    used: int
+    allowed: int | None  # None: unlimited
+    plan: str
+
+    @property
+    def full(self) -> bool:
+        return self.allowed is not None and self.used >= self.allowed
+
+
+@dataclass(frozen=True)
+class Team:
+    """What a store's team page shows: members, live invitations and the seats they take."""
+
+    members: list[Member]
+    invitations: list[Invitation]
+    seats: Seats
+
+
+def team(access: StaffAccess, tier: Tier | None = None) -> Team:
+    """The store's members, its live invitations and its seat usage (as :func:`invite` counts it).
+    ``tier`` saves reading the store when the caller already holds it."""
+    if tier is None:
+        profile = store_profile(access.tenant)
+        if profile is None:
+            raise NotFound("No such store.")
+        tier = profile.tier
+    members, invitations = list_members(access), list_invitations(access)
+    plan = tiers.PLANS[tier]
+    seats = Seats(
+        used=len(members) + len(invitations),
+        allowed=plan.allowance(tiers.Limit.STAFF_SEATS),
+        plan=plan.name,
+    )
+    return Team(members=members, invitations=invitations, seats=seats)
+
+
 def _check_may_grant(access: StaffAccess, role: Role) -> None:
     if role.rank > access.role.rank:
         raise Forbidden(f"A {access.role.value} cannot grant the {role.value} role.")
@@ -228,10 +274,15 @@ def _ensure_a_seat_is_free(access: StaffAccess, *, replacing: int = 0) -> None:
     tiers.ensure_within_limit(profile.tier, tiers.Limit.STAFF_SEATS, seats)
 
 
-def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invitation:
+def invite(
+    access: StaffAccess, email: str, role: Role, accept_url: str, *, page_url: str | None = None
+) -> Invitation:
     """Invite ``email`` to the store as ``role``; the single-use link goes to the outbox, and only its
     hash is stored. Inviters may grant roles up to their own. Inviting an e-mail again replaces its
-    pending invitation (the earlier link stops working), so one person never holds two live links."""
+    pending invitation (the earlier link stops working), so one person never holds two live links.
+
+    The e-mail's link opens ``page_url`` (a page to accept in a browser; ``accept_url`` by default),
+    and a program may POST the token to ``accept_url``."""
     _check_may_grant(access, role)
     tenant = access.tenant
     store = tenant.require_store()
@@ -260,7 +311,7 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
     for replaced in earlier:
         repository.delete_invitation(tenant.platform, store, replaced.id)
     token = f"{invitation.id}.{secret}"
-    link = f"{accept_url}?token={token}"
+    link = f"{page_url or accept_url}?token={token}"
     enqueue_email(
         tenant,
         to=email,
@@ -276,6 +327,28 @@ def invite(access: StaffAccess, email: str, role: Role, accept_url: str) -> Invi
         data={"invitation_id": invitation.id, "accept_url": link, "token": token},
     )
     return invitation
+
+
+def resend_invitation(
+    access: StaffAccess, invitation_id: str, accept_url: str, *, page_url: str | None = None
+) -> Invitation:
+    """Send a pending invitation again: a new link for the same e-mail and role (the earlier link
+    stops working), under the same rules as :func:`invite`."""
+    found = _pending_invitation(access, invitation_id)
+    return invite(access, found.email, found.role, accept_url, page_url=page_url)
+
+
+def _pending_invitation(access: StaffAccess, invitation_id: str) -> Invitation:
+    store = access.tenant.require_store()
+    repository = runtime.repository(IdentityRepository)
+    found = (
+        repository.get_invitation(access.tenant.platform, store, invitation_id)
+        if re.fullmatch(r"[0-9A-Z]{26}", invitation_id)
+        else None
+    )
+    if found is None or found[0].accepted_at is not None or found[0].expires_at <= datetime.now(UTC):
+        raise NotFound("No such invitation.")
+    return found[0]
 
 
 def revoke_invitation(access: StaffAccess, invitation_id: str) -> None:

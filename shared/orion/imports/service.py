@@ -20,7 +20,7 @@ from orion import runtime
 from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
 from orion.data.cursors import decode_cursor, encode_cursor
-from orion.errors import BadRequest, Invalid, NotFound
+from orion.errors import BadRequest, Conflict, Invalid, NotFound
 from orion.ids import new_id
 from orion.imports.errors import TooLarge, UnreadableFile
 from orion.imports.formats import (
@@ -121,6 +121,27 @@ def request_upload(
         content_type,
         settings.import_max_upload_bytes,
         settings.import_upload_url_expiry_seconds,
+    )
+    return UploadTicket(
+        job, post["url"], dict(post["fields"]), settings.import_max_upload_bytes, content_type
+    )
+
+
+def upload_ticket(tenant: Tenant, job_id: str, *, redirect: str | None = None) -> UploadTicket:
+    """A fresh presigned POST for a job still waiting for its file (nothing is created or counted:
+    the job and its day's allowance were taken by :func:`request_upload`). With ``redirect``, S3
+    sends the browser there after the upload. 409 once the job has its file."""
+    job = get_import_job(tenant, job_id)
+    if job.status is not ImportStatus.PENDING:
+        raise Conflict("This import already has its file; start a new import to upload another.")
+    settings = get_settings()
+    content_type = content_type_for(job.file_name)
+    post = ImportFiles().presigned_upload(
+        job.upload_key,
+        content_type,
+        settings.import_max_upload_bytes,
+        settings.import_upload_url_expiry_seconds,
+        redirect=redirect,
     )
     return UploadTicket(
         job, post["url"], dict(post["fields"]), settings.import_max_upload_bytes, content_type
@@ -449,9 +470,12 @@ def staged_products_page(
     status: StagedStatus | None = None,
     limit: int = 100,
     cursor: str | None = None,
+    job: ImportJob | None = None,
 ) -> tuple[list[StagedProduct], str | None]:
-    """A page of a job's staged rows and the cursor of the next page (``None`` at the end)."""
-    get_import_job(tenant, job_id)
+    """A page of a job's staged rows and the cursor of the next page (``None`` at the end). ``job``:
+    the job as the caller just read it (saves reading it again)."""
+    if job is None or (job.id, job.platform, job.store) != (job_id, tenant.platform, tenant.store):
+        get_import_job(tenant, job_id)
     after = None
     if cursor:
         try:

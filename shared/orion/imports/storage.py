@@ -85,14 +85,19 @@ class ImportFiles:
 
     # --- uploads ---
 
-    def presigned_upload(self, key: str, content_type: str, max_bytes: int, expires: int) -> dict[str, Any]:
-        """A presigned POST for exactly ``key``, with a size range and a fixed content type."""
+    def presigned_upload(
+        self, key: str, content_type: str, max_bytes: int, expires: int, *, redirect: str | None = None
+    ) -> dict[str, Any]:
+        """A presigned POST for exactly ``key``, with a size range and a fixed content type; with
+        ``redirect``, S3 answers a successful upload with a 303 to that URL (a browser's plain form
+        comes back to the page it names), the redirect pinned by the policy like every other field."""
+        fields: dict[str, str] = {"Content-Type": content_type}
+        conditions: list[Any] = [["content-length-range", 1, max_bytes], {"Content-Type": content_type}]
+        if redirect is not None:
+            fields["success_action_redirect"] = redirect
+            conditions.append({"success_action_redirect": redirect})
         post: dict[str, Any] = self.s3.generate_presigned_post(
-            Bucket=self.uploads_bucket,
-            Key=key,
-            Fields={"Content-Type": content_type},
-            Conditions=[["content-length-range", 1, max_bytes], {"Content-Type": content_type}],
-            ExpiresIn=expires,
+            Bucket=self.uploads_bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
         )
         return post
 
