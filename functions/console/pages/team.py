@@ -61,7 +61,7 @@ def record_as(
     )
 
 
-def _absolute(console: Console, path: str) -> str:
+def absolute_url(console: Console, path: str) -> str:
     """``path`` (``/admin/...``, ``/api/...``) as a link on the host the member uses (for e-mails)."""
     headers = console.request.headers
     return f"{edge.viewer_scheme(headers)}://{edge.viewer_host(headers) or ''}{console.url(path)}"
@@ -69,7 +69,7 @@ def _absolute(console: Console, path: str) -> str:
 
 def _links(console: Console) -> dict[str, str]:
     """The invitation's links: the console's acceptance page for people, the API's for programs."""
-    return {"accept_url": _absolute(console, ACCEPT_API), "page_url": _absolute(console, ACCEPT_PAGE)}
+    return {"accept_url": absolute_url(console, ACCEPT_API), "page_url": absolute_url(console, ACCEPT_PAGE)}
 
 
 def _team_page(console: Console, status: int = 200, **context: Any) -> HTMLResponse:

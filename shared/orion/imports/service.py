@@ -7,6 +7,7 @@ under deterministic keys, chunk completion is a set, and a final status is never
 
 from __future__ import annotations
 
+import csv
 import heapq
 import io
 import re
@@ -42,7 +43,7 @@ from orion.imports.models import (
     StagedProduct,
     StagedStatus,
 )
-from orion.imports.report import error_report_csv
+from orion.imports.report import REPORT_HEADER, error_report_csv
 from orion.imports.repository import ImportRepository
 from orion.imports.rows import StagedData, stage_batch
 from orion.imports.storage import (
@@ -455,6 +456,26 @@ def error_report_url(tenant: Tenant, job: ImportJob) -> str | None:
     if not job.report_key:
         return None
     return ImportFiles().report_url(job.report_key, get_settings().import_report_url_expiry_seconds)
+
+
+def report_errors(job: ImportJob, limit: int = 50) -> list[RowError]:
+    """The first ``limit`` rows of a job's error report (what the merchant downloads), read from its
+    first 256 KiB; [] without a report."""
+    if not job.report_key:
+        return []
+    window = 256 * 1024
+    raw = ImportFiles().report_head(job.report_key, window)
+    records = list(csv.reader(io.StringIO(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))))
+    if len(raw) >= window:
+        records = records[:-1]  # the last record may be cut by the byte range
+    found: list[RowError] = []
+    for cells in records[1:]:
+        if len(found) >= limit:
+            break
+        if len(cells) == len(REPORT_HEADER) and cells[0].isdigit():
+            row, column, value, message = cells
+            found.append(RowError(row=int(row), column=column, value=value, message=message))
+    return found
 
 
 def staged_products(tenant: Tenant, job_id: str, status: StagedStatus | None = None) -> list[StagedProduct]:

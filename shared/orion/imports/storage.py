@@ -183,6 +183,15 @@ class ImportFiles:
         )
         return key
 
+    def report_head(self, key: str, max_bytes: int) -> bytes:
+        """The first ``max_bytes`` of a report (b"" if it is gone)."""
+        try:
+            answer = self.s3.get_object(Bucket=self.reports_bucket, Key=key, Range=f"bytes=0-{max_bytes - 1}")
+        except self.s3.exceptions.NoSuchKey:
+            return b""
+        body: bytes = answer["Body"].read()
+        return body
+
     def report_url(self, key: str, expires: int) -> str:
         url: str = self.s3.generate_presigned_url(
             "get_object", Params={"Bucket": self.reports_bucket, "Key": key}, ExpiresIn=expires

@@ -216,3 +216,12 @@ def _owner_access():  # type: ignore[no-untyped-def]
     from tests.integration.console.test_sessions import _owner_access as access
 
     return access()
+
+
+def test_the_team_page_speaks_french_and_german(demo: list[str]) -> None:
+    owner = signed_in("wizamart-owner")
+    french = owner.get("/admin/team", headers=[("accept-language", "fr")])
+    assert "places sur 5 avec l'offre Professional" in unescape(french.text)
+    assert "Inviter quelqu'un" in unescape(french.text)
+    german = owner.get("/admin/team", headers=[("accept-language", "de")])
+    assert "von 5 Plätzen im Tarif Professional" in german.text
