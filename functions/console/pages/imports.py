@@ -15,7 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from functions.console.pages.team import absolute_url, audit
-from functions.console.web import Console, Posted, SignedIn, invalid
+from functions.console.web import Anonymous, Console, Posted, SignedIn, invalid
 from orion.catalog.models import ProductStatus
 from orion.errors import Conflict, Invalid, NotFound, OrionError
 from orion.imports import service as imports
@@ -65,8 +65,9 @@ def new_import(console: SignedIn, job: str = "") -> Response:
         return _start_form(console)
     found = _job(console, job)
     target = f"/admin/imports/{found.id}"
+    landing = absolute_url(console, f"{target}/uploaded")
     try:
-        ticket = imports.upload_ticket(access.tenant, found.id, redirect=absolute_url(console, target))
+        ticket = imports.upload_ticket(access.tenant, found.id, redirect=landing)
     except Conflict:
         return console.redirect(target)
     return console.render("imports_new.html", ticket=ticket, job=found, max_mb=ticket.max_bytes // 1_048_576)
@@ -144,10 +145,21 @@ def _job_page(
     )
 
 
+@router.get("/admin/imports/{job_id}/uploaded")
+def uploaded(job_id: str, console: Anonymous) -> HTMLResponse:
+    """Where S3's redirect after an upload lands (with ``bucket``, ``key`` and ``etag`` in the query,
+    which change nothing). The session cookie is SameSite=Strict, so a browser withholds it on this
+    navigation from S3's site: this page needs no session and shows nothing of the job; it sends the
+    browser on to the job's page (a meta refresh, a same-site navigation that carries the session)."""
+    if not _JOB_ID.fullmatch(job_id):
+        raise NotFound("No such import job.")
+    return console.render("imports_uploaded.html", job_id=job_id)
+
+
 @router.get("/admin/imports/{job_id}")
 def job_page(job_id: str, console: SignedIn, cursor: str = "") -> HTMLResponse:
-    """A job's page; S3's redirect after an upload lands here with ``bucket``, ``key`` and ``etag``
-    in the query, which change nothing (the job is the path's)."""
+    """A job's page (any ``bucket``, ``key`` or ``etag`` in the query changes nothing: the job is
+    the path's)."""
     return _job_page(console, job_id, cursor=cursor[:1000])
 
 

@@ -92,7 +92,7 @@ def test_the_upload_page_is_a_presigned_post_that_redirects_to_the_job(cloud: No
     assert urlsplit(action).path.rstrip("/").endswith("orion-uploads") or "orion-uploads" in action
     job = get_import_job(WIZ, job_id)
     assert fields["key"] == job.upload_key
-    redirect = f"http://{WIZAMART}/admin/imports/{job_id}"
+    redirect = f"http://{WIZAMART}/admin/imports/{job_id}/uploaded"
     assert fields["success_action_redirect"] == redirect
     policy = json.loads(base64.b64decode(fields["policy"]))
     assert {"success_action_redirect": redirect} in policy["conditions"]
@@ -127,11 +127,18 @@ def test_import_a_feed_through_the_console_to_publication(cloud: None) -> None:
     )
     assert sent.status_code == 303, sent.text
     landing = urlsplit(sent.headers["location"])
-    assert (landing.netloc, landing.path) == (WIZAMART, f"/admin/imports/{job_id}")
+    assert (landing.netloc, landing.path) == (WIZAMART, f"/admin/imports/{job_id}/uploaded")
     Uploader().wait(WIZ, job_id)
 
-    # S3's redirect adds bucket and key to the address: the page is the job's all the same.
-    page = owner.get(f"{landing.path}?{landing.query}")
+    # S3's redirect (with bucket and key added to the address) is a cross-site navigation: the
+    # browser withholds the SameSite=Strict session, so the landing page needs none and sends the
+    # browser on to the job's page, same-site.
+    bounced = ConsoleBrowser().get(f"{landing.path}?{landing.query}")
+    assert bounced.status == 200
+    assert f'http-equiv="refresh" content="0; url=/admin/imports/{job_id}"' in bounced.text
+    assert "letzshop_fr.tsv" not in bounced.text
+    assert ConsoleBrowser().get("/admin/imports/nope/uploaded").status == 404
+    page = owner.get(f"/admin/imports/{job_id}?{landing.query}")
     assert page.status == 200
     assert 'id="import-progress"' in page.text and 'value="100"' in page.text
     assert "data-refresh" not in page.text.split('id="publish-form"')[0].split('id="job"')[1].split(">")[0]
