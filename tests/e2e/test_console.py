@@ -122,3 +122,84 @@ def test_csrf_less_cross_origin_and_cross_store_posts_are_refused(local_server: 
     assert bakery.status_code == 303 and "/admin/login" in bakery.headers["location"]
     page = http.get(f"http://127.0.0.1:{local_server.port}/admin/account")
     assert '<html lang="en">' in page.text  # nothing changed
+
+
+def _outbox_link(server: LocalServer, to: str, pattern: str) -> str:
+    with server.client() as dev:
+        messages = dev.get("/_dev/outbox", params={"to": to}).json()["messages"]
+    assert messages, f"no e-mail to {to}"
+    found = re.search(pattern, messages[-1]["text"])
+    assert found, messages[-1]["text"]
+    return found.group(0)
+
+
+def test_invite_a_viewer_who_accepts_signs_in_and_cannot_edit(
+    local_server: LocalServer, browser: Any
+) -> None:
+    owner = browser.new_context()
+    page = owner.new_page()
+    try:
+        sign_in(page, local_server, *OWNER)
+        page.goto(console_url(local_server, "/admin/team"))
+        page.fill("input[name=email]", "e2e-console-viewer@example.com")
+        page.select_option("select[name=role]", "viewer")
+        page.click("button:has-text('Send the invitation')")
+        assert page.locator("text=e2e-console-viewer@example.com").count() >= 1
+        assert serious_violations(page) == []
+    finally:
+        owner.close()
+    link = _outbox_link(
+        local_server, "e2e-console-viewer@example.com", r"https?://\S+/admin/invitations/accept\?token=\S+"
+    )
+    viewer = browser.new_context()
+    page = viewer.new_page()
+    try:
+        page.goto(link)
+        assert serious_violations(page) == []
+        page.fill("input[name=name]", "Vic Viewer")
+        page.fill("input[name=password]", "viewer-e2e-password")
+        page.click("button:has-text('Accept the invitation')")
+        page.wait_for_url("**/admin/login")
+        sign_in(page, local_server, "e2e-console-viewer@example.com", "viewer-e2e-password")
+        page.goto(console_url(local_server, "/admin/products"))
+        assert page.locator("a[href$='/admin/products/new']").count() == 0  # read-only: no action
+        assert page.locator("form[method=post] button:not(.link)").count() == 0
+        # A forged POST with the viewer's own valid session and token is still refused.
+        token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+        forged = page.evaluate(
+            """async (token) => {
+                const body = new URLSearchParams({email: "x@example.com", role: "viewer", csrf_token: token});
+                const answer = await fetch("/admin/team/invitations", {method: "POST", body, redirect: "manual"});
+                return answer.status;
+            }""",
+            token or "",
+        )
+        assert forged == 403
+    finally:
+        viewer.close()
+
+
+def test_import_a_feed_through_the_console_to_publication(local_server: LocalServer, page: Any) -> None:
+    from tests.feeds import DATA
+
+    sign_in(page, local_server, *OWNER)
+    page.goto(console_url(local_server, "/admin/imports/new"))
+    page.fill("input[name=file_name]", "letzshop_fr.tsv")
+    page.click("button:has-text('Next: choose the file')")
+    page.set_input_files("#f-file", str(DATA / "letzshop_fr.tsv"))
+    assert serious_violations(page) == []
+    page.click("button:has-text('Upload and import')")
+    page.wait_for_url(re.compile(r".*/admin/imports/[0-9A-Z]{26}$"), timeout=30_000)
+    # The page refreshes its progress in place until the job is done.
+    page.wait_for_function(
+        "() => /Completed|Terminé|Abgeschlossen/.test(document.querySelector('#job-status').textContent)",
+        timeout=90_000,
+    )
+    page.reload()
+    assert serious_violations(page) == []
+    page.click("button[name=all]")
+    notice = page.locator("p.notice").inner_text()
+    assert "Published:" in notice and "8 created" in notice or "8 updated" in notice, notice
+    shop = page.context.new_page()
+    shop.goto(f"http://{WIZAMART}:{local_server.port}/search?q=ch%C3%AAne")
+    assert "Chaise en chêne massif" in shop.content()
