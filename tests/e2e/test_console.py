@@ -169,7 +169,8 @@ def test_invite_a_viewer_who_accepts_signs_in_and_cannot_edit(
         forged = page.evaluate(
             """async (token) => {
                 const body = new URLSearchParams({email: "x@example.com", role: "viewer", csrf_token: token});
-                const answer = await fetch("/admin/team/invitations", {method: "POST", body, redirect: "manual"});
+                const answer = await fetch(
+                    "/admin/team/invitations", {method: "POST", body, redirect: "manual"});
                 return answer.status;
             }""",
             token or "",
@@ -199,7 +200,7 @@ def test_import_a_feed_through_the_console_to_publication(local_server: LocalSer
     assert serious_violations(page) == []
     page.click("button[name=all]")
     notice = page.locator("p.notice").inner_text()
-    assert "Published:" in notice and "8 created" in notice or "8 updated" in notice, notice
+    assert "Published:" in notice and ("8 created" in notice or "8 updated" in notice), notice
     shop = page.context.new_page()
     shop.goto(f"http://{WIZAMART}:{local_server.port}/search?q=ch%C3%AAne")
     assert "Chaise en chêne massif" in shop.content()
