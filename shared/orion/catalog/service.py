@@ -18,7 +18,13 @@ from orion.catalog.categories.service import (
     set_category_translation,
     update_category,
 )
-from orion.catalog.listings.service import PAGE_SIZE, SEARCH_LIMIT, list_products, search_products
+from orion.catalog.listings.service import (
+    PAGE_SIZE,
+    SEARCH_LIMIT,
+    list_products,
+    search_products,
+    search_staff_products,
+)
 from orion.catalog.products.service import (
     add_variant,
     bulk_create_products,
@@ -30,6 +36,7 @@ from orion.catalog.products.service import (
     get_variant_by_sku,
     get_variants,
     product_input_errors,
+    product_version,
     remove_product_translation,
     remove_variant,
     save_product_by_external_id,
@@ -39,6 +46,7 @@ from orion.catalog.products.service import (
     update_variant,
     upsert_product_by_external_id,
 )
+from orion.catalog.errors import StaleProduct
 from orion.catalog.stock.rules import MAX_LOW_STOCK_THRESHOLD
 from orion.catalog.stock.service import (
     adjust_stock,
@@ -51,6 +59,7 @@ from orion.catalog.stock.service import (
 __all__ = [
     "MAX_LOW_STOCK_THRESHOLD",
     "PAGE_SIZE",
+    "StaleProduct",
     "SEARCH_LIMIT",
     "add_variant",
     "adjust_stock",
@@ -71,11 +80,13 @@ __all__ = [
     "list_low_stock",
     "list_products",
     "product_input_errors",
+    "product_version",
     "remove_category_translation",
     "remove_product_translation",
     "remove_variant",
     "save_product_by_external_id",
     "search_products",
+    "search_staff_products",
     "set_category_translation",
     "set_low_stock_threshold",
     "set_product_status",

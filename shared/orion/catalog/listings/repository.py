@@ -62,8 +62,10 @@ class ListingRepository:
         limit: int,
         after: str | None,
         status: ProductStatus | None,
+        category: str | None = None,
     ) -> ProductList:
-        """Every product of the store, any status, newest first or by title: one Query page."""
+        """Every product of the store, any status, newest first or by title: one Query page
+        (optionally only those of one ``status`` and/or ``category``, filtered on the product item)."""
         platform, store = tenant.platform, tenant.require_store()
         index_name: Literal["GSI1", "GSI2"]
         if sort is ProductSort.TITLE:
@@ -84,7 +86,10 @@ class ListingRepository:
                 keys.PRODUCT_SK,
                 IndexKey(index_name, partition, sort_value),
             )
-        condition = ProductItem.status == status.value if status else None
+        condition: Any = ProductItem.status == status.value if status else None
+        if category:
+            in_category = ProductItem.categories.contains(f"|{category}|")
+            condition = in_category if condition is None else condition & in_category
         # One more than the page (as in listing): a next page is named only when a product follows.
         result = index.query(
             partition,
@@ -101,6 +106,21 @@ class ListingRepository:
             return ProductList(items=items, next_cursor=None)
         last = shown[-1].gsi2sk if sort is ProductSort.TITLE else shown[-1].gsi1sk
         return ProductList(items=items, next_cursor=encode_cursor(last) if last else None)
+
+    def titles_starting(self, tenant: Tenant, prefix: str, *, limit: int) -> list[ProductSummary]:
+        """Products of any status whose folded title starts with ``prefix``: one Query on the staff
+        listing by title (GSI2)."""
+        platform, store = tenant.platform, tenant.require_store()
+        found: list[ProductSummary] = []
+        for entry in ProductItem.gsi2.query(
+            keys.products_by_title_gsi2pk(platform, store),
+            ProductItem.gsi2sk.startswith(prefix),
+            limit=limit,
+            page_size=limit,
+        ):
+            if isinstance(entry, ProductItem):
+                found.append(ProductSummary.model_validate_json(entry.summary))
+        return found
 
     def search(self, tenant: Tenant, token: str, *, limit: int) -> list[tuple[str, ProductSummary]]:
         """Search entries whose token starts with ``token``: one Query on GSI2, ``(text, summary)``."""
