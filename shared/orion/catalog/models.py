@@ -134,6 +134,7 @@ class Variant(BaseModel):
     currency: CurrencyCode = "EUR"
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
     backorder: bool = False
+    gtin: Gtin = None
 
     @property
     def in_stock(self) -> bool:
@@ -166,6 +167,7 @@ class VariantInput(BaseModel):
     currency: CurrencyCode | None = None
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
     backorder: bool = False
+    gtin: Gtin = None
 
 
 class VariantChanges(BaseModel):

@@ -18,6 +18,7 @@ from orion.catalog.categories.service import (
     set_category_translation,
     update_category,
 )
+from orion.catalog.errors import StaleProduct
 from orion.catalog.listings.service import (
     PAGE_SIZE,
     SEARCH_LIMIT,
@@ -46,7 +47,6 @@ from orion.catalog.products.service import (
     update_variant,
     upsert_product_by_external_id,
 )
-from orion.catalog.errors import StaleProduct
 from orion.catalog.stock.rules import MAX_LOW_STOCK_THRESHOLD
 from orion.catalog.stock.service import (
     adjust_stock,
@@ -59,8 +59,8 @@ from orion.catalog.stock.service import (
 __all__ = [
     "MAX_LOW_STOCK_THRESHOLD",
     "PAGE_SIZE",
-    "StaleProduct",
     "SEARCH_LIMIT",
+    "StaleProduct",
     "add_variant",
     "adjust_stock",
     "adjust_variant_stock",
