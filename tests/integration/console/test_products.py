@@ -144,7 +144,8 @@ def test_viewers_read_without_buttons_and_a_forged_post_changes_nothing(demo: li
     listed = viewer.get("/admin/products")
     assert listed.status == 200 and "New product" not in listed.text and 'name="ids"' not in listed.text
     page = viewer.get(f"/admin/products/{product_id}")
-    assert page.status == 200 and "<fieldset disabled>" in page.text and "Adjust stock</button>" not in page.text
+    assert page.status == 200 and "<fieldset disabled>" in page.text
+    assert "Adjust stock</button>" not in page.text
     assert viewer.get("/admin/products/new").status == 403
     new_sku = f"VW-{new_id()[-6:]}"
     assert viewer.post("/admin/products", one_variant(new_sku)).status == 403
@@ -254,6 +255,7 @@ def test_another_stores_product_is_not_found(demo: list[str]) -> None:
     owner = signed_in("wizamart-owner")
     assert owner.get(f"/admin/products/{bakery_product.id}").status == 404
     assert owner.post(f"/admin/products/{bakery_product.id}", {"title": "Mine now"}).status == 404
-    assert owner.post("/admin/products/bulk", [("ids", bakery_product.id), ("action", "archive")]).status == 404
+    bulk = owner.post("/admin/products/bulk", [("ids", bakery_product.id), ("action", "archive")])
+    assert bulk.status == 404
     assert catalog.get_product(BAKERY_STORE, bakery_product.id).title == bakery_product.title
     assert signed_in("bakery-owner", host=BAKERY).get(f"/admin/products/{bakery_product.id}").status == 200
