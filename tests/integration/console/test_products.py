@@ -259,3 +259,22 @@ def test_another_stores_product_is_not_found(demo: list[str]) -> None:
     assert bulk.status == 404
     assert catalog.get_product(BAKERY_STORE, bakery_product.id).title == bakery_product.title
     assert signed_in("bakery-owner", host=BAKERY).get(f"/admin/products/{bakery_product.id}").status == 200
+
+
+LIST_PAGES = [
+    "/admin/products",
+    "/admin/products?status=draft&sort=title",
+    "/admin/categories",
+    "/admin/stock",
+]
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_a_list_page_costs_at_most_three_requests(demo: list[str], path: str) -> None:
+    from tests.bench.support import counting_requests
+
+    owner = signed_in("wizamart-owner")
+    owner.get(path)  # warm: the tenant cache, templates
+    with counting_requests() as counter:
+        assert owner.get(path).status == 200
+    assert counter.of("dynamodb") <= 3, counter.calls
