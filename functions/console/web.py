@@ -255,7 +255,10 @@ class Console:
 # Menu labels the console words differently, and console pages reached under a module's entry.
 CONSOLE_LABELS = {"/pages": "Content"}
 CONSOLE_EXTRAS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "/products": (("Categories", "/admin/categories", "products.view"),),
+    "/products": (
+        ("Categories", "/admin/categories", "products.view"),
+        ("Stock", "/admin/stock", "products.view"),
+    ),
     "/settings": (("Domains", "/admin/domains", "settings.view"),),
 }
 

@@ -41,6 +41,8 @@ class ProductItem(TableItem, discriminator="Product"):
     summary = UnicodeAttribute()  # its ProductSummary, as JSON
     # The product's updated_at: a save of a product read earlier requires it unchanged (optimistic lock).
     version = UnicodeAttribute(null=True)
+    # The product's category slugs as ``|a|b|`` (the staff listing filters on one of them).
+    categories = UnicodeAttribute(null=True)
 
 
 class VariantItem(TableItem, discriminator="Variant"):

@@ -21,6 +21,7 @@ TRANSLATION_LANGUAGES = ("en", "fr", "de", "lb")
 MAX_VARIANTS = 12
 MAX_CATEGORIES = 3
 MAX_IMAGES = 10
+MAX_IMAGE_ALT = 300
 MAX_SEARCH_TOKENS = 8
 MAX_STOCK = 1_000_000
 MAX_PAGE_SIZE = 100  # items on one page of any catalogue list (listings, the low-stock list)
@@ -133,6 +134,7 @@ class Variant(BaseModel):
     currency: CurrencyCode = "EUR"
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
     backorder: bool = False
+    gtin: Gtin = None
 
     @property
     def in_stock(self) -> bool:
@@ -165,6 +167,7 @@ class VariantInput(BaseModel):
     currency: CurrencyCode | None = None
     stock: WholeNumber = Field(default=0, ge=0, le=MAX_STOCK)
     backorder: bool = False
+    gtin: Gtin = None
 
 
 class VariantChanges(BaseModel):
@@ -198,6 +201,10 @@ class ProductInput(BaseModel):
     description: str = Field(default="", max_length=20_000)
     status: ProductStatus = ProductStatus.DRAFT
     images: tuple[str, ...] = Field(default=(), max_length=MAX_IMAGES)
+    # Alternative text of an image (by its URL) for shoppers who cannot see it.
+    image_alts: dict[str, Annotated[str, Field(max_length=MAX_IMAGE_ALT)]] = Field(
+        default_factory=dict, max_length=MAX_IMAGES
+    )
     categories: tuple[Slug, ...] = Field(default=(), max_length=MAX_CATEGORIES)
     translations: dict[Language, Translation] = Field(default_factory=dict)
     brand: str | None = Field(default=None, max_length=120)

@@ -18,7 +18,14 @@ from orion.catalog.categories.service import (
     set_category_translation,
     update_category,
 )
-from orion.catalog.listings.service import PAGE_SIZE, SEARCH_LIMIT, list_products, search_products
+from orion.catalog.errors import StaleProduct
+from orion.catalog.listings.service import (
+    PAGE_SIZE,
+    SEARCH_LIMIT,
+    list_products,
+    search_products,
+    search_staff_products,
+)
 from orion.catalog.products.service import (
     add_variant,
     bulk_create_products,
@@ -30,6 +37,7 @@ from orion.catalog.products.service import (
     get_variant_by_sku,
     get_variants,
     product_input_errors,
+    product_version,
     remove_product_translation,
     remove_variant,
     save_product_by_external_id,
@@ -52,6 +60,7 @@ __all__ = [
     "MAX_LOW_STOCK_THRESHOLD",
     "PAGE_SIZE",
     "SEARCH_LIMIT",
+    "StaleProduct",
     "add_variant",
     "adjust_stock",
     "adjust_variant_stock",
@@ -71,11 +80,13 @@ __all__ = [
     "list_low_stock",
     "list_products",
     "product_input_errors",
+    "product_version",
     "remove_category_translation",
     "remove_product_translation",
     "remove_variant",
     "save_product_by_external_id",
     "search_products",
+    "search_staff_products",
     "set_category_translation",
     "set_low_stock_threshold",
     "set_product_status",

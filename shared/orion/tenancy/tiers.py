@@ -74,6 +74,17 @@ def allowance(tier: Tier, limit: Limit) -> int | None:
     return PLANS[tier].allowance(limit)
 
 
+def plan_of(tier: Tier) -> TierPlan:
+    return PLANS[tier]
+
+
+def next_plan(tier: Tier) -> TierPlan | None:
+    """The plan above ``tier`` (what to move a store to when it outgrows an allowance), if any."""
+    order = list(PLANS)
+    index = order.index(tier)
+    return PLANS[order[index + 1]] if index + 1 < len(order) else None
+
+
 def ensure_within_limit(tier: Tier, limit: Limit, current: int, adding: int = 1) -> None:
     """Raise :class:`LimitExceeded` (409) if ``current + adding`` would pass the tier's allowance."""
     maximum = allowance(tier, limit)

@@ -47,6 +47,7 @@ def test_a_variant_added_by_staff_is_buyable_by_its_sku_and_listed(demo: list[st
         "currency": "EUR",
         "stock": 4,
         "backorder": False,
+        "gtin": None,
     }
     listed = call("GET", f"/api/v1/products/{product_id}/variants", token=owner).json()["items"]
     assert [v["sku"] for v in listed] == [first, "LAMP/XL-2"]

@@ -12,6 +12,9 @@ from orion.data.cursors import IndexKey, decode_sort_key, encode_cursor, start_k
 from orion.errors import BadRequest
 from orion.tenant import Tenant
 
+# Products a filtered staff listing page looks at in its one Query (those matching are shown).
+FILTER_WINDOW = 200
+
 # Which stored order serves each listing sort, and in which direction it is read.
 SORT_ORDERS: dict[ProductSort, tuple[str, bool]] = {
     ProductSort.NEWEST: ("NEWEST", False),
@@ -62,8 +65,10 @@ class ListingRepository:
         limit: int,
         after: str | None,
         status: ProductStatus | None,
+        category: str | None = None,
     ) -> ProductList:
-        """Every product of the store, any status, newest first or by title: one Query page."""
+        """Every product of the store, any status, newest first or by title: one Query page
+        (optionally only those of one ``status`` and/or ``category``, filtered on the product item)."""
         platform, store = tenant.platform, tenant.require_store()
         index_name: Literal["GSI1", "GSI2"]
         if sort is ProductSort.TITLE:
@@ -84,23 +89,72 @@ class ListingRepository:
                 keys.PRODUCT_SK,
                 IndexKey(index_name, partition, sort_value),
             )
-        condition = ProductItem.status == status.value if status else None
+        condition: Any = ProductItem.status == status.value if status else None
+        if category:
+            in_category = ProductItem.categories.contains(f"|{category}|")
+            condition = in_category if condition is None else condition & in_category
+        if condition is not None:
+            return self._filtered_page(
+                index,
+                partition=partition,
+                index_name=index_name,
+                forward=forward,
+                start=start,
+                condition=condition,
+                limit=limit,
+            )
         # One more than the page (as in listing): a next page is named only when a product follows.
         result = index.query(
             partition,
             scan_index_forward=forward,
             limit=limit + 1,
             last_evaluated_key=start,
-            filter_condition=condition,
             page_size=limit + 1,
         )
         entries = [entry for entry in result if isinstance(entry, ProductItem)]
-        shown = entries[:limit]
-        items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
-        if len(entries) <= limit:
-            return ProductList(items=items, next_cursor=None)
-        last = shown[-1].gsi2sk if sort is ProductSort.TITLE else shown[-1].gsi1sk
-        return ProductList(items=items, next_cursor=encode_cursor(last) if last else None)
+        return _page_of(entries, limit, index_name, None)
+
+    def _filtered_page(
+        self,
+        index: Any,
+        *,
+        partition: str,
+        index_name: Literal["GSI1", "GSI2"],
+        forward: bool,
+        start: Any,
+        condition: Any,
+        limit: int,
+    ) -> ProductList:
+        """A filtered page in ONE Query of at most FILTER_WINDOW products looked at: however rare the
+        matches, a page costs one request (it may hold fewer than ``limit``, even none, and still name
+        the next cursor, where the looking goes on)."""
+        result = index.query(
+            partition,
+            scan_index_forward=forward,
+            last_evaluated_key=start,
+            filter_condition=condition,
+            page_size=FILTER_WINDOW,
+        )
+        page = next(result.page_iter, None) or {}
+        entries = [ProductItem.from_raw_data(raw) for raw in page.get("Items", [])]
+        stopped = result.page_iter.last_evaluated_key
+        resume = stopped[f"{index_name}SK"]["S"] if stopped else None
+        return _page_of([e for e in entries if isinstance(e, ProductItem)], limit, index_name, resume)
+
+    def titles_starting(self, tenant: Tenant, prefix: str, *, limit: int) -> list[ProductSummary]:
+        """Products of any status whose folded title starts with ``prefix``: one Query on the staff
+        listing by title (GSI2)."""
+        platform, store = tenant.platform, tenant.require_store()
+        found: list[ProductSummary] = []
+        for entry in ProductItem.gsi2.query(
+            keys.products_by_title_gsi2pk(platform, store),
+            ProductItem.gsi2sk.startswith(prefix),
+            limit=limit,
+            page_size=limit,
+        ):
+            if isinstance(entry, ProductItem):
+                found.append(ProductSummary.model_validate_json(entry.summary))
+        return found
 
     def search(self, tenant: Tenant, token: str, *, limit: int) -> list[tuple[str, ProductSummary]]:
         """Search entries whose token starts with ``token``: one Query on GSI2, ``(text, summary)``."""
@@ -115,3 +169,14 @@ class ListingRepository:
             if isinstance(entry, SearchEntryItem):
                 found.append((entry.text, ProductSummary.model_validate_json(entry.summary)))
         return found
+
+
+def _page_of(entries: list[ProductItem], limit: int, index_name: str, resume: str | None) -> ProductList:
+    """The first ``limit`` entries, and the cursor after them: the last shown when more entries
+    follow, else where the Query stopped looking (``resume``), else none."""
+    shown = entries[:limit]
+    items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
+    if len(entries) > limit:
+        last = shown[-1].gsi2sk if index_name == "GSI2" else shown[-1].gsi1sk
+        return ProductList(items=items, next_cursor=encode_cursor(last) if last else None)
+    return ProductList(items=items, next_cursor=encode_cursor(resume) if resume else None)

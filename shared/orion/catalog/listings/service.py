@@ -41,12 +41,14 @@ def list_products(
     Shoppers' listings (the default) hold active products only, in any of the four sorts, for the
     whole store, one category or the featured products, each in one Query. With
     ``include_unpublished`` (staff) every status is listed, newest first or by title, optionally
-    filtered by ``status``."""
+    filtered by ``status`` and/or ``category``."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise BadRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     repository = runtime.repository(ListingRepository)
     if include_unpublished:
-        return repository.staff_listing(tenant, sort, limit=limit, after=after, status=status)
+        return repository.staff_listing(
+            tenant, sort, limit=limit, after=after, status=status, category=category
+        )
     scope = SCOPE_FEATURED if featured else category_scope(category) if category else SCOPE_ALL
     if featured:
         sort = ProductSort.NEWEST
@@ -75,3 +77,33 @@ def search_products(tenant: Tenant, query: str, *, limit: int = SEARCH_LIMIT) ->
             if all(any(t.startswith(w) for t in text_words) for w in words):
                 results.setdefault(summary.id, summary)
     return list(results.values())[:limit]
+
+
+def search_staff_products(
+    tenant: Tenant, query: str, *, status: ProductStatus | None = None, limit: int = SEARCH_LIMIT
+) -> list[ProductSummary]:
+    """Products of any status (staff) whose SKU is ``query`` in any case, whose title starts with it,
+    or (active products) whose brand/title words start with every query word; only ``status`` if given.
+
+    At most three requests: the SKU pointers (one BatchGetItem), the title index and the search index
+    (one Query each)."""
+    query = query.strip()[:100]
+    results: dict[str, ProductSummary] = {}
+    if SKU_PATTERN.fullmatch(query):
+        found = runtime.repository(ProductRepository).sku_pointer_any_case(tenant, query)
+        if found:
+            results[found[0]] = found[1]
+    listings = runtime.repository(ListingRepository)
+    prefix = fold(query)
+    if prefix:
+        for summary in listings.titles_starting(tenant, prefix, limit=MAX_PAGE_SIZE):
+            results.setdefault(summary.id, summary)
+    words = [w for w in _SEARCH_WORD.findall(prefix) if len(w) >= 2][:8]
+    if words:
+        longest = max(words, key=len)
+        for text, summary in listings.search(tenant, longest, limit=MAX_PAGE_SIZE):
+            text_words = _SEARCH_WORD.findall(text)
+            if all(any(t.startswith(w) for t in text_words) for w in words):
+                results.setdefault(summary.id, summary)
+    shown = [s for s in results.values() if status is None or s.status is status]
+    return shown[:limit]

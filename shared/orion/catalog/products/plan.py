@@ -68,6 +68,7 @@ def plan_save(tenant: Tenant, product: Product, previous: StoredProduct | None, 
         data=product.model_dump_json(exclude={"variants"}),
         summary=summary_json,
         version=product.updated_at.isoformat(),
+        categories=category_marks(product.categories),
     )
     # A save of a product read earlier: another save since our read would be overwritten (and its new
     # parts left behind), so refuse.
@@ -160,6 +161,11 @@ def listing_entry(
         product_id=product.id,
         summary=summary_json,
     )
+
+
+def category_marks(slugs: tuple[str, ...]) -> str | None:
+    """The product item's ``categories`` attribute: ``|a|b|`` (None without categories)."""
+    return f"|{'|'.join(slugs)}|" if slugs else None
 
 
 def listing_sort_value(product: Product, order: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orion import runtime
-from orion.catalog.errors import ProductChanged
+from orion.catalog.errors import ProductChanged, StaleProduct
 from orion.catalog.models import (
     MAX_VARIANTS,
     SKU_PATTERN,
@@ -41,6 +41,7 @@ def create_product(tenant: Tenant, data: ProductInput) -> Product:
     """Create a product (any status). A missing handle is made from the title; SKUs, handle and
     external id must be free in the store (else Conflict)."""
     product_id = new_id()
+    data = sanitised(data)
     handle = data.handle or _free_handle(tenant, slugify(data.title), product_id)
     now = datetime.now(UTC)
     product = Product(
@@ -82,14 +83,43 @@ def bulk_create_products(tenant: Tenant, items: Sequence[ProductInput]) -> list[
     return products
 
 
-def update_product(tenant: Tenant, product_id: str, data: ProductInput) -> Product:
+def product_version(product: Product) -> str:
+    """The version a staff form carries from its read to its save (the product item's lock value)."""
+    return product.updated_at.isoformat()
+
+
+def sanitised(data: ProductInput) -> ProductInput:
+    """``data`` with its descriptions (default and translated) made safe to render as HTML: no
+    scripts, event handlers or javascript: links (nh3, as content pages and imports)."""
+    import nh3
+
+    def clean(text: str | None) -> str | None:
+        return nh3.clean(text) if text and "<" in text else text
+
+    translations = {
+        lang: t.model_copy(update={"description": clean(t.description)})
+        for lang, t in data.translations.items()
+    }
+    return data.model_copy(update={"description": clean(data.description), "translations": translations})
+
+
+def update_product(
+    tenant: Tenant, product_id: str, data: ProductInput, *, expected_version: str | None = None
+) -> Product:
     """Replace a product's fields and variants (a missing handle keeps the current one).
+
+    ``expected_version`` (a staff form's :func:`product_version` when it was loaded): the save is
+    refused with :class:`StaleProduct` (409, nothing written) if the product was saved since.
 
     A variant that already exists keeps the stock it has now: checkouts change it between the caller's
     read and this write, so a stock in ``data`` would undo their sales (or sell stock twice). Stock
     moves through :func:`adjust_stock` (atomic, relative); ``data``'s stock applies to new variants."""
 
+    data = sanitised(data)
+
     def replace(current: Product) -> dict[str, Any]:
+        if expected_version is not None and product_version(current) != expected_version:
+            raise StaleProduct(current)
         held = {variant.sku: variant.stock for variant in current.variants}
         variants = tuple(
             v.model_copy(update={"stock": held[v.sku]}) if v.sku in held else v for v in data.variants
