@@ -129,7 +129,7 @@ def packing_slip(console: SignedIn, order_id: str) -> HTMLResponse:
 def transition(console: Posted, order_id: str) -> Any:
     access = console.need("orders.edit")
     tenant = access.tenant
-    wanted, note = console.form.get("to"), console.form.get("note").strip()
+    wanted, note = console.form.get("to"), console.form.get("transition_note").strip()
     errors: dict[str, str] = {}
     target: OrderStatus | None = None
     try:
@@ -137,7 +137,7 @@ def transition(console: Posted, order_id: str) -> Any:
     except ValueError:
         errors["to"] = console._("Choose one of the statuses offered.")
     if len(note) > MAX_NOTE:
-        errors["note"] = console._("At most {n} characters.", n=MAX_NOTE)
+        errors["transition_note"] = console._("At most {n} characters.", n=MAX_NOTE)
     if errors or target is None:
         order = orders.get_order(tenant, order_id)
         return _detail(

@@ -71,14 +71,24 @@ def test_an_order_from_the_shop_is_moved_to_shipped_through_the_console(demo: li
     assert offered == {"paid", "cancelled"}
 
     for step in ("paid", "fulfilled", "shipped"):
-        moved = owner.post(f"/admin/orders/{order_id}/transition", {"to": step})
+        owner.get(f"/admin/orders/{order_id}")
+        moved = owner.post(
+            f"/admin/orders/{order_id}/transition", {"to": step, "transition_note": f"now {step}"}
+        )
         assert moved.status == 303, moved.text[:1000]
         assert moved.headers["location"] == f"/admin/orders/{order_id}"
     shipped = owner.get(f"/admin/orders/{order_id}")
     assert 'data-status="shipped"' in shipped.text
     assert "The order&#39;s status was changed." in shipped.text or "status was changed" in shipped.text
     assert set(re.findall(r'name="to" value="(\w+)"', shipped.text)) == {"delivered", "refunded"}
-    assert get_order(WIZ, order_id).status.value == "shipped"
+    order = get_order(WIZ, order_id)
+    assert order.status.value == "shipped"
+    assert [(c.status.value, c.note) for c in order.history[1:]] == [
+        ("paid", "now paid"),
+        ("fulfilled", "now fulfilled"),
+        ("shipped", "now shipped"),
+    ]
+    assert order.history[-1].actor.startswith("staff:")
     entries, _ = audit.list_entries(WIZ, action="order.transition")
     assert [e.details["status"] for e in entries if e.target == f"order:{order_id}"] == [
         "shipped",
@@ -96,8 +106,11 @@ def test_a_transition_the_status_does_not_allow_is_a_409_and_changes_nothing(dem
     assert "cannot become shipped" in refused.text
     assert get_order(WIZ, order_id).status.value == "pending"
     owner.get(f"/admin/orders/{order_id}")
-    unknown = owner.post(f"/admin/orders/{order_id}/transition", {"to": "teleported"})
+    unknown = owner.post(
+        f"/admin/orders/{order_id}/transition", {"to": "teleported", "transition_note": "kept entry"}
+    )
     assert unknown.status == 422
+    assert 'value="kept entry"' in unknown.text
     assert get_order(WIZ, order_id).status.value == "pending"
 
 
