@@ -9,11 +9,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.expressions.condition import Condition
 
 from orion.data import keys
 from orion.data.cursors import SORT_KEY_WITH_ID, IndexKey, decode_cursor, encode_cursor, start_key
 from orion.data.table import TableItem
-from orion.errors import BadRequest, Invalid
+from orion.errors import BadRequest, FieldError, Invalid
 from orion.ids import new_id
 from orion.tenant import Tenant
 
@@ -127,18 +128,56 @@ def list_platform_entries(
 
 
 def list_entries(
-    tenant: Tenant, *, limit: int = 50, cursor: str | None = None
+    tenant: Tenant,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[list[AuditEntry], str | None]:
-    """A page of the store's audit log, newest first, and the cursor of the next page (if any)."""
+    """A page of the store's audit log, newest first, and the cursor of the next page (if any).
+
+    Always one Query: ``since``/``until`` (inclusive) bound the sort key; ``actor`` and ``action`` (an
+    exact name, or a prefix ending in ``.`` such as ``order.``) filter what that Query reads, so a
+    filtered page may hold fewer than ``limit`` entries while a next cursor still says there is more."""
     store = tenant.require_store()
     pk = keys.audit_pk(tenant.platform, store)
     last_key = None
     if cursor:
         (sk,) = _decoded(cursor, SORT_KEY_WITH_ID)
         last_key = start_key(pk, sk)
-    results = AuditItem.query(pk, scan_index_forward=False, limit=limit, last_evaluated_key=last_key)
-    entries = [item.to_model() for item in results if isinstance(item, AuditItem)]
-    next_key = results.last_evaluated_key
+    if since and until and since > until:
+        raise Invalid(errors=[FieldError("until", "must not be before the start date")])
+    range_condition = None
+    if since or until:
+        low = since.astimezone(UTC).isoformat() if since else "0"
+        high = (until.astimezone(UTC).isoformat() if until else "9") + "#~"
+        range_condition = AuditItem.sk.between(low, high)
+    condition: Condition | None = None
+    if actor:
+        condition = AuditItem.actor == actor
+    if action:
+        matches = AuditItem.action.startswith(action) if action.endswith(".") else AuditItem.action == action
+        condition = matches if condition is None else condition & matches
+    results = AuditItem.query(
+        pk,
+        range_condition,
+        condition,
+        scan_index_forward=False,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=last_key,
+    )
+    if condition is None:
+        entries = [item.to_model() for item in results if isinstance(item, AuditItem)]
+        next_key = results.last_evaluated_key
+    else:  # a filter: exactly the one page read, not as many as it takes to fill ``limit``
+        page = next(results.page_iter)
+        found = (AuditItem.from_raw_data(raw) for raw in page.get("Items", []))
+        entries = [item.to_model() for item in found if isinstance(item, AuditItem)]
+        next_key = results.page_iter.last_evaluated_key
     next_cursor = encode_cursor(next_key["SK"]["S"]) if next_key else None
     return entries, next_cursor
 

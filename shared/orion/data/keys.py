@@ -218,6 +218,12 @@ def orders_by_status_gsi2pk(platform: str, store: str, status: str) -> str:
     return f"{store_pk(platform, store)}#ORDERS#{status}"
 
 
+def orders_by_email_pk(platform: str, store: str, email_digest: str) -> str:
+    """A store's orders placed with one e-mail address (``SK=<created>#<id>``, written with the order):
+    staff find a shopper's orders in one Query. The address is kept as a digest of its lowercase form."""
+    return f"{store_pk(platform, store)}#ORDERS-BY-EMAIL#{_checked_part(email_digest, 'e-mail digest')}"
+
+
 def checkout_key_pk(platform: str, store: str, key: str) -> str:
     """The idempotency record of one checkout submission (written in the order's transaction)."""
     return f"{store_pk(platform, store)}#CHECKOUT#{_checked_part(key, 'idempotency key')}"
@@ -532,12 +538,18 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "place order",
         "TransactWriteItems",
         "PK=P#<p>#S#<s>#PRODUCT#<id> stock update per line; PK=P#<p>#S#<s>#ORDER#<id> order, lines, "
-        "history; PK=P#<p>#S#<s>#CHECKOUT#<key>; PK=P#<p>#S#<s>#CART#<id> deleted",
+        "history; PK=P#<p>#S#<s>#ORDERS-BY-EMAIL#<digest>; PK=P#<p>#S#<s>#CHECKOUT#<key>; "
+        "PK=P#<p>#S#<s>#CART#<id> deleted",
     ),
     AccessPattern("get order", "Query", "PK=P#<p>#S#<s>#ORDER#<id>"),
     AccessPattern("list orders", "Query", "GSI1PK=P#<p>#S#<s>#ORDERS, GSI1SK=<created>#<id>", "GSI1"),
     AccessPattern(
         "list orders by status", "Query", "GSI2PK=P#<p>#S#<s>#ORDERS#<status>, GSI2SK=<created>#<id>", "GSI2"
+    ),
+    AccessPattern(
+        "orders of one shopper's e-mail (staff search; then BatchGetItem of the orders)",
+        "Query",
+        "PK=P#<p>#S#<s>#ORDERS-BY-EMAIL#<digest>, SK=<created>#<id>",
     ),
     AccessPattern("order by checkout key", "GetItem", "PK=P#<p>#S#<s>#CHECKOUT#<key>, SK=CHECKOUT"),
     AccessPattern(

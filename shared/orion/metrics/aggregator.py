@@ -47,10 +47,16 @@ class MetricsReport:
 
 
 def store_dashboard(
-    tenant: Tenant, providers: Mapping[str, MetricsProvider], *, today: date | None = None
+    tenant: Tenant,
+    providers: Mapping[str, MetricsProvider],
+    *,
+    today: date | None = None,
+    counters: CounterSnapshot | None = None,
 ) -> MetricsReport:
-    """The store's figures from every provider given (the enabled modules' ones)."""
-    counters = snapshot(tenant, today=today)
+    """The store's figures from every provider given (the enabled modules' ones); ``counters`` is a
+    snapshot already read for this request (else one Query reads it)."""
+    if counters is None:
+        counters = snapshot(tenant, today=today)
     return _collect(tenant, counters, providers, store=True)
 
 

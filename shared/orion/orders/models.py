@@ -32,10 +32,17 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.REFUNDED: frozenset(),
 }
 RESTORES_STOCK = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+# Orders a member of staff has to move on: confirm a payment, pack, ship.
+AWAITING_ACTION = frozenset({OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.FULFILLED})
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
     return target in TRANSITIONS[current]
+
+
+def next_statuses(current: OrderStatus) -> list[OrderStatus]:
+    """The statuses an order in ``current`` may move to, in the state machine's order."""
+    return [status for status in OrderStatus if status in TRANSITIONS[current]]
 
 
 class CustomerDetails(BaseModel):

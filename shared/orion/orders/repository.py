@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -13,11 +14,13 @@ from pynamodb.transactions import TransactWrite
 
 from orion.catalog.stock_api import StockChanges, StockLevel
 from orion.data import keys
+from orion.data.clients import aws_client
 from orion.data.conditions import TRANSACTION_CANCELLED, error_code
 from orion.data.cursors import IndexKey, decode_sort_key, encode_cursor, start_key
 from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none, transaction
 from orion.orders.errors import TransactionCancelled
 from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
+from orion.settings import get_settings
 from orion.tenant import Tenant
 
 CHECKOUT_KEY_TTL = timedelta(days=2)
@@ -36,6 +39,17 @@ class OrderLineItem(TableItem, discriminator="OrderLine"):
 
 class OrderHistoryItem(TableItem, discriminator="OrderHistory"):
     data = UnicodeAttribute()
+
+
+class OrderByEmailItem(TableItem, discriminator="OrderByEmail"):
+    """A pointer from a shopper's e-mail address (digest) to one of their orders (never changes)."""
+
+    order_id = UnicodeAttribute()
+
+
+def email_digest(email: str) -> str:
+    """The key part an e-mail address is found by: a digest of its trimmed lowercase form."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
 
 
 class CheckoutKeyItem(TableItem, discriminator="CheckoutKey"):
@@ -126,6 +140,54 @@ class OrderRepository:
         more = result.last_evaluated_key is not None
         return OrderList(items=items, next_cursor=encode_cursor(last) if more and last else None)
 
+    def awaiting_action(
+        self, tenant: Tenant, statuses: frozenset[OrderStatus], *, scan: int
+    ) -> tuple[Order, ...]:
+        """Of the store's ``scan`` newest orders, those in ``statuses``, newest first: exactly one
+        Query on GSI1 with a filter (the dashboard's short list, not a complete one)."""
+        platform, store = tenant.platform, tenant.require_store()
+        wanted = sorted(status.value for status in statuses)
+        names = {f":s{i}": {"S": value} for i, value in enumerate(wanted)}
+        answer = aws_client("dynamodb").query(
+            TableName=get_settings().table_name,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            FilterExpression=f"#status IN ({', '.join(names)})",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":pk": {"S": keys.orders_gsi1pk(platform, store)}, **names},
+            ScanIndexForward=False,
+            Limit=scan,
+        )
+        return tuple(
+            Order.model_validate_json(item["data"]["S"])
+            for item in answer.get("Items", [])
+            if item.get("kind", {}).get("S") == "Order"
+        )
+
+    def by_email(self, tenant: Tenant, email: str, *, limit: int, after: str | None) -> OrderList:
+        """The orders placed with ``email``, newest first: one Query on the pointers, one BatchGetItem
+        of the orders they name."""
+        platform, store = tenant.platform, tenant.require_store()
+        pk = keys.orders_by_email_pk(platform, store, email_digest(email))
+        start = None
+        if after:
+            sort_value, _ = decode_sort_key(after)
+            start = start_key(pk, sort_value)
+        result = OrderByEmailItem.query(
+            pk, scan_index_forward=False, limit=limit, last_evaluated_key=start, page_size=limit
+        )
+        pointers = [item for item in result if isinstance(item, OrderByEmailItem)]
+        more = result.last_evaluated_key is not None
+        heads: dict[str, Order] = {}
+        if pointers:
+            wanted = [(keys.order_pk(platform, store, p.order_id), keys.ORDER_SK) for p in pointers]
+            for item in TableItem.batch_get(wanted):
+                if isinstance(item, OrderItem):
+                    heads[item.id] = Order.model_validate_json(item.data)
+        items = [heads[p.order_id] for p in pointers if p.order_id in heads]
+        last = pointers[-1].sk if pointers else None
+        return OrderList(items=items, next_cursor=encode_cursor(last) if more and last else None)
+
     def create(
         self,
         tenant: Tenant,
@@ -139,9 +201,10 @@ class OrderRepository:
     ) -> None:
         """Everything a checkout writes, in one transaction: a conditional stock decrement per line of
         the units it takes (from the stock ``levels`` read, see orion.catalog.stock_api), the order,
-        its lines, its first history entry, the checkout key (conditional: first submit wins), the
-        cart's deletion, and the store's low-stock counters if a line crosses the threshold. Items:
-        2 x lines + 5, so a cart is capped at 40 lines (see checkout).
+        its lines, its first history entry, its e-mail pointer, the checkout key (conditional: first
+        submit wins), the cart's deletion, and the store's low-stock counters if a line crosses the
+        threshold. Items:
+        2 x lines + 6, so a cart is capped at 40 lines (see checkout).
 
         Raises TransactionCancelled naming the failed parts (``sku:<sku>``, ``checkout-key`` or
         ``stock-counters``)."""
@@ -170,6 +233,14 @@ class OrderRepository:
         for position, change in enumerate(order.history):
             tx.save(self._history_item(pk, change, position))
             puts.append("history")
+        tx.save(
+            OrderByEmailItem(
+                keys.orders_by_email_pk(platform, store, email_digest(str(order.customer.email))),
+                f"{order.created_at.isoformat()}#{order.id}",
+                order_id=order.id,
+            )
+        )
+        puts.append("email")
         tx.save(
             CheckoutKeyItem(
                 keys.checkout_key_pk(platform, store, checkout_key),

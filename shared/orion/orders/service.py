@@ -25,6 +25,7 @@ from orion.ids import new_id, new_token
 from orion.orders.errors import OutOfStock, PriceChanged, TransactionCancelled, Unavailable
 from orion.orders.metrics import record_order_cancelled, record_order_placed
 from orion.orders.models import (
+    AWAITING_ACTION,
     RESTORES_STOCK,
     CustomerDetails,
     LineRequest,
@@ -312,6 +313,27 @@ def list_orders(
     return runtime.repository(OrderRepository).list(
         tenant, status=status, limit=limit, after=after, since=since, until=until
     )
+
+
+def search_orders(tenant: Tenant, query: str, *, limit: int = 50, after: str | None = None) -> OrderList:
+    """Orders found by their number (the order id: one Query) or by the shopper's e-mail address
+    (newest first: one Query and one BatchGetItem per page); anything else is Invalid on ``q``."""
+    if not 1 <= limit <= 100:
+        raise BadRequest("limit must be between 1 and 100")
+    text = query.strip()
+    if _plausible_id(text.upper()):
+        found = runtime.repository(OrderRepository).get(tenant, text.upper())
+        return OrderList(items=[found[0]] if found else [])
+    if "@" in text and len(text) <= 254:
+        return runtime.repository(OrderRepository).by_email(tenant, text, limit=limit, after=after)
+    raise Invalid(errors=[FieldError("q", "enter an order number or an e-mail address")])
+
+
+def orders_awaiting_action(tenant: Tenant, *, limit: int = 10, scan: int = 100) -> list[Order]:
+    """Up to ``limit`` of the store's newest orders waiting for staff (pending payment, paid, packed),
+    newest first, from its ``scan`` newest orders (one Query)."""
+    found = runtime.repository(OrderRepository).awaiting_action(tenant, AWAITING_ACTION, scan=scan)
+    return list(found[:limit])
 
 
 def add_order_note(tenant: Tenant, order_id: str, note: str, *, actor: str) -> Order:

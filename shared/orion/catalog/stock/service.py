@@ -61,11 +61,16 @@ def set_low_stock_threshold(tenant: Tenant, threshold: int) -> Recount | None:
     return repository.recount_low_stock(tenant, threshold)
 
 
-def list_low_stock(tenant: Tenant, *, limit: int = 20, after: str | None = None) -> LowStockPage:
+def list_low_stock(
+    tenant: Tenant, *, limit: int = 20, after: str | None = None, threshold: int | None = None
+) -> LowStockPage:
     """Variants of active products at or below the threshold, out of stock first, then by SKU (one
-    Query on a sparse index, plus the threshold); ``next_cursor`` goes into ``after``."""
+    Query on a sparse index, plus the threshold unless the caller read it already, e.g. with the
+    store's counters); ``next_cursor`` goes into ``after``."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise BadRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     repository = runtime.repository(StockRepository)
     items, cursor = repository.low_stock(tenant, limit=limit, after=after)
-    return LowStockPage(threshold=get_low_stock_threshold(tenant), items=items, next_cursor=cursor)
+    if threshold is None:
+        threshold = get_low_stock_threshold(tenant)
+    return LowStockPage(threshold=threshold, items=items, next_cursor=cursor)

@@ -1,0 +1,186 @@
+"""Orders: the list (by status, or found by number or e-mail), an order with its lines, shopper, address,
+payment and history, its next statuses, internal notes and a printable packing slip.
+
+The same ``orion.orders`` services, permissions (``orders.view`` / ``orders.edit``), rules (the state
+machine, the restock on cancel and refund) and audit records (``order.transition``, ``order.note``) as
+the staff API's ``/api/v1/orders``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from functions.console import auditing
+from functions.console.web import Console, Posted, SignedIn
+from orion.errors import BadRequest, Invalid
+from orion.orders import service as orders
+from orion.orders.models import RESTORES_STOCK, Order, OrderList, OrderStatus, next_statuses
+
+router = APIRouter()
+
+PAGE_SIZE = 25
+MAX_NOTE = 500  # as the staff API's note fields
+MAX_QUERY = 254
+
+
+def _status_options(console: Console) -> list[tuple[str, str]]:
+    return [("", console._("Any status"))] + [
+        (status.value, console._(status.value.capitalize())) for status in OrderStatus
+    ]
+
+
+@router.get("/admin/orders")
+def list_orders(console: SignedIn, status: str = "", q: str = "", after: str = "") -> HTMLResponse:
+    console.need("orders.view")
+    tenant = console.access.tenant
+    errors: dict[str, str] = {}
+    chosen: OrderStatus | None = None
+    if status:
+        try:
+            chosen = OrderStatus(status)
+        except ValueError:
+            errors["status"] = console._("Choose a status from the list.")
+    text = q.strip()[: MAX_QUERY + 1]
+    page = OrderList(items=[])
+    message: str | None = None
+    if not errors:
+        try:
+            if text:
+                page = orders.search_orders(tenant, text, limit=PAGE_SIZE, after=after or None)
+                if chosen is not None:  # a shopper's orders, in the chosen status
+                    page = page.model_copy(update={"items": [o for o in page.items if o.status is chosen]})
+            else:
+                page = orders.list_orders(tenant, status=chosen, limit=PAGE_SIZE, after=after or None)
+        except Invalid:
+            errors["q"] = console._("Enter an order number or an e-mail address.")
+        except BadRequest:
+            message = console._("This page link is out of date; start again from the first page.")
+    return console.render(
+        "orders.html",
+        422 if errors else (400 if message else 200),
+        page=page,
+        errors=errors,
+        message=message or (console._("Please correct the fields marked below.") if errors else None),
+        values={"status": status, "q": q},
+        status_options=_status_options(console),
+        searching=bool(text),
+        after=after,
+        next_query=_query(status=status, q=q, after=page.next_cursor or ""),
+        first_query=_query(status=status, q=q),
+    )
+
+
+def _query(**values: str) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({name: value for name, value in values.items() if value})
+
+
+@dataclass(frozen=True)
+class Move:
+    value: str
+    label: str
+    closes: bool  # cancel or refund: the stock goes back
+
+
+def _moves(console: Console, order: Order) -> list[Move]:
+    labels = {
+        OrderStatus.PAID: console._("Mark as paid"),
+        OrderStatus.FULFILLED: console._("Mark as packed"),
+        OrderStatus.SHIPPED: console._("Mark as shipped"),
+        OrderStatus.DELIVERED: console._("Mark as delivered"),
+        OrderStatus.CANCELLED: console._("Cancel the order"),
+        OrderStatus.REFUNDED: console._("Refund the order"),
+    }
+    return [
+        Move(status.value, labels.get(status, status.value), status in RESTORES_STOCK)
+        for status in next_statuses(order.status)
+    ]
+
+
+def _detail(console: Console, order: Order, status: int = 200, **context: Any) -> HTMLResponse:
+    return console.render(
+        "order.html",
+        status,
+        order=order,
+        transitions=_moves(console, order),
+        **{"errors": {}, "values": {}, **context},
+    )
+
+
+@router.get("/admin/orders/{order_id}")
+def order_page(console: SignedIn, order_id: str) -> HTMLResponse:
+    console.need("orders.view")
+    return _detail(console, orders.get_order(console.access.tenant, order_id))
+
+
+@router.get("/admin/orders/{order_id}/packing-slip")
+def packing_slip(console: SignedIn, order_id: str) -> HTMLResponse:
+    console.need("orders.view")
+    order = orders.get_order(console.access.tenant, order_id)
+    return console.render("order_slip.html", order=order)
+
+
+@router.post("/admin/orders/{order_id}/transition")
+def transition(console: Posted, order_id: str) -> Any:
+    access = console.need("orders.edit")
+    tenant = access.tenant
+    wanted, note = console.form.get("to"), console.form.get("transition_note").strip()
+    errors: dict[str, str] = {}
+    target: OrderStatus | None = None
+    try:
+        target = OrderStatus(wanted)
+    except ValueError:
+        errors["to"] = console._("Choose one of the statuses offered.")
+    if len(note) > MAX_NOTE:
+        errors["transition_note"] = console._("At most {n} characters.", n=MAX_NOTE)
+    if errors or target is None:
+        order = orders.get_order(tenant, order_id)
+        return _detail(
+            console,
+            order,
+            422,
+            errors=errors,
+            values={"transition_note": note},
+            message=console._("The order was not changed."),
+        )
+    # Not allowed from the order's status: a Conflict (409 page), nothing written.
+    orders.transition_order(tenant, order_id, target, note=note, actor=f"staff:{access.user_id}")
+    auditing.record(console, "order.transition", f"order:{order_id}", {"status": target.value})
+    return _back(console, order_id, "The order's status was changed.")
+
+
+@router.post("/admin/orders/{order_id}/notes")
+def add_note(console: Posted, order_id: str) -> Any:
+    access = console.need("orders.edit")
+    tenant = access.tenant
+    note = console.form.get("note")
+    error = None
+    if not note.strip():
+        error = console._("Write the note first.")
+    elif len(note.strip()) > MAX_NOTE:
+        error = console._("At most {n} characters.", n=MAX_NOTE)
+    if error is None:
+        try:
+            orders.add_order_note(tenant, order_id, note, actor=f"staff:{access.user_id}")
+        except Invalid:
+            error = console._("Write the note first.")
+    if error is not None:
+        return _detail(
+            console,
+            orders.get_order(tenant, order_id),
+            422,
+            errors={"note": error},
+            values={"note": note},
+            message=console._("The note was not saved."),
+        )
+    auditing.record(console, "order.note", f"order:{order_id}")
+    return _back(console, order_id, "The note was added.")
+
+
+def _back(console: Console, order_id: str, notice: str) -> RedirectResponse:
+    return console.redirect(f"/admin/orders/{order_id}", notice)
