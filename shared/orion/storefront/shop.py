@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import TemplateNotFound
+from markupsafe import Markup
 
 from orion import runtime
 from orion.cache import MISSING, TtlCache
@@ -291,10 +292,13 @@ class ShopPages:
                     "id": product.id,
                     "handle": product.handle,
                     "title": product.title_in(lang),
-                    "description": product.description_in(lang),
+                    # Sanitised HTML when stored (every write path cleans it with nh3): shown as HTML.
+                    "description": Markup(product.description_in(lang)),  # noqa: S704
                     "brand": product.brand,
                     "gtin": product.gtin,
                     "images": list(product.images),
+                    # The alternative text staff wrote per image (the console's product form).
+                    "image_alts": dict(product.image_alts),
                     "in_stock": product.in_stock,
                     "orderable": product.orderable,
                     "categories": [
