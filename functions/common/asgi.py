@@ -11,21 +11,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fastapi import FastAPI
 from mangum import Mangum
 
-from functions.common.edge import http_entry
+from functions.common.edge import Refuse, http_entry, problem_result
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-def lambda_handler(app: FastAPI) -> LambdaHandler:
+def lambda_handler(app: FastAPI, refuse: Refuse = problem_result) -> LambdaHandler:
     """The Lambda entry for ``app``: Mangum under the decorator stack of every HTTP handler, which
-    refuses a malformed Host with problem+json before Mangum parses it."""
+    refuses a malformed Host before Mangum parses it (problem+json unless ``refuse`` says otherwise)."""
     adapter = Mangum(
         app,
         lifespan="off",
         text_mime_types=["application/json", "application/problem+json", "text/html", "text/plain"],
     )
 
-    @http_entry()
+    @http_entry(refuse)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _ensure_event_loop()
         result: dict[str, Any] = adapter(event, cast(Any, context))

@@ -5,6 +5,7 @@ from functions.common.coldstart import cold_start
 with cold_start():
     from functions.common.asgi import lambda_handler
     from functions.console.app import create_app
+    from functions.console.web import refused_at_the_edge
 
     app = create_app()
-    handler = lambda_handler(app)
+    handler = lambda_handler(app, refused_at_the_edge)

@@ -75,6 +75,22 @@ def _bare_page(title: str, message: str) -> str:
     )
 
 
+BAD_ADDRESS = ("This address is not valid", "Please check the web address and try again.")
+
+
+def refused_at_the_edge(event: dict[str, Any], error: OrionError) -> dict[str, Any]:
+    """A request refused before routing (a malformed Host): a plain page for a browser, problem+json
+    for a JSON client; no store is known, so the page is in English."""
+    if edge.wants_json(edge.lower_headers(event.get("headers"))):
+        return edge.problem_result(event, error)
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": "text/html; charset=utf-8", **NO_STORE},
+        "body": _bare_page(*BAD_ADDRESS),
+        "isBase64Encoded": False,
+    }
+
+
 def resolved_of(request: Request) -> ResolvedTenant:
     resolved: ResolvedTenant = request.state.tenant
     return resolved
