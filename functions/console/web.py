@@ -215,6 +215,27 @@ class Console:
         """``path`` (``/admin/...``) under the prefix that selected the store (dev path mode)."""
         return f"{self.resolved.base_path}{path}"
 
+    def store_console_url(self, store: str) -> str:
+        """Another store's console on this platform, reached the way this one was: its path-mode prefix
+        on a dev host, its subdomain next to this one's, else its subdomain of the platform's domain."""
+        resolved = self.resolved
+        here = resolved.tenant.require_store()
+        if resolved.base_path:
+            return resolved.base_path.rsplit(f"/stores/{here}", 1)[0] + f"/stores/{store}/admin/"
+        scheme = edge.viewer_scheme(self.request.headers)
+        host = edge.viewer_host(self.request.headers) or ""  # with its port, if the viewer gave one
+        if host.startswith(f"{here}."):
+            return f"{scheme}://{store}.{host.removeprefix(f'{here}.')}/admin/"
+        domain = resolved.platform.domains[0] if resolved.platform.domains else host
+        return f"{scheme}://{store}.{domain}/admin/"
+
+    def other_stores(self) -> list[tuple[str, str]]:
+        """``(store, console URL)`` of the member's other stores (the header's store switcher)."""
+        if self.session is None:
+            return []
+        here = self.resolved.tenant.store
+        return [(store, self.store_console_url(store)) for store in self.session.stores if store != here]
+
     def can(self, permission: str) -> bool:
         return self.session is not None and permission in self.session.access.permissions
 
@@ -457,6 +478,7 @@ def render(console: Console, template: str, **context: Any) -> str:
         "csrf_token": console.session.csrf_token if console.session else "",
         "can": console.can,
         "menu": console.menu() if console.session else [],
+        "other_stores": console.other_stores(),
         "current_path": console.request.url.path,
         "notice": unquote(notice_raw) if notice_raw else None,
         "errors": {},

@@ -50,6 +50,20 @@ def test_sign_in_reach_every_page_of_the_menu_with_no_serious_accessibility_viol
         found = serious_violations(page)
         if found:
             problems[href] = found
+    # Pages behind the lists: forms, a default page, a theme template, an error page.
+    for href, status in (
+        ("/admin/products/new", 200),
+        ("/admin/pages/new", 200),
+        ("/admin/pages/about/default", 200),
+        ("/admin/theme/templates/home.html", 200),
+        ("/admin/imports/new", 200),
+        ("/admin/no-such-page", 404),
+    ):
+        response = page.goto(console_url(local_server, href))
+        assert response is not None and response.status == status, href
+        found = serious_violations(page)
+        if found:
+            problems[href] = found
     assert problems == {}
 
 

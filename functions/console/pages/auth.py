@@ -181,28 +181,8 @@ def _account_page(console: Console, status: int = 200, **context: object) -> HTM
         console.resolved.tenant, console.access.principal, enabled_modules=console.enabled_modules
     )
     return console.render(
-        "account.html", status, memberships=found.memberships, switch_url=_switch_url(console), **context
+        "account.html", status, memberships=found.memberships, switch_url=console.store_console_url, **context
     )
-
-
-def _switch_url(console: Console):  # type: ignore[no-untyped-def]
-    """A link to another store's console on the same platform: its path-mode prefix on a dev host, its
-    subdomain of the platform's domain otherwise."""
-    from functions.common import edge
-
-    resolved = console.resolved
-    scheme = edge.viewer_scheme(console.request.headers)
-    host = edge.viewer_host(console.request.headers) or ""
-    here = resolved.tenant.require_store()
-
-    def to(store: str) -> str:
-        if resolved.base_path:
-            return resolved.base_path.rsplit(f"/stores/{here}", 1)[0] + f"/stores/{store}/admin/"
-        domain = resolved.platform.domains[0] if resolved.platform.domains else host.split(".", 1)[-1]
-        port = f":{host.rsplit(':', 1)[1]}" if ":" in host and not host.endswith("]") else ""
-        return f"{scheme}://{store}.{domain}{port}/admin/"
-
-    return to
 
 
 @router.post("/admin/account/password")

@@ -149,6 +149,9 @@ class ConsoleSessionItem(TableItem, discriminator="ConsoleSession"):
     created_at = UTCDateTimeAttribute()
     last_seen_at = UTCDateTimeAttribute()
     expires_at = UTCDateTimeAttribute()  # the absolute end, whatever the activity
+    # The member's stores on the platform when the session began: the console's store switcher (each
+    # store's own console checks the membership again).
+    stores = UnicodeSetAttribute(null=True)
 
 
 class LoginCounterItem(TableItem, discriminator="LoginCounter"):

@@ -44,6 +44,8 @@ class ConsoleSession:
     csrf_token: str
     created_at: datetime
     expires_at: datetime
+    # The member's stores on this platform when they signed in (this one included), for the switcher.
+    stores: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ def _open(tenant: Tenant, user: User, *, enabled_modules: frozenset[str]) -> Sig
     membership = repository.get_membership(tenant.platform, store, user.id)
     if membership is None:
         raise Forbidden(NOT_A_MEMBER)
+    stores = tuple(sorted({store, *(m.store for m in repository.list_memberships(tenant.platform, user.id))}))
     now = datetime.now(UTC)
     session_id, secret, csrf = new_id(), new_token(), new_token()
     expires = now + timedelta(seconds=get_settings().console_session_max_seconds)
@@ -89,6 +92,7 @@ def _open(tenant: Tenant, user: User, *, enabled_modules: frozenset[str]) -> Sig
             last_seen_at=now,
             expires_at=expires,
             ttl=expires,
+            stores=set(stores),
         ),
     )
     session = ConsoleSession(
@@ -98,6 +102,7 @@ def _open(tenant: Tenant, user: User, *, enabled_modules: frozenset[str]) -> Sig
         csrf_token=csrf,
         created_at=now,
         expires_at=expires,
+        stores=stores,
     )
     return SignedIn(cookie=f"{session_id}.{user.id}.{secret}", session=session)
 
@@ -145,6 +150,7 @@ def resume(tenant: Tenant, cookie: str | None, *, enabled_modules: frozenset[str
         csrf_token=item.csrf_token,
         created_at=item.created_at,
         expires_at=item.expires_at,
+        stores=tuple(sorted(item.stores or {tenant.store})),
     )
 
 

@@ -307,3 +307,27 @@ def test_the_menu_follows_the_role_and_the_platform_modules(demo: list[str]) -> 
     runtime.repository(IdentityRepository)  # nothing cached about the member
     assert 'href="/admin/analytics"' not in owner.get("/admin/").text
     assert owner.get("/admin/analytics").status == 404
+
+
+def test_a_member_of_several_stores_sees_a_store_switcher(demo: list[str]) -> None:
+    from orion.identity.repository import IdentityRepository as Identities
+
+    owner = identity.find_user(WIZ, "owner@wizamart.lu")
+    Identities().add_membership(owner, "bakery", owner_role())
+    page = signed_in("wizamart-owner").get("/admin/").text
+    assert 'aria-label="Your stores"' in page
+    assert 'href="http://bakery.oms.localhost:8000/admin/"' in page
+    path_mode = ConsoleBrowser(host="localhost:8000", base="/oms/stores/wizamart")
+    path_mode.sign_in("wizamart-owner")
+    assert 'href="/oms/stores/bakery/admin/"' in path_mode.get("/admin/").text
+    # The switcher is a link: bakery's console asks for its own sign-in and checks the membership there.
+    bakery = ConsoleBrowser(host=BAKERY)
+    bakery.sign_in("wizamart-owner")
+    assert bakery.get("/admin/").status == 200
+    assert 'aria-label="Your stores"' not in signed_in("wizamart-editor").get("/admin/").text
+
+
+def owner_role():  # type: ignore[no-untyped-def]
+    from orion.modules.manifest import Role
+
+    return Role.OWNER
