@@ -277,15 +277,7 @@ class Console:
         """303 to ``path`` (``/admin/...``); ``notice`` shows once on the page it lands on."""
         response = RedirectResponse(self.url(path), status_code=303, headers=NO_STORE)
         if notice:
-            response.set_cookie(
-                edge_cookie(self, NOTICE_COOKIE),
-                quote(notice),
-                max_age=60,
-                path=cookie_path(self),
-                secure=get_settings().secure_cookies,
-                httponly=True,
-                samesite="strict",
-            )
+            set_console_cookie(self, response, NOTICE_COOKIE, quote(notice), max_age=60)
         return response
 
 
@@ -316,6 +308,19 @@ MENU_ORDER = (
 
 def _menu_rank(path: str) -> int:
     return MENU_ORDER.index(path) if path in MENU_ORDER else len(MENU_ORDER)
+
+
+def set_console_cookie(console: Console, response: Response, name: str, value: str, *, max_age: int) -> None:
+    """Set a console cookie: HttpOnly, SameSite=Strict, Secure (``__Host-``) wherever the site is HTTPS."""
+    response.set_cookie(
+        edge_cookie(console, name),
+        value,
+        max_age=max_age,
+        path=cookie_path(console),
+        secure=get_settings().secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
 
 
 def forget_cookie(console: Console, response: Response, name: str) -> None:

@@ -13,8 +13,6 @@ from functions.console.web import (
     Console,
     Posted,
     SignedIn,
-    cookie_path,
-    edge_cookie,
     field_errors,
     forget_cookie,
     invalid,
@@ -22,6 +20,7 @@ from functions.console.web import (
     login_csrf_matches,
     read_form,
     same_origin,
+    set_console_cookie,
 )
 from orion.errors import Forbidden, Invalid, TooManyRequests, Unauthorized
 from orion.identity import sessions
@@ -68,15 +67,7 @@ def _login_form(
         errors=errors or {},
         login_token=token,
     )
-    response.set_cookie(
-        edge_cookie(console, LOGIN_CSRF_COOKIE),
-        token,
-        max_age=3600,
-        path=cookie_path(console),
-        secure=get_settings().secure_cookies,
-        httponly=True,
-        samesite="strict",
-    )
+    set_console_cookie(console, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
     return response
 
 
@@ -144,14 +135,8 @@ async def login(console: Anonymous) -> Response:
 
 
 def _set_session_cookie(console: Console, response: Response, value: str) -> None:
-    response.set_cookie(
-        edge_cookie(console, SESSION_COOKIE),
-        value,
-        max_age=get_settings().console_session_max_seconds,
-        path=cookie_path(console),
-        secure=get_settings().secure_cookies,
-        httponly=True,
-        samesite="strict",
+    set_console_cookie(
+        console, response, SESSION_COOKIE, value, max_age=get_settings().console_session_max_seconds
     )
 
 

@@ -18,20 +18,18 @@ from functions.console.web import (
     Console,
     Posted,
     SignedIn,
-    cookie_path,
-    edge_cookie,
     field_errors,
     login_csrf,
     login_csrf_matches,
     read_form,
     same_origin,
+    set_console_cookie,
 )
 from orion.errors import Invalid, OrionError
 from orion.identity import service as identity
 from orion.identity.models import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, NewUser, StaffAccess
 from orion.ids import new_id
 from orion.modules.manifest import Role
-from orion.settings import get_settings
 
 router = APIRouter()
 
@@ -208,15 +206,7 @@ def _accept_form(
         errors=errors or {},
         login_token=csrf,
     )
-    response.set_cookie(
-        edge_cookie(console, LOGIN_CSRF_COOKIE),
-        csrf,
-        max_age=3600,
-        path=cookie_path(console),
-        secure=get_settings().secure_cookies,
-        httponly=True,
-        samesite="strict",
-    )
+    set_console_cookie(console, response, LOGIN_CSRF_COOKIE, csrf, max_age=3600)
     return response
 
 
