@@ -526,8 +526,11 @@ def install_error_pages(app: FastAPI) -> None:
     async def sign_in_required(request: Request, _: Exception) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         resolved = resolved_of(request)
+        # The dashboard is where a sign-in goes anyway: no need to say so.
+        wanted = quote(resolved.base_path + target, safe="")
+        back = "" if target in ("/admin/", "/admin") else f"?next={wanted}"
         return RedirectResponse(
-            f"{resolved.base_path}/admin/login?next={quote(target, safe='')}",
+            f"{resolved.base_path}/admin/login{back}",
             status_code=303,
             headers=NO_STORE,
         )

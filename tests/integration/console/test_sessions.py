@@ -29,6 +29,8 @@ def _session_item(browser: ConsoleBrowser) -> ConsoleSessionItem:
 
 def test_the_console_without_a_session_sends_the_browser_to_sign_in_and_back(demo: list[str]) -> None:
     browser = ConsoleBrowser()
+    dashboard = browser.get("/admin/")
+    assert (dashboard.status, dashboard.headers["location"]) == (303, "/admin/login")
     first = browser.get("/admin/account?tab=password")
     assert first.status == 303
     assert first.headers["location"] == "/admin/login?next=%2Fadmin%2Faccount%3Ftab%3Dpassword"
@@ -265,6 +267,19 @@ def test_path_mode_and_the_custom_domain_serve_the_same_console(demo: list[str])
     assert first.status == 303
     assert first.headers["location"].startswith("/oms/stores/wizamart/admin/login")
     path_mode.sign_in("wizamart-owner")
+    # A page asked for before signing in is where the sign-in leads, under the path-mode prefix too.
+    fresh = ConsoleBrowser(host="localhost:8000", base="/oms/stores/wizamart")
+    asked = fresh.get("/admin/account")
+    assert (
+        asked.headers["location"]
+        == "/oms/stores/wizamart/admin/login?next=%2Foms%2Fstores%2Fwizamart%2Fadmin%2Faccount"
+    )
+    fresh.get("/admin/login?next=%2Foms%2Fstores%2Fwizamart%2Fadmin%2Faccount")
+    email, password = "owner@wizamart.lu", "wizamart-owner-demo"
+    done = fresh.post(
+        "/admin/login", {"email": email, "password": password, "next": "/oms/stores/wizamart/admin/account"}
+    )
+    assert done.headers["location"] == "/oms/stores/wizamart/admin/account"
     page = path_mode.get("/admin/")
     assert page.status == 200 and 'href="/oms/stores/wizamart/admin/account"' in page.text
     custom = ConsoleBrowser(host="shop.wizamart.localhost:8000")
