@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -179,6 +180,52 @@ def field_errors(error: OrionError) -> dict[str, str]:
     for item in error.errors:
         found.setdefault(item.field, item.message)
     return found
+
+
+# Validation messages written for programs (pydantic's, the services' own) as people read them: a
+# pattern, and the English sentence (translated like every console string) with its placeholders.
+_HUMANE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (r"^(?:String|Value) should have at least 1 (?:character|item).*", "This field is required."),
+        (r"^String should have at most (?P<n>\d+) characters?$", "Use at most {n} characters."),
+        (r"^String should have at least (?P<n>\d+) characters?$", "Use at least {n} characters."),
+        (r"^(?:Tuple|List|Set|Dictionary) should have at most (?P<n>\d+) items?.*", "Choose at most {n}."),
+        (r"^(?:Tuple|List|Set|Dictionary) should have at least (?P<n>\d+) items?.*", "Choose at least {n}."),
+        (r"^Field required$", "This field is required."),
+        (r"^Input should be a valid (?:integer|number).*", "Enter a number."),
+        (r"^Input should be greater than or equal to (?P<n>-?[\d.]+)$", "Enter {n} or more."),
+        (r"^Input should be greater than (?P<n>-?[\d.]+)$", "Enter more than {n}."),
+        (r"^Input should be less than or equal to (?P<n>-?[\d.]+)$", "Enter {n} or less."),
+        (r"^Input should be .*", "This value is not valid."),
+        (r"^String should match pattern .*", "This value is not valid."),
+        (r".*(?:not a valid email address|not an e-mail address).*", "Enter a valid e-mail address."),
+        (
+            r"^must be 1-(?P<n>\d+) characters of a-z, 0-9 and '-'.*",
+            "Use 1 to {n} lowercase letters, digits and hyphens.",
+        ),
+        (r"^must be 8, 12, 13 or 14 digits.*", "A GTIN has 8, 12, 13 or 14 digits."),
+        (
+            r"^Choose between (?P<n>\d+) and (?P<m>\d+) characters\.$",
+            "Choose between {n} and {m} characters.",
+        ),
+        (
+            r"^the store already has a page at this address.*",
+            "This store already has a page at this address.",
+        ),
+        (r"^Your role \((?P<role>\w+)\) does not allow .*", "Your role ({role}) does not allow this."),
+    )
+)
+
+
+def humane(message: str) -> tuple[str, dict[str, str]]:
+    """``message`` as an English sentence for people, and the values of its placeholders."""
+    text = message.removeprefix("Value error, ").strip()
+    for pattern, sentence in _HUMANE:
+        found = pattern.fullmatch(text)
+        if found:
+            return sentence, found.groupdict()
+    return text, {}
 
 
 def invalid(message: str, **errors: str) -> Invalid:
@@ -395,6 +442,20 @@ def same_origin(request: Request) -> bool:
     return origin != "null"
 
 
+def _same_origin_referer(request: Request) -> str | None:
+    """The page the browser came from, when it is one of this host's (an error page links back to it)."""
+    referer = request.headers.get("referer")
+    if not referer:
+        return None
+    parts = urlsplit(referer)
+    expected = f"{edge.viewer_scheme(request.headers)}://{edge.viewer_host(request.headers) or ''}"
+    if f"{parts.scheme}://{parts.netloc}" != expected or (
+        request.method == "GET" and referer == str(request.url)
+    ):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 async def read_form(request: Request) -> Form:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
@@ -490,7 +551,18 @@ def render(console: Console, template: str, **context: Any) -> str:
         "values": {},
         **context,
     }
+    translate = values["_"]
+    if isinstance(values.get("errors"), Mapping):
+        values["errors"] = {
+            name: _humane_text(translate, str(text)) for name, text in values["errors"].items()
+        }
     return str(_environment().get_template(template).render(**values))
+
+
+def _humane_text(translate: Callable[..., str], text: str) -> str:
+    """A field's message for people, in the member's language."""
+    sentence, placeholders = humane(text)
+    return translate(sentence, **placeholders)
 
 
 # --- errors -------------------------------------------------------------------------------------------------
@@ -518,7 +590,14 @@ def install_error_pages(app: FastAPI) -> None:
         )
         t = translator(console.lang)
         return HTMLResponse(
-            render(console, "error.html", title=t(title), message=t(message), status=status),
+            render(
+                console,
+                "error.html",
+                title=t(title),
+                message=_humane_text(t, message),
+                status=status,
+                back_url=_same_origin_referer(request),
+            ),
             status,
             headers=NO_STORE,
         )

@@ -140,8 +140,8 @@ def _set_session_cookie(console: Console, response: Response, value: str) -> Non
     )
 
 
-def _signed_out(console: Console) -> Response:
-    response = RedirectResponse(console.url("/admin/login"), status_code=303, headers=NO_STORE)
+def _signed_out(console: Console, notice: str) -> Response:
+    response = console.redirect("/admin/login", notice)
     forget_cookie(console, response, SESSION_COOKIE)
     return response
 
@@ -150,7 +150,7 @@ def _signed_out(console: Console) -> Response:
 def logout(console: Posted) -> Response:
     assert console.session is not None
     sessions.sign_out(console.session)
-    return _signed_out(console)
+    return _signed_out(console, "You are signed out.")
 
 
 @router.get("/admin/account")
@@ -215,4 +215,4 @@ def choose_language(console: Posted) -> Response:
 def sign_out_everywhere(console: Posted) -> Response:
     assert console.session is not None
     sessions.sign_out_everywhere(console.session)
-    return _signed_out(console)
+    return _signed_out(console, "You are signed out everywhere.")

@@ -186,7 +186,10 @@ def _images(console: Console, errors: dict[str, str]) -> list[tuple[int, int, st
         url = form.get(f"images-{i}-url").strip()
         if not url or form.get(f"images-{i}-remove"):
             continue
-        if not re.fullmatch(r"https?://\S{1,2000}", url):
+        # Web addresses, and the inline pictures (data:image/...) demo and imported products may carry.
+        if not (
+            re.fullmatch(r"https?://\S{1,2000}", url) or re.fullmatch(r"data:image/[\w.+-]+[;,]\S+", url)
+        ):
             errors[f"images-{i}-url"] = _("Enter an image address starting with https://.")
         position = form.get(f"images-{i}-position").strip()
         rank = int(position) if position.isdigit() else i + 1
@@ -530,7 +533,9 @@ def adjust_stock(console: Posted, product_id: str) -> Response:
         errors["sku"] = _("Choose one of this product's variants.")
     if not re.fullmatch(r"[+-]?\d{1,7}", delta_text) or int(delta_text) == 0:
         errors["delta"] = _("Enter a whole number to add, or a negative one to remove (e.g. -3).")
-    if len(reason) > 200:
+    if not reason:
+        errors["reason"] = _("Say why the stock changes (e.g. stock count, damaged goods).")
+    elif len(reason) > 200:
         errors["reason"] = _("At most 200 characters.")
     values, rows, images = values_of(product)
     kept = {"stock_sku": sku, "stock_delta": delta_text, "stock_reason": reason}

@@ -52,9 +52,17 @@ def _split_opaque(token: str) -> tuple[str, str] | None:
 
 
 def _normalize_email(email: str) -> str:
+    """The address lower-cased, if it is one mail can be delivered to (email-validator's syntax check,
+    the one the API's EmailStr applies): both faces refuse ``<script>@x.lu`` alike."""
+    from email_validator import EmailNotValidError, validate_email
+
     email = email.strip().lower()
     if "#" in email or "@" not in email:
         raise Invalid("this is not an e-mail address Orion accepts")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid("this is not an e-mail address Orion accepts") from exc
     return email
 
 
