@@ -214,6 +214,12 @@ _HUMANE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "This store already has a page at this address.",
         ),
         (r"^Your role \((?P<role>\w+)\) does not allow .*", "Your role ({role}) does not allow this."),
+        (r"^(?P<n>\d+) of (?P<m>\d+) rows ready to publish\.?$", "{n} of {m} rows ready to publish."),
+        (r"^(?P<n>\d+) products published\.$", "{n} products published."),
+        (
+            r"^(?P<n>\d+) products published, (?P<m>\d+) could not be\.$",
+            "{n} products published, {m} could not be.",
+        ),
     )
 )
 
@@ -533,7 +539,7 @@ def render(console: Console, template: str, **context: Any) -> str:
     notice_raw = console.request.cookies.get(edge_cookie(console, NOTICE_COOKIE))
     store = console.resolved.store
     values = {
-        "_": translator(console.lang),
+        "_": _speaking(translator(console.lang)),
         "lang": console.lang,
         "url": console.url,
         "static": lambda name: console.url(f"/admin/static/{asset_version()}/{name}"),
@@ -557,6 +563,18 @@ def render(console: Console, template: str, **context: Any) -> str:
             name: _humane_text(translate, str(text)) for name, text in values["errors"].items()
         }
     return str(_environment().get_template(template).render(**values))
+
+
+def _speaking(translate: Callable[..., str]) -> Callable[..., str]:
+    """The templates' ``_``: a console string translated, and a message from a service (which has no
+    catalogue entry) first worded for people (:func:`humane`)."""
+
+    def say(text: str, **values: object) -> str:
+        if values:
+            return translate(text, **values)
+        return _humane_text(translate, text)
+
+    return say
 
 
 def _humane_text(translate: Callable[..., str], text: str) -> str:

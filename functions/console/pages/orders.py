@@ -102,11 +102,23 @@ def _moves(console: Console, order: Order) -> list[Move]:
     ]
 
 
+def _actors(console: Console, order: Order) -> dict[str, str]:
+    """Who changed the order, as people read it: a member's name for ``staff:<id>`` (one Query of the
+    team, only when a member acted), "Shopper" for the shopper."""
+    names = {"shopper": console._("Shopper"), "system": console._("Orion")}
+    if any(change.actor.startswith("staff:") for change in order.history):
+        from orion.identity import service as identity
+
+        names.update({f"staff:{m.user_id}": m.name for m in identity.list_members(console.access)})
+    return names
+
+
 def _detail(console: Console, order: Order, status: int = 200, **context: Any) -> HTMLResponse:
     return console.render(
         "order.html",
         status,
         order=order,
+        actors=_actors(console, order),
         transitions=_moves(console, order),
         **{"errors": {}, "values": {}, **context},
     )

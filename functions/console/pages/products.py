@@ -132,9 +132,17 @@ def bulk_status(console: Posted) -> Response:
         catalog.set_product_status(tenant, product_id, targets[action])
         audit(console, "product.status", f"product:{product_id}", {"status": targets[action].value})
     done = (
-        console._("{n} products activated.", n=len(ids))
+        (
+            console._("1 product activated.")
+            if len(ids) == 1
+            else console._("{n} products activated.", n=len(ids))
+        )
         if action == "activate"
-        else console._("{n} products archived.", n=len(ids))
+        else (
+            console._("1 product archived.")
+            if len(ids) == 1
+            else console._("{n} products archived.", n=len(ids))
+        )
     )
     return console.redirect("/admin/products", done)
 

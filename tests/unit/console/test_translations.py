@@ -40,3 +40,18 @@ def test_every_console_string_is_translated(lang: str) -> None:
 def test_translations_keep_their_placeholders(lang: str) -> None:
     for english, translated in _catalogue(lang).items():
         assert set(re.findall(r"\{\w+\}", english)) == set(re.findall(r"\{\w+\}", translated)), english
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_every_message_worded_for_people_is_translated(lang: str) -> None:
+    """The sentences that replace programs' wording (pydantic's, the services') exist in each language."""
+    from functions.console.web import _HUMANE, humane
+
+    missing = sorted(text for _, text in _HUMANE if text not in _catalogue(lang))
+    assert not missing, f"{lang} lacks: {missing}"
+    assert humane("String should have at least 1 character") == ("This field is required.", {})
+    assert humane("Value error, must be 8, 12, 13 or 14 digits") == ("A GTIN has 8, 12, 13 or 14 digits.", {})
+    assert humane("Your role (viewer) does not allow orders.edit.") == (
+        "Your role ({role}) does not allow this.",
+        {"role": "viewer"},
+    )
