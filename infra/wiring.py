@@ -373,8 +373,15 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="console",
         handler="functions.console.handler.handler",
-        description="Store console: server-rendered staff pages over the same services as the staff API",
-        routes=(Route("ANY", "/admin"), Route("ANY", "/admin/{proxy+}")),
+        description="Store and platform consoles and merchant sign-up: server-rendered pages over orion",
+        # /admin on a store host is its store console, on the platform's admin host (api.) the platform
+        # console; /signup on the platform's own site is the merchant sign-up.
+        routes=(
+            Route("ANY", "/admin"),
+            Route("ANY", "/admin/{proxy+}"),
+            Route("ANY", "/signup"),
+            Route("ANY", "/signup/{proxy+}"),
+        ),
         timeout_seconds=29,
         memory_mb=1024,
         tables={"main": Access.WRITE},

@@ -44,10 +44,17 @@ MAX_FORM_BYTES = 1_000_000
 # --- the store from the host ---------------------------------------------------------------------------
 
 
+# The console's faces: which host kind serves which, and the prefix its routes are declared under (the
+# browser never sees it). A store host has the store console, the platform's admin host (api.) the
+# platform console, the platform's own site the merchant sign-up.
+FACES: dict[HostKind, str] = {HostKind.STORE: "", HostKind.API: "/platform", HostKind.PLATFORM: "/site"}
+
+
 class TenantFromHost:
-    """ASGI middleware: resolves the store from the viewer host (and the dev path prefix) exactly as for
-    shoppers and hands the app the path it should route (``/admin/...``). Anything but a store host is
-    a 404 page; a malformed Host never gets here (``http_entry`` answers it with 400)."""
+    """ASGI middleware: resolves the tenant from the viewer host (and the dev path prefix) exactly as for
+    shoppers and hands the app the path it should route: ``/admin/...`` on a store host,
+    ``/platform/admin/...`` on the platform's admin host, ``/site/...`` on the platform's own site.
+    Anything else is a 404 page; a malformed Host never gets here (``http_entry`` answers it with 400)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -58,13 +65,26 @@ class TenantFromHost:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
         resolved = edge.resolve_tenant(headers, scope["path"])
-        if resolved is None or resolved.host_kind is not HostKind.STORE or resolved.store is None:
+        face = FACES.get(resolved.host_kind) if resolved is not None else None
+        if resolved is None or face is None or (face == "" and resolved.store is None):
             response = HTMLResponse(_bare_page("Not found", "No store is served on this host."), 404)
             await response(scope, receive, send)
             return
-        scope = {**scope, "path": resolved.path, "raw_path": resolved.path.encode()}
-        scope.setdefault("state", {})["tenant"] = resolved
+        path = face + resolved.path
+        scope = {**scope, "path": path, "raw_path": path.encode()}
+        state = scope.setdefault("state", {})
+        state["tenant"], state["face"] = resolved, face
         await self.app(scope, receive, send)
+
+
+def face_of(request: Request) -> str:
+    """``""`` (a store's console), ``/platform`` (the platform console) or ``/site`` (the platform site)."""
+    return str(getattr(request.state, "face", ""))
+
+
+def page_path(request: Request) -> str:
+    """The path the browser asked for under the tenant's prefix, without the face's routing prefix."""
+    return request.url.path.removeprefix(face_of(request))
 
 
 def _bare_page(title: str, message: str) -> str:
@@ -292,6 +312,16 @@ class Console:
     def can(self, permission: str) -> bool:
         return self.session is not None and permission in self.session.access.permissions
 
+    @property
+    def platform_face(self) -> bool:
+        return face_of(self.request) == "/platform"
+
+    def admin(self) -> StaffAccess:
+        """The platform admin's access on the platform console (sessions there are admins' only)."""
+        if not self.platform_face:
+            raise NotFound("There is no such page in the console.")
+        return self.access
+
     def need(self, permission: str) -> StaffAccess:
         """The member's access if their role grants ``permission``: a switched-off module's page is
         404, a permission the role lacks is 403 (the same rule the staff API applies)."""
@@ -305,6 +335,8 @@ class Console:
     def menu(self) -> list[dict[str, str]]:
         """The menu the member sees: the platform's running modules and the member's permissions, as
         ``/api/v1/menu``, plus the console's own pages (dashboard, account)."""
+        if self.platform_face:
+            return [{"label": label, "path": path} for label, path in PLATFORM_MENU]
         items = [{"label": "Dashboard", "path": "/admin/"}]
         if self.session is not None:
             entries = menu_for(self.enabled_modules, self.session.access.permissions)
@@ -333,6 +365,23 @@ class Console:
             set_console_cookie(self, response, NOTICE_COOKIE, quote(notice), max_age=60)
         return response
 
+
+# The platform console's menu (every page is a platform admin's).
+PLATFORM_MENU = (
+    ("Dashboard", "/admin/"),
+    ("Merchants", "/admin/merchants"),
+    ("Stores", "/admin/stores"),
+    ("Users", "/admin/users"),
+    ("Modules", "/admin/modules"),
+    ("Tiers", "/admin/tiers"),
+    ("Platform pages", "/admin/pages"),
+    ("Platform settings", "/admin/settings"),
+    ("Bulk store import", "/admin/bulk-import"),
+    ("Import jobs", "/admin/imports"),
+    ("Outbox", "/admin/outbox"),
+    ("Audit log", "/admin/audit"),
+    ("Account", "/admin/account"),
+)
 
 # Menu labels the console words differently, and console pages reached under a module's entry.
 CONSOLE_LABELS = {"/pages": "Content"}
@@ -551,7 +600,9 @@ def render(console: Console, template: str, **context: Any) -> str:
         "can": console.can,
         "menu": console.menu() if console.session else [],
         "other_stores": console.other_stores(),
-        "current_path": console.request.url.path,
+        "current_path": page_path(console.request),
+        "site_name": store.name if store is not None else console.resolved.platform.name,
+        "platform_face": console.platform_face,
         "notice": unquote(notice_raw) if notice_raw else None,
         "errors": {},
         "values": {},
@@ -621,7 +672,7 @@ def install_error_pages(app: FastAPI) -> None:
         )
 
     async def sign_in_required(request: Request, _: Exception) -> Response:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = page_path(request) + (f"?{request.url.query}" if request.url.query else "")
         resolved = resolved_of(request)
         # The dashboard is where a sign-in goes anyway: no need to say so.
         wanted = quote(resolved.base_path + target, safe="")

@@ -120,14 +120,8 @@ async def login(console: Anonymous) -> Response:
             next_url=next_url,
             message=console._("Too many failed sign-in attempts; try again later."),
         )
-    except Forbidden:
-        return _login_form(
-            console,
-            403,
-            email=email,
-            next_url=next_url,
-            message=console._("This account is not a member of this store's team."),
-        )
+    except Forbidden as refused:  # not of this store's team, or (platform console) not an admin
+        return _login_form(console, 403, email=email, next_url=next_url, message=console._(str(refused)))
     redirect = RedirectResponse(_safe_next(console, next_url), status_code=303, headers=NO_STORE)
     _set_session_cookie(console, redirect, signed.cookie)
     forget_cookie(console, redirect, LOGIN_CSRF_COOKIE)

@@ -356,10 +356,12 @@ def sign_in_link_pk(platform: str, link_id: str) -> str:
     return f"{platform_pk(platform)}#SIGNIN#{_checked_part(link_id, 'link id')}"
 
 
-def console_session_pk(platform: str, store: str, session_id: str) -> str:
+def console_session_pk(platform: str, store: str | None, session_id: str) -> str:
     """``P#<p>#S#<s>#SESSION#<id>``: one staff console session, bound to its store's key space (a
-    session of one store is no session on another), expired by ttl."""
-    return f"{store_pk(platform, store)}#SESSION#{_checked_part(session_id, 'session id')}"
+    session of one store is no session on another), expired by ttl; ``P#<p>#SESSION#<id>`` (no store):
+    a platform admin's session of the platform console."""
+    owner = store_pk(platform, store) if store is not None else platform_pk(platform)
+    return f"{owner}#SESSION#{_checked_part(session_id, 'session id')}"
 
 
 def rate_limit_pk(platform: str, scope: str, subject: str) -> str:

@@ -484,25 +484,27 @@ class IdentityRepository:
     # --- console sessions ---
 
     def create_console_session(
-        self, platform: str, store: str, session_id: str, item: ConsoleSessionItem
+        self, platform: str, store: str | None, session_id: str, item: ConsoleSessionItem
     ) -> None:
         item.pk = keys.console_session_pk(platform, store, session_id)
         item.sk = keys.CONSOLE_SESSION_SK
         item.save(condition=ConsoleSessionItem.pk.does_not_exist())
 
     def get_console_session(
-        self, platform: str, store: str, session_id: str, user_id: str
+        self, platform: str, store: str | None, session_id: str, user_id: str
     ) -> tuple[ConsoleSessionItem | None, User | None, Membership | None]:
-        """The session, its user and the user's membership in ``store``, in one consistent
-        BatchGetItem: all a console request reads to know who is asking and what they may do."""
+        """The session, its user and the user's membership in ``store`` (none for a platform console
+        session), in one consistent BatchGetItem: all a console request reads to know who is asking and
+        what they may do."""
         session: ConsoleSessionItem | None = None
         user: User | None = None
         membership: Membership | None = None
         wanted = [
             (keys.console_session_pk(platform, store, session_id), keys.CONSOLE_SESSION_SK),
             (keys.user_pk(platform, user_id), keys.USER_SK),
-            (keys.store_members_pk(platform, store), keys.member_sk(user_id)),
         ]
+        if store is not None:
+            wanted.append((keys.store_members_pk(platform, store), keys.member_sk(user_id)))
         for item in TableItem.batch_get(wanted, consistent_read=True):
             if isinstance(item, ConsoleSessionItem):
                 session = item
@@ -512,7 +514,9 @@ class IdentityRepository:
                 membership = item.to_model()
         return session, user, membership
 
-    def touch_console_session(self, platform: str, store: str, session_id: str, seen_at: datetime) -> None:
+    def touch_console_session(
+        self, platform: str, store: str | None, session_id: str, seen_at: datetime
+    ) -> None:
         item = ConsoleSessionItem(
             keys.console_session_pk(platform, store, session_id), keys.CONSOLE_SESSION_SK
         )
@@ -525,7 +529,7 @@ class IdentityRepository:
             if not refused(exc):
                 raise
 
-    def delete_console_session(self, platform: str, store: str, session_id: str) -> None:
+    def delete_console_session(self, platform: str, store: str | None, session_id: str) -> None:
         ConsoleSessionItem(
             keys.console_session_pk(platform, store, session_id), keys.CONSOLE_SESSION_SK
         ).delete()

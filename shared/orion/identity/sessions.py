@@ -32,6 +32,7 @@ _COOKIE = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<user>[0-9A-Z]{26})\.(?P<secret
 # last_seen_at is written at most this often, so a busy member's pages do not each cost a write.
 TOUCH_EVERY = timedelta(minutes=5)
 NOT_A_MEMBER = "This account is not a member of this store's team."
+NOT_AN_ADMIN = "This account is not an admin of this platform."
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +71,21 @@ def _access(
 
 
 def _open(tenant: Tenant, user: User, *, enabled_modules: frozenset[str]) -> SignedIn:
-    store = tenant.require_store()
+    store = tenant.store
     repository = runtime.repository(IdentityRepository)
-    membership = repository.get_membership(tenant.platform, store, user.id)
-    if membership is None:
-        raise Forbidden(NOT_A_MEMBER)
-    stores = tuple(sorted({store, *(m.store for m in repository.list_memberships(tenant.platform, user.id))}))
+    stores: tuple[str, ...] = ()
+    if store is None:  # the platform console: platform admins only
+        if not user.platform_admin:
+            raise Forbidden(NOT_AN_ADMIN)
+        role = Role.OWNER
+    else:
+        membership = repository.get_membership(tenant.platform, store, user.id)
+        if membership is None:
+            raise Forbidden(NOT_A_MEMBER)
+        role = membership.role
+        stores = tuple(
+            sorted({store, *(m.store for m in repository.list_memberships(tenant.platform, user.id))})
+        )
     now = datetime.now(UTC)
     session_id, secret, csrf = new_id(), new_token(), new_token()
     expires = now + timedelta(seconds=get_settings().console_session_max_seconds)
@@ -98,7 +108,7 @@ def _open(tenant: Tenant, user: User, *, enabled_modules: frozenset[str]) -> Sig
     session = ConsoleSession(
         id=session_id,
         user=user,
-        access=_access(tenant, user, session_id, membership.role, enabled_modules),
+        access=_access(tenant, user, session_id, role, enabled_modules),
         csrf_token=csrf,
         created_at=now,
         expires_at=expires,
@@ -121,13 +131,17 @@ def resume(tenant: Tenant, cookie: str | None, *, enabled_modules: frozenset[str
     """The live session ``cookie`` names in ``tenant``'s store, or None (no cookie, a forged or ended
     session, or a member no longer allowed in): the console then asks to sign in."""
     match = _COOKIE.fullmatch(cookie or "")
-    if match is None or tenant.store is None:
+    if match is None:
         return None
     repository = runtime.repository(IdentityRepository)
     item, user, membership = repository.get_console_session(
         tenant.platform, tenant.store, match["id"], match["user"]
     )
-    if item is None or user is None or membership is None or item.user_id != user.id:
+    if item is None or user is None or item.user_id != user.id:
+        return None
+    # A store session needs the membership; a platform console session, a platform admin.
+    role = membership.role if membership is not None else Role.OWNER if user.platform_admin else None
+    if role is None or (tenant.store is not None and membership is None):
         return None
     if not hmac.compare_digest(item.secret_hash, _digest(match["secret"])):
         return None
@@ -146,11 +160,11 @@ def resume(tenant: Tenant, cookie: str | None, *, enabled_modules: frozenset[str
     return ConsoleSession(
         id=match["id"],
         user=user,
-        access=_access(tenant, user, match["id"], membership.role, enabled_modules),
+        access=_access(tenant, user, match["id"], role, enabled_modules),
         csrf_token=item.csrf_token,
         created_at=item.created_at,
         expires_at=item.expires_at,
-        stores=tuple(sorted(item.stores or {tenant.store})),
+        stores=tuple(sorted(item.stores or ({tenant.store} if tenant.store else set()))),
     )
 
 
@@ -162,9 +176,7 @@ def csrf_matches(session: ConsoleSession, presented: str | None) -> bool:
 def sign_out(session: ConsoleSession) -> None:
     """End this session only."""
     tenant = session.access.tenant
-    runtime.repository(IdentityRepository).delete_console_session(
-        tenant.platform, tenant.require_store(), session.id
-    )
+    runtime.repository(IdentityRepository).delete_console_session(tenant.platform, tenant.store, session.id)
 
 
 def sign_out_everywhere(session: ConsoleSession) -> None:
@@ -198,7 +210,7 @@ def change_password(
         ) from exc
     repository = runtime.repository(IdentityRepository)
     repository.change_password_hash(tenant.platform, user.id, passwords.hash_password(new))
-    repository.delete_console_session(tenant.platform, tenant.require_store(), session.id)
+    repository.delete_console_session(tenant.platform, tenant.store, session.id)
     fresh = user.model_copy(update={"token_version": user.token_version + 1})
     return _open(tenant, fresh, enabled_modules=enabled_modules)
 

@@ -55,3 +55,10 @@ def test_every_message_worded_for_people_is_translated(lang: str) -> None:
         "Your role ({role}) does not allow this.",
         {"role": "viewer"},
     )
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_the_platform_console_menu_is_translated(lang: str) -> None:
+    from functions.console.web import PLATFORM_MENU
+
+    assert not [label for label, _ in PLATFORM_MENU if label not in _catalogue(lang)]

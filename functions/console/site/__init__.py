@@ -1,0 +1,1 @@
+"""The platform site's pages the console function serves: merchant sign-up."""
