@@ -31,6 +31,46 @@ PAGES = {
 }
 
 
+PLATFORM_PAGES = (
+    "/admin/",
+    "/admin/merchants",
+    "/admin/stores",
+    "/admin/users",
+    "/admin/modules",
+    "/admin/tiers",
+    "/admin/pages",
+    "/admin/settings",
+    "/admin/imports",
+    "/admin/outbox",
+    "/admin/audit",
+)
+
+
+def bench_platform_requests_per_page() -> None:
+    from tests.console import CONSOLE_LOGINS, ConsoleBrowser
+
+    CONSOLE_LOGINS["oms-admin"] = ("admin@oms.lu", "oms-admin-demo")
+    with seeded_account():
+        browser = ConsoleBrowser(host="api.oms.localhost:8000")
+        browser.sign_in("oms-admin")
+        for path in PLATFORM_PAGES:
+            browser.get(path)
+        print(
+            "DynamoDB requests per platform console page, signed in as a platform admin (session included):"
+        )
+        for path in PLATFORM_PAGES:
+            with counting_requests() as counter:
+                response = browser.get(path)
+            assert response.status == 200, (path, response.status)
+            found = counter.of("dynamodb")
+            budget = DASHBOARD_BUDGET + 2 if path == "/admin/" else LIST_BUDGET
+            verdict = "meets" if found <= budget else "misses"
+            operations = ", ".join(
+                f"{op} x{n}" for (service, op), n in sorted(counter.calls.items()) if service == "dynamodb"
+            )
+            print(f"  {path:<20} {found} ({verdict} the budget of <= {budget}): {operations}")
+
+
 def bench_cold_import() -> None:
     modules = third_party_of(HANDLER)
     packages = packages_of(modules)
@@ -173,5 +213,6 @@ def bench_product_list_by_store_size() -> None:
 
 def main() -> None:
     bench_requests_per_page()
+    bench_platform_requests_per_page()
     bench_product_list_by_store_size()
     bench_cold_import()

@@ -13,10 +13,13 @@ DEMO_ADMINS = (
 
 
 def seed(port: int) -> list[str]:
-    lines = ["Platform admin logins (POST /api/v1/auth/login on api.<platform>.localhost):"]
+    lines = ["Platform console (platform admins; the same logins serve the admin API):"]
     for platform, email, name, password in DEMO_ADMINS:
         create_platform_admin(Tenant(platform), email, name, password)
-        lines.append(f"  {platform:<9} {email:<20} {password}")
+        console = f"http://api.{platform}.localhost:{port}/admin/"
+        lines.append(f"  {console:<45} {email:<20} {password}")
+    lines.append(f"  merchants sign up at http://oms.localhost:{port}/signup")
+    lines.append("Admin API (POST /api/v1/auth/login on api.<platform>.localhost):")
     lines.append(
         f"  then e.g. curl -H 'Host: api.oms.localhost' -H 'Authorization: Bearer <token>' "
         f"localhost:{port}/api/v1/admin/stores   (also /platform, /modules, /tiers, /metrics, /audit)"
