@@ -8,15 +8,15 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from fastapi import FastAPI
 from mangum import Mangum
+from mangum.types import ASGI
 
 from functions.common.edge import Refuse, http_entry, problem_result
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-def lambda_handler(app: FastAPI, refuse: Refuse = problem_result) -> LambdaHandler:
+def lambda_handler(app: ASGI, refuse: Refuse = problem_result) -> LambdaHandler:
     """The Lambda entry for ``app``: Mangum under the decorator stack of every HTTP handler, which
     refuses a malformed Host before Mangum parses it (problem+json unless ``refuse`` says otherwise)."""
     adapter = Mangum(
