@@ -314,6 +314,8 @@ TEAM_SK = "TEAM"
 REFRESH_SK = "FAMILY"
 SIGN_IN_LINK_SK = "SIGNIN"
 CONSOLE_SESSION_SK = "SESSION"
+SIGNUP_SK = "SIGNUP"
+WELCOME_SK = "WELCOME"
 
 
 def user_pk(platform: str, user_id: str) -> str:
@@ -362,6 +364,18 @@ def console_session_pk(platform: str, store: str | None, session_id: str) -> str
     a platform admin's session of the platform console."""
     owner = store_pk(platform, store) if store is not None else platform_pk(platform)
     return f"{owner}#SESSION#{_checked_part(session_id, 'session id')}"
+
+
+def signup_pk(platform: str, signup_id: str) -> str:
+    """``P#<p>#SIGNUP#<id>``: a merchant's pending self-service sign-up (its token's hash, the entries
+    and the owner's password hash; never the password), expired by ttl after 48 hours."""
+    return f"{platform_pk(platform)}#SIGNUP#{_checked_part(signup_id, 'sign-up id')}"
+
+
+def welcome_pk(platform: str, store: str, welcome_id: str) -> str:
+    """``P#<p>#S#<s>#WELCOME#<id>``: a one-time, short-lived token that opens a console session on the
+    store's own host for a merchant who just signed up (the cookie must be set on that host)."""
+    return f"{store_pk(platform, store)}#WELCOME#{_checked_part(welcome_id, 'welcome id')}"
 
 
 def rate_limit_pk(platform: str, scope: str, subject: str) -> str:

@@ -15,7 +15,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
@@ -152,6 +152,14 @@ class ConsoleSessionItem(TableItem, discriminator="ConsoleSession"):
     # The member's stores on the platform when the session began: the console's store switcher (each
     # store's own console checks the membership again).
     stores = UnicodeSetAttribute(null=True)
+
+
+class WelcomeItem(TableItem, discriminator="Welcome"):
+    """A one-time token that opens a console session in one store for one user (after sign-up)."""
+
+    user_id = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()
 
 
 class LoginCounterItem(TableItem, discriminator="LoginCounter"):
@@ -552,6 +560,44 @@ class IdentityRepository:
             actions=[UserItem.password_hash.set(password_hash), UserItem.token_version.add(1)],
             condition=UserItem.pk.exists(),
         )
+
+    # --- welcome tokens (a new merchant's first session, on the store's own host) ---
+
+    def create_welcome(
+        self,
+        platform: str,
+        store: str,
+        welcome_id: str,
+        *,
+        user_id: str,
+        token_hash: str,
+        expires_at: datetime,
+    ) -> None:
+        WelcomeItem(
+            keys.welcome_pk(platform, store, welcome_id),
+            keys.WELCOME_SK,
+            user_id=user_id,
+            token_hash=token_hash,
+            expires_at=expires_at,
+            ttl=expires_at,
+        ).save(condition=WelcomeItem.pk.does_not_exist())
+
+    def spend_welcome(
+        self, platform: str, store: str, welcome_id: str, token_hash: str
+    ) -> WelcomeItem | None:
+        """Delete the token if its hash matches (once: a second use finds nothing); the item it was."""
+        item = get_or_none(
+            WelcomeItem, keys.welcome_pk(platform, store, welcome_id), keys.WELCOME_SK, consistent_read=True
+        )
+        if item is None:
+            return None
+        try:
+            item.delete(condition=WelcomeItem.pk.exists() & (WelcomeItem.token_hash == token_hash))
+        except DeleteError as exc:
+            if refused(exc):
+                return None
+            raise
+        return item
 
     # --- login counters ---
 

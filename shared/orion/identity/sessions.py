@@ -227,3 +227,41 @@ def set_language(session: ConsoleSession, language: str) -> None:
     runtime.repository(IdentityRepository).set_language(
         session.access.tenant.platform, session.user.id, language or None
     )
+
+
+# --- a new merchant's first session -------------------------------------------------------------------
+
+WELCOME_TTL = timedelta(minutes=2)
+
+
+def issue_welcome(tenant: Tenant, user_id: str) -> str:
+    """A one-time token (valid :data:`WELCOME_TTL`) that :func:`welcome` exchanges for a console session
+    of ``tenant``'s store: the sign-up happens on the platform's host, the session cookie belongs on the
+    store's. Only its SHA-256 is stored."""
+    welcome_id, secret = new_id(), new_token()
+    runtime.repository(IdentityRepository).create_welcome(
+        tenant.platform,
+        tenant.require_store(),
+        welcome_id,
+        user_id=user_id,
+        token_hash=_digest(secret),
+        expires_at=datetime.now(UTC) + WELCOME_TTL,
+    )
+    return f"{welcome_id}.{secret}"
+
+
+def welcome(tenant: Tenant, token: str, *, enabled_modules: frozenset[str]) -> SignedIn:
+    """Spend a token of :func:`issue_welcome` (once, before it expires, only in its own store) and open
+    a console session for its user; anything else is 401 (the person signs in as usual)."""
+    match = re.fullmatch(r"(?P<id>[0-9A-Z]{26})\.(?P<secret>[A-Za-z0-9_-]{20,100})", token or "")
+    store = tenant.store
+    if match is None or store is None:
+        raise Unauthorized("This sign-in link is not valid any more; sign in with your e-mail and password.")
+    repository = runtime.repository(IdentityRepository)
+    item = repository.spend_welcome(tenant.platform, store, match["id"], _digest(match["secret"]))
+    if item is None or item.expires_at <= datetime.now(UTC):
+        raise Unauthorized("This sign-in link is not valid any more; sign in with your e-mail and password.")
+    user = repository.get_user(tenant.platform, item.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("This sign-in link is not valid any more; sign in with your e-mail and password.")
+    return _open(tenant, user, enabled_modules=enabled_modules)

@@ -112,6 +112,17 @@ _STRINGS: dict[str, dict[str, str]] = {
         "Open your shop on {name} and sell to customers across Luxembourg.": (
             "Ouvrez votre boutique sur {name} et vendez dans tout le Luxembourg."
         ),
+        "Open your store": "Ouvrir votre boutique",
+        "Plans": "Formules",
+        "unlimited": "illimité",
+        "Stores on {name}": "Boutiques sur {name}",
+        "content pages (overrides and custom pages)": "pages de contenu (remplacements et pages propres)",
+        "custom content pages (not overriding a platform default)": (
+            "pages de contenu propres (ne remplaçant pas une page de la plateforme)"
+        ),
+        "products in the catalogue": "produits au catalogue",
+        "staff members and pending invitations": "membres de l'équipe et invitations en attente",
+        "catalogue imports started per day (UTC)": "imports de catalogue lancés par jour (UTC)",
     },
     "de": {
         "Home": "Startseite",
@@ -218,6 +229,17 @@ _STRINGS: dict[str, dict[str, str]] = {
         "Open your shop on {name} and sell to customers across Luxembourg.": (
             "Eröffnen Sie Ihren Shop auf {name} und verkaufen Sie in ganz Luxemburg."
         ),
+        "Open your store": "Eröffnen Sie Ihren Shop",
+        "Plans": "Tarife",
+        "unlimited": "unbegrenzt",
+        "Stores on {name}": "Shops auf {name}",
+        "content pages (overrides and custom pages)": "Inhaltsseiten (Überschreibungen und eigene Seiten)",
+        "custom content pages (not overriding a platform default)": (
+            "eigene Inhaltsseiten (ohne eine Seite der Plattform zu ersetzen)"
+        ),
+        "products in the catalogue": "Produkte im Katalog",
+        "staff members and pending invitations": "Teammitglieder und offene Einladungen",
+        "catalogue imports started per day (UTC)": "gestartete Katalogimporte pro Tag (UTC)",
     },
 }
 

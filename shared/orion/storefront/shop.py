@@ -384,11 +384,14 @@ class ShopPages:
 
     def platform_home(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
         lang = self.language(resolved, request)
+        extra = _platform_offer(resolved)
         try:
             page = cms.get_marketing_page(resolved.tenant.platform, "home")
         except NotFound:
-            return self._page(resolved, request, lang, "platform_home.html", {})
-        return self._page(resolved, request, lang, "platform_home.html", {"page": _cms(page, lang, resolved)})
+            return self._page(resolved, request, lang, "platform_home.html", extra)
+        return self._page(
+            resolved, request, lang, "platform_home.html", {**extra, "page": _cms(page, lang, resolved)}
+        )
 
     def marketing_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
         lang = self.language(resolved, request)
@@ -403,6 +406,41 @@ class ShopPages:
         if resolved.host_kind is HostKind.PLATFORM:
             return self.marketing_page(resolved, request, slug)
         raise NotFound()
+
+
+def _platform_offer(resolved: ResolvedTenant) -> dict[str, Any]:
+    """The platform home's sign-up link, its plans (names and limits from the tier table) and the
+    directory of its active stores (links to their subdomains)."""
+    from orion.tenancy.stores import list_stores
+    from orion.tenancy.tiers import LIMIT_DESCRIPTIONS, PLANS
+
+    platform = resolved.platform
+    domain = platform.domains[0] if platform.domains else ""
+    plans = [
+        {
+            "tier": plan.tier.value,
+            "name": plan.name,
+            "limits": [
+                {"limit": limit.value, "what": LIMIT_DESCRIPTIONS[limit], "max": maximum}
+                for limit, maximum in plan.limits.items()
+            ],
+        }
+        for plan in PLANS.values()
+    ]
+    stores = [
+        {
+            "code": store.code,
+            "name": store.name,
+            "url": (
+                f"{resolved.base_path}/stores/{store.code}/"
+                if resolved.base_path
+                else f"//{store.code}.{domain}/"
+            ),
+        }
+        for store in list_stores(resolved.tenant)
+        if store.is_active
+    ]
+    return {"signup_url": f"{resolved.base_path}/signup", "plans": plans, "directory": stores}
 
 
 def _sort(value: str | None) -> ProductSort:
