@@ -37,3 +37,10 @@ def get_merchant(admin: Admin, merchant_id: Id) -> dict[str, object]:
     merchant = merchants.get_merchant(admin.tenant, merchant_id)
     owned = [s.code for s in stores.list_stores(admin.tenant) if s.merchant_id == merchant.id]
     return {**merchant.model_dump(), "stores": owned}
+
+
+@router.patch("/merchants/{merchant_id}", summary="Rename a merchant or change its contact e-mail")
+def update_merchant(request: Request, admin: Admin, merchant_id: Id, body: MerchantIn) -> Merchant:
+    merchant = merchants.update_merchant(admin.tenant, merchant_id, body.name, body.contact_email)
+    audit_admin(request, admin, "merchant.update", merchant.id, details={"name": merchant.name})
+    return merchant

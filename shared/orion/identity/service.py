@@ -337,6 +337,26 @@ def invite(
     return invitation
 
 
+def owner_email(email: str) -> str:
+    """``email`` as a store owner's invitation would take it (checked before a store is opened for it,
+    so a refused address never leaves a store without its owner's invitation)."""
+    return _normalize_email(email)
+
+
+def invite_store_owner(
+    platform: Tenant, store: str, *, admin_id: str, email: str, accept_url: str, page_url: str | None = None
+) -> Invitation:
+    """A platform admin invites the owner of one of the platform's stores (a store just opened from
+    the console or the admin API, as the bulk store import does): an Owner invitation in the outbox."""
+    acting = StaffAccess(
+        tenant=Tenant(platform.require_platform_only(), store),
+        principal=Principal(user_id=admin_id, platform=platform.platform, token_id="platform-admin"),
+        role=Role.OWNER,
+        permissions=frozenset(),
+    )
+    return invite(acting, email, Role.OWNER, accept_url, page_url=page_url)
+
+
 def resend_invitation(
     access: StaffAccess, invitation_id: str, accept_url: str, *, page_url: str | None = None
 ) -> Invitation:

@@ -452,6 +452,11 @@ def list_import_jobs(tenant: Tenant, limit: int = 50) -> list[ImportJob]:
     return runtime.repository(ImportRepository).list_jobs(tenant, limit)
 
 
+def open_import_jobs(tenant: Tenant, limit: int = 100) -> list[ImportJob]:
+    """The platform's unfinished import jobs across its stores (one Query; a platform admin's view)."""
+    return runtime.repository(ImportRepository).open_jobs(tenant.require_platform_only(), limit)
+
+
 def error_report_url(tenant: Tenant, job: ImportJob) -> str | None:
     if not job.report_key:
         return None

@@ -29,3 +29,14 @@ def create_merchant(tenant: Tenant, name: str, contact_email: str | None = None)
     runtime.repository(TenancyRepository).put_merchant(merchant)
     adjust_totals(tenant, {"merchants": 1})
     return merchant
+
+
+def update_merchant(
+    tenant: Tenant, merchant_id: str, name: str, contact_email: str | None = None
+) -> Merchant:
+    """Rename a merchant or change its contact address (the merchant must exist on the platform)."""
+    merchant = get_merchant(tenant, merchant_id)
+    updated = merchant.model_copy(update={"name": name, "contact_email": contact_email or None})
+    if updated != merchant:
+        runtime.repository(TenancyRepository).put_merchant(updated)
+    return updated

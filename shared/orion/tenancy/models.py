@@ -44,6 +44,9 @@ class DomainRecord:
 class StoreStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    # Closed for good by a platform admin: its hosts answer 404 and it cannot be resumed; the record
+    # (and its code) stays, so orders and the audit log keep pointing at it.
+    CLOSED = "closed"
 
 
 class Tier(StrEnum):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from orion import runtime
-from orion.errors import Invalid, NotFound
+from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.metrics.service import adjust_totals
 from orion.money import CurrencyCode
 from orion.tenancy.directory import tenant_directory
@@ -95,6 +95,31 @@ def resume_store(tenant: Tenant, code: str) -> Store:
     return _change_store(tenant, code, status=StoreStatus.ACTIVE)
 
 
+def close_store(tenant: Tenant, code: str, confirmation: str) -> Store:
+    """Close a store for good: it stops serving (its hosts answer 404) and cannot be resumed. The
+    admin confirms by typing the store's code (``confirmation``); anything else changes nothing."""
+    store = get_store(tenant, code)
+    if confirmation.strip() != store.code:
+        raise Invalid(
+            "Type the store's code to confirm closing it.",
+            errors=[FieldError("confirm", "Type the store's code to confirm closing it.")],
+        )
+    if store.status is StoreStatus.CLOSED:
+        return store
+    closed = store.model_copy(update={"status": StoreStatus.CLOSED})
+    runtime.repository(TenancyRepository).update_store(closed)
+    adjust_totals(
+        tenant, {"stores": -1, "stores_suspended": -1 if store.status is StoreStatus.SUSPENDED else 0}
+    )
+    tenant_directory().forget()
+    return closed
+
+
+def _refuse_closed(store: Store) -> None:
+    if store.status is StoreStatus.CLOSED:
+        raise Conflict(f"The store {store.code!r} is closed.")
+
+
 def change_tier(tenant: Tenant, code: str, tier: Tier) -> Store:
     """Move a store to another plan; its limits change at once (a downgrade keeps what exists but
     blocks new creations beyond the lower allowance)."""
@@ -108,7 +133,9 @@ def transfer_store(tenant: Tenant, code: str, merchant_id: str) -> Store:
 
 
 def _change_store(tenant: Tenant, code: str, **changes: object) -> Store:
+    """A closed store is not changed any more (409)."""
     store = get_store(tenant, code)
+    _refuse_closed(store)
     updated = store.model_copy(update=changes)
     if updated == store:
         return store
@@ -152,6 +179,14 @@ def get_store_settings(tenant: Tenant) -> Store:
     if store is None:
         raise NotFound("Unknown store.")
     return store
+
+
+def update_store_profile(tenant: Tenant, code: str, data: StoreSettingsInput) -> Store:
+    """A platform admin edits one of the platform's stores: the same fields and rules as its staff's
+    settings (name, languages, currency, contact e-mail, business address, phone)."""
+    store = get_store(tenant, code)
+    _refuse_closed(store)
+    return update_store_settings(store.tenant, data)
 
 
 def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
