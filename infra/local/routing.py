@@ -27,15 +27,24 @@ class _CompiledRoute:
     specificity: tuple[int, int, int, int]
 
 
-def _compile(fn: wiring.Function, route: wiring.Route) -> _CompiledRoute:
+def _compile(
+    fn: wiring.Function, route: wiring.Route, claimed: frozenset[str] = frozenset()
+) -> _CompiledRoute:
+    """``claimed``: first path segments other routes spell out (``admin``, ``api``, ...); the local
+    path-mode ``{platform}`` prefix never takes one, so ``/admin/stores/<code>`` (the platform console)
+    is not read as the path-mode store ``<code>`` of a platform called ``admin``."""
     segments = [s for s in route.path.split("/") if s]
     regex = ""
     literals = params = 0
     greedy = False
-    for segment in segments:
+    for index, segment in enumerate(segments):
         if segment.endswith("+}"):
             regex += rf"/(?P<{segment[1:-2]}>.+)"
             greedy = True
+        elif index == 0 and segment == "{platform}" and claimed:
+            refused = "|".join(re.escape(word) for word in sorted(claimed))
+            regex += rf"/(?P<platform>(?!(?:{refused})(?:/|$))[^/]+)"
+            params += 1
         elif segment.startswith("{"):
             regex += rf"/(?P<{segment[1:-1]}>[^/]+)"
             params += 1
@@ -51,7 +60,11 @@ class RouteTable:
     """Every route of every function in the wiring table (with the local path-mode variants)."""
 
     def __init__(self, functions: tuple[wiring.Function, ...] = wiring.FUNCTIONS) -> None:
-        self._routes = [_compile(fn, route) for fn in functions for route in wiring.routes_of(fn, local=True)]
+        every = [(fn, route) for fn in functions for route in wiring.routes_of(fn, local=True)]
+        claimed = frozenset(
+            first for _, route in every if (first := route.path.strip("/").split("/")[0]) and "{" not in first
+        )
+        self._routes = [_compile(fn, route, claimed) for fn, route in every]
         keys = [r.route.key for r in self._routes]
         duplicates = {k for k in keys if keys.count(k) > 1}
         if duplicates:
