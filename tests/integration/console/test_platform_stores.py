@@ -200,3 +200,26 @@ def test_list_pages_and_the_dashboard_are_cheap(demo: list[str]) -> None:
     assert counter.of("dynamodb") <= 7, counter.calls
     assert re.search(r'data-figure="status-active">\d+<', page.text)
     assert 'data-figure="failed-emails"' in page.text and "Ready" in page.text
+
+
+def test_the_admin_api_has_the_same_actions(demo: list[str]) -> None:
+    from tests.integration.admin.test_admin_api import admin as api
+
+    merchant = api("POST", "/merchants", {"name": "Api SARL"}).json()["id"]
+    renamed = api("PATCH", f"/merchants/{merchant}", {"name": "Api & Co", "contact_email": "api@co.lu"})
+    assert (renamed.status, renamed.json()["name"]) == (200, "Api & Co")
+    body = {"code": "apishop", "name": "Api Shop", "merchant_id": merchant, "owner_email": "boss@api.lu"}
+    assert api("POST", "/stores", body).status == 201
+    assert any(m.to == "boss@api.lu" and m.store == "apishop" for m in list_messages(OMS))
+    profile = {
+        "name": "Api Shop",
+        "languages": ["en"],
+        "default_language": "en",
+        "currency": "EUR",
+        "phone": "+352 1",
+    }
+    assert api("PATCH", "/stores/apishop", profile).json()["phone"] == "+352 1"
+    assert api("POST", "/stores/apishop/close", {"confirm": "nope"}).status == 422
+    assert api("POST", "/stores/apishop/close", {"confirm": "apishop"}).json()["status"] == "closed"
+    assert call("GET", "/", host="apishop.oms.localhost:8000").status == 404
+    assert api("POST", "/stores/apishop/resume").status == 409
