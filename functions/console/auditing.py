@@ -23,3 +23,21 @@ def record(console: Console, action: str, target: str, details: dict[str, Any] |
         request_id=str(found) if found else new_id(),
         details=details,
     )
+
+
+def record_admin(console: Console, action: str, target: str, details: dict[str, Any] | None = None) -> None:
+    """Append a platform admin's write to the platform's audit log, as the admin API records it
+    (actor ``admin:<user id>``, the same action names)."""
+    from orion.audit import service as audit
+    from orion.tenant import Tenant
+
+    event: dict[str, Any] = console.request.scope.get("aws.event") or {}
+    found = (event.get("requestContext") or {}).get("requestId")
+    audit.record(
+        Tenant(console.resolved.tenant.platform),
+        actor=f"admin:{console.access.user_id}",
+        action=action,
+        target=target,
+        request_id=str(found) if found else new_id(),
+        details=details,
+    )
