@@ -205,3 +205,31 @@ def test_a_store_owner_cannot_reach_the_platform_pages(demo: list[str]) -> None:
     assert "analytics" in platforms.get_platform(OMS).enabled_modules
     for path in ("/admin/users", "/admin/modules", "/admin/tiers"):
         assert owner.get(path).status == 404  # no such page in a store console
+
+
+def test_list_pages_cost_at_most_three_dynamodb_requests(demo: list[str]) -> None:
+    from collections import Counter
+    from typing import Any
+
+    from tests.api_calls import intercepting_api_calls, service_of
+
+    console = admin()
+    calls: Counter[str] = Counter()
+
+    def count(client: Any, operation: str, params: Any, call: Any) -> Any:
+        if service_of(client) == "dynamodb":
+            calls[operation] += 1
+        return call()
+
+    for path in (
+        "/admin/users",
+        "/admin/users?email=owner",
+        "/admin/tiers",
+        "/admin/audit",
+        "/admin/modules",
+    ):
+        console.get(path)  # warm: the tenant directory is cached per function instance
+        calls.clear()
+        with intercepting_api_calls(count):
+            assert console.get(path).status == 200
+        assert sum(calls.values()) <= 3, (path, calls)

@@ -15,7 +15,13 @@ _LITERAL = re.compile(r"""\b_\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q
 
 def _strings() -> set[str]:
     found: set[str] = set()
-    for path in [*CONSOLE.glob("templates/*.html"), *CONSOLE.glob("*.py"), *CONSOLE.glob("pages/*.py")]:
+    for path in [
+        *CONSOLE.glob("templates/**/*.html"),
+        *CONSOLE.glob("*.py"),
+        *CONSOLE.glob("pages/*.py"),
+        *CONSOLE.glob("platform/*.py"),
+        *CONSOLE.glob("site/*.py"),
+    ]:
         for match in _LITERAL.finditer(path.read_text(encoding="utf-8")):
             found.add(match["text"].replace("\\'", "'").replace('\\"', '"'))
     return found
