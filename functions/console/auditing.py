@@ -29,9 +29,9 @@ def record_admin(
     console: Console,
     action: str,
     target: str,
+    details: dict[str, Any] | None = None,
     *,
     store: str | None = None,
-    details: dict[str, Any] | None = None,
 ) -> None:
     """A platform admin's write from the platform console, recorded as the admin API's ``audit_admin``
     does: in the store's log (or the platform's), by ``admin:<user id>``."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -11,10 +11,12 @@ from functions.admin_api.access import Admin, audit_admin
 from orion.errors import FieldError, Invalid
 from orion.modules.registry import missing_dependencies, optional_module_codes
 from orion.tenancy import platforms
-from orion.tenancy.models import Platform
+from orion.tenancy.models import LANGUAGES, Platform, Tier
 from orion.tenant import CODE_PATTERN
 
 router = APIRouter(prefix="/admin", tags=["admin"])
+
+Language = Literal["en", "fr", "de", "lb"]  # orion.tenancy.models.LANGUAGES
 
 
 class PlatformOut(BaseModel):
@@ -24,6 +26,8 @@ class PlatformOut(BaseModel):
     enabled_modules: list[str]
     default_theme: str
     default_language: str
+    languages: list[str]
+    default_tier: Tier
 
     @classmethod
     def of(cls, platform: Platform) -> PlatformOut:
@@ -34,6 +38,8 @@ class PlatformOut(BaseModel):
             enabled_modules=sorted(platform.enabled_modules),
             default_theme=platform.default_theme,
             default_language=platform.default_language,
+            languages=list(platform.languages),
+            default_tier=platform.default_tier,
         )
 
 
@@ -42,6 +48,11 @@ class PlatformChange(BaseModel):
     domains: Annotated[list[str] | None, Field(min_length=1, max_length=20)] = None
     enabled_modules: Annotated[list[str] | None, Field(max_length=50)] = None
     default_theme: Annotated[str | None, Field(pattern=CODE_PATTERN.pattern)] = None
+    languages: Annotated[
+        list[Language] | None,
+        Field(min_length=1, max_length=len(LANGUAGES), description="The site's languages, the default first"),
+    ] = None
+    default_tier: Annotated[Tier | None, Field(description="The tier a store opened without one gets")] = None
 
 
 @router.get("/platform", summary="The platform this API host belongs to")
@@ -49,7 +60,10 @@ def get_platform(admin: Admin) -> PlatformOut:
     return PlatformOut.of(platforms.get_platform(admin.tenant))
 
 
-@router.patch("/platform", summary="Change the platform's name, domains, optional modules or default theme")
+@router.patch(
+    "/platform",
+    summary="Change the platform's name, domains, optional modules, default theme, languages or default tier",
+)
 def change_platform(request: Request, admin: Admin, change: PlatformChange) -> PlatformOut:
     if change.enabled_modules is not None:
         lacking = missing_dependencies(frozenset(change.enabled_modules))
@@ -66,6 +80,8 @@ def change_platform(request: Request, admin: Admin, change: PlatformChange) -> P
         domains=change.domains,
         enabled_modules=change.enabled_modules,
         default_theme=change.default_theme,
+        languages=change.languages,
+        default_tier=change.default_tier.value if change.default_tier else None,
         known_optional_modules=optional_module_codes(),
     )
     audit_admin(

@@ -35,10 +35,49 @@ class UserOut(BaseModel):
         )
 
 
-@router.get("/users", summary="Find a staff user of this platform by e-mail")
-def find_user(admin: Admin, email: Annotated[EmailStr, Query()]) -> UserOut:
-    user = identity.find_user(admin.tenant, email)
-    return UserOut.of(*identity.get_user(admin.tenant, user.id))
+class UserSummary(BaseModel):
+    """A user in the list (their memberships: ``GET /admin/users/{id}``)."""
+
+    id: str
+    email: str
+    name: str
+    active: bool
+    platform_admin: bool
+    created_at: datetime | None = None
+
+    @classmethod
+    def of(cls, user: User) -> UserSummary:
+        return cls(**user.model_dump(include=set(cls.model_fields)))
+
+
+class UserPage(BaseModel):
+    users: list[UserSummary]
+    next_cursor: str | None = None
+
+
+@router.get(
+    "/users",
+    summary="The platform's staff users sorted by e-mail (a page), or the one user with `email`",
+    description=(
+        "With `email` (a whole address): that user and their memberships, 404 if none. Without it: a page "
+        "of users sorted by e-mail, those whose address starts with `email_starts_with` only; follow "
+        "`next_cursor` with `cursor`."
+    ),
+)
+def find_users(
+    admin: Admin,
+    email: Annotated[EmailStr | None, Query()] = None,
+    email_starts_with: Annotated[str, Query(max_length=254)] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+) -> UserOut | UserPage:
+    if email is not None:
+        user = identity.find_user(admin.tenant, email)
+        return UserOut.of(*identity.get_user(admin.tenant, user.id))
+    users, next_cursor = identity.list_users(
+        admin.tenant, email=email_starts_with, limit=limit, cursor=cursor
+    )
+    return UserPage(users=[UserSummary.of(u) for u in users], next_cursor=next_cursor)
 
 
 @router.get("/users/{user_id}", summary="A staff user and their memberships")

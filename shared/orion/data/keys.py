@@ -323,6 +323,11 @@ def user_pk(platform: str, user_id: str) -> str:
     return f"{platform_pk(platform)}#USER#{_checked_part(user_id, 'user id')}"
 
 
+def platform_users_gsi1pk(platform: str) -> str:
+    """GSI1 partition listing a platform's staff users, sorted by e-mail (GSI1SK ``<email>#<id>``)."""
+    return f"{platform_pk(platform)}#USERS"
+
+
 def user_email_pk(platform: str, email: str) -> str:
     """``P#<p>#EMAIL#<email>``: the unique e-mail -> user id lookup (lower-cased e-mail)."""
     return f"{platform_pk(platform)}#EMAIL#{_checked_part(email, 'e-mail')}"
@@ -607,6 +612,12 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     # identity, team, audit, outbox (staff API)
     AccessPattern("get staff user", "GetItem", "PK=P#<p>#USER#<id>, SK=USER"),
     AccessPattern("find staff user by e-mail", "GetItem", "PK=P#<p>#EMAIL#<email>, SK=EMAIL"),
+    AccessPattern(
+        "list a platform's staff users by e-mail (prefix search)",
+        "Query",
+        "GSI1PK=P#<p>#USERS, GSI1SK begins_with <email prefix> (<email>#<id>)",
+        "GSI1",
+    ),
     AccessPattern("get membership of a user in a store", "GetItem", "PK=P#<p>#S#<s>#TEAM, SK=MEMBER#<user>"),
     AccessPattern("list members of a store", "Query", "PK=P#<p>#S#<s>#TEAM, SK begins_with MEMBER#"),
     AccessPattern(

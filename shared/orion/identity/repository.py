@@ -21,6 +21,7 @@ from pynamodb.transactions import TransactWrite
 
 from orion.data import keys
 from orion.data.conditions import refused
+from orion.data.cursors import IndexKey, start_key
 from orion.data.table import TableItem, get_or_none
 from orion.errors import Conflict
 from orion.identity.models import Invitation, Member, Membership, SignInLink, User
@@ -196,6 +197,27 @@ class IdentityRepository:
     def get_user(self, platform: str, user_id: str) -> User | None:
         item = get_or_none(UserItem, keys.user_pk(platform, user_id), keys.USER_SK)
         return item.to_model() if item else None
+
+    def list_users(
+        self, platform: str, *, email_prefix: str = "", limit: int = 50, after: tuple[str, str] | None = None
+    ) -> tuple[list[User], tuple[str, str] | None]:
+        """A page of the platform's staff users sorted by e-mail, those whose e-mail starts with
+        ``email_prefix`` only (one Query of GSI1); ``after`` and the answer's second part are
+        ``(user id, GSI1 sort key)`` of the last user of a page."""
+        gsi1pk = keys.platform_users_gsi1pk(platform)
+        condition = UserItem.gsi1sk.startswith(email_prefix) if email_prefix else None
+        last_key = None
+        if after is not None:
+            user_id, sort_key = after
+            last_key = start_key(
+                keys.user_pk(platform, user_id), keys.USER_SK, IndexKey("GSI1", gsi1pk, sort_key)
+            )
+        results = UserItem.gsi1.query(gsi1pk, condition, limit=limit, last_evaluated_key=last_key)
+        users = [item.to_model() for item in results if isinstance(item, UserItem)]
+        next_key = results.last_evaluated_key
+        if not next_key:
+            return users, None
+        return users, (next_key["PK"]["S"].rsplit("#USER#", 1)[1], next_key["GSI1SK"]["S"])
 
     def update_password_hash(self, platform: str, user_id: str, password_hash: str) -> None:
         UserItem(keys.user_pk(platform, user_id), keys.USER_SK).update(
@@ -643,6 +665,8 @@ class IdentityRepository:
                 active=user.active,
                 platform_admin=user.platform_admin,
                 created_at=user.created_at or datetime.now(UTC),
+                gsi1pk=keys.platform_users_gsi1pk(user.platform),
+                gsi1sk=f"{user.email}#{user.id}",
             ),
             condition=UserItem.pk.does_not_exist(),
         )

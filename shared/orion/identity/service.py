@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from orion import runtime
-from orion.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooManyRequests, Unauthorized
+from orion.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+)
 from orion.identity import passwords, tokens
 from orion.identity.access import ensure_current, signing_keys
 from orion.identity.models import (
@@ -534,6 +543,30 @@ def find_user(tenant: Tenant, email: str) -> User:
     if found is None:
         raise NotFound("No user with this e-mail on this platform.")
     return found[0]
+
+
+USERS_PAGE_MAX = 200
+
+
+def list_users(
+    tenant: Tenant, *, email: str = "", limit: int = 50, cursor: str | None = None
+) -> tuple[list[User], str | None]:
+    """A page of the platform's staff users (admins and store members) sorted by e-mail, and the
+    cursor of the next page; with ``email``, those whose address starts with it (case-insensitive).
+    One Query."""
+    from orion.data.cursors import decode_sort_key, encode_cursor
+
+    after: tuple[str, str] | None = None
+    if cursor:
+        sort_key, user_id = decode_sort_key(cursor)
+        after = (user_id, sort_key)
+    prefix = email.strip().lower()
+    if len(prefix) > 254 or "#" in prefix:
+        raise Invalid(errors=[FieldError("email", "This value is not valid.")])
+    users, last = runtime.repository(IdentityRepository).list_users(
+        tenant.platform, email_prefix=prefix, limit=max(1, min(limit, USERS_PAGE_MAX)), after=after
+    )
+    return users, encode_cursor(last[1]) if last else None
 
 
 def get_user(tenant: Tenant, user_id: str) -> tuple[User, list[Membership]]:

@@ -7,6 +7,7 @@ is adding its folder; the core never names optional modules.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -127,3 +128,55 @@ def menu_for(enabled: frozenset[str], permissions: frozenset[str]) -> list[tuple
         for entry in manifest.menu
         if entry.permission in permissions
     ]
+
+
+@dataclass(frozen=True)
+class ModuleSwitch:
+    """What switching one optional module on or off would do on a platform, worked out before it
+    happens: the enabled set afterwards, the modules that start or stop running (a module whose
+    dependency stops stops too), and what blocks the switch (switching on: the switched-off modules it
+    needs; switching off: the switched-on modules that need it)."""
+
+    module: ModuleManifest
+    on: bool
+    enabled_before: frozenset[str]
+    enabled_after: frozenset[str]
+    starts: tuple[ModuleManifest, ...]
+    stops: tuple[ModuleManifest, ...]
+    blocked_by: tuple[str, ...]
+
+    @property
+    def changes(self) -> bool:
+        return self.enabled_before != self.enabled_after
+
+    @property
+    def allowed(self) -> bool:
+        return self.changes and not self.blocked_by
+
+
+def plan_switch(enabled: frozenset[str], code: str, *, on: bool) -> ModuleSwitch:
+    """The effects of switching optional module ``code`` on (``on``) or off on a platform whose
+    switched-on optional modules are ``enabled``; NotFound for a module that is not optional."""
+    from orion.errors import NotFound
+
+    by_code = {m.code: m for m in discover_modules()}
+    module = by_code.get(code)
+    if module is None or not module.optional:
+        raise NotFound("There is no such optional module.")
+    after = enabled | {code} if on else enabled - {code}
+    running_before = {m.code for m in running_modules(enabled)}
+    running_after = {m.code for m in running_modules(after)}
+    lacking = missing_dependencies(after)
+    if on:
+        blocked = tuple(lacking.get(code, ()))
+    else:
+        blocked = tuple(sorted(m for m, needs in lacking.items() if code in needs))
+    return ModuleSwitch(
+        module=module,
+        on=on,
+        enabled_before=enabled,
+        enabled_after=frozenset(after),
+        starts=tuple(by_code[c] for c in sorted(running_after - running_before)),
+        stops=tuple(by_code[c] for c in sorted(running_before - running_after)),
+        blocked_by=blocked,
+    )

@@ -16,7 +16,7 @@ from orion import runtime
 from orion.errors import LimitExceeded
 from orion.metrics.counters import CounterRepository
 from orion.metrics.errors import CounterLimitReached
-from orion.tenancy.models import Tier
+from orion.tenancy.models import Store, Tier
 from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
 
@@ -147,3 +147,39 @@ def _tier_of(tenant: Tenant) -> Tier | None:
     (the tenant resolver refuses it) and which is counted but not limited (fixtures, scripts)."""
     store = runtime.repository(TenancyRepository).get_store(tenant.platform, tenant.require_store())
     return store.tier if store is not None else None
+
+
+@dataclass(frozen=True)
+class StoreUsage:
+    """A store, its tier's plan, and how much of each counted allowance it uses (``None``: that limit
+    is not kept as a counter and is checked when the resource is created)."""
+
+    store: Store
+    plan: TierPlan
+    used: dict[Limit, int | None]
+
+    def share(self, limit: Limit) -> int | None:
+        """Percent of the allowance used (``None`` when unlimited or not counted)."""
+        used, maximum = self.used[limit], self.plan.allowance(limit)
+        if used is None or maximum is None:
+            return None
+        return 100 if maximum == 0 else round(100 * used / maximum)
+
+
+def usage_of_stores(tenant: Tenant) -> list[StoreUsage]:
+    """Every store of the platform with its usage against its tier: one Query of the stores and one
+    BatchGetItem of counters per 50 stores."""
+    platform = tenant.require_platform_only()
+    stores = runtime.repository(TenancyRepository).list_stores(platform)
+    today = datetime.now(UTC).date()
+    snapshots = runtime.repository(CounterRepository).read_today_many(
+        [Tenant(platform, s.code) for s in stores], today
+    )
+    usages: list[StoreUsage] = []
+    for store in stores:
+        counters = snapshots[Tenant(platform, store.code)]
+        used: dict[Limit, int | None] = dict.fromkeys(Limit)
+        for limit, (counter, daily) in COUNTED.items():
+            used[limit] = counters.over(counter, 1) if daily else counters.total(counter)
+        usages.append(StoreUsage(store=store, plan=PLANS[store.tier], used=used))
+    return usages

@@ -12,16 +12,17 @@ CONSOLE = Path(__file__).resolve().parents[3] / "functions" / "console"
 # _("...") in templates and console._("...") / _("...") in the page modules (literal strings only).
 _LITERAL = re.compile(r"""\b_\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
 
-PLATFORM_AREAS = ("dashboard", "merchants", "merchant", "stores", "store")
 
 
 def _strings() -> set[str]:
     found: set[str] = set()
-    pages = [*CONSOLE.glob("templates/*.html"), *CONSOLE.glob("*.py"), *CONSOLE.glob("pages/*.py")]
-    # the platform console's areas as they are built (each brings its own messages/*/platform_*.json)
-    platform = [CONSOLE / "templates" / "platform" / f"{area}.html" for area in PLATFORM_AREAS]
-    platform += [CONSOLE / "platform" / f"{area}.py" for area in ("dashboard", "merchants", "stores")]
-    for path in [*pages, *(p for p in platform if p.exists())]:
+    for path in [
+        *CONSOLE.glob("templates/**/*.html"),
+        *CONSOLE.glob("*.py"),
+        *CONSOLE.glob("pages/*.py"),
+        *CONSOLE.glob("platform/*.py"),
+        *CONSOLE.glob("site/*.py"),
+    ]:
         for match in _LITERAL.finditer(path.read_text(encoding="utf-8")):
             found.add(match["text"].replace("\\'", "'").replace('\\"', '"'))
     return found
