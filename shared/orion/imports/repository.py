@@ -272,6 +272,12 @@ class ImportRepository:
         )
         return [item.to_model() for item in query if isinstance(item, ImportJobItem)]
 
+    def open_jobs(self, platform: str, limit: int) -> list[ImportJob]:
+        """The platform's unfinished jobs (every store's), by watchdog deadline: one Query on the
+        sparse open-jobs partition (index data: re-read a job before acting on it)."""
+        query = ImportJobItem.gsi2.query(keys.open_imports_gsi2pk(platform), limit=limit, page_size=limit)
+        return [item.to_model() for item in query if isinstance(item, ImportJobItem)]
+
     def postpone_deadline(self, tenant: Tenant, job_id: str, deadline: datetime) -> None:
         """Move an unfinished job's watchdog deadline (a job that made progress since it was set)."""
         store = tenant.require_store()
