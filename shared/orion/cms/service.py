@@ -245,7 +245,9 @@ def _check_store_slug(slug: str) -> None:
 
 def get_platform_page(platform: str, slug: str, kind: PlatformPageKind) -> Page:
     """A marketing page or a default for stores (published or not), for platform admins to edit."""
-    page = runtime.repository(PageRepository).get_platform_page(platform, slug, kind) if _is_slug(slug) else None
+    page = (
+        runtime.repository(PageRepository).get_platform_page(platform, slug, kind) if _is_slug(slug) else None
+    )
     if page is None:
         raise NotFound("The platform has no such page.")
     return page

@@ -255,7 +255,9 @@ def results_csv(results: list[BulkRowResult]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(RESULTS_HEADER)
     for result in results:
-        writer.writerow(["" if (value := getattr(result, name)) is None else value for name in RESULTS_HEADER])
+        writer.writerow(
+            ["" if (value := getattr(result, name)) is None else value for name in RESULTS_HEADER]
+        )
     return out.getvalue().encode("utf-8")
 
 
