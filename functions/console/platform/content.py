@@ -58,7 +58,9 @@ def _target(kind: PlatformPageKind, slug: str) -> str:
 def list_pages(console: SignedIn) -> HTMLResponse:
     access = console.admin()
     platform = access.tenant.platform
-    groups = [(name, KIND_LABELS[name], cms.list_platform_pages(platform, kind)) for name, kind in KINDS.items()]
+    groups = [
+        (name, KIND_LABELS[name], cms.list_platform_pages(platform, kind)) for name, kind in KINDS.items()
+    ]
     return console.render("platform/pages.html", groups=groups)
 
 
@@ -151,7 +153,9 @@ def save_page(name: Slug, slug: Slug, console: Posted) -> Response:
     try:
         data = _input(console, page)
         if console.form.get("action") == "preview":
-            return _form(console, kind=name, slug=slug, values=values, preview=_preview(console, slug, data, kind))
+            return _form(
+                console, kind=name, slug=slug, values=values, preview=_preview(console, slug, data, kind)
+            )
         cms.update_platform_page(console.admin().tenant.platform, slug, data, kind)
     except Invalid as exc:
         errors, message = _invalid(console, exc)
