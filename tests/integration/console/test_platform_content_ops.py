@@ -276,3 +276,31 @@ def test_outbox_lists_failed_emails_and_retries_one() -> None:
     assert "outbox.retry" in audit_actions("wizamart")
     owner = signed_in("wizamart-owner")
     assert owner.get("/admin/outbox").status == 404  # a store's console has no outbox
+
+
+def test_a_stuck_running_import_is_flagged_and_can_run_again() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import boto3
+
+    from orion.data import keys
+    from orion.imports.repository import ImportJobItem, ImportRepository
+    from orion.imports.service import get_import_job, list_import_jobs, request_upload
+    from orion.settings import get_settings
+    from orion.tenant import Tenant
+
+    wiz = Tenant("oms", "wizamart")
+    job = request_upload(wiz, "big.csv").job
+    boto3.client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=job.upload_key, Body=b"id\n1\n")
+    assert ImportRepository().claim_job(wiz, job.id, "execution-1")
+    ImportJobItem(keys.import_job_pk("oms", "wizamart", job.id), keys.IMPORT_JOB_SK).update(
+        actions=[ImportJobItem.updated_at.set(datetime.now(UTC) - timedelta(hours=2))]
+    )
+    browser = operator()
+    listing = browser.get("/admin/imports")  # across stores, from the open-jobs index
+    assert f'data-job="{job.id}" data-status="RUNNING" data-stuck="1"' in listing.text
+    assert 'data-stuck="1"' not in browser.get("/admin/imports?stuck=600").text
+    rerun = browser.post(f"/admin/imports/wizamart/{job.id}/rerun", {})
+    assert rerun.status == 303
+    assert get_import_job(wiz, job.id).status.value == "FAILED"
+    assert list_import_jobs(wiz, 1)[0].id != job.id
