@@ -248,6 +248,8 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Platform admin API: platform, modules, merchants, stores, tiers, users, audit, metrics",
         routes=(Route("ANY", "/api/v1/admin"), Route("ANY", "/api/v1/admin/{proxy+}")),
         tables={"main": Access.WRITE},
+        # re-running a failed import copies its uploaded file to the new job's key
+        buckets={"uploads": Access.WRITE},
         secrets=("origin-verify", "jwt-signing-keys"),
     ),
     Function(
@@ -385,7 +387,9 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=29,
         memory_mb=1024,
         tables={"main": Access.WRITE},
-        buckets={"templates": Access.WRITE, "uploads": Access.PUT, "reports": Access.READ},
+        # uploads: the platform console's import re-run copies a file, its bulk import reads s3:// feeds;
+        # reports: the bulk import keeps its results there
+        buckets={"templates": Access.WRITE, "uploads": Access.WRITE, "reports": Access.WRITE},
         secrets=("origin-verify",),
         state_machines=("import-publish",),
         edge_tenants=True,  # the domains page verifies and removes domains

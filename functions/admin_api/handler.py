@@ -8,10 +8,12 @@ from typing import Any
 
 from functions.admin_api.routers import (
     audit,
+    imports,
     merchants,
     metrics,
     modules,
     outbox,
+    pages,
     platform,
     stores,
     tiers,
@@ -37,6 +39,8 @@ ROUTERS = (
     audit.router,
     metrics.router,
     outbox.router,
+    pages.router,
+    imports.router,
 )
 app = create_app(*ROUTERS, title=TITLE, description=DESCRIPTION)
 

@@ -238,3 +238,49 @@ def _check_store_slug(slug: str) -> None:
     _check_slug(slug)
     if slug in RESERVED_SLUGS:
         raise Invalid(errors=[FieldError("slug", f"{slug!r} is a storefront path and cannot be a page")])
+
+
+# --- platform pages (the platform console and the admin API) -------------------------------------------
+
+
+def get_platform_page(platform: str, slug: str, kind: PlatformPageKind) -> Page:
+    """A marketing page or a default for stores (published or not), for platform admins to edit."""
+    page = (
+        runtime.repository(PageRepository).get_platform_page(platform, slug, kind) if _is_slug(slug) else None
+    )
+    if page is None:
+        raise NotFound("The platform has no such page.")
+    return page
+
+
+def create_platform_page(platform: str, slug: str, data: PageInput, kind: PlatformPageKind) -> Page:
+    """A new marketing page or default for stores at ``slug``; a slug the platform already uses for
+    that kind is refused rather than replaced."""
+    _check_platform_slug(slug, kind)
+    if runtime.repository(PageRepository).get_platform_page(platform, slug, kind) is not None:
+        raise Invalid(
+            f"The platform already has a page at {slug!r}.",
+            errors=[FieldError("slug", "the platform already has a page at this address")],
+        )
+    return put_platform_page(platform, slug, data, kind)
+
+
+def update_platform_page(platform: str, slug: str, data: PageInput, kind: PlatformPageKind) -> Page:
+    """Replace an existing platform page (404 when there is none to replace)."""
+    get_platform_page(platform, slug, kind)
+    return put_platform_page(platform, slug, data, kind)
+
+
+def draft_platform_page(slug: str, data: PageInput, kind: PlatformPageKind) -> Page:
+    """The page ``data`` would make, sanitised as saving would, without saving it (a preview)."""
+    _check_platform_slug(slug, kind)
+    source = PageSource.MARKETING if kind is PlatformPageKind.MARKETING else PageSource.PLATFORM_DEFAULT
+    return _page(slug, data, source)
+
+
+def _check_platform_slug(slug: str, kind: PlatformPageKind) -> None:
+    """A store default takes a store path, so the storefront's own paths are refused for it."""
+    if kind is PlatformPageKind.STORE_DEFAULT:
+        _check_store_slug(slug)
+    else:
+        _check_slug(slug)

@@ -242,3 +242,64 @@ def _start_feed_import(store: Tenant, url: str, fetch: Fetch) -> str:
         ContentType=ticket.content_type,
     )
     return ticket.job.id
+
+
+# --- the results of a run, kept for the console to show again and download -----------------------------
+
+RESULTS_HEADER = ("row", "subdomain", "status", "message", "store", "owner", "import_job_id")
+
+
+def results_csv(results: list[BulkRowResult]) -> bytes:
+    """A run's results as CSV, a row per store (what operators download)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(RESULTS_HEADER)
+    for result in results:
+        writer.writerow(
+            ["" if (value := getattr(result, name)) is None else value for name in RESULTS_HEADER]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _results_key(platform: str, run_id: str) -> str:
+    return f"bulk-stores/{platform}/{run_id}.csv"
+
+
+def save_results(platform: str, results: list[BulkRowResult]) -> str:
+    """Keep a run's results in the reports bucket (its expiry applies); the run's id."""
+    from orion.ids import new_id
+
+    run_id = new_id()
+    aws_client("s3").put_object(
+        Bucket=get_settings().reports_bucket,
+        Key=_results_key(platform, run_id),
+        Body=results_csv(results),
+        ContentType="text/csv; charset=utf-8",
+    )
+    return run_id
+
+
+def load_results(platform: str, run_id: str) -> list[BulkRowResult]:
+    """A kept run's results (404 for an unknown run or another platform's)."""
+    from orion.errors import NotFound
+
+    s3 = aws_client("s3")
+    if not (run_id.isalnum() and len(run_id) == 26):
+        raise NotFound("No such bulk import.")
+    try:
+        body = s3.get_object(Bucket=get_settings().reports_bucket, Key=_results_key(platform, run_id))["Body"]
+    except s3.exceptions.NoSuchKey as exc:
+        raise NotFound("No such bulk import.") from exc
+    rows = csv.DictReader(io.StringIO(body.read().decode("utf-8"), newline=""))
+    return [
+        BulkRowResult(
+            row=int(raw["row"]),
+            subdomain=raw["subdomain"],
+            status=raw["status"],
+            message=raw["message"],
+            store=raw["store"] or None,
+            owner=raw["owner"] or None,
+            import_job_id=raw["import_job_id"] or None,
+        )
+        for raw in rows
+    ]

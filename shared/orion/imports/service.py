@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import IO
 
@@ -89,10 +89,31 @@ def request_upload(
     """Create a PENDING job and a presigned POST limited to its key, size range and content type.
 
     Each request counts towards the tier's imports per day (409 naming the limit once used up)."""
+    job = _new_job(tenant, file_name, declared_format, language, created_by)
+    settings = get_settings()
+    content_type = content_type_for(job.file_name)
+    post = ImportFiles().presigned_upload(
+        job.upload_key,
+        content_type,
+        settings.import_max_upload_bytes,
+        settings.import_upload_url_expiry_seconds,
+    )
+    return UploadTicket(
+        job, post["url"], dict(post["fields"]), settings.import_max_upload_bytes, content_type
+    )
+
+
+def _new_job(
+    tenant: Tenant,
+    file_name: str,
+    declared_format: ImportFormat,
+    language: str | None,
+    created_by: str | None,
+) -> ImportJob:
+    """A new PENDING job, counted towards the tier's imports per day."""
     store = _store_of(tenant)
     if language is not None and language != "auto" and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)} or auto")
-    settings = get_settings()
     job_id = new_id()
     name = safe_file_name(file_name)
     now = datetime.now(UTC)
@@ -116,16 +137,7 @@ def request_upload(
     except Exception:
         tiers.release(tenant, tiers.Limit.IMPORTS_PER_DAY)
         raise
-    content_type = content_type_for(name)
-    post = ImportFiles().presigned_upload(
-        job.upload_key,
-        content_type,
-        settings.import_max_upload_bytes,
-        settings.import_upload_url_expiry_seconds,
-    )
-    return UploadTicket(
-        job, post["url"], dict(post["fields"]), settings.import_max_upload_bytes, content_type
-    )
+    return job
 
 
 def upload_ticket(tenant: Tenant, job_id: str, *, redirect: str | None = None) -> UploadTicket:
@@ -519,3 +531,41 @@ def _store_of(tenant: Tenant) -> Store:
     if store is None:
         raise NotFound("No such store.")
     return store
+
+
+# --- operators: every store's imports, stuck ones, running one again ------------------------------------
+
+STUCK_AFTER_MINUTES = 30
+RERUN_ENDED = "Ended by a platform operator to run it again."
+
+
+def is_stuck(job: ImportJob, now: datetime, stuck_after_minutes: int = STUCK_AFTER_MINUTES) -> bool:
+    """An unfinished job that has not moved for ``stuck_after_minutes`` (the watchdog ends such jobs
+    later, after the platform's stall timeout)."""
+    return not job.status.is_final and now - job.updated_at >= timedelta(minutes=stuck_after_minutes)
+
+
+def open_imports(platform: str, limit: int = 100) -> list[ImportJob]:
+    """Every store's unfinished jobs on the platform: one Query on the open-jobs index (bounded by
+    ``limit``), oldest deadline first."""
+    return runtime.repository(ImportRepository).open_jobs(platform, limit)
+
+
+def rerun_import(tenant: Tenant, job_id: str, *, created_by: str | None = None) -> ImportJob:
+    """Run a failed or stuck job's file again as a new job of the same store (counted towards the
+    tier's imports per day like any import); a stuck job is ended first. 409 for a job that is
+    neither, or whose file was never uploaded (or is gone)."""
+    repository = runtime.repository(ImportRepository)
+    job = get_import_job(tenant, job_id)
+    if job.status is not ImportStatus.FAILED and not is_stuck(job, datetime.now(UTC)):
+        raise Conflict("Only a failed or stuck import can be run again.")
+    files = ImportFiles()
+    if not files.upload_exists(job.upload_key):
+        raise Conflict("This import's file was never uploaded or is gone: the store has to upload it again.")
+    if not job.status.is_final:
+        repository.finish_job(tenant, job.id, ImportStatus.FAILED, RERUN_ENDED)
+    language = job.language or "auto"
+    new = _new_job(tenant, job.file_name, job.declared_format, language, created_by)
+    files.copy_upload(job.upload_key, new.upload_key)  # S3 announces it: the pipeline starts as on upload
+    logger.info("import run again", extra={"job_id": job.id, "new_job_id": new.id, "store": job.store})
+    return new

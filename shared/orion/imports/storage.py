@@ -112,6 +112,21 @@ class ImportFiles:
         spool.seek(0)
         return spool
 
+    def upload_exists(self, key: str) -> bool:
+        try:
+            self.s3.head_object(Bucket=self.uploads_bucket, Key=key)
+        except self.s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def copy_upload(self, source: str, target: str) -> None:
+        """The file uploaded at ``source`` again at ``target`` (S3 announces it as a new upload)."""
+        self.s3.copy_object(
+            Bucket=self.uploads_bucket, Key=target, CopySource={"Bucket": self.uploads_bucket, "Key": source}
+        )
+
     # --- chunks and the manifest ---
 
     def write_chunk(self, tenant: Tenant, job_id: str, index: int, records: RecordBatch) -> ChunkRef:
