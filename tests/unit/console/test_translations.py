@@ -13,7 +13,6 @@ CONSOLE = Path(__file__).resolve().parents[3] / "functions" / "console"
 _LITERAL = re.compile(r"""\b_\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
 
 
-
 def _strings() -> set[str]:
     found: set[str] = set()
     for path in [
