@@ -3,7 +3,7 @@ live store-code check, the "check your e-mail" page, and the confirmation that o
 signs its owner in to the new store's console (on the store's own host, through a one-time token).
 
 There is no session here: forms carry the same double-submit token as the console's sign-in. Every
-rule lives in ``orion.tenancy.signup``.
+rule lives in ``orion.signup.service``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from orion.errors import Conflict, Gone, Invalid, NotFound, TooManyRequests
 from orion.identity import sessions
 from orion.ids import new_id
 from orion.settings import get_settings
-from orion.tenancy import signup
+from orion.signup import service as signup
 from orion.tenancy.models import LANGUAGES
 
 router = APIRouter()

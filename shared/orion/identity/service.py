@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pynamodb.transactions import TransactWrite
+
 from orion import runtime
 from orion.errors import (
     Conflict,
@@ -58,6 +60,36 @@ def _digest(secret: str) -> str:
 def _split_opaque(token: str) -> tuple[str, str] | None:
     match = _OPAQUE_TOKEN.fullmatch(token)
     return (match["id"], match["secret"]) if match else None
+
+
+def normalize_email(email: str) -> str:
+    """``email`` as Orion stores it (lower-cased), if mail can be delivered to it (else Invalid)."""
+    return _normalize_email(email)
+
+
+def email_in_use(platform: str, email: str) -> bool:
+    """Whether a staff account of ``platform`` has ``email`` (one GetItem)."""
+    return (
+        runtime.repository(IdentityRepository).find_user_by_email(platform, email.strip().lower()) is not None
+    )
+
+
+def attempts_in_window(platform: str, scope: str, subject: str, window: str) -> int:
+    """How many attempts of ``scope`` (e.g. sign-ups from one address) ``subject`` made in ``window``:
+    the counters logins are throttled by, for other throttles."""
+    return runtime.repository(IdentityRepository).read_counters(platform, [(scope, subject)], window)[scope]
+
+
+def count_attempt(platform: str, scope: str, subject: str, window: str, expires_at: datetime) -> None:
+    runtime.repository(IdentityRepository).count_failure(platform, scope, subject, window, expires_at)
+
+
+def add_owner_to(tx: TransactWrite, user: User, password_hash: str, store: str) -> None:
+    """Put a new user (and their unique e-mail) and their Owner membership of ``store`` into ``tx``: a
+    store opened with its owner in one transaction (merchant sign-up)."""
+    repository = runtime.repository(IdentityRepository)
+    IdentityRepository._add_user(tx, user, password_hash)
+    repository._add_membership(tx, user, store, Role.OWNER)
 
 
 def _normalize_email(email: str) -> str:

@@ -342,6 +342,23 @@ class TenancyRepository:
         ]
 
     @staticmethod
+    def add_merchant_to(tx: TransactWrite, merchant: Merchant) -> None:
+        """Save a new merchant within ``tx`` (refused if the id exists)."""
+        tx.save(
+            MerchantItem(
+                keys.merchant_pk(merchant.platform, merchant.id),
+                keys.MERCHANT_SK,
+                gsi1pk=keys.platform_merchants_gsi1pk(merchant.platform),
+                gsi1sk=merchant.name.lower(),
+                id=merchant.id,
+                platform=merchant.platform,
+                name=merchant.name,
+                contact_email=merchant.contact_email,
+            ),
+            condition=MerchantItem.pk.does_not_exist(),
+        )
+
+    @staticmethod
     def _store_item(store: Store) -> StoreItem:
         return StoreItem(
             keys.store_pk(store.platform, store.code),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pynamodb.transactions import TransactWrite
 
 from orion import runtime
 from orion.errors import Conflict, FieldError, Invalid, NotFound
@@ -17,7 +18,7 @@ from orion.metrics.service import adjust_totals
 from orion.money import CurrencyCode
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.merchants import get_merchant
-from orion.tenancy.models import LANGUAGES, Store, StoreStatus, Tier
+from orion.tenancy.models import LANGUAGES, Merchant, Store, StoreStatus, Tier
 from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import RESERVED_STORE_CODES
 from orion.tenant import Tenant, is_valid_code
@@ -211,3 +212,16 @@ def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
     runtime.repository(TenancyRepository).update_store(store)
     tenant_directory().forget()
     return store
+
+
+def store_exists(platform: str, code: str) -> bool:
+    """Whether ``code`` names a store of ``platform`` (any status: a closed store keeps its code)."""
+    return runtime.repository(TenancyRepository).get_store(platform, code) is not None
+
+
+def add_merchant_and_store_to(tx: TransactWrite, merchant: Merchant, store: Store) -> None:
+    """Put a new merchant and its new store into ``tx`` (each only if absent): a store opened together
+    with other items in one transaction (merchant sign-up)."""
+    TenancyRepository.add_merchant_to(tx, merchant)
+    item = TenancyRepository._store_item(store)
+    tx.save(item, condition=type(item).pk.does_not_exist())

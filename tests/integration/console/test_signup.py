@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from orion.audit import service as audit
 from orion.outbox.service import list_messages
-from orion.tenancy import signup
+from orion.signup import service as signup
 from orion.tenancy.stores import get_store
 from orion.tenant import Tenant
 from tests.console import ConsoleBrowser

@@ -26,20 +26,19 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from orion import runtime
 from orion.data import keys
 from orion.data.conditions import refused
 from orion.data.table import TableItem, get_or_none
 from orion.errors import Conflict, FieldError, Gone, Invalid, NotFound, TooManyRequests
 from orion.identity import passwords
+from orion.identity import service as identity_service
 from orion.identity.models import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, User
-from orion.identity.repository import IdentityRepository
 from orion.ids import new_id, new_token
 from orion.metrics.service import adjust_totals
-from orion.modules.manifest import Role
 from orion.outbox.service import enqueue_email
+from orion.tenancy import stores as tenancy_stores
 from orion.tenancy.models import Merchant, Store, StoreStatus
-from orion.tenancy.repository import MerchantItem, TenancyRepository
+from orion.tenancy.platforms import get_platform
 from orion.tenancy.resolver import RESERVED_STORE_CODES
 from orion.tenant import Tenant, is_valid_code
 
@@ -130,14 +129,13 @@ def code_problem(tenant: Tenant, code: str) -> str | None:
         return CODE_RULES
     if code in RESERVED_STORE_CODES:
         return CODE_RESERVED
-    if runtime.repository(TenancyRepository).get_store(tenant.require_platform_only(), code) is not None:
+    if tenancy_stores.store_exists(tenant.require_platform_only(), code):
         return CODE_TAKEN
     return None
 
 
 def _check(tenant: Tenant, data: SignupInput) -> str:
     """The normalized e-mail, or Invalid naming each wrong field."""
-    from orion.identity.service import _normalize_email
 
     errors: list[FieldError] = []
     if not data.business_name.strip():
@@ -153,7 +151,7 @@ def _check(tenant: Tenant, data: SignupInput) -> str:
         errors.append(FieldError("owner_name", "Use at most 120 characters."))
     email = ""
     try:
-        email = _normalize_email(data.email)
+        email = identity_service.normalize_email(data.email)
     except Invalid:
         errors.append(FieldError("email", "Enter a valid e-mail address."))
     if not MIN_PASSWORD_LENGTH <= len(data.password) <= MAX_PASSWORD_LENGTH:
@@ -171,16 +169,17 @@ def _check(tenant: Tenant, data: SignupInput) -> str:
 
 def _throttle(platform: str, source: str) -> None:
     """Count this attempt for its source address; past the hour's allowance, 429."""
-    repository = runtime.repository(IdentityRepository)
     now = datetime.now(UTC)
     start = int(now.timestamp()) // SOURCE_WINDOW_SECONDS * SOURCE_WINDOW_SECONDS
     window, subject = str(start), _digest(source)[:40]
-    counts = repository.read_counters(platform, [("signup-source", subject)], window)
-    if counts["signup-source"] >= MAX_SIGNUPS_PER_SOURCE:
+    if (
+        identity_service.attempts_in_window(platform, "signup-source", subject, window)
+        >= MAX_SIGNUPS_PER_SOURCE
+    ):
         raise TooManyRequests(
             TOO_MANY, extra={"retry_after": max(start + SOURCE_WINDOW_SECONDS - int(now.timestamp()), 1)}
         )
-    repository.count_failure(
+    identity_service.count_attempt(
         platform, "signup-source", subject, window, datetime.fromtimestamp(start + SOURCE_WINDOW_SECONDS, UTC)
     )
 
@@ -230,7 +229,7 @@ def start_signup(tenant: Tenant, data: SignupInput, source: str, verify_url: str
     email = _check(tenant, data)
     now = datetime.now(UTC)
     _take_pending_slot(platform, email, now)
-    known = runtime.repository(IdentityRepository).find_user_by_email(platform, email) is not None
+    known = identity_service.email_in_use(platform, email)
     if known:
         enqueue_email(
             tenant,
@@ -313,14 +312,10 @@ def complete_signup(tenant: Tenant, token: str) -> Opened:
     e-mail taken meanwhile)."""
     platform = tenant.require_platform_only()
     item, presented = _usable(tenant, token)
-    tenancy = runtime.repository(TenancyRepository)
-    identity = runtime.repository(IdentityRepository)
-    profile = tenancy.get_platform(platform)
-    if profile is None:
-        raise NotFound(f"unknown platform {platform!r}")
-    if item.code in RESERVED_STORE_CODES or tenancy.get_store(platform, item.code) is not None:
+    profile = get_platform(Tenant(platform))
+    if item.code in RESERVED_STORE_CODES or tenancy_stores.store_exists(platform, item.code):
         raise Conflict(CODE_TAKEN_MEANWHILE)
-    if identity.find_user_by_email(platform, item.email) is not None:
+    if identity_service.email_in_use(platform, item.email):
         raise Conflict(EMAIL_TAKEN_MEANWHILE)
     now = datetime.now(UTC)
     languages = (
@@ -352,23 +347,8 @@ def complete_signup(tenant: Tenant, token: str) -> Opened:
                     & (PendingSignupItem.token_hash == presented)
                 ),
             )
-            tx.save(
-                MerchantItem(
-                    keys.merchant_pk(platform, merchant.id),
-                    keys.MERCHANT_SK,
-                    gsi1pk=keys.platform_merchants_gsi1pk(platform),
-                    gsi1sk=merchant.name.lower(),
-                    id=merchant.id,
-                    platform=platform,
-                    name=merchant.name,
-                    contact_email=merchant.contact_email,
-                ),
-                condition=MerchantItem.pk.does_not_exist(),
-            )
-            store_item = TenancyRepository._store_item(store)
-            tx.save(store_item, condition=type(store_item).pk.does_not_exist())
-            IdentityRepository._add_user(tx, user, item.password_hash)
-            identity._add_membership(tx, user, store.code, Role.OWNER)
+            tenancy_stores.add_merchant_and_store_to(tx, merchant, store)
+            identity_service.add_owner_to(tx, user, item.password_hash, store.code)
     except TransactWriteError as exc:
         if not refused(exc):
             raise
@@ -376,7 +356,7 @@ def complete_signup(tenant: Tenant, token: str) -> Opened:
         again = get_or_none(PendingSignupItem, item.pk, item.sk, consistent_read=True)
         if again is None or again.used_at is not None:
             raise Gone(LINK_USED) from exc
-        if tenancy.get_store(platform, store.code) is not None:
+        if tenancy_stores.store_exists(platform, store.code):
             raise Conflict(CODE_TAKEN_MEANWHILE) from exc
         raise Conflict(EMAIL_TAKEN_MEANWHILE) from exc
     adjust_totals(tenant, {"merchants": 1, "stores": 1, "stores_suspended": 0})
