@@ -49,3 +49,15 @@ def serious_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in SERIOUS
     ]
+
+
+def outbox_link(server: LocalServer, to: str, pattern: str) -> str:
+    """The first match of ``pattern`` in the newest e-mail the local cloud's outbox holds for ``to``."""
+    import re
+
+    with server.client() as dev:
+        messages = dev.get("/_dev/outbox", params={"to": to}).json()["messages"]
+    assert messages, f"no e-mail to {to}"
+    found = re.search(pattern, messages[-1]["text"])
+    assert found, messages[-1]["text"]
+    return found.group(0)

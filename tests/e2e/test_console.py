@@ -4,34 +4,18 @@ signing in, permissions, refused forged posts, and axe-core on every console pag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.console_browser import console_url, playwright_browser, serious_violations, sign_in
+from tests.e2e.console_browser import console_url, outbox_link, serious_violations, sign_in
 from tests.local_server import LocalServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 WIZAMART = "wizamart.oms.localhost"
 BAKERY = "bakery.oms.localhost"
 OWNER = ("owner@wizamart.lu", "wizamart-owner-demo")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_browser() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_sign_in_reach_every_page_of_the_menu_with_no_serious_accessibility_violation(
@@ -138,15 +122,6 @@ def test_csrf_less_cross_origin_and_cross_store_posts_are_refused(local_server: 
     assert '<html lang="en">' in page.text  # nothing changed
 
 
-def _outbox_link(server: LocalServer, to: str, pattern: str) -> str:
-    with server.client() as dev:
-        messages = dev.get("/_dev/outbox", params={"to": to}).json()["messages"]
-    assert messages, f"no e-mail to {to}"
-    found = re.search(pattern, messages[-1]["text"])
-    assert found, messages[-1]["text"]
-    return found.group(0)
-
-
 def test_invite_a_viewer_who_accepts_signs_in_and_cannot_edit(
     local_server: LocalServer, browser: Any
 ) -> None:
@@ -163,7 +138,7 @@ def test_invite_a_viewer_who_accepts_signs_in_and_cannot_edit(
         assert serious_violations(page) == []
     finally:
         owner.close()
-    link = _outbox_link(
+    link = outbox_link(
         local_server, "e2e-console-viewer@example.com", r"https?://\S+/admin/invitations/accept\?token=\S+"
     )
     viewer = browser.new_context()

@@ -3,32 +3,16 @@ against `make run`'s server, with axe-core on every page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.console_browser import console_url, playwright_browser, serious_violations, sign_in
+from tests.e2e.console_browser import console_url, outbox_link, serious_violations, sign_in
 from tests.local_server import LocalServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 OMS_API = "api.oms.localhost"
 ADMIN = ("admin@oms.lu", "oms-admin-demo")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_browser() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_an_admin_reaches_every_platform_page_with_no_serious_accessibility_violation(
@@ -49,17 +33,6 @@ def test_an_admin_reaches_every_platform_page_with_no_serious_accessibility_viol
     assert problems == {}
 
 
-def _outbox_link(server: LocalServer, to: str, pattern: str) -> str:
-    import re
-
-    with server.client() as dev:
-        messages = dev.get("/_dev/outbox", params={"to": to}).json()["messages"]
-    assert messages, f"no e-mail to {to}"
-    found = re.search(pattern, messages[-1]["text"])
-    assert found, messages[-1]["text"]
-    return found.group(0)
-
-
 def test_a_merchant_signs_up_verifies_and_lands_in_the_new_stores_console(
     local_server: LocalServer, page: Any
 ) -> None:
@@ -76,7 +49,7 @@ def test_a_merchant_signs_up_verifies_and_lands_in_the_new_stores_console(
     page.click("button:has-text('Sign up')")
     page.wait_for_url("**/signup/sent")
     assert serious_violations(page) == []
-    link = _outbox_link(local_server, "ada@atelier-e2e.lu", r"https?://\S+/signup/verify\?token=\S+")
+    link = outbox_link(local_server, "ada@atelier-e2e.lu", r"https?://\S+/signup/verify\?token=\S+")
     page.goto(link)
     assert serious_violations(page) == []
     page.click("button[type=submit]")
