@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from functions.staff_api.common.access import Authenticated, Tenancy, request_id
+from functions.common.asgi import request_id
+from functions.staff_api.common.access import Authenticated, Tenancy
 from orion.audit import service as audit
 from orion.errors import NotFound
 from orion.identity import access as identity

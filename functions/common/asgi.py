@@ -10,8 +10,10 @@ from typing import Any, cast
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
 from mangum.types import ASGI
+from starlette.requests import Request
 
 from functions.common.edge import Refuse, http_entry, problem_result
+from orion.ids import new_id
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -51,3 +53,11 @@ def _ensure_event_loop() -> None:
         asyncio.get_event_loop()
     except RuntimeError:
         asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def request_id(request: Request) -> str:
+    """API Gateway's request id (the correlation id in logs, the one audit records carry), or a fresh id
+    outside API Gateway."""
+    event: dict[str, Any] = request.scope.get("aws.event") or {}
+    found = (event.get("requestContext") or {}).get("requestId")
+    return str(found) if found else new_id()

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from functions.common import edge
+from functions.console import auditing
 from functions.console.web import (
     LOGIN_CSRF_COOKIE,
     Anonymous,
@@ -28,7 +29,6 @@ from functions.console.web import (
 from orion.errors import Invalid, OrionError
 from orion.identity import service as identity
 from orion.identity.models import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, NewUser, StaffAccess
-from orion.ids import new_id
 from orion.modules.manifest import Role
 
 router = APIRouter()
@@ -39,24 +39,7 @@ ACCEPT_API = "/api/v1/team/invitations/accept"
 
 def audit(console: Console, action: str, target: str, details: dict[str, Any] | None = None) -> None:
     """The audit record the staff API writes for the same change, by the signed-in member."""
-    record_as(console, console.access.user_id, action, target, details)
-
-
-def record_as(
-    console: Console, actor: str, action: str, target: str, details: dict[str, Any] | None = None
-) -> None:
-    from orion.audit import service as audit_log
-
-    event: dict[str, Any] = console.request.scope.get("aws.event") or {}
-    found = (event.get("requestContext") or {}).get("requestId")
-    audit_log.record(
-        console.resolved.tenant,
-        actor=actor,
-        action=action,
-        target=target,
-        request_id=str(found) if found else new_id(),
-        details=details,
-    )
+    auditing.record(console, action, target, details)
 
 
 def absolute_url(console: Console, path: str) -> str:
@@ -256,12 +239,13 @@ async def accept(console: Anonymous) -> Response:
             message=console._(str(error)),
             errors={k: console._(v) for k, v in field_errors(error).items()},
         )
-    record_as(
+    auditing.record_in(
         console,
+        console.resolved.tenant,
         membership.user_id,
-        "team.accept_invitation",
-        f"member:{membership.user_id}",
-        {"role": membership.role.value},
+        action="team.accept_invitation",
+        target=f"member:{membership.user_id}",
+        details={"role": membership.role.value},
     )
     return console.redirect(
         "/admin/login", "You joined the team. Sign in with your e-mail address and password."

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
+from functions.console import auditing
 from functions.console.pages.content import _input, _translated, _values_of
 from functions.console.web import Console, Posted, SignedIn
 from orion.cms import service as cms
@@ -33,21 +34,8 @@ def kind_of(name: str) -> PlatformPageKind:
 
 def audit(console: Console, action: str, target: str, store: str | None = None, **details: Any) -> None:
     """The same audit record the admin API writes for the same change (actor ``admin:<id>``)."""
-    from orion.audit import service as audit_log
-    from orion.ids import new_id
-    from orion.tenant import Tenant
-
-    access = console.admin()
-    event: dict[str, Any] = console.request.scope.get("aws.event") or {}
-    found = (event.get("requestContext") or {}).get("requestId")
-    audit_log.record(
-        Tenant(access.tenant.platform, store) if store else access.tenant,
-        actor=f"admin:{access.user_id}",
-        action=action,
-        target=target,
-        request_id=str(found) if found else new_id(),
-        details=details or None,
-    )
+    console.admin()
+    auditing.record_admin(console, action, target, details or None, store=store)
 
 
 def _target(kind: PlatformPageKind, slug: str) -> str:

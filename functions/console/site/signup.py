@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from functions.common import edge
+from functions.common import asgi, edge
 from functions.console.web import (
     LOGIN_CSRF_COOKIE,
     NO_STORE,
@@ -28,7 +28,6 @@ from functions.console.web import (
 )
 from orion.errors import Conflict, Gone, Invalid, NotFound, TooManyRequests
 from orion.identity import sessions
-from orion.ids import new_id
 from orion.settings import get_settings
 from orion.signup import service as signup
 from orion.tenancy.models import LANGUAGES
@@ -220,9 +219,7 @@ async def verify(console: Anonymous) -> Response:
     from orion.tenant import Tenant
 
     store_tenant = Tenant(console.resolved.tenant.platform, opened.store.code)
-    event = console.request.scope.get("aws.event") or {}
-    found = (event.get("requestContext") or {}).get("requestId")
-    request_id = str(found) if found else new_id()
+    request_id = asgi.request_id(console.request)
     audit.record(
         Tenant(console.resolved.tenant.platform),
         actor=opened.user.id,

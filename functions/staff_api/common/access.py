@@ -10,10 +10,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from functions.common import edge
+from functions.common.asgi import request_id
 from orion.errors import NotFound, Unauthorized
 from orion.identity import access as identity
 from orion.identity.models import Principal, StaffAccess
-from orion.ids import new_id
 from orion.modules.registry import route_enabled
 from orion.tenancy.models import ResolvedTenant
 from orion.tenant import Tenant
@@ -116,13 +116,6 @@ def member(request: Request, credentials: Credentials) -> StaffAccess:
 
 
 Member = Annotated[StaffAccess, Depends(member)]
-
-
-def request_id(request: Request) -> str:
-    """API Gateway's request id (the correlation id in logs), or a fresh id outside API Gateway."""
-    event: dict[str, Any] = request.scope.get("aws.event") or {}
-    found = (event.get("requestContext") or {}).get("requestId")
-    return str(found) if found else new_id()
 
 
 def record_audit(
