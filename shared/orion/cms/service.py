@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import nh3
-
 from orion import runtime
 from orion.cms.models import (
     RESERVED_SLUGS,
@@ -25,6 +23,7 @@ from orion.cms.models import (
 )
 from orion.cms.repository import PageRepository
 from orion.errors import FieldError, Invalid, LimitExceeded, NotFound
+from orion.rendering.sanitize import sanitize_html
 from orion.tenancy.models import Tier
 from orion.tenancy.stores import store_profile
 from orion.tenant import Tenant
@@ -184,11 +183,6 @@ def delete_platform_page(platform: str, slug: str, kind: PlatformPageKind) -> No
 def list_platform_pages(platform: str, kind: PlatformPageKind) -> list[Page]:
     pages = runtime.repository(PageRepository).list_platform_pages(platform, kind)
     return sorted(pages, key=lambda page: (page.position, page.slug))
-
-
-def sanitize_html(html: str) -> str:
-    """Staff HTML made safe to render: no scripts, event handlers or javascript: links."""
-    return nh3.clean(html)
 
 
 def _page(slug: str, data: PageInput, source: PageSource) -> Page:

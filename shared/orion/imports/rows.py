@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Required
 
-import nh3
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -41,6 +40,7 @@ from orion.imports.models import (
     StagedStatus,
     StagedVariant,
 )
+from orion.rendering.sanitize import sanitize_markup
 
 MAX_PRICE_MINOR = 100_000_000_00  # one hundred million in major units
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -328,7 +328,7 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
     images = _images(column("image_link"), column("additional_image_link"), column("image_links"), problems)
     descriptions = column("description")
     if any("<" in text for text in descriptions):
-        descriptions = [nh3.clean(text) if "<" in text else text for text in descriptions]
+        descriptions = [sanitize_markup(text) for text in descriptions]
     sale_prices = _prices(column("sale_price"), "sale_price", currency, problems, required=False)
     statuses = _product_statuses(column("status"), column("published"), problems)
     _refuse_gift_cards(column("gift_card"), problems)

@@ -91,10 +91,10 @@ def product_version(product: Product) -> str:
 def sanitised(data: ProductInput) -> ProductInput:
     """``data`` with its descriptions (default and translated) made safe to render as HTML: no
     scripts, event handlers or javascript: links (nh3, as content pages and imports)."""
-    import nh3
+    from orion.rendering.sanitize import sanitize_markup
 
     def clean(text: str | None) -> str | None:
-        return nh3.clean(text) if text and "<" in text else text
+        return sanitize_markup(text) if text else text
 
     translations = {
         lang: t.model_copy(update={"description": clean(t.description)})
