@@ -13,7 +13,7 @@ OMS, LOYALTY = Tenant("oms"), Tenant("loyalty")
 WIZAMART = Tenant("oms", "wizamart")
 
 OPTIONAL_MODULES = frozenset(
-    {"orders", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
+    {"orders", "customers", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
 )
 
 

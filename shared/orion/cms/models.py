@@ -15,6 +15,7 @@ from orion.tenancy.tiers import Limit, allowance
 # Paths the storefront serves itself: a store page may not take them over.
 RESERVED_SLUGS = frozenset(
     {"products", "categories", "search", "cart", "checkout", "orders", "pages", "static", "api", "stores"}
+    | {"account", "admin"}  # shopper accounts and the store console
 )
 # The platform marketing site's pages (docs/storefront.md, Pages).
 MARKETING_SLUGS = (

@@ -464,8 +464,59 @@ def staged_rows_prefix(language: str) -> str:
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal[
-    "GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "TransactWriteItems", "BatchWriteItem"
+    "GetItem",
+    "BatchGetItem",
+    "Query",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "TransactWriteItems",
+    "BatchWriteItem",
 ]
+
+
+# --- customers (shopper accounts) ------------------------------------------------------------------
+
+CUSTOMER_SK = "PROFILE"
+CUSTOMER_ORDER_PREFIX = "ORDER#"
+SHOPPER_SESSION_SK = "SESSION"
+CUSTOMER_TOKEN_SK = "TOKEN"
+
+
+def customer_pk(platform: str, store: str, customer_id: str) -> str:
+    """A shopper account's partition: its profile (SK ``PROFILE``) and one summary per order
+    (SK ``ORDER#<created>#<order id>``), so the account page is one Query after the session read."""
+    return f"{store_pk(platform, store)}#CUSTOMER#{_checked_part(customer_id, 'customer id')}"
+
+
+def customer_order_sk(created_at: datetime, order_id: str) -> str:
+    created = created_at.astimezone(UTC).isoformat()
+    return f"{CUSTOMER_ORDER_PREFIX}{created}#{_checked_part(order_id, 'order id')}"
+
+
+def customer_emails_pk(platform: str, store: str) -> str:
+    """The store's e-mail -> account index (SK: the lower-case address): unique addresses by a
+    conditional put, sign-in by GetItem, staff search by prefix."""
+    return f"{store_pk(platform, store)}#CUSTOMER_EMAILS"
+
+
+def customers_gsi1pk(platform: str, store: str) -> str:
+    """GSI1 partition of a store's accounts, newest first (GSI1SK ``<created>#<id>``)."""
+    return f"{store_pk(platform, store)}#CUSTOMERS"
+
+
+def customers_by_name_gsi2pk(platform: str, store: str) -> str:
+    """GSI2 partition of a store's accounts by folded name (GSI2SK ``<name>#<id>``), for prefix search."""
+    return f"{store_pk(platform, store)}#CUSTOMERS#NAME"
+
+
+def shopper_session_pk(platform: str, store: str, session_id: str) -> str:
+    return f"{store_pk(platform, store)}#SHOPPER_SESSION#{_checked_part(session_id, 'session id')}"
+
+
+def customer_token_pk(platform: str, store: str, token_digest: str) -> str:
+    """A one-time link of a shopper account (verify e-mail, reset password), by its secret's digest."""
+    return f"{store_pk(platform, store)}#CUSTOMER_TOKEN#{_checked_part(token_digest, 'token digest')}"
 
 
 @dataclass(frozen=True)
@@ -700,5 +751,37 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "write staged rows (batches of 25)",
         "BatchWriteItem",
         "PK=P#<p>#S#<s>#IMPORT#<job>, SK=ROW#<lang>#<external id>",
+    ),
+    AccessPattern(
+        "a shopper's session with their account (every signed-in page)",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s>#SHOPPER_SESSION#<id>, SK=SESSION and PK=P#<p>#S#<s>#CUSTOMER#<id>, SK=PROFILE",
+    ),
+    AccessPattern(
+        "a shopper account's orders, newest first",
+        "Query",
+        "PK=P#<p>#S#<s>#CUSTOMER#<id>, SK begins_with ORDER#",
+    ),
+    AccessPattern(
+        "the account of an e-mail address (sign-in, sign-up, checkout), staff search by prefix",
+        "GetItem",
+        "PK=P#<p>#S#<s>#CUSTOMER_EMAILS, SK=<e-mail>",
+    ),
+    AccessPattern(
+        "a store's shopper accounts, newest first",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#CUSTOMERS, GSI1SK=<created>#<id>",
+        "GSI1",
+    ),
+    AccessPattern(
+        "a store's shopper accounts by name prefix",
+        "Query",
+        "GSI2PK=P#<p>#S#<s>#CUSTOMERS#NAME, GSI2SK begins_with <folded name>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "use a shopper account's one-time link",
+        "DeleteItem",
+        "PK=P#<p>#S#<s>#CUSTOMER_TOKEN#<digest>, SK=TOKEN (conditional: once)",
     ),
 )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar, TypeVar
 
 from pynamodb.attributes import DiscriminatorAttribute, TTLAttribute, UnicodeAttribute
@@ -121,8 +124,42 @@ def _drop_connections() -> None:
 ItemT = TypeVar("ItemT", bound=TableItem)
 
 
+# Items one BatchGetItem read ahead for the request (see :func:`prefetched`), by (PK, SK); a None value
+# is an item read as absent.
+_PREFETCHED: ContextVar[dict[tuple[str, str], TableItem | None] | None] = ContextVar(
+    "orion_prefetched", default=None
+)
+
+
+@contextmanager
+def prefetched(wanted: Iterable[tuple[str, str]]) -> Iterator[None]:
+    """Read the items ``wanted`` (PK, SK) in one strongly consistent BatchGetItem, and let each
+    :func:`get_or_none` of one of them inside the block take it from there instead of its own GetItem.
+
+    A page that needs items of several features (a signed-in shopper's session and account, and the
+    cart) reads them in one request while each feature keeps its own data access. Each prefetched item
+    answers one read only: a second read of it (after a write, on a retry) goes to the table again."""
+    outer = _PREFETCHED.get()
+    keys = [key for key in dict.fromkeys(wanted) if outer is None or key not in outer]
+    found: dict[tuple[str, str], TableItem | None] = outer if outer is not None else {}
+    found.update(dict.fromkeys(keys))
+    if keys:  # inside another prefetch, only what it did not read already
+        for item in TableItem.batch_get(keys, consistent_read=True):
+            found[(item.pk, item.sk)] = item
+    token = _PREFETCHED.set(found)
+    try:
+        yield
+    finally:
+        _PREFETCHED.reset(token)
+
+
 def get_or_none(model: type[ItemT], pk: str, sk: str, *, consistent_read: bool = False) -> ItemT | None:
-    """One GetItem; ``None`` when the item is absent (or is of another kind)."""
+    """One GetItem (none when the item was prefetched); ``None`` when the item is absent (or is of
+    another kind)."""
+    ahead = _PREFETCHED.get()
+    if ahead is not None and (pk, sk) in ahead:
+        early = ahead.pop((pk, sk))
+        return early if isinstance(early, model) else None
     try:
         item = model.get(pk, sk, consistent_read=consistent_read)
     except DoesNotExist:

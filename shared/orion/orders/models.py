@@ -7,6 +7,17 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+# Where the shops deliver (ISO 3166-1 alpha-2 -> name shown in the form).
+COUNTRIES = {
+    "LU": "Luxembourg",
+    "BE": "Belgium",
+    "FR": "France",
+    "DE": "Germany",
+    "NL": "Netherlands",
+    "AT": "Austria",
+    "CH": "Switzerland",
+}
+
 # Largest quantity of one variant in one order (forms offer 1-99).
 MAX_LINE_QUANTITY_FORM = 99
 
@@ -110,6 +121,9 @@ class Order(BaseModel):
     language: str = "en"
     payment_provider: str = "manual"
     payment_instructions: str = ""
+    # The shopper account it belongs to (orion.customers): placed signed in, or a guest order of the
+    # account's verified address.
+    customer_id: str | None = None
     created_at: datetime
     updated_at: datetime
     lines: tuple[OrderLine, ...] = ()
@@ -118,6 +132,30 @@ class Order(BaseModel):
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+
+class OrderSummary(BaseModel):
+    """An order as a shopper account's list shows it (kept beside the account, see the repository)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    status: OrderStatus
+    total: int
+    currency: str
+    item_count: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, order: Order) -> OrderSummary:
+        return cls(
+            id=order.id,
+            status=order.status,
+            total=order.total,
+            currency=order.currency,
+            item_count=order.item_count,
+            created_at=order.created_at,
+        )
 
 
 class OrderList(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,15 @@ from orion.data.conditions import TRANSACTION_CANCELLED, error_code
 from orion.data.cursors import IndexKey, decode_sort_key, encode_cursor, start_key
 from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none, transaction
 from orion.orders.errors import TransactionCancelled
-from orion.orders.models import Order, OrderLine, OrderList, OrderStatus, StatusChange
+from orion.orders.models import (
+    CustomerDetails,
+    Order,
+    OrderLine,
+    OrderList,
+    OrderStatus,
+    OrderSummary,
+    StatusChange,
+)
 from orion.settings import get_settings
 from orion.tenant import Tenant
 
@@ -50,6 +59,14 @@ class OrderByEmailItem(TableItem, discriminator="OrderByEmail"):
 def email_digest(email: str) -> str:
     """The key part an e-mail address is found by: a digest of its trimmed lowercase form."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+
+
+class CustomerOrderItem(TableItem, discriminator="CustomerOrder"):
+    """An order's summary in its shopper account's partition (the account page lists these), kept in
+    step with the order's status by every transition."""
+
+    order_id = UnicodeAttribute()
+    data = UnicodeAttribute()  # the OrderSummary as JSON
 
 
 class CheckoutKeyItem(TableItem, discriminator="CheckoutKey"):
@@ -252,6 +269,9 @@ class OrderRepository:
             condition=CheckoutKeyItem.pk.does_not_exist(),
         )
         puts.append("checkout-key")
+        if order.customer_id:
+            tx.save(self._summary_item(tenant, order))
+            puts.append("account")
         if cart_id:
             tx.delete(TableItem(keys.cart_pk(platform, store, cart_id), keys.CART_SK))
             deletes.append("cart")
@@ -284,19 +304,89 @@ class OrderRepository:
         )
         updates.append("order")
         tx.save(self._history_item(pk, change, len(order.history)))
+        puts = ["history"]
+        if order.customer_id:
+            tx.save(self._summary_item(tenant, updated))
+            puts.append("account")
         stock = StockChanges(tenant)
         for level, quantity in restock:
             stock.change(tx, level, quantity)
             updates.append(f"sku:{level.sku}")
         if stock.count(tx):
             updates.append("stock-counters")
-        _commit(tx, puts=["history"], updates=updates)
+        _commit(tx, puts=puts, updates=updates)
 
     def add_history_entry(self, tenant: Tenant, order: Order, change: StatusChange) -> None:
         """Append ``change`` (a note, the status unchanged) to the order's history."""
         pk = keys.order_pk(tenant.platform, tenant.require_store(), order.id)
         self._history_item(pk, change, len(order.history)).save(
             condition=OrderHistoryItem.pk.does_not_exist()
+        )
+
+    def for_customer(
+        self, tenant: Tenant, customer_id: str, *, limit: int, after: str | None = None
+    ) -> tuple[builtins.list[OrderSummary], str | None]:
+        """A shopper account's orders, newest first, and the cursor of the next page: one Query."""
+        pk = keys.customer_pk(tenant.platform, tenant.require_store(), customer_id)
+        start = start_key(pk, decode_sort_key(after)[0]) if after else None
+        result = CustomerOrderItem.query(
+            pk,
+            CustomerOrderItem.sk.startswith(keys.CUSTOMER_ORDER_PREFIX),
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=start,
+        )
+        found = [item for item in result if isinstance(item, CustomerOrderItem)]
+        more = result.last_evaluated_key is not None and found
+        summaries = [OrderSummary.model_validate_json(item.data) for item in found]
+        return summaries, encode_cursor(found[-1].sk) if more else None
+
+    def attach(self, tenant: Tenant, order: Order, customer_id: str) -> None:
+        """Make ``order`` (a guest order) one of the account's, if its status did not change since it
+        was read (TransactionCancelled otherwise)."""
+        attached = order.model_copy(update={"customer_id": customer_id})
+        tx = transaction()
+        tx.update(
+            OrderItem(keys.order_pk(tenant.platform, tenant.require_store(), order.id), keys.ORDER_SK),
+            actions=[OrderItem.data.set(attached.model_dump_json(exclude={"lines", "history"}))],
+            condition=OrderItem.status == order.status.value,
+        )
+        tx.save(self._summary_item(tenant, attached))
+        _commit(tx, puts=["account"], updates=["order"])
+
+    def anonymise(self, tenant: Tenant, order: Order, anonymous: CustomerDetails) -> None:
+        """Replace who ordered with ``anonymous`` (figures, lines and history stay), and drop the
+        order's e-mail pointer and account summary, in one transaction."""
+        platform, store = tenant.platform, tenant.require_store()
+        erased = order.model_copy(update={"customer": anonymous, "customer_id": None})
+        tx = transaction()
+        tx.update(
+            OrderItem(keys.order_pk(platform, store, order.id), keys.ORDER_SK),
+            actions=[OrderItem.data.set(erased.model_dump_json(exclude={"lines", "history"}))],
+            condition=OrderItem.status == order.status.value,
+        )
+        tx.delete(
+            OrderByEmailItem(
+                keys.orders_by_email_pk(platform, store, email_digest(str(order.customer.email))),
+                f"{order.created_at.isoformat()}#{order.id}",
+            )
+        )
+        deletes = ["email"]
+        if order.customer_id:
+            summary = self._summary_item(tenant, order)
+            tx.delete(CustomerOrderItem(summary.pk, summary.sk))
+            deletes.append("account")
+        _commit(tx, deletes=deletes, updates=["order"])
+
+    @staticmethod
+    def _summary_item(tenant: Tenant, order: Order) -> CustomerOrderItem:
+        assert order.customer_id is not None
+        return CustomerOrderItem(
+            keys.customer_pk(tenant.platform, tenant.require_store(), order.customer_id),
+            keys.customer_order_sk(order.created_at, order.id),
+            order_id=order.id,
+            data=OrderSummary.of(order).model_dump_json(),
         )
 
     @staticmethod

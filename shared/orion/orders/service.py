@@ -11,6 +11,7 @@ import hmac
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -33,6 +34,7 @@ from orion.orders.models import (
     OrderLine,
     OrderList,
     OrderStatus,
+    OrderSummary,
     PlacedOrder,
     StatusChange,
     can_transition,
@@ -77,6 +79,7 @@ def place_order(
     cart_id: str | None = None,
     site_url: str | None = None,
     store_name: str | None = None,
+    customer_id: str | None = None,
 ) -> PlacedOrder:
     """Turn wanted lines into an order at today's prices, in one DynamoDB transaction that decrements
     each variant's stock on condition it suffices, writes the order, its lines and first status, and
@@ -129,6 +132,7 @@ def place_order(
         customer=customer,
         language=language,
         payment_provider=provider.code,
+        customer_id=customer_id,
         created_at=now,
         updated_at=now,
         lines=order_lines,
@@ -420,3 +424,81 @@ def _for_people(
 
 def _plausible_id(order_id: str) -> bool:
     return bool(re.fullmatch(r"[0-9A-Z]{26}", order_id))
+
+
+# --- shopper accounts (orion.customers) ---------------------------------------------------------------
+
+ANONYMOUS_NAME = "Deleted customer"
+ANONYMOUS_EMAIL = "deleted@anonymous.example.com"
+
+
+def customer_orders(
+    tenant: Tenant, customer_id: str, *, limit: int = 50, after: str | None = None
+) -> tuple[list[OrderSummary], str | None]:
+    """A shopper account's orders, newest first (one Query), and the next page's cursor."""
+    if not 1 <= limit <= 100:
+        raise BadRequest("limit must be between 1 and 100")
+    return runtime.repository(OrderRepository).for_customer(tenant, customer_id, limit=limit, after=after)
+
+
+def get_customer_order(tenant: Tenant, customer_id: str, order_id: str) -> Order:
+    """One of the account's orders; another's (or none) is a 404 that reveals nothing."""
+    found = runtime.repository(OrderRepository).get(tenant, order_id) if _plausible_id(order_id) else None
+    if found is None or found[0].customer_id != customer_id:
+        raise NotFound("We could not find that order.")
+    return found[0]
+
+
+def attach_guest_orders(tenant: Tenant, email: str, customer_id: str) -> int:
+    """Make the guest orders placed with ``email`` the account's (its address was just verified);
+    how many joined. Orders of another account stay theirs."""
+    repository = runtime.repository(OrderRepository)
+    joined, after = 0, None
+    while True:
+        page = repository.by_email(tenant, email, limit=100, after=after)
+        for order in page.items:
+            if order.customer_id is None and _changed_safely(
+                partial(repository.attach, tenant, customer_id=customer_id), tenant, order
+            ):
+                joined += 1
+        if not page.next_cursor:
+            return joined
+        after = page.next_cursor
+
+
+def anonymise_customer_orders(tenant: Tenant, customer_id: str) -> int:
+    """Erase who placed the account's orders (the account is being deleted): name, address and e-mail
+    give way to placeholders, while totals, lines and history stay for the books. How many."""
+    repository = runtime.repository(OrderRepository)
+    anonymous = CustomerDetails(
+        email=ANONYMOUS_EMAIL, name=ANONYMOUS_NAME, address="---", postal_code="", city="", country="LU"
+    )
+    erased, after = 0, None
+    while True:
+        summaries, after = repository.for_customer(tenant, customer_id, limit=100, after=after)
+        for summary in summaries:
+            found = repository.get(tenant, summary.id)
+            if found is None:
+                continue
+            order = found[0]
+            placeholder = anonymous.model_copy(update={"country": order.customer.country})
+            if _changed_safely(partial(repository.anonymise, tenant, anonymous=placeholder), tenant, order):
+                erased += 1
+        if after is None:
+            return erased
+
+
+def _changed_safely(change: Callable[[Order], None], tenant: Tenant, order: Order) -> bool:
+    """``change(order)``, read again and retried while staff move the order at the same moment."""
+    current: Order | None = order
+    for attempt in range(STOCK_ATTEMPTS):
+        if current is None:
+            return False
+        back_off(attempt)
+        try:
+            change(current)
+            return True
+        except TransactionCancelled:
+            found = runtime.repository(OrderRepository).get(tenant, order.id)
+            current = found[0] if found else None
+    raise Conflict("The order changed meanwhile; please try again.")

@@ -8,23 +8,13 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from orion.catalog.models import SKU_PATTERN
 from orion.numbers import WholeNumber
-from orion.orders.models import MAX_LINE_QUANTITY_FORM, CustomerDetails
+from orion.orders.models import COUNTRIES, MAX_LINE_QUANTITY_FORM, CustomerDetails
 
 # A checkout is one transaction of 2 items per line + 4 (see orion.orders.service); 40 lines keeps it
 # well inside DynamoDB's 100-item limit.
 MAX_CART_LINES = 40
 CART_LIFETIME = timedelta(days=30)  # a cart (and its cookie) lasts this long after its last change
 MAX_QUANTITY = MAX_LINE_QUANTITY_FORM
-# Where the shops deliver (ISO 3166-1 alpha-2 -> name shown in the form).
-COUNTRIES = {
-    "LU": "Luxembourg",
-    "BE": "Belgium",
-    "FR": "France",
-    "DE": "Germany",
-    "NL": "Netherlands",
-    "AT": "Austria",
-    "CH": "Switzerland",
-}
 
 
 # What a shopper reads under a refused field, in place of the validator's wording (written for

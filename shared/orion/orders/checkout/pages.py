@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from orion.errors import FieldError
-from orion.orders.checkout.models import COUNTRIES, MAX_QUANTITY, Cart
+from orion.orders.checkout.models import MAX_QUANTITY, Cart
 from orion.orders.checkout.service import cart_digest
-from orion.orders.models import Order
+from orion.orders.models import COUNTRIES, Order
 from orion.storefront.pages import PRIVATE_NO_STORE, Page
 from orion.storefront.shop import ShopPages, ShopperRequest
 from orion.tenancy.models import ResolvedTenant
