@@ -229,6 +229,17 @@ FUNCTIONS: tuple[Function, ...] = (
         shopper=True,
         answers_head=True,
     ),
+    Function(
+        name="account",
+        handler="functions.account.handler.handler",
+        description="Shopper accounts: sign-up, sign-in, profile, addresses, order history, data export",
+        routes=(Route("ANY", "/account"), Route("ANY", "/account/{proxy+}")),
+        memory_mb=1024,  # argon2id hashing at sign-up, sign-in and password changes
+        tables={"main": Access.WRITE},
+        buckets={"templates": Access.READ},
+        secrets=("origin-verify", "shopper-signing-key"),
+        shopper=True,
+    ),
     # --- platform admin and modules ---
     Function(
         name="health",

@@ -83,7 +83,10 @@ def layer_hash() -> str:
     digest = hashlib.sha256()
     digest.update(runtime_requirements().encode())
     digest.update(Path(__file__).read_bytes())
-    for path in sorted(ORION_PACKAGE.rglob("*.py")):
+    # Every file the layer ships (code, and data such as the shopper translations' JSON), bytecode aside.
+    for path in sorted(p for p in ORION_PACKAGE.rglob("*") if p.is_file() and p.suffix not in (".pyc",)):
+        if "__pycache__" in path.parts:
+            continue
         digest.update(path.relative_to(ORION_PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -6,14 +6,13 @@ orion.orders.checkout / orion.orders, and shapes pages, redirects or JSON. Nothi
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode
+from urllib.parse import unquote, urlencode
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.shared.cookies import Cookie
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from functions.common import edge
 from functions.common.edge import Outcome, PageOrJson, Refusal, http_entry
@@ -25,8 +24,15 @@ from functions.common.shopper import (
     page_response,
     refused_before_routing,
     shopper_request_of,
+    signing_secret,
 )
-from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
+from functions.common.shopper import form_data as shopper_form_data
+from functions.common.shopper import site_url as shopper_site_url
+from functions.common.shopper import validated as shopper_validated
+from orion.customers import service as accounts
+from orion.customers.models import ShopperSession
+from orion.data.table import prefetched
+from orion.errors import FieldError, Invalid, NotFound, OrionError
 from orion.observability import logger, metrics, tracer
 from orion.orders.checkout import csrf
 from orion.orders.checkout.models import (
@@ -41,6 +47,7 @@ from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
 from orion.orders.checkout.service import (
     add_to_cart,
     cart_digest,
+    cart_keys,
     change_quantity,
     checkout,
     get_cart,
@@ -49,13 +56,11 @@ from orion.orders.checkout.service import (
 )
 from orion.orders.errors import CartChangedSinceForm, OutOfStock, PriceChanged, Unavailable
 from orion.orders.service import CHECKOUT_KEY, get_order_for_shopper, status_path
-from orion.settings import get_settings
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 app = APIGatewayHttpResolver()
-MAX_FORM_BYTES = 16 * 1024
 NO_STORE = {**SECURITY_HEADERS, "Cache-Control": PRIVATE_NO_STORE}
 PRICES_CHANGED = "Some prices changed since you added the items to your cart; the new prices are shown."
 # Every route and error answers a browser with a page and a JSON client with JSON (never cached).
@@ -88,26 +93,31 @@ def cart_cookie(resolved: ResolvedTenant, value: str) -> Cookie:
     return edge.private_cookie(cart_cookie_name(resolved), value, int(CART_LIFETIME.total_seconds()))
 
 
+def accounts_enabled(resolved: ResolvedTenant) -> bool:
+    return "customers" in resolved.platform.enabled_modules
+
+
+def account_cookie(resolved: ResolvedTenant) -> str | None:
+    """The shopper account's session cookie (see functions/account), where accounts are on."""
+    if not accounts_enabled(resolved):
+        return None
+    name = edge.cookie_name(f"orion_account_{resolved.tenant.store}")
+    return edge.read_cookie(app.current_event.cookies, name)
+
+
+def shopper_session(resolved: ResolvedTenant) -> ShopperSession | None:
+    """The signed-in shopper, if any (a session that ended is a guest checkout, not an error)."""
+    cookie = account_cookie(resolved)
+    if cookie is None:
+        return None
+    try:
+        return accounts.resume(resolved.tenant, cookie)
+    except OrionError:
+        return None
+
+
 def form_data() -> dict[str, Any]:
-    """The POST body as a dict: a urlencoded form, or a JSON object from a headless front end."""
-    body = app.current_event.decoded_body or ""
-    if len(body) > MAX_FORM_BYTES:
-        raise BadRequest("The form is too large.")
-    content_type = app.current_event.headers.get("content-type") or ""
-    if content_type.startswith("application/json"):
-        try:
-            data = json.loads(body or "{}")
-        except ValueError as exc:
-            raise BadRequest("The body is not valid JSON.") from exc
-        if not isinstance(data, dict):
-            raise BadRequest("The body must be a JSON object.")
-        return data
-    return dict(parse_qsl(body, keep_blank_values=True))
-
-
-def signing_secret() -> str:
-    """The HMAC key of shopper form tokens."""
-    return edge.read_secret(get_settings().shopper_signing_secret_name)
+    return shopper_form_data(app.current_event.decoded_body, app.current_event.headers)
 
 
 def form_token(resolved: ResolvedTenant, cart: str | None) -> str:
@@ -116,12 +126,7 @@ def form_token(resolved: ResolvedTenant, cart: str | None) -> str:
 
 
 def site_url(resolved: ResolvedTenant) -> str | None:
-    """The store's address as the shopper's browser used it (for links in e-mails)."""
-    headers = app.current_event.headers
-    host = edge.viewer_host(headers)
-    if not host:
-        return None
-    return f"{edge.viewer_scheme(headers)}://{host}{resolved.base_path}"
+    return shopper_site_url(resolved, app.current_event.headers)
 
 
 def check_forgery(
@@ -147,16 +152,7 @@ def check_forgery(
 
 
 def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        errors = [_shopper_error(".".join(str(p) for p in e["loc"]) or "form", e) for e in exc.errors()]
-        raise Invalid("Some fields need your attention.", errors=errors) from exc
-
-
-def _shopper_error(field: str, error: Any) -> FieldError:
-    """A hint for people in place of the validator's wording (written for developers)."""
-    return FieldError(field, FIELD_HINTS.get(field) or str(error["msg"]).removeprefix("Value error, "))
+    return shopper_validated(model, data, FIELD_HINTS)
 
 
 # --- responses --------------------------------------------------------------------------------------
@@ -236,9 +232,19 @@ def checkout_page(
     notice: OrionError | str | None = None,
     changes: list[dict[str, Any]],
     status: int = 200,
+    session: ShopperSession | None = None,
 ) -> Response[str]:
     """The checkout form for ``cart`` under the checkout key ``key``; ``notice`` says what changed
-    (an error, shown translated, or a text) and ``changes`` which prices moved (old ones shown)."""
+    (an error, shown translated, or a text) and ``changes`` which prices moved (old ones shown). A
+    signed-in shopper's form starts from their default address (or the saved one ``?address=`` names)
+    and lists the others."""
+    if session is not None and values is None:
+        customer = session.customer
+        chosen = customer.address(shopper_request().get("address")) or customer.default_address
+        values = {"email": customer.email, "name": customer.name}
+        if chosen is not None:
+            values.update(chosen.model_dump(exclude={"id", "label"}))
+            values["address_id"] = chosen.id
     page = pages().checkout(
         resolved,
         shopper_request(),
@@ -249,6 +255,8 @@ def checkout_page(
         errors=errors,
         was_prices={str(c["sku"]): int(c["was"]) for c in changes},
         status=status,
+        addresses=session.customer.addresses if session else (),
+        signed_in=session is not None,
         **message_of(notice),
     )
     return page_response(page)
@@ -318,13 +326,20 @@ def change_item(sku: str) -> Outcome | Refusal:
 @answered
 def checkout_form() -> Outcome | Refusal:
     resolved = store_tenant()
-    current, changes = review_cart(resolved.tenant, cart_id(resolved))
+    cart_id_now = cart_id(resolved)
+    # A signed-in shopper's session and account are read with the cart: one BatchGetItem.
+    cookie = account_cookie(resolved)
+    with prefetched(
+        [*cart_keys(resolved.tenant, cart_id_now), *accounts.session_keys(resolved.tenant, cookie)]
+    ):
+        session = shopper_session(resolved)
+        current, changes = review_cart(resolved.tenant, cart_id_now)
     if current is None or not current.lines:
         return Refusal(Invalid("Your cart is empty."), page=lambda _: see_other(resolved, "/cart"))
     cart, key = current, new_checkout_key()
     notice = PRICES_CHANGED if changes else None
     return Outcome(
-        page=lambda: checkout_page(resolved, cart, key, notice=notice, changes=changes),
+        page=lambda: checkout_page(resolved, cart, key, notice=notice, changes=changes, session=session),
         data=lambda: {
             "cart": cart_view(cart),
             "csrf_token": form_token(resolved, cart.id),
@@ -348,6 +363,12 @@ def place() -> Outcome | Refusal:
         form: CheckoutForm = validated(CheckoutForm, data)
     except Invalid as error:
         return Refusal(error, page=lambda refused: checkout_again(resolved, data, refused))
+    session = shopper_session(resolved)
+    # Signed in: the order is the account's. A guest order placed with an account's verified address
+    # joins that account too (the shopper proved the address is theirs).
+    customer_id = session.customer.id if session else None
+    if customer_id is None and accounts_enabled(resolved):
+        customer_id = accounts.account_of_verified_email(resolved.tenant, str(form.email))
     try:
         placed = checkout(
             resolved.tenant,
@@ -356,6 +377,7 @@ def place() -> Outcome | Refusal:
             lang=lang,
             site_url=site_url(resolved),
             store_name=resolved.store.name if resolved.store else None,
+            customer_id=customer_id,
         )
     except (PriceChanged, CartChangedSinceForm) as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
@@ -394,9 +416,17 @@ def show_order(order_id: str) -> Outcome:
     query = app.current_event.query_string_parameters or {}
     order = get_order_for_shopper(resolved.tenant, order_id, query.get("token"))
     just_placed = query.get("placed") == "1"
+    # After a guest checkout: offer an account for the address used (no read: a cookie-less browser
+    # is a guest; a signed-in shopper's order is in their account already).
+    offer = (
+        just_placed
+        and accounts_enabled(resolved)
+        and order.customer_id is None
+        and not account_cookie(resolved)
+    )
     return Outcome(
         page=lambda: page_response(
-            pages().order(resolved, shopper_request(), order, just_placed=just_placed)
+            pages().order(resolved, shopper_request(), order, just_placed=just_placed, offer_account=offer)
         ),
         data=lambda: {"order": order_view(order)},
     )

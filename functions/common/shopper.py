@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common import edge
-from orion.errors import NotFound, OrionError
+from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
 from orion.modules.registry import route_enabled
 from orion.observability import logger
 from orion.storefront.pages import PRIVATE_NO_STORE, Page, etag_matches, storefront_pages
@@ -139,3 +142,56 @@ def _handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaC
     }
     app.append_context(tenant=resolved)
     return app.resolve(routed, context)
+
+
+# --- shopper forms ----------------------------------------------------------------------------------
+
+MAX_FORM_BYTES = 16 * 1024
+
+
+def form_data(body: str | None, headers: Mapping[str, str]) -> dict[str, Any]:
+    """A POST body as a dict: a urlencoded form, or a JSON object from a headless front end."""
+    body = body or ""
+    if len(body) > MAX_FORM_BYTES:
+        raise BadRequest("The form is too large.")
+    content_type = headers.get("content-type") or ""
+    if content_type.startswith("application/json"):
+        try:
+            data = json.loads(body or "{}")
+        except ValueError as exc:
+            raise BadRequest("The body is not valid JSON.") from exc
+        if not isinstance(data, dict):
+            raise BadRequest("The body must be a JSON object.")
+        return data
+    return dict(parse_qsl(body, keep_blank_values=True))
+
+
+def validated(model: type[Any], data: dict[str, Any], hints: Mapping[str, str]) -> Any:
+    """``data`` as ``model``, or Invalid with one message per field: the ``hints`` written for people in
+    place of the validator's wording (written for developers) where there is one."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"]) or "form"
+            message = hints.get(field) or str(error["msg"]).removeprefix("Value error, ")
+            errors.append(FieldError(field, message))
+        raise Invalid("Some fields need your attention.", errors=errors) from exc
+
+
+def site_url(resolved: ResolvedTenant, headers: Mapping[str, str]) -> str | None:
+    """The store's address as the shopper's browser used it (for links in e-mails)."""
+    host = edge.viewer_host(headers)
+    if not host:
+        return None
+    return f"{edge.viewer_scheme(headers)}://{host}{resolved.base_path}"
+
+
+def signing_secret() -> str:
+    """The HMAC key of shopper form tokens."""
+    from orion.settings import get_settings
+
+    return edge.read_secret(get_settings().shopper_signing_secret_name)

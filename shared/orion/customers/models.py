@@ -37,6 +37,7 @@ FIELD_HINTS = {
     "city": "Enter a city of at most 120 characters.",
     "country": "Choose a country we deliver to.",
     "label": "Enter a name of at most 40 characters for this address, or leave it empty.",
+    "confirm": "Tick the box to confirm that your account is deleted for good.",
 }
 
 
@@ -192,3 +193,10 @@ class ResetForm(_Form):
 class DeleteForm(_Form):
     current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
     confirm: bool = False
+
+    @field_validator("confirm")
+    @classmethod
+    def _confirmed(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("the deletion must be confirmed")
+        return value

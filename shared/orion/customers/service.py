@@ -300,6 +300,28 @@ def resume(tenant: Tenant, cookie: str | None) -> ShopperSession | None:
     )
 
 
+def end_session(tenant: Tenant, cookie: str | None) -> None:
+    """End the session ``cookie`` names, if it is one (a browser signing in again leaves none behind)."""
+    match = _COOKIE.fullmatch(cookie or "")
+    if match is None:
+        return
+    repository = _repository()
+    item, _ = repository.session_with_account(tenant, match["id"], match["customer"])
+    if item is not None and hmac.compare_digest(item.secret_hash, _digest(match["secret"])):
+        repository.delete_session(tenant, match["id"])
+
+
+def resend_verification(
+    tenant: Tenant, session: ShopperSession, source: str, *, lang: str, site_url: str | None, store_name: str
+) -> None:
+    """A new verification link for the account's address (nothing if it is verified already)."""
+    customer = session.customer
+    if customer.email_verified:
+        return
+    _throttle_mail(tenant, source)
+    _send_verification(tenant, customer, customer.email, site_url=site_url, store_name=store_name, lang=lang)
+
+
 def csrf_matches(session: ShopperSession, presented: str | None) -> bool:
     return bool(presented) and hmac.compare_digest(session.csrf_token, presented or "")
 

@@ -244,6 +244,19 @@ _STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def _load_message_files() -> None:
+    """Add the strings of ``messages/<lang>/*.json`` beside this module (one file per area, e.g.
+    the shopper account pages and e-mails) to the built-in table."""
+    import json
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent / "messages").glob("*/*.json")):
+        _STRINGS.setdefault(path.parent.name, {}).update(json.loads(path.read_text(encoding="utf-8")))
+
+
+_load_message_files()
+
+
 def choose_language(
     available: Sequence[str], default: str, requested: str | None, accept_language: str | None
 ) -> str:

@@ -79,6 +79,9 @@ def store_context(resolved: ResolvedTenant) -> dict[str, Any]:
         "lang": store.default_language if store else resolved.platform.default_language,
         # Whether the platform sells online (its orders module is on): cart links and buy forms.
         "cart_enabled": store is not None and route_enabled("/cart", resolved.platform.enabled_modules),
+        # A plain link on every page (nothing personal: catalogue pages stay publicly cacheable).
+        "accounts_enabled": store is not None
+        and route_enabled("/account", resolved.platform.enabled_modules),
     }
 
 
@@ -149,6 +152,7 @@ def _no_tenant_context() -> dict[str, Any]:
         "path": "/",
         "lang": "en",
         "cart_enabled": False,
+        "accounts_enabled": False,
     }
 
 

@@ -28,7 +28,7 @@ from orion.errors import NotFound
 from orion.rendering.i18n import choose_language, format_money, translator
 from orion.rendering.links import under
 from orion.settings import get_settings
-from orion.storefront.pages import Page, StorefrontPages, storefront_pages
+from orion.storefront.pages import PRIVATE_NO_STORE, Page, StorefrontPages, storefront_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 SORT_LABELS = {
@@ -190,6 +190,19 @@ class ShopPages:
         lang = self.language(resolved, request)
         page = self.pages.error(resolved, status, title, message, self.context(resolved, lang, request))
         return dataclasses.replace(page, headers={**page.headers, **VARY})
+
+    def private_page(
+        self,
+        resolved: ResolvedTenant,
+        request: ShopperRequest,
+        template: str,
+        context: dict[str, Any],
+        status: int = 200,
+    ) -> Page:
+        """A page of one shopper (cart, checkout, account) in their language: never stored by a cache."""
+        lang = self.language(resolved, request)
+        full = {**self.context(resolved, lang, request), **context}
+        return self.pages.render(resolved, template, full, status=status, cache_control=PRIVATE_NO_STORE)
 
     def _page(
         self,

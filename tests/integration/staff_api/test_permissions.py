@@ -14,7 +14,9 @@ from orion.modules.registry import module_of_permission, permissions_of_role
 from tests.integration.staff_api.operations import WIZAMART, examples
 from tests.staff import call, token_of
 
-ENABLED = frozenset({"orders", "customers", "inventory", "imports", "analytics", "messaging", "billing", "channels"})
+ENABLED = frozenset(
+    {"orders", "customers", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
+)
 
 
 def guarded_operations() -> dict[tuple[str, str], str]:

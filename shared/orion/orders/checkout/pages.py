@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from orion.errors import FieldError
 from orion.orders.checkout.models import MAX_QUANTITY, Cart
 from orion.orders.checkout.service import cart_digest
 from orion.orders.models import COUNTRIES, Order
-from orion.storefront.pages import PRIVATE_NO_STORE, Page
+from orion.storefront.pages import Page
 from orion.storefront.shop import ShopPages, ShopperRequest
 from orion.tenancy.models import ResolvedTenant
 
@@ -25,9 +26,7 @@ class CheckoutPages:
         context: dict[str, Any],
         status: int,
     ) -> Page:
-        lang = self.shop.language(resolved, request)
-        full = {**self.shop.context(resolved, lang, request), **context}
-        return self.shop.pages.render(resolved, template, full, status=status, cache_control=PRIVATE_NO_STORE)
+        return self.shop.private_page(resolved, request, template, context, status)
 
     def cart(
         self,
@@ -76,9 +75,12 @@ class CheckoutPages:
         message_params: dict[str, str] | None = None,
         was_prices: dict[str, int] | None = None,
         status: int = 200,
+        addresses: Sequence[Any] = (),
+        signed_in: bool = False,
     ) -> Page:
         """The checkout form; ``message`` and ``was_prices`` (SKU -> former unit price) tell the
-        shopper which prices changed since the items were added."""
+        shopper which prices changed since the items were added; ``addresses`` are a signed-in
+        shopper's saved ones (links fill the form with one)."""
         lang = self.shop.language(resolved, request)
         return self._render(
             resolved,
@@ -96,16 +98,25 @@ class CheckoutPages:
                 "values": values or {},
                 "errors": {e.field: e.message for e in errors or []},
                 "countries": COUNTRIES,
+                "addresses": list(addresses),
+                "signed_in": signed_in,
             },
             status,
         )
 
     def order(
-        self, resolved: ResolvedTenant, request: ShopperRequest, order: Order, *, just_placed: bool
+        self,
+        resolved: ResolvedTenant,
+        request: ShopperRequest,
+        order: Order,
+        *,
+        just_placed: bool,
+        offer_account: bool = False,
     ) -> Page:
-        return self._render(
-            resolved, request, "order.html", {"order": order_view(order), "just_placed": just_placed}, 200
-        )
+        """An order's status page; ``offer_account`` (after a guest checkout) invites the shopper to
+        open an account with the address they used."""
+        context = {"order": order_view(order), "just_placed": just_placed, "offer_account": offer_account}
+        return self._render(resolved, request, "order.html", context, 200)
 
 
 def cart_view(cart: Cart | None, lang: str = "en") -> dict[str, Any]:

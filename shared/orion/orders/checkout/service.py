@@ -11,6 +11,7 @@ from typing import Any
 from orion import runtime
 from orion.catalog.models import ProductStatus
 from orion.catalog.service import get_variant_by_sku, get_variants
+from orion.data import keys
 from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
@@ -49,6 +50,14 @@ def review_cart(tenant: Tenant, cart_id: str | None) -> tuple[Cart | None, list[
     # Saved for the next step; shown at the new prices even when another window holds the cart (its
     # digest then differs from the stored cart's, so a submit re-shows the form rather than ordering).
     return _reprice(tenant, cart.id, changes) or _repriced(cart, changes), changes
+
+
+def cart_keys(tenant: Tenant, cart_id: str | None) -> list[tuple[str, str]]:
+    """The table key :func:`get_cart` reads for ``cart_id`` (none for a malformed id), so a page can
+    read it together with other items (``orion.data.table.prefetched``)."""
+    if not cart_id or not _plausible_cart_id(cart_id):
+        return []
+    return [(keys.cart_pk(tenant.platform, tenant.require_store(), cart_id), keys.CART_SK)]
 
 
 def new_cart_id() -> str:
@@ -165,6 +174,7 @@ def checkout(
     lang: str = "en",
     site_url: str | None = None,
     store_name: str | None = None,
+    customer_id: str | None = None,
 ) -> PlacedOrder:
     """Place the order for the cart: one transaction (see orion.orders.service.place_order) that also
     deletes the cart. The same form submitted twice returns the first order, even though the cart is
@@ -206,6 +216,7 @@ def checkout(
             cart_id=cart.id,
             site_url=site_url,
             store_name=store_name,
+            customer_id=customer_id,
         )
     except PriceChanged as changed:
         _reprice(tenant, cart.id, changed.extra["changes"])
