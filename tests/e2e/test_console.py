@@ -249,6 +249,9 @@ def test_create_a_two_variant_product_buy_it_on_the_shop_and_ship_the_order(
     page.click(f"a[href$='/admin/orders/{order_id.group(1)}']")
     assert serious_violations(page) == []
     for button, status in (("paid", "paid"), ("fulfilled", "fulfilled"), ("shipped", "shipped")):
+        if button == "shipped":  # shipping asks for the carrier and the tracking number
+            page.fill("#f-carrier", "POST Luxembourg")
+            page.fill("#f-tracking_number", "LU 123 456")
         page.click(f"button[name=to][value={button}]")
         page.wait_for_load_state()
         assert page.locator("#order-status").get_attribute("data-status") == status

@@ -15,7 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from functions.console import auditing
-from functions.console.web import Console, Posted, SignedIn
+from functions.console.web import Console, Posted, SignedIn, field_errors
 from orion.errors import BadRequest, Invalid
 from orion.orders import service as orders
 from orion.orders.models import RESTORES_STOCK, Order, OrderList, OrderStatus, next_statuses
@@ -25,6 +25,7 @@ router = APIRouter()
 PAGE_SIZE = 25
 MAX_NOTE = 500  # as the staff API's note fields
 MAX_QUERY = 254
+SHIPMENT_FIELDS = ("carrier", "tracking_number", "tracking_url")  # asked when an order is shipped
 
 
 def _status_options(console: Console) -> list[tuple[str, str]]:
@@ -113,6 +114,18 @@ def _actors(console: Console, order: Order) -> dict[str, str]:
     return names
 
 
+def _shipment_messages(console: Console) -> dict[str, str]:
+    """What a missing or wrong shipment field says (the service's SHIPMENT_MESSAGES, as people read
+    them in the console's language)."""
+    return {
+        "carrier": console._("Enter the carrier (at most 80 characters)."),
+        "tracking_number": console._(
+            "Enter the tracking number: at most 80 letters, digits, hyphens or spaces."
+        ),
+        "tracking_url": console._("Enter a web address starting with https:// (at most 500 characters)."),
+    }
+
+
 def _detail(console: Console, order: Order, status: int = 200, **context: Any) -> HTMLResponse:
     return console.render(
         "order.html",
@@ -142,6 +155,7 @@ def transition(console: Posted, order_id: str) -> Any:
     access = console.need("orders.edit")
     tenant = access.tenant
     wanted, note = console.form.get("to"), console.form.get("transition_note").strip()
+    shipment = {name: console.form.get(name).strip() for name in SHIPMENT_FIELDS}
     errors: dict[str, str] = {}
     target: OrderStatus | None = None
     try:
@@ -157,11 +171,25 @@ def transition(console: Posted, order_id: str) -> Any:
             order,
             422,
             errors=errors,
-            values={"transition_note": note},
+            values={"transition_note": note, **shipment},
             message=console._("The order was not changed."),
         )
-    # Not allowed from the order's status: a Conflict (409 page), nothing written.
-    orders.transition_order(tenant, order_id, target, note=note, actor=f"staff:{access.user_id}")
+    # Not allowed from the order's status: a Conflict (409 page), nothing written. Shipping without
+    # the carrier or tracking number: the form again (422), nothing written.
+    try:
+        orders.transition_order(
+            tenant, order_id, target, note=note, actor=f"staff:{access.user_id}", **shipment
+        )
+    except Invalid as exc:
+        messages = _shipment_messages(console)
+        return _detail(
+            console,
+            orders.get_order(tenant, order_id),
+            422,
+            errors={name: messages.get(name, console._(text)) for name, text in field_errors(exc).items()},
+            values={"transition_note": note, **shipment},
+            message=console._("The order was not changed."),
+        )
     auditing.record(console, "order.transition", f"order:{order_id}", {"status": target.value})
     return _back(console, order_id, "The order's status was changed.")
 

@@ -15,7 +15,7 @@ from functions.console.web import Console, Posted, SignedIn, field_errors
 from orion.catalog import service as catalog
 from orion.errors import Conflict, Invalid
 from orion.tenancy import domains, stores
-from orion.tenancy.models import LANGUAGES
+from orion.tenancy.models import LANGUAGES, NOTIFICATION_KINDS
 from orion.tenancy.stores import StoreSettingsInput
 
 router = APIRouter()
@@ -52,7 +52,21 @@ def _values(console: Console) -> dict[str, object]:
         "business_address": store.business_address or "",
         "phone": store.phone or "",
         "low_stock_threshold": str(catalog.get_low_stock_threshold(console.resolved.tenant)),
+        "notifications": [kind for kind, on in store.notifications.items() if on],
     }
+
+
+def _notification_labels(console: Console) -> list[tuple[str, str]]:
+    """Each order e-mail a store can switch off, as the settings form names it."""
+    labels = {
+        "order_new_staff": console._("New order (to the contact e-mail)"),
+        "order_paid": console._("Order paid (to the shopper)"),
+        "order_shipped": console._("Order shipped, with the tracking number (to the shopper)"),
+        "order_delivered": console._("Order delivered (to the shopper)"),
+        "order_cancelled": console._("Order cancelled (to the shopper)"),
+        "order_refunded": console._("Order refunded (to the shopper)"),
+    }
+    return [(kind, labels[kind]) for kind in NOTIFICATION_KINDS]
 
 
 def _page(
@@ -70,6 +84,7 @@ def _page(
         errors=errors or {},
         message=message,
         languages=languages,
+        notification_kinds=_notification_labels(console),
         tier=console.resolved.store.tier.value.capitalize() if console.resolved.store else "",
     )
 
@@ -84,7 +99,11 @@ def show(console: SignedIn) -> HTMLResponse:
 def save(console: Posted) -> Response:
     access = console.need("settings.edit")
     form = console.form
-    values: dict[str, object] = {**form.as_dict(), "languages": form.all("languages")}
+    values: dict[str, object] = {
+        **form.as_dict(),
+        "languages": form.all("languages"),
+        "notifications": form.all("notifications"),
+    }
     raw = {
         "name": form.get("name").strip(),
         "languages": form.all("languages"),
@@ -94,6 +113,10 @@ def save(console: Posted) -> Response:
         "business_address": form.get("business_address").replace("\r\n", "\n").strip(),
         "phone": form.get("phone").strip(),
         "low_stock_threshold": form.get("low_stock_threshold").strip(),
+        # Unticked boxes are not posted: the form says it showed them, so none ticked means all off.
+        "notifications": {kind: kind in form.all("notifications") for kind in NOTIFICATION_KINDS}
+        if form.get("notifications_shown")
+        else None,
     }
     try:
         data = SettingsForm.model_validate(raw)

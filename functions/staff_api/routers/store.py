@@ -32,6 +32,7 @@ class StoreSettings(BaseModel):
     low_stock_threshold: int
     business_address: str | None = None
     phone: str | None = None
+    notifications: dict[str, bool] = Field(description="order e-mails on (true) or off, by kind")
 
 
 class StoreSettingsBody(StoreSettingsInput):
@@ -65,6 +66,7 @@ def _settings(access: StaffAccess) -> StoreSettings:
         low_stock_threshold=catalog.get_low_stock_threshold(access.tenant),
         business_address=store.business_address,
         phone=store.phone,
+        notifications=store.notifications,
     )
 
 
@@ -76,7 +78,8 @@ def get_settings(access: View) -> StoreSettings:
 
 
 @router.put(
-    "/settings", summary="Change the store's name, languages, currency, contact and low-stock threshold"
+    "/settings",
+    summary="Change the store's name, languages, currency, contact, low-stock threshold and e-mails",
 )
 def put_settings(body: StoreSettingsBody, request: Request, access: Edit) -> StoreSettings:
     stores.update_store_settings(access.tenant, body)

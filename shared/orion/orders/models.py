@@ -106,6 +106,20 @@ class StatusChange(BaseModel):
     actor: str = "system"
 
 
+# A parcel's tracking number as carriers print it: letters, digits, hyphens and spaces.
+TRACKING_NUMBER_PATTERN = r"^[A-Za-z0-9 -]+$"
+
+
+class Shipment(BaseModel):
+    """How an order was shipped: staff give the carrier and tracking number when they mark it shipped."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    carrier: str = Field(min_length=1, max_length=80)
+    tracking_number: str = Field(min_length=1, max_length=80, pattern=TRACKING_NUMBER_PATTERN)
+    tracking_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://[^\s]+$")
+
+
 class Order(BaseModel):
     """An order with its lines and status history."""
 
@@ -128,6 +142,9 @@ class Order(BaseModel):
     updated_at: datetime
     lines: tuple[OrderLine, ...] = ()
     history: tuple[StatusChange, ...] = ()
+    # The store's address as the shopper's browser used it at checkout (links in later e-mails).
+    site_url: str | None = None
+    shipment: Shipment | None = None
 
     @property
     def item_count(self) -> int:

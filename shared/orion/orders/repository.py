@@ -40,6 +40,10 @@ class OrderItem(TableItem, discriminator="Order"):
     status = UnicodeAttribute()
     token_hash = UnicodeAttribute()
     data = UnicodeAttribute()  # the Order without lines and history, as JSON
+    # The shopper's status-page link with its token, for the later e-mails (paid, shipped, ...) to link
+    # to: the token is otherwise kept only as its hash, so it could not be rebuilt. Private: never part
+    # of ``data``, so never in staff JSON or pages; read only by :meth:`OrderRepository.status_url`.
+    status_url = UnicodeAttribute(null=True)
 
 
 class OrderLineItem(TableItem, discriminator="OrderLine"):
@@ -95,6 +99,12 @@ class OrderRepository:
         fields = json.loads(head.data)
         order = Order.model_validate({**fields, "lines": lines, "history": history})
         return order, head.token_hash
+
+    def status_url(self, tenant: Tenant, order_id: str) -> str | None:
+        """The shopper's status-page link kept with the order (see OrderItem.status_url): one GetItem."""
+        platform, store = tenant.platform, tenant.require_store()
+        item = get_or_none(OrderItem, keys.order_pk(platform, store, order_id), keys.ORDER_SK)
+        return item.status_url if item else None
 
     def checkout_key(self, tenant: Tenant, key: str) -> tuple[str, str] | None:
         """``(order id, token)`` of a checkout key already used."""
@@ -215,6 +225,7 @@ class OrderRepository:
         checkout_key: str,
         cart_id: str | None,
         levels: Mapping[str, StockLevel],
+        status_url: str | None = None,
     ) -> None:
         """Everything a checkout writes, in one transaction: a conditional stock decrement per line of
         the units it takes (from the stock ``levels`` read, see orion.catalog.stock_api), the order,
@@ -242,7 +253,9 @@ class OrderRepository:
                 checks.append(f"sku:{line.sku}")
         if stock.count(tx):
             updates.append("stock-counters")
-        tx.save(self._order_item(tenant, order, token_hash), condition=OrderItem.pk.does_not_exist())
+        head = self._order_item(tenant, order, token_hash)
+        head.status_url = status_url
+        tx.save(head, condition=OrderItem.pk.does_not_exist())
         puts.append("order")
         for line in order.lines:
             tx.save(OrderLineItem(pk, keys.order_line_sk(line.position), data=line.model_dump_json()))

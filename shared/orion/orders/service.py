@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
+from pydantic import ValidationError
 from pynamodb.exceptions import PutError
 
 from orion import runtime
@@ -36,9 +37,11 @@ from orion.orders.models import (
     OrderStatus,
     OrderSummary,
     PlacedOrder,
+    Shipment,
     StatusChange,
     can_transition,
 )
+from orion.orders.notifications import notify_new_order, notify_status
 from orion.orders.payments import payment_provider
 from orion.orders.repository import OrderRepository
 from orion.outbox.service import enqueue_email
@@ -136,6 +139,7 @@ def place_order(
         created_at=now,
         updated_at=now,
         lines=order_lines,
+        site_url=site_url.rstrip("/") if site_url else None,
     )
     start = provider.start(tenant, draft)
     order = draft.model_copy(
@@ -146,6 +150,7 @@ def place_order(
         }
     )
     token = new_token()
+    status_url = _status_url(site_url, order.id, token, language)
     for attempt in range(STOCK_ATTEMPTS):
         back_off(attempt)
         try:
@@ -157,6 +162,7 @@ def place_order(
                 checkout_key=checkout_key,
                 cart_id=cart_id,
                 levels={sku: level for sku, (_, _, level) in current.items()},
+                status_url=status_url,
             )
             break
         except TransactionCancelled as cancelled:
@@ -174,9 +180,8 @@ def place_order(
     else:
         raise Conflict("The stock of your items is changing fast; please try again.")
     record_order_placed(tenant, order)
-    _send_confirmation(
-        tenant, order, status_url=_status_url(site_url, order.id, token, language), store_name=store_name
-    )
+    _send_confirmation(tenant, order, status_url=status_url, store_name=store_name)
+    notify_new_order(tenant, order)
     return PlacedOrder(order=order, token=token, created=True)
 
 
@@ -355,16 +360,30 @@ def add_order_note(tenant: Tenant, order_id: str, note: str, *, actor: str) -> O
 
 
 def transition_order(
-    tenant: Tenant, order_id: str, target: OrderStatus, *, note: str = "", actor: str = "staff"
+    tenant: Tenant,
+    order_id: str,
+    target: OrderStatus,
+    *,
+    note: str = "",
+    actor: str = "staff",
+    carrier: str = "",
+    tracking_number: str = "",
+    tracking_url: str = "",
 ) -> Order:
     """Move an order along the state machine (see models.TRANSITIONS), recording who and why.
-    Cancelling or refunding puts back the stock the lines took, in the same transaction."""
+    Cancelling or refunding puts back the stock the lines took, in the same transaction. Shipping
+    needs the ``carrier`` and ``tracking_number`` (Invalid naming each missing or wrong field, nothing
+    written; other moves ignore them). The shopper's e-mail for the new status follows (see
+    orion.orders.notifications)."""
     order = get_order(tenant, order_id)
     if not can_transition(order.status, target):
         raise Conflict(
             f"An order that is {order.status.value} cannot become {target.value}.",
             errors=[FieldError("status", f"not allowed from {order.status.value}")],
         )
+    if target is OrderStatus.SHIPPED:
+        shipment = shipment_from(carrier, tracking_number, tracking_url)
+        order = order.model_copy(update={"shipment": shipment})
     change = StatusChange(status=target, at=datetime.now(UTC), note=note[:500], actor=actor[:200])
     for attempt in range(STOCK_ATTEMPTS):
         back_off(attempt)
@@ -388,9 +407,36 @@ def transition_order(
         raise Conflict("The stock of this order's items is changing fast; please try again.")
     if target in RESTORES_STOCK:  # terminal states: reached once per order
         record_order_cancelled(tenant, order)
-    return order.model_copy(
+    moved = order.model_copy(
         update={"status": target, "updated_at": change.at, "history": (*order.history, change)}
     )
+    repository = runtime.repository(OrderRepository)
+    notify_status(tenant, moved, status_url=lambda: repository.status_url(tenant, order.id))
+    return moved
+
+
+# What staff read when a shipment's details are missing or wrong, by field.
+SHIPMENT_MESSAGES = {
+    "carrier": "Enter the carrier (at most 80 characters).",
+    "tracking_number": "Enter the tracking number: at most 80 letters, digits, hyphens or spaces.",
+    "tracking_url": "Enter a web address starting with https:// (at most 500 characters).",
+}
+
+
+def shipment_from(carrier: str, tracking_number: str, tracking_url: str = "") -> Shipment:
+    """The shipment staff described, or Invalid with a message per missing or wrong field."""
+    try:
+        return Shipment(
+            carrier=carrier,
+            tracking_number=tracking_number,
+            tracking_url=tracking_url.strip() or None,
+        )
+    except ValidationError as exc:
+        fields = dict.fromkeys(str(problem["loc"][0]) for problem in exc.errors() if problem["loc"])
+        raise Invalid(
+            "Give the carrier and the tracking number of the shipment.",
+            errors=[FieldError(name, SHIPMENT_MESSAGES.get(name, "invalid")) for name in fields],
+        ) from exc
 
 
 def find_placed(tenant: Tenant, checkout_key: str) -> PlacedOrder | None:

@@ -12,6 +12,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from orion.tenant import Tenant, is_valid_code
 
 LANGUAGES = ("en", "fr", "de", "lb")
+# The order e-mails a store can switch off (``Store.notifications_off``); the order confirmation to the
+# shopper always goes out. ``order_new_staff`` goes to the store's contact address, the others to the
+# shopper.
+NOTIFICATION_KINDS = (
+    "order_new_staff",
+    "order_paid",
+    "order_shipped",
+    "order_delivered",
+    "order_cancelled",
+    "order_refunded",
+)
 
 
 def _valid_code(value: str) -> str:
@@ -106,10 +117,21 @@ class Store(BaseModel):
     business_address: str | None = Field(default=None, max_length=600)
     phone: str | None = Field(default=None, max_length=40)
     created_at: datetime | None = None
+    # The NOTIFICATION_KINDS the store switched off (none by default: every e-mail goes out).
+    notifications_off: frozenset[str] = frozenset()
 
     @property
     def tenant(self) -> Tenant:
         return Tenant(self.platform, self.code)
+
+    def notifies(self, kind: str) -> bool:
+        """Whether the store sends the e-mail ``kind`` (one of NOTIFICATION_KINDS)."""
+        return kind not in self.notifications_off
+
+    @property
+    def notifications(self) -> dict[str, bool]:
+        """Each switchable e-mail and whether it is on."""
+        return {kind: self.notifies(kind) for kind in NOTIFICATION_KINDS}
 
     @property
     def is_active(self) -> bool:

@@ -64,6 +64,7 @@ class StoreItem(TableItem, discriminator="Store"):
     business_address = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
+    notifications_off = ListAttribute(of=UnicodeAttribute, null=True)
 
     def to_model(self) -> Store:
         return Store(
@@ -80,6 +81,7 @@ class StoreItem(TableItem, discriminator="Store"):
             business_address=self.business_address,
             phone=self.phone,
             created_at=self.created_at,
+            notifications_off=frozenset(str(kind) for kind in self.notifications_off or ()),
         )
 
 
@@ -378,6 +380,7 @@ class TenancyRepository:
             business_address=store.business_address,
             phone=store.phone,
             created_at=store.created_at or datetime.now(UTC),
+            notifications_off=sorted(store.notifications_off) or None,
         )
 
     @staticmethod

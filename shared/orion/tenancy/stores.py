@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from pynamodb.transactions import TransactWrite
 
 from orion import runtime
@@ -18,7 +18,7 @@ from orion.metrics.service import adjust_totals
 from orion.money import CurrencyCode
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.merchants import get_merchant
-from orion.tenancy.models import LANGUAGES, Merchant, Store, StoreStatus, Tier
+from orion.tenancy.models import LANGUAGES, NOTIFICATION_KINDS, Merchant, Store, StoreStatus, Tier
 from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import RESERVED_STORE_CODES
 from orion.tenant import Tenant, is_valid_code
@@ -167,6 +167,21 @@ class StoreSettingsInput(BaseModel):
     # Left out (None): unchanged, so clients that predate them keep what is stored; "" clears them.
     business_address: str | None = Field(default=None, max_length=600)
     phone: str | None = Field(default=None, max_length=40, pattern=PHONE_PATTERN)
+    # Which order e-mails go out, by kind (NOTIFICATION_KINDS); kinds left out keep their setting.
+    notifications: dict[str, bool] | None = Field(
+        default=None,
+        description="order e-mails on (true) or off (false), by kind: "
+        + ", ".join(NOTIFICATION_KINDS)
+        + "; kinds left out are unchanged",
+    )
+
+    @field_validator("notifications")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, bool] | None) -> dict[str, bool] | None:
+        unknown = sorted(set(value or {}) - set(NOTIFICATION_KINDS))
+        if unknown:
+            raise ValueError(f"unknown e-mail kinds: {', '.join(unknown)}")
+        return value
 
 
 def store_profile(tenant: Tenant) -> Store | None:
@@ -209,6 +224,10 @@ def update_store_settings(tenant: Tenant, data: StoreSettingsInput) -> Store:
         store = store.model_copy(update={"business_address": data.business_address.strip() or None})
     if data.phone is not None:
         store = store.model_copy(update={"phone": data.phone.strip() or None})
+    if data.notifications is not None:
+        wanted = {**store.notifications, **data.notifications}
+        off = frozenset(kind for kind, on in wanted.items() if not on)
+        store = store.model_copy(update={"notifications_off": off})
     runtime.repository(TenancyRepository).update_store(store)
     tenant_directory().forget()
     return store

@@ -73,7 +73,8 @@ def test_an_order_from_the_shop_is_moved_to_shipped_through_the_console(demo: li
     for step in ("paid", "fulfilled", "shipped"):
         owner.get(f"/admin/orders/{order_id}")
         moved = owner.post(
-            f"/admin/orders/{order_id}/transition", {"to": step, "transition_note": f"now {step}"}
+            f"/admin/orders/{order_id}/transition",
+            {"to": step, "transition_note": f"now {step}", "carrier": "Post", "tracking_number": "LU1"},
         )
         assert moved.status == 303, moved.text[:1000]
         assert moved.headers["location"] == f"/admin/orders/{order_id}"
@@ -212,3 +213,32 @@ def test_order_pages_stay_within_their_dynamodb_budget(demo: list[str]) -> None:
     assert dynamodb_requests(owner, "/admin/orders?status=pending") <= 3
     assert dynamodb_requests(owner, "/admin/orders?q=alice.shopper%40example.com") <= 3
     assert dynamodb_requests(owner, f"/admin/orders/{order_id}") <= 3
+
+
+def test_shipping_in_the_console_asks_for_the_carrier_and_tracking_number(demo: list[str]) -> None:
+    order_id = place_order()
+    owner = signed_in("wizamart-owner")
+    for step in ("paid", "fulfilled"):
+        owner.get(f"/admin/orders/{order_id}")
+        assert owner.post(f"/admin/orders/{order_id}/transition", {"to": step}).status == 303
+    page = owner.get(f"/admin/orders/{order_id}")
+    assert 'id="f-carrier"' in page.text and 'id="f-tracking_number"' in page.text
+    refused = owner.post(
+        f"/admin/orders/{order_id}/transition",
+        {"to": "shipped", "transition_note": "kept", "tracking_number": "LU 99"},
+    )
+    assert refused.status == 422
+    assert 'id="e-carrier"' in refused.text and 'id="e-tracking_number"' not in refused.text
+    assert 'value="LU 99"' in refused.text and 'value="kept"' in refused.text  # entries kept
+    order = get_order(WIZ, order_id)
+    assert (order.status.value, order.shipment) == ("fulfilled", None)
+    owner.get(f"/admin/orders/{order_id}")
+    shipped = owner.post(
+        f"/admin/orders/{order_id}/transition",
+        {"to": "shipped", "carrier": "POST Luxembourg", "tracking_number": "LU 99"},
+        follow=True,
+    )
+    assert shipped.status == 200
+    assert 'data-status="shipped"' in shipped.text
+    assert 'id="order-shipment"' in shipped.text and "POST Luxembourg" in shipped.text
+    assert 'id="f-carrier"' not in shipped.text  # no further shipping form

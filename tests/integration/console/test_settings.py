@@ -118,3 +118,26 @@ def test_bulk_import_keeps_address_and_phone() -> None:
     store = stores.get_store_settings(Tenant("oms", "fleur"))
     assert store.phone == "+352 621 000 111"
     assert store.business_address == "1 Grand-Rue\n1660 Luxembourg\nLuxembourg"
+
+
+def test_e_mail_notifications_are_switched_per_store() -> None:
+    owner = signed_in("wizamart-owner")
+    page = owner.get("/admin/settings")
+    assert "E-mail notifications" in page.text
+    from orion.tenancy.models import NOTIFICATION_KINDS
+
+    for kind in NOTIFICATION_KINDS:  # all on by default
+        assert f'name="notifications" value="{kind}" checked>' in page.text
+    ticked = [
+        ("notifications_shown", "1"),
+        ("notifications", "order_new_staff"),
+        ("notifications", "order_shipped"),
+    ]
+    assert owner.post("/admin/settings", FORM + ticked).status == 303
+    store = stores.get_store_settings(WIZ)
+    assert {kind for kind, on in store.notifications.items() if on} == {"order_new_staff", "order_shipped"}
+    assert 'value="order_paid">' in owner.get("/admin/settings").text  # shown unticked
+    assert all(stores.get_store_settings(Tenant("oms", "bakery")).notifications.values())
+    # A form that did not show the boxes leaves them as they are.
+    assert owner.post("/admin/settings", FORM).status == 303
+    assert stores.get_store_settings(WIZ).notifications == store.notifications

@@ -57,7 +57,7 @@ def test_orders_are_found_by_e_mail_in_any_case_newest_first_in_pages(lamp: tupl
 def test_orders_awaiting_action_leave_out_shipped_and_closed_ones(lamp: tuple[str, str]) -> None:
     waiting, shipped, cancelled = (_buy(lamp, "a@example.com") for _ in range(3))
     for step in (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.SHIPPED):
-        orders.transition_order(WIZ, shipped, step)
+        orders.transition_order(WIZ, shipped, step, carrier="Post", tracking_number="LU123")
     orders.transition_order(WIZ, cancelled, OrderStatus.CANCELLED)
     orders.transition_order(WIZ, waiting, OrderStatus.PAID)
     assert [o.id for o in orders.orders_awaiting_action(WIZ)] == [waiting]
