@@ -192,7 +192,7 @@ class ResetForm(_Form):
 
 class DeleteForm(_Form):
     current_password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
-    confirm: bool = False
+    confirm: bool = Field(default=False, validate_default=True)  # an unticked box is not sent at all
 
     @field_validator("confirm")
     @classmethod

@@ -367,10 +367,16 @@ def test_a_reset_link_sets_a_new_password_once() -> None:
     path, query = link_in(mails("account_reset", "alice@example.com")[-1])
     form = get(path, **query)
     assert form.status == 200 and hidden(form.body, "token") == query["token"]
-    done = post(
+    done = call(
+        account,
+        "POST",
         "/account/reset",
-        {"token": query["token"], "new_password": "brand new password"},
-        token_from=f"{path}?token={query['token']}",
+        form={
+            "token": query["token"],
+            "new_password": "brand new password",
+            "csrf_token": hidden(form.body, "csrf_token"),
+        },
+        headers=ORIGIN,
     )
     assert done.status == 303 and done.cookies
     reused = get(path, **query)
