@@ -50,8 +50,12 @@ def median_ms(action: Callable[[], object], repeat: int = 15) -> float:
 
 
 def requests_per_page() -> None:
+    import re
+
+    from functions.account.handler import handler as account
     from functions.checkout.handler import handler as checkout
     from functions.storefront.handler import handler as storefront
+    from infra.local.demo.shoppers import DEMO_SHOPPER
 
     with counting_requests() as counter:
         added = request(
@@ -62,6 +66,22 @@ def requests_per_page() -> None:
             headers={"Origin": f"https://{WIZAMART}"},
         )
         cart_cookie = added["cookies"][0].split(";")[0].split("=", 1)
+        # The demo shopper signs in (the account pages and the signed-in checkout are measured below).
+        form = request(account, "GET", "/account/login")["body"]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        signed = request(
+            account,
+            "POST",
+            "/account/login",
+            form={
+                "email": DEMO_SHOPPER[2],
+                "password": DEMO_SHOPPER[4],
+                "csrf_token": token.group(1) if token else "",
+            },
+            headers={"Origin": f"https://{WIZAMART}"},
+        )
+        account_cookie = signed["cookies"][0].split(";")[0].split("=", 1)
+        shopper = {cart_cookie[0]: cart_cookie[1], account_cookie[0]: account_cookie[1]}
         pages: list[tuple[str, Any, str, dict[str, Any], int]] = [
             ("store home (featured)", storefront, "/", {}, 1),
             ("listing /products", storefront, "/products", {"query": {"sort": "price-asc"}}, 1),
@@ -70,6 +90,8 @@ def requests_per_page() -> None:
             ("search", storefront, "/search", {"query": {"q": "bodum"}}, 2),
             ("CMS page (three tiers)", storefront, "/about", {}, 1),
             ("cart", checkout, "/cart", {"cookies": {cart_cookie[0]: cart_cookie[1]}}, 1),
+            ("account (signed in)", account, "/account", {"cookies": shopper}, 2),
+            ("checkout (signed in)", checkout, "/checkout", {"cookies": shopper}, 2),
         ]
         print("DynamoDB requests per page (tenant and navigation cached, second view):")
         for label, handler, path, extra, goal in pages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from infra.local.demo import admin, catalog, cms, staff, tenancy
+from infra.local.demo import admin, catalog, cms, shoppers, staff, tenancy
 
 # Each seeder writes through orion's own services and returns lines to print (URLs, logins).
 SEEDERS: tuple[Callable[[int], list[str]], ...] = (
@@ -12,6 +12,7 @@ SEEDERS: tuple[Callable[[int], list[str]], ...] = (
     staff.seed,
     catalog.seed,
     cms.seed,
+    shoppers.seed,
     admin.seed,
 )
 

@@ -175,6 +175,37 @@ def verify(tenant: Tenant, token: str) -> tuple[SignedIn, int]:
     return _open(tenant, customer), joined
 
 
+def open_verified_account(
+    tenant: Tenant,
+    email: str,
+    name: str,
+    password: str,
+    *,
+    lang: str = "en",
+    address: AddressForm | None = None,
+) -> Customer:
+    """An account whose address is known to be the shopper's (the local demo's shopper; an import of
+    accounts from another shop): no link to follow. EmailTaken if the address has an account."""
+    now = datetime.now(UTC)
+    customer = Customer(
+        id=new_id(),
+        email=normalized_email(email),
+        name=name,
+        language=lang,
+        email_verified=True,
+        verified_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    if address is not None:
+        saved = Address(id=new_id(), **address.fields())
+        customer = customer.model_copy(update={"addresses": (saved,), "default_address_id": saved.id})
+    repository = _repository()
+    repository.create(tenant, customer, passwords.hash_password(password))
+    repository.mark_verified(tenant, customer)
+    return customer
+
+
 def account_of_verified_email(tenant: Tenant, email: str) -> str | None:
     """The id of the store's account whose verified address is ``email`` (a guest order placed with it
     joins that account), else None: one GetItem."""
