@@ -120,6 +120,11 @@ def posted(resolved: ResolvedTenant, session: ShopperSession | None) -> dict[str
     """The form, after checking it came from this shop: same origin, and the token of the session
     (signed in) or of the store (sign-in, sign-up and reset forms)."""
     data = form_data(app.current_event.decoded_body, app.current_event.headers)
+    check_forgery(resolved, session, data)
+    return data
+
+
+def check_forgery(resolved: ResolvedTenant, session: ShopperSession | None, data: dict[str, Any]) -> None:
     headers = app.current_event.headers
     token = data.get("csrf_token") if isinstance(data.get("csrf_token"), str) else None
     if session is not None:
@@ -144,7 +149,6 @@ def posted(resolved: ResolvedTenant, session: ShopperSession | None) -> dict[str
             token=token,
             token_required=True,
         )
-    return data
 
 
 def anonymous_token(resolved: ResolvedTenant) -> str:
@@ -280,20 +284,30 @@ def register() -> Response[str]:
 
 @app.get("/account/verify")
 @tracer.capture_method
-def verify() -> Response[str]:
+def verify_form() -> Response[str]:
+    """The e-mail's link shows a button rather than confirming at once: mail scanners that open links
+    would otherwise use it up before the shopper does."""
     resolved = store_tenant()
-    opened, _ = accounts.verify(resolved.tenant, request().get("token") or "")
-    return see_other(resolved, "/account?notice=verified", [session_cookie(resolved, opened.cookie)])
+    token = request().get("token") or ""
+    if not accounts.link_usable(resolved.tenant, token, "verify"):
+        raise Gone(accounts.LINK_UNUSABLE)
+    return page(resolved, "account_verify.html", {"token": token})
 
 
 @app.post("/account/verify")
 @tracer.capture_method
-def resend_verification() -> Response[str]:
+def verify() -> Response[str]:
+    """With the link's ``token``: confirm the address and sign in. Without (signed in): send a new link."""
     resolved = store_tenant()
+    data = form_data(app.current_event.decoded_body, app.current_event.headers)
+    if "token" in data:
+        check_forgery(resolved, None, data)
+        opened, _ = accounts.verify(resolved.tenant, str(data["token"]))
+        return see_other(resolved, "/account?notice=verified", [session_cookie(resolved, opened.cookie)])
     session = current_session(resolved)
     if session is None:
         return to_sign_in(resolved)
-    posted(resolved, session)
+    check_forgery(resolved, session, data)
     accounts.resend_verification(
         resolved.tenant,
         session,
@@ -533,7 +547,7 @@ def reset_form() -> Response[str]:
     token = request().get("token")
     if token is None:
         return page(resolved, "account_reset.html", {"values": {}, "errors": {}, "token": None})
-    if not accounts.reset_link_usable(resolved.tenant, token):
+    if not accounts.link_usable(resolved.tenant, token, "reset"):
         raise Gone(accounts.LINK_UNUSABLE)
     return page(resolved, "account_reset.html", {"values": {}, "errors": {}, "token": token})
 

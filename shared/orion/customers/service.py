@@ -518,10 +518,11 @@ def request_reset(
     )
 
 
-def reset_link_usable(tenant: Tenant, token: str) -> bool:
-    """Whether a reset link can still be used (the form is shown only then); it is not used up."""
+def link_usable(tenant: Tenant, token: str, purpose: str) -> bool:
+    """Whether a one-time link (``verify`` or ``reset``) can still be used: its page shows a form only
+    then. Looking does not use it up."""
     item = _peek(tenant, token)
-    return item is not None and item.purpose == "reset"
+    return item is not None and item.purpose == purpose
 
 
 def reset_password(tenant: Tenant, token: str, new_password: str) -> SignedIn:

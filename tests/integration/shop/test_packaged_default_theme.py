@@ -83,7 +83,7 @@ def test_every_template_of_the_packaged_theme_is_reached_by_a_page() -> None:
         "404.html", "error.html", "platform_home.html", "cart.html", "checkout.html", "order.html",
         "account.html", "account_register.html", "account_login.html", "account_check_email.html",
         "account_addresses.html", "account_address.html", "account_password.html", "account_email.html",
-        "account_reset.html", "account_delete.html", "account_deleted.html",
+        "account_reset.html", "account_delete.html", "account_deleted.html", "account_verify.html",
         "page-wide.html",  # a CMS page's template choice (tests/integration/console/test_content.py)
     }  # fmt: skip
     shared = {"base.html", "_card.html", "_account.html", "theme.css"}
