@@ -234,17 +234,16 @@ def form_again(
     )
 
 
-def signed_in(
-    route: Callable[[ResolvedTenant, ShopperSession], Response[str]],
-) -> Callable[[], Response[str]]:
-    """A page for signed-in shoppers only (others are sent to sign in and come back)."""
+def signed_in(route: Callable[..., Response[str]]) -> Callable[..., Response[str]]:
+    """A page for signed-in shoppers only (others are sent to sign in and come back): the route gets
+    the store, the session and its path parameters."""
 
-    def guarded() -> Response[str]:
+    def guarded(**params: str) -> Response[str]:
         resolved = store_tenant()
         session = current_session(resolved)
         if session is None:
             return to_sign_in(resolved)
-        return route(resolved, session)
+        return route(resolved, session, **params)
 
     return guarded
 
@@ -394,11 +393,8 @@ def save_profile(resolved: ResolvedTenant, session: ShopperSession) -> Response[
 
 @app.get("/account/orders/<order_id>")
 @tracer.capture_method
-def account_order(order_id: str) -> Response[str]:
-    resolved = store_tenant()
-    session = current_session(resolved)
-    if session is None:
-        return to_sign_in(resolved)
+@signed_in
+def account_order(resolved: ResolvedTenant, session: ShopperSession, order_id: str) -> Response[str]:
     order = accounts.account_order(resolved.tenant, session.customer, order_id)
     return page(resolved, "order.html", {"order": order_view(order), "just_placed": False}, session=session)
 
@@ -425,11 +421,8 @@ def add_address(resolved: ResolvedTenant, session: ShopperSession) -> Response[s
 
 @app.get("/account/addresses/<address_id>")
 @tracer.capture_method
-def edit_address_form(address_id: str) -> Response[str]:
-    resolved = store_tenant()
-    session = current_session(resolved)
-    if session is None:
-        return to_sign_in(resolved)
+@signed_in
+def edit_address_form(resolved: ResolvedTenant, session: ShopperSession, address_id: str) -> Response[str]:
     address = session.customer.address(address_id)
     if address is None:
         raise NotFound("This address is not in your account.")
@@ -445,11 +438,8 @@ def edit_address_form(address_id: str) -> Response[str]:
 
 @app.post("/account/addresses/<address_id>")
 @tracer.capture_method
-def edit_address(address_id: str) -> Response[str]:
-    resolved = store_tenant()
-    session = current_session(resolved)
-    if session is None:
-        return to_sign_in(resolved)
+@signed_in
+def edit_address(resolved: ResolvedTenant, session: ShopperSession, address_id: str) -> Response[str]:
     data = posted(resolved, session)
     address = session.customer.address(address_id)
     if address is None:
@@ -464,11 +454,8 @@ def edit_address(address_id: str) -> Response[str]:
 
 @app.post("/account/addresses/<address_id>/delete")
 @tracer.capture_method
-def delete_address(address_id: str) -> Response[str]:
-    resolved = store_tenant()
-    session = current_session(resolved)
-    if session is None:
-        return to_sign_in(resolved)
+@signed_in
+def delete_address(resolved: ResolvedTenant, session: ShopperSession, address_id: str) -> Response[str]:
     posted(resolved, session)
     accounts.delete_address(resolved.tenant, session, address_id)
     return see_other(resolved, "/account/addresses?notice=address-deleted")
@@ -476,11 +463,8 @@ def delete_address(address_id: str) -> Response[str]:
 
 @app.post("/account/addresses/<address_id>/default")
 @tracer.capture_method
-def default_address(address_id: str) -> Response[str]:
-    resolved = store_tenant()
-    session = current_session(resolved)
-    if session is None:
-        return to_sign_in(resolved)
+@signed_in
+def default_address(resolved: ResolvedTenant, session: ShopperSession, address_id: str) -> Response[str]:
     posted(resolved, session)
     accounts.choose_default_address(resolved.tenant, session, address_id)
     return see_other(resolved, "/account/addresses?notice=address-saved")
