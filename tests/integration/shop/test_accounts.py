@@ -32,7 +32,9 @@ def hidden(body: str, name: str) -> str:
     return found.group(1)
 
 
-def get(path: str, jar: dict[str, str] | None = None, host: str = WIZAMART, **query: str) -> Result:
+def get(
+    path: str, jar: dict[str, str] | None = None, host: str = WIZAMART, query: dict[str, str] | None = None
+) -> Result:
     return call(account, "GET", path, cookies=jar or {}, host=host, query=query)
 
 
@@ -79,7 +81,7 @@ def register(email: str = "alice@example.com", name: str = "Alice", host: str = 
 
 def confirm(path: str, query: dict[str, str]) -> Result:
     """Open the e-mail's verification link and press its button."""
-    shown = get(path, **query)
+    shown = get(path, query=query)
     assert shown.status == 200, shown.body
     form = {"token": hidden(shown.body, "token"), "csrf_token": hidden(shown.body, "csrf_token")}
     return call(account, "POST", path, form=form, headers=ORIGIN)
@@ -120,7 +122,7 @@ def test_sign_up_sends_a_link_that_verifies_the_address_and_signs_in_once() -> N
     path, query = link_in(mails("account_verify", "alice@example.com")[-1])
     assert path == "/account/verify"
     for _ in range(2):  # a mail scanner opening the link first uses nothing up
-        assert get(path, **query).status == 200
+        assert get(path, query=query).status == 200
     opened = confirm(path, query)
     assert opened.status == 303 and opened.location == "/account?notice=verified"
     cookie = opened.cookies[0]
@@ -130,10 +132,10 @@ def test_sign_up_sends_a_link_that_verifies_the_address_and_signs_in_once() -> N
         and "SameSite=Lax" in cookie
         and "Secure" in cookie
     )
-    page = get("/account", cookie_jar(opened), notice="verified")
+    page = get("/account", cookie_jar(opened), query={"notice": "verified"})
     assert page.status == 200 and "alice@example.com" in page.body
     assert "Please confirm your e-mail address" not in page.body
-    again = get(path, **query)
+    again = get(path, query=query)
     assert again.status == 410 and "expired or was used already" in again.body
     token = hidden(get("/account/login").body, "csrf_token")
     replayed = call(
@@ -294,7 +296,6 @@ def test_a_signed_in_checkout_starts_from_the_default_address_and_the_order_join
     }
     post("/account/addresses", home, jar)
     post("/account/addresses", work, jar)
-    call(checkout, "POST", "/cart/items", form={"sku": "WZ-011"}, cookies=jar, headers=ORIGIN).cookies
     jar.update(
         cookie_jar(call(checkout, "POST", "/cart/items", form={"sku": "WZ-011"}, cookies=jar, headers=ORIGIN))
     )
@@ -309,7 +310,7 @@ def test_a_signed_in_checkout_starts_from_the_default_address_and_the_order_join
     overview = get("/account", jar)
     assert order_id in overview.body
     detail = get(f"/account/orders/{order_id}", jar)
-    assert detail.status == 200 and "Espresso" in detail.body or detail.status == 200
+    assert detail.status == 200 and order_id in detail.body and "Back to your account" in detail.body
 
 
 def test_a_guest_order_joins_the_account_once_its_address_is_verified() -> None:
@@ -340,7 +341,7 @@ def test_after_a_guest_checkout_the_confirmation_offers_an_account_for_that_addr
     url = urlsplit(placed.location)
     page = call(checkout, "GET", url.path, query={k: v[0] for k, v in parse_qs(url.query).items()})
     assert "Create an account" in page.body and "email=alice%40example.com" in page.body
-    prefilled = get("/account/register", email="alice@example.com")
+    prefilled = get("/account/register", query={"email": "alice@example.com"})
     assert 'value="alice@example.com"' in prefilled.body
 
 
@@ -382,7 +383,7 @@ def test_a_reset_link_sets_a_new_password_once() -> None:
     verified_shopper()
     post("/account/reset", {"email": "alice@example.com"})
     path, query = link_in(mails("account_reset", "alice@example.com")[-1])
-    form = get(path, **query)
+    form = get(path, query=query)
     assert form.status == 200 and hidden(form.body, "token") == query["token"]
     done = call(
         account,
@@ -396,7 +397,7 @@ def test_a_reset_link_sets_a_new_password_once() -> None:
         headers=ORIGIN,
     )
     assert done.status == 303 and done.cookies
-    reused = get(path, **query)
+    reused = get(path, query=query)
     assert reused.status == 410 and "expired or was used already" in reused.body
     assert (
         post("/account/login", {"email": "alice@example.com", "password": "brand new password"}).status == 303
