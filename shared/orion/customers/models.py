@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from orion.orders.models import COUNTRIES, CustomerDetails
+from orion.orders.models import CustomerDetails, deliverable_country
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -163,9 +163,7 @@ class AddressForm(_Form):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
-        if value.upper() not in COUNTRIES:
-            raise ValueError("we do not deliver there yet")
-        return value.upper()
+        return deliverable_country(value)
 
     def fields(self) -> dict[str, Any]:
         return self.model_dump(exclude={"csrf_token", "make_default"})

@@ -56,6 +56,12 @@ class CustomerTokenItem(TableItem, discriminator="CustomerToken"):
     expires_at = UTCDateTimeAttribute()
 
 
+def _email_entry(tenant: Tenant, customer: Customer, *, verified: bool) -> CustomerEmailItem:
+    """The store's e-mail index entry naming ``customer`` as the account of its address."""
+    pk = keys.customer_emails_pk(tenant.platform, tenant.require_store())
+    return CustomerEmailItem(pk, customer.email, customer_id=customer.id, verified=verified)
+
+
 def folded(name: str) -> str:
     """A name as the staff search compares it: lower case, accents and extra spaces dropped."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,6 +66,22 @@ _COOKIE = re.compile(r"^(?P<id>[0-9A-Z]{26})\.(?P<customer>[0-9A-Z]{26})\.(?P<se
 _ID = re.compile(r"^[0-9A-Z]{26}$")
 # Sign-ups, reset and e-mail change requests one source may make per throttle window (each sends mail).
 MAIL_REQUESTS_PER_SOURCE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The fixed throttle window of now: its key, when it ends, and the seconds left."""
+
+    key: str
+    ends: datetime
+    left: int
+
+
+def _window() -> _Window:
+    seconds = get_settings().login_window_seconds
+    now = int(datetime.now(UTC).timestamp())
+    start = now // seconds * seconds
+    return _Window(str(start), datetime.fromtimestamp(start + seconds, UTC), max(start + seconds - now, 1))
 
 
 def _digest(secret: str) -> str:
@@ -222,32 +239,28 @@ def sign_in(tenant: Tenant, email: str, password: str, source: str, *, lang: str
     attempts are counted per account and per source in fixed windows, as for staff."""
     settings = get_settings()
     email = normalized_email(email)
-    now = datetime.now(UTC)
-    window_start = int(now.timestamp()) // settings.login_window_seconds * settings.login_window_seconds
-    window = str(window_start)
+    window = _window()
     store = tenant.require_store()
     subjects = [
         ("shopper-login-account", _digest(f"{store}/{email}")[:40]),
         ("shopper-login-source", _digest(f"{store}/{source}")[:40]),
     ]
-    account_failures = attempts_in_window(tenant.platform, subjects[0][0], subjects[0][1], window)
-    source_failures = attempts_in_window(tenant.platform, subjects[1][0], subjects[1][1], window)
+    account_failures = attempts_in_window(tenant.platform, *subjects[0], window.key)
+    source_failures = attempts_in_window(tenant.platform, *subjects[1], window.key)
     if (
         account_failures >= settings.login_max_failures_per_account
         or source_failures >= settings.login_max_failures_per_source
     ):
-        retry_after = window_start + settings.login_window_seconds - int(now.timestamp())
         raise TooManyRequests(
-            "Too many failed sign-in attempts; try again later.", extra={"retry_after": max(retry_after, 1)}
+            "Too many failed sign-in attempts; try again later.", extra={"retry_after": window.left}
         )
     repository = _repository()
     entry = repository.by_email(tenant, email) if "#" not in email else None
     found = repository.get(tenant, entry[0]) if entry else None
     customer, password_hash = found if found else (None, None)
     if not passwords.verify_password(password_hash, password) or customer is None:
-        expires = datetime.fromtimestamp(window_start + settings.login_window_seconds, UTC)
         for scope, subject in subjects:
-            count_attempt(tenant.platform, scope, subject, window, expires)
+            count_attempt(tenant.platform, scope, subject, window.key, window.ends)
         raise Unauthorized(BAD_CREDENTIALS)
     if password_hash and passwords.needs_rehash(password_hash):
         repository.set_password(tenant, customer, passwords.hash_password(password))
@@ -442,18 +455,14 @@ def _verify_current(tenant: Tenant, customer: Customer, password: str) -> None:
     found = _repository().get(tenant, customer.id)
     if found is None:
         raise Gone(ACCOUNT_GONE)
-    settings = get_settings()
-    now = datetime.now(UTC)
-    window_start = int(now.timestamp()) // settings.login_window_seconds * settings.login_window_seconds
-    window = str(window_start)
+    window = _window()
     subject = _digest(f"{tenant.require_store()}/{customer.email}")[:40]
-    if attempts_in_window(tenant.platform, "shopper-login-account", subject, window) >= (
-        settings.login_max_failures_per_account
+    if attempts_in_window(tenant.platform, "shopper-login-account", subject, window.key) >= (
+        get_settings().login_max_failures_per_account
     ):
         raise TooManyRequests("Too many failed attempts; try again later.")
     if not passwords.verify_password(found[1], password):
-        expires = datetime.fromtimestamp(window_start + settings.login_window_seconds, UTC)
-        count_attempt(tenant.platform, "shopper-login-account", subject, window, expires)
+        count_attempt(tenant.platform, "shopper-login-account", subject, window.key, window.ends)
         raise Unauthorized(BAD_CREDENTIALS)
 
 
@@ -654,16 +663,13 @@ def _take(tenant: Tenant, token: str, purpose: str) -> CustomerTokenItem:
 
 def _throttle_mail(tenant: Tenant, source: str) -> None:
     """At most MAIL_REQUESTS_PER_SOURCE mail-sending requests per source and window."""
-    settings = get_settings()
-    now = datetime.now(UTC)
-    window_start = int(now.timestamp()) // settings.login_window_seconds * settings.login_window_seconds
+    window = _window()
     subject = _digest(f"{tenant.require_store()}/{source}")[:40]
-    if attempts_in_window(tenant.platform, "shopper-mail-source", subject, str(window_start)) >= (
+    if attempts_in_window(tenant.platform, "shopper-mail-source", subject, window.key) >= (
         MAIL_REQUESTS_PER_SOURCE
     ):
         raise TooManyRequests("Too many requests from your network; try again later.")
-    expires = datetime.fromtimestamp(window_start + settings.login_window_seconds, UTC)
-    count_attempt(tenant.platform, "shopper-mail-source", subject, str(window_start), expires)
+    count_attempt(tenant.platform, "shopper-mail-source", subject, window.key, window.ends)
 
 
 def _mail(tenant: Tenant, to: str, subject: str, text: str, kind: str) -> None:

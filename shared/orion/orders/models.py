@@ -18,6 +18,14 @@ COUNTRIES = {
     "CH": "Switzerland",
 }
 
+
+def deliverable_country(value: str) -> str:
+    """A form's country as its ISO code, if the shops deliver there (a validator's ValueError if not)."""
+    if value.upper() not in COUNTRIES:
+        raise ValueError("we do not deliver there yet")
+    return value.upper()
+
+
 # Largest quantity of one variant in one order (forms offer 1-99).
 MAX_LINE_QUANTITY_FORM = 99
 

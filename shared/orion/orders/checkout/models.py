@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from orion.catalog.models import SKU_PATTERN
 from orion.numbers import WholeNumber
-from orion.orders.models import COUNTRIES, MAX_LINE_QUANTITY_FORM, CustomerDetails
+from orion.orders.models import MAX_LINE_QUANTITY_FORM, CustomerDetails, deliverable_country
 
 # A checkout is one transaction of 2 items per line + 4 (see orion.orders.service); 40 lines keeps it
 # well inside DynamoDB's 100-item limit.
@@ -123,9 +123,7 @@ class CheckoutForm(BaseModel):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
-        if value.upper() not in COUNTRIES:
-            raise ValueError("we do not deliver there yet")
-        return value.upper()
+        return deliverable_country(value)
 
     def customer(self) -> CustomerDetails:
         return CustomerDetails(
