@@ -51,13 +51,15 @@ def serious_violations(page: Any) -> list[str]:
     ]
 
 
-def outbox_link(server: LocalServer, to: str, pattern: str) -> str:
-    """The first match of ``pattern`` in the newest e-mail the local cloud's outbox holds for ``to``."""
+def outbox_link(server: LocalServer, to: str, pattern: str, kind: str | None = None) -> str:
+    """The first match of ``pattern`` in the newest e-mail (of ``kind``, if given) the local cloud's
+    outbox holds for ``to`` (the dev outbox lists newest first)."""
     import re
 
     with server.client() as dev:
         messages = dev.get("/_dev/outbox", params={"to": to}).json()["messages"]
-    assert messages, f"no e-mail to {to}"
-    found = re.search(pattern, messages[-1]["text"])
-    assert found, messages[-1]["text"]
+    messages = [m for m in messages if kind is None or m["kind"] == kind]
+    assert messages, f"no e-mail{f' of kind {kind}' if kind else ''} to {to}"
+    found = re.search(pattern, messages[0]["text"])
+    assert found, messages[0]["text"]
     return found.group(0)
