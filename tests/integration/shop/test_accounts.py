@@ -307,6 +307,9 @@ def test_a_signed_in_checkout_starts_from_the_default_address_and_the_order_join
     assert 'value="1 Rue de la Gare"' in chosen.body
     order_id = guest_order(jar=jar)
     assert get_order(SHOP, order_id).customer_id is not None
+    placed = [m for m in list_messages(SHOP) if m.kind == "order_confirmation" and order_id in m.text]
+    path, query = link_in(placed[-1].text)
+    assert "Back to your account" in call(checkout, "GET", path, query=query).body
     overview = get("/account", jar)
     assert order_id in overview.body
     detail = get(f"/account/orders/{order_id}", jar)

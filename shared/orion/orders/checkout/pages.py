@@ -179,6 +179,8 @@ def order_view(order: Order) -> dict[str, Any]:
             for line in order.lines
         ],
         "history": shopper_history(order),
+        # It belongs to a shopper account (its page links there).
+        "in_account": order.customer_id is not None,
         # How it was shipped (once staff marked it shipped), else None.
         "shipment": order.shipment.model_dump() if order.shipment else None,
     }
