@@ -343,6 +343,15 @@ FUNCTIONS: tuple[Function, ...] = (
         secrets=("origin-verify", "jwt-signing-keys"),
     ),
     Function(
+        name="staff_customers",
+        handler="functions.staff_api.handlers.customers.handler",
+        description="Staff customers: shopper accounts, search, detail with orders, data export, erasure",
+        routes=(Route("ANY", "/api/v1/customers"), Route("ANY", "/api/v1/customers/{proxy+}")),
+        timeout_seconds=30,  # erasure anonymises every order of the account, one conditional write each
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
+    Function(
         name="staff_content",
         handler="functions.staff_api.handlers.content.handler",
         description="Staff content: CMS pages (tier limits) and theme templates",

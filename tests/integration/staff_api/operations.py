@@ -72,6 +72,14 @@ def _order() -> str:
     return placed.order.id
 
 
+def _customer() -> str:
+    """A new verified shopper account of wizamart: its id."""
+    from orion.customers.service import open_verified_account
+
+    suffix = new_id()[-8:].lower()
+    return open_verified_account(WIZAMART, f"c-{suffix}@example.com", "Carla Customer", "a-long-password").id
+
+
 def _member(role: Role = Role.VIEWER) -> str:
     user = identity.create_staff_user(
         WIZAMART, f"m-{new_id()[-8:].lower()}@example.com", "Some Member", "a-long-password", role
@@ -231,6 +239,16 @@ def examples(owner_token: str) -> list[Example]:
             "POST",
             "/api/v1/orders/{order_id}/notes",
             lambda: (f"/api/v1/orders/{_order()}/notes", {"note": "customer called"}),
+        ),
+        Example("GET", "/api/v1/customers", fixed("/api/v1/customers?q=carla&limit=5")),
+        Example("GET", "/api/v1/customers/{customer_id}", lambda: (f"/api/v1/customers/{_customer()}", None)),
+        Example(
+            "GET",
+            "/api/v1/customers/{customer_id}/export",
+            lambda: (f"/api/v1/customers/{_customer()}/export", None),
+        ),
+        Example(
+            "DELETE", "/api/v1/customers/{customer_id}", lambda: (f"/api/v1/customers/{_customer()}", None)
         ),
         Example("GET", "/api/v1/pages", fixed("/api/v1/pages")),
         Example("GET", "/api/v1/pages/{slug}", lambda: _page_example(owner_token)),
