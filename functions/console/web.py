@@ -398,6 +398,7 @@ CONSOLE_EXTRAS: dict[str, tuple[tuple[str, str, str], ...]] = {
 MENU_ORDER = (
     "/products",
     "/orders",
+    "/customers",
     "/pages",
     "/theme",
     "/team",
