@@ -21,6 +21,7 @@ PAGES = {
     "/admin/": DASHBOARD_BUDGET,
     "/admin/products": LIST_BUDGET,
     "/admin/orders": LIST_BUDGET,
+    "/admin/customers": LIST_BUDGET,
     "/admin/categories": LIST_BUDGET,
     "/admin/pages": LIST_BUDGET,
     "/admin/team": LIST_BUDGET,

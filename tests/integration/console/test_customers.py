@@ -19,6 +19,7 @@ from orion.ids import new_id
 from orion.orders.models import CustomerDetails, LineRequest
 from orion.orders.service import get_order, place_order
 from orion.tenant import Tenant
+from tests.bench.support import counting_requests
 from tests.console import signed_in, signed_in_as
 from tests.staff import BAKERY
 
@@ -189,3 +190,21 @@ def test_another_stores_account_is_not_found(demo: list[str]) -> None:
     assert erase.status == 404
     baker = signed_in("bakery-owner", host=BAKERY)
     assert "Anna Bakery" in baker.get(f"/admin/customers/{theirs}").text
+
+
+def test_the_pages_stay_within_the_list_budget_of_dynamodb_requests(demo: list[str]) -> None:
+    customer_id = account("anna.martin@example.com", "Anna Martin", address=HOME)
+    order_for(customer_id)
+    owner = signed_in("wizamart-owner")
+
+    for path in (
+        "/admin/customers",
+        "/admin/customers?q=anna",
+        "/admin/customers?q=anna%40",
+        f"/admin/customers/{customer_id}",
+    ):
+        owner.get(path)  # warm: the host lookup and templates are cached after this
+        with counting_requests() as counter:
+            page = owner.get(path)
+        assert page.status == 200, path
+        assert counter.of("dynamodb") <= 3, (path, counter.calls)  # the session read included
