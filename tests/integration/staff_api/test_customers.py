@@ -212,3 +212,17 @@ def test_an_unknown_or_malformed_id_is_not_a_server_error(demo: list[str]) -> No
     assert unknown.status == 404 and unknown.headers["content-type"] == "application/problem+json"
     assert malformed.status == 422 and malformed.headers["content-type"] == "application/problem+json"
     assert get("/api/v1/customers", owner, "limit=500").status == 422
+
+
+def test_the_customers_routes_vanish_where_the_module_is_off(demo: list[str]) -> None:
+    from tests.integration.admin.test_module_enablement import EVERYTHING, switch_loyalty_modules
+    from tests.staff import CAFE
+
+    assert call("GET", "/api/v1/customers", host=CAFE).status == 401  # there: it asks for a token
+
+    switch_loyalty_modules([m for m in EVERYTHING if m != "customers"])
+
+    gone = call("GET", "/api/v1/customers", host=CAFE)
+    assert gone.status == 404 and gone.headers["content-type"] == "application/problem+json"
+    assert call("DELETE", f"/api/v1/customers/{new_id()}", host=CAFE).status == 404
+    assert call("GET", "/api/v1/customers", host=WIZAMART).status == 401  # oms still runs it
