@@ -110,6 +110,7 @@ def test_an_account_shows_its_profile_addresses_and_orders(demo: list[str]) -> N
     for shown in ("Anna Martin", "anna.martin@example.com", "3 Rue du Fort", "2419 Luxembourg", "Home"):
         assert shown in page.text
     assert f'href="/admin/orders/{order_id}"' in page.text
+    assert f'href="/admin/customers/{customer_id}"' in owner.get(f"/admin/orders/{order_id}").text  # and back
     assert f'href="/admin/customers/{customer_id}/export"' in page.text
     assert f'action="/admin/customers/{customer_id}/erase"' in page.text
     assert "$argon2" not in page.text and "session_version" not in page.text
