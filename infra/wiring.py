@@ -78,6 +78,10 @@ class Function:
     tables: Mapping[str, Access] = field(default_factory=dict)
     buckets: Mapping[str, Access] = field(default_factory=dict)
     secrets: tuple[str, ...] = ()
+    # The per-store secrets (``<STORE_SECRETS prefix>/<platform>/<store>/<name>``, e.g. a store's Stripe
+    # keys, orion.payments): READ to use them, WRITE to create, change and delete them too. The function
+    # gets the prefix in ORION_STORE_SECRETS_PREFIX.
+    store_secrets: Access | None = None
     # State machines (wiring.STATE_MACHINES names) the function may start; it gets their ARN in env.
     state_machines: tuple[str, ...] = ()
     # Shopper functions also answer under path-mode prefixes ("/stores/{store}/cart").
@@ -197,6 +201,11 @@ SECRETS: tuple[Secret, ...] = (
     ),
 )
 
+# Secrets each store keeps for itself (a store's Stripe keys), all under one prefix per deployment:
+# ``orion/<env>/stores/<platform>/<store>/<name>`` (``orion/local/stores/...`` locally).
+STORE_SECRETS = "store-secrets"
+STORE_SECRETS_ENV = "ORION_STORE_SECRETS_PREFIX"
+
 FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="storefront",
@@ -223,11 +232,24 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/orders/{order_id}"),
         ),
         memory_mb=1024,
+        timeout_seconds=29,  # a card order waits for Stripe (ORION_STRIPE_TIMEOUT_SECONDS) at most
         tables={"main": Access.WRITE},
         buckets={"templates": Access.READ},
         secrets=("origin-verify", "shopper-signing-key"),
+        store_secrets=Access.READ,  # the store's Stripe keys (orion.payments)
         shopper=True,
         answers_head=True,
+    ),
+    Function(
+        name="payments_webhook",
+        handler="functions.payments_webhook.handler.handler",
+        description="Stripe webhooks on store hosts: signed events move card orders to paid (once per event)",
+        routes=(Route("POST", "/payments/stripe/webhook"),),
+        timeout_seconds=29,
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify",),
+        store_secrets=Access.READ,  # the store's webhook signing secret
+        shopper=True,
     ),
     Function(
         name="account",
@@ -293,6 +315,7 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Runs the scheduled tasks modules declare, per platform where the module is enabled",
         timeout_seconds=300,
         tables={"main": Access.WRITE},
+        store_secrets=Access.READ,  # payments.cancel_unpaid cancels PaymentIntents with the store's key
         email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
         edge_tenants=True,  # tenancy.verify_domains
     ),
@@ -378,6 +401,16 @@ FUNCTIONS: tuple[Function, ...] = (
         edge_tenants=True,  # staff verify and remove domains too
     ),
     Function(
+        name="staff_payments",
+        handler="functions.staff_api.handlers.payments.handler",
+        description="Staff payments: connect, show (masked) and disconnect the store's Stripe account",
+        routes=(Route("ANY", "/api/v1/payments"), Route("ANY", "/api/v1/payments/{proxy+}")),
+        timeout_seconds=29,  # the keys are checked with a call to Stripe
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify", "jwt-signing-keys"),
+        store_secrets=Access.WRITE,
+    ),
+    Function(
         name="staff_imports",
         handler="functions.staff_api.handlers.imports.handler",
         description="Staff catalogue imports: upload form, jobs, staged products, publish",
@@ -411,6 +444,7 @@ FUNCTIONS: tuple[Function, ...] = (
         # reports: the bulk import keeps its results there
         buckets={"templates": Access.WRITE, "uploads": Access.WRITE, "reports": Access.WRITE},
         secrets=("origin-verify",),
+        store_secrets=Access.WRITE,  # the payments page connects the store's Stripe account
         state_machines=("import-publish",),
         edge_tenants=True,  # the domains page verifies and removes domains
         # Path-mode stores (/stores/<store>/admin/) answer too, like the shop.
@@ -622,6 +656,8 @@ def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
         env[secret(name).env] = names[f"secret:{name}"]
     for name in fn.state_machines:
         env[state_machine(name).env] = names[f"state_machine:{name}"]
+    if fn.store_secrets is not None:
+        env[STORE_SECRETS_ENV] = names[STORE_SECRETS]
     env.update(fn.environment)
     return env
 
@@ -646,6 +682,7 @@ def local_names(region: str = LOCAL_REGION) -> dict[str, str]:
         names[f"bucket:{bucket.name}"] = bucket.local_name
     for secret in SECRETS:
         names[f"secret:{secret.name}"] = secret.secret_name
+    names[STORE_SECRETS] = "orion/local/stores"
     for machine in STATE_MACHINES:
         names[f"state_machine:{machine.name}"] = (
             f"arn:aws:states:{region}:{LOCAL_ACCOUNT}:stateMachine:orion-{machine.name}"

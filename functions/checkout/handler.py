@@ -6,6 +6,7 @@ orion.orders.checkout / orion.orders, and shapes pages, redirects or JSON. Nothi
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import unquote, urlencode
 
@@ -55,7 +56,9 @@ from orion.orders.checkout.service import (
     review_cart,
 )
 from orion.orders.errors import CartChangedSinceForm, OutOfStock, PriceChanged, Unavailable
+from orion.orders.models import Order
 from orion.orders.service import CHECKOUT_KEY, get_order_for_shopper, status_path
+from orion.payments import service as payments
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
@@ -95,6 +98,22 @@ def cart_cookie(resolved: ResolvedTenant, value: str) -> Cookie:
 
 def accounts_enabled(resolved: ResolvedTenant) -> bool:
     return "customers" in resolved.platform.enabled_modules
+
+
+def payments_enabled(resolved: ResolvedTenant) -> bool:
+    return "payments" in resolved.platform.enabled_modules
+
+
+def takes_cards(resolved: ResolvedTenant) -> bool:
+    """The platform runs the payments module and the store connected Stripe."""
+    return payments_enabled(resolved) and payments.card_payment_available(resolved.tenant)
+
+
+def payment_of(resolved: ResolvedTenant, order: Order) -> payments.PaymentView | None:
+    """A card order's payment (the PaymentIntent to pay, created on first sight); None otherwise."""
+    if order.payment_provider != payments.PROVIDER or not payments_enabled(resolved):
+        return None
+    return payments.payment_of(resolved.tenant, order)
 
 
 def account_cookie(resolved: ResolvedTenant) -> str | None:
@@ -257,6 +276,7 @@ def checkout_page(
         status=status,
         addresses=session.customer.addresses if session else (),
         signed_in=session is not None,
+        card_payment=takes_cards(resolved),
         **message_of(notice),
     )
     return page_response(page)
@@ -346,6 +366,7 @@ def checkout_form() -> Outcome | Refusal:
             "checkout_key": key,
             "cart_digest": cart_digest(cart),
             "price_changes": changes,
+            "payment_methods": ["card", "manual"] if takes_cards(resolved) else ["manual"],
         },
     )
 
@@ -369,6 +390,12 @@ def place() -> Outcome | Refusal:
     customer_id = session.customer.id if session else None
     if customer_id is None and accounts_enabled(resolved):
         customer_id = accounts.account_of_verified_email(resolved.tenant, str(form.email))
+    if form.payment == "card" and not takes_cards(resolved):
+        refused = Invalid(
+            "This shop does not take cards; choose another way to pay.",
+            errors=[FieldError("payment", "Choose another way to pay.")],
+        )
+        return Refusal(refused, page=lambda error: checkout_again(resolved, data, error))
     try:
         placed = checkout(
             resolved.tenant,
@@ -378,6 +405,7 @@ def place() -> Outcome | Refusal:
             site_url=site_url(resolved),
             store_name=resolved.store.name if resolved.store else None,
             customer_id=customer_id,
+            payment=payments.CARD if form.payment == "card" else "manual",
         )
     except (PriceChanged, CartChangedSinceForm) as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
@@ -393,12 +421,16 @@ def place() -> Outcome | Refusal:
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
     location = status_path(placed.order.id, placed.token)
     status_url = resolved.base_path + location
+    # A card order gets its PaymentIntent now (Stripe unreachable: the order is kept, and its page
+    # offers to try again).
+    payment = payment_of(resolved, placed.order)
     # No cookie: the cart cookie stays. The cart item is gone (deleted in the order's transaction), and
     # a resubmitted form still carries a token for this cart id, so it gets the same order back.
     return Outcome(
         page=lambda: see_other(resolved, location + "&placed=1"),
         data=lambda: {
             "order": order_view(placed.order),
+            "payment": payment.as_dict() if payment else None,
             "token": placed.token,
             "status_url": status_url,
             "created": placed.created,
@@ -424,11 +456,20 @@ def show_order(order_id: str) -> Outcome:
         and order.customer_id is None
         and not account_cookie(resolved)
     )
+    payment = payment_of(resolved, order)
+    view = asdict(payment) if payment else None
     return Outcome(
         page=lambda: page_response(
-            pages().order(resolved, shopper_request(), order, just_placed=just_placed, offer_account=offer)
+            pages().order(
+                resolved,
+                shopper_request(),
+                order,
+                just_placed=just_placed,
+                offer_account=offer,
+                payment=view,
+            )
         ),
-        data=lambda: {"order": order_view(order)},
+        data=lambda: {"order": order_view(order), "payment": payment.as_dict() if payment else None},
     )
 
 

@@ -31,10 +31,17 @@ from infra.stacks.data import (
     edge_parameter_arn,
     edge_parameter_name,
     secret_name,
+    store_secrets_prefix,
 )
 from infra.stacks.mail import MailStack, configuration_set_name
 from infra.stacks.nag import acknowledge, default_policy
-from infra.stacks.permissions import OBJECT_ACTIONS, bucket_statements, secret_statements, table_statements
+from infra.stacks.permissions import (
+    OBJECT_ACTIONS,
+    bucket_statements,
+    secret_statements,
+    store_secret_statements,
+    table_statements,
+)
 from infra.stacks.retention import retention
 from layers.dependency_layer import dependency_layer_code
 
@@ -276,6 +283,7 @@ class ApiStack(Stack):
             names[f"bucket:{bucket.name}"] = bucket_name(self.deployment, bucket)
         for secret in wiring.SECRETS:
             names[f"secret:{secret.name}"] = secret_name(self.deployment, secret)
+        names[wiring.STORE_SECRETS] = store_secrets_prefix(self.deployment)
         for machine in wiring.STATE_MACHINES:
             names[f"state_machine:{machine.name}"] = self.state_machine_arn(machine.name)
         return names
@@ -313,6 +321,18 @@ class ApiStack(Stack):
             )
         for name in fn.secrets:
             statements += secret_statements(self.data.secrets[name].secret_arn)
+        if fn.store_secrets is not None:
+            prefix = store_secrets_prefix(self.deployment)
+            arn = f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}:secret:{prefix}/*"
+            statements += store_secret_statements(fn.store_secrets, arn)
+            acknowledge(
+                policy,
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:"
+                f"<AWS::AccountId>:secret:{prefix}/*]",
+                "Each store keeps its own secrets (its Stripe keys) under one prefix per deployment, "
+                "created when staff connect the store; they cannot be listed ahead, and the function "
+                "reaches no other secret.",
+            )
         if fn.email:
             # Pseudo-parameters (not the stack's env) so the finding id is the same in every environment.
             ses_arn = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"

@@ -40,6 +40,12 @@ def secret_name(deployment: Deployment, secret: wiring.Secret) -> str:
     return f"orion/{deployment.name}/{secret.name}"
 
 
+def store_secrets_prefix(deployment: Deployment) -> str:
+    """``orion/<env>/stores``: where each store's own secrets live (``<prefix>/<platform>/<store>/<name>``,
+    created by the functions that connect a store, e.g. its Stripe keys; not by the deploy)."""
+    return f"orion/{deployment.name}/stores"
+
+
 def edge_parameter_name(deployment: Deployment) -> str:
     """The SSM parameter holding the storefront's multi-tenant distribution and connection group ids: the
     storefront stack writes it, the domain functions (deployed before it, in the API stack) read it at

@@ -137,3 +137,20 @@ def bucket_statements(access: Access, bucket_arn: str) -> list[iam.PolicyStateme
 
 def secret_statements(secret_arn: str) -> list[iam.PolicyStatement]:
     return [iam.PolicyStatement(actions=list(SECRET_ACTIONS), resources=[secret_arn])]
+
+
+# A store's own secrets (wiring.Function.store_secrets): read them, or also create, change and delete them.
+STORE_SECRET_ACTIONS: dict[Access, tuple[str, ...]] = {
+    Access.READ: SECRET_ACTIONS,
+    Access.WRITE: (
+        *SECRET_ACTIONS,
+        "secretsmanager:CreateSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:DeleteSecret",
+    ),
+}
+
+
+def store_secret_statements(access: Access, secrets_arn: str) -> list[iam.PolicyStatement]:
+    """``secrets_arn`` names every store's secrets under the deployment's prefix (ends with ``/*``)."""
+    return [iam.PolicyStatement(actions=list(STORE_SECRET_ACTIONS[access]), resources=[secrets_arn])]

@@ -136,6 +136,20 @@ class OrionSettings(BaseSettings):
     outbox_retry_after_seconds: int = Field(default=300, ge=1)
     outbox_max_attempts: int = Field(default=5, ge=1)
 
+    # Card payments (orion.payments). Each store's Stripe keys live in Secrets Manager under this prefix
+    # (``<prefix>/<platform>/<store>/stripe``); the wiring table names it per deployment.
+    store_secrets_prefix: str = Field(
+        default="orion/local/stores", validation_alias="ORION_STORE_SECRETS_PREFIX"
+    )
+    # Where the Stripe SDK sends its calls (localstripe in tests and the local cloud); unset: Stripe.
+    stripe_api_base: str | None = None
+    # Where the order page loads stripe.js from (``<base>/v3/``).
+    stripe_js_base: str = "https://js.stripe.com"
+    # Seconds the SDK waits for Stripe before the shopper is told to try again.
+    stripe_timeout_seconds: float = Field(default=10.0, gt=0, le=25)
+    # A card order still unpaid this long after it was placed is cancelled and its stock put back.
+    payment_timeout_minutes: int = Field(default=30, ge=1)
+
     # Catalogue imports.
     import_max_upload_bytes: int = 200 * 1024 * 1024
     import_chunk_records: int = 1000

@@ -13,7 +13,17 @@ OMS, LOYALTY = Tenant("oms"), Tenant("loyalty")
 WIZAMART = Tenant("oms", "wizamart")
 
 OPTIONAL_MODULES = frozenset(
-    {"orders", "customers", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
+    {
+        "orders",
+        "customers",
+        "inventory",
+        "imports",
+        "analytics",
+        "messaging",
+        "payments",
+        "billing",
+        "channels",
+    }
 )
 
 

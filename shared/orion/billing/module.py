@@ -2,4 +2,4 @@
 
 from orion.modules.manifest import ModuleManifest
 
-MANIFEST = ModuleManifest(code="billing", name="Billing", optional=True)
+MANIFEST = ModuleManifest(code="billing", name="Billing", optional=True, dependencies=("payments",))

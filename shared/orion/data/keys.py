@@ -229,6 +229,15 @@ def checkout_key_pk(platform: str, store: str, key: str) -> str:
     return f"{store_pk(platform, store)}#CHECKOUT#{_checked_part(key, 'idempotency key')}"
 
 
+def payment_event_pk(platform: str, store: str, event_id: str) -> str:
+    """A payment provider's webhook event already processed for the store (orion.payments; kept a while
+    with a ttl so a replayed or repeated event is recognised)."""
+    return f"{store_pk(platform, store)}#PAYEVENT#{_checked_part(event_id, 'event id')}"
+
+
+PAYMENT_EVENT_SK = "EVENT"
+
+
 def cart_pk(platform: str, store: str, cart_id: str) -> str:
     return f"{store_pk(platform, store)}#CART#{_checked_part(cart_id, 'cart id')}"
 
@@ -624,6 +633,9 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "PK=P#<p>#S#<s>#ORDERS-BY-EMAIL#<digest>, SK=<created>#<id>",
     ),
     AccessPattern("order by checkout key", "GetItem", "PK=P#<p>#S#<s>#CHECKOUT#<key>, SK=CHECKOUT"),
+    AccessPattern(
+        "payment webhook event processed once", "PutItem", "PK=P#<p>#S#<s>#PAYEVENT#<event id>, SK=EVENT"
+    ),
     AccessPattern(
         "CMS page, three tiers",
         "BatchGetItem",

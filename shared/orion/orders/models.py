@@ -143,6 +143,10 @@ class Order(BaseModel):
     language: str = "en"
     payment_provider: str = "manual"
     payment_instructions: str = ""
+    # The provider's reference for the payment (Stripe: the PaymentIntent id), once there is one, and
+    # what the shopper should know about the last attempt (e.g. "card declined: ..."); see orion.payments.
+    payment_reference: str | None = None
+    payment_note: str = ""
     # The shopper account it belongs to (orion.customers): placed signed in, or a guest order of the
     # account's verified address.
     customer_id: str | None = None

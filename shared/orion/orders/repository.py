@@ -368,6 +368,18 @@ class OrderRepository:
         tx.save(self._summary_item(tenant, attached))
         _commit(tx, puts=["account"], updates=["order"])
 
+    def set_payment(self, tenant: Tenant, order: Order, reference: str | None, note: str) -> None:
+        """Keep the payment's reference and note on the order, if its status did not change since it
+        was read (TransactionCancelled otherwise)."""
+        paid = order.model_copy(update={"payment_reference": reference, "payment_note": note})
+        tx = transaction()
+        tx.update(
+            OrderItem(keys.order_pk(tenant.platform, tenant.require_store(), order.id), keys.ORDER_SK),
+            actions=[OrderItem.data.set(paid.model_dump_json(exclude={"lines", "history"}))],
+            condition=OrderItem.status == order.status.value,
+        )
+        _commit(tx, updates=["order"])
+
     def anonymise(self, tenant: Tenant, order: Order, anonymous: CustomerDetails) -> None:
         """Replace who ordered with ``anonymous`` (figures, lines and history stay), and drop the
         order's e-mail pointer and account summary, in one transaction."""

@@ -42,7 +42,7 @@ from orion.orders.models import (
     can_transition,
 )
 from orion.orders.notifications import notify_new_order, notify_status
-from orion.orders.payments import payment_provider
+from orion.orders.payments import PaymentProvider, payment_provider
 from orion.orders.repository import OrderRepository
 from orion.outbox.service import enqueue_email
 from orion.rendering.i18n import format_money, translator
@@ -77,7 +77,7 @@ def place_order(
     customer: CustomerDetails,
     *,
     checkout_key: str,
-    payment: str = "manual",
+    payment: str | PaymentProvider = "manual",
     language: str = "en",
     cart_id: str | None = None,
     site_url: str | None = None,
@@ -103,7 +103,8 @@ def place_order(
         raise Invalid(f"An order can hold at most {MAX_ORDER_LINES} different items.")
     if len({line.sku for line in lines}) != len(lines):
         raise Invalid("Each item may appear only once in an order.")
-    provider = payment_provider(payment)
+    # A provider of an optional module (orion.payments) is handed in by the function that composes them.
+    provider = payment_provider(payment) if isinstance(payment, str) else payment
     refs = [(line.product_id, line.sku) for line in lines]
     current = _sellable(lines, variants_with_levels(tenant, refs), language)
     currencies = {current[line.sku][1].currency for line in lines}
@@ -437,6 +438,20 @@ def shipment_from(carrier: str, tracking_number: str, tracking_url: str = "") ->
             "Give the carrier and the tracking number of the shipment.",
             errors=[FieldError(name, SHIPMENT_MESSAGES.get(name, "invalid")) for name in fields],
         ) from exc
+
+
+def record_payment(tenant: Tenant, order_id: str, *, reference: str | None, note: str = "") -> Order:
+    """Keep a payment provider's reference (e.g. a PaymentIntent id) and the shopper's note about the
+    last attempt on the order; its status is unchanged (moves go through :func:`transition_order`)."""
+    order = get_order(tenant, order_id)
+    if order.payment_reference == reference and order.payment_note == note:
+        return order
+    _changed_safely(partial(_set_payment, tenant, reference=reference, note=note), tenant, order)
+    return get_order(tenant, order_id)
+
+
+def _set_payment(tenant: Tenant, order: Order, *, reference: str | None, note: str) -> None:
+    runtime.repository(OrderRepository).set_payment(tenant, order, reference, note[:300])
 
 
 def find_placed(tenant: Tenant, checkout_key: str) -> PlacedOrder | None:

@@ -17,7 +17,17 @@ from tests.events import FakeContext
 from tests.integration.admin.test_admin_api import admin
 from tests.staff import CAFE, WIZAMART, call, token_of
 
-EVERYTHING = ["orders", "customers", "inventory", "imports", "analytics", "messaging", "billing", "channels"]
+EVERYTHING = [
+    "orders",
+    "customers",
+    "inventory",
+    "imports",
+    "analytics",
+    "messaging",
+    "payments",
+    "billing",
+    "channels",
+]
 WITHOUT_ORDERS = [m for m in EVERYTHING if m not in {"orders", "analytics", "customers"}]
 
 # Stand-ins for the checkout function and the staff orders router: the gate sits in the adapters,

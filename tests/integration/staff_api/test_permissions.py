@@ -15,7 +15,17 @@ from tests.integration.staff_api.operations import WIZAMART, examples
 from tests.staff import call, token_of
 
 ENABLED = frozenset(
-    {"orders", "customers", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
+    {
+        "orders",
+        "customers",
+        "inventory",
+        "imports",
+        "analytics",
+        "messaging",
+        "payments",
+        "billing",
+        "channels",
+    }
 )
 
 

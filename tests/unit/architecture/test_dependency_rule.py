@@ -25,7 +25,17 @@ ORION = Path(__file__).resolve().parents[3] / "shared" / "orion"
 # docs/architecture.md (Modules): the optional ones; a package by one of these names must say so in
 # its manifest.
 DOCUMENTED_OPTIONAL = frozenset(
-    {"orders", "customers", "inventory", "imports", "analytics", "messaging", "billing", "channels"}
+    {
+        "orders",
+        "customers",
+        "inventory",
+        "imports",
+        "analytics",
+        "messaging",
+        "payments",
+        "billing",
+        "channels",
+    }
 )
 
 

@@ -119,6 +119,8 @@ class CheckoutForm(BaseModel):
     # The cart the form showed (orion.orders.checkout.service.cart_digest); headless clients may omit it.
     cart_digest: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
     csrf_token: str | None = Field(default=None, max_length=200)
+    # How the shopper pays: "manual" (invoice) or "card" (offered when the store has card payment).
+    payment: str = Field(default="manual", pattern=r"^(manual|card)$")
 
     @field_validator("country")
     @classmethod

@@ -77,6 +77,7 @@ class CheckoutPages:
         status: int = 200,
         addresses: Sequence[Any] = (),
         signed_in: bool = False,
+        card_payment: bool = False,
     ) -> Page:
         """The checkout form; ``message`` and ``was_prices`` (SKU -> former unit price) tell the
         shopper which prices changed since the items were added; ``addresses`` are a signed-in
@@ -100,6 +101,8 @@ class CheckoutPages:
                 "countries": COUNTRIES,
                 "addresses": list(addresses),
                 "signed_in": signed_in,
+                # The store takes cards (orion.payments): the form offers card or invoice.
+                "card_payment": card_payment,
             },
             status,
         )
@@ -112,10 +115,17 @@ class CheckoutPages:
         *,
         just_placed: bool,
         offer_account: bool = False,
+        payment: dict[str, Any] | None = None,
     ) -> Page:
         """An order's status page; ``offer_account`` (after a guest checkout) invites the shopper to
-        open an account with the address they used."""
-        context = {"order": order_view(order), "just_placed": just_placed, "offer_account": offer_account}
+        open an account with the address they used; ``payment`` (a card order: its status, the
+        client secret and where stripe.js is) shows the "Pay now" section."""
+        context = {
+            "order": order_view(order),
+            "just_placed": just_placed,
+            "offer_account": offer_account,
+            "payment": payment,
+        }
         return self._render(resolved, request, "order.html", context, 200)
 
 
@@ -157,6 +167,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "created_at": order.created_at.isoformat(),
         "payment_provider": order.payment_provider,
         "payment_instructions": order.payment_instructions,
+        "payment_note": order.payment_note,
         "customer": {
             "name": order.customer.name,
             "email": str(order.customer.email),

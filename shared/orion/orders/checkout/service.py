@@ -18,6 +18,7 @@ from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, Car
 from orion.orders.checkout.repository import CartRepository
 from orion.orders.errors import CartChanged, CartChangedSinceForm, OutOfStock, PriceChanged
 from orion.orders.models import LineRequest, PlacedOrder
+from orion.orders.payments import PaymentProvider
 from orion.orders.service import find_placed, place_order
 from orion.tenant import Tenant
 
@@ -175,6 +176,7 @@ def checkout(
     site_url: str | None = None,
     store_name: str | None = None,
     customer_id: str | None = None,
+    payment: str | PaymentProvider = "manual",
 ) -> PlacedOrder:
     """Place the order for the cart: one transaction (see orion.orders.service.place_order) that also
     deletes the cart. The same form submitted twice returns the first order, even though the cart is
@@ -217,6 +219,7 @@ def checkout(
             site_url=site_url,
             store_name=store_name,
             customer_id=customer_id,
+            payment=payment,
         )
     except PriceChanged as changed:
         _reprice(tenant, cart.id, changed.extra["changes"])

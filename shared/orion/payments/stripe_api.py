@@ -1,0 +1,119 @@
+"""The few Stripe calls Orion makes, through the official SDK, each with the store's own key.
+
+Nothing else in Orion imports ``stripe``. ``ORION_STRIPE_API_BASE`` points the SDK elsewhere
+(localstripe in tests and the local cloud)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import stripe
+
+from orion.settings import get_settings
+
+
+class Unreachable(Exception):
+    """Stripe did not answer, or answered with its own failure: the call may be tried again."""
+
+
+class KeyRefused(Exception):
+    """Stripe does not accept the secret key."""
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What Orion keeps of a PaymentIntent."""
+
+    id: str
+    status: str
+    client_secret: str | None
+    amount: int
+    currency: str
+    metadata: dict[str, str]
+
+
+def _client(secret_key: str) -> stripe.StripeClient:
+    settings = get_settings()
+    base = settings.stripe_api_base
+    return stripe.StripeClient(
+        secret_key,
+        base_addresses={"api": base.rstrip("/")} if base else None,
+        max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=settings.stripe_timeout_seconds),
+    )
+
+
+def _intent(found: Any) -> Intent:
+    return Intent(
+        id=str(found.id),
+        status=str(found.status),
+        client_secret=found.client_secret,
+        amount=int(found.amount),
+        currency=str(found.currency),
+        metadata={str(k): str(v) for k, v in dict(found.metadata or {}).items()},
+    )
+
+
+def check_key(secret_key: str) -> None:
+    """A test call with the key (the account's balance): KeyRefused or Unreachable when it fails."""
+    try:
+        _client(secret_key).balance.retrieve()
+    except (stripe.AuthenticationError, stripe.PermissionError) as exc:
+        raise KeyRefused(str(exc)) from exc
+    except stripe.StripeError as exc:
+        raise Unreachable(str(exc)) from exc
+
+
+def create_intent(
+    secret_key: str, *, amount: int, currency: str, idempotency_key: str, metadata: dict[str, str]
+) -> Intent:
+    """A PaymentIntent for ``amount`` minor units; the same ``idempotency_key`` gives the same one."""
+    try:
+        created = _client(secret_key).payment_intents.create(
+            params={
+                "amount": amount,
+                "currency": currency.lower(),
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise Unreachable(str(exc)) from exc
+    return _intent(created)
+
+
+def retrieve_intent(secret_key: str, intent_id: str) -> Intent:
+    try:
+        return _intent(_client(secret_key).payment_intents.retrieve(intent_id))
+    except stripe.StripeError as exc:
+        raise Unreachable(str(exc)) from exc
+
+
+def verified_event(payload: bytes, signature: str, webhook_secret: str) -> dict[str, Any]:
+    """The webhook's event if ``signature`` (the Stripe-Signature header) signs ``payload`` with the
+    store's webhook secret (within Stripe's default tolerance); ValueError otherwise."""
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, webhook_secret)
+    except stripe.SignatureVerificationError as exc:
+        raise ValueError("bad signature") from exc
+    found: dict[str, Any] = event.to_dict()
+    return found
+
+
+def cancel_intent(secret_key: str, intent_id: str) -> bool:
+    """Cancel a PaymentIntent so it can no longer be paid: True when it is cancelled now (or was);
+    False when it succeeded or is processing (the webhook moves the order). Unreachable otherwise."""
+    client = _client(secret_key)
+    try:
+        current = _intent(client.payment_intents.retrieve(intent_id))
+        if current.status in ("succeeded", "processing"):
+            return False
+        if current.status != "canceled":
+            client.payment_intents.cancel(intent_id)
+    except stripe.InvalidRequestError:
+        # Stripe refuses to cancel an intent that moved on meanwhile: read it again.
+        return _intent(client.payment_intents.retrieve(intent_id)).status == "canceled"
+    except stripe.StripeError as exc:
+        raise Unreachable(str(exc)) from exc
+    return True
