@@ -51,14 +51,14 @@ def _intent(found: Any) -> Intent:
         client_secret=found.client_secret,
         amount=int(found.amount),
         currency=str(found.currency),
-        metadata={str(k): str(v) for k, v in dict(found.metadata or {}).items()},
+        metadata={str(k): str(v) for k, v in (found.metadata.to_dict() if found.metadata else {}).items()},
     )
 
 
 def check_key(secret_key: str) -> None:
     """A test call with the key (the account's balance): KeyRefused or Unreachable when it fails."""
     try:
-        _client(secret_key).balance.retrieve()
+        _client(secret_key).v1.balance.retrieve()
     except (stripe.AuthenticationError, stripe.PermissionError) as exc:
         raise KeyRefused(str(exc)) from exc
     except stripe.StripeError as exc:
@@ -70,7 +70,7 @@ def create_intent(
 ) -> Intent:
     """A PaymentIntent for ``amount`` minor units; the same ``idempotency_key`` gives the same one."""
     try:
-        created = _client(secret_key).payment_intents.create(
+        created = _client(secret_key).v1.payment_intents.create(
             params={
                 "amount": amount,
                 "currency": currency.lower(),
@@ -85,7 +85,7 @@ def create_intent(
 
 def retrieve_intent(secret_key: str, intent_id: str) -> Intent:
     try:
-        return _intent(_client(secret_key).payment_intents.retrieve(intent_id))
+        return _intent(_client(secret_key).v1.payment_intents.retrieve(intent_id))
     except stripe.StripeError as exc:
         raise Unreachable(str(exc)) from exc
 
@@ -106,14 +106,14 @@ def cancel_intent(secret_key: str, intent_id: str) -> bool:
     False when it succeeded or is processing (the webhook moves the order). Unreachable otherwise."""
     client = _client(secret_key)
     try:
-        current = _intent(client.payment_intents.retrieve(intent_id))
+        current = _intent(client.v1.payment_intents.retrieve(intent_id))
         if current.status in ("succeeded", "processing"):
             return False
         if current.status != "canceled":
-            client.payment_intents.cancel(intent_id)
+            client.v1.payment_intents.cancel(intent_id)
     except stripe.InvalidRequestError:
         # Stripe refuses to cancel an intent that moved on meanwhile: read it again.
-        return _intent(client.payment_intents.retrieve(intent_id)).status == "canceled"
+        return _intent(client.v1.payment_intents.retrieve(intent_id)).status == "canceled"
     except stripe.StripeError as exc:
         raise Unreachable(str(exc)) from exc
     return True
