@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from orion.data.clients import aws_client
 from orion.errors import FieldError, Invalid
 from orion.payments import stripe_api
-from orion.payments.errors import PaymentServiceUnreachable
+from orion.payments.errors import KeyRefused, PaymentServiceUnreachable, Unreachable
 from orion.settings import get_settings
 from orion.tenant import Tenant
 
@@ -102,12 +102,12 @@ def connect(tenant: Tenant, keys: StripeKeys) -> StripeConnection:
         raise Invalid("Check the Stripe keys.", errors=problems)
     try:
         stripe_api.check_key(keys.secret_key)
-    except stripe_api.KeyRefused as exc:
+    except KeyRefused as exc:
         raise Invalid(
             "Stripe refused this secret key.",
             errors=[FieldError("secret_key", "Stripe refused this key; copy it again from Stripe")],
         ) from exc
-    except stripe_api.Unreachable as exc:
+    except Unreachable as exc:
         raise PaymentServiceUnreachable("Stripe could not be reached; try again in a moment.") from exc
     client, name, value = aws_client("secretsmanager"), secret_name(tenant), keys.model_dump_json()
     try:

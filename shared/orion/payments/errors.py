@@ -18,3 +18,12 @@ class BadWebhook(BadRequest):
 
     title = "Bad webhook"
     code = "bad-webhook"
+
+
+class Unreachable(Exception):
+    """Stripe did not answer, or answered with its own failure: the call may be tried again (raised by
+    orion.payments.stripe_api, turned into a page or PaymentServiceUnreachable by the use cases)."""
+
+
+class KeyRefused(Exception):
+    """Stripe does not accept the secret key."""

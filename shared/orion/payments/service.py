@@ -19,7 +19,7 @@ from orion.orders.payments import PaymentStart
 from orion.orders.service import add_order_note, get_order, record_payment, transition_order
 from orion.payments import stripe_api
 from orion.payments.connection import stripe_keys
-from orion.payments.errors import BadWebhook
+from orion.payments.errors import BadWebhook, Unreachable
 from orion.payments.repository import PaymentRepository
 from orion.rendering.i18n import translator
 from orion.settings import get_settings
@@ -96,7 +96,7 @@ def payment_of(tenant: Tenant, order: Order) -> PaymentView:
                 metadata={"platform": tenant.platform, "store": tenant.require_store(), "order_id": order.id},
             )
             record_payment(tenant, order.id, reference=intent.id, note=order.payment_note)
-    except stripe_api.Unreachable:
+    except Unreachable:
         logger.warning("stripe unreachable", extra={"order_id": order.id})
         return PaymentView(provider=PROVIDER, status="unreachable", js_url=js_url, note=order.payment_note)
     status = "processing" if intent.status == "processing" else "requires_payment"

@@ -10,15 +10,8 @@ from typing import Any
 
 import stripe
 
+from orion.payments.errors import KeyRefused, Unreachable
 from orion.settings import get_settings
-
-
-class Unreachable(Exception):
-    """Stripe did not answer, or answered with its own failure: the call may be tried again."""
-
-
-class KeyRefused(Exception):
-    """Stripe does not accept the secret key."""
 
 
 @dataclass(frozen=True)

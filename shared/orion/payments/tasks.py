@@ -10,6 +10,7 @@ from orion.orders.models import OrderStatus
 from orion.orders.service import list_orders, transition_order
 from orion.payments import stripe_api
 from orion.payments.connection import stripe_keys
+from orion.payments.errors import Unreachable
 from orion.payments.service import PROVIDER
 from orion.settings import get_settings
 from orion.tenancy.stores import list_stores
@@ -63,6 +64,6 @@ def _given_up_at_stripe(tenant: Tenant, reference: str | None) -> bool:
         return True  # the store disconnected Stripe: nothing can pay this order any more
     try:
         return stripe_api.cancel_intent(keys.secret_key, reference)
-    except stripe_api.Unreachable:
+    except Unreachable:
         logger.warning("stripe unreachable; unpaid order kept for the next run", extra={"intent": reference})
         return False

@@ -28,7 +28,10 @@ EVERYTHING = [
     "billing",
     "channels",
 ]
-WITHOUT_ORDERS = [m for m in EVERYTHING if m not in {"orders", "analytics", "customers"}]
+# payments charges orders, and billing needs payments: they go with orders.
+WITHOUT_ORDERS = [
+    m for m in EVERYTHING if m not in {"orders", "analytics", "customers", "payments", "billing"}
+]
 
 # Stand-ins for the checkout function and the staff orders router: the gate sits in the adapters,
 # before any route runs, so any route under the orders module's prefixes shows it.

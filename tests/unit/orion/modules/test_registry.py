@@ -9,7 +9,7 @@ from orion.modules import Role, all_permissions, discover_modules, module_of_per
 from orion.modules.manifest import ModuleManifest, Permission, at_least
 from orion.modules.registry import _check_unique
 
-EVERYTHING = frozenset({"orders", "customers", "imports", "analytics"})
+EVERYTHING = frozenset({"orders", "customers", "imports", "analytics", "payments"})
 
 
 def test_each_permission_is_declared_by_the_module_that_owns_it() -> None:
@@ -41,6 +41,7 @@ def test_roles_get_the_documented_permission_sets() -> None:
     }  # fmt: skip
     assert viewer == {"products.view", "orders.view", "imports.view", "pages.view", "customers.view"}
     assert "customers.manage" in manager
+    assert "payments.manage" in manager  # connecting the store's Stripe account
     assert viewer < editor < manager < owner
 
 
