@@ -599,6 +599,13 @@ SCHEDULES: tuple[Schedule, ...] = (
         input={"task": "imports.fail_stuck_jobs"},
         description="end import jobs left PENDING or RUNNING past their deadline as FAILED",
     ),
+    Schedule(
+        name="payments-cancel-unpaid",
+        expression="rate(5 minutes)",
+        target="scheduled_tasks",
+        input={"task": "payments.cancel_unpaid"},
+        description="cancel card orders unpaid past ORION_PAYMENT_TIMEOUT_MINUTES, putting their stock back",
+    ),
 )
 
 
