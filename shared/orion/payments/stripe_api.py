@@ -106,7 +106,10 @@ def cancel_intent(secret_key: str, intent_id: str) -> bool:
             client.v1.payment_intents.cancel(intent_id)
     except stripe.InvalidRequestError:
         # Stripe refuses to cancel an intent that moved on meanwhile: read it again.
-        return _intent(client.v1.payment_intents.retrieve(intent_id)).status == "canceled"
+        try:
+            return _intent(client.v1.payment_intents.retrieve(intent_id)).status == "canceled"
+        except stripe.StripeError as exc:
+            raise Unreachable(str(exc)) from exc
     except stripe.StripeError as exc:
         raise Unreachable(str(exc)) from exc
     return True
