@@ -45,6 +45,7 @@ from orion.orders.checkout.models import (
 )
 from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
 from orion.orders.checkout.service import (
+    Quote,
     add_to_cart,
     cart_digest,
     cart_keys,
@@ -52,9 +53,17 @@ from orion.orders.checkout.service import (
     checkout,
     get_cart,
     new_checkout_key,
+    quote,
     review_cart,
 )
-from orion.orders.errors import CartChangedSinceForm, OutOfStock, PriceChanged, Unavailable
+from orion.orders.errors import (
+    CartChangedSinceForm,
+    NotShippedTo,
+    OutOfStock,
+    PriceChanged,
+    Unavailable,
+)
+from orion.orders.models import COUNTRIES
 from orion.orders.service import CHECKOUT_KEY, get_order_for_shopper, status_path
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
@@ -183,6 +192,7 @@ def cart_page(
         form_token(resolved, current.id if current else None),
         errors=error.errors if error else None,
         status=status,
+        quote=quote(resolved.tenant, current) if current and current.lines else None,
         **message_of(error),
     )
     return page_response(page)
@@ -199,15 +209,19 @@ def refused_with_cart(resolved: ResolvedTenant, error: OrionError) -> Refusal:
     return Refusal(error, page=lambda refused: cart_page(resolved, error=refused, status=refused.status))
 
 
-def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionError) -> Response[str]:
-    """The checkout form once more, with the shopper's entries, the cart as it is now and what went
-    wrong (field errors: 422; prices that changed: 409); the cart page when the cart is empty."""
+def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionError | None) -> Response[str]:
+    """The checkout form once more, with the shopper's entries, the cart as it is now, its totals for
+    the country chosen and what went wrong (field errors: 422; prices that changed: 409; nothing: 200,
+    the shopper asked for the shipping of another country); the cart page when the cart is empty."""
     current = get_cart(resolved.tenant, cart_id(resolved))
+    status = error.status if error else 200
     if current is None or not current.lines:
-        return cart_page(resolved, error=error, status=error.status)
+        return cart_page(resolved, error=error, status=status)
     key = str(data.get("checkout_key") or "")
     key = key if CHECKOUT_KEY.fullmatch(key) else new_checkout_key()
-    values = {k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key")}
+    values = {
+        k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key", "update_shipping")
+    }
     changes = error.extra.get("changes") if isinstance(error, PriceChanged) else None
     conflict = isinstance(error, PriceChanged | CartChangedSinceForm)
     return checkout_page(
@@ -215,10 +229,10 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
         current,
         key,
         values=values,
-        errors=error.errors,
+        errors=error.errors if error else None,
         notice=error if conflict else None,
         changes=changes or [],
-        status=error.status,
+        status=status,
     )
 
 
@@ -245,6 +259,8 @@ def checkout_page(
         if chosen is not None:
             values.update(chosen.model_dump(exclude={"id", "label"}))
             values["address_id"] = chosen.id
+    priced = quote(resolved.tenant, cart, chosen_country(values))
+    values = {**(values or {}), "country": priced.country}
     page = pages().checkout(
         resolved,
         shopper_request(),
@@ -257,9 +273,43 @@ def checkout_page(
         status=status,
         addresses=session.customer.addresses if session else (),
         signed_in=session is not None,
+        quote=priced,
         **message_of(notice),
     )
     return page_response(page)
+
+
+def chosen_country(values: dict[str, str] | None) -> str | None:
+    """The country to price the delivery for: ``?country=`` (a browser without JavaScript asks for
+    another country's shipping so), else the form's (or saved address's) country, if one we list."""
+    country = (shopper_request().get("country") or (values or {}).get("country") or "").upper()
+    return country if country in COUNTRIES else None
+
+
+def quote_data(quoted: Quote) -> dict[str, Any]:
+    """A quote as JSON clients read it (``totals`` is null for a country the store does not ship to,
+    and ``shipping_error`` says why)."""
+    return {
+        "country": quoted.country,
+        "shipping_countries": quoted.countries,
+        "totals": quoted.totals.as_json() if quoted.totals else None,
+        "shipping_error": str(quoted.refused) if quoted.refused else None,
+    }
+
+
+def repriced_for(resolved: ResolvedTenant, current_id: str | None, country: str) -> dict[str, Any]:
+    """The cart's totals for ``country`` (the JSON twin of "Update shipping")."""
+    current = get_cart(resolved.tenant, current_id)
+    if current is None or not current.lines:
+        return {"cart": cart_view(current), "totals": None}
+    wanted = country.upper() if country.upper() in COUNTRIES else None
+    return {"cart": cart_view(current), **quote_data(quote(resolved.tenant, current, wanted))}
+
+
+def default_address(session: ShopperSession | None) -> dict[str, str] | None:
+    """A signed-in shopper's default address's country, as form values."""
+    address = session.customer.default_address if session else None
+    return {"country": address.country} if address else None
 
 
 def message_of(notice: OrionError | str | None) -> dict[str, Any]:
@@ -346,6 +396,7 @@ def checkout_form() -> Outcome | Refusal:
             "checkout_key": key,
             "cart_digest": cart_digest(cart),
             "price_changes": changes,
+            **quote_data(quote(resolved.tenant, cart, chosen_country(default_address(session)))),
         },
     )
 
@@ -359,6 +410,11 @@ def place() -> Outcome | Refusal:
     data = form_data()
     check_forgery(resolved, current_id, data.get("csrf_token"), token_required=True)
     lang = shop_pages().language(resolved, shopper_request())
+    if data.get("update_shipping"):  # "Update shipping": the form again, priced for its country
+        return Outcome(
+            page=lambda: checkout_again(resolved, data, None),
+            data=lambda: repriced_for(resolved, current_id, str(data.get("country") or "")),
+        )
     try:
         form: CheckoutForm = validated(CheckoutForm, data)
     except Invalid as error:
@@ -379,6 +435,9 @@ def place() -> Outcome | Refusal:
             store_name=resolved.store.name if resolved.store else None,
             customer_id=customer_id,
         )
+    except NotShippedTo as error:
+        metrics.add_metric(name="CheckoutRefused", unit="Count", value=1)
+        return Refusal(error, page=lambda refused: checkout_again(resolved, data, refused))
     except (PriceChanged, CartChangedSinceForm) as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
         return Refusal(
