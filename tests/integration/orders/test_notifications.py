@@ -219,3 +219,12 @@ def test_a_switched_off_e_mail_is_not_sent_and_only_in_that_store() -> None:
     wizamart_order, _ = _place()
     orders.transition_order(WIZ, wizamart_order, OrderStatus.PAID)
     assert _kinds(WIZ, wizamart_order) == ["order_confirmation", "order_new_staff", "order_paid"]
+
+
+def test_the_confirmation_lists_subtotal_shipping_and_vat_in_the_orders_language() -> None:
+    order_id, _ = _place(language="de")  # 2 x 12.00 EUR to Luxembourg: below 50 EUR, 4.90 shipping
+    text = _mails(WIZ, order_id, "order_confirmation")[0].text.replace("\xa0", " ")
+    assert "Zwischensumme: 24,00 €" in text
+    assert "Versand: 4,90 €" in text
+    assert "inkl. MwSt. 17 %: 4,20 €" in text  # (24.00 + 4.90) * 17 / 117 = 4.199
+    assert "Summe: 28,90 €" in text
