@@ -55,6 +55,7 @@ def _page(
     console: Console,
     values: dict[str, object],
     rows: int,
+    *,
     status: int = 200,
     errors: dict[str, str] | None = None,
     message: str | None = None,
@@ -119,7 +120,7 @@ def save(console: Posted) -> Response:
             errors = _form_errors(console, exc, positions)
     if errors:
         message = console._("Please correct the fields marked below.")
-        return _page(console, values, rows, 422, errors, message)
+        return _page(console, values, rows, status=422, errors=errors, message=message)
     update_shipping_settings(access.tenant, settings)
     details = {"zones": len(settings.zones), "countries": ",".join(settings.countries)}
     auditing.record(console, "settings.shipping", f"store:{access.tenant.store}", details)

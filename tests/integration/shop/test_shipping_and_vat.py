@@ -167,7 +167,10 @@ def test_the_order_stores_the_breakdown_and_its_page_shows_it() -> None:
     stored = get_order(WIZ, order["id"])
     assert (stored.subtotal, stored.shipping, stored.total) == (5090, 990, 6080)
     assert [(v.rate, v.amount) for v in stored.vat] == [("21", 500), ("6", 181)]
-    assert {line.sku: line.tax_class for line in stored.lines} == {CANDLE: "standard", COOKBOOK: "super_reduced"}
+    assert {line.sku: line.tax_class for line in stored.lines} == {
+        CANDLE: "standard",
+        COOKBOOK: "super_reduced",
+    }
     url = urlsplit(json.loads(placed.body)["status_url"])
     page = call(handler, "GET", url.path, query={"token": parse_qs(url.query)["token"][0]})
     assert "€9.90" in page.body

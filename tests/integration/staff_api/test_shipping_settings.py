@@ -28,7 +28,9 @@ def test_owner_reads_and_replaces_the_shipping_settings(demo: list[str]) -> None
     assert saved.status == 200
     assert saved.json()["vat_rates"]["DE"]["standard"] == "19"
     assert call("GET", "/api/v1/settings/shipping", token=owner).json() == saved.json()
-    bakery = call("GET", "/api/v1/settings/shipping", host=BAKERY, token=token_of("bakery-owner", host=BAKERY))
+    bakery = call(
+        "GET", "/api/v1/settings/shipping", host=BAKERY, token=token_of("bakery-owner", host=BAKERY)
+    )
     assert [z["rate"] for z in bakery.json()["zones"]] == [0]
 
 
@@ -37,7 +39,10 @@ def test_bad_settings_are_422_problems_naming_the_field(demo: list[str]) -> None
     cases = [
         ({**BODY, "zones": [{"name": "X", "countries": ["XX"], "rate": 100}]}, "countries"),
         ({**BODY, "zones": [{"name": "X", "countries": ["LU"], "rate": -5}]}, "rate"),
-        ({**BODY, "vat_rates": {"LU": {"standard": "117", "reduced": "8", "super_reduced": "3"}}}, "standard"),
+        (
+            {**BODY, "vat_rates": {"LU": {"standard": "117", "reduced": "8", "super_reduced": "3"}}},
+            "standard",
+        ),
     ]
     for body, field in cases:
         refused = call("PUT", "/api/v1/settings/shipping", body=body, token=owner)

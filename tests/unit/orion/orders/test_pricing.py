@@ -95,5 +95,10 @@ def test_bad_settings_name_each_field() -> None:
     assert {"zones.0.countries", "zones.0.rate", "zones.1.free_from", "vat_rates.LU.standard"} <= fields
     with pytest.raises(Invalid, match="shipping"):
         shipping_settings_from(
-            {"zones": [{"name": "A", "countries": ["LU"], "rate": 0}, {"name": "B", "countries": ["LU"], "rate": 0}]}
+            {
+                "zones": [
+                    {"name": "A", "countries": ["LU"], "rate": 0},
+                    {"name": "B", "countries": ["LU"], "rate": 0},
+                ]
+            }
         )
