@@ -19,4 +19,8 @@ WIZAMART_SHIPPING = ShippingSettings(
 
 def seed(port: int) -> list[str]:
     update_shipping_settings(WIZAMART, WIZAMART_SHIPPING)
-    return ["Wizamart ships to LU (4.90 EUR, free from 50 EUR), BE/FR/DE (9.90 EUR), not to CH"]
+    return [
+        "Shipping and VAT:",
+        "  wizamart ships to LU (4.90 EUR, free from 50 EUR) and BE/FR/DE (9.90 EUR), not to CH;"
+        " prices include VAT (LU 17/8/3 %, books at 3 %)",
+    ]

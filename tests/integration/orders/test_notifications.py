@@ -113,7 +113,8 @@ def test_each_status_e_mails_the_shopper_once_in_the_orders_language_with_the_st
         assert parse_qs(urlsplit(link).query)["token"] == [token]  # the link opens the order
     shipped = _mails(WIZ, order_id, "order_shipped")[0].text
     assert "Transporteur: POST Luxembourg" in shipped and "Numéro de suivi: LU 123-456" in shipped
-    assert "24,00\u00a0€" in _mails(WIZ, order_id, "order_refunded")[0].text
+    # the whole order: 2 x 12.00 EUR and 4.90 EUR shipping within Luxembourg
+    assert "28,90\u00a0€" in _mails(WIZ, order_id, "order_refunded")[0].text
 
 
 def test_cancelling_e_mails_the_shopper_in_english_when_the_order_is_english() -> None:
@@ -130,12 +131,12 @@ def test_a_new_order_e_mails_the_stores_contact_address_with_a_console_link() ->
     assert mail.to == "shop@wizamart.lu"
     assert mail.subject == f"New order {order_id} at Wizamart"
     assert f"Alice placed order {order_id}." in mail.text
-    assert "Total: €24.00" in mail.text and "2 x MUG-" in mail.text
+    assert "Total: €28.90" in mail.text and "2 x MUG-" in mail.text  # 4.90 EUR shipping included
     assert f"Open it in the store console: {SHOP}/admin/orders/{order_id}\n" in mail.text
     # In the store's default language, whatever the shopper's.
     _update(WIZ, default_language="de")
     [mail] = _mails(WIZ, _place(language="fr")[0], "order_new_staff")
-    assert mail.subject.startswith("Neue Bestellung ") and "Summe: 24,00\u00a0€" in mail.text
+    assert mail.subject.startswith("Neue Bestellung ") and "Summe: 28,90\u00a0€" in mail.text
     # The bakery has no contact address: no new-order e-mail, the shopper's confirmation still goes.
     bakery_order, _ = _place(BAKE, site_url=None)
     assert _kinds(BAKE, bakery_order) == ["order_confirmation"]
