@@ -393,6 +393,7 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Staff store settings and custom domains",
         routes=(
             Route("ANY", "/api/v1/settings"),
+            Route("ANY", "/api/v1/settings/shipping"),
             Route("ANY", "/api/v1/domains"),
             Route("ANY", "/api/v1/domains/{proxy+}"),
         ),

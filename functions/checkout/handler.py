@@ -46,6 +46,7 @@ from orion.orders.checkout.models import (
 )
 from orion.orders.checkout.pages import CheckoutPages, cart_view, order_view
 from orion.orders.checkout.service import (
+    Quote,
     add_to_cart,
     cart_digest,
     cart_keys,
@@ -53,10 +54,18 @@ from orion.orders.checkout.service import (
     checkout,
     get_cart,
     new_checkout_key,
+    quote,
+    quote_keys,
     review_cart,
 )
-from orion.orders.errors import CartChangedSinceForm, OutOfStock, PriceChanged, Unavailable
-from orion.orders.models import Order
+from orion.orders.errors import (
+    CartChangedSinceForm,
+    NotShippedTo,
+    OutOfStock,
+    PriceChanged,
+    Unavailable,
+)
+from orion.orders.models import COUNTRIES, Order
 from orion.orders.service import CHECKOUT_KEY, get_order_for_shopper, status_path
 from orion.payments import service as payments
 from orion.storefront.pages import PRIVATE_NO_STORE, storefront_pages
@@ -194,7 +203,10 @@ def pages() -> CheckoutPages:
 def cart_page(
     resolved: ResolvedTenant, *, error: OrionError | None = None, status: int = 200
 ) -> Response[str]:
-    current = get_cart(resolved.tenant, cart_id(resolved))
+    wanted = cart_id(resolved)
+    with prefetched([*cart_keys(resolved.tenant, wanted), *quote_keys(resolved.tenant)]):  # one read
+        current = get_cart(resolved.tenant, wanted)
+        priced = quote(resolved.tenant, current) if current and current.lines else None
     page = pages().cart(
         resolved,
         shopper_request(),
@@ -202,6 +214,7 @@ def cart_page(
         form_token(resolved, current.id if current else None),
         errors=error.errors if error else None,
         status=status,
+        quote=priced,
         **message_of(error),
     )
     return page_response(page)
@@ -218,15 +231,19 @@ def refused_with_cart(resolved: ResolvedTenant, error: OrionError) -> Refusal:
     return Refusal(error, page=lambda refused: cart_page(resolved, error=refused, status=refused.status))
 
 
-def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionError) -> Response[str]:
-    """The checkout form once more, with the shopper's entries, the cart as it is now and what went
-    wrong (field errors: 422; prices that changed: 409); the cart page when the cart is empty."""
+def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionError | None) -> Response[str]:
+    """The checkout form once more, with the shopper's entries, the cart as it is now, its totals for
+    the country chosen and what went wrong (field errors: 422; prices that changed: 409; nothing: 200,
+    the shopper asked for the shipping of another country); the cart page when the cart is empty."""
     current = get_cart(resolved.tenant, cart_id(resolved))
+    status = error.status if error else 200
     if current is None or not current.lines:
-        return cart_page(resolved, error=error, status=error.status)
+        return cart_page(resolved, error=error, status=status)
     key = str(data.get("checkout_key") or "")
     key = key if CHECKOUT_KEY.fullmatch(key) else new_checkout_key()
-    values = {k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key")}
+    values = {
+        k: str(v) for k, v in data.items() if k not in ("csrf_token", "checkout_key", "update_shipping")
+    }
     changes = error.extra.get("changes") if isinstance(error, PriceChanged) else None
     conflict = isinstance(error, PriceChanged | CartChangedSinceForm)
     return checkout_page(
@@ -234,10 +251,10 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
         current,
         key,
         values=values,
-        errors=error.errors,
+        errors=error.errors if error else None,
         notice=error if conflict else None,
         changes=changes or [],
-        status=error.status,
+        status=status,
     )
 
 
@@ -252,18 +269,16 @@ def checkout_page(
     changes: list[dict[str, Any]],
     status: int = 200,
     session: ShopperSession | None = None,
+    priced: Quote | None = None,
 ) -> Response[str]:
     """The checkout form for ``cart`` under the checkout key ``key``; ``notice`` says what changed
     (an error, shown translated, or a text) and ``changes`` which prices moved (old ones shown). A
     signed-in shopper's form starts from their default address (or the saved one ``?address=`` names)
     and lists the others."""
     if session is not None and values is None:
-        customer = session.customer
-        chosen = customer.address(shopper_request().get("address")) or customer.default_address
-        values = {"email": customer.email, "name": customer.name}
-        if chosen is not None:
-            values.update(chosen.model_dump(exclude={"id", "label"}))
-            values["address_id"] = chosen.id
+        values = signed_in_values(session)
+    priced = priced or quote(resolved.tenant, cart, chosen_country(values))
+    values = {**(values or {}), "country": priced.country}
     page = pages().checkout(
         resolved,
         shopper_request(),
@@ -277,9 +292,49 @@ def checkout_page(
         addresses=session.customer.addresses if session else (),
         signed_in=session is not None,
         card_payment=takes_cards(resolved),
+        quote=priced,
         **message_of(notice),
     )
     return page_response(page)
+
+
+def signed_in_values(session: ShopperSession) -> dict[str, str]:
+    """A signed-in shopper's form: their e-mail, and their default address (or the saved one
+    ``?address=`` names)."""
+    customer = session.customer
+    chosen = customer.address(shopper_request().get("address")) or customer.default_address
+    values = {"email": customer.email, "name": customer.name}
+    if chosen is not None:
+        values.update(chosen.model_dump(exclude={"id", "label"}))
+        values["address_id"] = chosen.id
+    return values
+
+
+def chosen_country(values: dict[str, str] | None) -> str | None:
+    """The country to price the delivery for: ``?country=`` (a browser without JavaScript asks for
+    another country's shipping so), else the form's (or saved address's) country, if one we list."""
+    country = (shopper_request().get("country") or (values or {}).get("country") or "").upper()
+    return country if country in COUNTRIES else None
+
+
+def quote_data(quoted: Quote) -> dict[str, Any]:
+    """A quote as JSON clients read it (``totals`` is null for a country the store does not ship to,
+    and ``shipping_error`` says why)."""
+    return {
+        "country": quoted.country,
+        "shipping_countries": quoted.countries,
+        "totals": quoted.totals.as_json() if quoted.totals else None,
+        "shipping_error": str(quoted.refused) if quoted.refused else None,
+    }
+
+
+def repriced_for(resolved: ResolvedTenant, current_id: str | None, country: str) -> dict[str, Any]:
+    """The cart's totals for ``country`` (the JSON twin of "Update shipping")."""
+    current = get_cart(resolved.tenant, current_id)
+    if current is None or not current.lines:
+        return {"cart": cart_view(current), "totals": None}
+    wanted = country.upper() if country.upper() in COUNTRIES else None
+    return {"cart": cart_view(current), **quote_data(quote(resolved.tenant, current, wanted))}
 
 
 def message_of(notice: OrionError | str | None) -> dict[str, Any]:
@@ -347,19 +402,26 @@ def change_item(sku: str) -> Outcome | Refusal:
 def checkout_form() -> Outcome | Refusal:
     resolved = store_tenant()
     cart_id_now = cart_id(resolved)
-    # A signed-in shopper's session and account are read with the cart: one BatchGetItem.
+    # The cart, a signed-in shopper's session and account, and the shipping settings: one BatchGetItem.
     cookie = account_cookie(resolved)
-    with prefetched(
-        [*cart_keys(resolved.tenant, cart_id_now), *accounts.session_keys(resolved.tenant, cookie)]
-    ):
+    wanted = [
+        *cart_keys(resolved.tenant, cart_id_now),
+        *accounts.session_keys(resolved.tenant, cookie),
+        *quote_keys(resolved.tenant),
+    ]
+    with prefetched(wanted):
         session = shopper_session(resolved)
         current, changes = review_cart(resolved.tenant, cart_id_now)
-    if current is None or not current.lines:
-        return Refusal(Invalid("Your cart is empty."), page=lambda _: see_other(resolved, "/cart"))
+        if current is None or not current.lines:
+            return Refusal(Invalid("Your cart is empty."), page=lambda _: see_other(resolved, "/cart"))
+        values = signed_in_values(session) if session else None
+        priced = quote(resolved.tenant, current, chosen_country(values))
     cart, key = current, new_checkout_key()
     notice = PRICES_CHANGED if changes else None
     return Outcome(
-        page=lambda: checkout_page(resolved, cart, key, notice=notice, changes=changes, session=session),
+        page=lambda: checkout_page(
+            resolved, cart, key, notice=notice, changes=changes, session=session, priced=priced
+        ),
         data=lambda: {
             "cart": cart_view(cart),
             "csrf_token": form_token(resolved, cart.id),
@@ -367,6 +429,7 @@ def checkout_form() -> Outcome | Refusal:
             "cart_digest": cart_digest(cart),
             "price_changes": changes,
             "payment_methods": ["card", "manual"] if takes_cards(resolved) else ["manual"],
+            **quote_data(priced),
         },
     )
 
@@ -380,6 +443,11 @@ def place() -> Outcome | Refusal:
     data = form_data()
     check_forgery(resolved, current_id, data.get("csrf_token"), token_required=True)
     lang = shop_pages().language(resolved, shopper_request())
+    if data.get("update_shipping"):  # "Update shipping": the form again, priced for its country
+        return Outcome(
+            page=lambda: checkout_again(resolved, data, None),
+            data=lambda: repriced_for(resolved, current_id, str(data.get("country") or "")),
+        )
     try:
         form: CheckoutForm = validated(CheckoutForm, data)
     except Invalid as error:
@@ -407,6 +475,9 @@ def place() -> Outcome | Refusal:
             customer_id=customer_id,
             payment=payments.CARD if form.payment == "card" else "manual",
         )
+    except NotShippedTo as error:
+        metrics.add_metric(name="CheckoutRefused", unit="Count", value=1)
+        return Refusal(error, page=lambda refused: checkout_again(resolved, data, refused))
     except (PriceChanged, CartChangedSinceForm) as error:
         metrics.add_metric(name="CheckoutPriceChanged", unit="Count", value=1)
         return Refusal(

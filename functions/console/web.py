@@ -390,7 +390,10 @@ CONSOLE_EXTRAS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("Categories", "/admin/categories", "products.view"),
         ("Stock", "/admin/stock", "products.view"),
     ),
-    "/settings": (("Domains", "/admin/domains", "settings.view"),),
+    "/settings": (
+        ("Domains", "/admin/domains", "settings.view"),
+        ("Shipping and VAT", "/admin/settings/shipping", "settings.view"),
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from orion.catalog.models import (
     ProductInput,
     ProductSort,
     ProductStatus,
+    TaxClass,
     Translation,
     Variant,
 )
@@ -157,6 +158,7 @@ def values_of(product: Product) -> tuple[dict[str, str], int, int]:
         "handle": product.handle,
         "description": product.description,
         "status": product.status.value,
+        "tax_class": product.tax_class.value,
         "version": catalog.product_version(product),
     }
     names: list[str] = []
@@ -259,6 +261,7 @@ def parse_product(console: Console, currency: str) -> tuple[ProductInput | None,
         "handle": form.get("handle").strip() or None,
         "description": form.get("description").strip(),
         "status": form.get("status") or ProductStatus.DRAFT.value,
+        "tax_class": form.get("tax_class") or TaxClass.STANDARD.value,
         "categories": tuple(dict.fromkeys(form.all("categories"))),
         "translations": translations,
         "images": tuple(url for _, _, url, _ in images),

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from functions.staff_api.common.access import record_audit, require
 from orion.catalog import service as catalog
 from orion.identity.models import StaffAccess
+from orion.orders import shipping
+from orion.orders.shipping import ShippingSettings
 from orion.tenancy import domains, stores
 from orion.tenancy.domains import DomainView
 from orion.tenancy.stores import StoreSettingsInput
@@ -90,6 +92,24 @@ def put_settings(body: StoreSettingsBody, request: Request, access: Edit) -> Sto
         details = {"low_stock_threshold": threshold, "variants_recounted": recount.changed}
     record_audit(request, access, "settings.update", f"store:{access.tenant.store}", details or None)
     return _settings(access)
+
+
+@router.get("/settings/shipping", summary="The store's shipping zones and VAT rates")
+def get_shipping(access: View) -> ShippingSettings:
+    """Zones (countries, flat ``rate``, ``free_from`` threshold, minor units) and VAT ``vat_rates`` per
+    destination country (percent as text, by tax class). Never saved: every checkout country at no
+    charge, with the default EU rates."""
+    return shipping.get_shipping_settings(access.tenant)
+
+
+@router.put("/settings/shipping", summary="Replace the store's shipping zones and VAT rates")
+def put_shipping(body: ShippingSettings, request: Request, access: Edit) -> ShippingSettings:
+    """A country in no zone is not shipped to (checkout answers 422 on ``country``); a country in two
+    zones, an unknown country or a rate outside 0-99.99 is a 422 naming the field."""
+    saved = shipping.update_shipping_settings(access.tenant, body)
+    details = {"zones": len(saved.zones), "countries": ",".join(saved.countries)}
+    record_audit(request, access, "settings.shipping", f"store:{access.tenant.store}", details)
+    return saved
 
 
 @router.get("/domains", summary="The store's custom domains")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from infra.local.demo import admin, catalog, cms, shoppers, staff, tenancy
+from infra.local.demo import admin, catalog, cms, shipping, shoppers, staff, tenancy
 
 # Each seeder writes through orion's own services and returns lines to print (URLs, logins).
 SEEDERS: tuple[Callable[[int], list[str]], ...] = (
     tenancy.seed,
     staff.seed,
     catalog.seed,
+    shipping.seed,
     cms.seed,
     shoppers.seed,
     admin.seed,

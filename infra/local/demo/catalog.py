@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from orion.catalog.models import CategoryInput, ProductInput, ProductStatus, Translation, Variant
+from orion.catalog.models import (
+    CategoryInput,
+    ProductInput,
+    ProductStatus,
+    TaxClass,
+    Translation,
+    Variant,
+)
 from orion.catalog.service import bulk_create_products, create_category
 from orion.tenant import Tenant
 
@@ -157,6 +164,8 @@ def seed(port: int) -> list[str]:
                 featured=title in FEATURED,
                 translations=_translations(title),
                 gtin=f"{4006381333900 + index}",
+                # Books are sold at Luxembourg's super-reduced VAT rate (3 %).
+                tax_class=TaxClass.SUPER_REDUCED if category == "books" else TaxClass.STANDARD,
                 variants=(
                     Variant(
                         sku=f"WZ-{index + 1:03d}",

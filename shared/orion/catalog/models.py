@@ -95,6 +95,14 @@ class ProductStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class TaxClass(StrEnum):
+    """Which of the destination country's VAT rates a product is sold at (Luxembourg: 17, 8, 3 %)."""
+
+    STANDARD = "standard"
+    REDUCED = "reduced"
+    SUPER_REDUCED = "super_reduced"
+
+
 class ProductSort(StrEnum):
     """Storefront listing orders (the values are the ``?sort=`` query values)."""
 
@@ -211,6 +219,8 @@ class ProductInput(BaseModel):
     gtin: Gtin = None
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
     featured: bool = False
+    # The VAT rate class its prices (VAT included) are sold at: see orion.orders.pricing.
+    tax_class: TaxClass = TaxClass.STANDARD
     variants: tuple[Variant, ...] = Field(min_length=1, max_length=MAX_VARIANTS)
 
     @model_validator(mode="after")
@@ -275,6 +285,7 @@ class Product(ProductInput):
             image=self.images[0] if self.images else None,
             brand=self.brand,
             created_at=self.created_at,
+            tax_class=self.tax_class,
         )
 
 
@@ -295,6 +306,7 @@ class ProductSummary(BaseModel):
     image: str | None = None
     brand: str | None = None
     created_at: datetime
+    tax_class: TaxClass = TaxClass.STANDARD
 
     def title_in(self, lang: str) -> str:
         return self.titles.get(lang) or self.title
@@ -333,4 +345,5 @@ class VariantRef(BaseModel):
     titles: dict[str, str] = Field(default_factory=dict)
     status: ProductStatus
     image: str | None = None
+    tax_class: TaxClass = TaxClass.STANDARD
     variant: Variant

@@ -110,8 +110,14 @@ ORDER_LINE_SK_PREFIX = "ORDER#LINE#"
 ORDER_HISTORY_SK_PREFIX = "ORDER#HISTORY#"
 CART_SK = "CART"
 CHECKOUT_KEY_SK = "CHECKOUT"
+SHIPPING_SK = "SHIPPING"
 PAGE_SK = "PAGE"
 PLATFORM_STORE_DEFAULT_PAGE_SK = "STORE_DEFAULT"
+
+
+def shipping_settings_key(platform: str, store: str) -> tuple[str, str]:
+    """``P#<p>#S#<s>`` / ``SHIPPING``: a store's shipping zones and VAT rates (one item)."""
+    return store_pk(platform, store), SHIPPING_SK
 
 
 def encoded_part(value: str) -> str:
@@ -614,6 +620,7 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     AccessPattern(
         "list categories", "Query", "GSI1PK=P#<p>#S#<s>#CATEGORIES, GSI1SK=<position>#<slug>", "GSI1"
     ),
+    AccessPattern("store shipping zones and VAT rates", "GetItem", "PK=P#<p>#S#<s>, SK=SHIPPING"),
     AccessPattern("get cart", "GetItem", "PK=P#<p>#S#<s>#CART#<cart id>, SK=CART"),
     AccessPattern(
         "place order",

@@ -4,7 +4,7 @@ the use cases that retry them."""
 
 from __future__ import annotations
 
-from orion.errors import Conflict
+from orion.errors import Conflict, FieldError, Invalid
 
 
 class OutOfStock(Conflict):
@@ -34,6 +34,29 @@ class CartChangedSinceForm(Conflict):
 
     title = "Your cart changed"
     code = "cart-changed"
+
+
+class NotShippedTo(Invalid):
+    """The store ships to no zone holding the order's country (``extra['country']``)."""
+
+    title = "Not shipped there"
+    code = "not-shipped"
+
+
+NOT_SHIPPED = "We do not ship to {country}."
+
+
+def not_shipped_to(country: str, name: str) -> NotShippedTo:
+    """The refusal of ``country`` (called ``name``), on the ``country`` field, said so a page can
+    translate it."""
+    message = NOT_SHIPPED.format(country=name)
+    return NotShippedTo(
+        message,
+        errors=[FieldError("country", message)],
+        extra={"country": country},
+        template=NOT_SHIPPED,
+        params={"country": name},
+    )
 
 
 class TransactionCancelled(Exception):

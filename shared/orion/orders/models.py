@@ -94,6 +94,8 @@ class OrderLine(BaseModel):
     # Units of a backorder variant beyond its stock at checkout: they took no stock and wait for more
     # (a cancellation puts back only the ``quantity - backordered`` units taken).
     backordered: int = Field(default=0, ge=0)
+    # The product's VAT class at checkout (orion.catalog.models.TaxClass values; see orion.orders.pricing).
+    tax_class: str = "standard"
 
     @property
     def taken(self) -> int:
@@ -103,6 +105,15 @@ class OrderLine(BaseModel):
     @property
     def total(self) -> int:
         return self.unit_price * self.quantity
+
+
+class VatLine(BaseModel):
+    """VAT included in an order at one rate (percent as text, e.g. ``"17"``), in minor units."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rate: str
+    amount: int
 
 
 class StatusChange(BaseModel):
@@ -138,6 +149,8 @@ class Order(BaseModel):
     currency: str
     subtotal: int
     shipping: int = 0
+    # VAT included in subtotal and shipping, per rate, highest first (total = subtotal + shipping).
+    vat: tuple[VatLine, ...] = ()
     total: int
     customer: CustomerDetails
     language: str = "en"

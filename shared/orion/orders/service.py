@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from pynamodb.exceptions import PutError
 
 from orion import runtime
-from orion.catalog.models import ProductStatus, ProductSummary, Variant
+from orion.catalog.models import ProductStatus, ProductSummary, TaxClass, Variant
 from orion.catalog.stock_api import StockLevel, variants_with_levels
 from orion.data.retry import back_off
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, NotFound, OrionError
@@ -39,11 +39,14 @@ from orion.orders.models import (
     PlacedOrder,
     Shipment,
     StatusChange,
+    VatLine,
     can_transition,
 )
 from orion.orders.notifications import notify_new_order, notify_status
 from orion.orders.payments import PaymentProvider, payment_provider
+from orion.orders.pricing import PricedLine, Totals, totals
 from orion.orders.repository import OrderRepository
+from orion.orders.shipping import get_shipping_settings
 from orion.outbox.service import enqueue_email
 from orion.rendering.i18n import format_money, translator
 from orion.tenant import Tenant
@@ -123,16 +126,20 @@ def place_order(
             quantity=line.quantity,
             currency=current[line.sku][1].currency,
             backordered=current[line.sku][1].backordered(line.quantity, current[line.sku][2].stock),
+            tax_class=current[line.sku][0].tax_class.value,
         )
         for position, line in enumerate(lines, start=1)
     )
-    subtotal = sum(line.total for line in order_lines)
+    # Shipping for the destination and the VAT included (a country not shipped to: 422, nothing written).
+    priced = order_totals(tenant, order_lines, customer.country)
     draft = Order(
         id=new_id(),
         status=OrderStatus.PENDING,
         currency=currencies.pop(),
-        subtotal=subtotal,
-        total=subtotal,
+        subtotal=priced.subtotal,
+        shipping=priced.shipping,
+        vat=tuple(VatLine(rate=v.rate, amount=v.amount) for v in priced.vat),
+        total=priced.total,
         customer=customer,
         language=language,
         payment_provider=provider.code,
@@ -184,6 +191,13 @@ def place_order(
     _send_confirmation(tenant, order, status_url=status_url, store_name=store_name)
     notify_new_order(tenant, order)
     return PlacedOrder(order=order, token=token, created=True)
+
+
+def order_totals(tenant: Tenant, lines: Sequence[OrderLine], country: str) -> Totals:
+    """What ``lines`` cost delivered to ``country`` under the store's shipping and VAT settings (one
+    GetItem); NotShippedTo when the store does not ship there."""
+    priced = [PricedLine(line.total, TaxClass(line.tax_class)) for line in lines]
+    return totals(priced, country, get_shipping_settings(tenant))
 
 
 def status_path(order_id: str, token: str) -> str:
@@ -276,11 +290,19 @@ def _send_confirmation(
         subject=t("Your order {id} at {store}", id=order.id, store=store),
         text=(
             f"{t('Thank you for your order, {name}.', name=order.customer.name)}\n\n{lines}\n\n"
-            f"{t('Total')}: {amount}\n{order.payment_instructions}{follow}"
+            f"{_breakdown(order, t)}\n{t('Total')}: {amount}\n{order.payment_instructions}{follow}"
         ),
         kind="order_confirmation",
         data={"order_id": order.id},
     )
+
+
+def _breakdown(order: Order, t: Callable[..., str]) -> str:
+    """Subtotal, shipping and the VAT included per rate, one line each, for the e-mail."""
+    money = partial(format_money, currency=order.currency, lang=order.language)
+    shipping = money(order.shipping) if order.shipping else t("Free")
+    vat = "".join(f"{t('incl. VAT {rate}%', rate=v.rate)}: {money(v.amount)}\n" for v in order.vat)
+    return f"{t('Subtotal')}: {money(order.subtotal)}\n{t('Shipping')}: {shipping}\n{vat}"
 
 
 def get_order(tenant: Tenant, order_id: str) -> Order:

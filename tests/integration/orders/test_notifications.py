@@ -113,7 +113,8 @@ def test_each_status_e_mails_the_shopper_once_in_the_orders_language_with_the_st
         assert parse_qs(urlsplit(link).query)["token"] == [token]  # the link opens the order
     shipped = _mails(WIZ, order_id, "order_shipped")[0].text
     assert "Transporteur: POST Luxembourg" in shipped and "Numéro de suivi: LU 123-456" in shipped
-    assert "24,00\u00a0€" in _mails(WIZ, order_id, "order_refunded")[0].text
+    # the whole order: 2 x 12.00 EUR and 4.90 EUR shipping within Luxembourg
+    assert "28,90\u00a0€" in _mails(WIZ, order_id, "order_refunded")[0].text
 
 
 def test_cancelling_e_mails_the_shopper_in_english_when_the_order_is_english() -> None:
@@ -130,12 +131,12 @@ def test_a_new_order_e_mails_the_stores_contact_address_with_a_console_link() ->
     assert mail.to == "shop@wizamart.lu"
     assert mail.subject == f"New order {order_id} at Wizamart"
     assert f"Alice placed order {order_id}." in mail.text
-    assert "Total: €24.00" in mail.text and "2 x MUG-" in mail.text
+    assert "Total: €28.90" in mail.text and "2 x MUG-" in mail.text  # 4.90 EUR shipping included
     assert f"Open it in the store console: {SHOP}/admin/orders/{order_id}\n" in mail.text
     # In the store's default language, whatever the shopper's.
     _update(WIZ, default_language="de")
     [mail] = _mails(WIZ, _place(language="fr")[0], "order_new_staff")
-    assert mail.subject.startswith("Neue Bestellung ") and "Summe: 24,00\u00a0€" in mail.text
+    assert mail.subject.startswith("Neue Bestellung ") and "Summe: 28,90\u00a0€" in mail.text
     # The bakery has no contact address: no new-order e-mail, the shopper's confirmation still goes.
     bakery_order, _ = _place(BAKE, site_url=None)
     assert _kinds(BAKE, bakery_order) == ["order_confirmation"]
@@ -219,3 +220,12 @@ def test_a_switched_off_e_mail_is_not_sent_and_only_in_that_store() -> None:
     wizamart_order, _ = _place()
     orders.transition_order(WIZ, wizamart_order, OrderStatus.PAID)
     assert _kinds(WIZ, wizamart_order) == ["order_confirmation", "order_new_staff", "order_paid"]
+
+
+def test_the_confirmation_lists_subtotal_shipping_and_vat_in_the_orders_language() -> None:
+    order_id, _ = _place(language="de")  # 2 x 12.00 EUR to Luxembourg: below 50 EUR, 4.90 shipping
+    text = _mails(WIZ, order_id, "order_confirmation")[0].text.replace("\xa0", " ")
+    assert "Zwischensumme: 24,00 €" in text
+    assert "Versand: 4,90 €" in text
+    assert "inkl. MwSt. 17 %: 4,20 €" in text  # (24.00 + 4.90) * 17 / 117 = 4.199
+    assert "Summe: 28,90 €" in text

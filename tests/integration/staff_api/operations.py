@@ -272,6 +272,15 @@ def examples(owner_token: str) -> list[Example]:
         Example("GET", "/api/v1/analytics", fixed("/api/v1/analytics?days=7")),
         Example("GET", "/api/v1/settings", fixed("/api/v1/settings")),
         Example("PUT", "/api/v1/settings", fixed("/api/v1/settings", settings_body)),
+        Example("GET", "/api/v1/settings/shipping", fixed("/api/v1/settings/shipping")),
+        Example(
+            "PUT",
+            "/api/v1/settings/shipping",
+            fixed(
+                "/api/v1/settings/shipping",
+                {"zones": [{"name": "Luxembourg", "countries": ["LU"], "rate": 490, "free_from": 5000}]},
+            ),
+        ),
         Example("GET", "/api/v1/domains", fixed("/api/v1/domains")),
         Example(
             "POST",

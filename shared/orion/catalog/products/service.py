@@ -271,6 +271,7 @@ def get_variant_by_sku(tenant: Tenant, sku: str) -> VariantRef:
         titles={lang: t.title for lang, t in product.translations.items() if t.title},
         status=product.status,
         image=product.images[0] if product.images else None,
+        tax_class=product.tax_class,
         variant=variant,
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from orion.catalog.models import SKU_PATTERN
+from orion.catalog.models import SKU_PATTERN, TaxClass
 from orion.numbers import WholeNumber
 from orion.orders.models import MAX_LINE_QUANTITY_FORM, CustomerDetails, deliverable_country
 
@@ -46,6 +46,9 @@ class CartLine(BaseModel):
     currency: str
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
     image: str | None = None
+    # The product's VAT class when the line was added or repriced (the cart and checkout pages show the
+    # VAT included from it; the order takes the product's class at the moment it is placed).
+    tax_class: TaxClass = TaxClass.STANDARD
 
     @property
     def total(self) -> int:

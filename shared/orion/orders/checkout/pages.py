@@ -7,7 +7,7 @@ from typing import Any
 
 from orion.errors import FieldError
 from orion.orders.checkout.models import MAX_QUANTITY, Cart
-from orion.orders.checkout.service import cart_digest
+from orion.orders.checkout.service import Quote, cart_digest
 from orion.orders.models import COUNTRIES, Order
 from orion.storefront.pages import Page
 from orion.storefront.shop import ShopPages, ShopperRequest
@@ -40,9 +40,11 @@ class CheckoutPages:
         message_params: dict[str, str] | None = None,
         errors: list[FieldError] | None = None,
         status: int = 200,
+        quote: Quote | None = None,
     ) -> Page:
         """The cart; ``message`` is shown translated (through ``message_template`` filled with
-        ``message_params`` where the text names products)."""
+        ``message_params`` where the text names products); ``quote``: its totals delivered to the
+        store's home country."""
         lang = self.shop.language(resolved, request)
         return self._render(
             resolved,
@@ -56,6 +58,7 @@ class CheckoutPages:
                 "message_params": message_params or {},
                 "errors": [{"field": e.field, "message": e.message} for e in errors or []],
                 "max_quantity": MAX_QUANTITY,
+                "quote": quote_view(quote),
             },
             status,
         )
@@ -78,6 +81,7 @@ class CheckoutPages:
         addresses: Sequence[Any] = (),
         signed_in: bool = False,
         card_payment: bool = False,
+        quote: Quote | None = None,
     ) -> Page:
         """The checkout form; ``message`` and ``was_prices`` (SKU -> former unit price) tell the
         shopper which prices changed since the items were added; ``addresses`` are a signed-in
@@ -103,6 +107,7 @@ class CheckoutPages:
                 "signed_in": signed_in,
                 # The store takes cards (orion.payments): the form offers card or invoice.
                 "card_payment": card_payment,
+                "quote": quote_view(quote),
             },
             status,
         )
@@ -155,6 +160,21 @@ def cart_view(cart: Cart | None, lang: str = "en") -> dict[str, Any]:
     }
 
 
+def quote_view(quote: Quote | None) -> dict[str, Any] | None:
+    """A quote as templates see it: the country, its totals (or why it is refused) and the countries
+    the store ships to."""
+    if quote is None:
+        return None
+    refused = quote.refused
+    return {
+        "country": quote.country,
+        "country_name": COUNTRIES.get(quote.country, quote.country),
+        "totals": quote.totals.as_json() if quote.totals else None,
+        "refused": {"template": refused.template, "params": refused.params} if refused else None,
+        "countries": quote.countries,
+    }
+
+
 def order_view(order: Order) -> dict[str, Any]:
     """What the shopper may see of an order (no internal fields, no staff notes)."""
     return {
@@ -163,6 +183,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "currency": order.currency,
         "subtotal": order.subtotal,
         "shipping": order.shipping,
+        "vat": [{"rate": v.rate, "amount": v.amount} for v in order.vat],
         "total": order.total,
         "created_at": order.created_at.isoformat(),
         "payment_provider": order.payment_provider,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,10 +17,18 @@ from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.ids import new_token
 from orion.orders.checkout.models import MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine, CheckoutForm
 from orion.orders.checkout.repository import CartRepository
-from orion.orders.errors import CartChanged, CartChangedSinceForm, OutOfStock, PriceChanged
+from orion.orders.errors import (
+    CartChanged,
+    CartChangedSinceForm,
+    NotShippedTo,
+    OutOfStock,
+    PriceChanged,
+)
 from orion.orders.models import LineRequest, PlacedOrder
 from orion.orders.payments import PaymentProvider
+from orion.orders.pricing import PricedLine, Totals, totals
 from orion.orders.service import find_placed, place_order
+from orion.orders.shipping import get_shipping_settings
 from orion.tenant import Tenant
 
 _RETRIES = 3
@@ -40,6 +49,15 @@ def review_cart(tenant: Tenant, cart_id: str | None) -> tuple[Cart | None, list[
     if cart is None or not cart.lines:
         return cart, []
     current = get_variants(tenant, [(x.product_id, x.sku) for x in cart.lines])
+    # The products' VAT classes as they are now (the form's totals show the VAT the order will carry).
+    cart = cart.model_copy(
+        update={
+            "lines": tuple(
+                x.model_copy(update={"tax_class": current[x.sku][0].tax_class}) if x.sku in current else x
+                for x in cart.lines
+            )
+        }
+    )
     changes = [
         {"sku": x.sku, "was": x.unit_price, "now": variant.price, "currency": variant.currency}
         for x in cart.lines
@@ -51,6 +69,41 @@ def review_cart(tenant: Tenant, cart_id: str | None) -> tuple[Cart | None, list[
     # Saved for the next step; shown at the new prices even when another window holds the cart (its
     # digest then differs from the stored cart's, so a submit re-shows the form rather than ordering).
     return _reprice(tenant, cart.id, changes) or _repriced(cart, changes), changes
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the cart costs delivered to ``country``: ``totals``, or ``refused`` when the store does not
+    ship there; ``countries`` are those it ships to (the form offers them)."""
+
+    country: str
+    totals: Totals | None
+    refused: NotShippedTo | None
+    countries: list[str]
+
+
+HOME_COUNTRY = "LU"
+
+
+def quote(tenant: Tenant, cart: Cart, country: str | None = None) -> Quote:
+    """Subtotal, shipping and the VAT included for the cart, delivered to ``country`` (by default the
+    store's home country, Luxembourg, or else the first it ships to), at the VAT classes the cart's
+    lines carry: one GetItem of the settings (none when prefetched, see :func:`quote_keys`)."""
+    settings = get_shipping_settings(tenant)
+    countries = settings.countries
+    wanted = (country or "").upper()
+    if not wanted:
+        wanted = HOME_COUNTRY if HOME_COUNTRY in countries or not countries else countries[0]
+    lines = [PricedLine(x.total, x.tax_class) for x in cart.lines]
+    try:
+        return Quote(wanted, totals(lines, wanted, settings), None, countries)
+    except NotShippedTo as refused:
+        return Quote(wanted, None, refused, countries)
+
+
+def quote_keys(tenant: Tenant) -> list[tuple[str, str]]:
+    """The table keys :func:`quote` reads, to read them with others (``orion.data.table.prefetched``)."""
+    return [keys.shipping_settings_key(tenant.platform, tenant.require_store())]
 
 
 def cart_keys(tenant: Tenant, cart_id: str | None) -> list[tuple[str, str]]:
@@ -114,6 +167,7 @@ def add_to_cart(tenant: Tenant, cart_id: str | None, sku: str, quantity: int, *,
             currency=variant.currency,
             quantity=wanted,
             image=found.image,
+            tax_class=found.tax_class,
         )
         if current is None:
             if len(cart.lines) >= MAX_CART_LINES:
