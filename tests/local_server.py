@@ -36,6 +36,7 @@ class LocalServer:
     aws_port: int
     output: Path
     process: subprocess.Popen[bytes] | None = None
+    stripe_port: int | None = None  # localstripe's
 
     @property
     def pid(self) -> int:
@@ -56,13 +57,24 @@ class LocalServer:
 def running_local_server(output: Path, *options: str) -> Iterator[LocalServer]:
     """`python -m infra.local` with demo data on free ports (plus ``options``, e.g. ``--quiet``), its
     output written to ``output``, from the moment it says it is up until the block ends."""
-    port, aws_port = free_port(), free_port()
+    port, aws_port, stripe_port = free_port(), free_port(), free_port()
     # The server picks its own AWS endpoint and credentials: nothing of this process's may leak in.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORION_", "POWERTOOLS_"))}
     env["PYTHONPATH"] = "shared:."
     with output.open("w") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "infra.local", "--port", str(port), "--aws-port", str(aws_port), *options],
+            [
+                sys.executable,
+                "-m",
+                "infra.local",
+                "--port",
+                str(port),
+                "--aws-port",
+                str(aws_port),
+                "--stripe-port",
+                str(stripe_port),
+                *options,
+            ],
             cwd=REPO_ROOT,
             env=env,
             stdout=sink,
@@ -74,7 +86,7 @@ def running_local_server(output: Path, *options: str) -> Iterator[LocalServer]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"local cloud did not start:\n{output.read_text()}")
             time.sleep(0.2)
-        yield LocalServer(port, aws_port, output, process)
+        yield LocalServer(port, aws_port, output, process, stripe_port)
     finally:
         process.terminate()
         try:

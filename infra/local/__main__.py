@@ -1,6 +1,7 @@
 """`make run`: the local cloud, demo data and the gateway on http://localhost:8000.
 
-Usage: python -m infra.local [--port 8000] [--aws-port 4566] [--no-demo] [--log-level INFO]
+Usage: python -m infra.local [--port 8000] [--aws-port 4566] [--stripe-port 8420] [--no-demo]
+                             [--log-level INFO]
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import sys
 import threading
 import time
 
+from infra.local import stripe_local
 from infra.local.cloud import local_cloud
 from infra.local.environments import stop_starting
+from infra.local.stripe_local import DEFAULT_PORT as STRIPE_PORT
+from infra.local.stripe_local import configure_environment as point_at_localstripe
+from infra.local.stripe_local import running_localstripe
 
 # Ctrl-C stops `make run` within 10 s whatever it was doing (an import's tasks mid-flight): an orderly
 # stop normally takes a second; past this bound the process exits anyway (its state lived in memory).
@@ -31,6 +36,8 @@ def exit_after(seconds: float) -> threading.Thread:
         stop_starting(timeout=1.0)
         for child in multiprocessing.active_children():
             child.kill()
+        for process in stripe_local.RUNNING:
+            process.kill()
         sys.stdout.flush()
         os._exit(0)
 
@@ -44,18 +51,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("ORION_LOCAL_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("ORION_LOCAL_PORT", "8000")))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("ORION_LOCAL_AWS_PORT", "4566")))
+    parser.add_argument(
+        "--stripe-port",
+        type=int,
+        default=int(os.environ.get("ORION_LOCAL_STRIPE_PORT", str(STRIPE_PORT))),
+        help="where localstripe (the local Stripe) listens",
+    )
     parser.add_argument("--no-demo", action="store_true", help="start empty, without demo data")
     parser.add_argument("--log-level", default=os.environ.get("ORION_LOCAL_LOG_LEVEL", "WARNING"))
     parser.add_argument("--quiet", action="store_true", help="no access log")
     args = parser.parse_args(argv)
 
-    with local_cloud(args.aws_port, log_level=args.log_level):
+    # localstripe first: the functions' environments inherit ORION_STRIPE_* when the cloud starts them.
+    point_at_localstripe(args.stripe_port)
+    with running_localstripe(args.stripe_port), local_cloud(args.aws_port, log_level=args.log_level):
         from infra.local.demo import seed_demo
         from infra.local.gateway import make_gateway
         from infra.local.outbox import print_new_messages
         from infra.local.scheduler import LocalScheduler
 
         lines = [] if args.no_demo else seed_demo(args.port)
+        if not args.no_demo:
+            lines += stripe_local.seed(args.stripe_port, args.port)
         gateway = make_gateway(args.host, args.port, quiet=args.quiet)
         stop = threading.Event()
         signals: list[int] = []

@@ -21,11 +21,22 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_local_cloud_prints_its_urls_and_stops_on_ctrl_c() -> None:
-    port, aws_port = free_port(), free_port()
+    port, aws_port, stripe_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ORION_", "POWERTOOLS_"))}
     env["PYTHONPATH"] = "shared:."
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local", "--port", str(port), "--aws-port", str(aws_port), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "infra.local",
+            "--port",
+            str(port),
+            "--aws-port",
+            str(aws_port),
+            "--stripe-port",
+            str(stripe_port),
+            "--quiet",
+        ],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -44,6 +55,9 @@ def test_the_local_cloud_prints_its_urls_and_stops_on_ctrl_c() -> None:
         banner = "".join(printed)
         assert f"http://wizamart.oms.localhost:{port}/" in banner
         assert f"http://oms.localhost:{port}/" in banner
+        assert f"Stripe (localstripe): http://127.0.0.1:{stripe_port}" in banner
+        assert "4242 4242 4242 4242" in banner
+        assert httpx.get(f"http://127.0.0.1:{stripe_port}/js.stripe.com/v3/", timeout=10).status_code == 200
         # A cold first page (an execution environment starts) takes more than httpx's default 5 s when
         # the machine is busy.
         home = httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "oms.localhost"}, timeout=30)
@@ -56,7 +70,9 @@ def test_the_local_cloud_prints_its_urls_and_stops_on_ctrl_c() -> None:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
         rest = process.stdout.read()
-        assert "Traceback" not in rest
+        assert "Traceback" not in rest, rest
+        with pytest.raises(httpx.ConnectError):  # localstripe stopped with it
+            httpx.get(f"http://127.0.0.1:{stripe_port}/js.stripe.com/v3/", timeout=5)
     finally:
         if process.poll() is None:  # a failed assertion above: never leave a local cloud running
             process.kill()

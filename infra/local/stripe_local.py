@@ -1,0 +1,151 @@
+"""localstripe (a stateful local Stripe server, a dev dependency) for `make run`: started as a child of
+the local cloud, the functions pointed at it, and Wizamart's Stripe account connected to it so a
+newcomer can pay a card order with the test card 4242 4242 4242 4242.
+
+localstripe keeps one account for every key and sends every event to every webhook it knows: the one
+registered here is Wizamart's. It posts webhooks with aiohttp, which resolves ``*.localhost`` through
+the system resolver (most machines do not resolve subdomains of localhost), so the webhook address is
+the gateway's dev path-mode URL on 127.0.0.1 (``/oms/stores/wizamart/...``), which needs no name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+DEFAULT_PORT = 8420
+START_TIMEOUT_SECONDS = 30
+# Demo-only keys: localstripe accepts any ``sk_test_`` key; the webhook secret signs its events.
+DEMO_SECRET_KEY = "sk_test_wizamartlocaldemo"
+DEMO_WEBHOOK_SECRET = "whsec_wizamartlocaldemo"
+DEMO_STORE = ("oms", "wizamart")
+TEST_CARD = "4242 4242 4242 4242"
+# The running localstripe processes, for the shutdown watchdog that exits without unwinding.
+RUNNING: list[subprocess.Popen[bytes]] = []
+DECLINED_CARD = "4000 0000 0000 0341"
+
+
+def base_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def webhook_url(gateway_port: int) -> str:
+    """The store's webhook on the local gateway, reachable without resolving ``*.localhost``."""
+    platform, store = DEMO_STORE
+    return f"http://127.0.0.1:{gateway_port}/{platform}/stores/{store}/payments/stripe/webhook"
+
+
+def configure_environment(port: int) -> None:
+    """Point the functions' Stripe SDK and the order page's stripe.js at localstripe (process-wide,
+    before any function environment starts: they inherit this process's environment)."""
+    base = base_url(port)
+    os.environ["ORION_STRIPE_API_BASE"] = base
+    os.environ["ORION_STRIPE_JS_BASE"] = f"{base}/js.stripe.com"
+
+
+@contextmanager
+def running_localstripe(port: int) -> Iterator[str]:
+    """``localstripe --port <port> --from-scratch`` as a child process for the block (its address);
+    stopped, and waited for, when the block ends. RuntimeError when it does not start."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        pass
+    else:
+        raise RuntimeError(f"port {port} is taken: pass --stripe-port with a free port")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    RUNNING.append(process)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"localstripe did not start on port {port}") from None
+                time.sleep(0.1)
+        yield base_url(port)
+    finally:
+        RUNNING.remove(process)
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def register_webhook(port: int, gateway_port: int) -> None:
+    """localstripe posts its signed events to the store's webhook (``POST /_config/webhooks/<name>``)."""
+    # Only the events a store subscribes to in Stripe (the console's payments page names them).
+    events = ["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"]
+    config = {"url": webhook_url(gateway_port), "secret": DEMO_WEBHOOK_SECRET, "events": events}
+    body = json.dumps(config).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback localstripe
+        f"{base_url(port)}/_config/webhooks/wizamart",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback localstripe
+
+
+def seed(port: int, gateway_port: int) -> list[str]:
+    """Connect Wizamart's Stripe account (through the service the staff API uses, so the key is checked
+    against localstripe and kept in Secrets Manager) and register its webhook; the banner's lines."""
+    from orion.payments.connection import StripeKeys, connect
+    from orion.tenant import Tenant
+
+    connect(Tenant(*DEMO_STORE), StripeKeys(secret_key=DEMO_SECRET_KEY, webhook_secret=DEMO_WEBHOOK_SECRET))
+    register_webhook(port, gateway_port)
+    return [
+        f"Stripe (localstripe): {base_url(port)}  Wizamart takes cards: pay with {TEST_CARD},",
+        "  any future expiry (MM YY), any 3-digit CVC; "
+        f"{DECLINED_CARD} is declined. Orders turn paid by webhook.",
+    ]
+
+
+def pay(port: int, client_secret: str, number: str = TEST_CARD) -> str:
+    """What Stripe does when the shopper presses Pay with card ``number``: attach it to the order's
+    PaymentIntent and confirm (localstripe's stand-in for stripe.js cannot confirm a PaymentIntent
+    from the browser). The intent's status; a declined card is ``requires_payment_method``."""
+    import stripe
+
+    client = stripe.StripeClient(
+        DEMO_SECRET_KEY, base_addresses={"api": base_url(port)}, max_network_retries=0
+    )
+    intent_id = client_secret.split("_secret_", maxsplit=1)[0]
+    card = {"number": number.replace(" ", ""), "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+    # Raw card numbers: localstripe takes them; the SDK's types only allow tokens (Stripe's rules).
+    method = client.v1.payment_methods.create(params={"type": "card", "card": card})  # type: ignore[arg-type]
+    client.v1.payment_intents.update(intent_id, params={"payment_method": method.id})
+    with contextlib.suppress(stripe.CardError):  # declined: the payment_failed webhook tells the shop
+        client.v1.payment_intents.confirm(intent_id)
+    return str(client.v1.payment_intents.retrieve(intent_id).status)
+
+
+if __name__ == "__main__":
+    # python -m infra.local.stripe_local <client_secret> [card number] [--stripe-port 8420]
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m infra.local.stripe_local", description=pay.__doc__)
+    parser.add_argument("client_secret", help="the order page's data-client-secret (pi_..._secret_...)")
+    parser.add_argument("card", nargs="?", default=TEST_CARD)
+    parser.add_argument(
+        "--stripe-port", type=int, default=int(os.environ.get("ORION_LOCAL_STRIPE_PORT", DEFAULT_PORT))
+    )
+    arguments = parser.parse_args()
+    print(pay(arguments.stripe_port, arguments.client_secret, arguments.card))
