@@ -230,6 +230,7 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/checkout"),
             Route("POST", "/checkout"),
             Route("GET", "/orders/{order_id}"),
+            Route("POST", "/orders/{order_id}/pay"),
         ),
         memory_mb=1024,
         timeout_seconds=29,  # a card order waits for Stripe (ORION_STRIPE_TIMEOUT_SECONDS) at most

@@ -538,10 +538,31 @@ def show_order(order_id: str) -> Outcome:
                 just_placed=just_placed,
                 offer_account=offer,
                 payment=view,
+                order_token=str(query.get("token") or ""),
             )
         ),
         data=lambda: {"order": order_view(order), "payment": payment.as_dict() if payment else None},
     )
+
+
+@app.post("/orders/<order_id>/pay")
+@tracer.capture_method
+@answered
+def pay(order_id: str) -> Outcome:
+    """The order page's card form: stripe.js sends the card's token (never the card), the order's
+    status token proves the shopper may see the order, and the page's origin is checked."""
+    resolved = store_tenant()
+    data = form_data()
+    headers = app.current_event.headers
+    csrf.check_origin(
+        edge.viewer_scheme(headers), edge.viewer_host(headers), headers.get("origin"), headers.get("referer")
+    )
+    order = get_order_for_shopper(resolved.tenant, order_id, str(data.get("token") or "") or None)
+    if order.payment_provider != payments.PROVIDER or not payments_enabled(resolved):
+        raise NotFound("This order is not paid by card.")
+    paid = payments.pay_with_card(resolved.tenant, order, str(data.get("card_token") or ""))
+    location = status_path(order.id, str(data.get("token")))
+    return Outcome(page=lambda: see_other(resolved, location), data=lambda: {"payment": paid.as_dict()})
 
 
 # --- errors -----------------------------------------------------------------------------------------

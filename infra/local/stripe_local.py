@@ -10,7 +10,6 @@ the gateway's dev path-mode URL on 127.0.0.1 (``/oms/stores/wizamart/...``), whi
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
@@ -116,36 +115,3 @@ def seed(port: int, gateway_port: int) -> list[str]:
         "  any future expiry (MM YY), any 3-digit CVC; "
         f"{DECLINED_CARD} is declined. Orders turn paid by webhook.",
     ]
-
-
-def pay(port: int, client_secret: str, number: str = TEST_CARD) -> str:
-    """What Stripe does when the shopper presses Pay with card ``number``: attach it to the order's
-    PaymentIntent and confirm (localstripe's stand-in for stripe.js cannot confirm a PaymentIntent
-    from the browser). The intent's status; a declined card is ``requires_payment_method``."""
-    import stripe
-
-    client = stripe.StripeClient(
-        DEMO_SECRET_KEY, base_addresses={"api": base_url(port)}, max_network_retries=0
-    )
-    intent_id = client_secret.split("_secret_", maxsplit=1)[0]
-    card = {"number": number.replace(" ", ""), "exp_month": 12, "exp_year": 2034, "cvc": "123"}
-    # Raw card numbers: localstripe takes them; the SDK's types only allow tokens (Stripe's rules).
-    method = client.v1.payment_methods.create(params={"type": "card", "card": card})  # type: ignore[arg-type]
-    client.v1.payment_intents.update(intent_id, params={"payment_method": method.id})
-    with contextlib.suppress(stripe.CardError):  # declined: the payment_failed webhook tells the shop
-        client.v1.payment_intents.confirm(intent_id)
-    return str(client.v1.payment_intents.retrieve(intent_id).status)
-
-
-if __name__ == "__main__":
-    # python -m infra.local.stripe_local <client_secret> [card number] [--stripe-port 8420]
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m infra.local.stripe_local", description=pay.__doc__)
-    parser.add_argument("client_secret", help="the order page's data-client-secret (pi_..._secret_...)")
-    parser.add_argument("card", nargs="?", default=TEST_CARD)
-    parser.add_argument(
-        "--stripe-port", type=int, default=int(os.environ.get("ORION_LOCAL_STRIPE_PORT", DEFAULT_PORT))
-    )
-    arguments = parser.parse_args()
-    print(pay(arguments.stripe_port, arguments.client_secret, arguments.card))

@@ -8,11 +8,12 @@ processed, with a ttl); events for another store are refused."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from orion import runtime
-from orion.errors import Conflict, NotFound
+from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.observability import logger
 from orion.orders.models import Order, OrderStatus
 from orion.orders.payments import PaymentStart
@@ -58,7 +59,8 @@ class PaymentView:
 
     ``status``: ``requires_payment`` (pay with ``client_secret``), ``processing``, ``paid``,
     ``unreachable`` (Stripe did not answer: try again), ``unavailable`` (the store disconnected
-    Stripe), ``closed`` (cancelled or refunded), or ``manual`` (an invoice order)."""
+    Stripe), ``closed`` (cancelled or refunded), ``manual`` (an invoice order), or, answering a payment
+    just sent, ``requires_action`` (3-D Secure, completed with ``client_secret``)."""
 
     provider: str
     status: str
@@ -68,7 +70,12 @@ class PaymentView:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"provider": self.provider, "status": self.status, "client_secret": self.client_secret}
+        return {
+            "provider": self.provider,
+            "status": self.status,
+            "client_secret": self.client_secret,
+            "message": self.note or None,
+        }
 
 
 def payment_of(tenant: Tenant, order: Order) -> PaymentView:
@@ -108,6 +115,41 @@ def payment_of(tenant: Tenant, order: Order) -> PaymentView:
         js_url=js_url,
         note=order.payment_note,
     )
+
+
+_CARD_TOKEN = re.compile(r"^(tok|pm)_[A-Za-z0-9_]{6,100}$")
+
+
+def pay_with_card(tenant: Tenant, order: Order, card_token: str) -> PaymentView:
+    """The shopper pays a pending card order with the card stripe.js tokenised: confirmed with Stripe on
+    the server. The order still turns ``paid`` only with Stripe's webhook; the answer says what the page
+    shows meanwhile (``processing``, or ``requires_action`` for 3-D Secure with the ``client_secret``
+    stripe.js completes it with). A declined card is kept as the order's payment note and the form is
+    offered again; Stripe unreachable is ``unreachable``."""
+    if not _CARD_TOKEN.fullmatch(card_token):
+        raise Invalid(errors=[FieldError("card_token", "The card details did not reach us; try again.")])
+    current = payment_of(tenant, order)
+    if current.status != "requires_payment" or (
+        not order.payment_reference and current.client_secret is None
+    ):
+        return current
+    keys = stripe_keys(tenant)
+    # The PaymentIntent payment_of made the first time is on the order now.
+    reference = order.payment_reference or get_order(tenant, order.id).payment_reference
+    if keys is None or reference is None:
+        return current
+    try:
+        intent = stripe_api.confirm_with_card(keys.secret_key, reference, card_token)
+    except stripe_api.CardRefused as refused:
+        note = DECLINED.format(reason=str(refused))
+        record_payment(tenant, order.id, reference=reference, note=note)
+        return replace(current, note=note)
+    except Unreachable:
+        logger.warning("stripe unreachable", extra={"order_id": order.id})
+        return replace(current, status="unreachable")
+    if intent.status == "requires_action":
+        return replace(current, status="requires_action", client_secret=intent.client_secret)
+    return replace(current, status="processing", client_secret=None)
 
 
 # --- webhooks ---------------------------------------------------------------------------------------

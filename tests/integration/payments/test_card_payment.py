@@ -327,7 +327,12 @@ def test_stripe_unreachable_keeps_the_order_and_offers_to_try_again(monkeypatch:
     placed, _ = place(jar)
     assert placed.status == 201
     answer = json.loads(placed.body)
-    assert answer["payment"] == {"provider": "stripe", "status": "unreachable", "client_secret": None}
+    assert answer["payment"] == {
+        "provider": "stripe",
+        "status": "unreachable",
+        "client_secret": None,
+        "message": None,
+    }
     assert stock("WZ-003") == before - 1
     page = order_page(answer["status_url"])
     assert page.status == 200
@@ -351,3 +356,83 @@ def _remember_base(stripe_at: str) -> None:
 
 def _localstripe_base() -> str:
     return _SAVED["base"]
+
+
+# --- paying from the order page -----------------------------------------------------------------------
+
+
+def card_token(number: str) -> str:
+    """What stripe.js makes of a card in the shopper's browser: a token (the card never reaches us)."""
+    import requests
+
+    answer = requests.post(
+        f"{_base()}/v1/tokens",
+        data={
+            "card[number]": number,
+            "card[exp_month]": "12",
+            "card[exp_year]": "2034",
+            "card[cvc]": "123",
+            "key": "pk_test_orion",
+        },
+        timeout=10,
+    )
+    token = answer.json()["id"]
+    assert str(token).startswith("tok_")
+    return str(token)
+
+
+def pay(status_url: str, token: str, *, origin: str = f"https://{WIZAMART}") -> Result:
+    url = urlsplit(status_url)
+    order_token = parse_qs(url.query)["token"][0]
+    return call(
+        checkout_handler,
+        "POST",
+        f"{url.path}/pay",
+        form={"token": order_token, "card_token": token},
+        headers={**AS_JSON, "Origin": origin},
+    )
+
+
+def test_the_order_page_pays_with_the_browsers_card_token_and_the_webhook_makes_it_paid() -> None:
+    connect()
+    placed, _ = place(cart_with("WZ-003"))
+    answer = json.loads(placed.body)
+    paid = pay(answer["status_url"], card_token("4242424242424242"))
+    assert paid.status == 200 and json.loads(paid.body)["payment"]["status"] == "processing"
+    order_id = answer["order"]["id"]
+    assert intent_of(order_id).status == "succeeded"
+    assert get_order(STORE, order_id).status is OrderStatus.PENDING  # never on the browser's word
+    assert json.loads(webhook(succeeded(order_id), signature(succeeded(order_id))).body)["outcome"] == "paid"
+    assert get_order(STORE, order_id).status is OrderStatus.PAID
+
+
+def test_a_card_that_needs_3d_secure_is_handed_back_to_stripe_js_and_a_declined_one_noted() -> None:
+    connect()
+    placed, _ = place(cart_with("WZ-003"))
+    answer = json.loads(placed.body)
+    checked = json.loads(pay(answer["status_url"], card_token("4000002760003184")).body)["payment"]
+    assert checked["status"] == "requires_action" and "_secret_" in checked["client_secret"]
+    placed, _ = place(cart_with("WZ-003"))
+    answer = json.loads(placed.body)
+    declined = json.loads(pay(answer["status_url"], card_token("4000000000000341")).body)["payment"]
+    assert declined["status"] == "requires_payment" and "declined" in declined["message"]
+    assert "declined" in get_order(STORE, answer["order"]["id"]).payment_note
+
+
+def test_paying_needs_the_orders_token_and_this_shops_origin() -> None:
+    connect()
+    placed, _ = place(cart_with("WZ-003"))
+    answer = json.loads(placed.body)
+    token = card_token("4242424242424242")
+    assert pay(answer["status_url"], token, origin="https://evil.example").status == 403
+    url = urlsplit(answer["status_url"])
+    wrong = call(
+        checkout_handler,
+        "POST",
+        f"{url.path}/pay",
+        form={"token": "not-the-token-of-this-order-at-all", "card_token": token},
+        headers={**AS_JSON, "Origin": f"https://{WIZAMART}"},
+    )
+    assert wrong.status == 404
+    assert pay(answer["status_url"], "not a token").status == 422
+    assert intent_of(answer["order"]["id"]).status == "requires_payment_method"

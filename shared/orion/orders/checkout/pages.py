@@ -121,15 +121,18 @@ class CheckoutPages:
         just_placed: bool,
         offer_account: bool = False,
         payment: dict[str, Any] | None = None,
+        order_token: str = "",
     ) -> Page:
         """An order's status page; ``offer_account`` (after a guest checkout) invites the shopper to
         open an account with the address they used; ``payment`` (a card order: its status, the
-        client secret and where stripe.js is) shows the "Pay now" section."""
+        client secret and where stripe.js is) shows the "Pay now" section, whose form sends
+        ``order_token`` (the page's own link token) with the card."""
         context = {
             "order": order_view(order),
             "just_placed": just_placed,
             "offer_account": offer_account,
             "payment": payment,
+            "order_token": order_token,
         }
         return self._render(resolved, request, "order.html", context, 200)
 
