@@ -27,3 +27,7 @@ class Unreachable(Exception):
 
 class KeyRefused(Exception):
     """Stripe does not accept the secret key."""
+
+
+class CardRefused(Exception):
+    """The card was declined (or failed its check): the message says why, for the shopper."""

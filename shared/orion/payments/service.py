@@ -20,7 +20,7 @@ from orion.orders.payments import PaymentStart
 from orion.orders.service import add_order_note, get_order, record_payment, transition_order
 from orion.payments import stripe_api
 from orion.payments.connection import stripe_keys
-from orion.payments.errors import BadWebhook, Unreachable
+from orion.payments.errors import BadWebhook, CardRefused, Unreachable
 from orion.payments.repository import PaymentRepository
 from orion.rendering.i18n import translator
 from orion.settings import get_settings
@@ -140,7 +140,7 @@ def pay_with_card(tenant: Tenant, order: Order, card_token: str) -> PaymentView:
         return current
     try:
         intent = stripe_api.confirm_with_card(keys.secret_key, reference, card_token)
-    except stripe_api.CardRefused as refused:
+    except CardRefused as refused:
         note = DECLINED.format(reason=str(refused))
         record_payment(tenant, order.id, reference=reference, note=note)
         return replace(current, note=note)

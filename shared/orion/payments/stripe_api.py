@@ -10,7 +10,7 @@ from typing import Any
 
 import stripe
 
-from orion.payments.errors import KeyRefused, Unreachable
+from orion.payments.errors import CardRefused, KeyRefused, Unreachable
 from orion.settings import get_settings
 
 
@@ -81,10 +81,6 @@ def retrieve_intent(secret_key: str, intent_id: str) -> Intent:
         return _intent(_client(secret_key).v1.payment_intents.retrieve(intent_id))
     except stripe.StripeError as exc:
         raise Unreachable(str(exc)) from exc
-
-
-class CardRefused(Exception):
-    """The card was declined (or failed its check): the message says why, for the shopper."""
 
 
 def confirm_with_card(secret_key: str, intent_id: str, card_token: str) -> Intent:
