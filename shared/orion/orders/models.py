@@ -38,18 +38,38 @@ class OrderStatus(StrEnum):
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"  # some of the money (and maybe of the items) went back
 
 
 # Allowed moves; anything else is a Conflict. Cancelled and refunded orders put their stock back.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PENDING: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
-    OrderStatus.PAID: frozenset({OrderStatus.FULFILLED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
-    OrderStatus.FULFILLED: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
-    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.REFUNDED}),
-    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.PAID: frozenset(
+        {OrderStatus.FULFILLED, OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED}
+    ),
+    OrderStatus.FULFILLED: frozenset(
+        {OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED}
+    ),
+    OrderStatus.SHIPPED: frozenset(
+        {OrderStatus.DELIVERED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED}
+    ),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED}),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.REFUNDED: frozenset(),
+    # Further partial refunds, or the rest of the money. Refunds go through the refund use cases
+    # (orion.orders.service.record_refund, orion.payments), which restock only the lines chosen.
+    OrderStatus.PARTIALLY_REFUNDED: frozenset({OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED}),
 }
+# Statuses a refund may start from (the money was taken).
+REFUNDABLE = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.FULFILLED,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.PARTIALLY_REFUNDED,
+    }
+)
 RESTORES_STOCK = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 # Orders a member of staff has to move on: confirm a payment, pack, ship.
 AWAITING_ACTION = frozenset({OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.FULFILLED})
@@ -139,6 +159,37 @@ class Shipment(BaseModel):
     tracking_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://[^\s]+$")
 
 
+class RefundLine(BaseModel):
+    """Units of one order line a refund puts back in stock."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    quantity: int = Field(ge=1)
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # asked of the payment provider; waits for its confirmation (Stripe's webhook)
+    DONE = "done"  # the money went back; the lines' stock was put back
+    FAILED = "failed"  # the provider could not be reached or refused: nothing went back
+
+
+class Refund(BaseModel):
+    """Money given back on an order (all or part), and the units it restocks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int = Field(ge=1)  # 1, 2, ... per order (part of the provider's idempotency key)
+    amount: int = Field(ge=1)
+    lines: tuple[RefundLine, ...] = ()
+    reason: str = ""
+    status: RefundStatus = RefundStatus.PENDING
+    reference: str | None = None  # the provider's refund id (Stripe: re_...)
+    actor: str = "staff"
+    created_at: datetime
+    completed_at: datetime | None = None
+
+
 class Order(BaseModel):
     """An order with its lines and status history."""
 
@@ -170,10 +221,38 @@ class Order(BaseModel):
     # The store's address as the shopper's browser used it at checkout (links in later e-mails).
     site_url: str | None = None
     shipment: Shipment | None = None
+    # Refunds asked or made, oldest first (see orion.orders.service.record_refund and orion.payments).
+    refunds: tuple[Refund, ...] = ()
 
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def refunded_amount(self) -> int:
+        """Money given back so far (done refunds)."""
+        return sum(r.amount for r in self.refunds if r.status is RefundStatus.DONE)
+
+    @property
+    def refundable_amount(self) -> int:
+        """What may still be refunded: the total less refunds done or waiting for the provider."""
+        return self.total - sum(r.amount for r in self.refunds if r.status is not RefundStatus.FAILED)
+
+    def restocked(self, sku: str, *, done_only: bool = False) -> int:
+        """Units of the line ``sku`` chosen by refunds done, and (unless ``done_only``) pending."""
+        counted = (RefundStatus.DONE,) if done_only else (RefundStatus.DONE, RefundStatus.PENDING)
+        return sum(
+            line.quantity
+            for refund in self.refunds
+            if refund.status in counted
+            for line in refund.lines
+            if line.sku == sku
+        )
+
+    @property
+    def refunds_version(self) -> int:
+        """Grows with each refund written or settled (the repository's condition against races)."""
+        return len(self.refunds) + sum(r.status is not RefundStatus.PENDING for r in self.refunds)
 
 
 class OrderSummary(BaseModel):

@@ -44,6 +44,12 @@ STATUS_MAILS: dict[OrderStatus, tuple[str, str, str]] = {
         "Your order {id} at {store} was refunded",
         "Your order was refunded: {amount}.",
     ),
+    # Same kind as a full refund (one switch in the store's settings); {amount}: this refund's.
+    OrderStatus.PARTIALLY_REFUNDED: (
+        "order_refunded",
+        "Part of your order {id} at {store} was refunded",
+        "We refunded {amount} of your order.",
+    ),
 }
 
 
@@ -60,7 +66,7 @@ def notify_status(tenant: Tenant, order: Order, *, status_url: Callable[[], str 
         return False
     t = translator(order.language)
     name = store.name if store else tenant.require_store()
-    amount = format_money(order.total, order.currency, order.language)
+    amount = format_money(_amount(order), order.currency, order.language)
     parts = [t("Hello {name},", name=order.customer.name), t(says, amount=amount)]
     if order.status is OrderStatus.SHIPPED and order.shipment is not None:
         shipment = order.shipment
@@ -84,6 +90,17 @@ def notify_status(tenant: Tenant, order: Order, *, status_url: Callable[[], str 
         data={"order_id": order.id, "status": order.status.value},
     )
     return True
+
+
+def _amount(order: Order) -> int:
+    """The sum the e-mail names: refunded in all (a full refund) or by the last refund (a partial one),
+    the order's total otherwise (or for a refund marked by a status change, with no refund recorded)."""
+    done = [r for r in order.refunds if r.completed_at is not None]
+    if order.status is OrderStatus.PARTIALLY_REFUNDED and done:
+        return max(done, key=lambda r: r.completed_at or r.created_at).amount
+    if order.status is OrderStatus.REFUNDED and done:
+        return order.refunded_amount
+    return order.total
 
 
 def notify_new_order(tenant: Tenant, order: Order) -> bool:

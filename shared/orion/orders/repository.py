@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -44,6 +44,8 @@ class OrderItem(TableItem, discriminator="Order"):
     # to: the token is otherwise kept only as its hash, so it could not be rebuilt. Private: never part
     # of ``data``, so never in staff JSON or pages; read only by :meth:`OrderRepository.status_url`.
     status_url = UnicodeAttribute(null=True)
+    # Order.refunds_version as last written (absent: no refund yet), the condition refund writes hold.
+    refunds_version = NumberAttribute(null=True)
 
 
 class OrderLineItem(TableItem, discriminator="OrderLine"):
@@ -321,6 +323,51 @@ class OrderRepository:
         if order.customer_id:
             tx.save(self._summary_item(tenant, updated))
             puts.append("account")
+        stock = StockChanges(tenant)
+        for level, quantity in restock:
+            stock.change(tx, level, quantity)
+            updates.append(f"sku:{level.sku}")
+        if stock.count(tx):
+            updates.append("stock-counters")
+        _commit(tx, puts=puts, updates=updates)
+
+    def save_refunds(
+        self,
+        tenant: Tenant,
+        order: Order,
+        updated: Order,
+        change: StatusChange | None,
+        restock: Sequence[tuple[StockLevel, int]] = (),
+    ) -> None:
+        """Write ``updated``'s refunds (and, with ``change``, its new status and history entry), if the
+        order's status and refunds are still those of ``order`` as read; put ``restock`` back, all in
+        one transaction (TransactionCancelled naming ``order`` when it moved meanwhile)."""
+        platform, store = tenant.platform, tenant.require_store()
+        pk = keys.order_pk(platform, store, order.id)
+        version = OrderItem.refunds_version
+        same = version.does_not_exist() if order.refunds_version == 0 else version == order.refunds_version
+        actions: builtins.list[Any] = [
+            OrderItem.data.set(updated.model_dump_json(exclude={"lines", "history"})),
+            version.set(updated.refunds_version),
+        ]
+        if change is not None and change.status is not order.status:
+            actions += [
+                OrderItem.status.set(change.status.value),
+                OrderItem.gsi2pk.set(keys.orders_by_status_gsi2pk(platform, store, change.status.value)),
+            ]
+        tx = transaction()
+        tx.update(
+            OrderItem(pk, keys.ORDER_SK),
+            actions=actions,
+            condition=(OrderItem.status == order.status.value) & same,
+        )
+        updates, puts = ["order"], []
+        if change is not None:
+            tx.save(self._history_item(pk, change, len(order.history)))
+            puts.append("history")
+            if order.customer_id:
+                tx.save(self._summary_item(tenant, updated))
+                puts.append("account")
         stock = StockChanges(tenant)
         for level, quantity in restock:
             stock.change(tx, level, quantity)

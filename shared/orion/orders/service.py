@@ -28,6 +28,7 @@ from orion.orders.errors import OutOfStock, PriceChanged, TransactionCancelled, 
 from orion.orders.metrics import record_order_cancelled, record_order_placed
 from orion.orders.models import (
     AWAITING_ACTION,
+    REFUNDABLE,
     RESTORES_STOCK,
     CustomerDetails,
     LineRequest,
@@ -37,6 +38,9 @@ from orion.orders.models import (
     OrderStatus,
     OrderSummary,
     PlacedOrder,
+    Refund,
+    RefundLine,
+    RefundStatus,
     Shipment,
     StatusChange,
     VatLine,
@@ -399,6 +403,11 @@ def transition_order(
     written; other moves ignore them). The shopper's e-mail for the new status follows (see
     orion.orders.notifications)."""
     order = get_order(tenant, order_id)
+    if target is OrderStatus.PARTIALLY_REFUNDED:
+        raise Conflict(
+            "A partial refund is made with a refund (its amount and lines), not a status change.",
+            errors=[FieldError("status", "use the order's refunds")],
+        )
     if not can_transition(order.status, target):
         raise Conflict(
             f"An order that is {order.status.value} cannot become {target.value}.",
@@ -414,10 +423,12 @@ def transition_order(
         if target in RESTORES_STOCK:
             refs = [(line.product_id, line.sku) for line in order.lines]
             existing = variants_with_levels(tenant, refs)
+            # less what refunds already put back (a partially refunded order refunded in full)
+            back = {line.sku: line.taken - order.restocked(line.sku, done_only=True) for line in order.lines}
             restock = [
-                (existing[line.sku][2], line.taken)
+                (existing[line.sku][2], back[line.sku])
                 for line in order.lines
-                if line.sku in existing and line.taken
+                if line.sku in existing and back[line.sku] > 0
             ]
         try:
             runtime.repository(OrderRepository).change_status(tenant, order, change, restock)
@@ -436,6 +447,211 @@ def transition_order(
     repository = runtime.repository(OrderRepository)
     notify_status(tenant, moved, status_url=lambda: repository.status_url(tenant, order.id))
     return moved
+
+
+# --- refunds ------------------------------------------------------------------------------------------
+
+MAX_REFUND_REASON = 500
+
+
+def plan_refund(
+    order: Order,
+    lines: Sequence[RefundLine],
+    *,
+    amount: int | None = None,
+    reason: str = "",
+    actor: str = "staff",
+) -> Refund:
+    """The next refund of ``order`` (pending) for ``lines`` (units to put back in stock) and ``amount``
+    (default: the lines' value), or Invalid (422) naming ``lines`` (unknown, repeated, more units than
+    the order has left to refund) or ``amount`` (none, or more than was paid and not yet refunded);
+    Conflict when the order's money was not taken (not paid) or was all given back."""
+    if order.status not in REFUNDABLE:
+        raise Conflict(
+            f"An order that is {order.status.value} cannot be refunded.",
+            errors=[FieldError("status", f"not refundable when {order.status.value}")],
+        )
+    by_sku = {line.sku: line for line in order.lines}
+    errors: list[FieldError] = []
+    if len({line.sku for line in lines}) != len(lines):
+        errors.append(FieldError("lines", "name each line once"))
+    for index, line in enumerate(lines):
+        bought = by_sku.get(line.sku)
+        if bought is None:
+            errors.append(FieldError(f"lines.{index}.sku", f"{line.sku[:60]} is not a line of this order"))
+        elif line.quantity > bought.quantity - order.restocked(line.sku):
+            left = bought.quantity - order.restocked(line.sku)
+            errors.append(FieldError(f"lines.{index}.quantity", f"at most {left} left to refund"))
+    value = sum(by_sku[line.sku].unit_price * line.quantity for line in lines if line.sku in by_sku)
+    wanted = value if amount is None else amount
+    if wanted < 1:
+        errors.append(FieldError("amount", "choose lines or give an amount to refund"))
+    elif wanted > order.refundable_amount:
+        money = format_money(order.refundable_amount, order.currency, "en")
+        errors.append(FieldError("amount", f"more than was paid and not yet refunded ({money})"))
+    if len(reason.strip()) > MAX_REFUND_REASON:
+        errors.append(FieldError("reason", f"at most {MAX_REFUND_REASON} characters"))
+    if errors:
+        raise Invalid("This refund cannot be made.", errors=errors)
+    return Refund(
+        number=len(order.refunds) + 1,
+        amount=wanted,
+        lines=tuple(lines),
+        reason=reason.strip(),
+        actor=actor[:200],
+        created_at=datetime.now(UTC),
+    )
+
+
+def record_refund(
+    tenant: Tenant,
+    order_id: str,
+    lines: Sequence[RefundLine],
+    *,
+    amount: int | None = None,
+    reason: str = "",
+    actor: str = "staff",
+) -> Order:
+    """A refund staff made themselves (a manual, invoice order: the money went back by bank transfer):
+    the order becomes ``refunded`` (all the money back) or ``partially_refunded`` at once and the
+    chosen lines' units go back in stock."""
+    order = get_order(tenant, order_id)
+    refund = plan_refund(order, lines, amount=amount, reason=reason, actor=actor)
+    done = refund.model_copy(update={"status": RefundStatus.DONE, "completed_at": refund.created_at})
+    return _write_refunds(tenant, order, (*order.refunds, done), actor=actor)
+
+
+def open_refund(
+    tenant: Tenant,
+    order_id: str,
+    lines: Sequence[RefundLine],
+    *,
+    amount: int | None = None,
+    reason: str = "",
+    actor: str = "staff",
+) -> tuple[Order, Refund]:
+    """Record a pending refund (the payment provider is asked next, and its confirmation settles it,
+    see :func:`settle_refunds`); its status and stock do not change yet."""
+    order = get_order(tenant, order_id)
+    refund = plan_refund(order, lines, amount=amount, reason=reason, actor=actor)
+    return _write_refunds(tenant, order, (*order.refunds, refund), actor=actor), refund
+
+
+def mark_refund(
+    tenant: Tenant, order_id: str, number: int, *, reference: str | None, failed: bool = False
+) -> Order:
+    """Keep the provider's reference of refund ``number``, or mark it failed (nothing went back: its
+    amount and lines may be refunded again)."""
+    for _ in range(STOCK_ATTEMPTS):
+        order = get_order(tenant, order_id)
+        refunds = tuple(
+            r.model_copy(
+                update={"reference": reference or r.reference}
+                | ({"status": RefundStatus.FAILED} if failed and r.status is RefundStatus.PENDING else {})
+            )
+            if r.number == number
+            else r
+            for r in order.refunds
+        )
+        if refunds == order.refunds:
+            return order
+        try:
+            runtime.repository(OrderRepository).save_refunds(
+                tenant, order, order.model_copy(update={"refunds": refunds}), None
+            )
+            return order.model_copy(update={"refunds": refunds})
+        except TransactionCancelled:
+            continue
+    raise Conflict("The order changed meanwhile; reload it and try again.")
+
+
+def settle_refunds(tenant: Tenant, order_id: str, refunded: int, *, actor: str) -> str:
+    """The payment provider says ``refunded`` minor units of the order's payment went back in all:
+    its pending refunds, oldest first, become done as far as that amount covers them (their lines'
+    units go back in stock), and the order becomes ``refunded`` when the whole total went back, else
+    ``partially_refunded``. Idempotent: the same or an older figure again changes nothing. What was
+    done: ``refunded``, ``partially refunded`` or ``unchanged``."""
+    for _ in range(STOCK_ATTEMPTS):
+        order = get_order(tenant, order_id)
+        covered, now, refunds = order.refunded_amount, datetime.now(UTC), []
+        for refund in order.refunds:
+            if refund.status is RefundStatus.PENDING and covered + refund.amount <= refunded:
+                covered += refund.amount
+                refunds.append(refund.model_copy(update={"status": RefundStatus.DONE, "completed_at": now}))
+            else:
+                refunds.append(refund)
+        target = _refund_status(order, refunded)
+        if tuple(refunds) == order.refunds and (target is None or target is order.status):
+            return "unchanged"
+        try:
+            moved = _write_refunds(tenant, order, tuple(refunds), actor=actor, target=target)
+        except Conflict:
+            continue  # moved meanwhile (another event, staff): read it again
+        return "refunded" if moved.status is OrderStatus.REFUNDED else "partially refunded"
+    raise Conflict("The order changed meanwhile; please try again.")
+
+
+def _refund_status(order: Order, refunded: int) -> OrderStatus | None:
+    if refunded <= 0 or order.status not in REFUNDABLE:
+        return None
+    return OrderStatus.REFUNDED if refunded >= order.total else OrderStatus.PARTIALLY_REFUNDED
+
+
+def _write_refunds(
+    tenant: Tenant,
+    order: Order,
+    refunds: tuple[Refund, ...],
+    *,
+    actor: str,
+    target: OrderStatus | None = None,
+) -> Order:
+    """Write ``refunds`` on ``order``; refunds newly done put their lines' units back in stock (only
+    units the line took, never twice) and move the order (``target``, else by the money given back)."""
+    updated = order.model_copy(update={"refunds": refunds})
+    before = {r.number: r.status for r in order.refunds}
+    newly = [
+        r for r in refunds if r.status is RefundStatus.DONE and before.get(r.number) is not RefundStatus.DONE
+    ]
+    if target is None and newly:
+        target = _refund_status(order, updated.refunded_amount)
+    change: StatusChange | None = None
+    if target is not None:
+        money = format_money(sum(r.amount for r in newly), order.currency, "en")
+        reasons = "; ".join(r.reason for r in newly if r.reason)
+        note = f"Refunded {money}" + (f": {reasons}" if reasons else "")
+        change = StatusChange(status=target, at=datetime.now(UTC), note=note[:500], actor=actor[:200])
+        updated = updated.model_copy(
+            update={"status": target, "updated_at": change.at, "history": (*order.history, change)}
+        )
+    back: dict[str, int] = {}
+    for refund in newly:
+        for line in refund.lines:
+            bought = next(b for b in order.lines if b.sku == line.sku)
+            already = order.restocked(line.sku, done_only=True) + back.get(line.sku, 0)
+            units = min(line.quantity, max(0, bought.taken - already))
+            if units:
+                back[line.sku] = back.get(line.sku, 0) + units
+    repository = runtime.repository(OrderRepository)
+    for attempt in range(STOCK_ATTEMPTS):
+        back_off(attempt)
+        restock: list[tuple[StockLevel, int]] = []
+        if back:
+            refs = [(line.product_id, line.sku) for line in order.lines if line.sku in back]
+            existing = variants_with_levels(tenant, refs)
+            restock = [(existing[sku][2], units) for sku, units in back.items() if sku in existing]
+        try:
+            repository.save_refunds(tenant, order, updated, change, restock)
+            break
+        except TransactionCancelled as exc:
+            if "order" in exc.failed or not restock:
+                raise Conflict("The order changed meanwhile; reload it and try again.") from exc
+    else:
+        raise Conflict("The stock of this order's items is changing fast; please try again.")
+    if change is not None:  # each refund done: the shopper hears of it, with the amount
+        if change.status is OrderStatus.REFUNDED and order.status is not OrderStatus.REFUNDED:
+            record_order_cancelled(tenant, order)
+        notify_status(tenant, updated, status_url=lambda: repository.status_url(tenant, order.id))
+    return updated
 
 
 # What staff read when a shipment's details are missing or wrong, by field.

@@ -31,3 +31,7 @@ class KeyRefused(Exception):
 
 class CardRefused(Exception):
     """The card was declined (or failed its check): the message says why, for the shopper."""
+
+
+class RefundRefused(Exception):
+    """Stripe refused a refund (the payment cannot be refunded, or not that much)."""

@@ -9,18 +9,34 @@ processed, with a ttl); events for another store are refused."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from orion import runtime
 from orion.errors import Conflict, FieldError, Invalid, NotFound
 from orion.observability import logger
-from orion.orders.models import Order, OrderStatus
+from orion.orders.models import Order, OrderStatus, RefundLine
 from orion.orders.payments import PaymentStart
-from orion.orders.service import add_order_note, get_order, record_payment, transition_order
+from orion.orders.service import (
+    add_order_note,
+    get_order,
+    mark_refund,
+    open_refund,
+    record_payment,
+    record_refund,
+    settle_refunds,
+    transition_order,
+)
 from orion.payments import stripe_api
 from orion.payments.connection import stripe_keys
-from orion.payments.errors import BadWebhook, CardRefused, Unreachable
+from orion.payments.errors import (
+    BadWebhook,
+    CardRefused,
+    PaymentServiceUnreachable,
+    RefundRefused,
+    Unreachable,
+)
 from orion.payments.repository import PaymentRepository
 from orion.rendering.i18n import translator
 from orion.settings import get_settings
@@ -85,7 +101,7 @@ def payment_of(tenant: Tenant, order: Order) -> PaymentView:
     if order.payment_provider != PROVIDER:
         return PaymentView(provider=order.payment_provider, status="manual")
     if order.status is not OrderStatus.PENDING:
-        closed = order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+        closed = order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)  # partly refunded: paid
         return PaymentView(provider=PROVIDER, status="closed" if closed else "paid")
     keys = stripe_keys(tenant)
     if keys is None:
@@ -152,6 +168,62 @@ def pay_with_card(tenant: Tenant, order: Order, card_token: str) -> PaymentView:
     return replace(current, status="processing", client_secret=None)
 
 
+# --- refunds ----------------------------------------------------------------------------------------
+
+
+def refund_order(
+    tenant: Tenant,
+    order_id: str,
+    lines: Sequence[RefundLine],
+    *,
+    amount: int | None = None,
+    reason: str = "",
+    actor: str = "staff",
+) -> Order:
+    """Refund all or part of a paid order. A card order: a pending refund is recorded (so two staff
+    cannot refund the same money), then Stripe is asked (idempotency key ``<order id>-refund-<n>``,
+    the refund's number); the order moves and the lines' stock comes back when the
+    ``charge.refunded`` webhook arrives. Any other order (invoice, bank transfer): staff gave the money
+    back themselves, so the order moves and the stock comes back at once (orion.orders).
+    Invalid (422) for unknown lines or more than was paid and not yet refunded; Conflict when not
+    refundable; PaymentServiceUnreachable (503) when Stripe did not answer (nothing refunded)."""
+    order = get_order(tenant, order_id)
+    if order.payment_provider != PROVIDER:
+        return record_refund(tenant, order_id, lines, amount=amount, reason=reason, actor=actor)
+    keys = stripe_keys(tenant)
+    if keys is None or not order.payment_reference:
+        raise Conflict(
+            "This card order cannot be refunded here: the store's Stripe account is not connected."
+        )
+    order, refund = open_refund(tenant, order_id, lines, amount=amount, reason=reason, actor=actor)
+    assert order.payment_reference is not None
+    try:
+        reference = stripe_api.create_refund(
+            keys.secret_key,
+            payment_intent=order.payment_reference,
+            amount=refund.amount,
+            idempotency_key=f"{order.id}-refund-{refund.number}",
+            metadata={
+                "platform": tenant.platform,
+                "store": tenant.require_store(),
+                "order_id": order.id,
+                "refund": str(refund.number),
+            },
+        )
+    except Unreachable as exc:
+        mark_refund(tenant, order.id, refund.number, reference=None, failed=True)
+        raise PaymentServiceUnreachable(
+            "We could not reach Stripe; nothing was refunded. Try again."
+        ) from exc
+    except RefundRefused as exc:
+        mark_refund(tenant, order.id, refund.number, reference=None, failed=True)
+        raise Invalid(
+            "Stripe refused this refund.",
+            errors=[FieldError("amount", str(exc)[:200] or "refused by Stripe")],
+        ) from exc
+    return mark_refund(tenant, order.id, refund.number, reference=reference)
+
+
 # --- webhooks ---------------------------------------------------------------------------------------
 
 
@@ -179,6 +251,8 @@ def handle_stripe_webhook(tenant: Tenant, payload: bytes, signature: str | None)
         outcome = _succeeded(tenant, intent)
     elif kind == "payment_intent.payment_failed":
         outcome = _failed(tenant, intent)
+    elif kind == "charge.refunded":
+        outcome = _refunded(tenant, intent)
     else:
         outcome = "ignored"
     repository.remember_event(tenant, event_id, kind, outcome)
@@ -225,6 +299,22 @@ def _succeeded(tenant: Tenant, intent: dict[str, Any]) -> str:
             raise
         return "already paid"
     return "paid"
+
+
+def _refunded(tenant: Tenant, charge: dict[str, Any]) -> str:
+    """``charge.refunded``: the charge's ``amount_refunded`` (all its refunds so far) settles the
+    order's pending refunds (orion.orders.service.settle_refunds); the whole amount paid means
+    ``refunded``. A charge's metadata are its PaymentIntent's (platform, store, order id)."""
+    order = _order_of(tenant, {"id": charge.get("payment_intent"), "metadata": charge.get("metadata")})
+    refunded = charge.get("amount_refunded")
+    if not isinstance(refunded, int) or str(charge.get("currency")).upper() != order.currency.upper():
+        raise BadWebhook("This refund is not in the order's currency.")
+    try:
+        return settle_refunds(tenant, order.id, refunded, actor="stripe")
+    except Conflict:
+        if get_order(tenant, order.id).status in (OrderStatus.PENDING, OrderStatus.CANCELLED):
+            return "not paid"
+        raise
 
 
 def _failed(tenant: Tenant, intent: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import stripe
 
-from orion.payments.errors import CardRefused, KeyRefused, Unreachable
+from orion.payments.errors import CardRefused, KeyRefused, RefundRefused, Unreachable
 from orion.settings import get_settings
 
 
@@ -144,3 +144,21 @@ def cancel_intent(secret_key: str, intent_id: str) -> bool:
     except stripe.StripeError as exc:
         raise Unreachable(str(exc)) from exc
     return True
+
+
+def create_refund(
+    secret_key: str, *, payment_intent: str, amount: int, idempotency_key: str, metadata: dict[str, str]
+) -> str:
+    """Refund ``amount`` minor units of the PaymentIntent's charge; the refund's id. The same
+    ``idempotency_key`` gives the same refund. RefundRefused when Stripe refuses it (e.g. more than
+    the charge has left), Unreachable when it did not answer."""
+    try:
+        created = _client(secret_key).v1.refunds.create(
+            params={"payment_intent": payment_intent, "amount": amount, "metadata": metadata},
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.InvalidRequestError as exc:
+        raise RefundRefused(str(exc.user_message or exc)) from exc
+    except stripe.StripeError as exc:
+        raise Unreachable(str(exc)) from exc
+    return str(created.id)
