@@ -361,10 +361,12 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="staff_orders",
         handler="functions.staff_api.handlers.orders.handler",
-        description="Staff orders: list, detail, transitions (restock on cancel/refund), notes",
+        description="Staff orders: list, detail, transitions (restock on cancel/refund), notes, refunds",
         routes=(Route("ANY", "/api/v1/orders"), Route("ANY", "/api/v1/orders/{proxy+}")),
+        timeout_seconds=29,  # a card order's refund is a call to Stripe
         tables={"main": Access.WRITE},
         secrets=("origin-verify", "jwt-signing-keys"),
+        store_secrets=Access.READ,  # the store's Stripe key, to refund card orders (orion.payments)
     ),
     Function(
         name="staff_customers",

@@ -1,5 +1,5 @@
 """Orders: the list (by status, or found by number or e-mail), an order with its lines, shopper, address,
-payment and history, its next statuses, internal notes and a printable packing slip.
+payment and history, its next statuses, internal notes, refunds and a printable packing slip.
 
 The same ``orion.orders`` services, permissions (``orders.view`` / ``orders.edit``), rules (the state
 machine, the restock on cancel and refund) and audit records (``order.transition``, ``order.note``) as
@@ -17,8 +17,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from functions.console import auditing
 from functions.console.web import Console, Posted, SignedIn, field_errors
 from orion.errors import BadRequest, Invalid
+from orion.money import parse_amount
 from orion.orders import service as orders
-from orion.orders.models import RESTORES_STOCK, Order, OrderList, OrderStatus, next_statuses
+from orion.orders.models import (
+    REFUNDABLE,
+    RESTORES_STOCK,
+    Order,
+    OrderList,
+    OrderStatus,
+    RefundLine,
+    next_statuses,
+)
+from orion.payments.errors import PaymentServiceUnreachable
+from orion.payments.service import refund_order
 
 router = APIRouter()
 
@@ -30,8 +41,13 @@ SHIPMENT_FIELDS = ("carrier", "tracking_number", "tracking_url")  # asked when a
 
 def _status_options(console: Console) -> list[tuple[str, str]]:
     return [("", console._("Any status"))] + [
-        (status.value, console._(status.value.capitalize())) for status in OrderStatus
+        (status.value, console._(status_label(status))) for status in OrderStatus
     ]
+
+
+def status_label(status: OrderStatus) -> str:
+    """A status as the console names it, in English (``Partially refunded``), before translation."""
+    return status.value.replace("_", " ").capitalize()
 
 
 @router.get("/admin/orders")
@@ -100,6 +116,7 @@ def _moves(console: Console, order: Order) -> list[Move]:
     return [
         Move(status.value, labels.get(status, status.value), status in RESTORES_STOCK)
         for status in next_statuses(order.status)
+        if status is not OrderStatus.PARTIALLY_REFUNDED  # made with the refund form
     ]
 
 
@@ -133,6 +150,8 @@ def _detail(console: Console, order: Order, status: int = 200, **context: Any) -
         order=order,
         actors=_actors(console, order),
         transitions=_moves(console, order),
+        refundable=order.status in REFUNDABLE and order.refundable_amount > 0,
+        status_label=status_label,
         **{"errors": {}, "values": {}, **context},
     )
 
@@ -220,6 +239,92 @@ def add_note(console: Posted, order_id: str) -> Any:
         )
     auditing.record(console, "order.note", f"order:{order_id}")
     return _back(console, order_id, "The note was added.")
+
+
+@router.post("/admin/orders/{order_id}/refunds")
+def refund(console: Posted, order_id: str) -> Any:
+    """The refund form: units per line to put back in stock (``refund_qty_<position>``), the amount
+    (empty: the chosen lines' value) and a reason. A card order's refund waits for Stripe's webhook."""
+    access = console.need("orders.refund")
+    tenant = access.tenant
+    order = orders.get_order(tenant, order_id)
+    values = {
+        f"refund_qty_{line.position}": console.form.get(f"refund_qty_{line.position}").strip()
+        for line in order.lines
+    }
+    values |= {
+        "refund_amount": console.form.get("refund_amount").strip(),
+        "refund_reason": console.form.get("refund_reason").strip(),
+    }
+    errors: dict[str, str] = {}
+    lines: list[RefundLine] = []
+    for line in order.lines:
+        text = values[f"refund_qty_{line.position}"] or "0"
+        if not text.isdigit() or int(text) > line.quantity:
+            errors[f"refund_qty_{line.position}"] = console._(
+                "Enter a number of units from 0 to {n}.", n=line.quantity
+            )
+        elif int(text):
+            lines.append(RefundLine(sku=line.sku, quantity=int(text)))
+    amount: int | None = None
+    if values["refund_amount"]:
+        try:
+            amount = parse_amount(values["refund_amount"])
+        except ValueError:
+            errors["refund_amount"] = console._("Enter an amount like 12.50, or leave it empty.")
+    if len(values["refund_reason"]) > MAX_NOTE:
+        errors["refund_reason"] = console._("At most {n} characters.", n=MAX_NOTE)
+    if not errors:
+        try:
+            refund_order(
+                tenant,
+                order_id,
+                lines,
+                amount=amount,
+                reason=values["refund_reason"],
+                actor=f"staff:{access.user_id}",
+            )
+        except Invalid as exc:
+            errors = _refund_errors(console, order, field_errors(exc))
+        except PaymentServiceUnreachable:
+            return _detail(
+                console,
+                orders.get_order(tenant, order_id),
+                503,
+                values=values,
+                message=console._("We could not reach Stripe; nothing was refunded. Try again."),
+            )
+    if errors:
+        return _detail(
+            console,
+            orders.get_order(tenant, order_id),
+            422,
+            errors=errors,
+            values=values,
+            message=console._("Nothing was refunded."),
+        )
+    auditing.record(console, "order.refund", f"order:{order_id}")
+    if order.payment_provider == "stripe":
+        return _back(
+            console, order_id, "The refund was sent to Stripe; the order changes when Stripe confirms it."
+        )
+    return _back(console, order_id, "The refund was recorded.")
+
+
+def _refund_errors(console: Console, order: Order, found: dict[str, str]) -> dict[str, str]:
+    """The service's refund errors on the form's fields, as people read them."""
+    errors: dict[str, str] = {}
+    for name in found:
+        if name == "amount":
+            left = order.refundable_amount
+            errors["refund_amount"] = console._(
+                "At most {amount} can still be refunded.", amount=f"{left // 100}.{left % 100:02d}"
+            )
+        elif name == "reason":
+            errors["refund_reason"] = console._("At most {n} characters.", n=MAX_NOTE)
+        else:  # a line: more units than are left to refund
+            errors["refund_lines"] = console._("Choose at most the units not refunded yet.")
+    return errors
 
 
 def _back(console: Console, order_id: str, notice: str) -> RedirectResponse:

@@ -10,6 +10,8 @@ MANIFEST = ModuleManifest(
         Permission("orders.view", "see orders and their history", at_least(Role.VIEWER)),
         Permission("orders.edit", "move orders through their states and add notes", at_least(Role.EDITOR)),
         Permission("orders.create", "create orders on behalf of customers", at_least(Role.MANAGER)),
+        # Money goes back to the shopper (by Stripe for card orders): managers and owners only.
+        Permission("orders.refund", "refund all or part of a paid order", at_least(Role.MANAGER)),
     ),
     menu=(MenuEntry("Orders", "/orders", "orders.view"),),
     # Shopper cart, checkout and order status pages, and the staff orders API.
