@@ -23,8 +23,8 @@ from orion.payments.service import CARD, handle_stripe_webhook, payment_of
 from orion.payments.tasks import cancel_unpaid
 from orion.settings import get_settings
 from orion.tenant import Tenant
-from tests.integration.payments.conftest import SECRET_KEY
-from tests.integration.payments.test_card_payment import STORE, _base, connect, signature, succeeded
+from tests.integration.payments.conftest import SECRET_KEY, signature
+from tests.integration.payments.test_card_payment import STORE, _base, connect, succeeded
 
 pytestmark = pytest.mark.usefixtures("demo", "stripe_at")
 SKU = "WZ-003"

@@ -14,7 +14,7 @@ from functions.checkout.handler import handler as checkout_handler
 from orion.orders.models import OrderStatus, RefundStatus
 from orion.orders.service import get_order, transition_order
 from orion.outbox.service import list_messages
-from tests.console import signed_in
+from tests.console import signed_in, signed_in_as
 from tests.integration.payments.conftest import SECRET_KEY, event, signature
 from tests.integration.payments.test_card_payment import (
     SAME_ORIGIN,
@@ -196,6 +196,6 @@ def test_the_console_refund_form_in_french() -> None:
     assert done.status == 200
     assert 'data-status="partially_refunded"' in done.text
     assert stock(MUG) == before - 1
-    editor = signed_in("wizamart-editor")
+    editor = signed_in_as("editor")  # a fresh member: no lockout left by earlier sign-ins
     assert 'id="refund-form"' not in editor.get(f"/admin/orders/{order_id}").text
     assert editor.post(f"/admin/orders/{order_id}/refunds", {"refund_qty_1": "1"}).status == 403
