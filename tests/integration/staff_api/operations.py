@@ -72,6 +72,20 @@ def _order() -> str:
     return placed.order.id
 
 
+def _paid_order() -> tuple[str, str]:
+    """A new invoice order of wizamart, marked paid (refunds need one): its id and its line's SKU."""
+    from orion.orders.models import OrderStatus
+
+    order_id = _order()
+    order = orders.transition_order(WIZAMART, order_id, OrderStatus.PAID, note="bank transfer", actor="test")
+    return order.id, order.lines[0].sku
+
+
+def _refund() -> tuple[str, dict[str, Any]]:
+    order_id, sku = _paid_order()
+    return f"/api/v1/orders/{order_id}/refunds", {"lines": [{"sku": sku, "quantity": 1}], "reason": "broken"}
+
+
 def _customer() -> str:
     """A new verified shopper account of wizamart: its id."""
     from orion.customers.service import open_verified_account
@@ -240,6 +254,7 @@ def examples(owner_token: str) -> list[Example]:
             "/api/v1/orders/{order_id}/notes",
             lambda: (f"/api/v1/orders/{_order()}/notes", {"note": "customer called"}),
         ),
+        Example("POST", "/api/v1/orders/{order_id}/refunds", _refund),
         Example("GET", "/api/v1/customers", fixed("/api/v1/customers?q=carla&limit=5")),
         Example("GET", "/api/v1/customers/{customer_id}", lambda: (f"/api/v1/customers/{_customer()}", None)),
         Example(
