@@ -19,6 +19,7 @@ from functions.common import edge
 from functions.common.edge import Refusal, http_entry
 from functions.common.shopper import (
     SECURITY_HEADERS,
+    account_cookie_name,
     error_page,
     form_data,
     handle_shopper_request,
@@ -87,22 +88,22 @@ def lang(resolved: ResolvedTenant) -> str:
     return shop_pages().language(resolved, request())
 
 
-def cookie_name(resolved: ResolvedTenant) -> str:
-    return edge.cookie_name(f"orion_account_{resolved.tenant.store}")
-
-
 def session_cookie(resolved: ResolvedTenant, value: str) -> Cookie:
-    return edge.private_cookie(cookie_name(resolved), value, int(SESSION_LIFETIME.total_seconds()))
+    return edge.private_cookie(account_cookie_name(resolved), value, int(SESSION_LIFETIME.total_seconds()))
 
 
 def forget_cookie(resolved: ResolvedTenant) -> Cookie:
-    return edge.private_cookie(cookie_name(resolved), "", 0)
+    return edge.private_cookie(account_cookie_name(resolved), "", 0)
+
+
+def session_cookie_value(resolved: ResolvedTenant) -> str | None:
+    return edge.read_cookie(app.current_event.cookies, account_cookie_name(resolved))
 
 
 def current_session(resolved: ResolvedTenant) -> ShopperSession | None:
     """The signed-in shopper (one BatchGetItem), or None; an account deleted meanwhile is a 410 page
     that also forgets the cookie."""
-    cookie = edge.read_cookie(app.current_event.cookies, cookie_name(resolved))
+    cookie = session_cookie_value(resolved)
     if cookie is None:
         return None
     try:
@@ -338,7 +339,7 @@ def login() -> Response[str]:
         metrics.add_metric(name="AccountSignInsRefused", unit="Count", value=1)
         return form_again(resolved, "account_login.html", data, error)
     # A session cookie a previous visitor of this browser held is replaced, and its session ended.
-    accounts.end_session(resolved.tenant, edge.read_cookie(app.current_event.cookies, cookie_name(resolved)))
+    accounts.end_session(resolved.tenant, session_cookie_value(resolved))
     return see_other(resolved, safe_next(form.next), [session_cookie(resolved, opened.cookie)])
 
 

@@ -19,6 +19,7 @@ from functions.common import edge
 from functions.common.edge import Outcome, PageOrJson, Refusal, http_entry
 from functions.common.shopper import (
     SECURITY_HEADERS,
+    account_cookie_name,
     error_page,
     handle_shopper_request,
     not_found_page,
@@ -129,8 +130,7 @@ def account_cookie(resolved: ResolvedTenant) -> str | None:
     """The shopper account's session cookie (see functions/account), where accounts are on."""
     if not accounts_enabled(resolved):
         return None
-    name = edge.cookie_name(f"orion_account_{resolved.tenant.store}")
-    return edge.read_cookie(app.current_event.cookies, name)
+    return edge.read_cookie(app.current_event.cookies, account_cookie_name(resolved))
 
 
 def shopper_session(resolved: ResolvedTenant) -> ShopperSession | None:

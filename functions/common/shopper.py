@@ -195,3 +195,9 @@ def signing_secret() -> str:
     from orion.settings import get_settings
 
     return edge.read_secret(get_settings().shopper_signing_secret_name)
+
+
+def account_cookie_name(resolved: ResolvedTenant) -> str:
+    """The cookie of a shopper's account session in this store (functions/account sets it; the
+    checkout reads it to fill in a signed-in shopper's details)."""
+    return edge.cookie_name(f"orion_account_{resolved.tenant.store}")
