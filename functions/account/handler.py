@@ -543,6 +543,8 @@ def reset() -> Response[str]:
     resolved = store_tenant()
     data = posted(resolved, None)
     if "token" in data:  # the link's form: the new password
+        if not accounts.link_usable(resolved.tenant, str(data["token"]), "reset"):
+            raise Gone(accounts.LINK_UNUSABLE)
         try:
             form: ResetForm = validated(ResetForm, data, FIELD_HINTS)
             opened = accounts.reset_password(resolved.tenant, form.token, form.new_password)

@@ -246,6 +246,7 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
     }
     changes = error.extra.get("changes") if isinstance(error, PriceChanged) else None
     conflict = isinstance(error, PriceChanged | CartChangedSinceForm)
+    session = shopper_session(resolved)  # a signed-in shopper keeps their saved addresses on the form
     return checkout_page(
         resolved,
         current,
@@ -255,6 +256,7 @@ def checkout_again(resolved: ResolvedTenant, data: dict[str, Any], error: OrionE
         notice=error if conflict else None,
         changes=changes or [],
         status=status,
+        session=session,
     )
 
 

@@ -10,15 +10,19 @@ the gateway's dev path-mode URL on 127.0.0.1 (``/oms/stores/wizamart/...``), whi
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 DEFAULT_PORT = 8420
 START_TIMEOUT_SECONDS = 30
@@ -26,10 +30,10 @@ START_TIMEOUT_SECONDS = 30
 DEMO_SECRET_KEY = "sk_test_wizamartlocaldemo"
 DEMO_WEBHOOK_SECRET = "whsec_wizamartlocaldemo"
 DEMO_STORE = ("oms", "wizamart")
-TEST_CARD = "4242 4242 4242 4242"
+TEST_CARD = "4242424242424242"  # localstripe takes the digits only
 # The running localstripe processes, for the shutdown watchdog that exits without unwinding.
 RUNNING: list[subprocess.Popen[bytes]] = []
-DECLINED_CARD = "4000 0000 0000 0341"
+DECLINED_CARD = "4000000000000341"
 
 
 def base_url(port: int) -> str:
@@ -102,6 +106,63 @@ def register_webhook(port: int, gateway_port: int) -> None:
     urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback localstripe
 
 
+class RefundRelay(threading.Thread):
+    """What Stripe does and localstripe does not: after a refund, post the signed ``charge.refunded``
+    event (the charge with its PaymentIntent's metadata, as Stripe copies them) to the store's webhook.
+    Polls localstripe's refunds every ``interval`` seconds; each refund is announced once."""
+
+    def __init__(self, port: int, gateway_port: int, interval: float = 1.0) -> None:
+        super().__init__(name="localstripe-refunds", daemon=True)
+        self.port, self.gateway_port, self.interval = port, gateway_port, interval
+        self.stopped = threading.Event()
+        self.announced: set[str] = set()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                self.announce_new_refunds()
+            except OSError as exc:  # localstripe or the gateway busy or stopping: next round
+                print(f"localstripe refunds: {exc}", flush=True)
+
+    def _get(self, path: str) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 - loopback localstripe
+            f"{base_url(self.port)}{path}", headers={"Authorization": f"Bearer {DEMO_SECRET_KEY}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback localstripe
+            found: dict[str, Any] = json.loads(answer.read())
+            return found
+
+    def announce_new_refunds(self) -> None:
+        for refund in self._get("/v1/refunds?limit=100").get("data", []):
+            if refund["id"] in self.announced or refund.get("status") != "succeeded":
+                continue
+            charge = self._get(f"/v1/charges/{refund['charge']}")
+            if charge.get("payment_intent"):
+                intent = self._get(f"/v1/payment_intents/{charge['payment_intent']}")
+                charge["metadata"] = {**intent.get("metadata", {}), **(charge.get("metadata") or {})}
+            event = {
+                "id": f"evt_local_{refund['id']}",
+                "object": "event",
+                "type": "charge.refunded",
+                "created": int(time.time()),
+                "data": {"object": charge},
+            }
+            payload = json.dumps(event).encode()
+            stamp = str(int(time.time()))
+            signed = hmac.new(DEMO_WEBHOOK_SECRET.encode(), f"{stamp}.".encode() + payload, hashlib.sha256)
+            request = urllib.request.Request(  # noqa: S310 - loopback gateway
+                webhook_url(self.gateway_port),
+                data=payload,
+                method="POST",
+                headers={
+                    "Content-Type": "application/json",
+                    "Stripe-Signature": f"t={stamp},v1={signed.hexdigest()}",
+                },
+            )
+            urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback gateway
+            self.announced.add(refund["id"])
+
+
 def seed(port: int, gateway_port: int) -> list[str]:
     """Connect Wizamart's Stripe account (through the service the staff API uses, so the key is checked
     against localstripe and kept in Secrets Manager) and register its webhook; the banner's lines."""
@@ -110,8 +171,9 @@ def seed(port: int, gateway_port: int) -> list[str]:
 
     connect(Tenant(*DEMO_STORE), StripeKeys(secret_key=DEMO_SECRET_KEY, webhook_secret=DEMO_WEBHOOK_SECRET))
     register_webhook(port, gateway_port)
+    RefundRelay(port, gateway_port).start()
     return [
         f"Stripe (localstripe): {base_url(port)}  Wizamart takes cards: pay with {TEST_CARD},",
-        "  any future expiry (MM YY), any 3-digit CVC; "
+        "  any future expiry month and year, any 3-digit CVC; "
         f"{DECLINED_CARD} is declined. Orders turn paid by webhook.",
     ]

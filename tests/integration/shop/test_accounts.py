@@ -453,3 +453,31 @@ def test_a_signed_in_shopper_still_gets_publicly_cached_catalogue_pages() -> Non
     assert page.status == 200
     assert "s-maxage" in page.headers["Cache-Control"] and not page.cookies
     assert "alice" not in page.body.lower() and 'href="/account"' in page.body
+
+
+def test_a_malformed_reset_link_is_the_clear_410_page_not_a_form_error() -> None:
+    token = hidden(get("/account/reset").body, "csrf_token")
+    refused = call(
+        account,
+        "POST",
+        "/account/reset",
+        form={"token": "garbage", "new_password": "a long new password", "csrf_token": token},
+        headers=ORIGIN,
+    )
+    assert refused.status == 410 and "expired or was used already" in refused.body
+
+
+def test_a_refused_signed_in_checkout_keeps_the_saved_addresses() -> None:
+    jar = verified_shopper()
+    home = {"label": "Home", "name": "Alice", "address": "1 Rue de la Gare", "country": "LU"}
+    post("/account/addresses", home, jar)
+    jar.update(
+        cookie_jar(call(checkout, "POST", "/cart/items", form={"sku": "WZ-011"}, cookies=jar, headers=ORIGIN))
+    )
+    form = call(checkout, "GET", "/checkout", cookies=jar)
+    fields = {n: hidden(form.body, n) for n in ("csrf_token", "checkout_key")}
+    refused = call(
+        checkout, "POST", "/checkout", form={**ALICE, "country": "CH", **fields}, cookies=jar, headers=ORIGIN
+    )
+    assert refused.status == 422 and "We do not ship to" in refused.body
+    assert "Deliver to a saved address" in refused.body and "check out as a guest" not in refused.body
