@@ -43,14 +43,18 @@ def page_response(page: Page, if_none_match: str | None = None) -> Response[str]
         headers["ETag"] = etag
         if etag_matches(if_none_match, etag):
             return Response(status_code=304, headers=headers, body="")
-    return Response(status_code=page.status, content_type=HTML, body=page.html, headers=headers)
+    return Response(status_code=page.status, content_type=page.content_type, body=page.html, headers=headers)
 
 
 def shopper_request_of(event: dict[str, Any]) -> ShopperRequest:
-    """The query and language preference of an API Gateway v2 event."""
+    """The query, language preference and origin (``scheme://host`` as the browser used it, for the
+    canonical and sitemap addresses) of an API Gateway v2 event."""
+    headers = edge.lower_headers(event.get("headers"))
+    host = edge.viewer_host(headers)
     return ShopperRequest(
         query=event.get("queryStringParameters") or {},
-        accept_language=edge.lower_headers(event.get("headers")).get("accept-language"),
+        accept_language=headers.get("accept-language"),
+        origin=f"{edge.viewer_scheme(headers)}://{host}" if host else None,
     )
 
 

@@ -81,6 +81,26 @@ def search() -> Response[str]:
     return page_response(shop_pages().search(store_tenant(), shopper_request()), if_none_match())
 
 
+@app.get("/robots.txt")
+def robots() -> Response[str]:
+    return page_response(shop_pages().robots(current_tenant(), shopper_request()), if_none_match())
+
+
+@app.get("/sitemap.xml")
+def sitemap() -> Response[str]:
+    return page_response(shop_pages().sitemap_index(store_tenant(), shopper_request()), if_none_match())
+
+
+@app.get("/sitemap-pages.xml")
+def sitemap_pages() -> Response[str]:
+    return page_response(shop_pages().sitemap_pages(store_tenant(), shopper_request()), if_none_match())
+
+
+@app.get("/sitemap-products.xml")
+def sitemap_products() -> Response[str]:
+    return page_response(shop_pages().sitemap_products(store_tenant(), shopper_request()), if_none_match())
+
+
 @app.get("/pages/<slug>")
 def cms_page(slug: str) -> Response[str]:
     return page_response(shop_pages().cms(current_tenant(), shopper_request(), slug), if_none_match())

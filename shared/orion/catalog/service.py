@@ -22,9 +22,12 @@ from orion.catalog.errors import StaleProduct
 from orion.catalog.listings.service import (
     PAGE_SIZE,
     SEARCH_LIMIT,
+    SITEMAP_PAGE_SIZE,
     list_products,
+    list_sitemap_products,
     search_products,
     search_staff_products,
+    sitemap_page_cursors,
 )
 from orion.catalog.products.service import (
     add_variant,
@@ -60,6 +63,7 @@ __all__ = [
     "MAX_LOW_STOCK_THRESHOLD",
     "PAGE_SIZE",
     "SEARCH_LIMIT",
+    "SITEMAP_PAGE_SIZE",
     "StaleProduct",
     "add_variant",
     "adjust_stock",
@@ -79,6 +83,7 @@ __all__ = [
     "list_categories",
     "list_low_stock",
     "list_products",
+    "list_sitemap_products",
     "product_input_errors",
     "product_version",
     "remove_category_translation",
@@ -91,6 +96,7 @@ __all__ = [
     "set_low_stock_threshold",
     "set_product_status",
     "set_product_translation",
+    "sitemap_page_cursors",
     "update_category",
     "update_product",
     "update_variant",

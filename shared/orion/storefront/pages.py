@@ -26,6 +26,7 @@ class Page:
     html: str
     cache_control: str
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "text/html; charset=utf-8"  # the sitemap and robots.txt are documents too
 
     @property
     def etag(self) -> str:

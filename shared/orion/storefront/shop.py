@@ -28,6 +28,7 @@ from orion.errors import NotFound
 from orion.rendering.i18n import choose_language, format_money, translator
 from orion.rendering.links import under
 from orion.settings import get_settings
+from orion.storefront import seo
 from orion.storefront.pages import PRIVATE_NO_STORE, Page, StorefrontPages, storefront_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
 
@@ -39,6 +40,8 @@ SORT_LABELS = {
 }
 FEATURED_COUNT = 8
 VARY = {"Vary": "Accept-Language"}
+# The sitemap and robots.txt: CloudFront keeps them an hour (the index reads a Query per 1,000 products).
+SITEMAP_S_MAXAGE = 3600
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class ShopperRequest:
 
     query: Mapping[str, str]
     accept_language: str | None = None
+    origin: str | None = None  # scheme://host as the shopper's browser used it (None: not known)
 
     def get(self, name: str) -> str | None:
         value = self.query.get(name)
@@ -204,6 +208,34 @@ class ShopPages:
         full = {**self.context(resolved, lang, request), **context}
         return self.pages.render(resolved, template, full, status=status, cache_control=PRIVATE_NO_STORE)
 
+    def languages(self, resolved: ResolvedTenant) -> tuple[str, ...]:
+        return tuple(resolved.store.languages) if resolved.store else ("en", "fr", "de")
+
+    def site(self, resolved: ResolvedTenant, request: ShopperRequest) -> seo.Site | None:
+        """Where the tenant's pages live for this shopper (None: the request named no host)."""
+        return seo.Site(request.origin, resolved.base_path) if request.origin else None
+
+    def _links(
+        self,
+        resolved: ResolvedTenant,
+        request: ShopperRequest,
+        lang: str,
+        path: str | None = None,
+        keep: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        site = self.site(resolved, request)
+        if site is None:
+            return {}
+        chosen = lang if (request.get("lang") or "").lower() == lang else None
+        return seo.page_links(
+            site,
+            path or resolved.path,
+            query=request.query,
+            keep=keep,
+            languages=self.languages(resolved),
+            chosen_lang=chosen,
+        )
+
     def _page(
         self,
         resolved: ResolvedTenant,
@@ -211,9 +243,14 @@ class ShopPages:
         lang: str,
         template: str,
         context: dict[str, Any],
+        *,
+        path: str | None = None,
+        keep: tuple[str, ...] = (),
         **kw: Any,
     ) -> Page:
-        full = {**self.context(resolved, lang, request), **context}
+        """A public page; one shown (200) names its canonical address and language alternates."""
+        links = self._links(resolved, request, lang, path, keep) if kw.get("status", 200) == 200 else {}
+        full = {**self.context(resolved, lang, request), **links, **context}
         page = self.pages.render(resolved, template, full, **kw)
         return dataclasses.replace(page, headers={**page.headers, **VARY})
 
@@ -260,6 +297,8 @@ class ShopPages:
                 "next_cursor": found.next_cursor,
                 "is_first_page": after is None,
             },
+            # Each page of a listing is its own page for a crawler: its cursor (and sort) stay.
+            keep=("sort", "after"),
         )
 
     def product(self, resolved: ResolvedTenant, request: ShopperRequest, handle: str) -> Page:
@@ -291,16 +330,38 @@ class ShopPages:
                 "in_stock": v.in_stock,
                 "orderable": v.orderable,  # in stock, or sold on backorder
                 "low_stock": 0 < v.stock <= 5,
+                "gtin": v.gtin,
             }
             for v in product.variants
         ]
         first_available = next((v["sku"] for v in variants if v["orderable"]), None)
+        path = f"/products/{product.handle}"
+        links = self._links(resolved, request, lang, path)
+        site = self.site(resolved, request)
+        page_product = {
+            "title": product.title_in(lang),
+            "brand": product.brand,
+            "gtin": product.gtin,
+            "images": list(product.images),
+        }
+        meta = (
+            seo.product_meta(
+                site,
+                links["canonical_url"],
+                page_product,
+                variants,
+                seo.plain_text(product.description_in(lang)),
+            )
+            if site is not None
+            else {}
+        )
         return self._page(
             resolved,
             request,
             lang,
             "product.html",
             {
+                "seo_product": meta,
                 "product": {
                     "id": product.id,
                     "handle": product.handle,
@@ -322,6 +383,7 @@ class ShopPages:
                 "selected_sku": first_available,
                 "max_quantity": 99,
             },
+            path=path,
         )
 
     def search(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
@@ -340,6 +402,7 @@ class ShopPages:
                 "searched": bool(query),
                 "more": len(results) > limit,  # say so: the search shows the first matches only
             },
+            keep=("q",),
         )
 
     def store_page(self, resolved: ResolvedTenant, request: ShopperRequest, slug: str) -> Page:
@@ -347,13 +410,14 @@ class ShopPages:
         page = cms.resolve_store_page(resolved.tenant, slug)
         context = {"page": _cms(page, lang, resolved)}
         template = page.template or DEFAULT_PAGE_TEMPLATE
+        path = f"/pages/{slug}"  # /<slug> shows the same page: one canonical address
         try:
-            return self._page(resolved, request, lang, template, context)
+            return self._page(resolved, request, lang, template, context, path=path)
         except TemplateNotFound:
             if template == DEFAULT_PAGE_TEMPLATE:
                 raise
             # The page's template left the theme since it was chosen: the page still shows.
-            return self._page(resolved, request, lang, DEFAULT_PAGE_TEMPLATE, context)
+            return self._page(resolved, request, lang, DEFAULT_PAGE_TEMPLATE, context, path=path)
 
     def preview_store_page(self, resolved: ResolvedTenant, page: CmsPage, lang: str | None = None) -> str:
         """``page`` (a draft, not saved) as shoppers would see it, rendered with the store's theme in
@@ -392,6 +456,50 @@ class ShopPages:
         }
         context = {**store_context(resolved), **self.context(resolved, lang), "page": sample}
         return theme.preview(resolved.tenant, name, source, context)
+
+    # --- for crawlers ---
+
+    def _document(self, body: str, content_type: str) -> Page:
+        cache = f"public, max-age=0, s-maxage={SITEMAP_S_MAXAGE}"
+        return Page(200, body, cache, content_type=content_type)
+
+    def _crawled_site(self, resolved: ResolvedTenant, request: ShopperRequest) -> seo.Site:
+        site = self.site(resolved, request)
+        if site is None:
+            raise NotFound()
+        return site
+
+    def robots(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
+        """``/robots.txt``: everything but a shopper's own pages, and (on a store) where the sitemap is."""
+        site = self._crawled_site(resolved, request)
+        return self._document(seo.robots_txt(site, resolved.host_kind is HostKind.STORE), seo.TEXT)
+
+    def sitemap_index(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
+        """``/sitemap.xml``: the store's pages, then one sitemap per page of products, each linked by
+        the cursor it starts at (one keys-only Query per page of products to find them; each page is
+        then one Query). Cached by CloudFront for ``SITEMAP_S_MAXAGE``."""
+        site = self._crawled_site(resolved, request)
+        cursors = catalog.sitemap_page_cursors(resolved.tenant)
+        locations = [site.url("/sitemap-pages.xml")] + [
+            site.url("/sitemap-products.xml", [("after", cursor)] if cursor else []) for cursor in cursors
+        ]
+        return self._document(seo.sitemap_index(locations), seo.XML)
+
+    def sitemap_products(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
+        """``/sitemap-products.xml[?after=<cursor>]``: up to ``SITEMAP_PAGE_SIZE`` products, one Query."""
+        site = self._crawled_site(resolved, request)
+        found = catalog.list_sitemap_products(resolved.tenant, after=request.get("after"))
+        paths = [f"/products/{item.handle}" for item in found.items]
+        return self._document(seo.urlset(site, paths, self.languages(resolved)), seo.XML)
+
+    def sitemap_pages(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
+        """``/sitemap-pages.xml``: home, all products, each category and published CMS page (from the
+        navigation cache: no request beyond it)."""
+        site = self._crawled_site(resolved, request)
+        paths = ["/", "/products"]
+        paths += [f"/categories/{c.slug}" for c in self.navigation.categories(resolved)]
+        paths += [f"/pages/{p.slug}" for p in self.navigation.store_pages(resolved) if p.published]
+        return self._document(seo.urlset(site, paths, self.languages(resolved)), seo.XML)
 
     # --- platform site ---
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from orion.catalog.items import ListingEntryItem, ProductItem, SearchEntryItem
+from orion.catalog.items import SCOPE_ALL, ListingEntryItem, ProductItem, SearchEntryItem
 from orion.catalog.models import ProductList, ProductSort, ProductStatus, ProductSummary
 from orion.data import keys
 from orion.data.cursors import IndexKey, decode_sort_key, encode_cursor, start_key
+from orion.data.table import TableItem
 from orion.errors import BadRequest
 from orion.tenant import Tenant
 
@@ -56,6 +57,61 @@ class ListingRepository:
         items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
         more = len(entries) > limit
         return ProductList(items=items, next_cursor=encode_cursor(shown[-1].gsi1sk) if more else None)
+
+    def oldest_first(self, tenant: Tenant, *, limit: int, after: str | None) -> ProductList:
+        """One page of the store's active products, oldest first (the sitemap's order: a product added
+        goes at the end, so the cursors of earlier pages stay where they were): one Query on GSI1."""
+        platform, store = tenant.platform, tenant.require_store()
+        order, _ = SORT_ORDERS[ProductSort.NEWEST]
+        gsi1pk = keys.listing_gsi1pk(platform, store, SCOPE_ALL, order)
+        result = ListingEntryItem.gsi1.query(
+            gsi1pk,
+            scan_index_forward=True,
+            limit=limit + 1,
+            last_evaluated_key=self._listing_start(platform, store, gsi1pk, order, after),
+            page_size=limit + 1,
+        )
+        entries = [entry for entry in result if isinstance(entry, ListingEntryItem)]
+        shown = entries[:limit]
+        items = [ProductSummary.model_validate_json(entry.summary) for entry in shown]
+        more = len(entries) > limit
+        return ProductList(items=items, next_cursor=encode_cursor(shown[-1].gsi1sk) if more else None)
+
+    def oldest_first_page_starts(self, tenant: Tenant, *, page_size: int, max_pages: int) -> list[str | None]:
+        """The ``after`` cursor of each page of :meth:`oldest_first` (``None`` for the first), at most
+        ``max_pages``: one Query per page reading only the keys (no summaries are returned)."""
+        platform, store = tenant.platform, tenant.require_store()
+        order, _ = SORT_ORDERS[ProductSort.NEWEST]
+        gsi1pk = keys.listing_gsi1pk(platform, store, SCOPE_ALL, order)
+        starts: list[str | None] = [None]
+        names = [TableItem.pk.attr_name, TableItem.sk.attr_name, TableItem.kind.attr_name, "GSI1PK", "GSI1SK"]
+        while len(starts) < max_pages:
+            result = ListingEntryItem.gsi1.query(
+                gsi1pk,
+                scan_index_forward=True,
+                limit=page_size + 1,
+                last_evaluated_key=self._listing_start(platform, store, gsi1pk, order, starts[-1]),
+                page_size=page_size + 1,
+                attributes_to_get=names,
+            )
+            entries = [entry for entry in result if isinstance(entry, ListingEntryItem)]
+            if len(entries) <= page_size:
+                break
+            starts.append(encode_cursor(entries[page_size - 1].gsi1sk))
+        return starts
+
+    @staticmethod
+    def _listing_start(
+        platform: str, store: str, gsi1pk: str, order: str, after: str | None
+    ) -> dict[str, dict[str, str]] | None:
+        if not after:
+            return None
+        sort_value, product_id = decode_sort_key(after)
+        return start_key(
+            keys.product_pk(platform, store, product_id),
+            keys.listing_sk(SCOPE_ALL, order),
+            IndexKey("GSI1", gsi1pk, sort_value),
+        )
 
     def staff_listing(
         self,

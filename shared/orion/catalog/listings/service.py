@@ -22,6 +22,10 @@ from orion.tenant import Tenant
 
 PAGE_SIZE = 24
 SEARCH_LIMIT = 24
+# A sitemap page: at most this many products (one Query), and at most this many pages in the index
+# (the index reads one keys-only Query per page: 100 for a 100,000-product store).
+SITEMAP_PAGE_SIZE = 1000
+MAX_SITEMAP_PAGES = 500
 _SEARCH_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -53,6 +57,25 @@ def list_products(
     if featured:
         sort = ProductSort.NEWEST
     return repository.listing(tenant, scope, sort, limit=limit, after=after)
+
+
+def list_sitemap_products(
+    tenant: Tenant, *, after: str | None = None, limit: int = SITEMAP_PAGE_SIZE
+) -> ProductList:
+    """One page of the store's active products for its sitemap, oldest first: one Query (``after`` is
+    a cursor from :func:`sitemap_page_cursors` or the previous page)."""
+    limit = SITEMAP_PAGE_SIZE if limit is None else limit
+    if not 1 <= limit <= SITEMAP_PAGE_SIZE:
+        raise BadRequest(f"limit must be between 1 and {SITEMAP_PAGE_SIZE}")
+    return runtime.repository(ListingRepository).oldest_first(tenant, limit=limit, after=after)
+
+
+def sitemap_page_cursors(tenant: Tenant) -> list[str | None]:
+    """Where each sitemap page starts (``None``: the first), so the sitemap index can link every page
+    by cursor and each page is then one Query: one keys-only Query per page of products."""
+    return runtime.repository(ListingRepository).oldest_first_page_starts(
+        tenant, page_size=SITEMAP_PAGE_SIZE, max_pages=MAX_SITEMAP_PAGES
+    )
 
 
 def search_products(tenant: Tenant, query: str, *, limit: int = SEARCH_LIMIT) -> list[ProductSummary]:
