@@ -60,7 +60,7 @@ def list_products(
 
 
 def list_sitemap_products(
-    tenant: Tenant, *, after: str | None = None, limit: int = SITEMAP_PAGE_SIZE
+    tenant: Tenant, *, after: str | None = None, limit: int | None = None
 ) -> ProductList:
     """One page of the store's active products for its sitemap, oldest first: one Query (``after`` is
     a cursor from :func:`sitemap_page_cursors` or the previous page)."""
