@@ -99,8 +99,18 @@ def availability(in_stock: bool, orderable: bool) -> str:
     return "https://schema.org/BackOrder" if orderable else "https://schema.org/OutOfStock"
 
 
+def gtin_check_digit_ok(gtin: str) -> bool:
+    """Whether a GTIN-8/12/13/14's last digit is its GS1 check digit (the catalogue checks only the
+    length; a product with a wrong digit is shown without it rather than flagged by search engines)."""
+    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
+        return False
+    body = [int(c) for c in reversed(gtin[:-1])]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
+    return (10 - total % 10) % 10 == int(gtin[-1])
+
+
 def _gtin_field(gtin: str) -> str:
-    return f"gtin{len(gtin)}" if len(gtin) in (8, 12, 13, 14) else "gtin"
+    return f"gtin{len(gtin)}"
 
 
 def product_meta(
@@ -145,7 +155,7 @@ def product_meta(
     if chosen is not None:
         data["sku"] = chosen["sku"]
     gtin = (chosen or {}).get("gtin") or product.get("gtin")
-    if gtin:
+    if gtin and gtin_check_digit_ok(gtin):
         data[_gtin_field(gtin)] = gtin
     offers = []
     for variant in variants:
@@ -157,7 +167,7 @@ def product_meta(
             "availability": availability(bool(variant["in_stock"]), bool(variant["orderable"])),
             "url": url,
         }
-        if variant.get("gtin"):
+        if variant.get("gtin") and gtin_check_digit_ok(variant["gtin"]):
             offer[_gtin_field(variant["gtin"])] = variant["gtin"]
         offers.append(offer)
     if offers:
