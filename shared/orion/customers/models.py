@@ -28,7 +28,7 @@ PASSWORD_HINT = f"Choose a password of {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LE
 FIELD_HINTS = {
     "email": "Enter your e-mail address, like name@example.com.",
     "new_email": "Enter your e-mail address, like name@example.com.",
-    "name": "Enter your name.",
+    "name": "Enter your name (at most 120 characters).",
     "password": PASSWORD_HINT,
     "new_password": PASSWORD_HINT,
     "current_password": "Enter your current password.",

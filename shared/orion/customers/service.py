@@ -392,7 +392,7 @@ def account_order(tenant: Tenant, customer: Customer, order_id: str) -> Order:
 def update_profile(tenant: Tenant, session: ShopperSession, name: str) -> Customer:
     name = name.strip()
     if not 1 <= len(name) <= 120:
-        raise Invalid(errors=[FieldError("name", "Enter your name.")])
+        raise Invalid(errors=[FieldError("name", "Enter your name (at most 120 characters).")])
     customer = session.customer.model_copy(update={"name": name, "updated_at": datetime.now(UTC)})
     _repository().save(tenant, customer)
     return customer

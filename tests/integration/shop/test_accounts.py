@@ -168,6 +168,8 @@ def test_an_invalid_sign_up_keeps_the_entries_and_says_what_is_wrong() -> None:
     short = post("/account/register", {"email": "a@example.com", "name": "A", "password": "short"})
     assert short.status == 422 and "Choose a password of 10" in short.body
     assert PASSWORD not in short.body and 'name="password" type="password" value' not in short.body
+    long_name = register(email="b@example.com", name="N" * 121)
+    assert long_name.status == 422 and "Enter your name (at most 120 characters)." in long_name.body
 
 
 def test_a_forged_post_changes_nothing() -> None:

@@ -21,7 +21,7 @@ MAX_QUANTITY = MAX_LINE_QUANTITY_FORM
 # developers); a field without a hint shows the validator's message.
 FIELD_HINTS = {
     "email": "Enter your e-mail address, like name@example.com.",
-    "name": "Enter your name.",
+    "name": "Enter your name (at most 120 characters).",
     "address": "Enter your street and number.",
     "postal_code": "Enter a postal code of at most 20 characters.",
     "city": "Enter a city of at most 120 characters.",
