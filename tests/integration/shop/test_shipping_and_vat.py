@@ -103,6 +103,7 @@ def test_cart_and_checkout_pages_show_shipping_vat_and_total() -> None:
     assert "€9.90" in page.body
     assert "incl. VAT 19%" in page.body
     assert '<option value="DE" selected>' in page.body
+    assert '<option value="CH"' not in page.body  # wizamart does not ship there: not offered
     french = call(handler, "GET", "/checkout", cookies=jar, query={"lang": "fr", "country": "CH"})
     assert "Nous ne livrons pas vers : Suisse." in french.body
 
@@ -153,6 +154,7 @@ def test_a_country_not_shipped_to_is_refused_with_nothing_written() -> None:
     )
     assert page.status == 422
     assert 'id="e-country">We do not ship to Switzerland.' in page.body
+    assert '<option value="CH" selected>' in page.body  # the refused choice stays visible
 
 
 def test_the_order_stores_the_breakdown_and_its_page_shows_it() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from orion.errors import FieldError
@@ -102,7 +102,7 @@ class CheckoutPages:
                 "cart_digest": cart_digest(cart),
                 "values": values or {},
                 "errors": {e.field: e.message for e in errors or []},
-                "countries": COUNTRIES,
+                "countries": offered_countries(quote, values or {}),
                 "addresses": list(addresses),
                 "signed_in": signed_in,
                 # The store takes cards (orion.payments): the form offers card or invoice.
@@ -161,6 +161,15 @@ def cart_view(cart: Cart | None, lang: str = "en") -> dict[str, Any]:
         "currency": cart.currency,
         "item_count": cart.item_count,
     }
+
+
+def offered_countries(quote: Quote | None, values: Mapping[str, str]) -> dict[str, str]:
+    """The form's countries: those the store ships to, and the one already chosen even if it is not
+    (a saved address abroad), so the form shows what was refused rather than silently another country."""
+    if quote is None:
+        return dict(COUNTRIES)
+    chosen = {values.get("country", ""), quote.country}
+    return {code: name for code, name in COUNTRIES.items() if code in quote.countries or code in chosen}
 
 
 def quote_view(quote: Quote | None) -> dict[str, Any] | None:
