@@ -221,9 +221,17 @@ def cart_page(
 
 
 def cart_data(resolved: ResolvedTenant) -> dict[str, Any]:
-    """The cart as a JSON client sees it, with the token its next form posts back."""
-    current = get_cart(resolved.tenant, cart_id(resolved))
-    return {"cart": cart_view(current), "csrf_token": form_token(resolved, current.id if current else None)}
+    """The cart as a JSON client sees it, with the token its next form posts back and, as on the cart
+    page, its totals for the store's home country (``country``, ``totals``, ``shipping_countries``;
+    ``totals`` is null for an empty cart)."""
+    wanted = cart_id(resolved)
+    with prefetched([*cart_keys(resolved.tenant, wanted), *quote_keys(resolved.tenant)]):  # one read
+        current = get_cart(resolved.tenant, wanted)
+        priced = quote(resolved.tenant, current) if current and current.lines else None
+    data = {"cart": cart_view(current), "csrf_token": form_token(resolved, current.id if current else None)}
+    if priced is None:
+        return {**data, "country": None, "shipping_countries": [], "totals": None, "shipping_error": None}
+    return {**data, **quote_data(priced)}
 
 
 def refused_with_cart(resolved: ResolvedTenant, error: OrionError) -> Refusal:

@@ -88,6 +88,10 @@ def test_the_json_twin_lists_totals_for_luxembourg_and_for_a_chosen_country() ->
     refused = checkout_json(jar, country="CH")
     assert refused["totals"] is None
     assert refused["shipping_error"] == "We do not ship to Switzerland."
+    cart = json.loads(call(handler, "GET", "/cart", cookies=jar, headers=AS_JSON).body)
+    assert cart["country"] == "LU" and cart["totals"] == home["totals"]  # the cart JSON totals as its page
+    empty = json.loads(call(handler, "GET", "/cart", cookies={}, headers=AS_JSON).body)
+    assert empty["totals"] is None and empty["cart"]["lines"] == []
 
 
 def test_cart_and_checkout_pages_show_shipping_vat_and_total() -> None:
