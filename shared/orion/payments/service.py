@@ -36,6 +36,7 @@ from orion.payments.errors import (
     PaymentServiceUnreachable,
     RefundRefused,
     Unreachable,
+    decline_reason,
 )
 from orion.payments.repository import PaymentRepository
 from orion.rendering.i18n import translator
@@ -322,7 +323,7 @@ def _failed(tenant: Tenant, intent: dict[str, Any]) -> str:
     if order.status is not OrderStatus.PENDING:
         return "not pending"  # a late failure of an attempt before the one that paid
     error = intent.get("last_payment_error") or {}
-    reason = str(error.get("message") or error.get("decline_code") or error.get("code") or "unknown reason")
+    reason = decline_reason(error.get("code"), error.get("decline_code"))
     record_payment(
         tenant,
         order.id,

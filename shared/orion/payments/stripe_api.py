@@ -10,7 +10,7 @@ from typing import Any
 
 import stripe
 
-from orion.payments.errors import CardRefused, KeyRefused, RefundRefused, Unreachable
+from orion.payments.errors import CardRefused, KeyRefused, RefundRefused, Unreachable, decline_reason
 from orion.settings import get_settings
 
 
@@ -94,10 +94,8 @@ def confirm_with_card(secret_key: str, intent_id: str, card_token: str) -> Inten
         method = _payment_method(client, card_token)
         client.v1.payment_intents.update(intent_id, params={"payment_method": method})
         return _intent(client.v1.payment_intents.confirm(intent_id))
-    except stripe.CardError as exc:
-        raise CardRefused(exc.user_message or str(exc)) from exc
-    except stripe.InvalidRequestError as exc:
-        raise CardRefused(exc.user_message or "The card could not be used.") from exc
+    except (stripe.CardError, stripe.InvalidRequestError) as exc:
+        raise CardRefused(decline_reason(exc.code, getattr(exc.error, "decline_code", None))) from exc
     except stripe.StripeError as exc:
         raise Unreachable(str(exc)) from exc
 

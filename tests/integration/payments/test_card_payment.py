@@ -285,7 +285,11 @@ def test_a_declined_card_leaves_the_order_pending_and_says_what_to_do() -> None:
             "currency": intent.currency,
             "status": "requires_payment_method",
             "metadata": {"platform": "oms", "store": "wizamart", "order_id": answer["order"]["id"]},
-            "last_payment_error": {"code": "card_declined", "message": "Your card has insufficient funds."},
+            "last_payment_error": {
+                "code": "card_declined",
+                "decline_code": "insufficient_funds",
+                "message": "Your card has insufficient funds.",
+            },
         },
     )
     assert json.loads(webhook(payload, signature(payload)).body)["outcome"] == "declined"
@@ -293,7 +297,9 @@ def test_a_declined_card_leaves_the_order_pending_and_says_what_to_do() -> None:
     assert order.status is OrderStatus.PENDING
     assert order.payment_note == "card declined: Your card has insufficient funds."
     page = order_page(answer["status_url"])
-    assert "card declined: Your card has insufficient funds." in page.body
+    assert "did not go through: Your card has insufficient funds." in page.body
+    french = order_page(answer["status_url"] + "&lang=fr")
+    assert "Le solde de votre carte est insuffisant." in french.body  # Orion's words, in the shop's language
     assert "try another card" in page.body
     assert "Pay now" in page.body  # the shopper can pay again
 

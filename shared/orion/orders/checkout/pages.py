@@ -201,6 +201,9 @@ def order_view(order: Order) -> dict[str, Any]:
         "payment_provider": order.payment_provider,
         "payment_instructions": order.payment_instructions,
         "payment_note": order.payment_note,
+        # The reason alone ("card declined: <reason>" keeps the note readable for staff), which the
+        # page translates.
+        "payment_reason": (order.payment_note or "").partition(": ")[2] or order.payment_note,
         "customer": {
             "name": order.customer.name,
             "email": str(order.customer.email),
