@@ -27,6 +27,7 @@ from orion.cms.models import Page as CmsPage
 from orion.errors import NotFound
 from orion.rendering.i18n import choose_language, format_money, translator
 from orion.rendering.links import under
+from orion.rendering.theme_settings import Look
 from orion.settings import get_settings
 from orion.storefront import seo
 from orion.storefront.pages import (
@@ -497,6 +498,16 @@ class ShopPages:
         templates = theme.page_templates(resolved.tenant)
         template = page.template if page.template in templates else DEFAULT_PAGE_TEMPLATE
         return theme.preview(resolved.tenant, template, None, context)
+
+    def preview_look(self, resolved: ResolvedTenant, look: Look, lang: str | None = None) -> str:
+        """The home page (a store's, or the platform's own site's) as shoppers would see it with
+        ``look`` in effect: theme settings not saved yet, rendered through the tenant's theme exactly
+        like the page itself (its templates, navigation and featured products)."""
+        resolved = dataclasses.replace(resolved, look=look)
+        request = ShopperRequest(query={"lang": lang} if lang else {})
+        if resolved.store is not None:
+            return self.home(resolved, request).html
+        return self.platform_home(resolved, request).html
 
     def preview_template(self, resolved: ResolvedTenant, name: str, source: str | None) -> str:
         """A theme template (``source`` standing in for the stored one, if given) rendered with the

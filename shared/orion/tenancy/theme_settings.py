@@ -12,8 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import BaseModel, Field
+
 from orion import runtime
-from orion.rendering.theme_settings import Look, ThemeSettings, contrast_warnings, resolve
+from orion.rendering.theme_settings import (
+    FONT_STACKS,
+    FooterLink,
+    Hero,
+    Look,
+    ThemeSettings,
+    contrast_warnings,
+    resolve,
+)
 from orion.tenancy.directory import tenant_directory
 from orion.tenancy.repository import TenancyRepository
 from orion.tenant import Tenant
@@ -30,6 +40,51 @@ class ThemeView:
     @property
     def warnings(self) -> list[str]:
         return contrast_warnings(self.look)
+
+    def out(self) -> ThemeSettingsOut:
+        look = self.look
+        return ThemeSettingsOut(
+            settings=self.settings,
+            inherited=self.inherited,
+            effective=EffectiveTheme(
+                logo=look.logo,
+                favicon=look.favicon,
+                colors=dict(look.colors),
+                font=look.font,
+                font_stack=look.font_stack,
+                home_layout=look.home_layout,
+                hero=look.hero,
+                footer_links=list(look.footer_links),
+                css=look.css,
+            ),
+            warnings=self.warnings,
+            fonts=dict(FONT_STACKS),
+        )
+
+
+class EffectiveTheme(BaseModel):
+    """Every setting as the pages use it (from the tenant, else inherited, else the default theme)."""
+
+    logo: str | None
+    favicon: str | None
+    colors: dict[str, str]
+    font: str
+    font_stack: str = Field(description="the CSS font-family the font stands for")
+    home_layout: str
+    hero: Hero | None
+    footer_links: list[FooterLink]
+    css: str = Field(description="the :root rule the pages carry (--accent, --text, ..., --font)")
+
+
+class ThemeSettingsOut(BaseModel):
+    """The settings a tenant set itself (what ``PUT`` takes; null fields are inherited), what it
+    inherits (a store: its platform's defaults), the result, and colour pairs hard to read."""
+
+    settings: ThemeSettings
+    inherited: ThemeSettings
+    effective: EffectiveTheme
+    warnings: list[str] = Field(description="colour pairs below WCAG AA contrast (4.5:1)")
+    fonts: dict[str, str] = Field(description="the font names font may take, and their stacks")
 
 
 def store_theme(tenant: Tenant) -> ThemeView:
