@@ -26,7 +26,9 @@ def get_theme_defaults(admin: Admin) -> ThemeSettingsOut:
     return theme_settings.platform_theme(admin.tenant).out()
 
 
-@router.put("/theme/settings", summary="Replace the platform's theme defaults (null or left out: the default theme's)")
+@router.put(
+    "/theme/settings", summary="Replace the platform's theme defaults (null or left out: the default theme's)"
+)
 def put_theme_defaults(body: ThemeSettings, request: Request, admin: Admin) -> ThemeSettingsOut:
     """The same fields and rules as a store's ``PUT /api/v1/theme/settings`` (422 naming the field).
     A store inherits each field it does not set itself, within a minute."""

@@ -112,7 +112,9 @@ PREVIEW_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": "scri
 
 def _changed(settings: ThemeSettings) -> dict[str, object]:
     """What an audit record says of saved settings: the fields the store sets itself."""
-    details: dict[str, object] = {"fields": ",".join(sorted(settings.model_dump(exclude_none=True))) or "none"}
+    details: dict[str, object] = {
+        "fields": ",".join(sorted(settings.model_dump(exclude_none=True))) or "none"
+    }
     if settings.colors is not None and settings.colors.accent:
         details["accent"] = settings.colors.accent
     return details
@@ -154,7 +156,9 @@ def preview_theme_settings(
     body: ThemeSettings,
     access: Theme,
     resolved: Tenancy,
-    lang: Annotated[Language | None, Query(description="the page's language (else the store's default)")] = None,
+    lang: Annotated[
+        Language | None, Query(description="the page's language (else the store's default)")
+    ] = None,
 ) -> HTMLResponse:
     """Renders the home page as shoppers would see it with ``body`` as the store's settings (the same
     rules as ``PUT``; nothing is saved)."""

@@ -42,8 +42,8 @@ FONT_STACKS: dict[str, str] = {
     "transitional": 'Charter, "Bitstream Charter", "Sitka Text", Cambria, serif',
     "old-style": '"Iowan Old Style", "Palatino Linotype", "URW Palladio L", P052, serif',
     "slab": 'Rockwell, "Rockwell Nova", "Roboto Slab", "DejaVu Serif", serif',
-    "rounded": 'ui-rounded, "Hiragino Maru Gothic ProN", Quicksand, Comfortaa, "Arial Rounded MT", sans-serif',
-    "monospace": 'ui-monospace, "Cascadia Code", "Source Code Pro", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+    "rounded": 'ui-rounded, "Hiragino Maru Gothic ProN", Quicksand, Comfortaa, sans-serif',
+    "monospace": 'ui-monospace, "Cascadia Code", "Source Code Pro", Menlo, Consolas, monospace',
 }
 DEFAULT_FONT = "system"
 
@@ -126,7 +126,9 @@ Color = Annotated[str, StringConstraints(pattern=_HEX)]
 MediaRef = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_media)]
 LinkTarget = Annotated[str, StringConstraints(min_length=1, max_length=MAX_URL), AfterValidator(_link)]
 FontStack = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_font)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_text)]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_text)
+]
 Heading = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_text)
 ]
@@ -169,8 +171,8 @@ class Hero(BaseModel):
     translations: dict[Language, HeroText] = Field(default_factory=dict)
 
     def text_in(self, lang: str) -> HeroText:
-        translated: dict[str, HeroText] = dict(self.translations)
-        return translated.get(lang) or HeroText(heading=self.heading, text=self.text)
+        found = next((text for code, text in self.translations.items() if code == lang), None)
+        return found or HeroText(heading=self.heading, text=self.text)
 
 
 class FooterLink(BaseModel):
@@ -183,8 +185,7 @@ class FooterLink(BaseModel):
     labels: dict[Language, Label] = Field(default_factory=dict, description="the label by language")
 
     def label_in(self, lang: str) -> str:
-        translated: dict[str, str] = dict(self.labels)
-        return translated.get(lang) or self.label
+        return next((label for code, label in self.labels.items() if code == lang), self.label)
 
 
 class ThemeSettings(BaseModel):
@@ -200,7 +201,9 @@ class ThemeSettings(BaseModel):
         default=None,
         description=f"one of {', '.join(FONT_STACKS)}, or a font stack of family names separated by commas",
     )
-    home_layout: HomeLayout | None = Field(default=None, description="hero (image, heading, text), grid or list")
+    home_layout: HomeLayout | None = Field(
+        default=None, description="hero (image, heading, text), grid or list"
+    )
     hero: Hero | None = Field(default=None, description="the hero layout's image, heading and text")
     footer_links: list[FooterLink] | None = Field(
         default=None, max_length=MAX_FOOTER_LINKS, description=f"at most {MAX_FOOTER_LINKS}; [] for none"

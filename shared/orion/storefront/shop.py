@@ -371,9 +371,7 @@ class ShopPages:
             for v in product.variants
         ]
         first_available = next((v["sku"] for v in variants if v["orderable"]), None)
-        shown_categories = [
-            {"slug": s, "name": categories[s]} for s in product.categories if s in categories
-        ]
+        shown_categories = [{"slug": s, "name": categories[s]} for s in product.categories if s in categories]
         related = (
             [
                 item

@@ -18,7 +18,8 @@ Profiles = tuple[Platform | None, Store | None, Look]
 
 class TenantDirectory:
     """Host -> tenant for the request path: at most one BatchGetItem for domains and one for profiles
-    (with their theme settings), and none at all while the cache is warm. Suspensions and new domains show within ``ttl`` seconds."""
+    (with their theme settings), and none at all while the cache is warm. Suspensions and new domains
+    show within ``ttl`` seconds."""
 
     def __init__(
         self,

@@ -156,7 +156,10 @@ class TenancyRepository:
         BatchGetItem."""
         wanted = [(keys.platform_pk(platform), keys.PLATFORM_SK), keys.theme_settings_key(platform, None)]
         if store is not None:
-            wanted += [(keys.store_pk(platform, store), keys.STORE_SK), keys.theme_settings_key(platform, store)]
+            wanted += [
+                (keys.store_pk(platform, store), keys.STORE_SK),
+                keys.theme_settings_key(platform, store),
+            ]
         platform_model: Platform | None = None
         store_model: Store | None = None
         themes: dict[str, ThemeSettings] = {}

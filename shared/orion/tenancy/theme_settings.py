@@ -103,7 +103,9 @@ def preview_store_theme(tenant: Tenant, draft: ThemeSettings) -> ThemeView:
 
 def save_store_theme(tenant: Tenant, settings: ThemeSettings) -> ThemeView:
     """Replace the store's settings with ``settings`` (what it leaves out, it inherits)."""
-    runtime.repository(TenancyRepository).put_theme_settings(tenant.platform, tenant.require_store(), settings)
+    runtime.repository(TenancyRepository).put_theme_settings(
+        tenant.platform, tenant.require_store(), settings
+    )
     tenant_directory().forget()
     return store_theme(tenant)
 

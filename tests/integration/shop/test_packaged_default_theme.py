@@ -87,7 +87,8 @@ def test_every_template_of_the_packaged_theme_is_reached_by_a_page() -> None:
         "page-wide.html",  # a CMS page's template choice (tests/integration/console/test_content.py)
     }  # fmt: skip
     shared = {
-        "base.html", "_card.html", "_row.html", "_breadcrumbs.html", "_media.html", "_account.html", "theme.css",
+        "base.html", "_card.html", "_row.html", "_breadcrumbs.html", "_media.html", "_account.html",
+        "theme.css",
     }  # fmt: skip
     assert {path.name for path in PACKAGED.iterdir()} == pages | shared
 

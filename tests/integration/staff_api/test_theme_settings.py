@@ -76,7 +76,10 @@ BAD = [
     ({"favicon": 'https://x.example/" onload="x'}, "body.favicon"),
     ({"hero": {"text": "no heading"}}, "body.hero.heading"),
     ({"hero": {"heading": "Hi", "image": "data:image/png;base64,AAAA"}}, "body.hero.image"),
-    ({"hero": {"heading": "Hi", "translations": {"es": {"heading": "Hola"}}}}, "body.hero.translations.es.[key]"),
+    (
+        {"hero": {"heading": "Hi", "translations": {"es": {"heading": "Hola"}}}},
+        "body.hero.translations.es.[key]",
+    ),
     ({"footer_links": [{"label": "x", "url": "javascript:alert(1)"}]}, "body.footer_links.0.url"),
     ({"footer_links": [{"label": "x", "url": "//evil.example/"}]}, "body.footer_links.0.url"),
     ({"footer_links": [{"label": "", "url": "/about"}]}, "body.footer_links.0.label"),
@@ -163,11 +166,16 @@ def test_only_the_stores_own_staff_with_theme_edit_and_only_its_platforms_admins
     assert "#AA3300" not in shop(host=BAKERY)
     # wizamart's owner token is not a member of bakery; an editor may not change the theme.
     wizamart_token = token_of("wizamart-owner")
-    assert call("PUT", "/api/v1/theme/settings", host=BAKERY, body={}, token=wizamart_token).status in (401, 403)
+    assert call("PUT", "/api/v1/theme/settings", host=BAKERY, body={}, token=wizamart_token).status in (
+        401,
+        403,
+    )
     assert theme("PUT", {}, who="wizamart-editor").status == 403
     assert call("GET", "/api/v1/theme/settings").status == 401
     # A store's staff cannot reach the platform's defaults; another platform's admin neither.
-    assert call("PUT", "/api/v1/admin/theme/settings", host=OMS_API, body={}, token=wizamart_token).status in (
+    assert call(
+        "PUT", "/api/v1/admin/theme/settings", host=OMS_API, body={}, token=wizamart_token
+    ).status in (
         401,
         403,
     )
