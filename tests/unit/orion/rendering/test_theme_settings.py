@@ -80,7 +80,13 @@ def test_a_font_stack_that_could_leave_its_declaration_is_refused(font: str) -> 
 
 
 def test_strict_types_and_no_unknown_fields() -> None:
-    for bad in ({"home_layout": 1}, {"footer_links": {"label": "x"}}, {"colour": {}}, {"colors": "#ffffff"}):
+    bad_inputs: list[dict[str, object]] = [
+        {"home_layout": 1},
+        {"footer_links": {"label": "x"}},
+        {"colour": {}},
+        {"colors": "#ffffff"},
+    ]
+    for bad in bad_inputs:
         with pytest.raises(ValidationError):
             settings(**bad)
 
