@@ -17,6 +17,16 @@ from tests.staff import BAKERY, WIZAMART, call
 
 pytestmark = pytest.mark.usefixtures("demo")
 WIZ = Tenant("oms", "wizamart")
+
+
+@pytest.fixture(autouse=True)
+def _wizamart_without_a_look(demo: list[str]) -> None:
+    """The demo gives wizamart a look of its own (infra/local/demo/theme.py): these tests start without."""
+    from orion.tenancy.theme_settings import reset_store_theme
+
+    reset_store_theme(Tenant("oms", "wizamart"))
+
+
 FORM = {
     "color_accent": "#AA3300",
     "font": "transitional",

@@ -39,7 +39,14 @@ def root_rule(body: str) -> dict[str, str]:
     return dict(part.split(":", 1) for part in found.group(1).split(";"))
 
 
+def test_the_demo_store_has_a_look_of_its_own() -> None:
+    body = page(lang="fr")
+    assert root_rule(body)["--accent"] == "#0b6e4f" and 'class="hero hero-banner"' in body
+    assert "choisis au Luxembourg" in body and ">Nous écrire</a>" in body
+
+
 def test_without_settings_the_default_theme_shows_as_before() -> None:
+    theme_settings.reset_store_theme(WIZ)
     body = page()
     assert root_rule(body)["--accent"] == "#2b5fd9"
     assert 'class="hero"' in body and "Welcome to Wizamart! Have a look around." in body

@@ -8,10 +8,21 @@ from typing import Any
 
 import pytest
 
+from orion.tenant import Tenant
 from tests.integration.admin.test_admin_api import admin, admin_token
 from tests.staff import BAKERY, CAFE, OMS_API, WIZAMART, ApiResponse, call, token_of
 
 pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture(autouse=True)
+def _wizamart_without_a_look(demo: list[str]) -> None:
+    """The demo gives wizamart a look of its own (infra/local/demo/theme.py): these tests start without."""
+    from orion.tenancy.theme_settings import reset_store_theme
+
+    reset_store_theme(Tenant("oms", "wizamart"))
+
+
 SHIPPING = {"label": "Shipping", "url": "/pages/shipping", "labels": {"fr": "Livraison", "de": "Versand"}}
 
 
