@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -246,7 +247,7 @@ class Look:
     def font_stack(self) -> str:
         return FONT_STACKS.get(self.font, self.font)
 
-    @property
+    @cached_property
     def css(self) -> str:
         """The custom properties of the default theme's stylesheet, as one ``:root`` rule."""
         declarations = [f"--{name.replace('_', '-')}:{self.colors[name]}" for name in COLOR_FIELDS]
