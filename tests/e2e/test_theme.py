@@ -33,7 +33,9 @@ def shop(server: LocalServer, path: str) -> str:
     return f"http://{WIZAMART}:{server.port}{path}"
 
 
-def test_home_and_product_fit_1280_and_390_px_in_every_language(local_server: LocalServer, browser: Any) -> None:
+def test_home_and_product_fit_1280_and_390_px_in_every_language(
+    local_server: LocalServer, browser: Any
+) -> None:
     problems = []
     for width in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": 900})
