@@ -16,6 +16,7 @@ from functions.admin_api.routers import (
     pages,
     platform,
     stores,
+    theme,
     tiers,
     users,
 )
@@ -40,6 +41,7 @@ ROUTERS = (
     metrics.router,
     outbox.router,
     pages.router,
+    theme.router,
     imports.router,
 )
 app = create_app(*ROUTERS, title=TITLE, description=DESCRIPTION)

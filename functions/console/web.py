@@ -376,6 +376,7 @@ PLATFORM_MENU = (
     ("Tiers", "/admin/tiers"),
     ("Platform pages", "/admin/pages"),
     ("Platform settings", "/admin/settings"),
+    ("Store look defaults", "/admin/theme"),
     ("Bulk store import", "/admin/bulk-import"),
     ("Import jobs", "/admin/imports"),
     ("Outbox", "/admin/outbox"),
@@ -390,6 +391,7 @@ CONSOLE_EXTRAS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("Categories", "/admin/categories", "products.view"),
         ("Stock", "/admin/stock", "products.view"),
     ),
+    "/theme": (("Look and colours", "/admin/theme/settings", "theme.edit"),),
     "/settings": (
         ("Domains", "/admin/domains", "settings.view"),
         ("Shipping and VAT", "/admin/settings/shipping", "settings.view"),

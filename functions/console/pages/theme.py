@@ -1,4 +1,6 @@
-"""Theme ``/admin/theme``: the store theme's templates with where each comes from (the default theme,
+"""Theme ``/admin/theme``: the theme settings (``/admin/theme/settings``: logo, favicon, colours, font,
+home layout, footer links, previewed before they are saved; the staff API's rules), and the store theme's
+templates with where each comes from (the default theme,
 the platform's or the store's own), editing one with a preview in the storefront's sandbox, saving it
 (checked in the same sandbox and limits as the staff API's upload: a template that does not compile or
 renders too large is a 422 and nothing is stored), and reverting to the inherited one."""
@@ -9,11 +11,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
-from functions.console import auditing
+from functions.console import auditing, theme_form
 from functions.console.web import Console, Posted, SignedIn, field_errors
 from orion.cms import theme
 from orion.errors import Invalid, NotFound
+from orion.rendering.theme_settings import ThemeSettings
+from orion.tenancy import theme_settings
+from orion.tenancy.theme_settings import ThemeView
 
 router = APIRouter()
 
@@ -118,3 +124,72 @@ def revert_template(name: Name, console: Posted) -> Response:
     theme.delete_template(access.tenant, name)
     auditing.record(console, "theme.delete", f"template:{name}")
     return console.redirect("/admin/theme", "The template is back to the inherited one.")
+
+
+# --- theme settings -------------------------------------------------------------------------------------
+
+
+def _languages(console: Console) -> list[str]:
+    """The store's languages besides its default one: the form offers translations in each."""
+    store = console.resolved.store
+    return [lang for lang in store.languages if lang != store.default_language] if store else []
+
+
+def _settings_page(
+    console: Console,
+    view: ThemeView,
+    values: dict[str, object],
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    preview: str | None = None,
+) -> HTMLResponse:
+    languages = _languages(console)
+    return console.render(
+        "theme_settings.html",
+        status,
+        errors=errors or {},
+        message=console._("Please correct the fields marked below.") if errors else None,
+        preview=preview,
+        **theme_form.page_context(console, view, values, languages, can_inherit_links=True),
+    )
+
+
+@router.get("/admin/theme/settings")
+def show_settings(console: SignedIn) -> HTMLResponse:
+    access = console.need("theme.edit")
+    view = theme_settings.store_theme(access.tenant)
+    return _settings_page(console, view, theme_form.values_of(view.settings, _languages(console)))
+
+
+@router.post("/admin/theme/settings")
+def save_settings(console: Posted) -> Response:
+    """Preview (``action=preview``: the home page with the form's settings, nothing saved) or save."""
+    access = console.need("theme.edit")
+    languages = _languages(console)
+    raw = theme_form.parse(console.form, languages)
+    values = {**console.form.as_dict(), "links_inherit": bool(console.form.get("links_inherit"))}
+    try:
+        settings = ThemeSettings.model_validate(raw)
+    except ValidationError as exc:
+        view = theme_settings.store_theme(access.tenant)
+        errors = theme_form.errors_of(console, exc, raw)
+        return _settings_page(console, view, values, status=422, errors=errors)
+    if console.form.get("action") == "preview":
+        from orion.storefront.shop import shop_pages
+
+        view = theme_settings.preview_store_theme(access.tenant, settings)
+        html = shop_pages().preview_look(console.resolved, view.look)
+        return _settings_page(console, view, values, preview=html)
+    view = theme_settings.save_store_theme(access.tenant, settings)
+    fields = ",".join(sorted(view.settings.model_dump(exclude_none=True))) or "none"
+    auditing.record(console, "theme.settings", f"store:{access.tenant.store}", {"fields": fields})
+    return console.redirect("/admin/theme/settings", "Theme settings saved.")
+
+
+@router.post("/admin/theme/settings/reset")
+def reset_settings(console: Posted) -> Response:
+    access = console.need("theme.edit")
+    theme_settings.reset_store_theme(access.tenant)
+    auditing.record(console, "theme.settings.reset", f"store:{access.tenant.store}")
+    return console.redirect("/admin/theme/settings", "Your store uses the platform's theme settings again.")

@@ -1,19 +1,23 @@
-"""``/api/v1/pages`` and ``/api/v1/theme``: CMS pages within the tier limits, and theme templates."""
+"""``/api/v1/pages`` and ``/api/v1/theme``: CMS pages within the tier limits, theme templates, and the
+theme settings (logo, favicon, colours, font, home layout, footer links) with their preview."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from functions.staff_api.common.access import record_audit, require
+from functions.staff_api.common.access import Tenancy, record_audit, require
 from orion.cms import service as cms
 from orion.cms import theme
 from orion.cms.models import Page, PageInput
 from orion.cms.theme import TemplateInfo
 from orion.identity.models import StaffAccess
+from orion.rendering.theme_settings import Language, ThemeSettings
+from orion.tenancy import theme_settings
+from orion.tenancy.theme_settings import ThemeSettingsOut
 
 router = APIRouter(tags=["content"])
 
@@ -99,3 +103,66 @@ def preview(body: PreviewRequest, access: Theme) -> HTMLResponse:
     return HTMLResponse(
         html, headers={"Cache-Control": "no-store", "Content-Security-Policy": "script-src 'none'"}
     )
+
+
+# --- theme settings ---------------------------------------------------------------------------------
+
+PREVIEW_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": "script-src 'none'"}
+
+
+def _changed(settings: ThemeSettings) -> dict[str, object]:
+    """What an audit record says of saved settings: the fields the store sets itself."""
+    details: dict[str, object] = {
+        "fields": ",".join(sorted(settings.model_dump(exclude_none=True))) or "none"
+    }
+    if settings.colors is not None and settings.colors.accent:
+        details["accent"] = settings.colors.accent
+    return details
+
+
+@router.get("/theme/settings", summary="The store's theme settings, what it inherits and the result")
+def get_theme_settings(access: Theme) -> ThemeSettingsOut:
+    """``settings`` holds what the store set itself (null: inherited from ``inherited``, its platform's
+    defaults, then the default theme); ``effective`` is what the shop uses, ``effective.css`` the
+    ``:root`` rule its pages carry."""
+    return theme_settings.store_theme(access.tenant).out()
+
+
+@router.put("/theme/settings", summary="Replace the store's theme settings (null or left out: inherited)")
+def put_theme_settings(body: ThemeSettings, request: Request, access: Theme) -> ThemeSettingsOut:
+    """Colours are ``#rrggbb``; ``font`` is one of the names in ``fonts`` or family names separated by
+    commas; ``logo``, ``favicon`` and ``hero.image`` are ``https://`` addresses or ``/media/...`` paths;
+    ``home_layout`` is ``hero``, ``grid`` or ``list``; at most 8 ``footer_links`` (``https://``, a path
+    of the shop, ``mailto:`` or ``tel:``). Anything else is a 422 naming the field, and nothing is
+    saved. Shoppers see the change within a minute (the tenant cache, then CloudFront's)."""
+    view = theme_settings.save_store_theme(access.tenant, body)
+    record_audit(request, access, "theme.settings", f"store:{access.tenant.store}", _changed(view.settings))
+    return view.out()
+
+
+@router.delete("/theme/settings", summary="Reset the store's theme settings to the platform's defaults")
+def reset_theme_settings(request: Request, access: Theme) -> ThemeSettingsOut:
+    view = theme_settings.reset_store_theme(access.tenant)
+    record_audit(request, access, "theme.settings.reset", f"store:{access.tenant.store}")
+    return view.out()
+
+
+@router.post(
+    "/theme/settings/preview",
+    response_class=HTMLResponse,
+    summary="The store's home page with theme settings not saved yet",
+)
+def preview_theme_settings(
+    body: ThemeSettings,
+    access: Theme,
+    resolved: Tenancy,
+    lang: Annotated[
+        Language | None, Query(description="the page's language (else the store's default)")
+    ] = None,
+) -> HTMLResponse:
+    """Renders the home page as shoppers would see it with ``body`` as the store's settings (the same
+    rules as ``PUT``; nothing is saved)."""
+    from orion.storefront.shop import shop_pages
+
+    look = theme_settings.preview_store_theme(access.tenant, body).look
+    return HTMLResponse(shop_pages().preview_look(resolved, look, lang), headers=PREVIEW_HEADERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from infra.local.demo import admin, catalog, cms, shipping, shoppers, staff, tenancy
+from infra.local.demo import admin, catalog, cms, shipping, shoppers, staff, tenancy, theme
 
 # Each seeder writes through orion's own services and returns lines to print (URLs, logins).
 SEEDERS: tuple[Callable[[int], list[str]], ...] = (
@@ -13,6 +13,7 @@ SEEDERS: tuple[Callable[[int], list[str]], ...] = (
     catalog.seed,
     shipping.seed,
     cms.seed,
+    theme.seed,
     shoppers.seed,
     admin.seed,
 )

@@ -184,7 +184,8 @@ def seed(port: int) -> list[str]:
                 status=ProductStatus.ACTIVE,
                 categories=(category,),
                 brand=brand,
-                images=(picture(index + 2),),
+                # Three pictures each: the product page's gallery has something to show.
+                images=(picture(index + 2), picture(index + 3), picture(index + 4)),
                 featured=title in FEATURED,
                 translations=_translations(title),
                 variants=tuple(

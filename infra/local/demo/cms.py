@@ -13,6 +13,28 @@ STORE_DEFAULTS = {
     "terms": ("Terms of sale", "<p>Orders are paid by invoice within 14 days.</p>"),
     "privacy": ("Privacy", "<p>We keep your details only to deliver your order.</p>"),
 }
+# The defaults' French and German (the store's shoppers read its footer in their language); "about" stays
+# English, as the platform console's tests edit it.
+DEFAULT_TRANSLATIONS = {
+    "shipping": {
+        "fr": (
+            "Livraison",
+            "<p>Nous livrons dans tout le Luxembourg en 1 à 3 jours ouvrés. Gratuit dès 50 €.</p>",
+        ),
+        "de": ("Versand", "<p>Wir liefern in ganz Luxemburg in 1-3 Werktagen. Ab 50 € kostenlos.</p>"),
+    },
+    "terms": {
+        "fr": ("Conditions de vente", "<p>Les commandes sont payées sur facture sous 14 jours.</p>"),
+        "de": (
+            "Verkaufsbedingungen",
+            "<p>Bestellungen werden per Rechnung innerhalb von 14 Tagen bezahlt.</p>",
+        ),
+    },
+    "privacy": {
+        "fr": ("Confidentialité", "<p>Nous gardons vos données uniquement pour livrer votre commande.</p>"),
+        "de": ("Datenschutz", "<p>Wir speichern Ihre Daten nur, um Ihre Bestellung zu liefern.</p>"),
+    },
+}
 MARKETING = {
     "home": ("OMS: your shop online", "<p>Open your shop in minutes and sell to all of Luxembourg.</p>"),
     "pricing": (
@@ -35,7 +57,17 @@ def seed(port: int) -> list[str]:
         put_platform_page(
             "oms",
             slug,
-            PageInput(title=title, body_html=body, language="en", show_in_footer=True, position=position),
+            PageInput(
+                title=title,
+                body_html=body,
+                language="en",
+                show_in_footer=True,
+                position=position,
+                translations={
+                    lang: PageTranslation(title=t, body_html=b)
+                    for lang, (t, b) in DEFAULT_TRANSLATIONS.get(slug, {}).items()
+                },
+            ),
             PlatformPageKind.STORE_DEFAULT,
         )
     for position, (slug, (title, body)) in enumerate(MARKETING.items()):

@@ -68,6 +68,14 @@ def domain_pk(host: str) -> str:
 
 
 DOMAIN_SK = "DOMAIN"
+# A store's theme settings (``P#<p>#S#<s>``) or its platform's defaults for stores (``P#<p>``); read
+# with the profiles, in the same BatchGetItem.
+THEME_SK = "THEME"
+
+
+def theme_settings_key(platform: str, store: str | None) -> tuple[str, str]:
+    """``P#<p>#S#<s>`` / ``THEME`` (a store's), or ``P#<p>`` / ``THEME`` (the platform's defaults)."""
+    return (store_pk(platform, store) if store else platform_pk(platform)), THEME_SK
 
 
 def merchant_pk(platform: str, merchant_id: str) -> str:
@@ -552,12 +560,19 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "PK=DOMAIN#<host> and DOMAIN#<parent host>, SK=DOMAIN",
     ),
     AccessPattern(
-        "load store and platform profile",
+        "load store and platform profile, with their theme settings",
         "BatchGetItem",
-        "PK=P#<p>#S#<s> SK=STORE; PK=P#<p> SK=PLATFORM",
+        "PK=P#<p>#S#<s> SK=STORE|THEME; PK=P#<p> SK=PLATFORM|THEME",
     ),
     AccessPattern("get platform", "GetItem", "PK=P#<p>, SK=PLATFORM"),
     AccessPattern("get store", "GetItem", "PK=P#<p>#S#<s>, SK=STORE"),
+    AccessPattern(
+        "theme settings of a store and its platform's defaults (staff, admin)",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s> SK=THEME; PK=P#<p> SK=THEME",
+    ),
+    AccessPattern("save theme settings", "PutItem", "PK=P#<p>#S#<s> or P#<p>, SK=THEME"),
+    AccessPattern("reset theme settings", "DeleteItem", "PK=P#<p>#S#<s> or P#<p>, SK=THEME"),
     AccessPattern("get merchant", "GetItem", "PK=P#<p>#M#<id>, SK=MERCHANT"),
     AccessPattern("list stores of a platform", "Query", "GSI1PK=P#<p>#STORES, GSI1SK=<store>", "GSI1"),
     AccessPattern("list merchants of a platform", "Query", "GSI1PK=P#<p>#MERCHANTS, GSI1SK=<name>", "GSI1"),

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup
 
 from orion import runtime
 from orion.modules.registry import route_enabled
@@ -60,7 +63,9 @@ def store_context(resolved: ResolvedTenant) -> dict[str, Any]:
         return under(base, path)
 
     store = resolved.store
+    lang = store.default_language if store else resolved.platform.default_language
     return {
+        **theme_context(resolved, lang),
         "platform": {"code": resolved.platform.code, "name": resolved.platform.name},
         "store": None
         if store is None
@@ -77,13 +82,30 @@ def store_context(resolved: ResolvedTenant) -> dict[str, Any]:
         "lang_param": None,
         "switch_url": lambda to: f"?lang={to}",
         "path": resolved.path,
-        "lang": store.default_language if store else resolved.platform.default_language,
+        "lang": lang,
         # Whether the platform sells online (its orders module is on): cart links and buy forms.
         "cart_enabled": store is not None and route_enabled("/cart", resolved.platform.enabled_modules),
         # A plain link on every page (nothing personal: catalogue pages stay publicly cacheable).
         "accounts_enabled": store is not None
         and route_enabled("/account", resolved.platform.enabled_modules),
     }
+
+
+def theme_context(
+    resolved: ResolvedTenant, lang: str, site_link: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """The tenant's theme settings for templates: ``theme`` (logo, favicon, home layout, hero and footer
+    links in ``lang``; a footer link to a path of the shop goes through ``site_link``, by default under
+    the tenant's base path; images stay as written, like product images) and ``theme_css``, the
+    ``:root`` rule of its colours and font (every value was checked to stay inside its declaration, so
+    it is not escaped)."""
+    look = resolved.look
+    variables = look.variables(lang)
+    to_site = site_link or (lambda path: under(resolved.base_path, path))
+    for link in variables["footer_links"]:
+        if link["url"].startswith("/"):
+            link["url"] = to_site(link["url"])
+    return {"theme": variables, "theme_css": Markup(look.css)}  # noqa: S704 - validated values only
 
 
 class StorefrontPages:
@@ -143,7 +165,11 @@ class StorefrontPages:
 
 
 def _no_tenant_context() -> dict[str, Any]:
+    from orion.rendering.theme_settings import DEFAULT_LOOK
+
     return {
+        "theme": DEFAULT_LOOK.variables("en"),
+        "theme_css": Markup(DEFAULT_LOOK.css),  # noqa: S704 - the default theme's own values
         "platform": None,
         "store": None,
         "url": lambda path="/": path,

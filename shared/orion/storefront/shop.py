@@ -27,9 +27,16 @@ from orion.cms.models import Page as CmsPage
 from orion.errors import NotFound
 from orion.rendering.i18n import choose_language, format_money, translator
 from orion.rendering.links import under
+from orion.rendering.theme_settings import Look
 from orion.settings import get_settings
 from orion.storefront import seo
-from orion.storefront.pages import PRIVATE_NO_STORE, Page, StorefrontPages, storefront_pages
+from orion.storefront.pages import (
+    PRIVATE_NO_STORE,
+    Page,
+    StorefrontPages,
+    storefront_pages,
+    theme_context,
+)
 from orion.tenancy.models import HostKind, ResolvedTenant
 
 SORT_LABELS = {
@@ -39,6 +46,8 @@ SORT_LABELS = {
     ProductSort.TITLE: "Name",
 }
 FEATURED_COUNT = 8
+# "Related products" on a product page: the newest of its first category, itself left out.
+RELATED_COUNT = 4
 VARY = {"Vary": "Accept-Language"}
 # The sitemap and robots.txt: CloudFront keeps them an hour (the index reads a Query per 1,000 products).
 SITEMAP_S_MAXAGE = 3600
@@ -64,6 +73,8 @@ class Navigation:
         self._categories: TtlCache[str, list[Category]] = TtlCache(ttl, max_entries=2048)
         self._store_pages: TtlCache[str, list[CmsPage]] = TtlCache(ttl, max_entries=2048)
         self._marketing: TtlCache[str, list[CmsPage]] = TtlCache(ttl, max_entries=64)
+        # The newest products of a category (one Query of its listing), for product pages' "related".
+        self._related: TtlCache[tuple[str, str], list[ProductSummary]] = TtlCache(ttl, max_entries=4096)
         # The layout's links in one language, built once per tenant and language rather than per page.
         self._layouts: TtlCache[tuple[str, str], tuple[tuple[object, ...], dict[str, Any]]] = TtlCache(
             ttl, max_entries=4096
@@ -80,6 +91,15 @@ class Navigation:
     def marketing_pages(self, platform: str) -> list[CmsPage]:
         return _cached(
             self._marketing, platform, lambda: cms.list_platform_pages(platform, PlatformPageKind.MARKETING)
+        )
+
+    def newest_in_category(self, resolved: ResolvedTenant, slug: str) -> list[ProductSummary]:
+        """The newest active products of a category, enough to show ``RELATED_COUNT`` besides any one
+        of them: one Query of the category's listing, then cached like the navigation."""
+        return _cached(
+            self._related,
+            (str(resolved.tenant), slug),
+            lambda: catalog.list_products(resolved.tenant, category=slug, limit=RELATED_COUNT + 1).items,
         )
 
     def layout(self, resolved: ResolvedTenant, lang: str) -> dict[str, Any]:
@@ -169,7 +189,16 @@ class ShopPages:
         def switch_url(to: str) -> str:
             return "?" + urlencode({**query, "lang": to})
 
+        def site_link(path: str) -> str:
+            # A footer link may carry its own query: the chosen language joins it.
+            if not chosen:
+                return under(base, path)
+            head, mark, fragment = path.partition("#")
+            joined = head + ("&" if "?" in head else "?") + f"lang={chosen}"
+            return under(base, joined + mark + fragment)
+
         return {
+            **theme_context(resolved, lang, site_link),
             "lang": lang,
             "lang_param": chosen,
             "link": link,
@@ -283,6 +312,13 @@ class ShopPages:
             "listing.html",
             {
                 "heading": category.name_in(lang) if category else None,
+                "breadcrumbs": [
+                    {"name": translator(lang)("Home"), "path": "/"},
+                    {
+                        "name": category.name_in(lang) if category else translator(lang)("All products"),
+                        "path": None,
+                    },
+                ],
                 "category": None
                 if category is None
                 else {
@@ -335,6 +371,16 @@ class ShopPages:
             for v in product.variants
         ]
         first_available = next((v["sku"] for v in variants if v["orderable"]), None)
+        shown_categories = [{"slug": s, "name": categories[s]} for s in product.categories if s in categories]
+        related = (
+            [
+                item
+                for item in self.navigation.newest_in_category(resolved, shown_categories[0]["slug"])
+                if item.id != product.id
+            ][:RELATED_COUNT]
+            if shown_categories
+            else []
+        )
         path = f"/products/{product.handle}"
         links = self._links(resolved, request, lang, path)
         site = self.site(resolved, request)
@@ -375,10 +421,24 @@ class ShopPages:
                     "image_alts": dict(product.image_alts),
                     "in_stock": product.in_stock,
                     "orderable": product.orderable,
-                    "categories": [
-                        {"slug": s, "name": categories[s]} for s in product.categories if s in categories
-                    ],
+                    "categories": shown_categories,
                 },
+                # Home > its first category > the product (the breadcrumbs), and more from that category.
+                "breadcrumbs": [
+                    {"name": translator(lang)("Home"), "path": "/"},
+                    *(
+                        [
+                            {
+                                "name": shown_categories[0]["name"],
+                                "path": f"/categories/{shown_categories[0]['slug']}",
+                            }
+                        ]
+                        if shown_categories
+                        else []
+                    ),
+                    {"name": product.title_in(lang), "path": None},
+                ],
+                "related": _summaries(related, lang),
                 "variants": variants,
                 "selected_sku": first_available,
                 "max_quantity": 99,
@@ -436,6 +496,16 @@ class ShopPages:
         templates = theme.page_templates(resolved.tenant)
         template = page.template if page.template in templates else DEFAULT_PAGE_TEMPLATE
         return theme.preview(resolved.tenant, template, None, context)
+
+    def preview_look(self, resolved: ResolvedTenant, look: Look, lang: str | None = None) -> str:
+        """The home page (a store's, or the platform's own site's) as shoppers would see it with
+        ``look`` in effect: theme settings not saved yet, rendered through the tenant's theme exactly
+        like the page itself (its templates, navigation and featured products)."""
+        resolved = dataclasses.replace(resolved, look=look)
+        request = ShopperRequest(query={"lang": lang} if lang else {})
+        if resolved.store is not None:
+            return self.home(resolved, request).html
+        return self.platform_home(resolved, request).html
 
     def preview_template(self, resolved: ResolvedTenant, name: str, source: str | None) -> str:
         """A theme template (``source`` standing in for the stored one, if given) rendered with the

@@ -6,18 +6,20 @@ from collections.abc import Callable, Mapping, Sequence
 
 from orion import runtime
 from orion.cache import MISSING, TtlCache
+from orion.rendering.theme_settings import Look, resolve
 from orion.settings import get_settings
 from orion.tenancy.models import DomainRecord, Platform, ResolvedTenant, Store
 from orion.tenancy.repository import TenancyRepository
 from orion.tenancy.resolver import resolve_tenant
 from orion.tenant import Tenant
 
-Profiles = tuple[Platform | None, Store | None]
+Profiles = tuple[Platform | None, Store | None, Look]
 
 
 class TenantDirectory:
-    """Host -> tenant for the request path: at most one BatchGetItem for domains and one for profiles,
-    and none at all while the cache is warm. Suspensions and new domains show within ``ttl`` seconds."""
+    """Host -> tenant for the request path: at most one BatchGetItem for domains and one for profiles
+    (with their theme settings), and none at all while the cache is warm. Suspensions and new domains
+    show within ``ttl`` seconds."""
 
     def __init__(
         self,
@@ -38,7 +40,7 @@ class TenantDirectory:
         resolution = resolve_tenant(host, path, self._lookup_domains, dev_path_mode=self._dev_path_mode)
         if resolution is None:
             return None
-        platform, store = self._load_profiles(resolution.tenant)
+        platform, store, look = self._load_profiles(resolution.tenant)
         if platform is None:
             return None
         if resolution.tenant.store is not None and (store is None or not store.is_active):
@@ -50,6 +52,7 @@ class TenantDirectory:
             platform=platform,
             store=store,
             base_path=resolution.base_path,
+            look=look,
         )
 
     def forget(self) -> None:
@@ -79,7 +82,9 @@ class TenantDirectory:
         cached = self._profiles.lookup(tenant)
         if cached is not MISSING:
             return cached  # type: ignore[return-value]
-        profiles = self._repository.load_profiles(tenant.platform, tenant.store)
+        loaded = self._repository.load_profiles(tenant.platform, tenant.store)
+        # The store's settings over the platform's defaults, merged once per load rather than per page.
+        profiles = (loaded.platform, loaded.store, resolve(loaded.store_theme, loaded.platform_theme))
         self._profiles.put(tenant, profiles)
         return profiles
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from orion.rendering.theme_settings import DEFAULT_LOOK, Look
 from orion.tenant import Tenant, is_valid_code
 
 LANGUAGES = ("en", "fr", "de", "lb")
@@ -161,3 +162,6 @@ class ResolvedTenant:
     platform: Platform
     store: Store | None = None
     base_path: str = ""
+    # The theme settings in effect (store -> platform defaults -> the default theme), read and cached
+    # with the profiles.
+    look: Look = DEFAULT_LOOK

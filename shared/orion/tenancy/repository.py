@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
@@ -13,6 +14,7 @@ from orion.data import keys
 from orion.data.conditions import refused
 from orion.data.table import TableItem, get_or_none
 from orion.errors import Conflict, NotFound
+from orion.rendering.theme_settings import ThemeSettings
 from orion.tenancy.models import DomainRecord, Merchant, Platform, Store, StoreDomain, StoreStatus, Tier
 
 
@@ -85,6 +87,24 @@ class StoreItem(TableItem, discriminator="Store"):
         )
 
 
+class ThemeSettingsItem(TableItem, discriminator="ThemeSettings"):
+    """A store's theme settings, or a platform's defaults for its stores (JSON, fields left out are
+    inherited)."""
+
+    settings = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class Profiles(NamedTuple):
+    """What a request needs to know of its tenant, read together: the platform, the store (if any) and
+    the theme settings of each (``None``: none stored)."""
+
+    platform: Platform | None
+    store: Store | None
+    platform_theme: ThemeSettings | None = None
+    store_theme: ThemeSettings | None = None
+
+
 # How long a store's first claim of a host is remembered: releasing and re-claiming within it keeps the
 # first claim's date, so a pending claim cannot be renewed forever by dropping and adding it again.
 CLAIM_MEMORY = timedelta(days=365)
@@ -131,19 +151,58 @@ class TenancyRepository:
                 found[item.host] = item.to_record()
         return found
 
-    def load_profiles(self, platform: str, store: str | None) -> tuple[Platform | None, Store | None]:
-        """A platform and (optionally) one of its stores: one BatchGetItem."""
-        wanted = [(keys.platform_pk(platform), keys.PLATFORM_SK)]
+    def load_profiles(self, platform: str, store: str | None) -> Profiles:
+        """A platform and (optionally) one of its stores, with the theme settings of each: one
+        BatchGetItem."""
+        wanted = [(keys.platform_pk(platform), keys.PLATFORM_SK), keys.theme_settings_key(platform, None)]
         if store is not None:
-            wanted.append((keys.store_pk(platform, store), keys.STORE_SK))
+            wanted += [
+                (keys.store_pk(platform, store), keys.STORE_SK),
+                keys.theme_settings_key(platform, store),
+            ]
         platform_model: Platform | None = None
         store_model: Store | None = None
+        themes: dict[str, ThemeSettings] = {}
         for item in TableItem.batch_get(wanted):
             if isinstance(item, PlatformItem):
                 platform_model = item.to_model()
             elif isinstance(item, StoreItem):
                 store_model = item.to_model()
-        return platform_model, store_model
+            elif isinstance(item, ThemeSettingsItem):
+                themes[item.pk] = ThemeSettings.from_stored(item.settings)
+        return Profiles(
+            platform_model,
+            store_model,
+            themes.get(keys.platform_pk(platform)),
+            themes.get(keys.store_pk(platform, store)) if store is not None else None,
+        )
+
+    # --- theme settings (staff and admins) ---
+
+    def theme_layers(self, platform: str, store: str | None) -> tuple[ThemeSettings, ThemeSettings | None]:
+        """The platform's theme defaults and (for a store) the store's own settings, as stored now:
+        one strongly consistent BatchGetItem. Nothing stored reads as empty settings."""
+        wanted = [keys.theme_settings_key(platform, None)]
+        if store is not None:
+            wanted.append(keys.theme_settings_key(platform, store))
+        found = {
+            item.pk: ThemeSettings.from_stored(item.settings)
+            for item in TableItem.batch_get(wanted, consistent_read=True)
+            if isinstance(item, ThemeSettingsItem)
+        }
+        defaults = found.get(keys.platform_pk(platform), ThemeSettings())
+        if store is None:
+            return defaults, None
+        return defaults, found.get(keys.store_pk(platform, store), ThemeSettings())
+
+    def put_theme_settings(self, platform: str, store: str | None, settings: ThemeSettings) -> None:
+        """Store a tenant's theme settings (settings that set nothing delete the item)."""
+        pk, sk = keys.theme_settings_key(platform, store)
+        settings = settings.normalised()
+        if settings == ThemeSettings():
+            ThemeSettingsItem(pk, sk).delete()
+            return
+        ThemeSettingsItem(pk, sk, settings=settings.stored(), updated_at=datetime.now(UTC)).save()
 
     # --- reads for admin and staff ---
 

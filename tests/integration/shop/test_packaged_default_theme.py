@@ -86,7 +86,10 @@ def test_every_template_of_the_packaged_theme_is_reached_by_a_page() -> None:
         "account_reset.html", "account_delete.html", "account_deleted.html", "account_verify.html",
         "page-wide.html",  # a CMS page's template choice (tests/integration/console/test_content.py)
     }  # fmt: skip
-    shared = {"base.html", "_card.html", "_media.html", "_account.html", "theme.css"}
+    shared = {
+        "base.html", "_card.html", "_row.html", "_breadcrumbs.html", "_media.html", "_account.html",
+        "theme.css",
+    }  # fmt: skip
     assert {path.name for path in PACKAGED.iterdir()} == pages | shared
 
 

@@ -283,6 +283,18 @@ def examples(owner_token: str) -> list[Example]:
         Example(
             "POST", "/api/v1/theme/preview", fixed("/api/v1/theme/preview", {"source": "<b>{{ 1 + 1 }}</b>"})
         ),
+        Example("GET", "/api/v1/theme/settings", fixed("/api/v1/theme/settings")),
+        Example(
+            "PUT",
+            "/api/v1/theme/settings",
+            fixed("/api/v1/theme/settings", {"colors": {"accent": "#AA3300"}}),
+        ),
+        Example("DELETE", "/api/v1/theme/settings", fixed("/api/v1/theme/settings")),
+        Example(
+            "POST",
+            "/api/v1/theme/settings/preview",
+            fixed("/api/v1/theme/settings/preview", {"home_layout": "list"}),
+        ),
         Example("GET", "/api/v1/dashboard/low-stock", fixed("/api/v1/dashboard/low-stock?limit=5")),
         Example("GET", "/api/v1/analytics", fixed("/api/v1/analytics?days=7")),
         Example("GET", "/api/v1/settings", fixed("/api/v1/settings")),

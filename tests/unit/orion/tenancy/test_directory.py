@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from orion.tenancy.directory import TenantDirectory
 from orion.tenancy.models import DomainRecord, Platform, Store, StoreStatus
-from orion.tenancy.repository import TenancyRepository
+from orion.tenancy.repository import Profiles, TenancyRepository
 from orion.tenant import Tenant
 
 OMS = Platform(code="oms", name="OMS", domains=("oms.lu",))
@@ -27,9 +27,9 @@ class FakeRepository(TenancyRepository):
         self.domain_calls.append(tuple(hosts))
         return {"oms.lu": DomainRecord("oms.lu", "oms")} if "oms.lu" in hosts else {}
 
-    def load_profiles(self, platform: str, store: str | None) -> tuple[Platform | None, Store | None]:
+    def load_profiles(self, platform: str, store: str | None) -> Profiles:
         self.profile_calls.append(Tenant(platform, store))
-        return (OMS if platform == "oms" else None), self.stores.get(store or "")
+        return Profiles((OMS if platform == "oms" else None), self.stores.get(store or ""))
 
 
 class Clock:
