@@ -79,7 +79,10 @@ def test_state_machines_and_rules_point_at_known_things() -> None:
             wiring.function(function)
     for rule in wiring.EVENT_RULES:
         assert wiring.bucket(rule.bucket).event_bridge
-        assert rule.target in {m.name for m in wiring.STATE_MACHINES}
+        if rule.target_kind is wiring.TargetKind.FUNCTION:
+            assert not wiring.function(rule.target).routes  # invoked by events, never over HTTP
+        else:
+            assert rule.target in {m.name for m in wiring.STATE_MACHINES}
 
 
 def test_local_environment_names_every_resource() -> None:
