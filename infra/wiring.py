@@ -60,6 +60,9 @@ class Bucket:
     # given out, without the path prefix; every other key stays private.
     served_at: str | None = None
     served_keys: str | None = None
+    # The endings of every served key: the bucket policy lets CloudFront read only such objects, so even
+    # a request past the edge's shape check could not fetch anything else.
+    served_suffixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ BUCKETS: tuple[Bucket, ...] = (
             r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]/[a-z0-9][a-z0-9-]{0,38}[a-z0-9]/"
             r"[0-9A-HJKMNP-TV-Z]{26}/[1-9][0-9]{0,4}\.(?:webp|jpg)$"
         ),
+        served_suffixes=(".webp", ".jpg"),
     ),
     Bucket(
         name="reports",
