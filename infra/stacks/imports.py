@@ -74,7 +74,7 @@ class ImportsStack(Stack):
             self,
             "Alarm-RuleDeadLetters",
             alarm_name=f"{deployment.prefix}-import-events-undelivered",
-            alarm_description="A bucket event could not reach its target (import state machine, media function)",
+            alarm_description="A bucket event could not reach its target (import machine, media function)",
             metric=self.dead_letters.metric_approximate_number_of_messages_visible(
                 period=Duration.minutes(5), statistic="Maximum"
             ),

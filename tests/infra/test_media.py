@@ -43,7 +43,8 @@ def media_behaviour(assembly: Assembly) -> dict[str, Any]:
     (behaviour,) = [
         b for b in distribution_config(assembly)["CacheBehaviors"] if b["PathPattern"] == "/media/*"
     ]
-    return behaviour
+    found: dict[str, Any] = behaviour
+    return found
 
 
 @pytest.mark.parametrize("fixture", ["assembly", "dev_assembly"])
@@ -110,8 +111,8 @@ def test_the_edge_serves_exactly_the_shapes_the_local_gateway_serves() -> None:
     runner = (
         "const fs = require('fs'); eval(fs.readFileSync(process.argv[1], 'utf8'));"
         "const uris = JSON.parse(fs.readFileSync(0, 'utf8'));"
-        "process.stdout.write(JSON.stringify(uris.map(u => handler({request: {uri: u, querystring: {a: {value: '1'}},"
-        " headers: {}}}))));"
+        "const event = u => ({request: {uri: u, querystring: {a: {value: '1'}}, headers: {}}});"
+        "process.stdout.write(JSON.stringify(uris.map(u => handler(event(u)))));"
     )
     uris = list(SAMPLE_PATHS)
     result = subprocess.run(

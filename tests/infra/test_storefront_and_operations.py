@@ -39,7 +39,7 @@ def test_cloudfront_sends_the_origin_verify_secret_and_runs_the_host_function(as
 
 
 def _logical_id(assembly: Assembly, resource: dict[str, Any]) -> str:
-    return next(k for k, v in assembly.template("storefront")["Resources"].items() if v is resource)
+    return str(next(k for k, v in assembly.template("storefront")["Resources"].items() if v is resource))
 
 
 def test_pages_are_cached_per_viewer_host_and_carry_security_headers(assembly: Assembly) -> None:
