@@ -16,6 +16,8 @@ from orion import runtime
 from orion.catalog.errors import ProductChanged, StaleProduct
 from orion.catalog.images import MediaImage, image_address, media_id_of
 from orion.catalog.models import (
+    MAX_IMAGE_ALT,
+    MAX_IMAGES,
     MAX_VARIANTS,
     SKU_PATTERN,
     Product,
@@ -285,6 +287,37 @@ def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dic
         raise product_input_errors(exc) from exc
     runtime.repository(ProductWriter).save(tenant, product, stored)
     return product
+
+
+def add_product_image(
+    tenant: Tenant,
+    product_id: str,
+    image: str,
+    *,
+    alt: str = "",
+    media: Mapping[str, MediaImage] | None = None,
+) -> Product:
+    """Show one more image (an address or ``media:<id>``, last) with its description. An uploaded one
+    must be in ``media`` (what orion.media describes of it), else Invalid; a product shows at most
+    MAX_IMAGES (LimitExceeded) and each image once (Conflict)."""
+    if len(alt) > MAX_IMAGE_ALT:
+        raise Invalid(
+            f"An image description has at most {MAX_IMAGE_ALT} characters.",
+            errors=[FieldError("alt", f"at most {MAX_IMAGE_ALT} characters")],
+        )
+
+    def append(product: Product) -> dict[str, Any]:
+        if image in product.images:
+            raise Conflict("The product shows this image already.")
+        if len(product.images) >= MAX_IMAGES:
+            raise LimitExceeded(
+                f"A product shows at most {MAX_IMAGES} images; remove one before adding another.",
+                extra={"limit": "images_per_product", "max": MAX_IMAGES},
+            )
+        alts = {**product.image_alts, image: alt} if alt else product.image_alts
+        return {"images": (*product.images, image), "image_alts": alts, "media": dict(media or {})}
+
+    return _edit_product(tenant, product_id, append)
 
 
 def delete_product(tenant: Tenant, product_id: str) -> None:
