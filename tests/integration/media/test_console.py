@@ -93,11 +93,11 @@ def test_staff_upload_an_image_and_add_it_to_a_product(upload: Uploader) -> None
     assert 'alt="The chair, front"' in shop
 
     # Saving the whole form again keeps the upload as the product knows it.
-    values = {k: v for k, v in [("title", "Oak chair"), ("status", "active")]}
     saved = owner.post(
         f"/admin/products/{product_id}",
         {
-            **values,
+            "title": "Oak chair",
+            "status": "active",
             "version": catalog.product_version(product),
             "variants-0-sku": "OAK-CHAIR",
             "variants-0-price": "129.00",
