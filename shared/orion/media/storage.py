@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orion.catalog.images import MEDIA_ID_PATTERN, variant_key
 from orion.data.clients import aws_client
-from orion.media.images import Variant
 from orion.settings import get_settings
 from orion.tenant import Tenant
+
+if TYPE_CHECKING:  # Pillow loads only where images are processed (orion.media.images)
+    from orion.media.images import Variant
 
 ORIGINALS = "originals"
 _CODE = r"[a-z0-9][a-z0-9-]{0,38}[a-z0-9]"
