@@ -55,6 +55,14 @@ class Bucket:
     expire_days: Mapping[str, int] = field(default_factory=dict)
     # Object versions kept (a deleted or overwritten theme override can be brought back).
     versioned: bool = False
+    # Served to shoppers under this path on every store host (CloudFront's behaviour on AWS, the local
+    # gateway in the local cloud): only keys of the shape ``served_keys`` (a regular expression) are
+    # given out, without the path prefix; every other key stays private.
+    served_at: str | None = None
+    served_keys: str | None = None
+    # The endings of every served key: the bucket policy lets CloudFront read only such objects, so even
+    # a request past the edge's shape check could not fetch anything else.
+    served_suffixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,14 +145,32 @@ class Schedule:
     description: str = ""
 
 
+class TargetKind(StrEnum):
+    STATE_MACHINE = "state_machine"  # an execution starts with the event as its input
+    FUNCTION = "function"  # the function's live alias is invoked asynchronously with the event
+
+
 @dataclass(frozen=True)
 class EventRule:
-    """An EventBridge rule: S3 "Object Created" events under ``prefix`` in ``bucket`` start ``target``."""
+    """An EventBridge rule: S3 "Object Created" events in ``bucket`` for keys starting with ``prefix``
+    (or matching ``wildcard``, EventBridge's pattern where ``*`` is any characters, for keys that start
+    with their tenant) start the state machine or invoke the function ``target``."""
 
     name: str
     bucket: str
     prefix: str
     target: str
+    wildcard: str = ""
+    target_kind: TargetKind = TargetKind.STATE_MACHINE
+
+    def __post_init__(self) -> None:
+        if bool(self.prefix) == bool(self.wildcard):
+            raise ValueError(f"rule {self.name}: give a key prefix or a wildcard (not both, not neither)")
+
+    @property
+    def key_filter(self) -> dict[str, str]:
+        """The EventBridge content filter on the object's key."""
+        return {"wildcard": self.wildcard} if self.wildcard else {"prefix": self.prefix}
 
 
 # Shopper path mode: on a platform host ("oms.lu/stores/wizamart/cart") everywhere, and on a bare
@@ -170,6 +196,20 @@ BUCKETS: tuple[Bucket, ...] = (
         purpose="catalogue CSV uploads and import work files",
         event_bridge=True,
         expire_days={"uploads/": 30, "work/": 7},
+    ),
+    Bucket(
+        name="media",
+        env="ORION_MEDIA_BUCKET",
+        local_name="orion-media",
+        purpose="uploaded images: <p>/<s>/originals/<id> (private), <p>/<s>/<id>/<width>.webp|jpg (served)",
+        event_bridge=True,
+        served_at="/media/",
+        # orion.media.storage.SERVED_KEY; infra/edge/media_request.js holds the same rule.
+        served_keys=(
+            r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]/[a-z0-9][a-z0-9-]{0,38}[a-z0-9]/"
+            r"[0-9A-HJKMNP-TV-Z]{26}/[1-9][0-9]{0,4}\.(?:webp|jpg)$"
+        ),
+        served_suffixes=(".webp", ".jpg"),
     ),
     Bucket(
         name="reports",
@@ -273,7 +313,12 @@ FUNCTIONS: tuple[Function, ...] = (
         memory_mb=256,
         timeout_seconds=5,
         tables={"main": Access.PROBE},
-        buckets={"templates": Access.PROBE, "uploads": Access.PROBE, "reports": Access.PROBE},
+        buckets={
+            "templates": Access.PROBE,
+            "uploads": Access.PROBE,
+            "reports": Access.PROBE,
+            "media": Access.PROBE,
+        },
         secrets=("origin-verify",),  # the origin gate (functions/common/origin_gate.py)
     ),
     Function(
@@ -428,6 +473,16 @@ FUNCTIONS: tuple[Function, ...] = (
         # function starts the import-publish state machine.
         state_machines=("import-publish",),
     ),
+    Function(
+        name="staff_media",
+        handler="functions.staff_api.handlers.media.handler",
+        description="Staff media: upload images (presigned POST) and follow their processing",
+        routes=(Route("ANY", "/api/v1/media"), Route("ANY", "/api/v1/media/{proxy+}")),
+        tables={"main": Access.WRITE},
+        # The presigned POST is signed with this function's role: the upload is a PutObject it may do.
+        buckets={"media": Access.PUT},
+        secrets=("origin-verify", "jwt-signing-keys"),
+    ),
     # --- the store console: staff run their shop in a browser (/admin/ on every store host) ---
     Function(
         name="console",
@@ -445,8 +500,13 @@ FUNCTIONS: tuple[Function, ...] = (
         memory_mb=1024,
         tables={"main": Access.WRITE},
         # uploads: the platform console's import re-run copies a file, its bulk import reads s3:// feeds;
-        # reports: the bulk import keeps its results there
-        buckets={"templates": Access.WRITE, "uploads": Access.WRITE, "reports": Access.WRITE},
+        # reports: the bulk import keeps its results there; media: product images uploaded from the form
+        buckets={
+            "templates": Access.WRITE,
+            "uploads": Access.WRITE,
+            "reports": Access.WRITE,
+            "media": Access.PUT,
+        },
         secrets=("origin-verify",),
         store_secrets=Access.WRITE,  # the payments page connects the store's Stripe account
         state_machines=("import-publish",),
@@ -487,6 +547,16 @@ FUNCTIONS: tuple[Function, ...] = (
         routes=(Route("ANY", "/api/v1/{proxy+}"),),
         tables={"main": Access.READ},
         secrets=("origin-verify",),
+    ),
+    # Uploaded images: the media bucket's events for originals invoke it (asynchronously, retried).
+    Function(
+        name="media-process",
+        handler="functions.media.process.handler",
+        description="Media: check an uploaded image by decoding it, write its resized WebP and JPEG variants",
+        memory_mb=2048,  # a 40-megapixel image decoded, turned and resized (Pillow)
+        timeout_seconds=60,
+        tables={"main": Access.WRITE},
+        buckets={"media": Access.WRITE},
     ),
     # Catalogue imports: the tasks of the `imports` state machine.
     Function(
@@ -578,6 +648,14 @@ STATE_MACHINES: tuple[StateMachine, ...] = (
 
 EVENT_RULES: tuple[EventRule, ...] = (
     EventRule(name="import-uploads", bucket="uploads", prefix="uploads/", target="imports"),
+    EventRule(
+        name="media-originals",
+        bucket="media",
+        prefix="",
+        wildcard="*/*/originals/*",  # <platform>/<store>/originals/<id>: keys start with their tenant
+        target="media-process",
+        target_kind=TargetKind.FUNCTION,
+    ),
 )
 
 # One schedule per task the modules declare (tests/unit/infra/test_schedules.py keeps them in step).

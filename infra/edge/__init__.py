@@ -3,3 +3,4 @@
 from pathlib import Path
 
 VIEWER_REQUEST_JS = Path(__file__).resolve().parent / "viewer_request.js"
+MEDIA_REQUEST_JS = Path(__file__).resolve().parent / "media_request.js"

@@ -52,7 +52,8 @@ def install_bridges() -> None:
     """Patch the gaps of moto that the local cloud needs (see docs/local-cloud.md).
 
     - Lambda tasks of Step Functions run our handlers in-process instead of in Docker.
-    - EventBridge rules with a Step Functions target start an execution (moto raises instead).
+    - EventBridge rules with a Step Functions target start an execution, and those with a Lambda
+      target invoke it asynchronously (moto raises for both instead).
     - DynamoDB writes are atomic per request (moto loses concurrent ADDs otherwise).
     - Presigned POST uploads are checked against their policy, as S3 does (moto stores any POST).
     """
@@ -79,7 +80,8 @@ def install_bridges() -> None:
 
     def send_to_targets(self: Any, original_event: Any, transform_input: bool = True) -> None:
         state_targets = [t for t in self.targets if ":states:" in t["Arn"]]
-        if not state_targets:
+        function_targets = [t for t in self.targets if ":lambda:" in t["Arn"]]
+        if not state_targets and not function_targets:
             original_send(self, original_event, transform_input)
             return
         if not self.event_pattern.matches_event(original_event):
@@ -88,6 +90,13 @@ def install_bridges() -> None:
 
         import boto3
 
+        event = json.loads(json.dumps(original_event, default=str))
+        for target in function_targets:
+            fn = by_name.get(target["Arn"].split(":function:", 1)[1].split(":")[0])
+            if fn is not None:
+                invoke.invoke_async(fn, event)
+        if not state_targets:
+            return
         sfn = boto3.client("stepfunctions", region_name=LOCAL_REGION)
         for target in state_targets:
             sfn.start_execution(

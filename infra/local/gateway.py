@@ -11,7 +11,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from infra import wiring
-from infra.local import invoke
+from infra.local import invoke, media
 from infra.local.environments import FunctionError
 from infra.local.events import http_api_event, lambda_result_to_http
 from infra.local.routing import RouteTable
@@ -40,6 +40,11 @@ class GatewayHandler(BaseHTTPRequestHandler):
                 fn.name: invoke.environment_count(fn.name) for fn in wiring.FUNCTIONS + wiring.LOCAL_FUNCTIONS
             }
             self._send(200, [("Content-Type", "application/json")], json.dumps(counts).encode())
+            return
+        if media.serves(split.path):  # CloudFront's /media/* behaviour: the bucket, not a function
+            served = media.serve(self.command, split.path, self.headers)
+            self._send(served.status, served.headers, served.body)
+            self._log(served.status, started, "media")
             return
         match = self.routes.match(self.command, split.path or "/")
         if match is None:

@@ -4,7 +4,10 @@ time per function."""
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
+import traceback
 from typing import Any
 
 from infra import wiring
@@ -62,3 +65,50 @@ def invoke(fn: wiring.Function, event: Any) -> Any:
     context = LocalLambdaContext(f"orion-{fn.name}", fn.memory_mb, fn.timeout_seconds)
     with _locks.setdefault(fn.name, threading.Lock()):
         return handler(event, context)
+
+
+# Lambda's asynchronous invocation (what EventBridge does): the function runs in the background; an
+# invocation that raises is retried twice, then given up (on AWS: the dead-letter queue), here logged.
+ASYNC_RETRY_DELAYS = (1.0, 2.0)
+_async_running = 0
+_async_idle = threading.Condition()
+
+
+def invoke_async(fn: wiring.Function, event: Any) -> None:
+    """Run ``fn`` on ``event`` in the background, as Lambda runs an asynchronous invocation."""
+    global _async_running
+    with _async_idle:
+        _async_running += 1
+    threading.Thread(target=_run_async, args=(fn, event), name=f"async-{fn.name}", daemon=True).start()
+
+
+def _run_async(fn: wiring.Function, event: Any) -> None:
+    global _async_running
+    try:
+        for attempt, delay in enumerate((*ASYNC_RETRY_DELAYS, None), start=1):
+            try:
+                invoke(fn, event)
+                return
+            except Exception:
+                sys.stderr.write(f"{fn.name} (asynchronous, attempt {attempt}) failed:\n")
+                traceback.print_exc()
+                if delay is None:
+                    sys.stderr.write(f"{fn.name}: event given up after {attempt} attempts\n")
+                    return
+                time.sleep(delay)
+    finally:
+        with _async_idle:
+            _async_running -= 1
+            _async_idle.notify_all()
+
+
+def wait_for_async(timeout: float = 30.0) -> bool:
+    """Wait until no asynchronous invocation runs (``False`` if some still do after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    with _async_idle:
+        while _async_running:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            _async_idle.wait(left)
+    return True

@@ -95,6 +95,8 @@ def create_workflows(region: str) -> None:
     task_functions = {fn for machine in wiring.STATE_MACHINES for fn in machine.tasks.values()}
     # Operators invoke these by name (make admin): they exist as Lambda functions here too.
     task_functions |= {fn.name for fn in wiring.FUNCTIONS if fn.operator_invoked}
+    # Event rules invoke these (the local cloud's bridge runs them, cloud.py).
+    task_functions |= {r.target for r in wiring.EVENT_RULES if r.target_kind is wiring.TargetKind.FUNCTION}
     arns: dict[str, str] = {}
     for name in sorted(task_functions):
         fn = wiring.function(name)
@@ -125,14 +127,16 @@ def create_workflows(region: str) -> None:
                     "detail-type": ["Object Created"],
                     "detail": {
                         "bucket": {"name": [bucket.local_name]},
-                        "object": {"key": [{"prefix": rule.prefix}]},
+                        "object": {"key": [rule.key_filter]},
                     },
                 }
             ),
         )
+        target = (
+            arns[rule.target] if rule.target_kind is wiring.TargetKind.FUNCTION else machine_arns[rule.target]
+        )
         events.put_targets(
-            Rule=f"orion-{rule.name}",
-            Targets=[{"Id": "start", "Arn": machine_arns[rule.target], "RoleArn": TASK_ROLE_ARN}],
+            Rule=f"orion-{rule.name}", Targets=[{"Id": "start", "Arn": target, "RoleArn": TASK_ROLE_ARN}]
         )
 
 

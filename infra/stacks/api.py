@@ -13,6 +13,7 @@ from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
@@ -487,6 +488,21 @@ class ApiStack(Stack):
                         )
                     ],
                 )
+            )
+        if any(
+            rule.target_kind is wiring.TargetKind.FUNCTION and rule.target == fn.name
+            for rule in wiring.EVENT_RULES
+        ):
+            # Bucket events invoke it asynchronously: a run that raises is retried twice, then the event
+            # waits in a queue the observability stack alarms on (an operator can replay it).
+            failures = self._dead_letter_queue(
+                f"AsyncFailures-{fn.name}", f"events {fn.name} failed on after Lambda's retries"
+            )
+            self.dead_letters[f"async-{fn.name}"] = failures
+            alias.configure_async_invoke(
+                retry_attempts=2,
+                max_event_age=Duration.hours(6),
+                on_failure=destinations.SqsDestination(failures),
             )
         if fn.mail_feedback:
             # Here, not with the topic: the subscription and its permission name the alias, and the mail

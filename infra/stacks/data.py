@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import Aws, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -197,6 +198,8 @@ class DataStack(Stack):
             # Emptied by CDK's provider before deletion, where the environment does not keep its data.
             auto_delete_objects=removal == RemovalPolicy.DESTROY,
         )
+        if bucket.served_at:
+            self._served_by_cloudfront(created, bucket)
         if bucket.event_bridge:
             # Set on the L1 resource: the L2 flag deploys a notifications custom-resource Lambda.
             resource = created.node.default_child
@@ -207,6 +210,34 @@ class DataStack(Stack):
                 )
             )
         return created
+
+    def _served_by_cloudfront(self, created: s3.Bucket, bucket: wiring.Bucket) -> None:
+        """CloudFront (Origin Access Control) may read the served objects, by their endings only, and
+        list the bucket so a missing variant is a 404 rather than a 403. The storefront stack's
+        distribution cannot be named here (it is built after this stack, from this bucket): the
+        condition names this account's distributions, and only those with this bucket as an origin
+        ever sign requests for it."""
+        distributions = f"arn:{Aws.PARTITION}:cloudfront::{Aws.ACCOUNT_ID}:distribution/*"
+        condition = {"StringLike": {"AWS:SourceArn": distributions}}
+        principal = iam.ServicePrincipal("cloudfront.amazonaws.com")
+        created.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontReadsServedObjects",
+                principals=[principal],
+                actions=["s3:GetObject"],
+                resources=[created.arn_for_objects(f"*{suffix}") for suffix in bucket.served_suffixes],
+                conditions=condition,
+            )
+        )
+        created.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontAnswers404",
+                principals=[principal],
+                actions=["s3:ListBucket"],
+                resources=[created.bucket_arn],
+                conditions=condition,
+            )
+        )
 
     def _secret(self, secret: wiring.Secret, deployment: Deployment) -> secretsmanager.Secret:
         created = secretsmanager.Secret(

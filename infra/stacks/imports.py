@@ -1,5 +1,6 @@
 """Imports stack: the state machines of the wiring table (the same ASL the local cloud runs) and the
-EventBridge rules that start them when a file lands in a bucket, with a dead-letter queue and alarms."""
+EventBridge rules that start them, or invoke a function, when a file lands in a bucket (catalogue
+uploads, uploaded images), with a dead-letter queue and alarms."""
 
 from __future__ import annotations
 
@@ -67,13 +68,13 @@ class ImportsStack(Stack):
         acknowledge(
             self.dead_letters,
             "AwsSolutions-SQS3",
-            "This queue is itself the dead-letter queue of the import event rules; an alarm watches it.",
+            "This queue is itself the dead-letter queue of the bucket event rules; an alarm watches it.",
         )
         dead_letter_alarm = cloudwatch.Alarm(
             self,
             "Alarm-RuleDeadLetters",
             alarm_name=f"{deployment.prefix}-import-events-undelivered",
-            alarm_description="An upload event could not start its import state machine",
+            alarm_description="A bucket event could not reach its target (import machine, media function)",
             metric=self.dead_letters.metric_approximate_number_of_messages_visible(
                 period=Duration.minutes(5), statistic="Maximum"
             ),
@@ -86,27 +87,38 @@ class ImportsStack(Stack):
 
         for rule in wiring.EVENT_RULES:
             bucket = wiring.bucket(rule.bucket)
+            target: events.IRuleTarget
+            if rule.target_kind is wiring.TargetKind.FUNCTION:
+                # Invoked asynchronously: Lambda retries a failed run and keeps what still fails in the
+                # function's own failure queue (stacks/api.py); this queue holds undelivered events.
+                target = targets.LambdaFunction(
+                    api.aliases[rule.target],
+                    dead_letter_queue=self.dead_letters,
+                    retry_attempts=8,
+                    max_event_age=Duration.hours(2),
+                )
+            else:
+                target = targets.SfnStateMachine(
+                    self.machines[rule.target],
+                    dead_letter_queue=self.dead_letters,
+                    retry_attempts=8,
+                    max_event_age=Duration.hours(2),
+                )
+            keys = rule.wildcard or f"{rule.prefix}*"
             events.Rule(
                 self,
                 f"Rule-{rule.name}",
                 rule_name=f"{deployment.prefix}-{rule.name}",
-                description=f"{rule.bucket} uploads under {rule.prefix!r} start {rule.target}",
+                description=f"{rule.bucket} objects {keys!r} created: {rule.target_kind.value} {rule.target}",
                 event_pattern=events.EventPattern(
                     source=["aws.s3"],
                     detail_type=["Object Created"],
                     detail={
                         "bucket": {"name": [bucket_name(deployment, bucket)]},
-                        "object": {"key": [{"prefix": rule.prefix}]},
+                        "object": {"key": [rule.key_filter]},
                     },
                 ),
-                targets=[
-                    targets.SfnStateMachine(
-                        self.machines[rule.target],
-                        dead_letter_queue=self.dead_letters,
-                        retry_attempts=8,
-                        max_event_age=Duration.hours(2),
-                    )
-                ],
+                targets=[target],
             )
 
     def _machine(self, machine: wiring.StateMachine, api: ApiStack) -> sfn.StateMachine:
@@ -179,7 +191,7 @@ class ImportsStack(Stack):
         )
         if any("ItemReader" in s for s in distributed):
             for rule in wiring.EVENT_RULES:
-                if rule.target == machine.name:
+                if rule.target_kind is wiring.TargetKind.STATE_MACHINE and rule.target == machine.name:
                     bucket = wiring.bucket(rule.bucket)
                     arn = bucket_arn(self.deployment, bucket)
                     role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[f"{arn}/*"]))

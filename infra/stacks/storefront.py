@@ -18,6 +18,7 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_wafv2 as wafv2
@@ -25,14 +26,18 @@ from constructs import Construct
 
 from infra import wiring
 from infra.config import Deployment
-from infra.edge import VIEWER_REQUEST_JS
+from infra.edge import MEDIA_REQUEST_JS, VIEWER_REQUEST_JS
 from infra.stacks.api import RUNTIME, ApiStack, function_code
-from infra.stacks.data import edge_parameter_name, secret_name
+from infra.stacks.data import bucket_name, edge_parameter_name, secret_name
 from infra.stacks.nag import acknowledge, default_policy
 from infra.stacks.retention import retention
 
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
 ORIGIN_SECRET_ROTATION_DAYS = 30
+# Served variants never change (a new upload is a new key): CloudFront keeps them as long as they say
+# (a year, orion.media.storage.VARIANT_CACHE_CONTROL), and at least a day when an object says nothing.
+SERVED_MIN_TTL = Duration.days(1)
+SERVED_MAX_TTL = Duration.days(365)
 FORWARDED_HOST_HEADER = "X-Forwarded-Host"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; "
@@ -139,8 +144,9 @@ class StorefrontStack(Stack):
             "Distribution",
             comment=f"{deployment.prefix} storefront",
             default_behavior=pages,
-            # Staff and admin JSON APIs on store hosts: never cached.
-            additional_behaviors={"/api/*": uncached},
+            # Staff and admin JSON APIs on store hosts: never cached. Served buckets (uploaded images at
+            # /media/*): straight from S3, cached for as long as they say.
+            additional_behaviors={"/api/*": uncached, **self._served_buckets(deployment)},
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             web_acl_id=web_acl_arn,
         )
@@ -184,6 +190,65 @@ class StorefrontStack(Stack):
             description="The distribution's own host"
             + (" (tenant-only: shops answer on their tenants' domains)" if self.multi_tenant else ""),
         )
+
+    def _served_buckets(self, deployment: Deployment) -> dict[str, cloudfront.BehaviorOptions]:
+        """A behaviour per bucket the wiring serves (``Bucket.served_at``): the bucket as an Origin
+        Access Control origin, GET and HEAD only, behind a function that lets only the served key shape
+        through (infra/edge/media_request.js) and strips the path prefix, on every host of the
+        distribution (every store's domains)."""
+        behaviours: dict[str, cloudfront.BehaviorOptions] = {}
+        served = [bucket for bucket in wiring.BUCKETS if bucket.served_at]
+        if not served:
+            return behaviours
+        self.served_request = cloudfront.Function(
+            self,
+            "ServedObjectRequest",
+            code=cloudfront.FunctionCode.from_file(file_path=str(MEDIA_REQUEST_JS)),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            comment="Media: only variant keys (<p>/<s>/<id>/<width>.webp|jpg) reach the bucket; others 404",
+        )
+        self.served_cache_policy = cloudfront.CachePolicy(
+            self,
+            "ServedObjects",
+            comment="Uploaded images: immutable keys, one copy for every host, no query, cookie or header",
+            header_behavior=cloudfront.CacheHeaderBehavior.none(),
+            query_string_behavior=cloudfront.CacheQueryStringBehavior.none(),
+            cookie_behavior=cloudfront.CacheCookieBehavior.none(),
+            default_ttl=SERVED_MAX_TTL,
+            min_ttl=SERVED_MIN_TTL,
+            max_ttl=SERVED_MAX_TTL,
+        )
+        for bucket in served:
+            # The bucket lives in the data stack, whose policy lets CloudFront read (stacks/data.py): the
+            # origin names it by its deterministic name, so neither stack refers to the other's resources.
+            imported = s3.Bucket.from_bucket_attributes(
+                self,
+                f"Served-{bucket.name}",
+                bucket_name=bucket_name(deployment, bucket),
+                region=Aws.REGION,
+            )
+            origin = origins.S3BucketOrigin.with_origin_access_control(
+                imported, origin_access_levels=[cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST]
+            )
+            Annotations.of(self).acknowledge_warning(
+                "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac",
+                "The served bucket's policy is written in the data stack (CloudFront reads served keys).",
+            )
+            behaviours[f"{bucket.served_at}*"] = cloudfront.BehaviorOptions(
+                origin=origin,
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                cached_methods=cloudfront.CachedMethods.CACHE_GET_HEAD,
+                cache_policy=self.served_cache_policy,
+                response_headers_policy=self.headers_policy,
+                compress=False,  # WebP and JPEG are compressed already
+                function_associations=[
+                    cloudfront.FunctionAssociation(
+                        function=self.served_request, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                    )
+                ],
+            )
+        return behaviours
 
     def _origin_secret_rotation(self, api: ApiStack) -> None:
         """Secrets Manager rotates the origin-verify secret every ORIGIN_SECRET_ROTATION_DAYS days with a

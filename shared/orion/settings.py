@@ -42,6 +42,7 @@ class OrionSettings(BaseSettings):
     templates: str | None = _resource("ORION_TEMPLATES_BUCKET")
     uploads: str | None = _resource("ORION_UPLOADS_BUCKET")
     reports: str | None = _resource("ORION_REPORTS_BUCKET")
+    media: str | None = _resource("ORION_MEDIA_BUCKET")
     # Secrets Manager secret holding the value CloudFront puts in X-Origin-Verify.
     origin_verify_secret: str | None = _resource("ORION_ORIGIN_VERIFY_SECRET_NAME")
     # The CloudFront distribution whose origin header the origin-verify rotation updates.
@@ -150,6 +151,12 @@ class OrionSettings(BaseSettings):
     # A card order still unpaid this long after it was placed is cancelled and its stock put back.
     payment_timeout_minutes: int = Field(default=30, ge=1)
 
+    # Uploaded images (orion.media): how long a presigned POST stays valid, and how long a processing
+    # run holds an upload before a redelivered event may take it over (longer than the processing
+    # function's timeout, shorter than Lambda's wait before it retries a failed run).
+    media_upload_url_expiry_seconds: int = Field(default=900, ge=60)
+    media_processing_lease_seconds: int = Field(default=70, ge=1)
+
     # Catalogue imports.
     import_max_upload_bytes: int = 200 * 1024 * 1024
     import_chunk_records: int = 1000
@@ -197,6 +204,10 @@ class OrionSettings(BaseSettings):
     @property
     def reports_bucket(self) -> str:
         return _required(self.reports, "ORION_REPORTS_BUCKET")
+
+    @property
+    def media_bucket(self) -> str:
+        return _required(self.media, "ORION_MEDIA_BUCKET")
 
     @property
     def origin_verify_secret_name(self) -> str:

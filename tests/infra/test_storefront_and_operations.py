@@ -20,20 +20,34 @@ def distribution_config(assembly: Assembly) -> dict[str, Any]:
 
 def test_cloudfront_sends_the_origin_verify_secret_and_runs_the_host_function(assembly: Assembly) -> None:
     config = distribution_config(assembly)
-    (origin,) = config["Origins"]
+    (origin,) = [o for o in config["Origins"] if "CustomOriginConfig" in o]  # the API (the bucket: S3)
     headers = {h["HeaderName"]: h["HeaderValue"] for h in origin["OriginCustomHeaders"]}
-    (function,) = assembly.resources("storefront", "AWS::CloudFront::Function").values()
+    (function,) = [
+        f
+        for f in assembly.resources("storefront", "AWS::CloudFront::Function").values()
+        if "x-forwarded-host" in f["Properties"]["FunctionCode"]
+    ]
 
     assert headers["X-Origin-Verify"].startswith("{{resolve:secretsmanager:orion/prod/origin-verify:")
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    function_arn = {"Fn::GetAtt": [_logical_id(assembly, function), "FunctionARN"]}
     for behavior in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
         (association,) = behavior["FunctionAssociations"]
         assert association["EventType"] == "viewer-request"
-    assert "x-forwarded-host" in function["Properties"]["FunctionCode"]
+        if behavior["TargetOriginId"] == origin["Id"]:
+            assert association["FunctionARN"] == function_arn
+
+
+def _logical_id(assembly: Assembly, resource: dict[str, Any]) -> str:
+    return str(next(k for k, v in assembly.template("storefront")["Resources"].items() if v is resource))
 
 
 def test_pages_are_cached_per_viewer_host_and_carry_security_headers(assembly: Assembly) -> None:
-    (policy,) = assembly.resources("storefront", "AWS::CloudFront::CachePolicy").values()
+    (policy,) = [
+        p
+        for p in assembly.resources("storefront", "AWS::CloudFront::CachePolicy").values()
+        if p["Properties"]["CachePolicyConfig"]["Comment"].startswith("Shopper pages")
+    ]
     key = policy["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"]
     (headers_policy,) = assembly.resources("storefront", "AWS::CloudFront::ResponseHeadersPolicy").values()
     security = headers_policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]

@@ -15,8 +15,10 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from functions.common.uploaded_images import uploaded_images
 from functions.console.web import Console, Posted, SignedIn, field_errors
 from orion.catalog import service as catalog
+from orion.catalog.images import MEDIA_ID_PATTERN, MEDIA_REF_PREFIX
 from orion.catalog.models import (
     MAX_IMAGES,
     MAX_VARIANTS,
@@ -196,9 +198,12 @@ def _images(console: Console, errors: dict[str, str]) -> list[tuple[int, int, st
         url = form.get(f"images-{i}-url").strip()
         if not url or form.get(f"images-{i}-remove"):
             continue
-        # Web addresses, and the inline pictures (data:image/...) demo and imported products may carry.
+        # Web addresses, the inline pictures (data:image/...) demo and imported products may carry, and
+        # uploaded images (media:<id>, what "Upload an image" adds).
         if not (
-            re.fullmatch(r"https?://\S{1,2000}", url) or re.fullmatch(r"data:image/[\w.+-]+[;,]\S+", url)
+            re.fullmatch(r"https?://\S{1,2000}", url)
+            or re.fullmatch(r"data:image/[\w.+-]+[;,]\S+", url)
+            or re.fullmatch(f"{MEDIA_REF_PREFIX}{MEDIA_ID_PATTERN}", url)
         ):
             errors[f"images-{i}-url"] = _("Enter an image address starting with https://.")
         position = form.get(f"images-{i}-position").strip()
@@ -337,6 +342,15 @@ def _form_page(
 ) -> HTMLResponse:
     product = shown.product
     posted = bool(console.form.pairs)
+    # A small preview of each uploaded image the product shows (the form names it media:<id>).
+    thumbnails = (
+        {
+            f"{MEDIA_REF_PREFIX}{media_id}": image.url(console.resolved.tenant, image.widths[0], "jpg")
+            for media_id, image in product.media.items()
+        }
+        if product
+        else {}
+    )
     chosen = console.form.all("categories") if posted else list(product.categories if product else ())
     return console.render(
         "product_form.html",
@@ -354,6 +368,7 @@ def _form_page(
         message=message,
         upgrade=upgrade,
         amount=amount_text,
+        thumbnails=thumbnails,
     )
 
 
@@ -410,7 +425,8 @@ def create_product(console: Posted) -> Response:
             console, 422, again, errors=errors, message=console._("Please correct the fields marked below.")
         )
     try:
-        product = catalog.create_product(console.resolved.tenant, data)
+        media = uploaded_images(console.resolved, data.images)
+        product = catalog.create_product(console.resolved.tenant, data, media=media)
     except LimitExceeded as error:
         if error.extra.get("limit") != tiers.Limit.PRODUCTS.value:
             raise
@@ -451,7 +467,8 @@ def save_product(console: Posted, product_id: str) -> Response:
     try:
         if version != catalog.product_version(current):
             raise catalog.StaleProduct(current)
-        catalog.update_product(tenant, product_id, data, expected_version=version)
+        media = uploaded_images(console.resolved, data.images)
+        catalog.update_product(tenant, product_id, data, expected_version=version, media=media)
     except catalog.StaleProduct as error:
         return _conflict_page(console, data, error.current)
     except (Invalid, Conflict) as error:

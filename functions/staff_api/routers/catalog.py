@@ -8,6 +8,7 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
+from functions.common.uploaded_images import uploaded_images
 from functions.staff_api.common.access import record_audit, request_tenant, require
 from orion.catalog import service as catalog
 from orion.catalog.models import (
@@ -157,7 +158,10 @@ def list_products(
 
 @router.post("/products", status_code=status.HTTP_201_CREATED, summary="Create a product with its variants")
 def create_product(body: ProductInput, request: Request, access: Create) -> Product:
-    product = catalog.create_product(access.tenant, body)
+    """``images`` are addresses or uploaded images (``media:<id>``, from ``POST /media``): an upload
+    must be ready (422 for one refused or of another store, 409 while it is still processing)."""
+    media = uploaded_images(request_tenant(request), body.images)
+    product = catalog.create_product(access.tenant, body, media=media)
     record_audit(request, access, "product.create", f"product:{product.id}", {"handle": product.handle})
     return product
 
@@ -169,7 +173,9 @@ def get_product(product_id: ProductId, access: View) -> Product:
 
 @router.put("/products/{product_id}", summary="Replace a product (variants and translations included)")
 def update_product(product_id: ProductId, body: ProductInput, request: Request, access: Edit) -> Product:
-    product = catalog.update_product(access.tenant, product_id, body)
+    """Uploaded images (``media:<id>``) follow the rules of ``POST /products``."""
+    media = uploaded_images(request_tenant(request), body.images)
+    product = catalog.update_product(access.tenant, product_id, body, media=media)
     record_audit(request, access, "product.update", f"product:{product_id}")
     return product
 

@@ -23,6 +23,7 @@ OPTIONAL_MODULES = frozenset(
         "payments",
         "billing",
         "channels",
+        "media",
     }
 )
 

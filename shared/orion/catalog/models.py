@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from orion.catalog.images import MediaImage, is_media_ref, media_id_of
 from orion.errors import FieldError, Invalid, NotFound
 from orion.money import CurrencyCode
 from orion.numbers import WholeNumber
@@ -52,6 +53,13 @@ def _valid_gtin(value: str | None) -> str | None:
 def _valid_language(value: str) -> str:
     if value not in TRANSLATION_LANGUAGES:
         raise ValueError(f"must be one of {', '.join(TRANSLATION_LANGUAGES)}")
+    return value
+
+
+def _valid_images(value: tuple[str, ...]) -> tuple[str, ...]:
+    for image in value:
+        if is_media_ref(image) and media_id_of(image) is None:
+            raise ValueError(f"{image[:40]!r}: an uploaded image is named media:<its 26-character id>")
     return value
 
 
@@ -208,8 +216,11 @@ class ProductInput(BaseModel):
     handle: Handle | None = None
     description: str = Field(default="", max_length=20_000)
     status: ProductStatus = ProductStatus.DRAFT
-    images: tuple[str, ...] = Field(default=(), max_length=MAX_IMAGES)
-    # Alternative text of an image (by its URL) for shoppers who cannot see it.
+    # Each an address (https://...) or an uploaded image, ``media:<id>`` (see orion.catalog.images).
+    images: Annotated[tuple[str, ...], AfterValidator(_valid_images)] = Field(
+        default=(), max_length=MAX_IMAGES
+    )
+    # Alternative text of an image (by its entry in ``images``) for shoppers who cannot see it.
     image_alts: dict[str, Annotated[str, Field(max_length=MAX_IMAGE_ALT)]] = Field(
         default_factory=dict, max_length=MAX_IMAGES
     )
@@ -236,12 +247,16 @@ class ProductInput(BaseModel):
 
 
 class Product(ProductInput):
-    """A product as stored: an id, a handle, timestamps, and its variants."""
+    """A product as stored: an id, a handle, timestamps, and its variants.
+
+    ``media``: for each uploaded image its ``images`` name (by media id), what a page needs to draw it
+    (size, variant widths), copied from the media record when the image was added to the product."""
 
     id: str
     handle: Handle
     created_at: datetime
     updated_at: datetime
+    media: dict[str, MediaImage] = Field(default_factory=dict)
 
     def title_in(self, lang: str) -> str:
         translated = self.translations.get(lang)
@@ -283,6 +298,7 @@ class Product(ProductInput):
             currency=cheapest.currency,
             has_price_range=len({v.price for v in self.variants}) > 1,
             image=self.images[0] if self.images else None,
+            image_media=self.media.get(media_id_of(self.images[0]) or "") if self.images else None,
             brand=self.brand,
             created_at=self.created_at,
             tax_class=self.tax_class,
@@ -303,7 +319,10 @@ class ProductSummary(BaseModel):
     compare_at_price: int | None = None
     currency: str
     has_price_range: bool = False
+    # The first of the product's ``images`` (an address or ``media:<id>``), and for an uploaded image
+    # what a card needs to draw it.
     image: str | None = None
+    image_media: MediaImage | None = None
     brand: str | None = None
     created_at: datetime
     tax_class: TaxClass = TaxClass.STANDARD
@@ -344,6 +363,6 @@ class VariantRef(BaseModel):
     title: str
     titles: dict[str, str] = Field(default_factory=dict)
     status: ProductStatus
-    image: str | None = None
+    image: str | None = None  # an address (an uploaded image's fallback JPEG)
     tax_class: TaxClass = TaxClass.STANDARD
     variant: Variant

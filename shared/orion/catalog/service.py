@@ -30,6 +30,7 @@ from orion.catalog.listings.service import (
     sitemap_page_cursors,
 )
 from orion.catalog.products.service import (
+    add_product_image,
     add_variant,
     bulk_create_products,
     create_product,
@@ -65,6 +66,7 @@ __all__ = [
     "SEARCH_LIMIT",
     "SITEMAP_PAGE_SIZE",
     "StaleProduct",
+    "add_product_image",
     "add_variant",
     "adjust_stock",
     "adjust_variant_stock",

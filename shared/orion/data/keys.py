@@ -484,6 +484,21 @@ def staged_rows_prefix(language: str) -> str:
     return f"{STAGED_ROW_PREFIX}{_checked_code(language, 'language')}#"
 
 
+# --- media (uploaded images) -------------------------------------------------------------------------
+
+MEDIA_SK = "MEDIA"
+
+
+def media_pk(platform: str, store: str, media_id: str) -> str:
+    """``P#<p>#S#<s>#MEDIA#<id>``: one uploaded image's record."""
+    return f"{store_pk(platform, store)}#MEDIA#{_checked_part(media_id, 'media id')}"
+
+
+def media_gsi1pk(platform: str, store: str) -> str:
+    """GSI1 partition listing a store's uploaded images (``GSI1SK=<created at>#<id>``)."""
+    return f"{store_pk(platform, store)}#MEDIA"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal[
@@ -745,6 +760,25 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     ),
     AccessPattern(
         "is an address suppressed (before each send)", "GetItem", "PK=P#<p>#MAILSUPPRESSED, SK=<address>"
+    ),
+    # media
+    AccessPattern("create an upload's media record", "PutItem", "PK=P#<p>#S#<s>#MEDIA#<id>, SK=MEDIA"),
+    AccessPattern("get a media record", "GetItem", "PK=P#<p>#S#<s>#MEDIA#<id>, SK=MEDIA"),
+    AccessPattern(
+        "media records a product's images name (product writes)",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s>#MEDIA#<id>, SK=MEDIA",
+    ),
+    AccessPattern(
+        "list a store's uploaded images (newest first)",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#MEDIA, GSI1SK=<created at>#<id>",
+        "GSI1",
+    ),
+    AccessPattern(
+        "claim and finish the processing of an upload",
+        "UpdateItem",
+        "PK=P#<p>#S#<s>#MEDIA#<id>, SK=MEDIA (conditional on pending and the claim's lease)",
     ),
     # imports
     AccessPattern("get import job", "GetItem", "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB"),

@@ -30,6 +30,7 @@ from orion.rendering.links import under
 from orion.rendering.theme_settings import Look
 from orion.settings import get_settings
 from orion.storefront import seo
+from orion.storefront.images import shop_image
 from orion.storefront.pages import (
     PRIVATE_NO_STORE,
     Page,
@@ -38,6 +39,7 @@ from orion.storefront.pages import (
     theme_context,
 )
 from orion.tenancy.models import HostKind, ResolvedTenant
+from orion.tenant import Tenant
 
 SORT_LABELS = {
     ProductSort.NEWEST: "Newest",
@@ -289,7 +291,11 @@ class ShopPages:
         lang = self.language(resolved, request)
         featured = catalog.list_products(resolved.tenant, featured=True, limit=FEATURED_COUNT)
         return self._page(
-            resolved, request, lang, "home.html", {"featured": _summaries(featured.items, lang)}
+            resolved,
+            request,
+            lang,
+            "home.html",
+            {"featured": _summaries(featured.items, lang, resolved.tenant)},
         )
 
     def listing(self, resolved: ResolvedTenant, request: ShopperRequest, category_slug: str | None) -> Page:
@@ -326,7 +332,7 @@ class ShopPages:
                     "name": category.name_in(lang),
                     "description": category.description,
                 },
-                "products": _summaries(found.items, lang),
+                "products": _summaries(found.items, lang, resolved.tenant),
                 "sort": sort.value,
                 "sorts": [{"value": s.value, "label": label} for s, label in SORT_LABELS.items()],
                 "listing_path": base,
@@ -384,11 +390,19 @@ class ShopPages:
         path = f"/products/{product.handle}"
         links = self._links(resolved, request, lang, path)
         site = self.site(resolved, request)
+        # Uploaded images (media:<id>) as their variants; descriptions follow each image as shown.
+        shown = {entry: shop_image(resolved.tenant, entry, product.media) for entry in product.images}
+        images = [image for image in shown.values() if image is not None]
+        image_alts = {
+            image: product.image_alts[entry]
+            for entry, image in shown.items()
+            if image is not None and entry in product.image_alts
+        }
         page_product = {
             "title": product.title_in(lang),
             "brand": product.brand,
             "gtin": product.gtin,
-            "images": list(product.images),
+            "images": [str(image) for image in images],
         }
         meta = (
             seo.product_meta(
@@ -416,9 +430,9 @@ class ShopPages:
                     "description": Markup(product.description_in(lang)),  # noqa: S704
                     "brand": product.brand,
                     "gtin": product.gtin,
-                    "images": list(product.images),
+                    "images": images,
                     # The alternative text staff wrote per image (the console's product form).
-                    "image_alts": dict(product.image_alts),
+                    "image_alts": image_alts,
                     "in_stock": product.in_stock,
                     "orderable": product.orderable,
                     "categories": shown_categories,
@@ -438,7 +452,7 @@ class ShopPages:
                     ),
                     {"name": product.title_in(lang), "path": None},
                 ],
-                "related": _summaries(related, lang),
+                "related": _summaries(related, lang, resolved.tenant),
                 "variants": variants,
                 "selected_sku": first_available,
                 "max_quantity": 99,
@@ -458,7 +472,7 @@ class ShopPages:
             "search.html",
             {
                 "query": query,
-                "products": _summaries(results[:limit], lang),
+                "products": _summaries(results[:limit], lang, resolved.tenant),
                 "searched": bool(query),
                 "more": len(results) > limit,  # say so: the search shows the first matches only
             },
@@ -641,7 +655,13 @@ def _sort(value: str | None) -> ProductSort:
         return ProductSort.NEWEST
 
 
-def _summaries(items: list[ProductSummary], lang: str) -> list[dict[str, Any]]:
+def _card_image(item: ProductSummary, tenant: Tenant) -> str | None:
+    if item.image is None:
+        return None
+    return shop_image(tenant, item.image, {item.image_media.id: item.image_media} if item.image_media else {})
+
+
+def _summaries(items: list[ProductSummary], lang: str, tenant: Tenant) -> list[dict[str, Any]]:
     return [
         {
             "handle": item.handle,
@@ -650,7 +670,7 @@ def _summaries(items: list[ProductSummary], lang: str) -> list[dict[str, Any]]:
             "compare_at_price": item.compare_at_price,
             "currency": item.currency,
             "has_price_range": item.has_price_range,
-            "image": item.image,
+            "image": _card_image(item, tenant),
             "brand": item.brand,
         }
         for item in items

@@ -56,6 +56,13 @@ def _category() -> str:
     return slug
 
 
+def _media() -> str:
+    """A new upload of wizamart, waiting for its file: its id."""
+    from orion.media import service as media
+
+    return media.request_upload(WIZAMART, "chair.jpg", "image/jpeg").media.id
+
+
 def sku_path(product_id: str, sku: str, rest: str = "") -> str:
     """A variant's URL as clients should build it: the SKU percent-encoded ('/' as %2F)."""
     return f"/api/v1/products/{product_id}/variants/{quote(sku, safe='')}{rest}"
@@ -265,6 +272,13 @@ def examples(owner_token: str) -> list[Example]:
         Example(
             "DELETE", "/api/v1/customers/{customer_id}", lambda: (f"/api/v1/customers/{_customer()}", None)
         ),
+        Example("GET", "/api/v1/media", fixed("/api/v1/media?limit=5")),
+        Example(
+            "POST",
+            "/api/v1/media",
+            fixed("/api/v1/media", {"file_name": "a.jpg", "content_type": "image/jpeg"}),
+        ),
+        Example("GET", "/api/v1/media/{media_id}", lambda: (f"/api/v1/media/{_media()}", None)),
         Example("GET", "/api/v1/pages", fixed("/api/v1/pages")),
         Example("GET", "/api/v1/pages/{slug}", lambda: _page_example(owner_token)),
         Example(

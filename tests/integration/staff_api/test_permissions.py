@@ -25,6 +25,7 @@ ENABLED = frozenset(
         "payments",
         "billing",
         "channels",
+        "media",
     }
 )
 

@@ -35,6 +35,7 @@ DOCUMENTED_OPTIONAL = frozenset(
         "payments",
         "billing",
         "channels",
+        "media",
     }
 )
 

@@ -79,10 +79,41 @@ def test_state_machines_and_rules_point_at_known_things() -> None:
             wiring.function(function)
     for rule in wiring.EVENT_RULES:
         assert wiring.bucket(rule.bucket).event_bridge
-        assert rule.target in {m.name for m in wiring.STATE_MACHINES}
+        if rule.target_kind is wiring.TargetKind.FUNCTION:
+            assert not wiring.function(rule.target).routes  # invoked by events, never over HTTP
+        else:
+            assert rule.target in {m.name for m in wiring.STATE_MACHINES}
 
 
 def test_local_environment_names_every_resource() -> None:
     env = local_environment()
     assert env["ORION_TABLE_NAME"] == "orion"
     assert env["ORION_TEMPLATES_BUCKET"] == "orion-templates"
+
+
+def test_an_event_rule_filters_keys_by_a_prefix_or_a_wildcard_never_both_nor_neither() -> None:
+    by_prefix = wiring.EventRule(name="a", bucket="uploads", prefix="uploads/", target="imports")
+    by_wildcard = wiring.EventRule(
+        name="b",
+        bucket="media",
+        prefix="",
+        wildcard="*/*/originals/*",
+        target="media-process",
+        target_kind=wiring.TargetKind.FUNCTION,
+    )
+
+    assert by_prefix.key_filter == {"prefix": "uploads/"}
+    assert by_wildcard.key_filter == {"wildcard": "*/*/originals/*"}
+    for prefix, wildcard in (("", ""), ("x/", "*/x")):
+        with pytest.raises(ValueError, match="prefix or a wildcard"):
+            wiring.EventRule(name="c", bucket="media", prefix=prefix, wildcard=wildcard, target="t")
+
+
+def test_a_served_bucket_says_which_keys_it_serves() -> None:
+    for bucket in wiring.BUCKETS:
+        if bucket.served_at:
+            assert bucket.served_at.startswith("/") and bucket.served_at.endswith("/")
+            assert (
+                bucket.served_keys and bucket.served_keys.startswith("^") and bucket.served_keys.endswith("$")
+            )
+            assert bucket.served_suffixes

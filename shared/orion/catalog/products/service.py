@@ -6,7 +6,7 @@ what was read, see products.writer), so stock counted by checkouts in between is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +14,10 @@ from pydantic import ValidationError
 
 from orion import runtime
 from orion.catalog.errors import ProductChanged, StaleProduct
+from orion.catalog.images import MediaImage, image_address, media_id_of
 from orion.catalog.models import (
+    MAX_IMAGE_ALT,
+    MAX_IMAGES,
     MAX_VARIANTS,
     SKU_PATTERN,
     Product,
@@ -37,15 +40,42 @@ from orion.tenancy import tiers
 from orion.tenant import Tenant
 
 
-def create_product(tenant: Tenant, data: ProductInput) -> Product:
+def media_for(images: Sequence[str], known: Mapping[str, MediaImage]) -> dict[str, MediaImage]:
+    """The uploaded images ``images`` names (``media:<id>``), from ``known``: Invalid, naming each entry,
+    for an id ``known`` lacks (the caller looked the ids up in the store's media, orion.media)."""
+    chosen: dict[str, MediaImage] = {}
+    errors: list[FieldError] = []
+    for index, image in enumerate(images):
+        media_id = media_id_of(image)
+        if media_id is None:
+            continue
+        found = known.get(media_id)
+        if found is None:
+            errors.append(FieldError(f"images.{index}", f"no uploaded image {media_id} in this store"))
+        else:
+            chosen[media_id] = found
+    if errors:
+        raise Invalid("Some images name no uploaded image of this store.", errors=errors)
+    return chosen
+
+
+def create_product(
+    tenant: Tenant, data: ProductInput, *, media: Mapping[str, MediaImage] | None = None
+) -> Product:
     """Create a product (any status). A missing handle is made from the title; SKUs, handle and
-    external id must be free in the store (else Conflict)."""
+    external id must be free in the store (else Conflict). Each uploaded image ``data.images`` names
+    (``media:<id>``) must be in ``media`` (what orion.media describes of them; else Invalid)."""
     product_id = new_id()
     data = sanitised(data)
+    chosen = media_for(data.images, media or {})
     handle = data.handle or _free_handle(tenant, slugify(data.title), product_id)
     now = datetime.now(UTC)
     product = Product(
-        **{**data.model_dump(), "handle": handle}, id=product_id, created_at=now, updated_at=now
+        **{**data.model_dump(), "handle": handle},
+        id=product_id,
+        created_at=now,
+        updated_at=now,
+        media=chosen,
     )
     tiers.reserve(tenant, tiers.Limit.PRODUCTS)  # 409 naming the limit once the plan's products are used
     try:
@@ -64,6 +94,7 @@ def bulk_create_products(tenant: Tenant, items: Sequence[ProductInput]) -> list[
     products: list[Product] = []
     handles: set[str] = set()
     for data in items:
+        media_for(data.images, {})  # no uploaded images here: their sizes are not known
         product_id = new_id()
         handle = data.handle or slugify(data.title)
         if handle in handles:
@@ -104,9 +135,17 @@ def sanitised(data: ProductInput) -> ProductInput:
 
 
 def update_product(
-    tenant: Tenant, product_id: str, data: ProductInput, *, expected_version: str | None = None
+    tenant: Tenant,
+    product_id: str,
+    data: ProductInput,
+    *,
+    expected_version: str | None = None,
+    media: Mapping[str, MediaImage] | None = None,
 ) -> Product:
     """Replace a product's fields and variants (a missing handle keeps the current one).
+
+    Uploaded images (``media:<id>``) the product has already keep what it knows of them; a new one
+    must be in ``media`` (what orion.media describes of it), else Invalid.
 
     ``expected_version`` (a staff form's :func:`product_version` when it was loaded): the save is
     refused with :class:`StaleProduct` (409, nothing written) if the product was saved since.
@@ -124,7 +163,12 @@ def update_product(
         variants = tuple(
             v.model_copy(update={"stock": held[v.sku]}) if v.sku in held else v for v in data.variants
         )
-        return {**data.model_dump(), "handle": data.handle or current.handle, "variants": variants}
+        return {
+            **data.model_dump(),
+            "handle": data.handle or current.handle,
+            "variants": variants,
+            "media": dict(media or {}),
+        }
 
     return _edit_product(tenant, product_id, replace)
 
@@ -135,6 +179,7 @@ def _replacement(current: Product, data: ProductInput) -> Product:
         id=current.id,
         created_at=current.created_at,
         updated_at=datetime.now(UTC),
+        media=media_for(data.images, current.media),
     )
 
 
@@ -227,14 +272,52 @@ def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dic
         raise NotFound(f"No product {product_id}.")
     current = stored.product
     fields = {**current.model_dump(include=set(ProductInput.model_fields)), **change(current)}
+    # Uploaded images the product keeps stay as it knows them; a change adding one brings its own.
+    added: Mapping[str, MediaImage] = fields.pop("media", {})
+    media = media_for(fields["images"], {**current.media, **added})
     try:
         product = Product(
-            **fields, id=current.id, created_at=current.created_at, updated_at=datetime.now(UTC)
+            **fields,
+            id=current.id,
+            created_at=current.created_at,
+            updated_at=datetime.now(UTC),
+            media=media,
         )
     except ValidationError as exc:
         raise product_input_errors(exc) from exc
     runtime.repository(ProductWriter).save(tenant, product, stored)
     return product
+
+
+def add_product_image(
+    tenant: Tenant,
+    product_id: str,
+    image: str,
+    *,
+    alt: str = "",
+    media: Mapping[str, MediaImage] | None = None,
+) -> Product:
+    """Show one more image (an address or ``media:<id>``, last) with its description. An uploaded one
+    must be in ``media`` (what orion.media describes of it), else Invalid; a product shows at most
+    MAX_IMAGES (LimitExceeded) and each image once (Conflict)."""
+    if len(alt) > MAX_IMAGE_ALT:
+        raise Invalid(
+            f"An image description has at most {MAX_IMAGE_ALT} characters.",
+            errors=[FieldError("alt", f"at most {MAX_IMAGE_ALT} characters")],
+        )
+
+    def append(product: Product) -> dict[str, Any]:
+        if image in product.images:
+            raise Conflict("The product shows this image already.")
+        if len(product.images) >= MAX_IMAGES:
+            raise LimitExceeded(
+                f"A product shows at most {MAX_IMAGES} images; remove one before adding another.",
+                extra={"limit": "images_per_product", "max": MAX_IMAGES},
+            )
+        alts = {**product.image_alts, image: alt} if alt else product.image_alts
+        return {"images": (*product.images, image), "image_alts": alts, "media": dict(media or {})}
+
+    return _edit_product(tenant, product_id, append)
 
 
 def delete_product(tenant: Tenant, product_id: str) -> None:
@@ -270,7 +353,7 @@ def get_variant_by_sku(tenant: Tenant, sku: str) -> VariantRef:
         title=product.title,
         titles={lang: t.title for lang, t in product.translations.items() if t.title},
         status=product.status,
-        image=product.images[0] if product.images else None,
+        image=image_address(tenant, product.images[0], product.media) if product.images else None,
         tax_class=product.tax_class,
         variant=variant,
     )

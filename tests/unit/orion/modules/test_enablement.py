@@ -90,7 +90,7 @@ def test_the_menu_holds_running_modules_entries_the_member_may_open(fake_modules
 def test_the_real_modules_classify_as_the_design_says() -> None:
     assert optional_module_codes() == {
         "orders", "customers", "inventory", "imports", "analytics", "messaging", "payments", "billing",
-        "channels",
+        "channels", "media",
     }  # fmt: skip
     core = {m.code for m in running_modules(frozenset())}
     assert {"tenancy", "identity", "cms", "catalog"} <= core

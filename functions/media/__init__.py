@@ -1,0 +1,1 @@
+"""Lambda functions of uploaded images (orion.media)."""

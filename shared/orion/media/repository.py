@@ -1,0 +1,201 @@
+"""The table layout of media: one item per uploaded image (``P#<p>#S#<s>#MEDIA#<id>`` / ``MEDIA``), in its
+store's listing (GSI1 ``P#<p>#S#<s>#MEDIA`` / ``<created>#<id>``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, NumberSetAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import UpdateError
+
+from orion.data import keys
+from orion.data.conditions import condition_failed
+from orion.data.table import TableItem, get_or_none
+from orion.media.models import MediaRecord, MediaStatus
+from orion.tenant import Tenant
+
+
+class MediaItem(TableItem, discriminator="Media"):
+    id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    store = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    declared_type = UnicodeAttribute()
+    status = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    content_type = UnicodeAttribute(null=True)
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    widths = NumberSetAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    processed_at = UTCDateTimeAttribute(null=True)
+    # A processing run holds the upload until then (a redelivered event waits it out).
+    claimed_until = UTCDateTimeAttribute(null=True)
+
+    def to_model(self) -> MediaRecord:
+        return MediaRecord(
+            id=self.id,
+            platform=self.platform,
+            store=self.store,
+            file_name=self.file_name,
+            declared_type=self.declared_type,
+            status=MediaStatus(self.status),
+            reason=self.reason,
+            content_type=self.content_type,
+            width=int(self.width) if self.width is not None else None,
+            height=int(self.height) if self.height is not None else None,
+            widths=tuple(sorted(int(w) for w in self.widths or ())),
+            created_by=self.created_by,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            processed_at=self.processed_at,
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MediaRepository:
+    """Reads and writes media records; every call names its tenant."""
+
+    def create(self, tenant: Tenant, record: MediaRecord) -> None:
+        store = tenant.require_store()
+        MediaItem(
+            keys.media_pk(tenant.platform, store, record.id),
+            keys.MEDIA_SK,
+            gsi1pk=keys.media_gsi1pk(tenant.platform, store),
+            gsi1sk=f"{record.created_at.isoformat()}#{record.id}",
+            id=record.id,
+            platform=tenant.platform,
+            store=store,
+            file_name=record.file_name,
+            declared_type=record.declared_type,
+            status=record.status.value,
+            created_by=record.created_by,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        ).save(condition=MediaItem.pk.does_not_exist())
+
+    def _item(self, tenant: Tenant, media_id: str) -> MediaItem | None:
+        return get_or_none(
+            MediaItem,
+            keys.media_pk(tenant.platform, tenant.require_store(), media_id),
+            keys.MEDIA_SK,
+            consistent_read=True,
+        )
+
+    def get(self, tenant: Tenant, media_id: str) -> MediaRecord | None:
+        item = self._item(tenant, media_id)
+        return item.to_model() if item else None
+
+    def get_many(self, tenant: Tenant, media_ids: Sequence[str]) -> dict[str, MediaRecord]:
+        """Records by id (absent ones left out): one BatchGetItem."""
+        store = tenant.require_store()
+        wanted = [(keys.media_pk(tenant.platform, store, media_id), keys.MEDIA_SK) for media_id in media_ids]
+        if not wanted:
+            return {}
+        found: dict[str, MediaRecord] = {}
+        for item in TableItem.batch_get(list(dict.fromkeys(wanted)), consistent_read=True):
+            if isinstance(item, MediaItem):
+                found[item.id] = item.to_model()
+        return found
+
+    def newest(self, tenant: Tenant, limit: int) -> list[MediaRecord]:
+        """The store's uploads, newest first (one Query on GSI1)."""
+        query = MediaItem.gsi1.query(
+            keys.media_gsi1pk(tenant.platform, tenant.require_store()), scan_index_forward=False, limit=limit
+        )
+        return [item.to_model() for item in query if isinstance(item, MediaItem)]
+
+    def claim(self, tenant: Tenant, media_id: str, lease_seconds: int) -> bool:
+        """Hold a pending upload for one processing run; ``False`` when it is final already or another
+        run holds it (a redelivered or duplicate event)."""
+        item = self._item(tenant, media_id)
+        if item is None:
+            return False
+        now = _now()
+        free = MediaItem.claimed_until.does_not_exist() | (MediaItem.claimed_until < now)
+        try:
+            item.update(
+                actions=[
+                    MediaItem.claimed_until.set(now + timedelta(seconds=lease_seconds)),
+                    MediaItem.updated_at.set(now),
+                ],
+                condition=(MediaItem.status == MediaStatus.PENDING.value) & free,
+            )
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
+
+    def release(self, tenant: Tenant, media_id: str) -> None:
+        """Give a pending upload back (a run that failed for a passing reason: the retry takes it)."""
+        item = self._item(tenant, media_id)
+        if item is None:
+            return
+        try:
+            item.update(
+                actions=[MediaItem.claimed_until.remove()],
+                condition=MediaItem.status == MediaStatus.PENDING.value,
+            )
+        except UpdateError as exc:
+            if not condition_failed(exc):
+                raise
+
+    def finish_ready(
+        self,
+        tenant: Tenant,
+        media_id: str,
+        *,
+        content_type: str,
+        width: int,
+        height: int,
+        widths: Sequence[int],
+    ) -> MediaRecord | None:
+        """pending -> ready; ``None`` when the record is final already (the first word stands)."""
+        return self._finish(
+            tenant,
+            media_id,
+            [
+                MediaItem.status.set(MediaStatus.READY.value),
+                MediaItem.content_type.set(content_type),
+                MediaItem.width.set(width),
+                MediaItem.height.set(height),
+                MediaItem.widths.set({float(width) for width in widths}),
+            ],
+        )
+
+    def finish_failed(self, tenant: Tenant, media_id: str, reason: str) -> MediaRecord | None:
+        """pending -> failed with ``reason``; ``None`` when the record is final already."""
+        return self._finish(
+            tenant,
+            media_id,
+            [MediaItem.status.set(MediaStatus.FAILED.value), MediaItem.reason.set(reason)],
+        )
+
+    def _finish(self, tenant: Tenant, media_id: str, actions: list[Any]) -> MediaRecord | None:
+        item = self._item(tenant, media_id)
+        if item is None:
+            return None
+        now = _now()
+        try:
+            item.update(
+                actions=[
+                    *actions,
+                    MediaItem.updated_at.set(now),
+                    MediaItem.processed_at.set(now),
+                    MediaItem.claimed_until.remove(),
+                ],
+                condition=MediaItem.status == MediaStatus.PENDING.value,
+            )
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return None
+            raise
+        return item.to_model()
