@@ -11,7 +11,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from infra import wiring
-from infra.local import invoke
+from infra.local import edge, invoke
 from infra.local.environments import FunctionError
 from infra.local.events import http_api_event, lambda_result_to_http
 from infra.local.routing import RouteTable
@@ -67,7 +67,10 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._send(500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}')
             self._log(500, started, match.function.name)
             return
-        self._send(result.status, result.headers, result.body)
+        headers, body = result.headers, result.body
+        if self.command != "HEAD":  # a HEAD answer has no body, and says what the GET's would weigh
+            headers, body = edge.compress(self.headers.get("Accept-Encoding"), headers, body)
+        self._send(result.status, headers, body)
         self._log(result.status, started, match.function.name)
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
