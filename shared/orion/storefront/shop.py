@@ -258,9 +258,17 @@ class ShopPages:
 
     def home(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
         lang = self.language(resolved, request)
-        featured = catalog.list_products(resolved.tenant, featured=True, limit=FEATURED_COUNT)
+        featured = _summaries(
+            catalog.list_products(resolved.tenant, featured=True, limit=FEATURED_COUNT).items, lang
+        )
+        t = translator(lang)
+        name = resolved.store.name if resolved.store else resolved.platform.name
+        lead = t("Welcome to {name}! Have a look around.", name=name)
+        if featured:
+            lead = f"{lead} {t('Featured products')}"
+        description = seo.page_description(lead, [p["title"] for p in featured])
         return self._page(
-            resolved, request, lang, "home.html", {"featured": _summaries(featured.items, lang)}
+            resolved, request, lang, "home.html", {"featured": featured, "meta_description": description}
         )
 
     def listing(self, resolved: ResolvedTenant, request: ShopperRequest, category_slug: str | None) -> Page:
@@ -276,6 +284,10 @@ class ShopPages:
         after = request.get("after")
         found = catalog.list_products(resolved.tenant, sort=sort, after=after, category=category_slug)
         base = f"/categories/{category_slug}" if category_slug else "/products"
+        products = _summaries(found.items, lang)
+        heading = category.name_in(lang) if category else translator(lang)("All products")
+        store_name = resolved.store.name if resolved.store else resolved.platform.name
+        lead = (category.description if category else None) or f"{heading} · {store_name}"
         return self._page(
             resolved,
             request,
@@ -290,7 +302,8 @@ class ShopPages:
                     "name": category.name_in(lang),
                     "description": category.description,
                 },
-                "products": _summaries(found.items, lang),
+                "products": products,
+                "meta_description": seo.page_description(lead, [p["title"] for p in products]),
                 "sort": sort.value,
                 "sorts": [{"value": s.value, "label": label} for s, label in SORT_LABELS.items()],
                 "listing_path": base,
