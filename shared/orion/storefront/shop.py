@@ -612,7 +612,9 @@ def _cms(page: CmsPage, lang: str, resolved: ResolvedTenant) -> dict[str, Any]:
         "title": page.title_in(lang),
         "body_html": page.body_in(lang),
         "lang": page.language_in(lang, owner_default),
-        "meta_description": page.meta_description,
+        # What staff wrote for search results, else the page's opening text.
+        "meta_description": page.meta_description
+        or seo.plain_text(page.body_in(lang), seo.META_DESCRIPTION_LENGTH),
         "source": page.source.value,
     }
 

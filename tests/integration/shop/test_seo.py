@@ -15,6 +15,8 @@ import pytest
 from functions.storefront.handler import handler
 from orion.catalog.models import ProductInput, ProductStatus, Variant
 from orion.catalog.service import create_product
+from orion.cms.models import PageInput
+from orion.cms.service import put_store_page
 from orion.tenant import Tenant
 from tests.api_calls import dynamodb_stops_at_limit
 from tests.bench.support import counting_requests
@@ -129,6 +131,18 @@ def test_home_and_listings_describe_themselves_with_the_products_they_show() -> 
     for description in (home, french, listing, category):
         assert len(description) <= 160
         assert description.endswith(".")
+
+
+def test_a_cms_page_without_a_meta_description_is_described_by_its_opening_text() -> None:
+    assert meta_description(call(handler, "GET", "/pages/privacy").body) == (
+        "We keep your details only to deliver your order."
+    )
+    put_store_page(
+        Tenant("oms", "wizamart"),
+        "privacy",
+        PageInput(title="Privacy", body_html="<p>Long text.</p>", meta_description="How we keep your data."),
+    )
+    assert meta_description(call(handler, "GET", "/pages/privacy").body) == "How we keep your data."
 
 
 def test_a_product_name_cannot_break_out_of_the_meta_description() -> None:
