@@ -145,6 +145,12 @@ def test_a_cms_page_without_a_meta_description_is_described_by_its_opening_text(
     assert meta_description(call(handler, "GET", "/pages/privacy").body) == "How we keep your data."
 
 
+def test_the_platform_home_is_described_by_its_home_page() -> None:
+    description = meta_description(call(handler, "GET", "/", host=PLATFORM).body)
+    assert description
+    assert len(description) <= 160
+
+
 def test_a_product_name_cannot_break_out_of_the_meta_description() -> None:
     create_product(
         Tenant("oms", "wizamart"),
