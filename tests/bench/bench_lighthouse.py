@@ -82,6 +82,7 @@ class PageResult:
     runs: list[dict[str, float]] = field(default_factory=list)  # category -> score (0-100), per run
     findings: dict[str, dict[str, Finding]] = field(default_factory=dict)  # category -> audit -> it
     reports: list[Path] = field(default_factory=list)
+    errored: set[str] = field(default_factory=set)  # audits Lighthouse could not run (no score)
     benchmark_index: list[float] = field(default_factory=list)
 
     def median(self, category: str) -> float:
@@ -223,6 +224,9 @@ def measure(server: LocalServer, runs: int) -> list[PageResult]:
             started = time.perf_counter()
             report = lighthouse(result.url, REPORTS / f"{name}-{run}")
             result.runs.append(scores_of(report))
+            result.errored.update(
+                audit for audit, found in report["audits"].items() if found.get("scoreDisplayMode") == "error"
+            )
             for category, findings in findings_of(report).items():
                 result.findings.setdefault(category, {}).update(findings)
             result.reports.append(REPORTS / f"{name}-{run}.report.html")
@@ -258,6 +262,12 @@ def print_table(results: list[PageResult], runs: int) -> None:
                 print(f"    {finding.audit} [{score}]: {finding.title}{shown}")
                 for where in finding.where:
                     print(f"      {where[:160]}")
+    errored = sorted(set().union(*(result.errored for result in results)))
+    if errored:
+        print(
+            f"audits Lighthouse could not run here (unscored diagnostics; the report says why, e.g. a trace "
+            f"of a newer Chromium than it knows): {', '.join(errored)}"
+        )
     indexes = [index for result in results for index in result.benchmark_index if index]
     if indexes:
         print(
