@@ -60,10 +60,19 @@ def _value(headers: Headers, name: str) -> str | None:
     return next((value for key, value in headers if key.lower() == name), None)
 
 
-def compress(accept_encoding: str | None, headers: Headers, body: bytes) -> tuple[Headers, bytes]:
+def compress(
+    accept_encoding: str | None, headers: Headers, body: bytes, *, head: bool = False
+) -> tuple[Headers, bytes]:
     """The response as CloudFront hands it to a viewer that sent ``accept_encoding``: gzip-compressed
-    when it qualifies (headers then say so), otherwise unchanged."""
-    if not accepts_gzip(accept_encoding) or not MIN_BYTES <= len(body) <= MAX_BYTES:
+    when it qualifies (headers then say so), otherwise unchanged. For a HEAD (``head``: no body, the
+    GET's length in Content-Length) the headers become those of the compressed GET, without a length."""
+    size = len(body)
+    if head:
+        try:
+            size = int(_value(headers, "content-length") or 0)
+        except ValueError:
+            return headers, body
+    if not accepts_gzip(accept_encoding) or not MIN_BYTES <= size <= MAX_BYTES:
         return headers, body
     if _value(headers, "content-encoding") or not compressible(_value(headers, "content-type") or ""):
         return headers, body
@@ -80,4 +89,4 @@ def compress(accept_encoding: str | None, headers: Headers, body: bytes) -> tupl
         elif lowered != "content-length":
             kept.append((name, value))
     kept += [("Content-Encoding", "gzip"), ("Vary", ", ".join(vary))]
-    return kept, gzip.compress(body, compresslevel=6, mtime=0)
+    return kept, b"" if head else gzip.compress(body, compresslevel=6, mtime=0)

@@ -73,3 +73,13 @@ def test_what_cloudfront_would_not_compress_passes_unchanged(
 def test_text_like_answers_are_compressed_too(media_type: str) -> None:
     headers, _ = compress("gzip", [("Content-Type", media_type)], PAGE)
     assert ("Content-Encoding", "gzip") in headers
+
+
+def test_a_head_answer_carries_the_headers_of_the_compressed_get() -> None:
+    """HEAD mirrors GET (RFC 9110): same encoding and ETag; the compressed length is not known."""
+    get_headers, _ = compress("gzip", HTML, PAGE)
+    head_headers, body = compress("gzip", HTML, b"", head=True)
+    assert body == b""
+    assert head_headers == get_headers
+    small = [("Content-Type", "text/html"), ("Content-Length", "999")]
+    assert compress("gzip", small, b"", head=True) == (small, b"")
