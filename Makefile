@@ -55,8 +55,10 @@ infra-test: venv
 e2e: venv browser
 	@$(RUN) pytest -q tests/e2e
 
-bench: venv
-	@$(RUN) python -m tests.bench
+# Every benchmark, or those BENCH names (e.g. `make bench BENCH=lighthouse`).
+BENCH ?=
+bench: venv browser
+	@$(RUN) python -m tests.bench $(BENCH)
 
 # Offline-safe: the real arm64 dependency layer when wheels are reachable (uv cache or index), else a stub.
 synth: venv

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.edge import http_entry
 from functions.common.shopper import (
+    asset_response,
     error_page,
     handle_shopper_request,
     not_found_page,
@@ -18,6 +19,7 @@ from functions.common.shopper import (
 )
 from orion.errors import NotFound, OrionError
 from orion.observability import logger, metrics
+from orion.storefront import icon
 from orion.storefront.pages import storefront_pages
 from orion.storefront.shop import ShopperRequest, shop_pages
 from orion.tenancy.models import HostKind, ResolvedTenant
@@ -84,6 +86,12 @@ def search() -> Response[str]:
 @app.get("/robots.txt")
 def robots() -> Response[str]:
     return page_response(shop_pages().robots(current_tenant(), shopper_request()), if_none_match())
+
+
+@app.get("/favicon.ico")
+def favicon() -> Response[bytes]:
+    """The site icon browsers ask every host for (a 404 here is an error in every shopper's console)."""
+    return asset_response(icon.favicon(), if_none_match())
 
 
 @app.get("/sitemap.xml")

@@ -11,7 +11,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from infra import wiring
-from infra.local import invoke, media
+from infra.local import edge, invoke, media
 from infra.local.environments import FunctionError
 from infra.local.events import http_api_event, lambda_result_to_http
 from infra.local.routing import RouteTable
@@ -72,18 +72,23 @@ class GatewayHandler(BaseHTTPRequestHandler):
             self._send(500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}')
             self._log(500, started, match.function.name)
             return
-        self._send(result.status, result.headers, result.body)
+        headers, body = edge.compress(
+            self.headers.get("Accept-Encoding"), result.headers, result.body, head=self.command == "HEAD"
+        )
+        self._send(result.status, headers, body)
         self._log(result.status, started, match.function.name)
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         self.send_response(status)
-        length = str(len(body))
+        # A HEAD answer names the length the GET's body has, when it is known (a compressed one's is not).
+        length: str | None = str(len(body)) if body or self.command != "HEAD" else None
         for name, value in headers:
             if name.lower() == "content-length" and self.command == "HEAD":
-                length = value  # the length the GET's body has
+                length = value
             elif name.lower() not in {"content-length", "connection", "transfer-encoding"}:
                 self.send_header(name, value)
-        self.send_header("Content-Length", length)
+        if length is not None:
+            self.send_header("Content-Length", length)
         self.end_headers()
         if self.command != "HEAD" and status not in (204, 304):
             self.wfile.write(body)

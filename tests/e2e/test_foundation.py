@@ -74,3 +74,15 @@ def test_a_browser_shows_the_store_home(local_server: LocalServer) -> None:
     dom = dump_dom(url)
     assert heading(dom) == "Wizamart"
     screenshot(url, ARTIFACTS / "foundation-store-home.png")
+
+
+def test_pages_reach_a_browser_compressed_as_cloudfront_sends_them(local_server: LocalServer) -> None:
+    """The gateway gzips what CloudFront would (docs/local-cloud.md): the page reads the same."""
+    with local_server.client("wizamart.oms.localhost") as http:
+        compressed = http.get("/products", headers={"Accept-Encoding": "gzip"})
+        plain = http.get("/products", headers={"Accept-Encoding": "identity"})
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in compressed.headers["vary"].lower()
+    assert int(compressed.headers["content-length"]) < len(compressed.content) / 3
+    assert "content-encoding" not in plain.headers
+    assert compressed.text == plain.text

@@ -29,6 +29,8 @@ TEXT = "text/plain; charset=utf-8"
 # Paths of one shopper (or of staff) that no crawler should read.
 PRIVATE_PATHS = ("/cart", "/checkout", "/account", "/admin", "/orders")
 DESCRIPTION_LENGTH = 300
+# A page's <meta name="description">: search results show about this much of it.
+META_DESCRIPTION_LENGTH = 160
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -76,6 +78,20 @@ def plain_text(markup: str, limit: int = DESCRIPTION_LENGTH) -> str:
     """A description's HTML as one line of text (tags dropped, entities decoded), cut at ``limit``."""
     text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def page_description(lead: str, names: Sequence[str], limit: int = META_DESCRIPTION_LENGTH) -> str:
+    """The meta description of a page that lists products (home, listings): ``lead``, then as many of
+    the names it shows as fit whole in ``limit`` characters, e.g. ``All products · Wizamart: Classic
+    T-Shirt, Cast Iron Skillet.``"""
+    text = plain_text(lead, limit)
+    glue = " " if text.endswith((".", "!", "?", "…")) else ": "
+    shown: list[str] = []
+    for name in names:
+        if len(f"{text}{glue}{', '.join([*shown, name])}.") > limit:
+            break
+        shown.append(name)
+    return f"{text}{glue}{', '.join(shown)}." if shown else text
 
 
 def json_for_script(data: Any) -> Markup:

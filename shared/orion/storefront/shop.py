@@ -289,13 +289,19 @@ class ShopPages:
 
     def home(self, resolved: ResolvedTenant, request: ShopperRequest) -> Page:
         lang = self.language(resolved, request)
-        featured = catalog.list_products(resolved.tenant, featured=True, limit=FEATURED_COUNT)
-        return self._page(
-            resolved,
-            request,
+        featured = _summaries(
+            catalog.list_products(resolved.tenant, featured=True, limit=FEATURED_COUNT).items,
             lang,
-            "home.html",
-            {"featured": _summaries(featured.items, lang, resolved.tenant)},
+            resolved.tenant,
+        )
+        t = translator(lang)
+        name = resolved.store.name if resolved.store else resolved.platform.name
+        lead = t("Welcome to {name}! Have a look around.", name=name)
+        if featured:
+            lead = f"{lead} {t('Featured products')}"
+        description = seo.page_description(lead, [p["title"] for p in featured])
+        return self._page(
+            resolved, request, lang, "home.html", {"featured": featured, "meta_description": description}
         )
 
     def listing(self, resolved: ResolvedTenant, request: ShopperRequest, category_slug: str | None) -> Page:
@@ -311,6 +317,10 @@ class ShopPages:
         after = request.get("after")
         found = catalog.list_products(resolved.tenant, sort=sort, after=after, category=category_slug)
         base = f"/categories/{category_slug}" if category_slug else "/products"
+        products = _summaries(found.items, lang, resolved.tenant)
+        heading = category.name_in(lang) if category else translator(lang)("All products")
+        store_name = resolved.store.name if resolved.store else resolved.platform.name
+        lead = (category.description if category else None) or f"{heading} · {store_name}"
         return self._page(
             resolved,
             request,
@@ -332,7 +342,8 @@ class ShopPages:
                     "name": category.name_in(lang),
                     "description": category.description,
                 },
-                "products": _summaries(found.items, lang, resolved.tenant),
+                "products": products,
+                "meta_description": seo.page_description(lead, [p["title"] for p in products]),
                 "sort": sort.value,
                 "sorts": [{"value": s.value, "label": label} for s, label in SORT_LABELS.items()],
                 "listing_path": base,
@@ -689,7 +700,9 @@ def _cms(page: CmsPage, lang: str, resolved: ResolvedTenant) -> dict[str, Any]:
         "title": page.title_in(lang),
         "body_html": page.body_in(lang),
         "lang": page.language_in(lang, owner_default),
-        "meta_description": page.meta_description,
+        # What staff wrote for search results, else the page's opening text.
+        "meta_description": page.meta_description
+        or seo.plain_text(page.body_in(lang), seo.META_DESCRIPTION_LENGTH),
         "source": page.source.value,
     }
 

@@ -3,6 +3,7 @@ data): canonical and hreflang links, a product's Open Graph and JSON-LD, the sit
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -14,6 +15,8 @@ import pytest
 from functions.storefront.handler import handler
 from orion.catalog.models import ProductInput, ProductStatus, Variant
 from orion.catalog.service import create_product
+from orion.cms.models import PageInput
+from orion.cms.service import put_store_page
 from orion.tenant import Tenant
 from tests.api_calls import dynamodb_stops_at_limit
 from tests.bench.support import counting_requests
@@ -97,6 +100,70 @@ def test_canonical_in_path_mode_keeps_the_prefix_and_the_scheme_the_browser_used
     page = call(handler, "GET", "/oms/stores/wizamart/categories/kitchen", **PATH_MODE)  # type: ignore[arg-type]
     assert page.status == 200
     assert canonical(page.body) == "http://localhost:8000/oms/stores/wizamart/categories/kitchen"
+
+
+# --- meta descriptions ---------------------------------------------------------------------------------
+
+
+def meta_description(body: str) -> str:
+    head = body.split("</head>", maxsplit=1)[0]
+    (content,) = re.findall(r'<meta name="description" content="([^"]*)">', head)
+    return html.unescape(content)
+
+
+def test_home_and_listings_describe_themselves_with_the_products_they_show() -> None:
+    """Search results show a page's meta description: the store, then products by name, in the
+    shopper's language, at most 160 characters."""
+    page = call(handler, "GET", "/").body
+    home = meta_description(page)
+    lead = "Welcome to Wizamart! Have a look around. Featured products: "
+    assert home.startswith(lead)
+    named = home.removeprefix(lead).removesuffix(".").split(", ")
+    shown = [html.unescape(t) for t in re.findall(r'<span class="card-title">([^<]*)</span>', page)]
+    assert len(named) >= 3
+    assert named == shown[: len(named)]  # the featured products, in the order the page shows them
+    french = meta_description(call(handler, "GET", "/", query={"lang": "fr"}).body)
+    assert french.startswith("Bienvenue chez Wizamart ! Faites le tour. Produits vedettes: ")
+    listing = meta_description(call(handler, "GET", "/products", query={"sort": "title"}).body)
+    assert listing.startswith("All products · Wizamart: ")
+    category = meta_description(call(handler, "GET", "/categories/clothing").body)
+    assert category.startswith("Clothing · Wizamart: ")
+    for description in (home, french, listing, category):
+        assert len(description) <= 160
+        assert description.endswith(".")
+
+
+def test_a_cms_page_without_a_meta_description_is_described_by_its_opening_text() -> None:
+    assert meta_description(call(handler, "GET", "/pages/privacy").body) == (
+        "We keep your details only to deliver your order."
+    )
+    put_store_page(
+        Tenant("oms", "wizamart"),
+        "privacy",
+        PageInput(title="Privacy", body_html="<p>Long text.</p>", meta_description="How we keep your data."),
+    )
+    assert meta_description(call(handler, "GET", "/pages/privacy").body) == "How we keep your data."
+
+
+def test_the_platform_home_is_described_by_its_home_page() -> None:
+    description = meta_description(call(handler, "GET", "/", host=PLATFORM).body)
+    assert description
+    assert len(description) <= 160
+
+
+def test_a_product_name_cannot_break_out_of_the_meta_description() -> None:
+    create_product(
+        Tenant("oms", "wizamart"),
+        ProductInput(
+            title='Mug "quoted" <b>bold</b>',
+            handle="quoted-mug",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku="QUOTE-1", price=100, stock=1),),
+        ),
+    )
+    body = call(handler, "GET", "/products", query={"sort": "newest"}).body
+    assert 'Mug "quoted" <b>bold</b>' in meta_description(body)
+    assert "<b>bold" not in body.split("</head>", maxsplit=1)[0]
 
 
 # --- product: Open Graph and JSON-LD ------------------------------------------------------------------

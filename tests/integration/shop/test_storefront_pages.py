@@ -269,3 +269,18 @@ def test_a_language_chosen_with_lang_stays_on_the_links_and_the_switcher_keeps_t
     # The page's links (the head's hreflang alternates name every language, see test_seo).
     main = plain.split("<body", 1)[1].split("<footer", 1)[0]
     assert "?lang=" not in main and "&amp;lang=" not in main  # no choice made: links stay clean
+
+
+@pytest.mark.parametrize("host", [WIZAMART, PLATFORM])
+def test_every_site_has_an_icon_so_browsers_log_no_error(host: str) -> None:
+    """Browsers fetch /favicon.ico on every site; a 404 there is an error in the shopper's console."""
+    import base64
+
+    icon = call(handler, "GET", "/favicon.ico", host=host)
+    assert icon.status == 200
+    assert icon.headers["Content-Type"] == "image/x-icon"
+    assert base64.b64decode(icon.body)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert "max-age=86400" in icon.headers["Cache-Control"]
+    again = call(handler, "GET", "/favicon.ico", host=host, headers={"If-None-Match": icon.headers["ETag"]})
+    assert again.status == 304
+    assert call(handler, "GET", "/favicon.ico", host="nowhere.example").status == 404

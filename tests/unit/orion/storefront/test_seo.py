@@ -49,3 +49,18 @@ def test_sitemap_xml_escapes_addresses() -> None:
     assert [el.text for el in index.iter(f"{{{seo.SITEMAP_NS}}}loc")] == [
         "https://shop.example/sitemap-products.xml?after=x&y"
     ]
+
+
+def test_a_page_description_names_whole_products_within_the_limit() -> None:
+    names = ["Classic T-Shirt", "Cast Iron Skillet", "French Press"]
+    assert seo.page_description("All products · Shop", names) == (
+        "All products · Shop: Classic T-Shirt, Cast Iron Skillet, French Press."
+    )
+    assert seo.page_description("All products · Shop", names, limit=58) == (
+        "All products · Shop: Classic T-Shirt, Cast Iron Skillet."  # no name cut in half
+    )
+    assert seo.page_description("Welcome! Featured", []) == "Welcome! Featured"
+    assert seo.page_description("Warm <b>clothes</b> for winter.", names[:1]) == (
+        "Warm clothes for winter. Classic T-Shirt."
+    )
+    assert len(seo.page_description("x" * 400, names)) == seo.META_DESCRIPTION_LENGTH
