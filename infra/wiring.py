@@ -467,7 +467,8 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=29,
         memory_mb=1024,
         tables={"main": Access.WRITE},
-        buckets={"uploads": Access.PUT, "reports": Access.READ},
+        # media: a publish asks for its products' images to be fetched (an empty request object each)
+        buckets={"uploads": Access.PUT, "reports": Access.READ, "media": Access.PUT},
         secrets=("origin-verify", "jwt-signing-keys"),
         # A large publish runs in the background: the request goes to the uploads bucket, and the
         # function starts the import-publish state machine.
@@ -548,11 +549,12 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.READ},
         secrets=("origin-verify",),
     ),
-    # Uploaded images: the media bucket's events for originals invoke it (asynchronously, retried).
+    # Uploaded and fetched images: the media bucket's events for originals and fetch requests invoke it
+    # (asynchronously, retried).
     Function(
         name="media-process",
         handler="functions.media.process.handler",
-        description="Media: check an uploaded image by decoding it, write its resized WebP and JPEG variants",
+        description="Media: check an uploaded or fetched image by decoding it, write WebP and JPEG variants",
         memory_mb=2048,  # a 40-megapixel image decoded, turned and resized (Pillow)
         timeout_seconds=60,
         tables={"main": Access.WRITE},
@@ -602,7 +604,7 @@ FUNCTIONS: tuple[Function, ...] = (
         memory_mb=1024,
         timeout_seconds=900,
         tables={"main": Access.WRITE},
-        buckets={"uploads": Access.READ},
+        buckets={"uploads": Access.READ, "media": Access.PUT},  # media: image fetch requests
     ),
     Function(
         name="import-publish-failed",
@@ -653,6 +655,14 @@ EVENT_RULES: tuple[EventRule, ...] = (
         bucket="media",
         prefix="",
         wildcard="*/*/originals/*",  # <platform>/<store>/originals/<id>: keys start with their tenant
+        target="media-process",
+        target_kind=TargetKind.FUNCTION,
+    ),
+    EventRule(
+        name="media-fetches",
+        bucket="media",
+        prefix="",
+        wildcard="*/*/fetches/*",  # <platform>/<store>/fetches/<id>: an import's image address to fetch
         target="media-process",
         target_kind=TargetKind.FUNCTION,
     ),

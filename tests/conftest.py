@@ -11,7 +11,9 @@ from collections.abc import Iterator
 import pytest
 
 from orion import runtime
+from orion.media import remote
 from tests.environment import FOREIGN, TEST_ENV
+from tests.image_hosts import ImageHosts
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +26,12 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     runtime.reset()
     yield
     runtime.reset()
+
+
+@pytest.fixture(autouse=True)
+def image_hosts(monkeypatch: pytest.MonkeyPatch) -> ImageHosts:
+    """The internet as image fetches see it (empty unless the test serves something): never the real one."""
+    hosts = ImageHosts()
+    monkeypatch.setattr(remote, "resolve_host", hosts.resolve)
+    monkeypatch.setattr(remote, "HttpsTransport", lambda: hosts)
+    return hosts

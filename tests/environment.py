@@ -26,6 +26,8 @@ TEST_ENV = {
     "ORION_PASSWORD_HASH_TIME_COST": "1",
     "ORION_PASSWORD_HASH_MEMORY_KIB": "1024",
     "ORION_PASSWORD_HASH_PARALLELISM": "1",
+    # Publishing an import asks for no image fetches unless a test wants them (tests/integration/media).
+    "ORION_MEDIA_FETCH_IMAGES": "false",
     **local_environment(),
 }
 # Variables a test must never inherit from the machine: they would point the SDK somewhere else.

@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.entry import lambda_entry
+from functions.common.imported_images import image_fetches
 from functions.imports.common import PublishTask, read_input
 from orion.imports.publish import run_background_publish
 
@@ -22,5 +23,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         task.job_id,
         task.publish_id,
         keep_going=lambda: context.get_remaining_time_in_millis() > RESERVE_MS,
+        on_published=image_fetches(task.tenant),  # the products' images, fetched into the store's media
     )
     return {"done": done, "publish_id": task.publish_id}

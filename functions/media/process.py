@@ -1,6 +1,8 @@
 """Media processing Lambda: the media bucket's "Object Created" events for originals
-(``<platform>/<store>/originals/<id>``, an EventBridge rule) invoke it asynchronously; orion checks the
-image by decoding it and writes its variants, or records why it is refused.
+(``<platform>/<store>/originals/<id>``) and for fetch requests (``<platform>/<store>/fetches/<id>``,
+written when an import publishes products naming image addresses) invoke it asynchronously (EventBridge
+rules); orion fetches the image if need be, checks it by decoding it and writes its variants, or
+records why it is refused.
 
 A refused image is an outcome, not an error: the record says why and nothing is retried. An error here
 (S3 or DynamoDB unreachable) is raised, so Lambda retries the event (twice) and then sends it to the
@@ -16,8 +18,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from functions.common.entry import lambda_entry
+from orion.media import fetching
 from orion.media import service as media
 from orion.media.models import MediaStatus
+from orion.media.storage import parse_fetch_key
 from orion.observability import logger, metrics
 
 
@@ -55,7 +59,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return {"status": "ignored"}
     key = created.detail.object.key
     logger.append_keys(media_key=key)
-    record = media.process_upload(key)
+    # An upload's original, or a request to fetch an image an import named by address.
+    record = fetching.process_fetch(key) if parse_fetch_key(key) else media.process_upload(key)
     if record is None:
         return {"status": "skipped"}
     logger.append_keys(platform=record.platform, store=record.store, media=record.id)

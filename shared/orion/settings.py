@@ -156,6 +156,9 @@ class OrionSettings(BaseSettings):
     # function's timeout, shorter than Lambda's wait before it retries a failed run).
     media_upload_url_expiry_seconds: int = Field(default=900, ge=60)
     media_processing_lease_seconds: int = Field(default=70, ge=1)
+    # Fetch the images imports name by address into the store's media (off: products keep the
+    # addresses, for a deployment without outbound internet access).
+    media_fetch_images: bool = True
 
     # Catalogue imports.
     import_max_upload_bytes: int = 200 * 1024 * 1024

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from functions.common.imported_images import image_fetches
 from functions.console.pages.team import absolute_url, audit
 from functions.console.web import Anonymous, Console, Posted, SignedIn, invalid
 from orion.catalog.models import ProductStatus
@@ -180,7 +181,7 @@ def publish(job_id: str, console: Posted) -> Response:
             message=console._(str(error)),
         )
     try:
-        outcome = request_publish(access.tenant, job.id, request)
+        outcome = request_publish(access.tenant, job.id, request, on_published=image_fetches(access.tenant))
     except Conflict as error:  # not completed, or a publish of it is running
         return _job_page(console, job.id, 409, message=console._(str(error)))
     if isinstance(outcome, PublishResult):

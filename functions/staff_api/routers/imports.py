@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
+from functions.common.imported_images import image_fetches
 from functions.staff_api.common.access import record_audit, require
 from functions.staff_api.common.app import API_PREFIX
 from orion.identity.models import StaffAccess
@@ -205,7 +206,7 @@ def publish(
     (200, with what was created, updated or failed); a larger selection answers 202 with the publish's
     state and runs in the background, its progress in ``GET /imports/{id}`` (``publish``). One publish
     of an import runs at a time (409 while one does)."""
-    outcome = request_publish(access.tenant, job_id, body)
+    outcome = request_publish(access.tenant, job_id, body, on_published=image_fetches(access.tenant))
     if isinstance(outcome, PublishResult):
         details: dict[str, object] = {
             "created": len(outcome.created),

@@ -48,6 +48,9 @@ class MediaOut(BaseModel):
     status: MediaStatus
     reason: str | None
     file_name: str
+    source_url: str | None = Field(
+        default=None, description="for an image an import named by address, the address it was fetched from"
+    )
     content_type: str | None = Field(description="the type found by decoding the file (ready images)")
     width: int | None
     height: int | None
@@ -70,6 +73,7 @@ class MediaOut(BaseModel):
             status=record.status,
             reason=record.reason,
             file_name=record.file_name,
+            source_url=record.source_url,
             content_type=record.content_type,
             width=record.width,
             height=record.height,

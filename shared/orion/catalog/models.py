@@ -250,13 +250,25 @@ class Product(ProductInput):
     """A product as stored: an id, a handle, timestamps, and its variants.
 
     ``media``: for each uploaded image its ``images`` name (by media id), what a page needs to draw it
-    (size, variant widths), copied from the media record when the image was added to the product."""
+    (size, variant widths), copied from the media record when the image was added to the product.
+
+    ``image_sources``: for an image an import named by address and Orion fetched into the store's
+    media, the address it came from (by media id): a re-import naming the same address keeps the
+    image. ``image_failures``: addresses an import named whose image could not be fetched, with the
+    reason; pages draw a placeholder instead (see :attr:`shown_images`)."""
 
     id: str
     handle: Handle
     created_at: datetime
     updated_at: datetime
     media: dict[str, MediaImage] = Field(default_factory=dict)
+    image_sources: dict[str, str] = Field(default_factory=dict)
+    image_failures: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def shown_images(self) -> tuple[str, ...]:
+        """The images pages draw: all but addresses whose fetch failed."""
+        return tuple(image for image in self.images if image not in self.image_failures)
 
     def title_in(self, lang: str) -> str:
         translated = self.translations.get(lang)
@@ -297,8 +309,8 @@ class Product(ProductInput):
             compare_at_price=cheapest.compare_at_price,
             currency=cheapest.currency,
             has_price_range=len({v.price for v in self.variants}) > 1,
-            image=self.images[0] if self.images else None,
-            image_media=self.media.get(media_id_of(self.images[0]) or "") if self.images else None,
+            image=shown[0] if (shown := self.shown_images) else None,
+            image_media=self.media.get(media_id_of(shown[0]) or "") if shown else None,
             brand=self.brand,
             created_at=self.created_at,
             tax_class=self.tax_class,

@@ -50,6 +50,7 @@ from orion.catalog.products.service import (
     update_product,
     update_variant,
     upsert_product_by_external_id,
+    use_fetched_image,
 )
 from orion.catalog.stock.rules import MAX_LOW_STOCK_THRESHOLD
 from orion.catalog.stock.service import (
@@ -103,4 +104,5 @@ __all__ = [
     "update_product",
     "update_variant",
     "upsert_product_by_external_id",
+    "use_fetched_image",
 ]

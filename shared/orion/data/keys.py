@@ -499,6 +499,20 @@ def media_gsi1pk(platform: str, store: str) -> str:
     return f"{store_pk(platform, store)}#MEDIA"
 
 
+MEDIA_SOURCE_SK = "MEDIASRC"
+MEDIA_CONTENT_SK = "MEDIAHASH"
+
+
+def media_source_pk(platform: str, store: str, address_hash: str) -> str:
+    """``P#<p>#S#<s>#MEDIASRC#<sha-256 of the address>``: the image fetched from one address (imports)."""
+    return f"{store_pk(platform, store)}#MEDIASRC#{_checked_part(address_hash, 'address hash')}"
+
+
+def media_content_pk(platform: str, store: str, content_hash: str) -> str:
+    """``P#<p>#S#<s>#MEDIAHASH#<sha-256 of the bytes>``: the one image a store keeps of those bytes."""
+    return f"{store_pk(platform, store)}#MEDIAHASH#{_checked_part(content_hash, 'content hash')}"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal[
@@ -779,6 +793,26 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "claim and finish the processing of an upload",
         "UpdateItem",
         "PK=P#<p>#S#<s>#MEDIA#<id>, SK=MEDIA (conditional on pending and the claim's lease)",
+    ),
+    AccessPattern(
+        "the images already fetched from a page of products' addresses (import publish)",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s>#MEDIASRC#<sha-256 of the address>, SK=MEDIASRC",
+    ),
+    AccessPattern(
+        "start fetching an address once (a new record and its address's item)",
+        "TransactWriteItems",
+        "PK=P#<p>#S#<s>#MEDIASRC#<sha-256 of the address>, SK=MEDIASRC (conditional on absent or failed)",
+    ),
+    AccessPattern(
+        "add products waiting for an address being fetched; point it at the image kept",
+        "UpdateItem",
+        "PK=P#<p>#S#<s>#MEDIASRC#<sha-256 of the address>, SK=MEDIASRC",
+    ),
+    AccessPattern(
+        "the image a store already keeps of the same bytes (fetches)",
+        "PutItem",
+        "PK=P#<p>#S#<s>#MEDIAHASH#<sha-256 of the bytes>, SK=MEDIAHASH (conditional on absent)",
     ),
     # imports
     AccessPattern("get import job", "GetItem", "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB"),

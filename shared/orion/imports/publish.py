@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orion import runtime
+from orion.catalog.images import media_ref
 from orion.catalog.models import (
     MAX_IMAGES,
     MAX_VARIANTS,
@@ -99,20 +100,29 @@ class PublishResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     failed: list[PublishFailure] = field(default_factory=list)
+    # The products this page saved (for the image fetches), not reported.
+    products: list[Product] = field(default_factory=list, repr=False)
 
 
 # --- entry points ------------------------------------------------------------------------------------
 
 
-def request_publish(tenant: Tenant, job_id: str, request: PublishRequest) -> PublishResult | PublishState:
+# Called with each page's saved products (the adapters compose the media module's image fetches here,
+# which this optional module may not import: docs/imports.md, Images).
+OnPublished = Callable[[Tenant, list[Product]], None]
+
+
+def request_publish(
+    tenant: Tenant, job_id: str, request: PublishRequest, *, on_published: OnPublished | None = None
+) -> PublishResult | PublishState:
     """Publish now and return what happened (a small selection), or start a background publish and
     return its state (more than ``import_publish_sync_max_products`` products). Conflict while another
-    publish of the job runs."""
+    publish of the job runs. ``on_published``: given each page's products when published here."""
     job = _publishable(tenant, job_id, request)
     requested = _requested(job, request)
     settings = get_settings()
     if requested <= settings.import_publish_sync_max_products:
-        return publish_staged_products(tenant, job_id, request)
+        return publish_staged_products(tenant, job_id, request, on_published=on_published)
     if not settings.import_publish_state_machine_arn:
         raise Conflict("This selection is too large to publish at once here; publish fewer products.")
     state = _claim(tenant, job, requested, background=True)
@@ -139,14 +149,16 @@ def request_publish(tenant: Tenant, job_id: str, request: PublishRequest) -> Pub
     return state
 
 
-def publish_staged_products(tenant: Tenant, job_id: str, request: PublishRequest) -> PublishResult:
+def publish_staged_products(
+    tenant: Tenant, job_id: str, request: PublishRequest, *, on_published: OnPublished | None = None
+) -> PublishResult:
     """Create or update a catalogue product for each selected external id, now (in this process);
     report per-id failures. The progress is recorded on the job like a background publish's."""
     job = _publishable(tenant, job_id, request)
     state = _claim(tenant, job, _requested(job, request), background=False)
     result = PublishResult()
     try:
-        run_publish(tenant, job_id, state.id, request, result=result)
+        run_publish(tenant, job_id, state.id, request, result=result, on_published=on_published)
     except Exception:
         fail_publish(tenant, job_id, state.id, "the publish raised")
         raise
@@ -154,13 +166,18 @@ def publish_staged_products(tenant: Tenant, job_id: str, request: PublishRequest
 
 
 def run_background_publish(
-    tenant: Tenant, job_id: str, publish_id: str, keep_going: Callable[[], bool]
+    tenant: Tenant,
+    job_id: str,
+    publish_id: str,
+    keep_going: Callable[[], bool],
+    *,
+    on_published: OnPublished | None = None,
 ) -> bool:
     """The background task: publish pages while ``keep_going()``; ``True`` once the publish ended."""
     request = PublishRequest.model_validate_json(
         ImportFiles().read_publish_request(tenant, job_id, publish_id)
     )
-    return run_publish(tenant, job_id, publish_id, request, keep_going=keep_going)
+    return run_publish(tenant, job_id, publish_id, request, keep_going=keep_going, on_published=on_published)
 
 
 def fail_publish(tenant: Tenant, job_id: str, publish_id: str, reason: str | None = None) -> bool:
@@ -195,6 +212,7 @@ def run_publish(
     *,
     keep_going: Callable[[], bool] = lambda: True,
     result: PublishResult | None = None,
+    on_published: OnPublished | None = None,
 ) -> bool:
     """Publish page after page from the cursor the job records, recording each; ``True`` once the
     publish has ended (finished, or it is not the running publish any more)."""
@@ -209,6 +227,8 @@ def run_publish(
             return True
         ids, rows, last = _page(repository, tenant, job_id, request, after=state.cursor, size=page_size)
         page = _publish_page(tenant, ids, rows, request, default_language)
+        if on_published is not None and page.products:
+            on_published(tenant, page.products)
         repository.mark_published(
             tenant, job_id, [r for i in page.created + page.updated for r in rows[i]], _writer()
         )
@@ -304,7 +324,7 @@ def _publish_page(
             return product_input(staged, existing, override, request.status, default_language)
 
         try:
-            _, created = save_product_by_external_id(tenant, external_id, build)
+            product, created = save_product_by_external_id(tenant, external_id, build)
         except ValidationError as exc:
             result.failed.append(PublishFailure(external_id, _validation_message(exc)))
             continue
@@ -312,6 +332,7 @@ def _publish_page(
             result.failed.append(PublishFailure(external_id, str(exc)))
             continue
         (result.created if created else result.updated).append(external_id)
+        result.products.append(product)
     return result
 
 
@@ -391,7 +412,7 @@ def product_input(
         title=title,
         description=description,
         status=override.status or _status(base, status),
-        images=tuple(base.image_links[:MAX_IMAGES]),
+        images=_images(base.image_links, existing),
         translations=translations,
         brand=base.brand[:120] if base.brand else None,
         gtin=base.gtin,
@@ -400,6 +421,15 @@ def product_input(
         categories=existing.categories if existing else (),
         featured=existing.featured if existing else False,
     )
+
+
+def _images(links: Iterable[str], existing: Product | None) -> tuple[str, ...]:
+    """The feed's image links, each already fetched into the store's media named as that image, so a
+    re-import of an unchanged feed changes nothing (docs/imports.md, Images)."""
+    fetched = (
+        {url: media_ref(media_id) for media_id, url in existing.image_sources.items()} if existing else {}
+    )
+    return tuple(dict.fromkeys(fetched.get(link, link) for link in links))[:MAX_IMAGES]
 
 
 def _status(row: StagedProduct, requested: ProductStatus) -> ProductStatus:

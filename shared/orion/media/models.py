@@ -46,6 +46,8 @@ class MediaRecord(BaseModel):
     height: int | None = None
     widths: tuple[int, ...] = ()
     created_by: str | None = None
+    # The address an import named, for an image fetched from it (``None`` for an upload).
+    source_url: str | None = None
     created_at: datetime
     updated_at: datetime
     processed_at: datetime | None = None
@@ -71,3 +73,15 @@ class UploadTicket:
     url: str
     fields: dict[str, str]
     max_bytes: int
+
+
+class MediaSource(BaseModel):
+    """The image fetched (or being fetched) from one address, and the products to give it to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    address: str
+    media_id: str
+    status: MediaStatus
+    reason: str | None = None
+    product_ids: frozenset[str] = frozenset()

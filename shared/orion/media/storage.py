@@ -26,8 +26,12 @@ if TYPE_CHECKING:  # Pillow loads only where images are processed (orion.media.i
     from orion.media.images import Variant
 
 ORIGINALS = "originals"
+# An image to fetch from its address (an empty object: the record says which address); its event runs
+# the fetch as an upload's event runs the processing.
+FETCHES = "fetches"
 _CODE = r"[a-z0-9][a-z0-9-]{0,38}[a-z0-9]"
 _ORIGINAL_KEY = re.compile(rf"^({_CODE})/({_CODE})/{ORIGINALS}/({MEDIA_ID_PATTERN})$")
+_FETCH_KEY = re.compile(rf"^({_CODE})/({_CODE})/{FETCHES}/({MEDIA_ID_PATTERN})$")
 # A variant's key, the only shape served (infra/edge/media_request.js and the local gateway hold the
 # same rule; tests/unit/infra/test_media_serving.py keeps them in step).
 SERVED_KEY = re.compile(rf"^{_CODE}/{_CODE}/{MEDIA_ID_PATTERN}/[1-9][0-9]{{0,4}}\.(?:webp|jpg)$")
@@ -47,9 +51,22 @@ def original_key(tenant: Tenant, media_id: str) -> str:
     return f"{tenant.platform}/{tenant.require_store()}/{ORIGINALS}/{media_id}"
 
 
+def fetch_key(tenant: Tenant, media_id: str) -> str:
+    return f"{tenant.platform}/{tenant.require_store()}/{FETCHES}/{media_id}"
+
+
 def parse_original_key(key: str) -> OriginalLocation | None:
     """``<platform>/<store>/originals/<id>`` -> its location; ``None`` for any other key."""
-    found = _ORIGINAL_KEY.fullmatch(key)
+    return _location(_ORIGINAL_KEY, key)
+
+
+def parse_fetch_key(key: str) -> OriginalLocation | None:
+    """``<platform>/<store>/fetches/<id>`` -> its location; ``None`` for any other key."""
+    return _location(_FETCH_KEY, key)
+
+
+def _location(shape: re.Pattern[str], key: str) -> OriginalLocation | None:
+    found = shape.fullmatch(key)
     if found is None:
         return None
     platform, store, media_id = found.groups()
@@ -94,6 +111,10 @@ class MediaFiles:
 
     def delete_original(self, key: str) -> None:
         self.s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def request_fetch(self, key: str) -> None:
+        """Write the empty object whose event starts a fetch (``key``: :func:`fetch_key`)."""
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"")
 
     def put_variant(self, tenant: Tenant, media_id: str, variant: Variant) -> str:
         key = variant_key(tenant, media_id, variant.width, variant.format)

@@ -402,7 +402,7 @@ class ShopPages:
         links = self._links(resolved, request, lang, path)
         site = self.site(resolved, request)
         # Uploaded images (media:<id>) as their variants; descriptions follow each image as shown.
-        shown = {entry: shop_image(resolved.tenant, entry, product.media) for entry in product.images}
+        shown = {entry: shop_image(resolved.tenant, entry, product.media) for entry in product.shown_images}
         images = [image for image in shown.values() if image is not None]
         image_alts = {
             image: product.image_alts[entry]

@@ -78,4 +78,8 @@ def test_the_staff_imports_api_may_start_the_publish_machine_only() -> None:
     starters = [fn.name for fn in wiring.FUNCTIONS if "import-publish" in fn.state_machines]
     assert starters == ["staff_imports", "console"]  # the two faces of one publish use case
     assert wiring.function("staff_imports").buckets["uploads"] is wiring.Access.PUT
-    assert wiring.function("import-publish").buckets == {"uploads": wiring.Access.READ}
+    # The publish task reads its request, and asks for the products' images with empty objects.
+    assert wiring.function("import-publish").buckets == {
+        "uploads": wiring.Access.READ,
+        "media": wiring.Access.PUT,
+    }

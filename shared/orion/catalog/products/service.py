@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from orion import runtime
 from orion.catalog.errors import ProductChanged, StaleProduct
-from orion.catalog.images import MediaImage, image_address, media_id_of
+from orion.catalog.images import MediaImage, image_address, media_id_of, media_ref
 from orion.catalog.models import (
     MAX_IMAGE_ALT,
     MAX_IMAGES,
@@ -180,7 +180,20 @@ def _replacement(current: Product, data: ProductInput) -> Product:
         created_at=current.created_at,
         updated_at=datetime.now(UTC),
         media=media_for(data.images, current.media),
+        image_sources=_kept_sources(data.images, current.image_sources),
+        image_failures=_kept_failures(data.images, current.image_failures),
     )
+
+
+def _kept_sources(images: Sequence[str], sources: Mapping[str, str]) -> dict[str, str]:
+    """The addresses fetched images came from, for the images the product still shows."""
+    ids = {media_id_of(image) for image in images}
+    return {media_id: url for media_id, url in sources.items() if media_id in ids}
+
+
+def _kept_failures(images: Sequence[str], failures: Mapping[str, str]) -> dict[str, str]:
+    """Why addresses the product still names could not be fetched."""
+    return {url: reason for url, reason in failures.items() if url in images}
 
 
 def upsert_product_by_external_id(
@@ -275,6 +288,8 @@ def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dic
     # Uploaded images the product keeps stay as it knows them; a change adding one brings its own.
     added: Mapping[str, MediaImage] = fields.pop("media", {})
     media = media_for(fields["images"], {**current.media, **added})
+    sources = _kept_sources(fields["images"], fields.pop("image_sources", current.image_sources))
+    failures = _kept_failures(fields["images"], fields.pop("image_failures", current.image_failures))
     try:
         product = Product(
             **fields,
@@ -282,6 +297,8 @@ def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dic
             created_at=current.created_at,
             updated_at=datetime.now(UTC),
             media=media,
+            image_sources=sources,
+            image_failures=failures,
         )
     except ValidationError as exc:
         raise product_input_errors(exc) from exc
@@ -320,6 +337,48 @@ def add_product_image(
     return _edit_product(tenant, product_id, append)
 
 
+def use_fetched_image(
+    tenant: Tenant,
+    product_id: str,
+    address: str,
+    media_id: str,
+    *,
+    image: MediaImage | None = None,
+    reason: str | None = None,
+) -> Product | None:
+    """An image an import named by ``address`` has been fetched into the store's media as ``media_id``
+    (``image``: what pages need to draw it), or could not be (``reason``). The product shows the
+    fetched image in the address's place, keeping its description, or keeps the address as a
+    placeholder with the reason. ``None`` when the product is gone or no longer names the address (an
+    edit since: the edit wins)."""
+
+    def swap(product: Product) -> dict[str, Any]:
+        if address not in product.images:
+            raise _AddressGone
+        if image is None:
+            return {"image_failures": {**product.image_failures, address: reason or "not fetched"}}
+        ref = media_ref(media_id)
+        images = tuple(dict.fromkeys(ref if entry == address else entry for entry in product.images))
+        alts = {(ref if key == address else key): text for key, text in product.image_alts.items()}
+        failures = {url: why for url, why in product.image_failures.items() if url != address}
+        return {
+            "images": images,
+            "image_alts": alts,
+            "media": {media_id: image},
+            "image_sources": {**product.image_sources, media_id: address},
+            "image_failures": failures,
+        }
+
+    try:
+        return _edit_product(tenant, product_id, swap)
+    except (_AddressGone, NotFound):
+        return None
+
+
+class _AddressGone(Exception):
+    """The product no longer names the address (edited since the import)."""
+
+
 def delete_product(tenant: Tenant, product_id: str) -> None:
     """Remove a product and everything derived from it (orders keep their own copy of the lines)."""
     repository, writer = runtime.repository(ProductRepository), runtime.repository(ProductWriter)
@@ -353,7 +412,7 @@ def get_variant_by_sku(tenant: Tenant, sku: str) -> VariantRef:
         title=product.title,
         titles={lang: t.title for lang, t in product.translations.items() if t.title},
         status=product.status,
-        image=image_address(tenant, product.images[0], product.media) if product.images else None,
+        image=image_address(tenant, shown[0], product.media) if (shown := product.shown_images) else None,
         tax_class=product.tax_class,
         variant=variant,
     )
