@@ -15,8 +15,8 @@ from orion.catalog.service import create_product, get_product
 from orion.media import fetching
 from orion.media import service as media
 from orion.media.models import MediaStatus
-from tests.image_hosts import ImageHosts
 from tests.console import signed_in
+from tests.image_hosts import ImageHosts
 from tests.images import photo
 from tests.integration.media.conftest import BAKERY, WIZAMART, bucket_keys
 from tests.staff import WIZAMART as WIZAMART_HOST
