@@ -86,9 +86,15 @@ def test_demo_products_show_their_uploaded_pictures_in_every_size() -> None:
     assert source, "the product's picture is a <picture> with WebP variants"
     widths = re.findall(r"/media/oms/wizamart/[0-9A-Z]{26}/(\d+)\.webp (\d+)w", source.group(1))
     assert [int(w) for w, _ in widths] == [320, 640, 1280]
+    assert page.body.count('fetchpriority="high"') == 1  # the first picture, fetched first
     listing = call(handler, "GET", "/products")
-    assert "<picture>" in listing.body
     assert 'class="placeholder"' not in listing.body  # every demo product has a picture
+    cards = re.findall(r"<picture>.*?(<img[^>]*>)</picture>", listing.body)
+    assert len(cards) == 24
+    # The first row (two on a phone) loads at once, the first first; the rest as they scroll into view.
+    assert ['fetchpriority="high"' in card for card in cards[:3]] == [True, False, False]
+    assert ["loading=" not in card for card in cards[:3]] == [True, True, False]
+    assert all('loading="lazy"' in card for card in cards[2:])
     bakery = call(handler, "GET", "/products", host=BAKERY)
     assert "/media/oms/bakery/" in bakery.body
 
