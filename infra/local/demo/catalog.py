@@ -1,5 +1,6 @@
 """Demo catalogue: wizamart's 50+ products in 6 categories (some with variants, translations, out of
-stock, one archived, one draft) and a few bakery products."""
+stock, one archived, one draft) and a few bakery products, each on sale with pictures drawn offline and
+uploaded to its store's media (infra/local/demo/pictures.py)."""
 
 from __future__ import annotations
 
