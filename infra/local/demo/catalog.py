@@ -159,12 +159,12 @@ PICTURES: dict[str, tuple[Picture, ...]] = {
     "Desk Lamp": (("lamp", "grey"),),
     "Solar Lantern": (("lamp", "grey"),),
     "Tea Towels, set of 2": (("towels", "navy"),),
-    "Classic T-Shirt": (("tshirt", "navy"),),
-    "Hoodie": (("tshirt", "navy"),),
+    # Galleries: the colours the product comes in.
+    "Classic T-Shirt": (("tshirt", "navy"), ("tshirt", "red"), ("tshirt", "grey")),
+    "Hoodie": (("tshirt", "red"),),
     "Rain Jacket": (("tshirt", "navy"),),
     "Rubber Duck": (("duck", "yellow"),),
     "Plush Bear": (("duck", "yellow"),),
-    # A gallery: the colours the mug comes in.
     "Enamel Mug": (("mug", "white"), ("mug", "blue")),
 }
 BREAD_PICTURES: dict[str, Picture] = {
