@@ -5,6 +5,7 @@ console's upload page in Chromium, with axe-core."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from tests.e2e.console_browser import console_url, serious_violations, sign_in
 from tests.images import photo
@@ -90,6 +92,28 @@ def test_an_uploaded_image_is_processed_served_and_drawn_on_its_product_page(
         page = shop.get("/products/media-chair").text
     assert f'srcset="/media/oms/wizamart/{media_id}/320.webp 320w' in page
     assert re.search(r'<img src="/media/oms/wizamart/\w+/640\.jpg" srcset="[^"]+" sizes="[^"]+"', page)
+
+
+def test_the_demo_products_show_uploaded_pictures_the_gateway_serves(local_server: LocalServer) -> None:
+    """`make run`'s demo catalogue is uploads too: every listed product of both stores draws a <picture>
+    whose variants the local gateway serves, WebP at each width and the JPEG fallback. (A category's
+    listing: other tests add products of their own to the store.)"""
+    for host, store, category in ((HOST, "wizamart", "kitchen"), ("bakery.oms.localhost", "bakery", "bread")):
+        with local_server.client(host) as shop:
+            listing = shop.get(f"/categories/{category}").text
+            cards = listing.count('<li class="card">')
+            sources = re.findall(r'<source type="image/webp" srcset="([^"]+)"', listing)
+            assert cards > 0 and len(sources) == cards, f"{store}: a listed product without a picture"
+            first = re.findall(rf"(/media/oms/{store}/\w+/(\d+)\.webp) (\d+)w", sources[0])
+            assert [int(width) for _, width, _ in first] == [320, 640, 1280]
+            for url, width, _ in first:
+                variant = shop.get(url)
+                assert variant.status_code == 200, url
+                assert variant.headers["content-type"] == "image/webp"
+                assert Image.open(io.BytesIO(variant.content)).width == int(width)
+            fallback = re.search(rf'<img src="(/media/oms/{store}/\w+/640\.jpg)"', listing)
+            assert fallback
+            assert shop.get(fallback.group(1)).headers["content-type"] == "image/jpeg"
 
 
 @pytest.mark.browser

@@ -1,10 +1,11 @@
 """Demo catalogue: wizamart's 50+ products in 6 categories (some with variants, translations, out of
-stock, one archived, one draft) and a few bakery products."""
+stock, one archived, one draft) and a few bakery products, each on sale with pictures drawn offline and
+uploaded to its store's media (infra/local/demo/pictures.py)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
+from infra.local.demo.pictures import Picture, upload
+from orion.catalog.images import MediaImage, media_ref
 from orion.catalog.models import (
     CategoryInput,
     ProductInput,
@@ -130,18 +131,60 @@ FEATURED = {
     "Garden Hose 25 m",
     "Scented Candle Cedar",
 }
-COLOURS = ("#2b5fd9", "#d9822b", "#1b7f3b", "#8e44ad", "#c0392b", "#16a085")
+# Each product's pictures, drawn offline (infra/local/demo/pictures.py) and uploaded to the store's
+# media: (kind, colour). A small set, shared by similar products, keeps `make run`'s start quick (each
+# picture is processed into six variants); a product not named here shows its category's.
+CATEGORY_PICTURE: dict[str, Picture] = {
+    "kitchen": ("mug", "blue"),
+    "home": ("towels", "navy"),
+    "garden": ("plant", "terracotta"),
+    "clothing": ("beanie", "red"),
+    "books": ("book", "purple"),
+    "toys": ("blocks", "red"),
+}
+PICTURES: dict[str, tuple[Picture, ...]] = {
+    "Cast Iron Skillet": (("pan", "black"),),
+    "Chef's Knife 20 cm": (("pan", "black"),),
+    "Wooden Cutting Board": (("pan", "black"),),
+    "Salad Spinner": (("pan", "black"),),
+    "Stand Mixer": (("pan", "black"),),
+    "Espresso Cups, set of 4": (("mug", "white"),),
+    "French Press 1 L": (("mug", "white"),),
+    "Electric Kettle 1.7 L": (("mug", "white"),),
+    "Olive Oil Bottle": (("bottle", "green"),),
+    "Ceramic Vase": (("bottle", "green"),),
+    "Scented Candle Cedar": (("candle", "pink"),),
+    "Wall Clock": (("clock", "brown"),),
+    "Picture Frame A4": (("clock", "brown"),),
+    "Desk Lamp": (("lamp", "grey"),),
+    "Solar Lantern": (("lamp", "grey"),),
+    "Tea Towels, set of 2": (("towels", "navy"),),
+    # Galleries: the colours the product comes in.
+    "Classic T-Shirt": (("tshirt", "navy"), ("tshirt", "red"), ("tshirt", "grey")),
+    "Hoodie": (("tshirt", "red"),),
+    "Rain Jacket": (("tshirt", "navy"),),
+    "Rubber Duck": (("duck", "yellow"),),
+    "Plush Bear": (("duck", "yellow"),),
+    "Enamel Mug": (("mug", "white"), ("mug", "blue")),
+}
+BREAD_PICTURES: dict[str, Picture] = {
+    "Baguette tradition": ("baguette", "wheat"),
+    "Pain de seigle": ("loaf", "brown"),
+    "Croissant au beurre": ("croissant", "wheat"),
+    "Quetschentaart": ("tart", "purple"),
+}
 
 
-def picture(index: int) -> str:
-    """A tiny SVG picture as a data: URI (the local cloud has no image host; kept small because every
-    listing entry carries its product's first picture)."""
-    svg = (
-        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 4 4'>"
-        f"<rect width='4' height='4' fill='{COLOURS[index % len(COLOURS)]}'/>"
-        f"<circle cx='2' cy='2' r='{1 + index % 2}' fill='white' opacity='.35'/></svg>"
-    )
-    return "data:image/svg+xml," + quote(svg)
+def pictures_of(title: str, category: str) -> tuple[Picture, ...]:
+    return PICTURES.get(title, (CATEGORY_PICTURE[category],))
+
+
+def _images(pictures: tuple[Picture, ...], uploaded: dict[Picture, MediaImage]) -> tuple[str, ...]:
+    return tuple(media_ref(uploaded[picture].id) for picture in pictures)
+
+
+def _media(uploaded: dict[Picture, MediaImage]) -> dict[str, MediaImage]:
+    return {image.id: image for image in uploaded.values()}
 
 
 def _translations(title: str) -> dict[str, Translation]:
@@ -149,6 +192,14 @@ def _translations(title: str) -> dict[str, Translation]:
 
 
 def seed(port: int) -> list[str]:
+    wizamart_pictures = upload(
+        WIZAMART,
+        [
+            picture
+            for category, title, *_ in (*SIMPLE, *WITH_VARIANTS)
+            for picture in pictures_of(title, category)
+        ],
+    )
     for position, (slug, name, names) in enumerate(CATEGORIES):
         create_category(WIZAMART, CategoryInput(slug=slug, name=name, translations=names, position=position))
     products: list[ProductInput] = []
@@ -160,7 +211,7 @@ def seed(port: int) -> list[str]:
                 status=ProductStatus.ACTIVE,
                 categories=(category,),
                 brand=brand,
-                images=(picture(index),) if index % 3 else (),
+                images=_images(pictures_of(title, category), wizamart_pictures),
                 featured=title in FEATURED,
                 translations=_translations(title),
                 gtin=f"{4006381333900 + index}",
@@ -184,8 +235,7 @@ def seed(port: int) -> list[str]:
                 status=ProductStatus.ACTIVE,
                 categories=(category,),
                 brand=brand,
-                # Three pictures each: the product page's gallery has something to show.
-                images=(picture(index + 2), picture(index + 3), picture(index + 4)),
+                images=_images(pictures_of(title, category), wizamart_pictures),
                 featured=title in FEATURED,
                 translations=_translations(title),
                 variants=tuple(
@@ -217,7 +267,7 @@ def seed(port: int) -> list[str]:
             variants=(Variant(sku="WZ-NEW-1", price=100, stock=10),),
         )
     )
-    bulk_create_products(WIZAMART, products)
+    bulk_create_products(WIZAMART, products, media=_media(wizamart_pictures))
     create_category(
         BAKERY, CategoryInput(slug="bread", name="Pain", translations={"de": "Brot", "en": "Bread"})
     )
@@ -227,6 +277,7 @@ def seed(port: int) -> list[str]:
         ("Croissant au beurre", 120, 0),
         ("Quetschentaart", 1850, 3),
     )
+    bread_pictures = upload(BAKERY, BREAD_PICTURES.values())
     bulk_create_products(
         BAKERY,
         [
@@ -236,10 +287,12 @@ def seed(port: int) -> list[str]:
                 categories=("bread",),
                 featured=True,
                 brand="Boulangerie Schmit",
+                images=_images((BREAD_PICTURES[title],), bread_pictures),
                 variants=(Variant(sku=f"BK-{index + 1:02d}", price=price, stock=stock),),
             )
             for index, (title, price, stock) in enumerate(bread)
         ],
+        media=_media(bread_pictures),
     )
     lines = [
         "Catalogue:",

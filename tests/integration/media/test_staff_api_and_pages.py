@@ -170,6 +170,7 @@ def test_a_product_naming_an_upload_renders_responsive_pictures(upload: Uploader
     assert 'alt="An oak chair from the front"' in picture.group(0)
     assert 'width="480" height="360"' in picture.group(0)  # its own 4:3 ratio: no layout shift
     assert "loading=" not in picture.group(0)  # the first image is above the fold
+    assert 'fetchpriority="high"' in picture.group(0)  # and likely the page's largest paint
     assert '<img src="https://cdn.example.com/chair-back.jpg"' in page  # an address stays a plain <img>
     assert f'<meta property="og:image" content="https://{WIZAMART}{base}/640.jpg">' in page
     assert "media:" not in page
@@ -179,7 +180,8 @@ def test_a_product_naming_an_upload_renders_responsive_pictures(upload: Uploader
         rf'<picture><source type="image/webp" srcset="{re.escape(webp)}"[^>]*>(<img[^>]*>)', listing
     )
     assert card is not None
-    assert 'loading="lazy"' in card.group(1)
+    assert "loading=" not in card.group(1)  # the listing's only product: first row, fetched first
+    assert 'fetchpriority="high"' in card.group(1)
     assert 'width="240" height="180"' in card.group(1)
 
 

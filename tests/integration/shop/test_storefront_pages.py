@@ -8,6 +8,9 @@ import pytest
 
 from functions.storefront.handler import handler
 from orion import runtime
+from orion.catalog.models import ProductInput, ProductStatus, Variant
+from orion.catalog.service import create_product
+from orion.tenant import Tenant
 from tests.api_calls import dynamodb_stops_at_limit
 from tests.integration.shop.conftest import BAKERY, PLATFORM, WIZAMART, call
 
@@ -76,8 +79,36 @@ def test_product_page_shows_variants_prices_and_stock() -> None:
     assert 'action="/cart/items"' in page.body
 
 
-def test_product_without_images_gets_a_placeholder() -> None:
+def test_demo_products_show_their_uploaded_pictures_in_every_size() -> None:
     page = call(handler, "GET", "/products/cast-iron-skillet")
+    assert 'class="placeholder large"' not in page.body
+    source = re.search(r'<source type="image/webp" srcset="([^"]+)"', page.body)
+    assert source, "the product's picture is a <picture> with WebP variants"
+    widths = re.findall(r"/media/oms/wizamart/[0-9A-Z]{26}/(\d+)\.webp (\d+)w", source.group(1))
+    assert [int(w) for w, _ in widths] == [320, 640, 1280]
+    assert page.body.count('fetchpriority="high"') == 1  # the first picture, fetched first
+    listing = call(handler, "GET", "/products")
+    assert 'class="placeholder"' not in listing.body  # every demo product has a picture
+    cards = re.findall(r"<picture>.*?(<img[^>]*>)</picture>", listing.body)
+    assert len(cards) == 24
+    # The first row (two on a phone) loads at once, the first first; the rest as they scroll into view.
+    assert ['fetchpriority="high"' in card for card in cards[:3]] == [True, False, False]
+    assert ["loading=" not in card for card in cards[:3]] == [True, True, False]
+    assert all('loading="lazy"' in card for card in cards[2:])
+    bakery = call(handler, "GET", "/products", host=BAKERY)
+    assert "/media/oms/bakery/" in bakery.body
+
+
+def test_product_without_images_gets_a_placeholder() -> None:
+    create_product(
+        Tenant("oms", "wizamart"),
+        ProductInput(
+            title="Plain Box",
+            status=ProductStatus.ACTIVE,
+            variants=(Variant(sku="WZ-BOX-1", price=500, stock=3),),
+        ),
+    )
+    page = call(handler, "GET", "/products/plain-box")
     assert 'class="placeholder large"' in page.body
 
 

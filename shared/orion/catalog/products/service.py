@@ -86,22 +86,25 @@ def create_product(
     return product
 
 
-def bulk_create_products(tenant: Tenant, items: Sequence[ProductInput]) -> list[Product]:
+def bulk_create_products(
+    tenant: Tenant, items: Sequence[ProductInput], *, media: Mapping[str, MediaImage] | None = None
+) -> list[Product]:
     """Create many new products with batch writes (demo data, benchmarks, a store's first load while
     it is closed). Handles, SKUs and external ids must be free; not atomic across products, so use
-    :func:`create_product` or :func:`upsert_product_by_external_id` for anything live."""
+    :func:`create_product` or :func:`upsert_product_by_external_id` for anything live. Each uploaded
+    image the products name (``media:<id>``) must be in ``media``, as for :func:`create_product`."""
     now = datetime.now(UTC)
     products: list[Product] = []
     handles: set[str] = set()
     for data in items:
-        media_for(data.images, {})  # no uploaded images here: their sizes are not known
+        chosen = media_for(data.images, media or {})
         product_id = new_id()
         handle = data.handle or slugify(data.title)
         if handle in handles:
             handle = f"{handle[:90]}-{product_id[-6:].lower()}"
         handles.add(handle)
         fields = {**data.model_dump(), "handle": handle}
-        products.append(Product(**fields, id=product_id, created_at=now, updated_at=now))
+        products.append(Product(**fields, id=product_id, created_at=now, updated_at=now, media=chosen))
     writer = runtime.repository(ProductWriter)
     for start in range(0, len(products), 200):
         chunk = products[start : start + 200]
