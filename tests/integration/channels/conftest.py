@@ -46,9 +46,15 @@ def token_for(role: Role) -> str:
 
 
 def product(
-    title: str = "Desk lamp", *, status: ProductStatus = ProductStatus.ACTIVE, sku: str | None = None, **fields: Any
+    title: str = "Desk lamp",
+    *,
+    status: ProductStatus = ProductStatus.ACTIVE,
+    sku: str | None = None,
+    **fields: Any,
 ) -> str:
     """A new product of wizamart: its id."""
     sku = sku or f"CH-{new_id()[-8:]}"
-    data = ProductInput(title=title, status=status, variants=(Variant(sku=sku, price=2500, stock=4),), **fields)
+    data = ProductInput(
+        title=title, status=status, variants=(Variant(sku=sku, price=2500, stock=4),), **fields
+    )
     return catalog.create_product(WIZAMART, data).id

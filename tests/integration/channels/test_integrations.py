@@ -18,7 +18,10 @@ WORDPRESS = {
     "name": "Blog",
     "config": {"site_url": "https://blog.wizamart.lu"},
     "credentials": {"username": "shop", "application_password": SECRET},
-    "rules": {"products": {"selection": "categories", "categories": ["lamps"]}, "field_ownership": {"title": "remote"}},
+    "rules": {
+        "products": {"selection": "categories", "categories": ["lamps"]},
+        "field_ownership": {"title": "remote"},
+    },
 }
 
 
@@ -73,8 +76,14 @@ def test_credentials_are_stored_but_never_shown_nor_logged(
         ({"platform": "myspace"}, None),
         ({**WORDPRESS, "config": {"site_url": "http://blog.wizamart.lu"}}, "config.site_url"),
         ({**WORDPRESS, "credentials": {"username": "shop"}}, "credentials.application_password"),
-        ({"platform": "shopify", "config": {"shop_domain": "wizamart.com"}, "credentials": {"access_token": "t"}},
-         "config.shop_domain"),
+        (
+            {
+                "platform": "shopify",
+                "config": {"shop_domain": "wizamart.com"},
+                "credentials": {"access_token": "t"},
+            },
+            "config.shop_domain",
+        ),
         ({"platform": "orion_site", "config": {"store": "bakery"}}, "config.store"),  # another merchant's
         ({"platform": "orion_site", "config": {"store": "wizamart"}}, "config.store"),  # itself
         ({"platform": "orion_site", "config": {"store": "nowhere"}}, "config.store"),
@@ -120,7 +129,9 @@ def test_a_store_never_sees_another_stores_integrations(owner: str) -> None:
         ("POST", "/test", None),
         ("POST", "/publish", {"all": True}),
     ]:
-        response = call(method, f"/api/v1/channels/{created['id']}{suffix}", host=BAKERY, token=bakery, body=body)
+        response = call(
+            method, f"/api/v1/channels/{created['id']}{suffix}", host=BAKERY, token=bakery, body=body
+        )
         assert response.status == 404, (method, suffix, response.body)
     assert call("GET", f"/api/v1/channels/{created['id']}", token=owner).json()["name"] == "Blog"
     assert Tenant("oms", "bakery") != WIZAMART
