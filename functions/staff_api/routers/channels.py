@@ -137,7 +137,7 @@ def delete_integration(integration_id: IntegrationId, request: Request, access: 
 
 
 @router.post("/{integration_id}/test", summary="Test the connection to the destination")
-def test_integration(integration_id: IntegrationId, access: Manage) -> ConnectionOut:
+def check_integration(integration_id: IntegrationId, access: Manage) -> ConnectionOut:
     check = channels.check_connection(access.tenant, integration_id)
     return ConnectionOut(ok=check.ok, detail=check.detail)
 

@@ -170,7 +170,7 @@ class IntegrationChanges(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, max_length=120)
+    name: str | None = Field(default=None, min_length=1, max_length=120)
     config: ChannelConfig | None = None
     credentials: Credentials | None = None
     rules: PublishingRules | None = None

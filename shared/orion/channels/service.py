@@ -8,7 +8,6 @@ the hash last sent is not sent (nor written) again.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -44,9 +43,8 @@ from orion.channels.models import (
 from orion.channels.repository import ChannelCredentials, ChannelRepository
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
 from orion.ids import new_id
+from orion.observability import logger
 from orion.tenant import Tenant
-
-logger = logging.getLogger(__name__)
 
 MAX_INTEGRATIONS = 20  # per store
 # Publishing runs in the request: "all" covers at most this many products (more: by ids or category).
@@ -383,6 +381,15 @@ def publish(
     )
     repository.save_job(tenant, finished)
     _finish_sync(tenant, integration, first_error)
+    logger.info(
+        "channel publish finished",
+        # (prefixed: "created" is a LogRecord attribute of its own)
+        extra={
+            "integration": integration.id,
+            "platform": integration.platform.value,
+            **{f"products_{kind}": count for kind, count in counts.items()},
+        },
+    )
     return finished, results
 
 

@@ -146,6 +146,11 @@ def test_one_refused_product_does_not_stop_the_others(owner: str, outlet: Tenant
     retried = publish(owner, integration, {"product_ids": [taken]})
     assert retried["records"][0]["attempts"] == 2
 
+    # removing the integration forgets its records (the published copy stays in the outlet)
+    assert call("DELETE", f"/api/v1/channels/{integration}", token=owner).status == 204
+    assert call("GET", f"/api/v1/products/{fine}/channels", token=owner).json()["channels"] == []
+    assert copy_in(outlet, integration, fine).status is ProductStatus.ACTIVE
+
 
 def test_a_target_store_of_another_merchant_is_refused_at_publish(owner: str, outlet: Tenant) -> None:
     lamp = product("Lamp")
