@@ -48,7 +48,7 @@ from orion.tenant import Tenant
 
 MAX_INTEGRATIONS = 20  # per store
 # Publishing runs in the request: "all" covers at most this many products (more: by ids or category).
-MAX_PUBLISH_ALL = 500
+MAX_PUBLISH_ALL = 200
 RECORDS_PAGE_SIZE = 50
 _SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$")
 _REASON_LENGTH = 500
