@@ -286,12 +286,15 @@ def _usable(tenant: Tenant, integration_id: str) -> tuple[Integration, ChannelAd
 
 
 def _finish_sync(tenant: Tenant, integration: Integration, error: str | None) -> None:
+    """Note how the run went on the integration as it is now (a staff edit during the run is kept)."""
+    current = _repository().get(tenant, integration.id)
+    if current is None:  # removed during the run
+        return
     status = SyncStatus.FAILED if error else SyncStatus.SUCCESS
+    now = _now()
     _repository().save(
         tenant,
-        integration.model_copy(
-            update={"sync_status": status, "last_sync_at": _now(), "last_error": error, "updated_at": _now()}
-        ),
+        current.model_copy(update={"sync_status": status, "last_sync_at": now, "last_error": error}),
     )
 
 
