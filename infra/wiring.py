@@ -460,6 +460,17 @@ FUNCTIONS: tuple[Function, ...] = (
         store_secrets=Access.WRITE,
     ),
     Function(
+        name="staff_channels",
+        handler="functions.staff_api.handlers.channels.handler",
+        description="Staff channels: integrations (credentials masked), publishing, publishing records",
+        routes=(Route("ANY", "/api/v1/channels"), Route("ANY", "/api/v1/channels/{proxy+}")),
+        timeout_seconds=29,  # a publish runs within the request for now (no background worker yet)
+        memory_mb=1024,
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify", "jwt-signing-keys"),
+        store_secrets=Access.WRITE,  # each integration's credentials (write-only, shown masked)
+    ),
+    Function(
         name="staff_imports",
         handler="functions.staff_api.handlers.imports.handler",
         description="Staff catalogue imports: upload form, jobs, staged products, publish",

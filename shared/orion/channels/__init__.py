@@ -1,1 +1,1 @@
-"""Channels: publishing products and pages elsewhere (optional; only its manifest so far)."""
+"""Channels: publishing a store's products to other destinations (optional)."""

@@ -1,5 +1,21 @@
-"""Manifest of the channels module (optional): declared so platforms can plan for it; no routes yet."""
+"""Manifest of the channels module (optional): publishing a store's products to other destinations."""
 
-from orion.modules.manifest import ModuleManifest
+from orion.modules.manifest import ModuleManifest, Permission, Role, at_least
 
-MANIFEST = ModuleManifest(code="channels", name="Channels", optional=True)
+MANIFEST = ModuleManifest(
+    code="channels",
+    name="Channels",
+    optional=True,
+    permissions=(
+        Permission(
+            "channels.view", "see the store's integrations and publishing records", at_least(Role.VIEWER)
+        ),
+        Permission(
+            "channels.manage",
+            "add, change and remove integrations (credentials included) and publish to them",
+            at_least(Role.MANAGER),
+        ),
+    ),
+    # The staff API; a product's records (/api/v1/products/{id}/channels) are served with the catalogue.
+    routes=("/api/v1/channels",),
+)

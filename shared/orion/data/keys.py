@@ -513,6 +513,47 @@ def media_content_pk(platform: str, store: str, content_hash: str) -> str:
     return f"{store_pk(platform, store)}#MEDIAHASH#{_checked_part(content_hash, 'content hash')}"
 
 
+# --- channels (publishing to other destinations) -------------------------------------------------------
+
+INTEGRATION_SK_PREFIX = "INTEGRATION#"
+RECORD_SK_PREFIX = "RECORD#"
+CHANNEL_JOB_SK_PREFIX = "JOB#"
+
+
+def integrations_pk(platform: str, store: str) -> str:
+    """``P#<p>#S#<s>#CHANNELS``: a store's integrations (a handful), ``SK=INTEGRATION#<id>``."""
+    return f"{store_pk(platform, store)}#CHANNELS"
+
+
+def integration_sk(integration_id: str) -> str:
+    return f"{INTEGRATION_SK_PREFIX}{_checked_part(integration_id, 'integration id')}"
+
+
+def channel_pk(platform: str, store: str, integration_id: str) -> str:
+    """``P#<p>#S#<s>#CHANNEL#<integration>``: one integration's publishing records and jobs."""
+    return f"{store_pk(platform, store)}#CHANNEL#{_checked_part(integration_id, 'integration id')}"
+
+
+def channel_record_sk(item_kind: str, item_id: str) -> str:
+    """``RECORD#<kind>#<item id>``: one item's record at one destination (kind: product or page)."""
+    return f"{RECORD_SK_PREFIX}{_checked_part(item_kind, 'item kind')}#{_checked_part(item_id, 'item id')}"
+
+
+def channel_records_by_status_gsi1pk(platform: str, store: str, integration_id: str, status: str) -> str:
+    """GSI1 partition of one integration's records of one status (``GSI1SK=<kind>#<item id>``)."""
+    return f"{channel_pk(platform, store, integration_id)}#STATUS#{_checked_part(status, 'status')}"
+
+
+def item_channels_gsi2pk(platform: str, store: str, item_kind: str, item_id: str) -> str:
+    """GSI2 partition of one item's records across the store's integrations (``GSI2SK=<integration>``)."""
+    kind, item = _checked_part(item_kind, "item kind"), _checked_part(item_id, "item id")
+    return f"{store_pk(platform, store)}#CHANNELITEM#{kind}#{item}"
+
+
+def channel_job_sk(job_id: str) -> str:
+    return f"{CHANNEL_JOB_SK_PREFIX}{_checked_part(job_id, 'job id')}"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal[
@@ -813,6 +854,45 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "the image a store already keeps of the same bytes (fetches)",
         "PutItem",
         "PK=P#<p>#S#<s>#MEDIAHASH#<sha-256 of the bytes>, SK=MEDIAHASH (conditional on absent)",
+    ),
+    # channels
+    AccessPattern("get integration", "GetItem", "PK=P#<p>#S#<s>#CHANNELS, SK=INTEGRATION#<id>"),
+    AccessPattern(
+        "list a store's integrations", "Query", "PK=P#<p>#S#<s>#CHANNELS, SK begins_with INTEGRATION#"
+    ),
+    AccessPattern("save or delete an integration", "PutItem", "PK=P#<p>#S#<s>#CHANNELS, SK=INTEGRATION#<id>"),
+    AccessPattern(
+        "publishing records of an item at one integration (a publish run)",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=RECORD#<kind>#<item id>",
+    ),
+    AccessPattern(
+        "save a publishing record", "PutItem", "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=RECORD#<kind>#<id>"
+    ),
+    AccessPattern(
+        "list an integration's publishing records",
+        "Query",
+        "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK begins_with RECORD#",
+    ),
+    AccessPattern(
+        "list an integration's publishing records of one status",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#CHANNEL#<integration>#STATUS#<status>, GSI1SK=<kind>#<item id>",
+        "GSI1",
+    ),
+    AccessPattern(
+        "an item's publishing records across integrations",
+        "Query",
+        "GSI2PK=P#<p>#S#<s>#CHANNELITEM#<kind>#<item id>, GSI2SK=<integration>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "save or get a publish job", "PutItem", "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=JOB#<id>"
+    ),
+    AccessPattern(
+        "delete an integration's records and jobs",
+        "BatchWriteItem",
+        "PK=P#<p>#S#<s>#CHANNEL#<integration>, every SK",
     ),
     # imports
     AccessPattern("get import job", "GetItem", "PK=P#<p>#S#<s>#IMPORT#<job>, SK=JOB"),

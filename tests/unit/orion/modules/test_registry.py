@@ -9,7 +9,7 @@ from orion.modules import Role, all_permissions, discover_modules, module_of_per
 from orion.modules.manifest import ModuleManifest, Permission, at_least
 from orion.modules.registry import _check_unique
 
-EVERYTHING = frozenset({"orders", "customers", "imports", "analytics", "payments", "media"})
+EVERYTHING = frozenset({"orders", "customers", "imports", "analytics", "payments", "media", "channels"})
 
 
 def test_each_permission_is_declared_by_the_module_that_owns_it() -> None:
@@ -38,12 +38,15 @@ def test_roles_get_the_documented_permission_sets() -> None:
     assert editor == {
         "products.view", "products.create", "products.edit", "orders.view", "orders.edit",
         "imports.view", "pages.view", "pages.edit", "customers.view", "media.view", "media.manage",
+        "channels.view",
     }  # fmt: skip
     assert viewer == {
         "products.view", "orders.view", "imports.view", "pages.view", "customers.view", "media.view",
+        "channels.view",
     }  # fmt: skip
     assert "customers.manage" in manager
     assert "payments.manage" in manager  # connecting the store's Stripe account
+    assert "channels.manage" in manager and "channels.manage" not in editor  # credentials, publishing
     assert viewer < editor < manager < owner
 
 

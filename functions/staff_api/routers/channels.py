@@ -1,0 +1,193 @@
+"""``/api/v1/channels``: a store's integrations (credentials write-only, shown masked), publishing its
+products to them, and the publishing records of each item."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from pydantic import BaseModel, Field
+
+from functions.staff_api.common.access import record_audit, require
+from orion.channels import service as channels
+from orion.channels.models import (
+    ChannelConfig,
+    ChannelPlatform,
+    Integration,
+    IntegrationChanges,
+    IntegrationInput,
+    PlatformType,
+    PublishingRules,
+    PublishJob,
+    PublishRecord,
+    PublishRequest,
+    RecordStatus,
+    SyncStatus,
+    UnpublishRequest,
+)
+from orion.identity.models import StaffAccess
+
+router = APIRouter(prefix="/channels", tags=["channels"])
+
+IntegrationId = Annotated[str, Path(pattern=r"^[0-9A-Z]{26}$", description="the integration's id")]
+JobId = Annotated[str, Path(pattern=r"^[0-9A-Z]{26}$", description="the publish job's id")]
+View = Annotated[StaffAccess, Depends(require("channels.view"))]
+Manage = Annotated[StaffAccess, Depends(require("channels.manage"))]
+
+
+class CredentialsOut(BaseModel):
+    set: bool = Field(description="whether credentials are stored (they are never shown)")
+    hint: str | None = Field(description="the last characters of the main credential: ••••abcd")
+
+
+class IntegrationOut(BaseModel):
+    id: str
+    platform: ChannelPlatform
+    platform_type: PlatformType
+    name: str
+    config: ChannelConfig
+    credentials: CredentialsOut
+    rules: PublishingRules
+    is_active: bool
+    sync_enabled: bool
+    sync_status: SyncStatus
+    last_sync_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, integration: Integration) -> IntegrationOut:
+        return cls.model_validate(integration.public())
+
+
+class IntegrationList(BaseModel):
+    integrations: list[IntegrationOut]
+
+
+class ConnectionOut(BaseModel):
+    ok: bool
+    detail: str
+
+
+class RecordList(BaseModel):
+    records: list[PublishRecord]
+    next_cursor: str | None = None
+
+
+class JobOut(BaseModel):
+    job: PublishJob
+    records: list[PublishRecord] = Field(description="the records of the products the job looked at")
+
+
+def _target(integration_id: str) -> str:
+    return f"channel:{integration_id}"
+
+
+@router.get("", summary="The store's integrations (credentials masked)")
+def list_integrations(access: View) -> IntegrationList:
+    return IntegrationList(
+        integrations=[IntegrationOut.of(i) for i in channels.list_integrations(access.tenant)]
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add an integration: WordPress, Shopify or another store of the same merchant (orion_site)",
+    responses={422: {"description": "a config or credentials the platform does not take"}},
+)
+def create_integration(body: IntegrationInput, request: Request, access: Manage) -> IntegrationOut:
+    """``config``: ``site_url`` (wordpress, https), ``shop_domain`` and ``api_version`` (shopify),
+    ``store`` (orion_site: another store of this store's merchant). ``credentials`` are stored in
+    Secrets Manager and never shown again: ``username`` and ``application_password`` (wordpress),
+    ``access_token`` (shopify), none for orion_site."""
+    integration = channels.create_integration(access.tenant, body)
+    record_audit(
+        request, access, "channels.create", _target(integration.id), {"platform": integration.platform.value}
+    )
+    return IntegrationOut.of(integration)
+
+
+@router.get("/{integration_id}", summary="One integration (credentials masked)")
+def get_integration(integration_id: IntegrationId, access: View) -> IntegrationOut:
+    return IntegrationOut.of(channels.get_integration(access.tenant, integration_id))
+
+
+@router.patch("/{integration_id}", summary="Change an integration (credentials sent replace the stored ones)")
+def update_integration(
+    integration_id: IntegrationId, body: IntegrationChanges, request: Request, access: Manage
+) -> IntegrationOut:
+    integration = channels.update_integration(access.tenant, integration_id, body)
+    changed = sorted(body.model_dump(exclude_none=True))
+    record_audit(request, access, "channels.update", _target(integration.id), {"fields": changed})
+    return IntegrationOut.of(integration)
+
+
+@router.delete(
+    "/{integration_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove an integration, its credentials and its records (published items stay published)",
+)
+def delete_integration(integration_id: IntegrationId, request: Request, access: Manage) -> Response:
+    channels.delete_integration(access.tenant, integration_id)
+    record_audit(request, access, "channels.delete", _target(integration_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{integration_id}/test", summary="Test the connection to the destination")
+def check_integration(integration_id: IntegrationId, access: Manage) -> ConnectionOut:
+    check = channels.check_connection(access.tenant, integration_id)
+    return ConnectionOut(ok=check.ok, detail=check.detail)
+
+
+@router.post(
+    "/{integration_id}/publish",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Publish products (ids, or all the rules select); answers the job and the records",
+    responses={409: {"description": "a paused integration, or a platform without an adapter yet"}},
+)
+def publish(integration_id: IntegrationId, body: PublishRequest, request: Request, access: Manage) -> JobOut:
+    """Runs within the request for now (a background worker is not built yet). Each product ends in
+    its record (``synced`` or ``failed`` with the reason); a product unchanged since it was last sent
+    is not sent again; a product asked for that the rules no longer select is taken back (``removed``)."""
+    job, records = channels.publish(access.tenant, integration_id, body)
+    details: dict[str, Any] = {"job": job.id, "requested": job.requested, "failed": job.failed}
+    record_audit(request, access, "channels.publish", _target(integration_id), details)
+    return JobOut(job=job, records=records)
+
+
+@router.post(
+    "/{integration_id}/unpublish",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Take products off the destination (archived in an orion_site target store)",
+)
+def unpublish(
+    integration_id: IntegrationId, body: UnpublishRequest, request: Request, access: Manage
+) -> JobOut:
+    job, records = channels.unpublish(access.tenant, integration_id, body)
+    details: dict[str, Any] = {"job": job.id, "requested": job.requested, "failed": job.failed}
+    record_audit(request, access, "channels.unpublish", _target(integration_id), details)
+    return JobOut(job=job, records=records)
+
+
+@router.get("/{integration_id}/jobs/{job_id}", summary="A publish job and what it did")
+def get_job(integration_id: IntegrationId, job_id: JobId, access: View) -> PublishJob:
+    return channels.get_job(access.tenant, integration_id, job_id)
+
+
+@router.get("/{integration_id}/records", summary="The integration's publishing records, by status, in pages")
+def list_records(
+    integration_id: IntegrationId,
+    access: View,
+    status_filter: Annotated[RecordStatus | None, Query(alias="status")] = None,
+    after: Annotated[
+        str | None, Query(max_length=500, description="next_cursor of the previous page")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> RecordList:
+    records, cursor = channels.list_records(
+        access.tenant, integration_id, status=status_filter, limit=limit, after=after
+    )
+    return RecordList(records=records, next_cursor=cursor)

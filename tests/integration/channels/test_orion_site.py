@@ -1,0 +1,169 @@
+"""Publishing into another store of the same merchant (``orion_site``): records per product, an
+unchanged republish that writes nothing, updates, unpublishing, one failing product not blocking the
+others, and a target store that changed hands refused at publish time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from orion.audit.service import list_entries
+from orion.catalog import service as catalog
+from orion.catalog.models import ProductInput, ProductStatus, Variant
+from orion.channels import adapters
+from orion.channels.repository import ChannelRepository
+from orion.tenancy import merchants, stores
+from orion.tenant import Tenant
+from tests.integration.channels.conftest import WIZAMART, product
+from tests.staff import call
+
+
+def add_outlet_integration(owner: str, **rules: Any) -> str:
+    body: dict[str, Any] = {"platform": "orion_site", "config": {"store": "wizamart-outlet"}}
+    if rules:
+        body["rules"] = {"products": rules}
+    response = call("POST", "/api/v1/channels", body=body, token=owner)
+    assert response.status == 201, response.body
+    assert response.json()["platform_type"] == "ecommerce"
+    assert response.json()["credentials"] == {"set": False, "hint": None}
+    return str(response.json()["id"])
+
+
+def publish(owner: str, integration: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = call("POST", f"/api/v1/channels/{integration}/publish", body=body, token=owner)
+    assert response.status == 202, response.body
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def copy_in(outlet: Tenant, integration: str, product_id: str) -> Any:
+    found = catalog.list_products(outlet, include_unpublished=True, limit=100).items
+    external = adapters.external_id(integration, product_id)
+    ids = [p.id for p in found if catalog.get_product(outlet, p.id).external_id == external]
+    assert len(ids) == 1, ids
+    return catalog.get_product(outlet, ids[0])
+
+
+def test_publish_update_unpublish_with_records(
+    owner: str, outlet: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lamp, chair = product("Desk lamp"), product("Chair", description="<p>Oak</p>")
+    draft = product("Unfinished", status=ProductStatus.DRAFT)
+    # (the demo store has other active products: the rule keeps the run to these)
+    integration = add_outlet_integration(owner, selection="chosen", product_ids=[lamp, chair, draft])
+    path = f"/api/v1/channels/{integration}"
+    before = len(list_entries(WIZAMART, limit=200)[0])
+
+    # given two active products and a draft, when they are published
+    first = publish(owner, integration, {"product_ids": [lamp, chair, draft]})
+    job = first["job"]
+    assert (job["created"], job["failed"], job["skipped"]) == (2, 0, [draft])
+    records = {r["item_id"]: r for r in first["records"]}
+    assert {r["status"] for r in records.values()} == {"synced"}
+    copy = copy_in(outlet, integration, lamp)
+    assert (copy.title, copy.status, copy.variants[0].stock) == ("Desk lamp", ProductStatus.ACTIVE, 4)
+    assert records[lamp]["remote_id"] == copy.id
+    assert records[lamp]["remote_url"].endswith(f"/products/{copy.handle}")
+    assert call("GET", f"{path}/jobs/{job['id']}", token=owner).json()["created"] == 2
+    assert call("GET", path, token=owner).json()["sync_status"] == "success"
+    assert len(list_entries(WIZAMART, limit=200)[0]) == before + 1  # the publish is audited
+
+    # an unchanged republish sends nothing and writes no record
+    sent: list[str] = []
+    original_send = catalog.save_product_by_external_id
+
+    def send(*args: Any, **kwargs: Any) -> Any:
+        sent.append(args[1])
+        return original_send(*args, **kwargs)
+
+    saved: list[str] = []
+    original_save = ChannelRepository.save_record
+
+    def save(self: ChannelRepository, tenant: Tenant, record: Any) -> None:
+        saved.append(record.item_id)
+        original_save(self, tenant, record)
+
+    monkeypatch.setattr(catalog, "save_product_by_external_id", send)
+    monkeypatch.setattr(ChannelRepository, "save_record", save)
+    again = publish(owner, integration, {"all": True})
+    assert (again["job"]["unchanged"], again["job"]["created"], again["job"]["updated"]) == (2, 0, 0)
+    assert (sent, saved) == ([], [])
+
+    # a changed product is sent again, to the same copy; its stock there stays the target store's own
+    catalog.adjust_stock(outlet, copy.variants[0].sku, -1)  # the outlet sold one
+    current = catalog.get_product(WIZAMART, lamp)
+    catalog.update_product(
+        WIZAMART,
+        lamp,
+        ProductInput(**{**current.model_dump(include=set(ProductInput.model_fields)), "title": "Brass lamp"}),
+    )
+    changed = publish(owner, integration, {"all": True})
+    assert (changed["job"]["updated"], changed["job"]["unchanged"]) == (1, 1)
+    assert len(sent) == 1
+    updated = copy_in(outlet, integration, lamp)
+    assert (updated.id, updated.title, updated.variants[0].stock) == (copy.id, "Brass lamp", 3)
+
+    # unpublishing archives the copy; archiving in the source takes the other back on a publish of all
+    gone = call("POST", f"{path}/unpublish", body={"product_ids": [chair]}, token=owner).json()
+    assert gone["records"][0]["status"] == "removed"
+    assert copy_in(outlet, integration, chair).status is ProductStatus.ARCHIVED
+    # (a publish of all makes the destination follow the rules: the chair leaves them too)
+    rules = {"products": {"selection": "chosen", "product_ids": [lamp, draft]}}
+    assert call("PATCH", path, body={"rules": rules}, token=owner).status == 200
+    catalog.set_product_status(WIZAMART, lamp, ProductStatus.ARCHIVED)
+    archived = publish(owner, integration, {"all": True})
+    assert archived["job"]["removed"] == 1
+    assert copy_in(outlet, integration, lamp).status is ProductStatus.ARCHIVED
+
+    # the records, by status and in pages; and per product
+    removed = call("GET", f"{path}/records", query="status=removed", token=owner).json()
+    assert sorted(r["item_id"] for r in removed["records"]) == sorted([lamp, chair])
+    assert call("GET", f"{path}/records", query="status=synced", token=owner).json()["records"] == []
+    page = call("GET", f"{path}/records", query="limit=1", token=owner).json()
+    rest = call("GET", f"{path}/records", query=f"limit=1&after={page['next_cursor']}", token=owner).json()
+    assert {page["records"][0]["item_id"], rest["records"][0]["item_id"]} == {lamp, chair}
+    assert rest["next_cursor"] is None
+    assert call("GET", f"{path}/records", query="after=garbage!", token=owner).status == 400
+    channels = call("GET", f"/api/v1/products/{lamp}/channels", token=owner).json()["channels"]
+    assert [(c["integration_id"], c["record"]["status"]) for c in channels] == [(integration, "removed")]
+    assert call("GET", f"/api/v1/products/{draft}/channels", token=owner).json()["channels"] == []
+
+
+def test_one_refused_product_does_not_stop_the_others(owner: str, outlet: Tenant) -> None:
+    # the outlet already sells the SKU one product would bring: that product fails, with the reason
+    catalog.create_product(
+        outlet, ProductInput(title="Outlet's own", variants=(Variant(sku="TAKEN-1", price=100),))
+    )
+    taken, fine = product("Clashing", sku="TAKEN-1"), product("Fine")
+    integration = add_outlet_integration(owner, selection="chosen", product_ids=[taken, fine])
+    result = publish(owner, integration, {"all": True})
+    records = {r["item_id"]: r for r in result["records"]}
+    assert (records[taken]["status"], records[fine]["status"]) == ("failed", "synced")
+    assert "wizamart-outlet" in records[taken]["last_error"] and records[taken]["attempts"] == 1
+    failed = call("GET", f"/api/v1/channels/{integration}", token=owner).json()
+    assert failed["sync_status"] == "failed" and failed["last_error"]
+    retried = publish(owner, integration, {"product_ids": [taken]})
+    assert retried["records"][0]["attempts"] == 2
+
+    # removing the integration forgets its records (the published copy stays in the outlet)
+    assert call("DELETE", f"/api/v1/channels/{integration}", token=owner).status == 204
+    assert call("GET", f"/api/v1/products/{fine}/channels", token=owner).json()["channels"] == []
+    assert copy_in(outlet, integration, fine).status is ProductStatus.ACTIVE
+
+
+def test_a_target_store_of_another_merchant_is_refused_at_publish(owner: str, outlet: Tenant) -> None:
+    lamp = product("Lamp")
+    integration = add_outlet_integration(owner)
+    other = merchants.create_merchant(Tenant("oms"), "Someone Else", None)
+    stores.transfer_store(Tenant("oms"), "wizamart-outlet", other.id)
+    response = call(
+        "POST", f"/api/v1/channels/{integration}/publish", body={"product_ids": [lamp]}, token=owner
+    )
+    assert response.status == 422
+    assert "another merchant" in response.text
+    assert catalog.list_products(outlet, include_unpublished=True).items == []
+    after = call("GET", f"/api/v1/channels/{integration}", token=owner).json()
+    assert after["sync_status"] == "failed" and "another merchant" in after["last_error"]
+    check = call("POST", f"/api/v1/channels/{integration}/test", token=owner).json()
+    assert check["ok"] is False
