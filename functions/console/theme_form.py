@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from functions.console.web import Console, Form, humane
@@ -231,4 +232,27 @@ def _warning(console: Console, text: str) -> str:
         fore=console._(COLOR_LABELS[fore.removeprefix("colors.")]),
         back=console._(COLOR_LABELS[back.removeprefix("colors.")]),
         ratio=ratio,
+    )
+
+
+def render_page(
+    console: Console,
+    template: str,
+    view: ThemeView,
+    values: dict[str, Any],
+    languages: list[str],
+    *,
+    can_inherit_links: bool,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    preview: str | None = None,
+) -> HTMLResponse:
+    """A theme settings page (a store's or the platform's defaults): the form, its errors, a preview."""
+    return console.render(
+        template,
+        status,
+        errors=errors or {},
+        message=console._("Please correct the fields marked below.") if errors else None,
+        preview=preview,
+        **page_context(console, view, values, languages, can_inherit_links=can_inherit_links),
     )

@@ -144,14 +144,16 @@ def _settings_page(
     errors: dict[str, str] | None = None,
     preview: str | None = None,
 ) -> HTMLResponse:
-    languages = _languages(console)
-    return console.render(
+    return theme_form.render_page(
+        console,
         "theme_settings.html",
-        status,
-        errors=errors or {},
-        message=console._("Please correct the fields marked below.") if errors else None,
+        view,
+        values,
+        _languages(console),
+        can_inherit_links=True,
+        status=status,
+        errors=errors,
         preview=preview,
-        **theme_form.page_context(console, view, values, languages, can_inherit_links=True),
     )
 
 

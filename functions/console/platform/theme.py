@@ -35,13 +35,16 @@ def _page(
     errors: dict[str, str] | None = None,
     preview: str | None = None,
 ) -> HTMLResponse:
-    return console.render(
+    return theme_form.render_page(
+        console,
         "platform/theme.html",
-        status,
-        errors=errors or {},
-        message=console._("Please correct the fields marked below.") if errors else None,
+        view,
+        values,
+        _languages(console),
+        can_inherit_links=False,
+        status=status,
+        errors=errors,
         preview=preview,
-        **theme_form.page_context(console, view, values, _languages(console), can_inherit_links=False),
     )
 
 

@@ -414,24 +414,19 @@ def _send(
         else:
             remote = adapter.publish(prepared)
             kind = "created"
-    except (DestinationError, OrionError) as exc:
+    except Exception as exc:  # one item's fault never stops the others
+        if isinstance(exc, DestinationError | OrionError):
+            reason = _reason(exc)
+        else:
+            logger.exception("channel publish of one product failed", extra={"product_id": product.id})
+            reason = f"unexpected error ({type(exc).__name__}); retry the publish"
         return "failed", _record(
             integration_id,
             product.id,
             record,
             status=RecordStatus.FAILED,
             attempts=attempts,
-            last_error=_reason(exc),
-        )
-    except Exception as exc:  # one item's unexpected fault never stops the others
-        logger.exception("channel publish of one product failed", extra={"product_id": product.id})
-        return "failed", _record(
-            integration_id,
-            product.id,
-            record,
-            status=RecordStatus.FAILED,
-            attempts=attempts,
-            last_error=f"unexpected error ({type(exc).__name__}); retry the publish",
+            last_error=reason,
         )
     return kind, _record(
         integration_id,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from orion.data.clients import aws_client
+from orion.data.uploads import presigned_post
 from orion.imports.errors import TooLarge
 from orion.imports.models import ChunkRef, RecordBatch, RowError
 from orion.settings import get_settings
@@ -91,15 +92,15 @@ class ImportFiles:
         """A presigned POST for exactly ``key``, with a size range and a fixed content type; with
         ``redirect``, S3 answers a successful upload with a 303 to that URL (a browser's plain form
         comes back to the page it names), the redirect pinned by the policy like every other field."""
-        fields: dict[str, str] = {"Content-Type": content_type}
-        conditions: list[Any] = [["content-length-range", 1, max_bytes], {"Content-Type": content_type}]
-        if redirect is not None:
-            fields["success_action_redirect"] = redirect
-            conditions.append({"success_action_redirect": redirect})
-        post: dict[str, Any] = self.s3.generate_presigned_post(
-            Bucket=self.uploads_bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
+        return presigned_post(
+            self.s3,
+            self.uploads_bucket,
+            key,
+            content_type=content_type,
+            max_bytes=max_bytes,
+            expires=expires,
+            redirect=redirect,
         )
-        return post
 
     def download_upload(self, key: str, max_bytes: int) -> IO[bytes]:
         """The uploaded object as a seekable temporary file (spooled to disk when large)."""

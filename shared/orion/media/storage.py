@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from orion.catalog.images import MEDIA_ID_PATTERN, variant_key
 from orion.data.clients import aws_client
+from orion.data.uploads import presigned_post
 from orion.settings import get_settings
 from orion.tenant import Tenant
 
@@ -85,15 +86,15 @@ class MediaFiles:
     ) -> dict[str, Any]:
         """A presigned POST for exactly ``key``, 1 byte to ``max_bytes``, with a fixed content type;
         with ``redirect``, S3 sends the browser there after the upload (pinned by the policy too)."""
-        fields: dict[str, str] = {"Content-Type": content_type}
-        conditions: list[Any] = [["content-length-range", 1, max_bytes], {"Content-Type": content_type}]
-        if redirect is not None:
-            fields["success_action_redirect"] = redirect
-            conditions.append({"success_action_redirect": redirect})
-        post: dict[str, Any] = self.s3.generate_presigned_post(
-            Bucket=self.bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
+        return presigned_post(
+            self.s3,
+            self.bucket,
+            key,
+            content_type=content_type,
+            max_bytes=max_bytes,
+            expires=expires,
+            redirect=redirect,
         )
-        return post
 
     def read_original(self, key: str, max_bytes: int) -> bytes | None:
         """The uploaded bytes (``None`` when the object is gone: processed already); bytes past
