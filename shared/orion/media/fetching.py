@@ -105,8 +105,9 @@ def _start(tenant: Tenant, address: str, hashed: str, products: Sequence[str]) -
 
 def process_fetch(key: str, *, transport: Transport | None = None) -> MediaRecord | None:
     """Fetch the image the request at ``key`` names, keep it, and give it to the waiting products.
-    ``None`` when there is nothing to do (not a request's key, no such record, final already or held
-    by another run: a redelivered event). The request object is removed once the record is final."""
+    ``None`` when there is nothing to do (not a request's key, no such record, or the record held by
+    another run). A request whose record is final already (a retried event) gives its image to the
+    waiting products again. The request object is removed once they have it."""
     location = parse_fetch_key(key)
     if location is None:
         logger.warning("not a fetch request's key, ignored: %s", key)
@@ -117,6 +118,12 @@ def process_fetch(key: str, *, transport: Transport | None = None) -> MediaRecor
     if record is None or record.source_url is None:
         files.delete_keys([key])
         return None
+    if record.status.is_final:
+        # A retried event whose run failed after the record was final (giving the image to a product
+        # failed): give it again; giving is idempotent (a product showing it already is left alone).
+        _settle(tenant, address_hash(record.source_url), record)
+        files.delete_keys([key])
+        return record
     if not repository.claim(tenant, media_id, get_settings().media_processing_lease_seconds):
         return None
     try:

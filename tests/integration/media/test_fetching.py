@@ -10,11 +10,13 @@ from __future__ import annotations
 import pytest
 
 from infra.local import invoke
+from orion import runtime
 from orion.catalog.models import ProductInput, ProductStatus, Variant
 from orion.catalog.service import create_product, get_product
 from orion.media import fetching
 from orion.media import service as media
 from orion.media.models import MediaStatus
+from orion.media.repository import MediaRepository
 from tests.console import signed_in
 from tests.image_hosts import ImageHosts
 from tests.images import photo
@@ -233,3 +235,22 @@ def test_a_file_over_the_size_cap_is_refused_without_reading_it(cloud: None, ima
     fetch({big: [chair]})
 
     assert "larger than 20 MB" in get_product(WIZAMART, chair).image_failures[big]
+
+
+def test_a_retried_event_gives_the_image_to_products_the_first_run_did_not_reach(
+    cloud: None, image_hosts: ImageHosts
+) -> None:
+    """Lambda retries an event whose run raised after the record was final (a product save that kept
+    failing): the retry gives the image again instead of doing nothing."""
+    image_hosts.serve(CHAIR, photo(640, 480))
+    first = product("Oak chair", CHAIR)
+    fetch({CHAIR: [first]})
+    media_id = get_product(WIZAMART, first).images[0].removeprefix("media:")
+    missed = product("Oak chair missed", CHAIR)
+    runtime.repository(MediaRepository).wait_for(WIZAMART, fetching.address_hash(CHAIR), [missed])
+
+    again = fetching.process_fetch(f"oms/wizamart/fetches/{media_id}")
+
+    assert again is not None and again.status is MediaStatus.READY
+    assert get_product(WIZAMART, missed).images == (f"media:{media_id}",)
+    assert len(image_hosts.connections) == 1  # given again, not downloaded again
