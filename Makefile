@@ -106,8 +106,9 @@ test: venv browser
 	@$(RUN) pytest -q -n auto --durations=15 -m "not slow" tests
 
 # The deeper suites make test leaves out (`slow`: e.g. the real arm64 dependency layer); CI runs them too.
-test-deep: venv
-	@$(RUN) pytest -q -m slow tests
+test-deep: venv browser
+	@$(RUN) pytest -q -n auto -m slow tests
+	@ORION_FUZZ_CASES=100 $(RUN) pytest -q tests/e2e -m fuzz
 
 clean:
 	rm -rf cdk.out .mypy_cache .ruff_cache test-artifacts

@@ -17,7 +17,8 @@ from tests.feeds import letzshop_feed
 from tests.local_server import free_port, running_local_server
 from tests.merchant_import import staff_client, upload, wait_for
 
-pytestmark = pytest.mark.e2e
+# Starting and stopping whole local clouds takes a minute: `make test-deep` runs these (CI too).
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_the_local_cloud_prints_its_urls_and_stops_on_ctrl_c() -> None:

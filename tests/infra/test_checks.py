@@ -76,6 +76,7 @@ def test_every_acknowledged_finding_has_a_reason(assembly: Assembly) -> None:
         assert len(reason.split()) >= 5, (path, rule, reason)
 
 
+@pytest.mark.slow  # cfn-lint over both environments' templates: `make test-deep` (CI runs it too)
 def test_cfn_lint_finds_nothing(any_assembly: Assembly, tmp_path: Path) -> None:
     """cfn-lint reads every stack's template and reports nothing in them; a planted template linted in
     the same run shows that it reads and reports."""

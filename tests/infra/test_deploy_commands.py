@@ -141,6 +141,7 @@ def synth_commands(outdir: Path) -> dict[str, tuple[str | list[str], dict[str, s
     return commands
 
 
+@pytest.mark.slow  # the CDK CLI (Node) synthesising both environments: `make test-deep`, in CI too
 def test_the_pinned_cli_synthesises_every_stack_of_both_environments_piped_and_without_uv(
     tmp_path: Path,
 ) -> None:
