@@ -51,6 +51,8 @@ class OrionSettings(BaseSettings):
     jwt_secret: str | None = _resource("ORION_JWT_SECRET_NAME")
     # Secrets Manager secret that signs shopper form tokens (CSRF).
     shopper_signing_secret: str | None = _resource("ORION_SHOPPER_SIGNING_SECRET_NAME")
+    # The SQS queue of channel changes (orion.channels): its URL.
+    channel_queue: str | None = _resource("ORION_CHANNEL_QUEUE_URL")
 
     # Lambda always sets AWS_REGION; elsewhere the SDK's own default chain applies when it is unset.
     aws_region: str | None = Field(
@@ -151,6 +153,16 @@ class OrionSettings(BaseSettings):
     # A card order still unpaid this long after it was placed is cancelled and its stock put back.
     payment_timeout_minutes: int = Field(default=30, ge=1)
 
+    # Channels (orion.channels.worker, orion.channels.tasks): a temporary failure (the destination was
+    # unavailable) is tried again after base x 2^(receives - 1) seconds, at most the cap (or later when
+    # the destination said so); the scheduled recovery sends again failed records (temporary failures)
+    # and outdated ones not touched for ``recover_after`` seconds, and gives up on a record after
+    # ``give_up_attempts`` attempts.
+    channel_retry_base_seconds: int = Field(default=30, ge=1)
+    channel_retry_max_seconds: int = Field(default=300, ge=1, le=43_200)
+    channel_recover_after_seconds: int = Field(default=600, ge=60)
+    channel_give_up_attempts: int = Field(default=30, ge=1)
+
     # Uploaded images (orion.media): how long a presigned POST stays valid, and how long a processing
     # run holds an upload before a redelivered event may take it over (longer than the processing
     # function's timeout, shorter than Lambda's wait before it retries a failed run).
@@ -211,6 +223,10 @@ class OrionSettings(BaseSettings):
     @property
     def media_bucket(self) -> str:
         return _required(self.media, "ORION_MEDIA_BUCKET")
+
+    @property
+    def channel_queue_url(self) -> str:
+        return _required(self.channel_queue, "ORION_CHANNEL_QUEUE_URL")
 
     @property
     def origin_verify_secret_name(self) -> str:

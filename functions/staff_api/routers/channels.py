@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from functions.staff_api.common.access import record_audit, require
+from orion.channels import jobs, worker
 from orion.channels import service as channels
 from orion.channels.models import (
     ChannelConfig,
@@ -17,6 +18,7 @@ from orion.channels.models import (
     Integration,
     IntegrationChanges,
     IntegrationInput,
+    ItemKind,
     PlatformType,
     PublishingRules,
     PublishJob,
@@ -32,6 +34,7 @@ router = APIRouter(prefix="/channels", tags=["channels"])
 
 IntegrationId = Annotated[str, Path(pattern=r"^[0-9A-Z]{26}$", description="the integration's id")]
 JobId = Annotated[str, Path(pattern=r"^[0-9A-Z]{26}$", description="the publish job's id")]
+ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$", description="a product id or a page slug")]
 View = Annotated[StaffAccess, Depends(require("channels.view"))]
 Manage = Annotated[StaffAccess, Depends(require("channels.manage"))]
 
@@ -149,10 +152,12 @@ def check_integration(integration_id: IntegrationId, access: Manage) -> Connecti
     responses={409: {"description": "a paused integration, or a platform without an adapter yet"}},
 )
 def publish(integration_id: IntegrationId, body: PublishRequest, request: Request, access: Manage) -> JobOut:
-    """Runs within the request for now (a background worker is not built yet). Each product ends in
-    its record (``synced`` or ``failed`` with the reason); a product unchanged since it was last sent
-    is not sent again; a product asked for that the rules no longer select is taken back (``removed``)."""
-    job, records = channels.publish(access.tenant, integration_id, body)
+    """Runs within the request up to 200 products: the job comes back ``finished`` with the records.
+    Each product ends in its record (``synced`` or ``failed`` with the reason); a product unchanged since
+    it was last sent is not sent again; a product asked for that the rules no longer select is taken
+    back (``removed``). A publish of all selecting more is run by the channel worker in the background:
+    the job comes back ``queued``, without records; ``GET .../jobs/{job_id}`` follows it."""
+    job, records = jobs.publish(access.tenant, integration_id, body)
     details: dict[str, Any] = {"job": job.id, "requested": job.requested, "failed": job.failed}
     record_audit(request, access, "channels.publish", _target(integration_id), details)
     return JobOut(job=job, records=records)
@@ -191,3 +196,25 @@ def list_records(
         access.tenant, integration_id, status=status_filter, limit=limit, after=after
     )
     return RecordList(records=records, next_cursor=cursor)
+
+
+class RetryOut(BaseModel):
+    queued: bool = Field(description="the record was handed to the channel worker")
+    record: PublishRecord = Field(description="the record as it is now (the worker updates it shortly)")
+
+
+@router.post(
+    "/{integration_id}/records/{item_kind}/{item_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Try one record again now (the channel worker sends it, whatever its attempts)",
+    responses={404: {"description": "no such record at this integration"}, 409: {"description": "paused"}},
+)
+def retry_record(
+    integration_id: IntegrationId, item_kind: ItemKind, item_id: ItemId, request: Request, access: Manage
+) -> RetryOut:
+    """Queued for the channel worker rather than run in the request: the worker's backoff and the
+    destination's throttling apply as to any change. Follow the record (``GET .../records``)."""
+    record = worker.retry_record(access.tenant, integration_id, item_kind, item_id)
+    details: dict[str, Any] = {"item_kind": item_kind.value, "item_id": item_id}
+    record_audit(request, access, "channels.retry", _target(integration_id), details)
+    return RetryOut(queued=True, record=record)

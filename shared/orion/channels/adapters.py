@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -58,7 +59,17 @@ class ConnectionCheck:
 
 class ChannelAdapter(Protocol):
     """One destination. ``publish``/``update``/``unpublish`` raise DestinationError with a reason a
-    merchant can act on for an item the destination refuses or fails."""
+    merchant can act on for an item the destination refuses or fails, and DestinationUnavailable (a
+    DestinationError) when it cannot take the item for now (network error, 5xx, throttling; with
+    ``retry_after`` seconds when the destination says when): the channel worker retries those with
+    backoff, and only those.
+
+    ``publish`` must be idempotent per item: find-or-create by the item's identity at the destination
+    (``orion_site`` finds its copy by the external id ``channel:<integration>:<product>``; a CMS by a
+    slug or meta field carrying the same, a shop by its external id or handle), never create blindly.
+    A worker can crash after the destination created the item and before its record was saved; the
+    retry calls ``publish`` again, which must find that item and update it rather than create a
+    second one."""
 
     def prepare(self, product: Product) -> Prepared: ...
 
@@ -195,8 +206,15 @@ class OrionSiteAdapter:
         return f"https://{self.target.store}.{self._domain}/products/{handle}" if self._domain else None
 
 
+# Test-only: an adapter factory registered for a platform replaces its built adapter
+# (tests/integration/channels register fakes: a destination that is down, one that counts requests).
+ADAPTER_OVERRIDES: dict[ChannelPlatform, Callable[[Tenant, Integration], ChannelAdapter]] = {}
+
+
 def adapter_for(tenant: Tenant, integration: Integration) -> ChannelAdapter:
     """The adapter of the integration's platform (ChannelUnavailable for those not built yet)."""
+    if (override := ADAPTER_OVERRIDES.get(integration.platform)) is not None:
+        return override(tenant, integration)
     if integration.platform is ChannelPlatform.ORION_SITE:
         return OrionSiteAdapter(tenant, integration)
     raise ChannelUnavailable(f"Publishing to {integration.platform.value} is not available yet.")

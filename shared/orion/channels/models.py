@@ -223,6 +223,9 @@ class PublishRecord(BaseModel):
     content_hash: str | None = None
     attempts: int = 0
     last_error: str | None = None
+    # The last failure was temporary (the destination was unavailable): the channel worker and its
+    # scheduled recovery try again (orion.channels.worker, orion.channels.tasks).
+    retryable: bool = False
     created_at: datetime
     updated_at: datetime
     synced_at: datetime | None = None
@@ -250,6 +253,7 @@ class UnpublishRequest(BaseModel):
 
 
 class JobStatus(StrEnum):
+    QUEUED = "queued"  # a large publish waiting for the channel worker
     RUNNING = "running"
     FINISHED = "finished"
 
@@ -270,5 +274,8 @@ class PublishJob(BaseModel):
     removed: int = 0
     failed: int = 0
     skipped: tuple[str, ...] = ()  # ids the rules do not select and that were never published there
+    # Chunks the channel worker has counted (a background publish): a chunk redelivered after it was
+    # counted is not counted twice.
+    chunks: int = 0
     created_at: datetime
     finished_at: datetime | None = None

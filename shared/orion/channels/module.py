@@ -1,6 +1,6 @@
 """Manifest of the channels module (optional): publishing a store's products to other destinations."""
 
-from orion.modules.manifest import ModuleManifest, Permission, Role, at_least
+from orion.modules.manifest import ModuleManifest, Permission, Role, ScheduledTask, at_least
 
 MANIFEST = ModuleManifest(
     code="channels",
@@ -18,4 +18,13 @@ MANIFEST = ModuleManifest(
     ),
     # The staff API; a product's records (/api/v1/products/{id}/channels) are served with the catalogue.
     routes=("/api/v1/channels",),
+    scheduled_tasks=(
+        ScheduledTask(
+            name="channels.retry_failed",
+            run="orion.channels.tasks:retry_failed",
+            schedule="rate(10 minutes)",
+            description="Send again to the channel worker records failed for now or outdated, untouched "
+            "for ORION_CHANNEL_RECOVER_AFTER_SECONDS; give up after ORION_CHANNEL_GIVE_UP_ATTEMPTS",
+        ),
+    ),
 )

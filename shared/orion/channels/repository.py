@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import PutError
 
 from orion.channels.models import (
     Integration,
@@ -20,6 +22,7 @@ from orion.channels.models import (
 )
 from orion.data import keys
 from orion.data.clients import aws_client
+from orion.data.conditions import condition_failed
 from orion.data.cursors import IndexKey, decode_cursor, encode_cursor, start_key
 from orion.data.table import TableItem, get_or_none
 from orion.settings import get_settings
@@ -100,8 +103,11 @@ class ChannelRepository:
         return found
 
     def save_record(self, tenant: Tenant, record: PublishRecord) -> None:
+        self._record_item(tenant, record).save()
+
+    def _record_item(self, tenant: Tenant, record: PublishRecord) -> PublishRecordItem:
         platform, store = tenant.platform, tenant.require_store()
-        PublishRecordItem(
+        return PublishRecordItem(
             keys.channel_pk(platform, store, record.integration_id),
             keys.channel_record_sk(record.item_kind, record.item_id),
             data=record.model_dump_json(),
@@ -112,7 +118,7 @@ class ChannelRepository:
             gsi1sk=f"{record.item_kind}#{record.item_id}",
             gsi2pk=keys.item_channels_gsi2pk(platform, store, record.item_kind, record.item_id),
             gsi2sk=record.integration_id,
-        ).save()
+        )
 
     def record_page(
         self,
@@ -167,6 +173,44 @@ class ChannelRepository:
             for item in PublishRecordItem.gsi2.query(gsi2pk)
             if isinstance(item, PublishRecordItem)
         ]
+
+    def records_at(
+        self, tenant: Tenant, item_kind: ItemKind, item_id: str, integration_ids: Sequence[str]
+    ) -> dict[str, PublishRecord]:
+        """One item's records at the given integrations, by integration id: one consistent BatchGetItem
+        (the channel worker reads what the last run wrote, never an index that may lag)."""
+        platform, store = tenant.platform, tenant.require_store()
+        sk = keys.channel_record_sk(item_kind, item_id)
+        wanted = [(keys.channel_pk(platform, store, i), sk) for i in dict.fromkeys(integration_ids)]
+        found: dict[str, PublishRecord] = {}
+        for start in range(0, len(wanted), 100):
+            for item in TableItem.batch_get(wanted[start : start + 100], consistent_read=True):
+                if isinstance(item, PublishRecordItem):
+                    record = item.to_model()
+                    found[record.integration_id] = record
+        return found
+
+    def mark_outdated(self, tenant: Tenant, item_kind: ItemKind, item_id: str) -> int:
+        """Turn the item's ``synced`` records ``outdated`` (it changed since it was sent): one Query on
+        GSI2, then one conditional PutItem per synced record, written only if the record is still the
+        one read (a worker saving it meanwhile wins). How many were marked."""
+        gsi2pk = keys.item_channels_gsi2pk(tenant.platform, tenant.require_store(), item_kind, item_id)
+        marked = 0
+        for item in PublishRecordItem.gsi2.query(gsi2pk):
+            if not isinstance(item, PublishRecordItem) or item.status != RecordStatus.SYNCED.value:
+                continue
+            record = item.to_model()
+            outdated = record.model_copy(
+                update={"status": RecordStatus.OUTDATED, "updated_at": datetime.now(UTC)}
+            )
+            try:
+                self._record_item(tenant, outdated).save(condition=PublishRecordItem.data == item.data)
+            except PutError as exc:
+                if not condition_failed(exc):
+                    raise
+                continue
+            marked += 1
+        return marked
 
     # --- jobs ---
 

@@ -17,7 +17,7 @@ from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import MAX_PAGE_SIZE, Product, ProductStatus
 from orion.channels.adapters import ChannelAdapter, ConnectionCheck, adapter_for, target_store
-from orion.channels.errors import ChannelUnavailable, DestinationError
+from orion.channels.errors import ChannelUnavailable, DestinationError, PublishTooLarge
 from orion.channels.models import (
     API_VERSION,
     CREDENTIAL_FIELDS,
@@ -247,9 +247,9 @@ def _selected_ids(tenant: Tenant, rules: PublishingRules) -> list[str]:
             page = catalog.list_products(tenant, category=category, after=after, limit=MAX_PAGE_SIZE)
             found.update(dict.fromkeys(item.id for item in page.items))
             if len(found) > MAX_PUBLISH_ALL:
-                raise Invalid(
-                    f"The rules select more than {MAX_PUBLISH_ALL} products: publish them by ids or by "
-                    "category for now (larger publishes need the background worker, not built yet)."
+                raise PublishTooLarge(
+                    f"The rules select more than {MAX_PUBLISH_ALL} products: the channel worker "
+                    "publishes them in the background (orion.channels.jobs)."
                 )
             after = page.next_cursor
             if after is None:
