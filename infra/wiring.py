@@ -1,4 +1,5 @@
-"""The one wiring table: every function, route, table, bucket, secret, state machine and event rule.
+"""The one wiring table: every function, route, table, bucket, secret, queue, state machine, event rule
+and schedule.
 
 Plain data, no CDK import. The CDK stacks (infra/stacks) build AWS resources from it and the local
 cloud (infra/local) builds moto resources and an HTTP gateway from it, so adding a function or a
@@ -74,6 +75,23 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class Queue:
+    """An SQS queue and its dead-letter queue: a message received ``max_receives`` times without being
+    deleted moves to the dead-letter queue (alarmed on AWS). A message taken by a consumer is hidden
+    for ``visibility_timeout_seconds`` (at least six times the consumer's timeout, as AWS advises for
+    Lambda) unless the consumer hides it for another time (its backoff). Server-side encrypted, TLS
+    only. ``batch_size`` messages at most per invocation of the function it triggers."""
+
+    name: str
+    env: str  # the variable holding the queue's URL
+    local_name: str
+    purpose: str
+    max_receives: int = 5
+    visibility_timeout_seconds: int = 720
+    batch_size: int = 10
+
+
+@dataclass(frozen=True)
 class Function:
     """One Lambda concern: a thin adapter over orion."""
 
@@ -109,8 +127,17 @@ class Function:
     # Invoked by operators with their own AWS credentials (make admin, infra/admin.py): the local cloud
     # registers it as a Lambda function too, so the same invoke works against `make run`.
     operator_invoked: bool = False
-    # A table (wiring.TABLES name) whose stream of new item images invokes the function.
+    # A table (wiring.TABLES name) whose stream invokes the function: its writes of items whose ``kind``
+    # (the item's discriminator) is one of ``stream_kinds``, for the events ``stream_events`` (INSERT,
+    # MODIFY, REMOVE); the stream carries each item's images before and after the write.
     table_stream: str | None = None
+    stream_kinds: tuple[str, ...] = ()
+    stream_events: tuple[str, ...] = ("INSERT",)
+    # A queue (wiring.QUEUES name) whose messages invoke the function in batches (partial batch
+    # responses: only the messages it reports failed come back).
+    queue_trigger: str | None = None
+    # Queues the function may send messages to. It gets the URL of each (and of its trigger) in env.
+    queues: tuple[str, ...] = ()
     environment: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -241,6 +268,18 @@ SECRETS: tuple[Secret, ...] = (
     ),
 )
 
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        name="channel-changes",
+        env="ORION_CHANNEL_QUEUE_URL",
+        local_name="orion-channel-changes",
+        purpose="items to bring to the stores' channel integrations, and chunks of large publishes",
+        max_receives=5,  # with the worker's backoff (30 s doubling, at most 5 min): about 8 minutes
+        visibility_timeout_seconds=720,  # six times the channel worker's timeout
+        batch_size=10,
+    ),
+)
+
 # Secrets each store keeps for itself (a store's Stripe keys), all under one prefix per deployment:
 # ``orion/<env>/stores/<platform>/<store>/<name>`` (``orion/local/stores/...`` locally).
 STORE_SECRETS = "store-secrets"
@@ -364,6 +403,7 @@ FUNCTIONS: tuple[Function, ...] = (
         store_secrets=Access.READ,  # payments.cancel_unpaid cancels PaymentIntents with the store's key
         email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
         edge_tenants=True,  # tenancy.verify_domains
+        queues=("channel-changes",),  # channels.retry_failed hands records to the channel worker again
     ),
     # --- staff API (FastAPI + Mangum): one function per concern, each importing only its routers ---
     Function(
@@ -464,11 +504,13 @@ FUNCTIONS: tuple[Function, ...] = (
         handler="functions.staff_api.handlers.channels.handler",
         description="Staff channels: integrations (credentials masked), publishing, publishing records",
         routes=(Route("ANY", "/api/v1/channels"), Route("ANY", "/api/v1/channels/{proxy+}")),
-        timeout_seconds=29,  # a publish runs within the request for now (no background worker yet)
+        timeout_seconds=29,  # a publish of up to 200 products runs within the request
         memory_mb=1024,
         tables={"main": Access.WRITE},
         secrets=("origin-verify", "jwt-signing-keys"),
         store_secrets=Access.WRITE,  # each integration's credentials (write-only, shown masked)
+        # a publish of more than 200 products, and a record's retry, go to the channel worker
+        queues=("channel-changes",),
     ),
     Function(
         name="staff_imports",
@@ -533,6 +575,34 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.WRITE},
         email=True,
         table_stream="main",
+        stream_kinds=("OutboxEmail",),
+        stream_events=("INSERT",),
+    ),
+    # Channels (orion.channels): product and page changes become messages for the channel worker, which
+    # brings them to each integration of the store.
+    Function(
+        name="channel_changes",
+        handler="functions.channel_changes.handler.handler",
+        description="Channels: product and page changes from the table's stream, queued for the worker",
+        memory_mb=256,
+        timeout_seconds=60,
+        tables={"main": Access.WRITE},  # marks the changed items' synced records outdated
+        table_stream="main",
+        # (orion.channels.changes keeps these in step with the catalogue's and the CMS's item kinds)
+        stream_kinds=("Product", "Variant", "Page"),
+        stream_events=("INSERT", "MODIFY", "REMOVE"),
+        queues=("channel-changes",),
+    ),
+    Function(
+        name="channel_worker",
+        handler="functions.channel_worker.handler.handler",
+        description="Channels: publish, update or take back changed items per integration; large publishes",
+        memory_mb=1024,
+        timeout_seconds=120,
+        tables={"main": Access.WRITE},  # orion_site writes into the target store's catalogue
+        store_secrets=Access.READ,  # each integration's credentials
+        queue_trigger="channel-changes",
+        queues=("channel-changes",),  # a retry of the integrations that failed, the next chunk of a job
     ),
     Function(
         name="platform_bootstrap",
@@ -703,6 +773,13 @@ SCHEDULES: tuple[Schedule, ...] = (
         description="end import jobs left PENDING or RUNNING past their deadline as FAILED",
     ),
     Schedule(
+        name="channels-retry-failed",
+        expression="rate(10 minutes)",
+        target="scheduled_tasks",
+        input={"task": "channels.retry_failed"},
+        description="hand channel records failed for now or outdated to the channel worker again",
+    ),
+    Schedule(
         name="payments-cancel-unpaid",
         expression="rate(5 minutes)",
         target="scheduled_tasks",
@@ -736,6 +813,15 @@ def state_machine(name: str) -> StateMachine:
     return next(m for m in STATE_MACHINES if m.name == name)
 
 
+def queue(name: str) -> Queue:
+    return next(q for q in QUEUES if q.name == name)
+
+
+def queues_of(fn: Function) -> tuple[str, ...]:
+    """The queues a function uses: the one that triggers it and those it sends to."""
+    return tuple(dict.fromkeys([*([fn.queue_trigger] if fn.queue_trigger else []), *fn.queues]))
+
+
 def routes_of(fn: Function, *, local: bool = False) -> tuple[Route, ...]:
     """A function's routes, with a HEAD twin of each GET route where the handler answers HEAD (HTTP
     APIs match methods exactly) and the path-mode variants shopper functions also answer."""
@@ -754,8 +840,9 @@ def routes_of(fn: Function, *, local: bool = False) -> tuple[Route, ...]:
 def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
     """The environment variables of a function, given the deployed name of each resource it uses.
 
-    ``names`` maps ``table:<name>``, ``bucket:<name>``, ``secret:<name>`` and ``state_machine:<name>``
-    to the real name or ARN in that world (CloudFormation tokens on AWS, local names in the local cloud).
+    ``names`` maps ``table:<name>``, ``bucket:<name>``, ``secret:<name>``, ``state_machine:<name>`` and
+    ``queue:<name>`` (its URL) to the real name, ARN or URL in that world (CloudFormation tokens on
+    AWS, local names in the local cloud).
     """
     env = {"POWERTOOLS_SERVICE_NAME": f"orion-{fn.name}", "POWERTOOLS_METRICS_NAMESPACE": "Orion"}
     for name in fn.tables:
@@ -766,6 +853,8 @@ def environment_of(fn: Function, names: Mapping[str, str]) -> dict[str, str]:
         env[secret(name).env] = names[f"secret:{name}"]
     for name in fn.state_machines:
         env[state_machine(name).env] = names[f"state_machine:{name}"]
+    for name in queues_of(fn):
+        env[queue(name).env] = names[f"queue:{name}"]
     if fn.store_secrets is not None:
         env[STORE_SECRETS_ENV] = names[STORE_SECRETS]
     env.update(fn.environment)
@@ -797,7 +886,19 @@ def local_names(region: str = LOCAL_REGION) -> dict[str, str]:
         names[f"state_machine:{machine.name}"] = (
             f"arn:aws:states:{region}:{LOCAL_ACCOUNT}:stateMachine:orion-{machine.name}"
         )
+    for queue in QUEUES:
+        names[f"queue:{queue.name}"] = local_queue_url(queue, region)
     return names
+
+
+def local_queue_url(queue: Queue, region: str = LOCAL_REGION) -> str:
+    """The queue's URL in the local cloud and the tests (moto finds a queue by the URL's last part,
+    whichever endpoint the SDK talks to)."""
+    return f"https://sqs.{region}.amazonaws.com/{LOCAL_ACCOUNT}/{queue.local_name}"
+
+
+def local_dead_letter_name(queue: Queue) -> str:
+    return f"{queue.local_name}-dead-letters"
 
 
 def local_environment(region: str = LOCAL_REGION) -> dict[str, str]:

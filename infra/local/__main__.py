@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         from infra.local.demo import seed_demo
         from infra.local.gateway import make_gateway
         from infra.local.outbox import print_new_messages
+        from infra.local.queues import QueuePoller, triggered_functions
         from infra.local.scheduler import LocalScheduler
+        from infra.local.streams import StreamPoller, stream_functions
 
         lines = [] if args.no_demo else seed_demo(args.port)
         if not args.no_demo:
@@ -88,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         serving.start()
         scheduler = LocalScheduler(speedup=float(os.environ.get("ORION_LOCAL_SCHEDULE_SPEEDUP", "1")))
         scheduler.start()
+        # After the demo data: its writes are the starting point, not changes to hand on.
+        pollers: list[StreamPoller | QueuePoller] = [
+            *(StreamPoller(fn) for fn in stream_functions()),
+            *(QueuePoller(fn) for fn in triggered_functions()),
+        ]
+        for poller in pollers:
+            poller.start()
         print_new_messages(stop)
         print(
             f"Orion local cloud is up: http://localhost:{args.port}/ (AWS APIs on 127.0.0.1:{args.aws_port})"
@@ -102,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Stopping...", flush=True)
         exit_after(SHUTDOWN_SECONDS)
         scheduler.stop()
+        for poller in pollers:
+            poller.stop()
         gateway.shutdown()
         gateway.server_close()
     return 0

@@ -22,7 +22,8 @@ are dumped as they are (what a plain dump cannot write, such as binary values, s
 moto's serializer). Results, conditions and rollback stay moto's own:
 tests/integration/local_cloud/test_moto_speedups.py checks that a cancelled transaction still writes
 nothing, that an index Query sees every write, and that answers are the same with and without.
-Tables with a stream keep moto's own backup (a rollback must take back the stream records too).
+A table's stream records of a transaction are held until it commits (infra/local/streams.py), so
+a cancelled transaction leaves none, as its item backup leaves no write.
 Used by the local cloud, the test fixtures and the benchmarks (provision() installs it).
 """
 
@@ -36,6 +37,8 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from infra.local import streams
 
 _state = threading.local()
 _installed = False
@@ -94,11 +97,9 @@ def install() -> None:
     original_transact = models.DynamoDBBackend.transact_write_items
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        tables = [self.tables.get(_table_name(item)) for item in transact_items]
-        if any(table is not None and table.stream_shard is not None for table in tables):
-            original_transact(self, transact_items)  # moto's whole-table backup covers the stream too
-            return
-        with DYNAMODB_REQUEST_LOCK, _item_backup(self, transact_items):
+        # A stream's records of the transaction wait for it to commit (streams.py): a cancelled one,
+        # whose items the backup puts back, leaves no record either.
+        with DYNAMODB_REQUEST_LOCK, _item_backup(self, transact_items), streams.held_until_commit():
             original_transact(self, transact_items)
 
     from moto.core import responses

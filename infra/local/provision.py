@@ -46,6 +46,32 @@ def create_tables(region: str) -> None:
             TableName=table.local_name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
         )
+        if any(fn.table_stream == table.name for fn in wiring.FUNCTIONS):
+            # As on AWS (infra/stacks/data.py); the local cloud delivers its records (streams.py).
+            client.update_table(
+                TableName=table.local_name,
+                StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+            )
+
+
+def create_queues(region: str) -> None:
+    """Each wiring queue with its dead-letter queue and redrive policy (moto moves a message received
+    ``max_receives`` times to it, as SQS does)."""
+    client = boto3.client("sqs", region_name=region)
+    for queue in wiring.QUEUES:
+        dead_letters = client.create_queue(QueueName=wiring.local_dead_letter_name(queue))["QueueUrl"]
+        arn = client.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        client.create_queue(
+            QueueName=queue.local_name,
+            Attributes={
+                "VisibilityTimeout": str(queue.visibility_timeout_seconds),
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": arn, "maxReceiveCount": queue.max_receives}
+                ),
+            },
+        )
 
 
 def create_buckets(region: str) -> None:
@@ -152,10 +178,12 @@ def _empty_zip() -> bytes:
 
 def provision(region: str = LOCAL_REGION) -> None:
     """Every resource of the wiring table, in the account the AWS SDK currently points at."""
-    from infra.local import moto_speedups
+    from infra.local import moto_speedups, streams
 
     moto_speedups.install()  # every caller provisions moto (local cloud, tests, benchmarks)
+    streams.install()  # before the table exists: a stream's records are delivered, never kept
     create_tables(region)
+    create_queues(region)
     create_buckets(region)
     create_secrets(region)
     create_workflows(region)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import ArnFormat, Aws, CfnOutput, CustomResource, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
@@ -97,6 +99,33 @@ def function_code() -> lambda_.Code:
     return lambda_.Code.from_asset(str(staging))
 
 
+def stream_filters(fn: wiring.Function) -> list[Mapping[str, Any]]:
+    """The event source mapping's filters: the function's item kinds, for its events (a removed item's
+    kind is in its old image)."""
+    kinds = lambda_.FilterRule.or_(*fn.stream_kinds)
+    written = [event for event in fn.stream_events if event != "REMOVE"]
+    filters: list[Mapping[str, Any]] = []
+    if written:
+        filters.append(
+            lambda_.FilterCriteria.filter(
+                {
+                    "eventName": lambda_.FilterRule.or_(*written),
+                    "dynamodb": {"NewImage": {"kind": {"S": kinds}}},
+                }
+            )
+        )
+    if "REMOVE" in fn.stream_events:
+        filters.append(
+            lambda_.FilterCriteria.filter(
+                {
+                    "eventName": lambda_.FilterRule.is_equal("REMOVE"),
+                    "dynamodb": {"OldImage": {"kind": {"S": kinds}}},
+                }
+            )
+        )
+    return filters
+
+
 class ApiStack(Stack):
     """Every wiring function as a Lambda behind one HTTP API, each with only the access it declares."""
 
@@ -160,6 +189,7 @@ class ApiStack(Stack):
         code = function_code()
         # Dead-letter queues by what they catch; the observability stack alarms on each one's depth.
         self.dead_letters: dict[str, sqs.Queue] = {}
+        self.queues: dict[str, sqs.Queue] = {queue.name: self._queue(queue) for queue in wiring.QUEUES}
         self.functions: dict[str, lambda_.Function] = {}
         self.aliases: dict[str, lambda_.Alias] = {}
         self.roles: dict[str, iam.Role] = {}
@@ -259,6 +289,24 @@ class ApiStack(Stack):
                 ),
             )
 
+    def _queue(self, queue: wiring.Queue) -> sqs.Queue:
+        """A wiring queue (encrypted, TLS only) with its dead-letter queue, where a message received
+        ``max_receives`` times without being deleted moves (alarmed by the observability stack)."""
+        dead_letters = self._dead_letter_queue(
+            f"QueueDeadLetters-{queue.name}",
+            f"messages of the {queue.name} queue its consumer failed on {queue.max_receives} times",
+        )
+        self.dead_letters[f"queue-{queue.name}"] = dead_letters
+        return sqs.Queue(
+            self,
+            f"Queue-{queue.name}",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(queue.visibility_timeout_seconds),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=queue.max_receives, queue=dead_letters),
+        )
+
     def _dead_letter_queue(self, construct_id: str, holds: str) -> sqs.Queue:
         queue = sqs.Queue(
             self,
@@ -287,6 +335,8 @@ class ApiStack(Stack):
         names[wiring.STORE_SECRETS] = store_secrets_prefix(self.deployment)
         for machine in wiring.STATE_MACHINES:
             names[f"state_machine:{machine.name}"] = self.state_machine_arn(machine.name)
+        for name, queue in self.queues.items():
+            names[f"queue:{name}"] = queue.queue_url
         return names
 
     def state_machine_arn(self, machine: str) -> str:
@@ -361,6 +411,13 @@ class ApiStack(Stack):
             statements.append(
                 iam.PolicyStatement(
                     actions=["ssm:GetParameter"], resources=[edge_parameter_arn(self.deployment)]
+                )
+            )
+        if fn.queues:
+            # Sending only; the queue that triggers a function grants its consumer actions itself.
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["sqs:SendMessage"], resources=[self.queues[name].queue_arn for name in fn.queues]
                 )
             )
         if fn.state_machines:
@@ -477,16 +534,18 @@ class ApiStack(Stack):
                     report_batch_item_failures=True,
                     # Records still failing after the retries: their shard positions, for an operator.
                     on_failure=sources.SqsDlq(failures),
-                    filters=[
-                        lambda_.FilterCriteria.filter(
-                            {
-                                "eventName": lambda_.FilterRule.is_equal("INSERT"),
-                                "dynamodb": {
-                                    "NewImage": {"kind": {"S": lambda_.FilterRule.is_equal("OutboxEmail")}}
-                                },
-                            }
-                        )
-                    ],
+                    filters=stream_filters(fn),
+                )
+            )
+        if fn.queue_trigger:
+            queue = wiring.queue(fn.queue_trigger)
+            alias.add_event_source(
+                sources.SqsEventSource(
+                    self.queues[queue.name],
+                    batch_size=queue.batch_size,
+                    max_batching_window=Duration.seconds(1),
+                    # Only the messages the function reports failed come back (after their backoff).
+                    report_batch_item_failures=True,
                 )
             )
         if any(

@@ -152,9 +152,11 @@ class DataStack(Stack):
                 for name, pk, sk in table.gsis
             ],
             time_to_live_attribute=table.ttl_attribute,
-            # New item images feed the functions that listen to the table (the outbox sender).
+            # Item images before and after each write feed the functions that listen to the table (the
+            # outbox sender reads the new image; channel changes compare the two, and read a removed
+            # item's kind from the old one).
             dynamo_stream=(
-                dynamodb.StreamViewType.NEW_IMAGE
+                dynamodb.StreamViewType.NEW_AND_OLD_IMAGES
                 if any(fn.table_stream == table.name for fn in wiring.FUNCTIONS)
                 else None
             ),

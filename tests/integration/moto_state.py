@@ -4,8 +4,10 @@ then restored for each test as a copy of its own, so a test that writes never le
 from __future__ import annotations
 
 import copy
+import copyreg
 import gc
 import pickle
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +16,10 @@ from typing import Any, TypeVar
 from moto.core.base_backend import BackendDict, backend_lock
 
 T = TypeVar("T")
+
+# moto's SQS queues each hold a Condition (over an RLock) that long polls wait on: a frozen account's
+# queue thaws with a new lock of its own, never held (a lock is no state worth keeping).
+copyreg.pickle(type(threading.RLock()), lambda _lock: (threading.RLock, ()))
 
 
 @dataclass(frozen=True)
