@@ -41,7 +41,9 @@ BATCH_SIZE = 25  # as the AWS mapping (infra/stacks/api.py)
 RETRY_ATTEMPTS = 5
 LINGER_SECONDS = 0.5  # how long a batch waits for more records once it has one
 
-_listeners: dict[str, list[Listener]] = {}
+# Per table: each listener and the item kinds it wants (None: every item); a write of another kind
+# makes no record at all (an import's thousands of staged rows cost nothing).
+_listeners: dict[str, list[tuple[Listener, frozenset[str] | None]]] = {}
 _listeners_lock = threading.Lock()
 _sequence = itertools.count(1)
 _held = threading.local()
@@ -58,7 +60,11 @@ def install() -> None:
     def add(self: Any, old: Any, new: Any) -> None:
         table = self.table
         with _listeners_lock:
-            listening = list(_listeners.get(table.name, ()))
+            candidates = list(_listeners.get(table.name, ()))
+        if not candidates:
+            return
+        kind = _kind_of(new if new is not None else old)
+        listening = [listener for listener, kinds in candidates if kinds is None or kind in kinds]
         if not listening:
             return
         record = _record(table, old, new)
@@ -70,6 +76,11 @@ def install() -> None:
 
     StreamShard.add = add  # type: ignore[method-assign]
     _installed = True
+
+
+def _kind_of(item: Any) -> str | None:
+    value = item.attrs.get("kind") if item is not None else None
+    return str(value.value) if value is not None else None
 
 
 def _record(table: Any, old: Any, new: Any) -> Record:
@@ -123,16 +134,17 @@ def listening(table_name: str) -> Iterator[list[Record]]:
         unlisten(table_name, seen.append)
 
 
-def listen(table_name: str, listener: Listener) -> None:
+def listen(table_name: str, listener: Listener, kinds: frozenset[str] | None = None) -> None:
+    """Hand ``listener`` the table's stream records (of items of ``kinds`` only, when given)."""
     with _listeners_lock:
-        _listeners.setdefault(table_name, []).append(listener)
+        _listeners.setdefault(table_name, []).append((listener, kinds))
 
 
 def unlisten(table_name: str, listener: Listener) -> None:
     with _listeners_lock:
-        found = _listeners.get(table_name, [])
-        if listener in found:
-            found.remove(listener)
+        _listeners[table_name] = [
+            (found, k) for found, k in _listeners.get(table_name, []) if found != listener
+        ]
 
 
 def stream_event(records: list[Record]) -> dict[str, Any]:
@@ -179,7 +191,7 @@ class StreamPoller:
             self._records.put(record)
 
     def start(self) -> None:
-        listen(self._table, self._take)
+        listen(self._table, self._take, frozenset(self.fn.stream_kinds))
         self._thread = threading.Thread(target=self._loop, name=f"stream-{self.fn.name}", daemon=True)
         self._thread.start()
 

@@ -264,8 +264,19 @@ def alarm_of(assembly: Assembly, name: str) -> dict[str, Any]:
     raise AssertionError(f"no alarm {name}")
 
 
+def mappings_of(assembly: Assembly, name: str) -> list[dict[str, Any]]:
+    """The event source mappings invoking function ``name`` (through its live alias)."""
+    return [
+        mapping["Properties"]
+        for mapping in assembly.resources("api", "AWS::Lambda::EventSourceMapping").values()
+        if f"Alias{name.replace('_', '').replace('-', '')}"
+        in json.dumps(mapping["Properties"]["FunctionName"])
+    ]
+
+
 def test_stream_failures_go_to_a_queue_and_stream_lag_is_alarmed(assembly: Assembly) -> None:
-    (mapping,) = assembly.resources("api", "AWS::Lambda::EventSourceMapping").values()
+    (properties,) = mappings_of(assembly, "outbox_sender")
+    mapping = {"Properties": properties}
     destination = mapping["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
     queue_id = destination["Fn::GetAtt"][0]
     lag = alarm_of(assembly, "IteratorAge-outbox_sender")
@@ -307,3 +318,70 @@ def test_the_dashboard_shows_orders_imports_and_email_per_store(assembly: Assemb
         assert "SEARCH('{Orion,platform,store} MetricName=" in body
         assert f"{metric}" in body, metric
     assert "IteratorAge" in body and "ApproximateNumberOfMessagesVisible" in body
+
+
+def test_the_stream_invokes_each_function_only_for_its_item_kinds(assembly: Assembly) -> None:
+    (outbox,) = mappings_of(assembly, "outbox_sender")
+    (changes,) = mappings_of(assembly, "channel_changes")
+    outbox_filters = [json.loads(f["Pattern"]) for f in outbox["FilterCriteria"]["Filters"]]
+    change_filters = [json.loads(f["Pattern"]) for f in changes["FilterCriteria"]["Filters"]]
+    kinds = {"S": ["Product", "Variant", "Page"]}
+
+    assert outbox_filters == [
+        {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["OutboxEmail"]}}}}
+    ]
+    assert change_filters == [
+        {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"kind": kinds}}},
+        {"eventName": ["REMOVE"], "dynamodb": {"OldImage": {"kind": kinds}}},
+    ]
+    assert changes["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    (table,) = assembly.resources("data", "AWS::DynamoDB::GlobalTable").values()
+    assert table["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+def test_the_channel_queue_has_a_dead_letter_queue_an_alarm_and_a_worker_with_partial_failures(
+    assembly: Assembly,
+) -> None:
+    spec = wiring.queue("channel-changes")
+    queues = assembly.resources("api", "AWS::SQS::Queue")
+    (queue_id,) = [i for i in queues if i.startswith("Queuechannelchanges")]
+    properties = queues[queue_id]["Properties"]
+    dead_letters = properties["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    (worker,) = mappings_of(assembly, "channel_worker")
+    depth = alarm_of(assembly, "DeadLetters-queue-channel-changes")
+    policies = assembly.resources("api", "AWS::SQS::QueuePolicy").values()
+
+    assert properties["RedrivePolicy"]["maxReceiveCount"] == spec.max_receives
+    assert properties["VisibilityTimeout"] == spec.visibility_timeout_seconds
+    assert properties["SqsManagedSseEnabled"] is True
+    assert queues[dead_letters]["Properties"]["SqsManagedSseEnabled"] is True
+    (policy,) = [p for p in policies if {"Ref": queue_id} in p["Properties"]["Queues"]]
+    assert any(  # TLS only
+        st["Effect"] == "Deny" and st["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for st in policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+    assert worker["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert (worker["BatchSize"], worker["FunctionResponseTypes"]) == (
+        spec.batch_size,
+        ["ReportBatchItemFailures"],
+    )
+    assert depth["MetricName"] == "ApproximateNumberOfMessagesVisible" and depth["AlarmActions"]
+    assert json.dumps(depth["Dimensions"]).count(dead_letters) == 1
+
+
+@pytest.mark.parametrize("name", ["channel_changes", "channel_worker", "staff_channels", "scheduled_tasks"])
+def test_channel_queue_senders_may_send_and_get_its_url(assembly: Assembly, name: str) -> None:
+    from tests.infra.test_data_and_api import function_resource, role_of, statements_of_role
+
+    queue_id = next(
+        i for i in assembly.resources("api", "AWS::SQS::Queue") if i.startswith("Queuechannelchanges")
+    )
+    sends = [
+        statement
+        for statement in statements_of_role(assembly, role_of(assembly, name))
+        if statement["Action"] == "sqs:SendMessage"
+    ]
+    env = function_resource(assembly, name)["Properties"]["Environment"]["Variables"]
+
+    assert [s["Resource"] for s in sends] == [{"Fn::GetAtt": [queue_id, "Arn"]}]
+    assert env["ORION_CHANNEL_QUEUE_URL"] == {"Ref": queue_id}

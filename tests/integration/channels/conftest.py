@@ -1,5 +1,5 @@
 """Channels fixtures: the demo data, a second store of Wizamart's merchant to publish into, tokens by
-role, and products of wizamart."""
+role, products of wizamart, integrations, and a fake destination standing in for WordPress."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import pytest
 
 from orion.catalog import service as catalog
 from orion.catalog.models import ProductInput, ProductStatus, Variant
+from orion.channels import adapters
+from orion.channels.models import ChannelPlatform
 from orion.ids import new_id
 from orion.modules.manifest import Role
 from orion.tenancy import stores
 from orion.tenant import Tenant
+from tests.integration.channels.pipeline import FakeDestination
 from tests.staff import call, token_of
 
 WIZAMART = Tenant("oms", "wizamart")
@@ -32,6 +35,28 @@ def outlet(demo: list[str]) -> Tenant:
     assert profile is not None
     stores.create_store(Tenant("oms"), OUTLET.require_store(), "Wizamart Outlet", profile.merchant_id)
     return OUTLET
+
+
+@pytest.fixture
+def destination(monkeypatch: pytest.MonkeyPatch) -> FakeDestination:
+    """A destination in memory standing in for WordPress (its adapter is not built here)."""
+    fake = FakeDestination()
+    monkeypatch.setitem(adapters.ADAPTER_OVERRIDES, ChannelPlatform.WORDPRESS, fake.adapter)
+    return fake
+
+
+def add_blog_integration(owner: str, **rules: Any) -> str:
+    """A WordPress integration of wizamart (published through the fake destination)."""
+    body: dict[str, Any] = {
+        "platform": "wordpress",
+        "config": {"site_url": "https://blog.wizamart.lu"},
+        "credentials": {"username": "shop", "application_password": SECRET},
+    }
+    if rules:
+        body["rules"] = {"products": rules}
+    response = call("POST", "/api/v1/channels", body=body, token=owner)
+    assert response.status == 201, response.body
+    return str(response.json()["id"])
 
 
 def token_for(role: Role) -> str:
@@ -58,3 +83,29 @@ def product(
         title=title, status=status, variants=(Variant(sku=sku, price=2500, stock=4),), **fields
     )
     return catalog.create_product(WIZAMART, data).id
+
+
+def add_outlet_integration(owner: str, **rules: Any) -> str:
+    body: dict[str, Any] = {"platform": "orion_site", "config": {"store": "wizamart-outlet"}}
+    if rules:
+        body["rules"] = {"products": rules}
+    response = call("POST", "/api/v1/channels", body=body, token=owner)
+    assert response.status == 201, response.body
+    assert response.json()["platform_type"] == "ecommerce"
+    assert response.json()["credentials"] == {"set": False, "hint": None}
+    return str(response.json()["id"])
+
+
+def publish(owner: str, integration: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = call("POST", f"/api/v1/channels/{integration}/publish", body=body, token=owner)
+    assert response.status == 202, response.body
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def copy_in(outlet: Tenant, integration: str, product_id: str) -> Any:
+    found = catalog.list_products(outlet, include_unpublished=True, limit=100).items
+    external = adapters.external_id(integration, product_id)
+    ids = [p.id for p in found if catalog.get_product(outlet, p.id).external_id == external]
+    assert len(ids) == 1, ids
+    return catalog.get_product(outlet, ids[0])

@@ -11,38 +11,11 @@ import pytest
 from orion.audit.service import list_entries
 from orion.catalog import service as catalog
 from orion.catalog.models import ProductInput, ProductStatus, Variant
-from orion.channels import adapters
 from orion.channels.repository import ChannelRepository
 from orion.tenancy import merchants, stores
 from orion.tenant import Tenant
-from tests.integration.channels.conftest import WIZAMART, product
+from tests.integration.channels.conftest import WIZAMART, add_outlet_integration, copy_in, product, publish
 from tests.staff import call
-
-
-def add_outlet_integration(owner: str, **rules: Any) -> str:
-    body: dict[str, Any] = {"platform": "orion_site", "config": {"store": "wizamart-outlet"}}
-    if rules:
-        body["rules"] = {"products": rules}
-    response = call("POST", "/api/v1/channels", body=body, token=owner)
-    assert response.status == 201, response.body
-    assert response.json()["platform_type"] == "ecommerce"
-    assert response.json()["credentials"] == {"set": False, "hint": None}
-    return str(response.json()["id"])
-
-
-def publish(owner: str, integration: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = call("POST", f"/api/v1/channels/{integration}/publish", body=body, token=owner)
-    assert response.status == 202, response.body
-    result: dict[str, Any] = response.json()
-    return result
-
-
-def copy_in(outlet: Tenant, integration: str, product_id: str) -> Any:
-    found = catalog.list_products(outlet, include_unpublished=True, limit=100).items
-    external = adapters.external_id(integration, product_id)
-    ids = [p.id for p in found if catalog.get_product(outlet, p.id).external_id == external]
-    assert len(ids) == 1, ids
-    return catalog.get_product(outlet, ids[0])
 
 
 def test_publish_update_unpublish_with_records(

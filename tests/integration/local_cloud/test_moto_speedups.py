@@ -10,6 +10,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from infra.local import streams
 from infra.wiring import LOCAL_REGION
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -41,7 +42,7 @@ def test_a_cancelled_transaction_writes_nothing() -> None:
     seed()
     before = everything()
 
-    with pytest.raises(ClientError) as raised:
+    with pytest.raises(ClientError) as raised, streams.listening(TABLE) as records:
         dynamodb().transact_write_items(
             TransactItems=[
                 {"Put": {"TableName": TABLE, "Item": item("T#1", "NEW", data="new")}},
@@ -68,6 +69,7 @@ def test_a_cancelled_transaction_writes_nothing() -> None:
 
     assert raised.value.response["Error"]["Code"] == "TransactionCanceledException"
     assert everything() == before
+    assert records == []  # nor any stream record (infra/local/streams.py)
 
 
 def test_a_transaction_refused_as_invalid_writes_nothing() -> None:
@@ -89,22 +91,23 @@ def test_a_transaction_refused_as_invalid_writes_nothing() -> None:
 def test_a_transaction_that_succeeds_writes_every_item() -> None:
     seed()
 
-    dynamodb().transact_write_items(
-        TransactItems=[
-            {"Put": {"TableName": TABLE, "Item": item("T#1", "NEW", data="new")}},
-            {"Delete": {"TableName": TABLE, "Key": {"PK": {"S": "T#1"}, "SK": {"S": "A"}}}},
-            {
-                "Update": {
-                    "TableName": TABLE,
-                    "Key": {"PK": {"S": "T#1"}, "SK": {"S": "B"}},
-                    "UpdateExpression": "ADD #c :one",
-                    "ExpressionAttributeNames": {"#c": "count"},
-                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":five": {"N": "5"}},
-                    "ConditionExpression": "#c = :five",
-                }
-            },
-        ]
-    )
+    with streams.listening(TABLE) as records:
+        dynamodb().transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": TABLE, "Item": item("T#1", "NEW", data="new")}},
+                {"Delete": {"TableName": TABLE, "Key": {"PK": {"S": "T#1"}, "SK": {"S": "A"}}}},
+                {
+                    "Update": {
+                        "TableName": TABLE,
+                        "Key": {"PK": {"S": "T#1"}, "SK": {"S": "B"}},
+                        "UpdateExpression": "ADD #c :one",
+                        "ExpressionAttributeNames": {"#c": "count"},
+                        "ExpressionAttributeValues": {":one": {"N": "1"}, ":five": {"N": "5"}},
+                        "ConditionExpression": "#c = :five",
+                    }
+                },
+            ]
+        )
 
     partition = [i for i in everything() if i["PK"]["S"] == "T#1"]
     assert [(i["SK"]["S"], i.get("data"), i.get("count")) for i in partition] == [
@@ -112,6 +115,12 @@ def test_a_transaction_that_succeeds_writes_every_item() -> None:
         ("NEW", {"S": "new"}, None),
     ]
     assert len(everything()) == 32
+    # its stream records, once it committed, in its order
+    assert [(r["eventName"], r["dynamodb"]["Keys"]["SK"]["S"]) for r in records] == [
+        ("INSERT", "NEW"),
+        ("REMOVE", "A"),
+        ("MODIFY", "B"),
+    ]
 
 
 @pytest.mark.parametrize("forward", [True, False])

@@ -117,3 +117,52 @@ def test_a_served_bucket_says_which_keys_it_serves() -> None:
                 bucket.served_keys and bucket.served_keys.startswith("^") and bucket.served_keys.endswith("$")
             )
             assert bucket.served_suffixes
+
+
+def test_queues_are_named_once_and_every_queue_a_function_uses_exists() -> None:
+    names = [queue.name for queue in wiring.QUEUES]
+    assert len(names) == len(set(names))
+    for fn in wiring.FUNCTIONS:
+        for name in wiring.queues_of(fn):
+            env = wiring.environment_of(fn, local_names())
+            assert env[wiring.queue(name).env] == wiring.local_queue_url(wiring.queue(name))
+
+
+def test_a_queue_hides_a_taken_message_six_times_its_consumers_timeout() -> None:
+    """AWS's advice for a Lambda consumer: a message is not handed to another worker while the first
+    may still be running it (and its retries within the batch)."""
+    consumers = [fn for fn in wiring.FUNCTIONS if fn.queue_trigger]
+    assert consumers
+    for fn in consumers:
+        queue = wiring.queue(fn.queue_trigger or "")
+        assert queue.visibility_timeout_seconds >= 6 * fn.timeout_seconds, fn.name
+        assert 1 <= queue.batch_size <= 10 and queue.max_receives >= 2
+        assert not fn.routes  # invoked by its queue, never over HTTP
+
+
+def test_stream_functions_say_which_items_and_events_invoke_them() -> None:
+    for fn in wiring.FUNCTIONS:
+        if fn.table_stream:
+            wiring.table(fn.table_stream)
+            assert fn.stream_kinds, fn.name
+            assert set(fn.stream_events) <= {"INSERT", "MODIFY", "REMOVE"} and fn.stream_events, fn.name
+        else:
+            assert not fn.stream_kinds, fn.name
+
+
+def test_the_local_stream_mapping_filters_as_the_aws_one() -> None:
+    from infra.local.streams import passes_filter, stream_functions
+
+    changes, outbox = wiring.function("channel_changes"), wiring.function("outbox_sender")
+
+    def record(event: str, kind: str) -> dict[str, object]:
+        image = "OldImage" if event == "REMOVE" else "NewImage"
+        return {"eventName": event, "dynamodb": {image: {"kind": {"S": kind}}}}
+
+    assert passes_filter(changes, record("MODIFY", "Product"))
+    assert passes_filter(changes, record("REMOVE", "Variant"))
+    assert not passes_filter(changes, record("INSERT", "ListingEntry"))
+    assert passes_filter(outbox, record("INSERT", "OutboxEmail"))
+    assert not passes_filter(outbox, record("MODIFY", "OutboxEmail"))
+    # locally the dev outbox printer delivers e-mails: its stream function is not run
+    assert [fn.name for fn in stream_functions()] == ["channel_changes"]
