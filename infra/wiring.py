@@ -274,7 +274,7 @@ QUEUES: tuple[Queue, ...] = (
         env="ORION_CHANNEL_QUEUE_URL",
         local_name="orion-channel-changes",
         purpose="items to bring to the stores' channel integrations, and chunks of large publishes",
-        max_receives=5,  # with the worker's backoff (30 s doubling, at most 5 min): about 8 minutes
+        max_receives=5,  # with the worker's backoff (30 s doubling, at most 5 min): 12-17 minutes
         visibility_timeout_seconds=720,  # six times the channel worker's timeout
         batch_size=10,
     ),

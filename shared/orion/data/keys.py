@@ -887,6 +887,16 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "GSI2",
     ),
     AccessPattern(
+        "one item's publishing records at the store's integrations (the channel worker, consistent)",
+        "BatchGetItem",
+        "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=RECORD#<kind>#<item id>",
+    ),
+    AccessPattern(
+        "mark a changed item's synced record outdated (conditional on it being as read)",
+        "PutItem",
+        "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=RECORD#<kind>#<item id>",
+    ),
+    AccessPattern(
         "save or get a publish job", "PutItem", "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=JOB#<id>"
     ),
     AccessPattern(
