@@ -133,6 +133,7 @@ class Function:
     table_stream: str | None = None
     stream_kinds: tuple[str, ...] = ()
     stream_events: tuple[str, ...] = ("INSERT",)
+    stream_batch_size: int = 25  # records per invocation at most
     # A queue (wiring.QUEUES name) whose messages invoke the function in batches (partial batch
     # responses: only the messages it reports failed come back).
     queue_trigger: str | None = None
@@ -591,6 +592,8 @@ FUNCTIONS: tuple[Function, ...] = (
         # (orion.channels.changes keeps these in step with the catalogue's and the CMS's item kinds)
         stream_kinds=("Product", "Variant", "Page"),
         stream_events=("INSERT", "MODIFY", "REMOVE"),
+        # An import writes thousands of products: few invocations, each one read per store for them all.
+        stream_batch_size=100,
         queues=("channel-changes",),
     ),
     Function(

@@ -1,7 +1,8 @@
 """Dev only: the outbox in the local cloud. `make run` prints each new e-mail and marks it sent (the
 local cloud's delivery: it has no SES and runs no outbox sender on the table's stream, and an unmarked
-message would come back from the retry task), and ``GET http://localhost:8000/_dev/outbox`` lists them as JSON (the
-``local_outbox`` function, which the wiring table declares in LOCAL_FUNCTIONS so it never exists on AWS).
+message would come back from the retry task), and ``GET http://localhost:8000/_dev/outbox`` lists them
+as JSON (the ``local_outbox`` function, which the wiring table declares in LOCAL_FUNCTIONS so it never
+exists on AWS).
 
 Both read per platform (the platforms index lists them: one Query) and never the whole table: the
 printer reads only the sparse "due" index of undelivered messages (``P#<p>#OUTBOX#DUE``), which

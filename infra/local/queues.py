@@ -72,11 +72,14 @@ class QueuePoller:
         self._wait = wait_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._client: Any = None
 
     def poll_once(self) -> int:
         """Receive one batch (waiting up to ``wait_seconds`` for it) and invoke the function on it; how
         many messages it held."""
-        client = boto3.client("sqs", region_name=LOCAL_REGION)
+        if self._client is None:  # once: a client costs milliseconds to make, and this runs every second
+            self._client = boto3.client("sqs", region_name=LOCAL_REGION)
+        client = self._client
         answer = client.receive_message(
             QueueUrl=self._url,
             MaxNumberOfMessages=self.queue.batch_size,

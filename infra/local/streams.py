@@ -9,7 +9,8 @@ records are held until it commits (``infra/local/moto_speedups.py`` takes its ow
 it): a cancelled transaction leaves no record, as on AWS.
 
 :class:`StreamPoller` is one function's mapping: the records its filter lets through (its item kinds
-and events, as ``infra/stacks/api.py`` filters them on AWS), in order, in batches of up to 25; a batch
+and events, as ``infra/stacks/api.py`` filters them on AWS), in order, in batches of up to its
+``stream_batch_size``; a batch
 item failure retries from that record on, five times at most, then the records are given up (logged;
 on AWS: the stream's dead-letter queue). The outbox sender is not run locally: the dev outbox printer
 delivers e-mails there (``infra/local/outbox.py``).
@@ -37,8 +38,7 @@ Listener = Callable[[Record], None]
 
 # Functions on a stream the local cloud does not run, and what stands in for them.
 REPLACED_LOCALLY = {"outbox_sender": "the dev outbox printer delivers e-mails (no SES locally)"}
-BATCH_SIZE = 25  # as the AWS mapping (infra/stacks/api.py)
-RETRY_ATTEMPTS = 5
+RETRY_ATTEMPTS = 5  # as the AWS mapping (infra/stacks/api.py)
 LINGER_SECONDS = 0.5  # how long a batch waits for more records once it has one
 
 # Per table: each listener and the item kinds it wants (None: every item); a write of another kind
@@ -213,7 +213,7 @@ class StreamPoller:
         except queue.Empty:
             return []
         deadline = time.monotonic() + LINGER_SECONDS
-        while len(batch) < BATCH_SIZE:
+        while len(batch) < self.fn.stream_batch_size:
             left = deadline - time.monotonic()
             if left <= 0:
                 break

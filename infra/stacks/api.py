@@ -528,7 +528,7 @@ class ApiStack(Stack):
                 sources.DynamoEventSource(
                     self.data.tables[fn.table_stream],
                     starting_position=lambda_.StartingPosition.LATEST,
-                    batch_size=25,
+                    batch_size=fn.stream_batch_size,
                     retry_attempts=5,
                     bisect_batch_on_error=True,
                     report_batch_item_failures=True,

@@ -335,6 +335,7 @@ def test_the_stream_invokes_each_function_only_for_its_item_kinds(assembly: Asse
         {"eventName": ["REMOVE"], "dynamodb": {"OldImage": {"kind": kinds}}},
     ]
     assert changes["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert changes["BatchSize"] == wiring.function("channel_changes").stream_batch_size
     (table,) = assembly.resources("data", "AWS::DynamoDB::GlobalTable").values()
     assert table["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
 

@@ -1,9 +1,10 @@
 """Channels' use cases: a store's integrations (credentials write-only), publishing its products to them
 by the integration's rules, and the publishing records that say how each item went.
 
-Publishing runs in the caller's request for now (no background worker yet): one failing item ends in
-its record as ``failed`` with the reason and never stops the others; an item whose prepared content has
-the hash last sent is not sent (nor written) again.
+Publishing here runs in the caller's request (the channel worker reuses its steps for change events and
+large publishes: orion.channels.worker, orion.channels.jobs): one failing item ends in its record as
+``failed`` with the reason and never stops the others; an item whose prepared content has the hash last
+sent is not sent (nor written) again.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from orion.observability import logger
 from orion.tenant import Tenant
 
 MAX_INTEGRATIONS = 20  # per store
-# Publishing runs in the request: "all" covers at most this many products (more: by ids or category).
+# A publish of "all" runs in the request up to this many products (more: in the background, jobs.py).
 MAX_PUBLISH_ALL = 200
 RECORDS_PAGE_SIZE = 50
 _SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$")

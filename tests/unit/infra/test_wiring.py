@@ -146,6 +146,7 @@ def test_stream_functions_say_which_items_and_events_invoke_them() -> None:
             wiring.table(fn.table_stream)
             assert fn.stream_kinds, fn.name
             assert set(fn.stream_events) <= {"INSERT", "MODIFY", "REMOVE"} and fn.stream_events, fn.name
+            assert 1 <= fn.stream_batch_size <= 10_000, fn.name  # DynamoDB streams' limit
         else:
             assert not fn.stream_kinds, fn.name
 
