@@ -152,6 +152,8 @@ def _sync_at(
 ) -> Synced:
     try:
         adapter = WatchedAdapter(adapter_for(tenant, integration))
+    except ChannelUnavailable:  # a platform whose adapter is not built yet: nothing to record
+        return Synced("skipped")
     except OrionError as exc:  # e.g. the target store changed hands: the merchant acts on it
         if record is None and product is None:
             return Synced("skipped")

@@ -59,6 +59,7 @@ def test_a_saved_product_reaches_the_target_store_and_archiving_takes_it_back(
     owner: str, outlet: Tenant
 ) -> None:
     integration = add_outlet_integration(owner)
+    add_blog_integration(owner)  # WordPress: no adapter yet, so its changes are left alone, unrecorded
 
     # a new product: its several items (product, variant, pointers) make one message, named by the key
     with recorded_changes() as records:
@@ -77,7 +78,7 @@ def test_a_saved_product_reaches_the_target_store_and_archiving_takes_it_back(
     assert work() == 1
     copy = copy_in(outlet, integration, lamp)
     assert (copy.title, copy.status) == ("Desk lamp", ProductStatus.ACTIVE)
-    assert records_of(owner, lamp)[integration]["status"] == "synced"
+    assert [(i, r["status"]) for i, r in records_of(owner, lamp).items()] == [(integration, "synced")]
 
     # a real change: the record is outdated until the worker has sent it
     with recorded_changes() as records:
