@@ -7,11 +7,26 @@ from orion.errors import Conflict
 
 class DestinationError(Exception):
     """A destination refused or failed one item (its reason ends in the item's record); never carries
-    credentials."""
+    credentials. Retrying the same content would fail the same way (bad credentials, a product the
+    destination refuses), so it is not retried by itself."""
+
+
+class DestinationUnavailable(DestinationError):
+    """The destination could not take the item now (unreachable, timed out, a 5xx, throttled): worth
+    retrying later, after ``retry_after`` seconds when the destination said so."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RemoteMissing(DestinationError):
+    """The item is gone at the destination (deleted there by hand): an update publishes it anew, an
+    unpublish has nothing left to do."""
 
 
 class ChannelUnavailable(Conflict):
-    """The integration's platform has no adapter yet (WordPress and Shopify), or it is paused."""
+    """The integration's platform has no adapter yet, or it is paused."""
 
     title = "Channel unavailable"
     code = "channel-unavailable"

@@ -17,7 +17,7 @@ from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import MAX_PAGE_SIZE, Product, ProductStatus
 from orion.channels.adapters import ChannelAdapter, ConnectionCheck, adapter_for, target_store
-from orion.channels.errors import ChannelUnavailable, DestinationError
+from orion.channels.errors import ChannelUnavailable, DestinationError, RemoteMissing
 from orion.channels.models import (
     API_VERSION,
     CREDENTIAL_FIELDS,
@@ -409,8 +409,12 @@ def _send(
     attempts = (record.attempts if record and record.status is RecordStatus.FAILED else 0) + 1
     try:
         if record is not None and record.remote_id:
-            remote = adapter.update(record.remote_id, prepared)
-            kind = "updated"
+            try:
+                remote = adapter.update(record.remote_id, prepared)
+                kind = "updated"
+            except RemoteMissing:  # deleted at the destination by hand: published anew
+                remote = adapter.publish(prepared)
+                kind = "created"
         else:
             remote = adapter.publish(prepared)
             kind = "created"
@@ -447,7 +451,7 @@ def _take_back(
 ) -> tuple[str, PublishRecord]:
     attempts = (record.attempts if record.status is RecordStatus.FAILED else 0) + 1
     try:
-        adapter.unpublish(record.remote_id or "")
+        adapter.unpublish(record.item_kind, record.remote_id or "")
     except (DestinationError, OrionError) as exc:
         return "failed", _record(
             integration_id,
