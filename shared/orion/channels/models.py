@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from orion.catalog.models import Slug
+from orion.cms.models import PageSlug
 from orion.ids import ID_PATTERN
 
 
@@ -99,12 +100,13 @@ class ProductRule(BaseModel):
 
 
 class PageRule(BaseModel):
-    """Which CMS pages go to the destination: none, every page, or these slugs."""
+    """Which CMS pages go to the destination: none, every published page, or these slugs (published
+    ones only)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     all: bool = False
-    slugs: tuple[Slug, ...] = Field(default=(), max_length=100)
+    slugs: tuple[PageSlug, ...] = Field(default=(), max_length=100)
 
 
 # The fields two-way sync may hand to the remote side (``remote``); the rest stay Orion's.
@@ -229,24 +231,33 @@ class PublishRecord(BaseModel):
 
 
 class PublishRequest(BaseModel):
-    """``{"product_ids": [...]}`` or ``{"all": true}`` (every product the rules select)."""
+    """``{"product_ids": [...], "page_slugs": [...]}`` (either or both) or ``{"all": true}`` (every
+    product and CMS page the rules select)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     product_ids: tuple[ProductId, ...] = Field(default=(), max_length=200)
+    page_slugs: tuple[PageSlug, ...] = Field(default=(), max_length=100)
     all: bool = False
 
     @model_validator(mode="after")
     def _one_of(self) -> PublishRequest:
-        if self.all == bool(self.product_ids):
-            raise ValueError('send either "product_ids" (a non-empty list) or "all": true')
+        if self.all == bool(self.product_ids or self.page_slugs):
+            raise ValueError('send either "product_ids" and/or "page_slugs" (non-empty lists) or "all": true')
         return self
 
 
 class UnpublishRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    product_ids: tuple[ProductId, ...] = Field(min_length=1, max_length=200)
+    product_ids: tuple[ProductId, ...] = Field(default=(), max_length=200)
+    page_slugs: tuple[PageSlug, ...] = Field(default=(), max_length=100)
+
+    @model_validator(mode="after")
+    def _something(self) -> UnpublishRequest:
+        if not (self.product_ids or self.page_slugs):
+            raise ValueError('send "product_ids" and/or "page_slugs" (non-empty lists)')
+        return self
 
 
 class JobStatus(StrEnum):

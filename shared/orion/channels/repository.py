@@ -86,11 +86,16 @@ class ChannelRepository:
     # --- publishing records ---
 
     def records(
-        self, tenant: Tenant, integration_id: str, item_ids: Sequence[str]
+        self,
+        tenant: Tenant,
+        integration_id: str,
+        item_ids: Sequence[str],
+        item_kind: ItemKind = ItemKind.PRODUCT,
     ) -> dict[str, PublishRecord]:
-        """The products' records at the integration, by product id: one BatchGetItem per 100."""
+        """The items' records at the integration (products by default), by item id: one BatchGetItem
+        per 100."""
         pk = keys.channel_pk(tenant.platform, tenant.require_store(), integration_id)
-        wanted = [(pk, keys.channel_record_sk(ItemKind.PRODUCT, i)) for i in dict.fromkeys(item_ids)]
+        wanted = [(pk, keys.channel_record_sk(item_kind, i)) for i in dict.fromkeys(item_ids)]
         found: dict[str, PublishRecord] = {}
         for start in range(0, len(wanted), 100):
             for item in TableItem.batch_get(wanted[start : start + 100], consistent_read=True):
