@@ -361,7 +361,9 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Runs the scheduled tasks modules declare, per platform where the module is enabled",
         timeout_seconds=300,
         tables={"main": Access.WRITE},
-        store_secrets=Access.READ,  # payments.cancel_unpaid cancels PaymentIntents with the store's key
+        # payments.cancel_unpaid cancels PaymentIntents with the store's key; channels.pull reads the
+        # integrations' credentials
+        store_secrets=Access.READ,
         email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
         edge_tenants=True,  # tenancy.verify_domains
     ),
@@ -708,6 +710,13 @@ SCHEDULES: tuple[Schedule, ...] = (
         target="scheduled_tasks",
         input={"task": "payments.cancel_unpaid"},
         description="cancel card orders unpaid past ORION_PAYMENT_TIMEOUT_MINUTES, putting their stock back",
+    ),
+    Schedule(
+        name="channels-pull",
+        expression="rate(15 minutes)",
+        target="scheduled_tasks",
+        input={"task": "channels.pull"},
+        description="two-way sync: bring destinations' edits back into the stores that turned it on",
     ),
 )
 

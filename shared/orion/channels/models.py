@@ -109,9 +109,12 @@ class PageRule(BaseModel):
     slugs: tuple[PageSlug, ...] = Field(default=(), max_length=100)
 
 
-# The fields two-way sync may hand to the remote side (``remote``); the rest stay Orion's.
+# The fields two-way sync may hand to the remote side (``remote``); the rest stay Orion's. Products:
+# title, description, price and compare_at_price (of the first variant), images, brand, status; CMS
+# pages: title and body_html. (Images are sent but never pulled back: a destination's copies live at
+# its own addresses.)
 SYNCABLE_FIELDS = frozenset(
-    {"title", "description", "price", "compare_at_price", "images", "brand", "status"}
+    {"title", "description", "price", "compare_at_price", "images", "brand", "status", "body_html"}
 )
 Owner = Literal["orion", "remote"]
 
@@ -195,6 +198,8 @@ class Integration(BaseModel):
     sync_status: SyncStatus = SyncStatus.PENDING
     last_sync_at: datetime | None = None
     last_error: str | None = None
+    # Two-way sync: when the last pull asked the destination for its edits (the next asks from then).
+    last_pull_at: datetime | None = None
     credentials_hint: str | None = None  # "••••abcd" once credentials are set
     created_at: datetime
     updated_at: datetime
@@ -209,6 +214,32 @@ class Integration(BaseModel):
         body["platform_type"] = self.platform_type.value
         body["credentials"] = {"set": self.credentials_hint is not None, "hint": self.credentials_hint}
         return body
+
+
+class ConflictReason(StrEnum):
+    BOTH_CHANGED = "both_changed"  # Orion and the destination changed the field since the last sync
+    ORION_OWNS = "orion_owns"  # the destination changed a field Orion owns: the next publish replaces it
+
+
+class FieldConflict(BaseModel):
+    """An edit at the destination that was not applied: both values, and the one last sent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    reason: ConflictReason
+    orion_value: Any = None
+    remote_value: Any = None
+    sent_value: Any = None
+    detected_at: datetime
+
+
+class ConflictChoice(BaseModel):
+    """How staff settle a conflict: keep Orion's value (sent again) or the destination's (applied)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    keep: Literal["orion", "remote"]
 
 
 class PublishRecord(BaseModel):
@@ -228,6 +259,10 @@ class PublishRecord(BaseModel):
     created_at: datetime
     updated_at: datetime
     synced_at: datetime | None = None
+    # Two-way sync: the syncable fields as last sent (or last agreed with the destination), to tell
+    # which side changed a field since; and the fields both sides changed, kept until staff choose.
+    sent_fields: dict[str, Any] = Field(default_factory=dict)
+    conflicts: tuple[FieldConflict, ...] = ()
 
 
 class PublishRequest(BaseModel):

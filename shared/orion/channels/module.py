@@ -1,6 +1,6 @@
 """Manifest of the channels module (optional): publishing a store's products to other destinations."""
 
-from orion.modules.manifest import ModuleManifest, Permission, Role, at_least
+from orion.modules.manifest import ModuleManifest, Permission, Role, ScheduledTask, at_least
 
 MANIFEST = ModuleManifest(
     code="channels",
@@ -18,4 +18,12 @@ MANIFEST = ModuleManifest(
     ),
     # The staff API; a product's records (/api/v1/products/{id}/channels) are served with the catalogue.
     routes=("/api/v1/channels",),
+    scheduled_tasks=(
+        ScheduledTask(
+            name="channels.pull",
+            run="orion.channels.tasks:pull_all",
+            schedule="rate(15 minutes)",
+            description="Two-way sync: bring destinations' edits back into the stores (sync_enabled)",
+        ),
+    ),
 )

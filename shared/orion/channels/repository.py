@@ -44,6 +44,13 @@ class PublishRecordItem(TableItem, discriminator="ChannelRecord"):
         return PublishRecord.model_validate_json(self.data)
 
 
+class RemoteIdItem(TableItem, discriminator="ChannelRemoteId"):
+    """Which item a remote id stands for at one integration."""
+
+    item_kind = UnicodeAttribute()
+    item_id = UnicodeAttribute()
+
+
 class PublishJobItem(TableItem, discriminator="ChannelJob"):
     data = UnicodeAttribute()
 
@@ -118,6 +125,25 @@ class ChannelRepository:
             gsi2pk=keys.item_channels_gsi2pk(platform, store, record.item_kind, record.item_id),
             gsi2sk=record.integration_id,
         ).save()
+        if record.remote_id and record.status is RecordStatus.SYNCED:  # (re)index its remote id
+            RemoteIdItem(
+                keys.channel_pk(platform, store, record.integration_id),
+                keys.channel_remote_sk(record.remote_id),
+                item_kind=record.item_kind.value,
+                item_id=record.item_id,
+            ).save()
+
+    def record_by_remote_id(
+        self, tenant: Tenant, integration_id: str, remote_id: str
+    ) -> PublishRecord | None:
+        """The record of the item the destination knows as ``remote_id`` (two GetItems)."""
+        pk = keys.channel_pk(tenant.platform, tenant.require_store(), integration_id)
+        found = get_or_none(RemoteIdItem, pk, keys.channel_remote_sk(remote_id), consistent_read=True)
+        if found is None:
+            return None
+        record = self.records(tenant, integration_id, [found.item_id], ItemKind(found.item_kind))
+        current = record.get(found.item_id)
+        return current if current is not None and current.remote_id == remote_id else None
 
     def record_page(
         self,

@@ -41,6 +41,7 @@ from orion.channels.models import (
     UnpublishRequest,
 )
 from orion.channels.repository import ChannelCredentials, ChannelRepository
+from orion.channels.sync import sync_fields
 from orion.cms import service as cms
 from orion.cms.models import Page
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
@@ -491,6 +492,7 @@ def _send(
         attempts=attempts,
         last_error=None,
         synced_at=_now(),
+        sent_fields=sync_fields(item),
     )
 
 

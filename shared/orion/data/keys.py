@@ -11,6 +11,7 @@ so the whole table layout can be read (and tested) in one place.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -552,6 +553,16 @@ def item_channels_gsi2pk(platform: str, store: str, item_kind: str, item_id: str
 
 def channel_job_sk(job_id: str) -> str:
     return f"{CHANNEL_JOB_SK_PREFIX}{_checked_part(job_id, 'job id')}"
+
+
+CHANNEL_REMOTE_SK_PREFIX = "REMOTE#"
+
+
+def channel_remote_sk(remote_id: str) -> str:
+    """``REMOTE#<sha-256 of the remote id>``: which item a destination's id stands for (two-way sync
+    looks up the items the destination reports by their remote ids; a remote id may be any text, a
+    Shopify GID say, so it is hashed)."""
+    return CHANNEL_REMOTE_SK_PREFIX + hashlib.sha256(remote_id.encode()).hexdigest()
 
 
 # --- the registry --------------------------------------------------------------------------------------
