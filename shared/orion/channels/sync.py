@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import Product, ProductInput, ProductStatus
@@ -173,8 +175,9 @@ def apply_remote_changes(tenant: Tenant, integration_id: str, changes: list[Remo
             continue
         try:
             _apply_one(tenant, integration, record, change, report)
-        except OrionError as exc:  # the item refuses the value (a price out of range, a stale save...)
-            report.failed.append(f"{record.item_kind.value} {record.item_id}: {exc}"[:500])
+        except (OrionError, ValueError) as exc:  # the item refuses a value (out of range, a stale save)
+            reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            report.failed.append(f"{record.item_kind.value} {record.item_id}: {reason}"[:500])
     return report
 
 

@@ -66,6 +66,11 @@ def test_remote_edits_of_remote_owned_fields_come_back(owner: str, outlet: Tenan
 
     # given the destination changed the price (and the title to what Orion already has)
     change = RemoteChange(ItemKind.PRODUCT, remote_id, {"price": 1999, "title": "Desk lamp"}, later())
+    # (a value the product refuses is reported, never applied)
+    bad = RemoteChange(ItemKind.PRODUCT, remote_id, {"price": -5}, later())
+    refused = sync.apply_remote_changes(WIZAMART, integration, [bad])
+    assert refused.applied == 0 and refused.failed and refused.failed[0].startswith(f"product {lamp}")
+    assert catalog.get_product(WIZAMART, lamp).variants[0].price == 2500
     report = sync.apply_remote_changes(WIZAMART, integration, [change])
 
     # then the price is Orion's now, and the record holds it as the value last agreed
