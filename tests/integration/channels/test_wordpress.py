@@ -13,7 +13,7 @@ import pytest
 from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import ProductInput
-from orion.channels import wordpress
+from orion.channels import http
 from orion.channels.repository import ChannelRepository
 from orion.cms import service as cms
 from orion.cms.models import PageInput
@@ -27,7 +27,7 @@ from tests.staff import call
 def site(monkeypatch: pytest.MonkeyPatch, demo: list[str]) -> FakeWordPress:
     """The network as the WordPress adapter sees it: this site only."""
     fake = FakeWordPress()
-    monkeypatch.setattr(wordpress.http, "PublicTransport", lambda: fake)
+    monkeypatch.setattr(http, "PublicTransport", lambda: fake)
     return fake
 
 
