@@ -17,6 +17,7 @@ password for the administrator (``WP_Application_Passwords::create_new_applicati
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -33,6 +34,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 WORDPRESS = Path("/usr/share/wordpress")
 # Files whose own folder WordPress reads as ABSPATH: copied, so ABSPATH is the temporary document root.
@@ -261,9 +263,6 @@ class WordPressSite:
 
     def rest(self, method: str, route: str, body: dict[str, Any] | None = None, **query: str) -> Any:
         """Call the REST API as the administrator (urllib: not the adapter's code)."""
-        import base64
-        from urllib.parse import urlencode
-
         token = base64.b64encode(f"{self.username}:{self.application_password}".encode()).decode()
         address = f"{self.url}/?{urlencode({'rest_route': route, **query})}"
         request = urllib.request.Request(
