@@ -7,17 +7,18 @@ caller can tell an unchanged product from a changed one without talking to the d
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
+from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.images import image_address
 from orion.catalog.models import Product, ProductInput, ProductStatus
+from orion.channels.destination import ConnectionCheck, Prepared, RemoteChange, RemoteItem, content_hash
 from orion.channels.errors import ChannelUnavailable, DestinationError
 from orion.channels.models import ChannelPlatform, Integration, ItemKind
+from orion.channels.repository import ChannelCredentials
+from orion.channels.shopify import ShopifyAdapter
 from orion.cms import service as cms
 from orion.cms.models import Page, PageInput
 from orion.errors import FieldError, Invalid, NotFound, OrionError
@@ -25,44 +26,20 @@ from orion.tenancy import platforms, stores
 from orion.tenancy.models import StoreStatus
 from orion.tenant import Tenant, is_valid_code
 
-
-@dataclass(frozen=True)
-class Prepared:
-    """What an adapter would send for one item (a product, or a CMS page by its slug), and the hash of
-    exactly that."""
-
-    item_kind: ItemKind
-    item_id: str
-    content: dict[str, Any]
-    content_hash: str
-
-
-@dataclass(frozen=True)
-class RemoteItem:
-    """Where a published item lives at the destination."""
-
-    remote_id: str
-    remote_url: str | None
-
-
-@dataclass(frozen=True)
-class RemoteChange:
-    """An item as the destination has it now, for two-way sync: its remote id, the syncable fields in
-    Orion's terms (products: ``title``, ``description``, ``price`` and ``compare_at_price`` of the
-    first variant in minor units, ``images`` as addresses, ``brand``, ``status``; pages: ``title``,
-    ``body_html``), and when it was last changed there. Only the fields the destination knows are
-    given; the caller compares them with what was last sent."""
-
-    item_kind: ItemKind
-    remote_id: str
-    fields: dict[str, Any]
-    changed_at: datetime
-
-
-@dataclass(frozen=True)
-class ConnectionCheck:
-    ok: bool
-    detail: str
+# The value types live in orion.channels.destination (the platforms' adapters use them without importing
+# this module, which picks among them); they stay importable from here.
+__all__ = [
+    "ChannelAdapter",
+    "ConnectionCheck",
+    "OrionSiteAdapter",
+    "Prepared",
+    "RemoteChange",
+    "RemoteItem",
+    "adapter_for",
+    "content_hash",
+    "external_id",
+    "target_store",
+]
 
 
 class ChannelAdapter(Protocol):
@@ -89,12 +66,6 @@ class ChannelAdapter(Protocol):
     def fetch_changes(self, since: datetime | None) -> list[RemoteChange]: ...
 
     def test_connection(self) -> ConnectionCheck: ...
-
-
-def content_hash(content: dict[str, Any]) -> str:
-    """sha-256 of the content as canonical JSON (sorted keys, no spaces)."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def external_id(integration_id: str, product_id: str) -> str:
@@ -240,4 +211,7 @@ def adapter_for(tenant: Tenant, integration: Integration) -> ChannelAdapter:
     """The adapter of the integration's platform (ChannelUnavailable for those not built yet)."""
     if integration.platform is ChannelPlatform.ORION_SITE:
         return OrionSiteAdapter(tenant, integration)
+    if integration.platform is ChannelPlatform.SHOPIFY:
+        credentials = runtime.repository(ChannelCredentials).get(tenant, integration.id)
+        return ShopifyAdapter(tenant, integration, credentials or {})
     raise ChannelUnavailable(f"Publishing to {integration.platform.value} is not available yet.")
