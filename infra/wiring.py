@@ -293,6 +293,17 @@ FUNCTIONS: tuple[Function, ...] = (
         shopper=True,
     ),
     Function(
+        name="channels_webhook",
+        handler="functions.channels_webhook.handler.handler",
+        description="Channel webhooks on store hosts: Shopify's signed products/update, once per delivery",
+        routes=(Route("POST", "/channels/shopify/webhook"),),
+        timeout_seconds=29,
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify",),
+        store_secrets=Access.READ,  # the integration's webhook secret
+        shopper=True,
+    ),
+    Function(
         name="account",
         handler="functions.account.handler.handler",
         description="Shopper accounts: sign-up, sign-in, profile, addresses, order history, data export",

@@ -18,6 +18,7 @@ from orion.channels.destination import ConnectionCheck, Prepared, RemoteChange, 
 from orion.channels.errors import ChannelUnavailable, DestinationError
 from orion.channels.models import ChannelPlatform, Integration, ItemKind
 from orion.channels.repository import ChannelCredentials
+from orion.channels.shopify import ShopifyAdapter
 from orion.channels.wordpress import WordPressAdapter
 from orion.cms import service as cms
 from orion.cms.models import Page, PageInput
@@ -214,4 +215,7 @@ def adapter_for(tenant: Tenant, integration: Integration) -> ChannelAdapter:
     if integration.platform is ChannelPlatform.WORDPRESS:
         credentials = runtime.repository(ChannelCredentials).get(tenant, integration.id)
         return WordPressAdapter(tenant, integration, credentials or {})  # Invalid without credentials
+    if integration.platform is ChannelPlatform.SHOPIFY:
+        credentials = runtime.repository(ChannelCredentials).get(tenant, integration.id)
+        return ShopifyAdapter(tenant, integration, credentials or {})
     raise ChannelUnavailable(f"Publishing to {integration.platform.value} is not available yet.")

@@ -1,8 +1,9 @@
-"""Channels' errors: a destination that refused or failed an item, and destinations not available yet."""
+"""Channels' errors: a destination that refused or failed an item, destinations not available yet, and
+webhooks refused."""
 
 from __future__ import annotations
 
-from orion.errors import Conflict
+from orion.errors import BadRequest, Conflict, Unauthorized
 
 
 class DestinationError(Exception):
@@ -30,3 +31,18 @@ class ChannelUnavailable(Conflict):
 
     title = "Channel unavailable"
     code = "channel-unavailable"
+
+
+class UnsignedWebhook(Unauthorized):
+    """A destination's webhook that is not signed for this store (no integration of the shop, no webhook
+    secret, or a signature that does not verify): nothing changes."""
+
+    title = "Webhook not signed"
+    code = "webhook-not-signed"
+
+
+class BadWebhook(BadRequest):
+    """A signed webhook whose delivery cannot be read (no delivery id, a body that is not a product)."""
+
+    title = "Bad webhook"
+    code = "bad-webhook"

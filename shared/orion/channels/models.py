@@ -40,6 +40,12 @@ CREDENTIAL_FIELDS: dict[ChannelPlatform, tuple[str, ...]] = {
     ChannelPlatform.SHOPIFY: ("access_token",),
     ChannelPlatform.ORION_SITE: (),
 }
+# Credentials a platform also takes but does not need: Shopify's ``webhook_secret`` (the key Shopify signs
+# its webhooks with: the app's client secret, or the one the shop's notification settings show), without
+# which its webhooks are refused.
+OPTIONAL_CREDENTIAL_FIELDS: dict[ChannelPlatform, tuple[str, ...]] = {
+    ChannelPlatform.SHOPIFY: ("webhook_secret",),
+}
 HINTED_CREDENTIAL: dict[ChannelPlatform, str] = {
     ChannelPlatform.WORDPRESS: "application_password",
     ChannelPlatform.SHOPIFY: "access_token",
@@ -140,6 +146,9 @@ class PublishingRules(BaseModel):
 
 API_VERSION = re.compile(r"^\d{4}-(01|04|07|10)$")
 DEFAULT_SHOPIFY_API_VERSION = "2025-01"
+# The oldest version whose Admin API has every operation the Shopify adapter sends (productByIdentifier is
+# 2025-01's; productSet's files, ProductUpdateInput and the page mutations came in 2024-10).
+OLDEST_SHOPIFY_API_VERSION = "2025-01"
 
 
 class ChannelConfig(BaseModel):

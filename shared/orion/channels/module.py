@@ -16,8 +16,9 @@ MANIFEST = ModuleManifest(
             at_least(Role.MANAGER),
         ),
     ),
-    # The staff API; a product's records (/api/v1/products/{id}/channels) are served with the catalogue.
-    routes=("/api/v1/channels",),
+    # The staff API (a product's records, /api/v1/products/{id}/channels, are served with the catalogue)
+    # and the destinations' webhooks on store hosts (/channels/shopify/webhook).
+    routes=("/api/v1/channels", "/channels"),
     scheduled_tasks=(
         ScheduledTask(
             name="channels.pull",

@@ -1,15 +1,18 @@
-"""The table layout of channels (integrations, publishing records, publish jobs) and the data access of
-an integration's credentials in Secrets Manager (one secret per integration, under the store's prefix)."""
+"""The table layout of channels (integrations, publishing records, publish jobs, webhook deliveries acted
+on) and the data access of an integration's credentials in Secrets Manager (one secret per integration,
+under the store's prefix)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import PutError
 
 from orion.channels.models import (
     Integration,
@@ -20,6 +23,7 @@ from orion.channels.models import (
 )
 from orion.data import keys
 from orion.data.clients import aws_client
+from orion.data.conditions import condition_failed
 from orion.data.cursors import IndexKey, decode_cursor, encode_cursor, start_key
 from orion.data.table import TableItem, get_or_none
 from orion.settings import get_settings
@@ -209,6 +213,43 @@ class ChannelRepository:
         pk = keys.channel_pk(tenant.platform, tenant.require_store(), integration_id)
         item = get_or_none(PublishJobItem, pk, keys.channel_job_sk(job_id), consistent_read=True)
         return item.to_model() if item else None
+
+
+class ChannelWebhookItem(TableItem, discriminator="ChannelWebhook"):
+    """A webhook delivery acted on (kept :data:`WEBHOOK_TTL`): the same delivery again is not."""
+
+    topic = UnicodeAttribute()
+
+
+# Shopify retries a delivery it got no 2xx for over hours; a week covers every retry and replay.
+WEBHOOK_TTL = timedelta(days=7)
+
+
+class ChannelWebhooks:
+    """The webhook deliveries an integration acted on, in its partition (deleted with it)."""
+
+    def claim(self, tenant: Tenant, integration_id: str, webhook_id: str, topic: str) -> bool:
+        """Note the delivery as taken; False when it was taken before (a retry, a replay)."""
+        item = ChannelWebhookItem(
+            keys.channel_pk(tenant.platform, tenant.require_store(), integration_id),
+            keys.channel_webhook_sk(webhook_id),
+            topic=topic[:100],
+            ttl=datetime.now(UTC) + WEBHOOK_TTL,
+        )
+        try:
+            item.save(condition=ChannelWebhookItem.pk.does_not_exist())
+        except PutError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
+
+    def release(self, tenant: Tenant, integration_id: str, webhook_id: str) -> None:
+        """Forget a claimed delivery whose processing failed, so Shopify's retry is acted on."""
+        ChannelWebhookItem(
+            keys.channel_pk(tenant.platform, tenant.require_store(), integration_id),
+            keys.channel_webhook_sk(webhook_id),
+        ).delete()
 
 
 class ChannelCredentials:

@@ -23,6 +23,8 @@ from orion.channels.models import (
     CREDENTIAL_FIELDS,
     DEFAULT_SHOPIFY_API_VERSION,
     HINTED_CREDENTIAL,
+    OLDEST_SHOPIFY_API_VERSION,
+    OPTIONAL_CREDENTIAL_FIELDS,
     ChannelConfig,
     ChannelPlatform,
     Credentials,
@@ -174,6 +176,8 @@ def _checked_config(tenant: Tenant, platform: ChannelPlatform, config: ChannelCo
         version = config.api_version or DEFAULT_SHOPIFY_API_VERSION
         if not API_VERSION.fullmatch(version):
             errors.append(FieldError("config.api_version", "must be a Shopify API version such as 2025-01"))
+        elif version < OLDEST_SHOPIFY_API_VERSION:
+            errors.append(FieldError("config.api_version", f"must be {OLDEST_SHOPIFY_API_VERSION} or newer"))
         config = config.model_copy(
             update={"shop_domain": (config.shop_domain or "").lower(), "api_version": version}
         )
@@ -196,21 +200,22 @@ def _trusted_host(parts: SplitResult) -> bool:
 
 def _check_credentials(platform: ChannelPlatform, credentials: Credentials | None, *, required: bool) -> None:
     wanted = set(CREDENTIAL_FIELDS[platform])
+    known = wanted | set(OPTIONAL_CREDENTIAL_FIELDS.get(platform, ()))
     given = set(credentials or {})
-    if not wanted:
+    if not known:
         if given:
             raise Invalid(
                 "Check the credentials.",
                 errors=[FieldError("credentials", f"a {platform.value} integration takes no credentials")],
             )
         return
-    errors = [FieldError(f"credentials.{name}", "unknown credential") for name in sorted(given - wanted)]
+    errors = [FieldError(f"credentials.{name}", "unknown credential") for name in sorted(given - known)]
     if required:
         errors += [FieldError(f"credentials.{name}", "required") for name in sorted(wanted - given)]
     errors += [
         FieldError(f"credentials.{name}", "must not be empty")
         for name, value in (credentials or {}).items()
-        if name in wanted and not value.get_secret_value().strip()
+        if name in known and not value.get_secret_value().strip()
     ]
     if errors:
         raise Invalid("Check the credentials.", errors=errors)

@@ -565,6 +565,11 @@ def channel_remote_sk(remote_id: str) -> str:
     return CHANNEL_REMOTE_SK_PREFIX + hashlib.sha256(remote_id.encode()).hexdigest()
 
 
+def channel_webhook_sk(webhook_id: str) -> str:
+    """``WEBHOOK#<delivery id>``: a destination's webhook delivery to the integration, acted on once."""
+    return f"WEBHOOK#{_checked_part(webhook_id, 'webhook id')}"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal[
@@ -899,6 +904,11 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     ),
     AccessPattern(
         "save or get a publish job", "PutItem", "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=JOB#<id>"
+    ),
+    AccessPattern(
+        "a destination's webhook delivery acted on once (Shopify)",
+        "PutItem",
+        "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=WEBHOOK#<delivery id> (conditional on absent)",
     ),
     AccessPattern(
         "delete an integration's records and jobs",

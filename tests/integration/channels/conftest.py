@@ -1,18 +1,24 @@
 """Channels fixtures: the demo data, a second store of Wizamart's merchant to publish into, tokens by
-role, and products of wizamart."""
+role, products of wizamart, and the local Shopify."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import ProductInput, ProductStatus, Variant
+from orion.channels.shopify import ShopEndpoint
 from orion.ids import new_id
 from orion.modules.manifest import Role
+from orion.settings import reset_settings
 from orion.tenancy import stores
 from orion.tenant import Tenant
+from tests.shopify_standin import ShopifyStandin
 from tests.staff import call, token_of
 
 WIZAMART = Tenant("oms", "wizamart")
@@ -58,3 +64,14 @@ def product(
         title=title, status=status, variants=(Variant(sku=sku, price=2500, stock=4),), **fields
     )
     return catalog.create_product(WIZAMART, data).id
+
+
+@pytest.fixture
+def shopify(demo: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[ShopifyStandin]:
+    """The local Shopify (tests/shopify_standin.py), reachable by the adapter as its shop's domain."""
+    standin = ShopifyStandin().start()
+    monkeypatch.setenv("ORION_CHANNELS_TRUSTED_HOSTS", json.dumps([standin.host]))
+    reset_settings()
+    runtime.substitute(ShopEndpoint, standin.endpoint())
+    yield standin
+    standin.stop()
