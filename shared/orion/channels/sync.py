@@ -192,8 +192,10 @@ def _apply_one(
     if item is None:  # deleted in Orion since: the next publish takes it back
         report.unknown += 1
         return
-    if record.synced_at is not None and change.changed_at <= record.synced_at:
-        report.unchanged += 1  # not edited there since it was last sent
+    # Not edited there since it was last sent (destinations give whole seconds: an edit in the second
+    # of the send is looked at; its values tell).
+    if record.synced_at is not None and change.changed_at < record.synced_at.replace(microsecond=0):
+        report.unchanged += 1
         return
     ours = sync_fields(item)
     ownership = integration.rules.field_ownership

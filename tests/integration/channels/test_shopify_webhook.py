@@ -156,3 +156,37 @@ def test_a_signed_body_that_is_not_a_product_is_400(
     headers["X-Shopify-Hmac-Sha256"] = signature_of(WEBHOOK_SECRET, body)
     status, _, answer = deliver(headers, body)
     assert status == 400 and json.loads(answer)["title"] == "Bad webhook"
+
+
+def test_a_price_edited_in_shopify_comes_back_by_webhook_and_by_pull(
+    owner: str, shopify: ShopifyStandin
+) -> None:
+    """Two-way sync for real (not stubbed): the price is Shopify's to own, the title Orion's."""
+    from orion.catalog import service as catalog
+
+    lamp, chair = product("Desk lamp"), product("Chair")
+    rules = {
+        "products": {"selection": "chosen", "product_ids": [lamp, chair]},
+        "field_ownership": {"price": "remote"},
+    }
+    integration = add_shopify(owner, [lamp, chair], sync_enabled=True, rules=rules)
+    remote = {k: str(v["remote_id"]) for k, v in records(publish(owner, integration, [lamp, chair])).items()}
+
+    # a merchant lowers the lamp's price in Shopify and renames it there: the webhook brings the price
+    # back; the title is Orion's, so it is kept as a conflict for staff and the record turns outdated
+    shopify.edit_product_by_hand(remote[lamp], title="Renamed in Shopify", price="19.90")
+    headers, body = shopify.product_update_webhook(remote[lamp])
+    status, _, answer = deliver(headers, body)
+    assert (status, json.loads(answer)["outcome"]) == (200, "applied")
+    current = catalog.get_product(WIZAMART, lamp)
+    assert (current.variants[0].price, current.title) == (1990, "Desk lamp")
+    record = call("GET", f"/api/v1/products/{lamp}/channels", token=owner).json()["channels"][0]["record"]
+    assert [(c["field"], c["reason"]) for c in record["conflicts"]] == [("title", "orion_owns")]
+    assert record["status"] == "outdated"
+
+    # the chair's price, edited with no webhook registered, comes back with the next pull
+    shopify.edit_product_by_hand(remote[chair], price="12.00")
+    pulled = call("POST", f"/api/v1/channels/{integration}/pull", token=owner)
+    assert pulled.status == 200, pulled.body
+    assert pulled.json()["applied"] >= 1
+    assert catalog.get_product(WIZAMART, chair).variants[0].price == 1200
