@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -49,6 +49,7 @@ from orion.errors import Conflict, Invalid, NotFound, OrionError
 from orion.observability import logger
 from orion.tenant import Tenant
 
+PULL_OVERLAP = timedelta(minutes=2)
 PRODUCT_FIELDS = ("title", "description", "price", "compare_at_price", "brand", "status")
 PAGE_FIELDS = ("title", "body_html")
 _TEXT_FIELDS = frozenset({"description", "body_html"})
@@ -123,14 +124,17 @@ def _words(value: Any) -> str:
 
 
 def pull(tenant: Tenant, integration_id: str) -> SyncReport:
-    """Ask the destination for the items edited there since the last pull and bring them back. A
+    """Ask the destination for the items edited there since the last pull (less
+    :data:`PULL_OVERLAP`) and bring them back. A
     destination that fails marks the integration ``failed`` with the reason (the next pull asks again
     from the same point)."""
     integration = _integration(tenant, integration_id)
     if not integration.is_active or not integration.sync_enabled:
         raise Conflict("Two-way sync is off for this integration: turn on sync_enabled to pull.")
     started = _now()
-    since = integration.last_pull_at or integration.created_at
+    # (asked with an overlap: destinations compare whole seconds and their clocks drift; an item
+    # reported twice is compared by its values, so it is no news the second time)
+    since = (integration.last_pull_at or integration.created_at) - PULL_OVERLAP
     try:
         changes = adapter_for(tenant, integration).fetch_changes(since)
     except (DestinationError, Invalid) as exc:

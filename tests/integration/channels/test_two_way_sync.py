@@ -178,8 +178,8 @@ def test_pull_asks_from_the_last_pull_and_reports(
     shown = call("GET", path, token=owner).json()
     assert shown["last_pull_at"] is not None and shown["sync_status"] == "success"
     call("POST", f"{path}/pull", token=owner)
-    assert fake.asked[0] == datetime.fromisoformat(shown["created_at"])
-    assert fake.asked[1] == datetime.fromisoformat(shown["last_pull_at"])
+    assert fake.asked[0] == datetime.fromisoformat(shown["created_at"]) - sync.PULL_OVERLAP
+    assert fake.asked[1] == datetime.fromisoformat(shown["last_pull_at"]) - sync.PULL_OVERLAP
 
     # the scheduled task pulls every integration with sync on
     fake.changes = [RemoteChange(ItemKind.PRODUCT, records[lamp]["remote_id"], {"price": 950}, later())]
