@@ -133,6 +133,12 @@ def test_publish_into_another_store_of_the_merchant_and_delete(outlet: Tenant) -
     assert "https://wizamart-outlet.oms.localhost/products/desk-lamp" in records.text
     assert "channels.publish" in audit_actions()
 
+    # paused (Active unticked), it says so instead of publishing
+    paused = owner.post(f"{PAGE}/{integration}", {"name": "Outlet", "store": OUTLET.require_store()})
+    assert paused.status == 303
+    refused = owner.post(f"{PAGE}/{integration}/publish")
+    assert refused.status == 409 and "This integration is paused" in refused.text
+
     # deleting asks first, then forgets the integration (the copy stays in the outlet)
     confirm = owner.get(f"{PAGE}/{integration}/delete")
     assert confirm.status == 200 and "Delete the integration" in confirm.text
