@@ -50,6 +50,13 @@ def test_add_an_integration_into_another_store_and_publish(local_server: LocalSe
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "console-channel.png"), full_page=True)
 
+    # One category's products only (a lean publish): the rules form, saved.
+    page.check("input[name=products][value=categories]")
+    page.locator("input[name=categories]").first.check()
+    page.click("button:has-text('Save the rules')")
+    page.wait_for_load_state()
+    assert "Publishing rules saved." in page.locator("p.notice").inner_text()
+
     page.click("button:has-text('Publish now')")
     page.wait_for_load_state()
     notice = page.locator("p.notice").inner_text()
