@@ -533,7 +533,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "media": Access.PUT,
         },
         secrets=("origin-verify",),
-        store_secrets=Access.WRITE,  # the payments page connects the store's Stripe account
+        # the payments page connects the store's Stripe account; the channels pages keep integrations'
+        # credentials
+        store_secrets=Access.WRITE,
         state_machines=("import-publish",),
         edge_tenants=True,  # the domains page verifies and removes domains
         # Path-mode stores (/stores/<store>/admin/) answer too, like the shop.

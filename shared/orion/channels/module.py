@@ -1,6 +1,6 @@
 """Manifest of the channels module (optional): publishing a store's products to other destinations."""
 
-from orion.modules.manifest import ModuleManifest, Permission, Role, ScheduledTask, at_least
+from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role, ScheduledTask, at_least
 
 MANIFEST = ModuleManifest(
     code="channels",
@@ -16,6 +16,8 @@ MANIFEST = ModuleManifest(
             at_least(Role.MANAGER),
         ),
     ),
+    # The console's pages (functions/console/pages/channels.py).
+    menu=(MenuEntry("Channels", "/channels", "channels.view"),),
     # The staff API (a product's records, /api/v1/products/{id}/channels, are served with the catalogue)
     # and the destinations' webhooks on store hosts (/channels/shopify/webhook).
     routes=("/api/v1/channels", "/channels"),

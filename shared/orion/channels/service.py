@@ -615,3 +615,12 @@ def product_records(tenant: Tenant, product_id: str) -> list[tuple[Integration, 
     integrations = {i.id: i for i in _repository().all(tenant)}
     found = _repository().item_records(tenant, ItemKind.PRODUCT, product_id)
     return [(integrations[r.integration_id], r) for r in found if r.integration_id in integrations]
+
+
+def get_record(tenant: Tenant, integration_id: str, item_kind: ItemKind, item_id: str) -> PublishRecord:
+    """One item's record at the store's integration (NotFound for none, or another store's)."""
+    integration = get_integration(tenant, integration_id)
+    found = _repository().records(tenant, integration.id, [item_id], item_kind).get(item_id)
+    if found is None:
+        raise NotFound(f"No record of {item_kind.value} {item_id[:100]} at this integration.")
+    return found
