@@ -89,7 +89,7 @@ def test_adding_with_a_bad_config_keeps_the_entries_but_never_the_credentials() 
         {
             "platform": "wordpress",
             "name": "Our blog",
-            "site_url": "https://blog.example.com",
+            "site_url": "https://blog.wizamart.invalid",
             "username": "blog-author-7",
             "application_password": PASSWORD,
         },
@@ -97,21 +97,21 @@ def test_adding_with_a_bad_config_keeps_the_entries_but_never_the_credentials() 
     detail = owner.get(f"{PAGE}/{integration}")
     assert "••••mnop" in detail.text and PASSWORD not in detail.text and "blog-author-7" not in detail.text
     assert owner.get(PAGE).text.count(f"/admin/channels/{integration}") == 1
-    # WordPress has no adapter yet: a friendly 409, never a 500
-    for action in ("test", "publish"):
-        answer = owner.post(f"{PAGE}/{integration}/{action}")
-        assert answer.status == 409, action
-        assert "Publishing to WordPress is not available yet" in answer.text
+    # a site that cannot be reached: the connection test says why, a publish ends in failed records
+    checked = owner.post(f"{PAGE}/{integration}/test", follow=True)
+    assert checked.status == 200 and "is not on the public internet" in checked.text
+    published = owner.post(f"{PAGE}/{integration}/publish", follow=True)
+    assert published.status == 200 and "is not on the public internet" in published.text
     # blank credentials keep the stored ones; a new password replaces them (shown masked only)
     kept = owner.post(
         f"{PAGE}/{integration}",
-        {"name": "Blog", "site_url": "https://blog.example.com", "is_active": "on"},
+        {"name": "Blog", "site_url": "https://blog.wizamart.invalid", "is_active": "on"},
         follow=True,
     )
     assert "••••mnop" in kept.text and "Settings saved." in kept.text
     french = owner.get(f"{PAGE}/{integration}", headers=[("accept-language", "fr")])
     assert "Règles de publication" in french.text
-    assert audit_actions()[:2] == ["channels.update", "channels.create"]
+    assert audit_actions()[:3] == ["channels.update", "channels.publish", "channels.create"]
 
 
 def test_publish_into_another_store_of_the_merchant_and_delete(outlet: Tenant) -> None:
