@@ -12,12 +12,12 @@ export npm_config_loglevel := error
 UV := $(shell command -v uv 2>/dev/null || echo "$$(python3 -c 'import site; print(site.getuserbase())' 2>/dev/null || echo $$HOME/.local)/bin/uv")
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep bench synth bootstrap diff deploy destroy admin fuzz clean browser
+.PHONY: help uv venv run test lint typecheck unit integration infra-test e2e test-deep test-wordpress wordpress bench synth bootstrap diff deploy destroy admin fuzz clean browser
 
 help:
 	@echo "make run    start the local cloud with demo data on http://localhost:8000"
 	@echo "make test   lint, type-check and run every test suite (what CI runs)"
-	@echo "make lint | typecheck | unit | integration | infra-test | e2e | test-deep | bench | synth | fuzz"
+	@echo "make lint | typecheck | unit | integration | infra-test | e2e | test-deep | test-wordpress | bench | synth | fuzz"
 	@echo "make bootstrap | diff | deploy | destroy [ENV=dev|prod]   the AWS side (docs/operations.md)"
 	@echo "make admin ENV=dev|prod|local PLATFORM=oms EMAIL=a@b.c   a platform admin, sign-in link by e-mail"
 
@@ -32,6 +32,16 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+
+# Debian's WordPress, MariaDB and PHP for the real-WordPress suite (idempotent; skipped when present). The
+# packages' services are not used: the suite starts its own WordPress and database, and stops them.
+WORDPRESS_PACKAGES := wordpress mariadb-server php-cli php-mysql
+wordpress:
+	@if ! command -v php >/dev/null 2>&1 || ! command -v mariadbd >/dev/null 2>&1 \
+	    || ! test -f /usr/share/wordpress/wp-settings.php || ! php -m 2>/dev/null | grep -qx mysqli; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(WORDPRESS_PACKAGES) >/dev/null; fi
 
 run: venv
 	@$(RUN) python -m infra.local
@@ -103,12 +113,17 @@ test: venv browser
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
 	@$(RUN) mypy shared/orion functions infra layers tests
-	@$(RUN) pytest -q -n auto --durations=15 -m "not slow" tests
+	@$(RUN) pytest -q -n auto --durations=15 -m "not slow and not wordpress" tests
 
 # The deeper suites make test leaves out (`slow`: e.g. the real arm64 dependency layer); CI runs them too.
 test-deep: venv browser
 	@$(RUN) pytest -q -n auto -m slow tests
 	@ORION_FUZZ_CASES=100 $(RUN) pytest -q tests/e2e -m fuzz
+
+# Publishing to a real WordPress (tests/wordpress, marker `wordpress`): its own target, as it installs
+# Debian packages and starts a database; CI runs it after test-deep.
+test-wordpress: venv wordpress
+	@ORION_TEST_WORDPRESS=required $(RUN) pytest -q --durations=10 -m wordpress tests/wordpress
 
 clean:
 	rm -rf cdk.out .mypy_cache .ruff_cache test-artifacts

@@ -333,6 +333,17 @@ FUNCTIONS: tuple[Function, ...] = (
         shopper=True,
     ),
     Function(
+        name="channels_webhook",
+        handler="functions.channels_webhook.handler.handler",
+        description="Channel webhooks on store hosts: Shopify's signed products/update, once per delivery",
+        routes=(Route("POST", "/channels/shopify/webhook"),),
+        timeout_seconds=29,
+        tables={"main": Access.WRITE},
+        secrets=("origin-verify",),
+        store_secrets=Access.READ,  # the integration's webhook secret
+        shopper=True,
+    ),
+    Function(
         name="account",
         handler="functions.account.handler.handler",
         description="Shopper accounts: sign-up, sign-in, profile, addresses, order history, data export",
@@ -401,7 +412,9 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Runs the scheduled tasks modules declare, per platform where the module is enabled",
         timeout_seconds=300,
         tables={"main": Access.WRITE},
-        store_secrets=Access.READ,  # payments.cancel_unpaid cancels PaymentIntents with the store's key
+        # payments.cancel_unpaid cancels PaymentIntents with the store's key; channels.pull reads the
+        # integrations' credentials
+        store_secrets=Access.READ,
         email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
         edge_tenants=True,  # tenancy.verify_domains
         queues=("channel-changes",),  # channels.retry_failed hands records to the channel worker again
@@ -563,7 +576,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "media": Access.PUT,
         },
         secrets=("origin-verify",),
-        store_secrets=Access.WRITE,  # the payments page connects the store's Stripe account
+        # the payments page connects the store's Stripe account; the channels pages keep integrations'
+        # credentials
+        store_secrets=Access.WRITE,
         state_machines=("import-publish",),
         edge_tenants=True,  # the domains page verifies and removes domains
         # Path-mode stores (/stores/<store>/admin/) answer too, like the shop.
@@ -788,6 +803,13 @@ SCHEDULES: tuple[Schedule, ...] = (
         target="scheduled_tasks",
         input={"task": "payments.cancel_unpaid"},
         description="cancel card orders unpaid past ORION_PAYMENT_TIMEOUT_MINUTES, putting their stock back",
+    ),
+    Schedule(
+        name="channels-pull",
+        expression="rate(15 minutes)",
+        target="scheduled_tasks",
+        input={"task": "channels.pull"},
+        description="two-way sync: bring destinations' edits back into the stores that turned it on",
     ),
 )
 

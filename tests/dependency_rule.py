@@ -231,6 +231,7 @@ KERNEL = frozenset(
         "metrics",
         "modules",
         "money",
+        "net",
         "numbers",
         "observability",
         "rendering",

@@ -408,6 +408,7 @@ MENU_ORDER = (
     "/theme",
     "/team",
     "/imports",
+    "/channels",
     "/settings",
     "/audit",
     "/analytics",

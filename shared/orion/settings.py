@@ -172,6 +172,10 @@ class OrionSettings(BaseSettings):
     # addresses, for a deployment without outbound internet access).
     media_fetch_images: bool = True
 
+    # Channels (orion.channels): ``host:port`` destinations that may be reached over plain http and at a
+    # private address. Only the test suites' local WordPress and Shopify stand-ins; never in a deployment.
+    channels_trusted_hosts: tuple[str, ...] = ()
+
     # Catalogue imports.
     import_max_upload_bytes: int = 200 * 1024 * 1024
     import_chunk_records: int = 1000

@@ -18,10 +18,10 @@ from infra.local import invoke
 from infra.local.events import HttpResult, http_api_event, lambda_result_to_http
 
 HTTP_FUNCTIONS = tuple(fn for fn in wiring.FUNCTIONS + wiring.LOCAL_FUNCTIONS if fn.routes)
-# Functions on store hosts that browsers see (pages); Stripe's webhook there answers machines only.
-SHOPPER_FUNCTIONS = frozenset(
-    fn.name for fn in HTTP_FUNCTIONS if fn.shopper and fn.name != "payments_webhook"
-)
+# Functions on store hosts that browsers see (pages); Stripe's and Shopify's webhooks there answer
+# machines only.
+WEBHOOKS = frozenset({"payments_webhook", "channels_webhook"})
+SHOPPER_FUNCTIONS = frozenset(fn.name for fn in HTTP_FUNCTIONS if fn.shopper and fn.name not in WEBHOOKS)
 # The hosts the issue named, and one of each other kind of garbage.
 MALFORMED = (
     "wizamart.oms.localhost:abc",

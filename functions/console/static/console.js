@@ -25,4 +25,18 @@
     }, 2000);
   }
   document.querySelectorAll("[data-refresh]").forEach(refresh);
+  // A form whose fieldsets belong to one choice (data-choice-name="platform", <fieldset data-choice=
+  // "wordpress">) shows only the chosen one's; without this file they are all shown and the server
+  // reads only the chosen one's fields.
+  document.querySelectorAll("form[data-choice-name]").forEach(function (form) {
+    var name = form.getAttribute("data-choice-name");
+    function show() {
+      var chosen = form.querySelector("input[name='" + name + "']:checked");
+      form.querySelectorAll("fieldset[data-choice]").forEach(function (set) {
+        set.hidden = !chosen || set.getAttribute("data-choice") !== chosen.value;
+      });
+    }
+    form.addEventListener("change", show);
+    show();
+  });
 })();

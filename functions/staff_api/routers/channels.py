@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from functions.staff_api.common.access import record_audit, require
-from orion.channels import jobs, worker
+from orion.channels import jobs, sync, worker
 from orion.channels import service as channels
 from orion.channels.models import (
     ChannelConfig,
     ChannelPlatform,
+    ConflictChoice,
     Integration,
     IntegrationChanges,
     IntegrationInput,
@@ -57,6 +58,7 @@ class IntegrationOut(BaseModel):
     sync_status: SyncStatus
     last_sync_at: datetime | None
     last_error: str | None
+    last_pull_at: datetime | None
     created_at: datetime
     updated_at: datetime
 
@@ -77,6 +79,14 @@ class ConnectionOut(BaseModel):
 class RecordList(BaseModel):
     records: list[PublishRecord]
     next_cursor: str | None = None
+
+
+class PullOut(BaseModel):
+    applied: int = Field(description="items edited at the destination whose edits were brought back")
+    conflicts: int = Field(description="fields both sides changed (or Orion owns), kept on the records")
+    unchanged: int
+    unknown: int = Field(description="items at the destination Orion never published there")
+    failed: list[str]
 
 
 class JobOut(BaseModel):
@@ -218,3 +228,37 @@ def retry_record(
     details: dict[str, Any] = {"item_kind": item_kind.value, "item_id": item_id}
     record_audit(request, access, "channels.retry", _target(integration_id), details)
     return RetryOut(queued=True, record=record)
+
+
+@router.post(
+    "/{integration_id}/pull",
+    summary="Two-way sync now: bring the destination's edits of the fields it owns back into Orion",
+    responses={409: {"description": "two-way sync is off for this integration"}},
+)
+def pull(integration_id: IntegrationId, request: Request, access: Manage) -> PullOut:
+    """What the scheduled pull does (every 15 minutes for integrations with ``sync_enabled``): a field
+    both sides changed since the last sync is a conflict on the item's record, never applied."""
+    report = sync.pull(access.tenant, integration_id)
+    record_audit(request, access, "channels.pull", _target(integration_id), report.public())
+    return PullOut.model_validate(report.public())
+
+
+@router.post(
+    "/{integration_id}/records/{item_kind}/{item_id}/conflicts/{field}",
+    summary="Settle a two-way sync conflict: keep Orion's value (sent again) or the destination's",
+    responses={404: {"description": "no such conflict"}},
+)
+def resolve_conflict(
+    *,
+    integration_id: IntegrationId,
+    item_kind: ItemKind,
+    item_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")],
+    field: Annotated[str, Path(max_length=40)],
+    body: ConflictChoice,
+    request: Request,
+    access: Manage,
+) -> PublishRecord:
+    record = sync.resolve_conflict(access.tenant, integration_id, (item_kind, item_id), field, body)
+    details: dict[str, Any] = {"item": f"{item_kind.value}:{item_id}", "field": field, "keep": body.keep}
+    record_audit(request, access, "channels.resolve_conflict", _target(integration_id), details)
+    return record

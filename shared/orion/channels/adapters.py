@@ -7,87 +7,68 @@ caller can tell an unchanged product from a changed one without talking to the d
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
+from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.images import image_address
 from orion.catalog.models import Product, ProductInput, ProductStatus
+from orion.channels.destination import ConnectionCheck, Prepared, RemoteChange, RemoteItem, content_hash
 from orion.channels.errors import ChannelUnavailable, DestinationError
-from orion.channels.models import ChannelPlatform, Integration
+from orion.channels.models import ChannelPlatform, Integration, ItemKind
+from orion.channels.repository import ChannelCredentials
+from orion.channels.shopify import ShopifyAdapter
+from orion.channels.wordpress import WordPressAdapter
+from orion.cms import service as cms
+from orion.cms.models import Page, PageInput
 from orion.errors import FieldError, Invalid, NotFound, OrionError
 from orion.tenancy import platforms, stores
 from orion.tenancy.models import StoreStatus
 from orion.tenant import Tenant, is_valid_code
 
-
-@dataclass(frozen=True)
-class Prepared:
-    """What an adapter would send for one product, and the hash of exactly that."""
-
-    product_id: str
-    content: dict[str, Any]
-    content_hash: str
-
-
-@dataclass(frozen=True)
-class RemoteItem:
-    """Where a published item lives at the destination."""
-
-    remote_id: str
-    remote_url: str | None
-
-
-@dataclass(frozen=True)
-class RemoteChange:
-    """An edit made at the destination (two-way sync pulls these; not built yet for any adapter)."""
-
-    remote_id: str
-    fields: dict[str, Any]
-    changed_at: datetime
-
-
-@dataclass(frozen=True)
-class ConnectionCheck:
-    ok: bool
-    detail: str
+# The value types live in orion.channels.destination (the platforms' adapters use them without importing
+# this module, which picks among them); they stay importable from here.
+__all__ = [
+    "ChannelAdapter",
+    "ConnectionCheck",
+    "OrionSiteAdapter",
+    "Prepared",
+    "RemoteChange",
+    "RemoteItem",
+    "adapter_for",
+    "content_hash",
+    "external_id",
+    "target_store",
+]
 
 
 class ChannelAdapter(Protocol):
     """One destination. ``publish``/``update``/``unpublish`` raise DestinationError with a reason a
-    merchant can act on for an item the destination refuses or fails, and DestinationUnavailable (a
-    DestinationError) when it cannot take the item for now (network error, 5xx, throttling; with
-    ``retry_after`` seconds when the destination says when): the channel worker retries those with
-    backoff, and only those.
+    merchant can act on for an item the destination refuses, DestinationUnavailable when it cannot
+    take it now (unreachable, 5xx, throttled: the channel worker retries those with backoff, and only
+    those), RemoteMissing from ``update`` when the item was deleted there by hand (it is then published
+    anew).
 
-    ``publish`` must be idempotent per item: find-or-create by the item's identity at the destination
-    (``orion_site`` finds its copy by the external id ``channel:<integration>:<product>``; a CMS by a
-    slug or meta field carrying the same, a shop by its external id or handle), never create blindly.
-    A worker can crash after the destination created the item and before its record was saved; the
-    retry calls ``publish`` again, which must find that item and update it rather than create a
-    second one."""
+    ``publish`` is idempotent per item: it finds the item a previous attempt created (by the identity
+    the adapter gives it there: an external id, a handle, a slug) and updates it, so a run that failed
+    after the destination created the item but before its record was saved never makes a second one.
+    ``unpublish`` of an item already gone does nothing."""
 
     def prepare(self, product: Product) -> Prepared: ...
+
+    def prepare_page(self, page: Page) -> Prepared: ...
 
     def publish(self, item: Prepared) -> RemoteItem: ...
 
     def update(self, remote_id: str, item: Prepared) -> RemoteItem: ...
 
-    def unpublish(self, remote_id: str) -> None: ...
+    def unpublish(self, item_kind: ItemKind, remote_id: str) -> None: ...
 
     def fetch_changes(self, since: datetime | None) -> list[RemoteChange]: ...
 
     def test_connection(self) -> ConnectionCheck: ...
-
-
-def content_hash(content: dict[str, Any]) -> str:
-    """sha-256 of the content as canonical JSON (sorted keys, no spaces)."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def external_id(integration_id: str, product_id: str) -> str:
@@ -156,9 +137,17 @@ class OrionSiteAdapter:
             "variants": [v.model_dump(mode="json", exclude={"stock"}) for v in product.variants],
         }
         stock = {v.sku: v.stock for v in product.variants}
-        return Prepared(product.id, {**content, "_stock": stock}, content_hash(content))
+        return Prepared(ItemKind.PRODUCT, product.id, {**content, "_stock": stock}, content_hash(content))
+
+    def prepare_page(self, page: Page) -> Prepared:
+        content = page.model_dump(
+            mode="json", include=set(PageInput.model_fields) - {"published", "template"}
+        )
+        return Prepared(ItemKind.PAGE, page.slug, {**content, "published": True}, content_hash(content))
 
     def _save(self, item: Prepared) -> RemoteItem:
+        if item.item_kind is ItemKind.PAGE:
+            return self._save_page(item)
         content = dict(item.content)
         stock: dict[str, int] = content.pop("_stock")
 
@@ -171,23 +160,38 @@ class OrionSiteAdapter:
 
         try:
             product, _ = catalog.save_product_by_external_id(
-                self.target, external_id(self.integration.id, item.product_id), build
+                self.target, external_id(self.integration.id, item.item_id), build
             )
         except OrionError as exc:  # the target store refuses (a SKU taken there, its plan's limit ...)
             raise DestinationError(f"store {self.target.store} refused the product: {exc}") from exc
-        return RemoteItem(product.id, self._url(product.handle))
+        return RemoteItem(product.id, self._url(f"products/{product.handle}"))
+
+    def _save_page(self, item: Prepared) -> RemoteItem:
+        """The page at the same address in the target store (its own page there is replaced)."""
+        try:
+            page = cms.put_store_page(self.target, item.item_id, PageInput.model_validate(item.content))
+        except OrionError as exc:  # the target store's page limit, a reserved address ...
+            raise DestinationError(f"store {self.target.store} refused the page: {exc}") from exc
+        return RemoteItem(page.slug, self._url(f"pages/{page.slug}"))
 
     def publish(self, item: Prepared) -> RemoteItem:
         return self._save(item)
 
     def update(self, remote_id: str, item: Prepared) -> RemoteItem:
-        # Found by its external id: the remote id is the same product (unless it was deleted there by
-        # hand, when a new copy is made).
+        # Found by its external id (a product) or its address (a page): the same item, or a new copy
+        # when it was deleted in the target store by hand.
         return self._save(item)
 
-    def unpublish(self, remote_id: str) -> None:
+    def unpublish(self, item_kind: ItemKind, remote_id: str) -> None:
         try:
-            catalog.set_product_status(self.target, remote_id, ProductStatus.ARCHIVED)
+            if item_kind is ItemKind.PAGE:
+                page = cms.get_store_page(self.target, remote_id)
+                hidden = PageInput.model_validate(
+                    {**page.model_dump(include=set(PageInput.model_fields)), "published": False}
+                )
+                cms.put_store_page(self.target, remote_id, hidden)
+            else:
+                catalog.set_product_status(self.target, remote_id, ProductStatus.ARCHIVED)
         except NotFound:
             return  # deleted in the target store by hand: unpublished already
 
@@ -199,11 +203,11 @@ class OrionSiteAdapter:
     def test_connection(self) -> ConnectionCheck:
         return ConnectionCheck(True, f"store {self.target.store} of the same merchant can be published to")
 
-    def _url(self, handle: str) -> str | None:
+    def _url(self, path: str) -> str | None:
         if self._domain is None:
             domains = platforms.get_platform(Tenant(self.target.platform)).domains
             self._domain = domains[0] if domains else ""
-        return f"https://{self.target.store}.{self._domain}/products/{handle}" if self._domain else None
+        return f"https://{self.target.store}.{self._domain}/{path}" if self._domain else None
 
 
 # Test-only: an adapter factory registered for a platform replaces its built adapter
@@ -217,4 +221,10 @@ def adapter_for(tenant: Tenant, integration: Integration) -> ChannelAdapter:
         return override(tenant, integration)
     if integration.platform is ChannelPlatform.ORION_SITE:
         return OrionSiteAdapter(tenant, integration)
+    if integration.platform is ChannelPlatform.WORDPRESS:
+        credentials = runtime.repository(ChannelCredentials).get(tenant, integration.id)
+        return WordPressAdapter(tenant, integration, credentials or {})  # Invalid without credentials
+    if integration.platform is ChannelPlatform.SHOPIFY:
+        credentials = runtime.repository(ChannelCredentials).get(tenant, integration.id)
+        return ShopifyAdapter(tenant, integration, credentials or {})
     raise ChannelUnavailable(f"Publishing to {integration.platform.value} is not available yet.")

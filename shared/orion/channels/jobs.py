@@ -4,9 +4,10 @@ channel worker takes it a chunk of ``CHUNK_SIZE`` products at a time (``running`
 with each chunk) and ends it ``finished``.
 
 A job goes through the products the rules select (page by page of the shopper listing, or of the chosen
-ids), then through the integration's records, taking back those the rules no longer select, as a
-publish of all within the request does. Each chunk message names the next; a chunk redelivered after
-it was counted (the job's ``chunks``) is not counted again, only passed on.
+ids), then through the integration's product records, taking back those the rules no longer select,
+then through the store's CMS pages (a handful: one chunk), as a publish of all within the request does.
+Each chunk message names the next; a chunk redelivered after it was counted (the job's ``chunks``) is
+not counted again, only passed on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from orion.catalog import service as catalog
 from orion.catalog.models import Product
 from orion.channels import service
 from orion.channels.adapters import adapter_for
+from orion.channels.delivery import Delivered, WatchedAdapter, deliver
 from orion.channels.errors import PublishTooLarge
 from orion.channels.models import (
     Integration,
@@ -31,7 +33,6 @@ from orion.channels.models import (
 )
 from orion.channels.queue import ChannelQueue, JobChunk
 from orion.channels.repository import ChannelRepository
-from orion.channels.sync import WatchedAdapter, sync_product
 from orion.errors import NotFound, OrionError
 from orion.ids import new_id
 from orion.observability import logger
@@ -93,7 +94,12 @@ def run_chunk(message: JobChunk) -> None:
         return
     products, records, following = _page(tenant, integration, message)
     if job.chunks <= message.chunk:  # not counted yet
-        counts = _publish_chunk(tenant, integration, adapter, message, product_ids=products, records=records)
+        if message.phase == "pages":
+            counts = _publish_pages(tenant, integration, adapter)
+        else:
+            counts = _publish_chunk(
+                tenant, integration, adapter, message, product_ids=products, records=records
+            )
         job = job.model_copy(
             update={
                 **{kind: getattr(job, kind) + counts.get(kind, 0) for kind in COUNTED},
@@ -132,11 +138,14 @@ def _page(
     """The chunk's product ids (phase ``selected``) or records (phase ``published``), and the message of
     the chunk after it (None: this is the last)."""
     after: JobChunk | None
+    if message.phase == "pages":
+        return [], [], None
     if message.phase == "published":
         records, cursor = _repository().record_page(
             tenant, integration.id, status=None, limit=CHUNK_SIZE, after=message.cursor
         )
-        after = _next(message, phase="published", scope=0, cursor=cursor) if cursor else None
+        then_pages = _next(message, phase="pages", scope=0, cursor=None)
+        after = _next(message, phase="published", scope=0, cursor=cursor) if cursor else then_pages
         return [], records, after
     rule = integration.rules.products
     then_records = _next(message, phase="published", scope=0, cursor=None)
@@ -198,12 +207,32 @@ def _publish_chunk(
                     continue  # in several chosen categories: published under the first one only
         elif selected:
             continue  # published in the selection phase
-        synced = sync_product(integration, adapter, product_id, product, record)
-        if synced.record is not None:
-            repository.save_record(tenant, synced.record)
-        if synced.kind in COUNTED:
-            counts[synced.kind] = counts.get(synced.kind, 0) + 1
+        delivered = deliver(integration, adapter, ItemKind.PRODUCT, product_id, item=product, record=record)
+        _count(counts, tenant, delivered)
     return counts
+
+
+def _publish_pages(tenant: Tenant, integration: Integration, adapter: WatchedAdapter) -> dict[str, int]:
+    """The store's CMS pages the rules select, and those published there they no longer do."""
+    pages = service._store_pages(tenant)
+    selected = [slug for slug, page in pages.items() if service.selects_page(integration.rules, page)]
+    published = service._published_ids(tenant, integration.id, ItemKind.PAGE)
+    slugs = list(dict.fromkeys([*selected, *published]))
+    records = _repository().records(tenant, integration.id, slugs, ItemKind.PAGE)
+    counts: dict[str, int] = {}
+    for slug in slugs:
+        delivered = deliver(
+            integration, adapter, ItemKind.PAGE, slug, item=pages.get(slug), record=records.get(slug)
+        )
+        _count(counts, tenant, delivered)
+    return counts
+
+
+def _count(counts: dict[str, int], tenant: Tenant, delivered: Delivered) -> None:
+    if delivered.record is not None:
+        _repository().save_record(tenant, delivered.record)
+    if delivered.kind in COUNTED:
+        counts[delivered.kind] = counts.get(delivered.kind, 0) + 1
 
 
 def _current_product(tenant: Tenant, product_id: str) -> Product | None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from orion.catalog.models import Slug
+from orion.cms.models import PageSlug
 from orion.ids import ID_PATTERN
 
 
@@ -38,6 +39,12 @@ CREDENTIAL_FIELDS: dict[ChannelPlatform, tuple[str, ...]] = {
     ChannelPlatform.WORDPRESS: ("username", "application_password"),
     ChannelPlatform.SHOPIFY: ("access_token",),
     ChannelPlatform.ORION_SITE: (),
+}
+# Credentials a platform also takes but does not need: Shopify's ``webhook_secret`` (the key Shopify signs
+# its webhooks with: the app's client secret, or the one the shop's notification settings show), without
+# which its webhooks are refused.
+OPTIONAL_CREDENTIAL_FIELDS: dict[ChannelPlatform, tuple[str, ...]] = {
+    ChannelPlatform.SHOPIFY: ("webhook_secret",),
 }
 HINTED_CREDENTIAL: dict[ChannelPlatform, str] = {
     ChannelPlatform.WORDPRESS: "application_password",
@@ -99,17 +106,21 @@ class ProductRule(BaseModel):
 
 
 class PageRule(BaseModel):
-    """Which CMS pages go to the destination: none, every page, or these slugs."""
+    """Which CMS pages go to the destination: none, every published page, or these slugs (published
+    ones only)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     all: bool = False
-    slugs: tuple[Slug, ...] = Field(default=(), max_length=100)
+    slugs: tuple[PageSlug, ...] = Field(default=(), max_length=100)
 
 
-# The fields two-way sync may hand to the remote side (``remote``); the rest stay Orion's.
+# The fields two-way sync may hand to the remote side (``remote``); the rest stay Orion's. Products:
+# title, description, price and compare_at_price (of the first variant), images, brand, status; CMS
+# pages: title and body_html. (Images are sent but never pulled back: a destination's copies live at
+# its own addresses.)
 SYNCABLE_FIELDS = frozenset(
-    {"title", "description", "price", "compare_at_price", "images", "brand", "status"}
+    {"title", "description", "price", "compare_at_price", "images", "brand", "status", "body_html"}
 )
 Owner = Literal["orion", "remote"]
 
@@ -135,6 +146,9 @@ class PublishingRules(BaseModel):
 
 API_VERSION = re.compile(r"^\d{4}-(01|04|07|10)$")
 DEFAULT_SHOPIFY_API_VERSION = "2025-01"
+# The oldest version whose Admin API has every operation the Shopify adapter sends (productByIdentifier is
+# 2025-01's; productSet's files, ProductUpdateInput and the page mutations came in 2024-10).
+OLDEST_SHOPIFY_API_VERSION = "2025-01"
 
 
 class ChannelConfig(BaseModel):
@@ -193,6 +207,8 @@ class Integration(BaseModel):
     sync_status: SyncStatus = SyncStatus.PENDING
     last_sync_at: datetime | None = None
     last_error: str | None = None
+    # Two-way sync: when the last pull asked the destination for its edits (the next asks from then).
+    last_pull_at: datetime | None = None
     credentials_hint: str | None = None  # "••••abcd" once credentials are set
     created_at: datetime
     updated_at: datetime
@@ -207,6 +223,32 @@ class Integration(BaseModel):
         body["platform_type"] = self.platform_type.value
         body["credentials"] = {"set": self.credentials_hint is not None, "hint": self.credentials_hint}
         return body
+
+
+class ConflictReason(StrEnum):
+    BOTH_CHANGED = "both_changed"  # Orion and the destination changed the field since the last sync
+    ORION_OWNS = "orion_owns"  # the destination changed a field Orion owns: the next publish replaces it
+
+
+class FieldConflict(BaseModel):
+    """An edit at the destination that was not applied: both values, and the one last sent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    reason: ConflictReason
+    orion_value: Any = None
+    remote_value: Any = None
+    sent_value: Any = None
+    detected_at: datetime
+
+
+class ConflictChoice(BaseModel):
+    """How staff settle a conflict: keep Orion's value (sent again) or the destination's (applied)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    keep: Literal["orion", "remote"]
 
 
 class PublishRecord(BaseModel):
@@ -229,27 +271,40 @@ class PublishRecord(BaseModel):
     created_at: datetime
     updated_at: datetime
     synced_at: datetime | None = None
+    # Two-way sync: the syncable fields as last sent (or last agreed with the destination), to tell
+    # which side changed a field since; and the fields both sides changed, kept until staff choose.
+    sent_fields: dict[str, Any] = Field(default_factory=dict)
+    conflicts: tuple[FieldConflict, ...] = ()
 
 
 class PublishRequest(BaseModel):
-    """``{"product_ids": [...]}`` or ``{"all": true}`` (every product the rules select)."""
+    """``{"product_ids": [...], "page_slugs": [...]}`` (either or both) or ``{"all": true}`` (every
+    product and CMS page the rules select)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     product_ids: tuple[ProductId, ...] = Field(default=(), max_length=200)
+    page_slugs: tuple[PageSlug, ...] = Field(default=(), max_length=100)
     all: bool = False
 
     @model_validator(mode="after")
     def _one_of(self) -> PublishRequest:
-        if self.all == bool(self.product_ids):
-            raise ValueError('send either "product_ids" (a non-empty list) or "all": true')
+        if self.all == bool(self.product_ids or self.page_slugs):
+            raise ValueError('send either "product_ids" and/or "page_slugs" (non-empty lists) or "all": true')
         return self
 
 
 class UnpublishRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    product_ids: tuple[ProductId, ...] = Field(min_length=1, max_length=200)
+    product_ids: tuple[ProductId, ...] = Field(default=(), max_length=200)
+    page_slugs: tuple[PageSlug, ...] = Field(default=(), max_length=100)
+
+    @model_validator(mode="after")
+    def _something(self) -> UnpublishRequest:
+        if not (self.product_ids or self.page_slugs):
+            raise ValueError('send "product_ids" and/or "page_slugs" (non-empty lists)')
+        return self
 
 
 class JobStatus(StrEnum):

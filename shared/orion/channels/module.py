@@ -1,6 +1,6 @@
 """Manifest of the channels module (optional): publishing a store's products to other destinations."""
 
-from orion.modules.manifest import ModuleManifest, Permission, Role, ScheduledTask, at_least
+from orion.modules.manifest import MenuEntry, ModuleManifest, Permission, Role, ScheduledTask, at_least
 
 MANIFEST = ModuleManifest(
     code="channels",
@@ -16,9 +16,18 @@ MANIFEST = ModuleManifest(
             at_least(Role.MANAGER),
         ),
     ),
-    # The staff API; a product's records (/api/v1/products/{id}/channels) are served with the catalogue.
-    routes=("/api/v1/channels",),
+    # The console's pages (functions/console/pages/channels.py).
+    menu=(MenuEntry("Channels", "/channels", "channels.view"),),
+    # The staff API (a product's records, /api/v1/products/{id}/channels, are served with the catalogue)
+    # and the destinations' webhooks on store hosts (/channels/shopify/webhook).
+    routes=("/api/v1/channels", "/channels"),
     scheduled_tasks=(
+        ScheduledTask(
+            name="channels.pull",
+            run="orion.channels.tasks:pull_all",
+            schedule="rate(15 minutes)",
+            description="Two-way sync: bring destinations' edits back into the stores (sync_enabled)",
+        ),
         ScheduledTask(
             name="channels.retry_failed",
             run="orion.channels.tasks:retry_failed",

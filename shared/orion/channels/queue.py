@@ -48,8 +48,9 @@ class ItemChanged(BaseModel):
 
 class JobChunk(BaseModel):
     """One chunk of a large publish: the products of one page of the rules' selection (phase
-    ``selected``, category ``scope`` of the rule's categories), or of one page of the integration's
-    records (phase ``published``: those the rules no longer select are taken back)."""
+    ``selected``, category ``scope`` of the rule's categories), of one page of the integration's records
+    (phase ``published``: those the rules no longer select are taken back), or the store's CMS pages
+    (phase ``pages``, the last)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,7 +60,7 @@ class JobChunk(BaseModel):
     integration_id: Id
     job_id: Id
     chunk: int = Field(ge=0)
-    phase: Literal["selected", "published"] = "selected"
+    phase: Literal["selected", "published", "pages"] = "selected"
     scope: int = Field(default=0, ge=0)
     cursor: str | None = Field(default=None, max_length=1000)
 

@@ -1,12 +1,13 @@
-"""The table layout of channels (integrations, publishing records, publish jobs) and the data access of
-an integration's credentials in Secrets Manager (one secret per integration, under the store's prefix)."""
+"""The table layout of channels (integrations, publishing records, publish jobs, webhook deliveries acted
+on) and the data access of an integration's credentials in Secrets Manager (one secret per integration,
+under the store's prefix)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -45,6 +46,13 @@ class PublishRecordItem(TableItem, discriminator="ChannelRecord"):
 
     def to_model(self) -> PublishRecord:
         return PublishRecord.model_validate_json(self.data)
+
+
+class RemoteIdItem(TableItem, discriminator="ChannelRemoteId"):
+    """Which item a remote id stands for at one integration."""
+
+    item_kind = UnicodeAttribute()
+    item_id = UnicodeAttribute()
 
 
 class PublishJobItem(TableItem, discriminator="ChannelJob"):
@@ -89,11 +97,16 @@ class ChannelRepository:
     # --- publishing records ---
 
     def records(
-        self, tenant: Tenant, integration_id: str, item_ids: Sequence[str]
+        self,
+        tenant: Tenant,
+        integration_id: str,
+        item_ids: Sequence[str],
+        item_kind: ItemKind = ItemKind.PRODUCT,
     ) -> dict[str, PublishRecord]:
-        """The products' records at the integration, by product id: one BatchGetItem per 100."""
+        """The items' records at the integration (products by default), by item id: one BatchGetItem
+        per 100."""
         pk = keys.channel_pk(tenant.platform, tenant.require_store(), integration_id)
-        wanted = [(pk, keys.channel_record_sk(ItemKind.PRODUCT, i)) for i in dict.fromkeys(item_ids)]
+        wanted = [(pk, keys.channel_record_sk(item_kind, i)) for i in dict.fromkeys(item_ids)]
         found: dict[str, PublishRecord] = {}
         for start in range(0, len(wanted), 100):
             for item in TableItem.batch_get(wanted[start : start + 100], consistent_read=True):
@@ -104,6 +117,7 @@ class ChannelRepository:
 
     def save_record(self, tenant: Tenant, record: PublishRecord) -> None:
         self._record_item(tenant, record).save()
+        self._index_remote_id(tenant, record)
 
     def _record_item(self, tenant: Tenant, record: PublishRecord) -> PublishRecordItem:
         platform, store = tenant.platform, tenant.require_store()
@@ -119,6 +133,28 @@ class ChannelRepository:
             gsi2pk=keys.item_channels_gsi2pk(platform, store, record.item_kind, record.item_id),
             gsi2sk=record.integration_id,
         )
+
+    def _index_remote_id(self, tenant: Tenant, record: PublishRecord) -> None:
+        platform, store = tenant.platform, tenant.require_store()
+        if record.remote_id and record.status is RecordStatus.SYNCED:  # (re)index its remote id
+            RemoteIdItem(
+                keys.channel_pk(platform, store, record.integration_id),
+                keys.channel_remote_sk(record.remote_id),
+                item_kind=record.item_kind.value,
+                item_id=record.item_id,
+            ).save()
+
+    def record_by_remote_id(
+        self, tenant: Tenant, integration_id: str, remote_id: str
+    ) -> PublishRecord | None:
+        """The record of the item the destination knows as ``remote_id`` (two GetItems)."""
+        pk = keys.channel_pk(tenant.platform, tenant.require_store(), integration_id)
+        found = get_or_none(RemoteIdItem, pk, keys.channel_remote_sk(remote_id), consistent_read=True)
+        if found is None:
+            return None
+        record = self.records(tenant, integration_id, [found.item_id], ItemKind(found.item_kind))
+        current = record.get(found.item_id)
+        return current if current is not None and current.remote_id == remote_id else None
 
     def record_page(
         self,
@@ -222,6 +258,43 @@ class ChannelRepository:
         pk = keys.channel_pk(tenant.platform, tenant.require_store(), integration_id)
         item = get_or_none(PublishJobItem, pk, keys.channel_job_sk(job_id), consistent_read=True)
         return item.to_model() if item else None
+
+
+class ChannelWebhookItem(TableItem, discriminator="ChannelWebhook"):
+    """A webhook delivery acted on (kept :data:`WEBHOOK_TTL`): the same delivery again is not."""
+
+    topic = UnicodeAttribute()
+
+
+# Shopify retries a delivery it got no 2xx for over hours; a week covers every retry and replay.
+WEBHOOK_TTL = timedelta(days=7)
+
+
+class ChannelWebhooks:
+    """The webhook deliveries an integration acted on, in its partition (deleted with it)."""
+
+    def claim(self, tenant: Tenant, integration_id: str, webhook_id: str, topic: str) -> bool:
+        """Note the delivery as taken; False when it was taken before (a retry, a replay)."""
+        item = ChannelWebhookItem(
+            keys.channel_pk(tenant.platform, tenant.require_store(), integration_id),
+            keys.channel_webhook_sk(webhook_id),
+            topic=topic[:100],
+            ttl=datetime.now(UTC) + WEBHOOK_TTL,
+        )
+        try:
+            item.save(condition=ChannelWebhookItem.pk.does_not_exist())
+        except PutError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
+
+    def release(self, tenant: Tenant, integration_id: str, webhook_id: str) -> None:
+        """Forget a claimed delivery whose processing failed, so Shopify's retry is acted on."""
+        ChannelWebhookItem(
+            keys.channel_pk(tenant.platform, tenant.require_store(), integration_id),
+            keys.channel_webhook_sk(webhook_id),
+        ).delete()
 
 
 class ChannelCredentials:

@@ -10,20 +10,22 @@ sent is not sent (nor written) again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import MAX_PAGE_SIZE, Product, ProductStatus
 from orion.channels.adapters import ChannelAdapter, ConnectionCheck, adapter_for, target_store
-from orion.channels.errors import ChannelUnavailable, DestinationError, PublishTooLarge
+from orion.channels.errors import ChannelUnavailable, DestinationError, PublishTooLarge, RemoteMissing
 from orion.channels.models import (
     API_VERSION,
     CREDENTIAL_FIELDS,
     DEFAULT_SHOPIFY_API_VERSION,
     HINTED_CREDENTIAL,
+    OLDEST_SHOPIFY_API_VERSION,
+    OPTIONAL_CREDENTIAL_FIELDS,
     ChannelConfig,
     ChannelPlatform,
     Credentials,
@@ -42,9 +44,13 @@ from orion.channels.models import (
     UnpublishRequest,
 )
 from orion.channels.repository import ChannelCredentials, ChannelRepository
+from orion.channels.sync import sync_fields
+from orion.cms import service as cms
+from orion.cms.models import Page
 from orion.errors import BadRequest, FieldError, Invalid, NotFound, OrionError
 from orion.ids import new_id
 from orion.observability import logger
+from orion.settings import get_settings
 from orion.tenant import Tenant
 
 MAX_INTEGRATIONS = 20  # per store
@@ -158,7 +164,8 @@ def _checked_config(tenant: Tenant, platform: ChannelPlatform, config: ChannelCo
             errors.append(FieldError(f"config.{field}", f"a {platform.value} integration does not take it"))
     if platform is ChannelPlatform.WORDPRESS:
         parts = urlsplit(config.site_url or "")
-        if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
+        secure = parts.scheme == "https" or (parts.scheme == "http" and _trusted_host(parts))
+        if not secure or not parts.hostname or parts.username or parts.password:
             errors.append(
                 FieldError("config.site_url", "must be the site's https:// address (no credentials)")
             )
@@ -170,6 +177,8 @@ def _checked_config(tenant: Tenant, platform: ChannelPlatform, config: ChannelCo
         version = config.api_version or DEFAULT_SHOPIFY_API_VERSION
         if not API_VERSION.fullmatch(version):
             errors.append(FieldError("config.api_version", "must be a Shopify API version such as 2025-01"))
+        elif version < OLDEST_SHOPIFY_API_VERSION:
+            errors.append(FieldError("config.api_version", f"must be {OLDEST_SHOPIFY_API_VERSION} or newer"))
         config = config.model_copy(
             update={"shop_domain": (config.shop_domain or "").lower(), "api_version": version}
         )
@@ -180,23 +189,34 @@ def _checked_config(tenant: Tenant, platform: ChannelPlatform, config: ChannelCo
     return config
 
 
+def _trusted_host(parts: SplitResult) -> bool:
+    """Whether a plain ``http`` address names a host:port of ``ORION_CHANNELS_TRUSTED_HOSTS`` (the test
+    suites' local WordPress; never set in a deployment), the only ones reached without TLS."""
+    try:
+        port = parts.port or 80
+    except ValueError:
+        return False
+    return f"{(parts.hostname or '').lower()}:{port}" in get_settings().channels_trusted_hosts
+
+
 def _check_credentials(platform: ChannelPlatform, credentials: Credentials | None, *, required: bool) -> None:
     wanted = set(CREDENTIAL_FIELDS[platform])
+    known = wanted | set(OPTIONAL_CREDENTIAL_FIELDS.get(platform, ()))
     given = set(credentials or {})
-    if not wanted:
+    if not known:
         if given:
             raise Invalid(
                 "Check the credentials.",
                 errors=[FieldError("credentials", f"a {platform.value} integration takes no credentials")],
             )
         return
-    errors = [FieldError(f"credentials.{name}", "unknown credential") for name in sorted(given - wanted)]
+    errors = [FieldError(f"credentials.{name}", "unknown credential") for name in sorted(given - known)]
     if required:
         errors += [FieldError(f"credentials.{name}", "required") for name in sorted(wanted - given)]
     errors += [
         FieldError(f"credentials.{name}", "must not be empty")
         for name, value in (credentials or {}).items()
-        if name in wanted and not value.get_secret_value().strip()
+        if name in known and not value.get_secret_value().strip()
     ]
     if errors:
         raise Invalid("Check the credentials.", errors=errors)
@@ -258,18 +278,24 @@ def _selected_ids(tenant: Tenant, rules: PublishingRules) -> list[str]:
     return list(found)
 
 
-def _published_ids(tenant: Tenant, integration_id: str) -> list[str]:
-    """Products with a record at the integration that is not removed (a publish of all takes back
-    those the rules no longer select)."""
+def selects_page(rules: PublishingRules, page: Page) -> bool:
+    """Whether the rules publish the CMS page (only published pages are ever published)."""
+    return page.published and (rules.pages.all or page.slug in rules.pages.slugs)
+
+
+def _store_pages(tenant: Tenant) -> dict[str, Page]:
+    """The store's pages as shoppers have them (its own and the platform's defaults), by slug."""
+    return {page.slug: page for page in cms.list_store_pages(tenant)}
+
+
+def _published_ids(tenant: Tenant, integration_id: str, item_kind: ItemKind) -> list[str]:
+    """Items of a kind with a record at the integration that is not removed (a publish of all takes
+    back those the rules no longer select)."""
     ids: list[str] = []
     after: str | None = None
     while True:
         page, after = _repository().record_page(tenant, integration_id, status=None, limit=100, after=after)
-        ids += [
-            r.item_id
-            for r in page
-            if r.item_kind is ItemKind.PRODUCT and r.status is not RecordStatus.REMOVED
-        ]
+        ids += [r.item_id for r in page if r.item_kind is item_kind and r.status is not RecordStatus.REMOVED]
         if after is None:
             return ids
 
@@ -300,13 +326,17 @@ def _finish_sync(tenant: Tenant, integration: Integration, error: str | None) ->
 
 
 def _record(
-    integration_id: str, product_id: str, previous: PublishRecord | None, **changes: object
+    integration_id: str,
+    item_id: str,
+    previous: PublishRecord | None,
+    item_kind: ItemKind = ItemKind.PRODUCT,
+    **changes: object,
 ) -> PublishRecord:
     now = _now()
     base = previous or PublishRecord(
         integration_id=integration_id,
-        item_kind=ItemKind.PRODUCT,
-        item_id=product_id,
+        item_kind=item_kind,
+        item_id=item_id,
         created_at=now,
         updated_at=now,
     )
@@ -317,13 +347,16 @@ def _reason(exc: Exception) -> str:
     return (str(exc) or type(exc).__name__)[:_REASON_LENGTH]
 
 
+Item = Product | Page
+
+
 def publish(
     tenant: Tenant, integration_id: str, request: PublishRequest
 ) -> tuple[PublishJob, list[PublishRecord]]:
-    """Publish the products asked (or every one the rules select) and take back those asked that the
-    rules no longer select (archived, drafted, deleted, out of the chosen ones). Returns the job and
-    the records of the products it looked at; ids never published there and not selected are listed
-    as ``skipped`` on the job."""
+    """Publish the products and CMS pages asked (or every one the rules select) and take back those
+    asked that the rules no longer select (archived, drafted, deleted, out of the chosen ones).
+    Returns the job and the records of the items it looked at; ids never published there and not
+    selected are listed as ``skipped`` on the job."""
     integration, adapter = _usable(tenant, integration_id)
     job = PublishJob(
         id=new_id(),
@@ -332,75 +365,103 @@ def publish(
         status=JobStatus.RUNNING,
         created_at=_now(),
     )
+    pages = _store_pages(tenant) if request.all or request.page_slugs else {}
     if request.all:
-        wanted = list(
-            dict.fromkeys(
-                [*_selected_ids(tenant, integration.rules), *_published_ids(tenant, integration.id)]
-            )
-        )
+        product_ids = [
+            *_selected_ids(tenant, integration.rules),
+            *_published_ids(tenant, integration.id, ItemKind.PRODUCT),
+        ]
+        page_slugs = [
+            *(slug for slug, page in pages.items() if selects_page(integration.rules, page)),
+            *_published_ids(tenant, integration.id, ItemKind.PAGE),
+        ]
     else:
-        wanted = list(dict.fromkeys(request.product_ids))
-    repository = _repository()
-    records = repository.records(tenant, integration.id, wanted)
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0, "failed": 0}
-    skipped: list[str] = []
-    results: list[PublishRecord] = []
-    first_error: str | None = None
-    for product_id in wanted:
-        record = records.get(product_id)
-        try:
-            product: Product | None = catalog.get_product(tenant, product_id)
-        except NotFound:
-            product = None
-        outcome: tuple[str, PublishRecord] | None
-        if product is None or not selects(integration.rules, product):
-            if record is None or record.status is RecordStatus.REMOVED or record.remote_id is None:
-                if record is None:
-                    skipped.append(product_id)
-                else:
-                    results.append(record)
-                continue
-            outcome = _take_back(adapter, integration.id, product_id, record)
-        else:
-            outcome = _send(adapter, integration.id, product, record)
-        if outcome is None:  # unchanged since it was last sent: nothing sent, nothing written
-            counts["unchanged"] += 1
-            if record is not None:
-                results.append(record)
-            continue
-        kind, saved = outcome
-        counts[kind] += 1
-        if kind == "failed" and first_error is None:
-            first_error = saved.last_error
-        repository.save_record(tenant, saved)
-        results.append(saved)
+        product_ids, page_slugs = list(request.product_ids), list(request.page_slugs)
+    run = _Run(tenant, integration, adapter)
+    run.items(ItemKind.PRODUCT, product_ids, lambda i: _product_or_none(tenant, i))
+    run.items(ItemKind.PAGE, page_slugs, pages.get)
     finished = job.model_copy(
         update={
-            **counts,
-            "requested": len(wanted),
-            "skipped": tuple(skipped),
+            **run.counts,
+            "requested": run.requested,
+            "skipped": tuple(run.skipped),
             "status": JobStatus.FINISHED,
             "finished_at": _now(),
         }
     )
-    repository.save_job(tenant, finished)
-    _finish_sync(tenant, integration, first_error)
+    _repository().save_job(tenant, finished)
+    _finish_sync(tenant, integration, run.first_error)
     logger.info(
         "channel publish finished",
         # (prefixed: "created" is a LogRecord attribute of its own)
         extra={
             "integration": integration.id,
             "platform": integration.platform.value,
-            **{f"products_{kind}": count for kind, count in counts.items()},
+            **{f"items_{kind}": count for kind, count in run.counts.items()},
         },
     )
-    return finished, results
+    return finished, run.results
+
+
+def _product_or_none(tenant: Tenant, product_id: str) -> Product | None:
+    try:
+        return catalog.get_product(tenant, product_id)
+    except NotFound:
+        return None
+
+
+class _Run:
+    """One publish run's items, counts and records."""
+
+    def __init__(self, tenant: Tenant, integration: Integration, adapter: ChannelAdapter) -> None:
+        self.tenant, self.integration, self.adapter = tenant, integration, adapter
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0, "failed": 0}
+        self.skipped: list[str] = []
+        self.results: list[PublishRecord] = []
+        self.first_error: str | None = None
+        self.requested = 0
+
+    def items(self, kind: ItemKind, ids: list[str], load: Callable[[str], Item | None]) -> None:
+        """Publish or take back each item of one kind (one BatchGetItem per 100 for their records)."""
+        wanted = list(dict.fromkeys(ids))
+        self.requested += len(wanted)
+        repository = _repository()
+        records = repository.records(self.tenant, self.integration.id, wanted, kind)
+        for item_id in wanted:
+            record = records.get(item_id)
+            item = load(item_id)
+            outcome: tuple[str, PublishRecord] | None
+            if item is None or not _selects(self.integration.rules, item):
+                if record is None or record.status is RecordStatus.REMOVED or record.remote_id is None:
+                    if record is None:
+                        self.skipped.append(item_id)
+                    else:
+                        self.results.append(record)
+                    continue
+                outcome = _take_back(self.adapter, self.integration.id, item_id, record)
+            else:
+                outcome = _send(self.adapter, self.integration.id, item, record)
+            if outcome is None:  # unchanged since it was last sent: nothing sent, nothing written
+                self.counts["unchanged"] += 1
+                if record is not None:
+                    self.results.append(record)
+                continue
+            outcome_kind, saved = outcome
+            self.counts[outcome_kind] += 1
+            if outcome_kind == "failed" and self.first_error is None:
+                self.first_error = saved.last_error
+            repository.save_record(self.tenant, saved)
+            self.results.append(saved)
+
+
+def _selects(rules: PublishingRules, item: Item) -> bool:
+    return selects(rules, item) if isinstance(item, Product) else selects_page(rules, item)
 
 
 def _send(
-    adapter: ChannelAdapter, integration_id: str, product: Product, record: PublishRecord | None
+    adapter: ChannelAdapter, integration_id: str, item: Item, record: PublishRecord | None
 ) -> tuple[str, PublishRecord] | None:
-    prepared = adapter.prepare(product)
+    prepared = adapter.prepare(item) if isinstance(item, Product) else adapter.prepare_page(item)
     if (
         record is not None
         and record.status is RecordStatus.SYNCED
@@ -410,8 +471,12 @@ def _send(
     attempts = (record.attempts if record and record.status is RecordStatus.FAILED else 0) + 1
     try:
         if record is not None and record.remote_id:
-            remote = adapter.update(record.remote_id, prepared)
-            kind = "updated"
+            try:
+                remote = adapter.update(record.remote_id, prepared)
+                kind = "updated"
+            except RemoteMissing:  # deleted at the destination by hand: published anew
+                remote = adapter.publish(prepared)
+                kind = "created"
         else:
             remote = adapter.publish(prepared)
             kind = "created"
@@ -419,20 +484,25 @@ def _send(
         if isinstance(exc, DestinationError | OrionError):
             reason = _reason(exc)
         else:
-            logger.exception("channel publish of one product failed", extra={"product_id": product.id})
+            logger.exception(
+                "channel publish of one item failed",
+                extra={"item_kind": prepared.item_kind.value, "item_id": prepared.item_id},
+            )
             reason = f"unexpected error ({type(exc).__name__}); retry the publish"
         return "failed", _record(
             integration_id,
-            product.id,
+            prepared.item_id,
             record,
+            prepared.item_kind,
             status=RecordStatus.FAILED,
             attempts=attempts,
             last_error=reason,
         )
     return kind, _record(
         integration_id,
-        product.id,
+        prepared.item_id,
         record,
+        prepared.item_kind,
         status=RecordStatus.SYNCED,
         remote_id=remote.remote_id,
         remote_url=remote.remote_url,
@@ -440,6 +510,7 @@ def _send(
         attempts=attempts,
         last_error=None,
         synced_at=_now(),
+        sent_fields=sync_fields(item),
     )
 
 
@@ -448,7 +519,7 @@ def _take_back(
 ) -> tuple[str, PublishRecord]:
     attempts = (record.attempts if record.status is RecordStatus.FAILED else 0) + 1
     try:
-        adapter.unpublish(record.remote_id or "")
+        adapter.unpublish(record.item_kind, record.remote_id or "")
     except (DestinationError, OrionError) as exc:
         return "failed", _record(
             integration_id,
@@ -473,33 +544,37 @@ def _take_back(
 def unpublish(
     tenant: Tenant, integration_id: str, request: UnpublishRequest
 ) -> tuple[PublishJob, list[PublishRecord]]:
-    """Take the products off the destination (archived in an ``orion_site`` target store)."""
+    """Take the products and pages off the destination (archived products and hidden pages in an
+    ``orion_site`` target store)."""
     integration, adapter = _usable(tenant, integration_id)
-    wanted = list(dict.fromkeys(request.product_ids))
     repository = _repository()
-    records = repository.records(tenant, integration.id, wanted)
     counts = {"removed": 0, "failed": 0}
     skipped: list[str] = []
     results: list[PublishRecord] = []
     first_error: str | None = None
-    for product_id in wanted:
-        record = records.get(product_id)
-        if record is None or record.remote_id is None or record.status is RecordStatus.REMOVED:
-            skipped.append(product_id)
-            continue
-        kind, saved = _take_back(adapter, integration.id, product_id, record)
-        counts[kind] += 1
-        if kind == "failed" and first_error is None:
-            first_error = saved.last_error
-        repository.save_record(tenant, saved)
-        results.append(saved)
+    requested = 0
+    for kind, ids in ((ItemKind.PRODUCT, request.product_ids), (ItemKind.PAGE, request.page_slugs)):
+        wanted = list(dict.fromkeys(ids))
+        requested += len(wanted)
+        records = repository.records(tenant, integration.id, wanted, kind)
+        for item_id in wanted:
+            record = records.get(item_id)
+            if record is None or record.remote_id is None or record.status is RecordStatus.REMOVED:
+                skipped.append(item_id)
+                continue
+            outcome, saved = _take_back(adapter, integration.id, item_id, record)
+            counts[outcome] += 1
+            if outcome == "failed" and first_error is None:
+                first_error = saved.last_error
+            repository.save_record(tenant, saved)
+            results.append(saved)
     now = _now()
     job = PublishJob(
         id=new_id(),
         integration_id=integration.id,
         action="unpublish",
         status=JobStatus.FINISHED,
-        requested=len(wanted),
+        requested=requested,
         skipped=tuple(skipped),
         created_at=now,
         finished_at=now,
@@ -541,3 +616,12 @@ def product_records(tenant: Tenant, product_id: str) -> list[tuple[Integration, 
     integrations = {i.id: i for i in _repository().all(tenant)}
     found = _repository().item_records(tenant, ItemKind.PRODUCT, product_id)
     return [(integrations[r.integration_id], r) for r in found if r.integration_id in integrations]
+
+
+def get_record(tenant: Tenant, integration_id: str, item_kind: ItemKind, item_id: str) -> PublishRecord:
+    """One item's record at the store's integration (NotFound for none, or another store's)."""
+    integration = get_integration(tenant, integration_id)
+    found = _repository().records(tenant, integration.id, [item_id], item_kind).get(item_id)
+    if found is None:
+        raise NotFound(f"No record of {item_kind.value} {item_id[:100]} at this integration.")
+    return found

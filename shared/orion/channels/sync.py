@@ -1,153 +1,330 @@
-"""Bring one product to one integration as the channel worker does: published or updated when the rules
-select it, taken back when they no longer do, left alone when what would be sent has the hash last sent.
+"""Two-way sync: bringing edits made at a destination back into Orion.
 
-The staff publish's own steps do the sending (``_send`` and ``_take_back`` of orion.channels.service),
-so both paths send, compare and record alike; this adds what a worker needs on top: whether a failure
-was temporary (the destination unavailable: tried again) or not (the merchant acts on the reason), and an
-``outdated`` record whose item turned out unchanged going back to ``synced`` without a request.
+A pull (scheduled, or asked for by staff) or a destination's webhook hands over the items as the
+destination has them now (:class:`RemoteChange`). For each field the destination reports, compared with
+the value last sent (the record's ``sent_fields``, in Orion's terms):
+
+- the destination did not change it, or it already equals Orion's value: nothing to do;
+- the destination changed it, Orion did not, and the destination **owns** the field (the integration's
+  ``rules.field_ownership``): the value is written into Orion (the product or page is saved through
+  its own service, so everything downstream follows) and becomes the value last sent;
+- the destination changed it and so did Orion: a **conflict** ``both_changed``, nothing applied;
+- the destination changed a field **Orion owns**: a conflict ``orion_owns``, nothing applied, and the
+  record turns ``outdated`` so the next publish sends Orion's value back.
+
+A conflict stays on the record with both values and the one last sent until staff settle it
+(:func:`resolve_conflict`: keep Orion's, sent again, or the destination's, applied), so no edit is lost
+silently. Texts are compared as their words (a destination re-wrapping HTML in paragraphs is no edit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TypeVar
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from orion.catalog.models import Product
-from orion.channels.adapters import ChannelAdapter, ConnectionCheck, Prepared, RemoteChange, RemoteItem
-from orion.channels.errors import DestinationError, DestinationUnavailable
-from orion.channels.models import Integration, PublishRecord, RecordStatus
-from orion.channels.service import _record, _send, _take_back, selects
-from orion.errors import OrionError
+from pydantic import ValidationError
+
+from orion import runtime
+from orion.catalog import service as catalog
+from orion.catalog.models import Product, ProductInput, ProductStatus
+from orion.channels.adapters import RemoteChange, adapter_for
+from orion.channels.errors import DestinationError
+from orion.channels.models import (
+    ConflictChoice,
+    ConflictReason,
+    FieldConflict,
+    Integration,
+    ItemKind,
+    PublishRecord,
+    RecordStatus,
+    SyncStatus,
+)
+from orion.channels.repository import ChannelRepository
+from orion.cms import service as cms
+from orion.cms.models import Page, PageInput
+from orion.errors import Conflict, Invalid, NotFound, OrionError
 from orion.observability import logger
+from orion.tenant import Tenant
 
-T = TypeVar("T")
-
-# The external ids orion_site gives its copies: a copy is never published onwards by change events (two
-# stores publishing to each other would otherwise copy each other's copies forever).
-CHANNEL_COPY_PREFIX = "channel:"
-
-
-class WatchedAdapter:
-    """An adapter that notes the exception its last sending call raised: the service's steps turn it
-    into the record's reason, and the worker needs its kind too (temporary or not)."""
-
-    def __init__(self, adapter: ChannelAdapter) -> None:
-        self.adapter = adapter
-        self.failure: Exception | None = None
-
-    def _watched(self, call: Callable[[], T]) -> T:
-        try:
-            return call()
-        except Exception as exc:
-            self.failure = exc
-            raise
-
-    def prepare(self, product: Product) -> Prepared:
-        return self.adapter.prepare(product)
-
-    def publish(self, item: Prepared) -> RemoteItem:
-        return self._watched(lambda: self.adapter.publish(item))
-
-    def update(self, remote_id: str, item: Prepared) -> RemoteItem:
-        return self._watched(lambda: self.adapter.update(remote_id, item))
-
-    def unpublish(self, remote_id: str) -> None:
-        self._watched(lambda: self.adapter.unpublish(remote_id))
-
-    def fetch_changes(self, since: datetime | None) -> list[RemoteChange]:
-        return self.adapter.fetch_changes(since)
-
-    def test_connection(self) -> ConnectionCheck:
-        return self.adapter.test_connection()
+PULL_OVERLAP = timedelta(minutes=2)
+PRODUCT_FIELDS = ("title", "description", "price", "compare_at_price", "brand", "status")
+PAGE_FIELDS = ("title", "body_html")
+_TEXT_FIELDS = frozenset({"description", "body_html"})
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Synced:
-    """What bringing one product to one integration did: ``kind`` is created, updated, unchanged,
-    removed, failed or skipped (nothing to do there); ``record`` is the record to save (None: nothing to
-    write); ``temporary`` a failure the worker tries again, ``retry_after`` when the destination asked."""
+@dataclass
+class SyncReport:
+    """What a pull or webhook did: items applied, conflicts found, items already in agreement, and
+    remote items Orion never published there (ignored)."""
 
-    kind: str
-    record: PublishRecord | None = None
-    temporary: bool = False
-    retry_after: float | None = None
+    applied: int = 0
+    conflicts: int = 0
+    unchanged: int = 0
+    unknown: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "applied": self.applied,
+            "conflicts": self.conflicts,
+            "unchanged": self.unchanged,
+            "unknown": self.unknown,
+            "failed": self.failed,
+        }
 
 
-def is_temporary(failure: BaseException | None) -> bool:
-    """A failure worth trying again: the destination said it is unavailable, or something unexpected
-    broke (a network error an adapter did not name); a refusal (DestinationError, an Orion error) is
-    the merchant's to act on."""
-    if isinstance(failure, DestinationUnavailable):
-        return True
-    return not isinstance(failure, DestinationError | OrionError)
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
-def sync_product(
-    integration: Integration,
-    adapter: WatchedAdapter,
-    product_id: str,
-    product: Product | None,
-    record: PublishRecord | None,
-) -> Synced:
-    """Bring ``product`` (None: deleted) to the integration, given its record there. Talks to the
-    destination only when something is to be sent or taken back; never saves (the caller does)."""
-    adapter.failure = None
-    copy = product is not None and (product.external_id or "").startswith(CHANNEL_COPY_PREFIX)
-    selected = product is not None and not copy and selects(integration.rules, product)
-    if not selected:
-        if record is None or record.status is RecordStatus.REMOVED:
-            return Synced("skipped")
-        if record.remote_id is None:  # it never reached the destination: nothing to take back there
-            return Synced(
-                "removed",
-                _record(
-                    integration.id,
-                    product_id,
-                    record,
-                    status=RecordStatus.REMOVED,
-                    content_hash=None,
-                    last_error=None,
-                    retryable=False,
-                ),
-            )
-    outcome: tuple[str, PublishRecord]
+def _integration(tenant: Tenant, integration_id: str) -> Integration:
+    """The store's integration (NotFound for another store's, or none)."""
+    plausible = 0 < len(integration_id) <= 40 and integration_id.isalnum()
+    found = _repository().get(tenant, integration_id) if plausible else None
+    if found is None:
+        raise NotFound(f"No integration {integration_id[:40]}.")
+    return found
+
+
+def _repository() -> ChannelRepository:
+    return runtime.repository(ChannelRepository)
+
+
+def sync_fields(item: Product | Page) -> dict[str, Any]:
+    """The syncable fields of a product (its first variant's prices) or page, in Orion's terms."""
+    if isinstance(item, Page):
+        return {"title": item.title, "body_html": item.body_html}
+    first = item.variants[0] if item.variants else None
+    return {
+        "title": item.title,
+        "description": item.description,
+        "price": first.price if first else None,
+        "compare_at_price": first.compare_at_price if first else None,
+        "brand": item.brand,
+        "status": item.status.value,
+    }
+
+
+def same(name: str, left: Any, right: Any) -> bool:
+    """Whether two values of a field are the same edit (texts compared as their words)."""
+    if name in _TEXT_FIELDS:
+        return _words(left) == _words(right)
+    if name == "status":
+        return str(left or "").lower() == str(right or "").lower()
+    return bool(left == right)
+
+
+def _words(value: Any) -> str:
+    return _SPACE.sub(" ", _TAG.sub(" ", str(value or ""))).strip()
+
+
+def pull(tenant: Tenant, integration_id: str) -> SyncReport:
+    """Ask the destination for the items edited there since the last pull (less
+    :data:`PULL_OVERLAP`) and bring them back. A
+    destination that fails marks the integration ``failed`` with the reason (the next pull asks again
+    from the same point)."""
+    integration = _integration(tenant, integration_id)
+    if not integration.is_active or not integration.sync_enabled:
+        raise Conflict("Two-way sync is off for this integration: turn on sync_enabled to pull.")
+    started = _now()
+    # (asked with an overlap: destinations compare whole seconds and their clocks drift; an item
+    # reported twice is compared by its values, so it is no news the second time)
+    since = (integration.last_pull_at or integration.created_at) - PULL_OVERLAP
     try:
-        if selected:
-            assert product is not None
-            # An outdated record is a synced one whose item changed since: compared by hash alike.
-            outdated = record is not None and record.status is RecordStatus.OUTDATED
-            compared = record
-            if record is not None and outdated:
-                compared = record.model_copy(update={"status": RecordStatus.SYNCED})
-            sent = _send(adapter, integration.id, product, compared)
-            if sent is None:  # what would be sent was sent last: no request
-                back = _record(integration.id, product_id, record, status=RecordStatus.SYNCED)
-                return Synced("unchanged", back if outdated else None)
-            outcome = sent
-        else:
-            assert record is not None
-            outcome = _take_back(adapter, integration.id, product_id, record)
-    except Exception as exc:  # an adapter fault the service's steps let through (unpublish, prepare)
-        logger.exception(
-            "channel sync of one product failed",
-            extra={"integration": integration.id, "product_id": product_id},
+        changes = adapter_for(tenant, integration).fetch_changes(since)
+    except (DestinationError, Invalid) as exc:
+        reason = (str(exc) or type(exc).__name__)[:500]
+        _note(tenant, integration.id, status=SyncStatus.FAILED, error=f"pull: {reason}")
+        logger.warning("channel pull failed", extra={"integration": integration.id, "reason": reason})
+        report = SyncReport()
+        report.failed.append(reason)
+        return report
+    report = apply_remote_changes(tenant, integration.id, changes)
+    _note(tenant, integration.id, status=SyncStatus.SUCCESS, error=None, pulled_at=started)
+    logger.info("channel pull finished", extra={"integration": integration.id, **report.public()})
+    return report
+
+
+def _note(
+    tenant: Tenant,
+    integration_id: str,
+    *,
+    status: SyncStatus,
+    error: str | None,
+    pulled_at: datetime | None = None,
+) -> None:
+    current = _repository().get(tenant, integration_id)
+    if current is None:
+        return
+    update: dict[str, Any] = {"sync_status": status, "last_sync_at": _now(), "last_error": error}
+    if pulled_at is not None:
+        update["last_pull_at"] = pulled_at
+    _repository().save(tenant, current.model_copy(update=update))
+
+
+def apply_remote_changes(tenant: Tenant, integration_id: str, changes: list[RemoteChange]) -> SyncReport:
+    """Bring the destination's items back into Orion by the module's rules (the integration must be
+    this store's: NotFound otherwise). Items Orion never published there are ignored."""
+    integration = _integration(tenant, integration_id)
+    report = SyncReport()
+    for change in changes:
+        record = _repository().record_by_remote_id(tenant, integration.id, change.remote_id)
+        if record is None or record.status is RecordStatus.REMOVED or record.item_kind != change.item_kind:
+            report.unknown += 1
+            continue
+        try:
+            _apply_one(tenant, integration, record, change, report)
+        except (OrionError, ValueError) as exc:  # the item refuses a value (out of range, a stale save)
+            reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            report.failed.append(f"{record.item_kind.value} {record.item_id}: {reason}"[:500])
+    return report
+
+
+def _apply_one(
+    tenant: Tenant,
+    integration: Integration,
+    record: PublishRecord,
+    change: RemoteChange,
+    report: SyncReport,
+) -> None:
+    item = _load(tenant, record.item_kind, record.item_id)
+    if item is None:  # deleted in Orion since: the next publish takes it back
+        report.unknown += 1
+        return
+    # Not edited there since it was last sent (destinations give whole seconds: an edit in the second
+    # of the send is looked at; its values tell).
+    if record.synced_at is not None and change.changed_at < record.synced_at.replace(microsecond=0):
+        report.unchanged += 1
+        return
+    ours = sync_fields(item)
+    ownership = integration.rules.field_ownership
+    apply: dict[str, Any] = {}
+    conflicts = {c.field: c for c in record.conflicts}
+    sent = dict(record.sent_fields)
+    outdated = False
+    now = _now()
+    for name, theirs in change.fields.items():
+        if name not in ours or name not in sent:
+            continue
+        if same(name, theirs, sent[name]) or same(name, theirs, ours[name]):
+            if same(name, theirs, ours[name]):
+                sent[name] = ours[name]
+                conflicts.pop(name, None)
+            continue
+        orion_changed = not same(name, ours[name], sent[name])
+        reason: ConflictReason | None = None
+        if orion_changed:
+            reason = ConflictReason.BOTH_CHANGED
+        elif ownership.get(name, "orion") == "orion":
+            reason = ConflictReason.ORION_OWNS
+            outdated = True
+        if reason is None:
+            apply[name] = theirs
+            sent[name] = theirs
+            conflicts.pop(name, None)
+            continue
+        conflicts[name] = FieldConflict(
+            field=name,
+            reason=reason,
+            orion_value=ours[name],
+            remote_value=theirs,
+            sent_value=sent[name],
+            detected_at=now,
         )
-        adapter.failure = exc
-        attempts = (record.attempts if record and record.status is RecordStatus.FAILED else 0) + 1
-        outcome = (
-            "failed",
-            _record(
-                integration.id,
-                product_id,
-                record,
-                status=RecordStatus.FAILED,
-                attempts=attempts,
-                last_error=f"unexpected error ({type(exc).__name__}); it is tried again",
-            ),
-        )
-    kind, saved = outcome
-    temporary = kind == "failed" and is_temporary(adapter.failure)
-    retry_after = adapter.failure.retry_after if isinstance(adapter.failure, DestinationUnavailable) else None
-    return Synced(kind, saved.model_copy(update={"retryable": temporary}), temporary, retry_after)
+    found = len([c for c in conflicts.values() if c.detected_at == now])
+    if apply:
+        _write(tenant, record.item_kind, item, apply)
+        report.applied += 1
+    elif not found:
+        report.unchanged += 1
+    report.conflicts += found
+    update: dict[str, Any] = {
+        "sent_fields": sent,
+        "conflicts": tuple(conflicts.values()),
+        "updated_at": now,
+    }
+    if outdated:
+        # The destination's copy is no longer what was sent: no hash matches it, so the next publish (or
+        # the channel worker, which compares an outdated record by hash) sends Orion's value back.
+        update["status"] = RecordStatus.OUTDATED
+        update["content_hash"] = None
+    if update["sent_fields"] != record.sent_fields or update["conflicts"] != record.conflicts or outdated:
+        _repository().save_record(tenant, record.model_copy(update=update))
+
+
+def _load(tenant: Tenant, kind: ItemKind, item_id: str) -> Product | Page | None:
+    try:
+        if kind is ItemKind.PAGE:
+            return cms.get_store_page(tenant, item_id)
+        return catalog.get_product(tenant, item_id)
+    except NotFound:
+        return None
+
+
+def _write(tenant: Tenant, kind: ItemKind, item: Product | Page, values: Mapping[str, Any]) -> None:
+    """Save the destination's values into the product or page, through its own service."""
+    if isinstance(item, Page):
+        data = item.model_dump(include=set(PageInput.model_fields))
+        cms.put_store_page(tenant, item.slug, PageInput.model_validate({**data, **values}))
+        return
+    data = item.model_dump(include=set(ProductInput.model_fields))
+    variants = [v.model_dump() for v in item.variants]
+    for name in ("price", "compare_at_price"):
+        if name in values and variants:
+            variants[0][name] = values[name]
+    for name in ("title", "description", "brand"):
+        if name in values:
+            data[name] = values[name]
+    if "status" in values:
+        data["status"] = ProductStatus(str(values["status"]).lower())
+    data["variants"] = variants
+    catalog.update_product(
+        tenant,
+        item.id,
+        ProductInput.model_validate(data),
+        expected_version=catalog.product_version(item),
+    )
+
+
+def resolve_conflict(
+    tenant: Tenant,
+    integration_id: str,
+    item: tuple[ItemKind, str],
+    name: str,
+    choice: ConflictChoice,
+) -> PublishRecord:
+    """Settle one conflict: ``remote`` writes the destination's value into Orion, ``orion`` keeps
+    Orion's (the record turns ``outdated`` so the next publish sends it)."""
+    kind, item_id = item
+    integration = _integration(tenant, integration_id)
+    record = _repository().records(tenant, integration.id, [item_id], kind).get(item_id)
+    conflict = next((c for c in record.conflicts if c.field == name), None) if record else None
+    if record is None or conflict is None:
+        raise NotFound(f"No conflict on {name[:40]} for this item.")
+    sent = dict(record.sent_fields)
+    status = record.status
+    if choice.keep == "remote":
+        current = _load(tenant, kind, item_id)
+        if current is None:
+            raise NotFound("The item is no longer in the store.")
+        _write(tenant, kind, current, {name: conflict.remote_value})
+        sent[name] = conflict.remote_value
+    else:
+        status = RecordStatus.OUTDATED
+    saved = record.model_copy(
+        update={
+            "sent_fields": sent,
+            "conflicts": tuple(c for c in record.conflicts if c.field != name),
+            "status": status,
+            # Orion's value is to be sent again: no hash matches the destination's copy any more.
+            "content_hash": None if choice.keep == "orion" else record.content_hash,
+            "updated_at": _now(),
+        }
+    )
+    _repository().save_record(tenant, saved)
+    return saved

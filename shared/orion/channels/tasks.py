@@ -1,11 +1,12 @@
-"""The channels module's scheduled task: recovery of what the channel worker could not finish.
+"""The channels module's scheduled tasks: two-way sync's pull of every integration that has it on, and
+the recovery of what the channel worker could not finish.
 
-A message the worker failed on for every receive the queue allows ends in the dead-letter queue; a
-message can be lost before it was sent (the table's stream retried past its limit). The records remain,
-and say what is left to do: ``failed`` with a temporary reason (the destination was unavailable) and
-``outdated`` (the item changed since it was sent). This task sends those again, per integration, once
-they have not been touched for ``ORION_CHANNEL_RECOVER_AFTER_SECONDS`` (a record the worker is still
-backing off on is younger than that), and gives up on a record after
+Recovery: a message the worker failed on for every receive the queue allows ends in the dead-letter
+queue; a message can be lost before it was sent (the table's stream retried past its limit). The records
+remain, and say what is left to do: ``failed`` with a temporary reason (the destination was unavailable,
+``retryable``) and ``outdated`` (the item changed since it was sent). :func:`retry_failed` sends those
+again, per integration, once they have not been touched for ``ORION_CHANNEL_RECOVER_AFTER_SECONDS`` (a
+record the worker is still backing off on is younger than that), and gives up on a record after
 ``ORION_CHANNEL_GIVE_UP_ATTEMPTS`` attempts: it stays ``failed``, saying so.
 """
 
@@ -14,14 +15,35 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from orion import runtime
+from orion.channels import sync
 from orion.channels.models import PublishRecord, RecordStatus
 from orion.channels.queue import ChannelQueue, ItemChanged
 from orion.channels.repository import ChannelRepository
+from orion.errors import OrionError
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenancy.models import StoreStatus
 from orion.tenancy.stores import list_stores
 from orion.tenant import Tenant
+
+
+def pull_all(platform: Tenant, now: datetime) -> int:
+    """Pull, in each store of the platform, every active integration with ``sync_enabled`` (one Query
+    of a store's integrations, never a Scan). One store's or destination's failure never stops the
+    others: it ends on its integration (``sync_status`` failed, the reason in ``last_error``). How many
+    items had edits brought back."""
+    applied = 0
+    for store in list_stores(platform):
+        tenant = Tenant(platform.platform, store.code)
+        for integration in runtime.repository(ChannelRepository).all(tenant):
+            if not (integration.is_active and integration.sync_enabled):
+                continue
+            try:
+                applied += sync.pull(tenant, integration.id).applied
+            except OrionError as exc:  # e.g. switched off between the read and the pull
+                logger.info("channel pull skipped", extra={"integration": integration.id, "reason": str(exc)})
+    return applied
+
 
 PAGE = 100
 GAVE_UP = "gave up after {attempts} attempts; retry from the console or API"

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 
 from orion import runtime
 from orion.catalog import service as catalog
-from orion.catalog.models import Product
 from orion.channels import jobs
 from orion.channels.adapters import adapter_for
+from orion.channels.delivery import Delivered, WatchedAdapter, deliver
 from orion.channels.errors import ChannelUnavailable
 from orion.channels.models import Integration, ItemKind, PublishRecord, RecordStatus, SyncStatus
 from orion.channels.queue import ChannelQueue, ItemChanged, JobChunk
 from orion.channels.repository import ChannelRepository
-from orion.channels.service import _finish_sync, _reason, _record, get_integration
-from orion.channels.sync import Synced, WatchedAdapter, sync_product
+from orion.channels.service import Item, _finish_sync, _reason, _record, get_integration
+from orion.cms import service as cms
 from orion.errors import NotFound, OrionError
 from orion.observability import logger
 from orion.settings import get_settings
@@ -108,17 +108,15 @@ def sync_item(
     integrations = [i for i in repository.all(tenant) if i.is_active and (only is None or i.id in set(only))]
     if not integrations:
         return ItemOutcome()
-    if kind is not ItemKind.PRODUCT:
-        # No adapter publishes CMS pages yet: their changes are taken and left (see docs/channels.md).
-        logger.info("channel change of a page: no adapter publishes pages yet", extra={"page": item_id})
-        return ItemOutcome()
     records = repository.records_at(tenant, kind, item_id, [i.id for i in integrations])
-    product = _current_product(tenant, item_id)
+    item = current_item(tenant, kind, item_id)
     outcomes: dict[str, str] = {}
     retry: list[str] = []
     waits: list[float] = []
     for integration in integrations:
-        synced = _sync_at(tenant, integration, item_id, product, records.get(integration.id))
+        synced = _deliver_at(
+            tenant, integration, kind, item_id, item=item, record=records.get(integration.id)
+        )
         outcomes[integration.id] = synced.kind
         if synced.record is not None:
             # A failure here (the table) fails the whole message: it is retried, and what was done
@@ -136,43 +134,51 @@ def sync_item(
     return ItemOutcome(outcomes, tuple(retry), max(waits) if waits else None)
 
 
-def _current_product(tenant: Tenant, product_id: str) -> Product | None:
+def current_item(tenant: Tenant, kind: ItemKind, item_id: str) -> Item | None:
+    """The item as it is now: the product, or the page shoppers see at the slug (the store's own, else
+    the platform's default); None when there is none."""
     try:
-        return catalog.get_product(tenant, product_id)
+        if kind is ItemKind.PRODUCT:
+            return catalog.get_product(tenant, item_id)
+        try:
+            return cms.get_store_page(tenant, item_id)
+        except NotFound:
+            return cms.get_store_default(tenant, item_id)
     except NotFound:
         return None
 
 
-def _sync_at(
+def _deliver_at(
     tenant: Tenant,
     integration: Integration,
+    kind: ItemKind,
     item_id: str,
-    product: Product | None,
+    *,
+    item: Item | None,
     record: PublishRecord | None,
-) -> Synced:
+) -> Delivered:
     try:
         adapter = WatchedAdapter(adapter_for(tenant, integration))
-    except ChannelUnavailable:  # a platform whose adapter is not built yet: nothing to record
-        return Synced("skipped")
     except OrionError as exc:  # e.g. the target store changed hands: the merchant acts on it
-        if record is None and product is None:
-            return Synced("skipped")
+        if record is None and item is None:
+            return Delivered("skipped")
         reason = "; ".join(e.message for e in exc.errors) or _reason(exc)
         attempts = (record.attempts if record and record.status is RecordStatus.FAILED else 0) + 1
         failed = _record(
             integration.id,
             item_id,
             record,
+            kind,
             status=RecordStatus.FAILED,
             attempts=attempts,
             last_error=reason,
             retryable=False,
         )
-        return Synced("failed", failed)
-    return sync_product(integration, adapter, item_id, product, record)
+        return Delivered("failed", failed)
+    return deliver(integration, adapter, kind, item_id, item=item, record=record)
 
 
-def _note_on_integration(tenant: Tenant, integration: Integration, synced: Synced) -> None:
+def _note_on_integration(tenant: Tenant, integration: Integration, synced: Delivered) -> None:
     """The integration's sync status follows what its items do, written only when it changes (a busy
     catalogue would otherwise rewrite the integration at every message)."""
     if synced.kind == "failed" and synced.record is not None:

@@ -11,6 +11,7 @@ so the whole table layout can be read (and tested) in one place.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -554,6 +555,21 @@ def channel_job_sk(job_id: str) -> str:
     return f"{CHANNEL_JOB_SK_PREFIX}{_checked_part(job_id, 'job id')}"
 
 
+CHANNEL_REMOTE_SK_PREFIX = "REMOTE#"
+
+
+def channel_remote_sk(remote_id: str) -> str:
+    """``REMOTE#<sha-256 of the remote id>``: which item a destination's id stands for (two-way sync
+    looks up the items the destination reports by their remote ids; a remote id may be any text, a
+    Shopify GID say, so it is hashed)."""
+    return CHANNEL_REMOTE_SK_PREFIX + hashlib.sha256(remote_id.encode()).hexdigest()
+
+
+def channel_webhook_sk(webhook_id: str) -> str:
+    """``WEBHOOK#<delivery id>``: a destination's webhook delivery to the integration, acted on once."""
+    return f"WEBHOOK#{_checked_part(webhook_id, 'webhook id')}"
+
+
 # --- the registry --------------------------------------------------------------------------------------
 
 Operation = Literal[
@@ -898,6 +914,11 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
     ),
     AccessPattern(
         "save or get a publish job", "PutItem", "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=JOB#<id>"
+    ),
+    AccessPattern(
+        "a destination's webhook delivery acted on once (Shopify)",
+        "PutItem",
+        "PK=P#<p>#S#<s>#CHANNEL#<integration>, SK=WEBHOOK#<delivery id> (conditional on absent)",
     ),
     AccessPattern(
         "delete an integration's records and jobs",

@@ -18,7 +18,6 @@ import http.client
 import ipaddress
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
+from orion import net
 from orion.media.errors import RemoteRefused
 
 MAX_REDIRECTS = 3
@@ -51,39 +51,14 @@ class Transport(Protocol):
         ...
 
 
-# Names that never lead to the public internet (RFC 6761 and RFC 6762), refused without asking DNS.
-_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".test", ".invalid", ".example", ".home.arpa")
-
-
 def resolve_host(host: str) -> list[str]:
-    """The addresses DNS gives for ``host``, within :data:`CONNECT_TIMEOUT_SECONDS` (the lookup runs in
-    a helper thread, since the system resolver cannot be given a deadline)."""
-    found: list[str] = []
-    failed: list[BaseException] = []
-
-    def lookup() -> None:
-        try:
-            infos = socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
-            found.extend(dict.fromkeys(str(info[4][0]) for info in infos))
-        except (OSError, UnicodeError) as exc:
-            failed.append(exc)
-
-    worker = threading.Thread(target=lookup, name="resolve-image-host", daemon=True)
-    worker.start()
-    worker.join(CONNECT_TIMEOUT_SECONDS)
-    if worker.is_alive():
-        raise RemoteRefused(f"The image host {host} could not be looked up in time.")
-    if failed or not found:
-        raise RemoteRefused(f"The image host {host} could not be found.")
-    return found
-
-
-def public_address(address: str) -> bool:
-    """Whether ``address`` is on the public internet (IPv4-mapped IPv6 judged as its IPv4)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast and not ip.is_reserved
+    """The addresses DNS gives for ``host``, within :data:`CONNECT_TIMEOUT_SECONDS`."""
+    try:
+        return net.resolve(host, 443, CONNECT_TIMEOUT_SECONDS)
+    except net.LookupFailed as exc:
+        if exc.timed_out:
+            raise RemoteRefused(f"The image host {host} could not be looked up in time.") from None
+        raise RemoteRefused(f"The image host {host} could not be found.") from None
 
 
 def checked_target(url: str, resolve: Resolver) -> tuple[str, str, str]:
@@ -104,7 +79,7 @@ def checked_target(url: str, resolve: Resolver) -> tuple[str, str, str]:
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
         raise RemoteRefused("The image address names no host.")
-    if host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
+    if net.local_name(host):
         raise RemoteRefused(f"The image host {host} is not on the public internet.")
     try:
         literal = ipaddress.ip_address(host)
@@ -114,7 +89,7 @@ def checked_target(url: str, resolve: Resolver) -> tuple[str, str, str]:
         addresses = [str(literal)]
     if not addresses:
         raise RemoteRefused(f"The image host {host} could not be found.")
-    if not all(public_address(address) for address in addresses):
+    if not all(net.public_address(address) for address in addresses):
         raise RemoteRefused(f"The image host {host} is not on the public internet.")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return addresses[0], host, target
@@ -181,24 +156,12 @@ def _network_reason(host: str, exc: BaseException) -> str:
     return f"The image host {host} could not be reached."
 
 
-class _PinnedConnection(http.client.HTTPSConnection):
-    """HTTPS to ``host`` (TLS name and ``Host`` header) over a socket to the checked ``address``."""
-
-    def __init__(self, address: str, host: str, timeout: float) -> None:
-        super().__init__(host, 443, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self._address, 443), self.timeout)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
-
-
 class HttpsTransport:
     """The real network (the standard library's HTTP client, no proxy, no automatic redirects)."""
 
     @contextmanager
     def get(self, address: str, host: str, target: str, timeout: float) -> Iterator[Answer]:
-        connection = _PinnedConnection(address, host, timeout)
+        connection = net.PinnedHTTPSConnection(address, host, timeout)
         try:
             connection.request(
                 "GET", target, headers={"User-Agent": "Orion-image-fetch/1", "Accept": "image/*"}

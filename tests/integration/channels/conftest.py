@@ -1,21 +1,28 @@
 """Channels fixtures: the demo data, a second store of Wizamart's merchant to publish into, tokens by
-role, products of wizamart, integrations, and a fake destination standing in for WordPress."""
+role, products of wizamart, integrations, the local Shopify, and a fake destination standing in for
+WordPress (the change events' tests)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import ProductInput, ProductStatus, Variant
 from orion.channels import adapters
 from orion.channels.models import ChannelPlatform
+from orion.channels.shopify import ShopEndpoint
 from orion.ids import new_id
 from orion.modules.manifest import Role
+from orion.settings import reset_settings
 from orion.tenancy import stores
 from orion.tenant import Tenant
 from tests.integration.channels.pipeline import FakeDestination
+from tests.shopify_standin import ShopifyStandin
 from tests.staff import call, token_of
 
 WIZAMART = Tenant("oms", "wizamart")
@@ -109,3 +116,14 @@ def copy_in(outlet: Tenant, integration: str, product_id: str) -> Any:
     ids = [p.id for p in found if catalog.get_product(outlet, p.id).external_id == external]
     assert len(ids) == 1, ids
     return catalog.get_product(outlet, ids[0])
+
+
+@pytest.fixture
+def shopify(demo: list[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[ShopifyStandin]:
+    """The local Shopify (tests/shopify_standin.py), reachable by the adapter as its shop's domain."""
+    standin = ShopifyStandin().start()
+    monkeypatch.setenv("ORION_CHANNELS_TRUSTED_HOSTS", json.dumps([standin.host]))
+    reset_settings()
+    runtime.substitute(ShopEndpoint, standin.endpoint())
+    yield standin
+    standin.stop()

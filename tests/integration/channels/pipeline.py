@@ -22,7 +22,8 @@ from infra.local.queues import QueuePoller
 from orion.catalog.models import Product
 from orion.channels.adapters import ConnectionCheck, Prepared, RemoteChange, RemoteItem, content_hash
 from orion.channels.errors import DestinationError, DestinationUnavailable
-from orion.channels.models import Integration
+from orion.channels.models import Integration, ItemKind
+from orion.cms.models import Page
 from orion.tenant import Tenant
 from tests.events import FakeContext
 
@@ -118,31 +119,34 @@ class FakeAdapter:
             "description": product.description,
             "prices": [v.price for v in product.variants],
         }
-        return Prepared(product.id, content, content_hash(content))
+        return Prepared(ItemKind.PRODUCT, product.id, content, content_hash(content))
 
-    def _request(self, product_id: str) -> None:
+    def prepare_page(self, page: Page) -> Prepared:
+        content = {"title": page.title, "body_html": page.body_html}
+        return Prepared(ItemKind.PAGE, page.slug, content, content_hash(content))
+
+    def _request(self, item_id: str) -> None:
         self.destination.requests += 1
         if self.destination.down:
             raise DestinationUnavailable("the destination answered 503 Service Unavailable")
-        if product_id in self.destination.refused:
+        if item_id in self.destination.refused:
             raise DestinationError("the destination refused the product: its title is taken")
 
     def publish(self, item: Prepared) -> RemoteItem:
-        self._request(item.product_id)
-        remote_id = f"remote-{item.product_id}"  # found by the product's identity, never made twice
+        self._request(item.item_id)
+        remote_id = f"remote-{item.item_id}"  # found by the item's identity, never made twice
         if remote_id not in self.destination.items:
-            self.destination.creations[item.product_id] = (
-                self.destination.creations.get(item.product_id, 0) + 1
-            )
+            made = self.destination.creations
+            made[item.item_id] = made.get(item.item_id, 0) + 1
         self.destination.items[remote_id] = {**item.content, "status": "publish"}
         return RemoteItem(remote_id, f"https://blog.example/{remote_id}")
 
     def update(self, remote_id: str, item: Prepared) -> RemoteItem:
-        self._request(item.product_id)
+        self._request(item.item_id)
         self.destination.items[remote_id] = {**item.content, "status": "publish"}
         return RemoteItem(remote_id, f"https://blog.example/{remote_id}")
 
-    def unpublish(self, remote_id: str) -> None:
+    def unpublish(self, item_kind: ItemKind, remote_id: str) -> None:
         self._request(remote_id.removeprefix("remote-"))
         self.destination.items[remote_id]["status"] = "trash"
 

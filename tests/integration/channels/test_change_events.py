@@ -17,6 +17,7 @@ from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import ProductInput, ProductStatus, Variant
 from orion.channels import jobs, service
+from orion.channels.models import ItemKind, RecordStatus
 from orion.channels.repository import ChannelRepository
 from orion.channels.tasks import retry_failed
 from orion.tenant import Tenant
@@ -59,7 +60,6 @@ def test_a_saved_product_reaches_the_target_store_and_archiving_takes_it_back(
     owner: str, outlet: Tenant
 ) -> None:
     integration = add_outlet_integration(owner)
-    add_blog_integration(owner)  # WordPress: no adapter yet, so its changes are left alone, unrecorded
 
     # a new product: its several items (product, variant, pointers) make one message, named by the key
     with recorded_changes() as records:
@@ -288,3 +288,64 @@ def test_a_publish_of_all_past_the_requests_limit_runs_in_the_background_in_chun
     assert (done["unchanged"], done["removed"], done["created"]) == (selected - 1, 1, 0)
     assert destination.requests == selected + 1
     assert destination.items[f"remote-{archived}"]["status"] == "trash"
+
+
+def test_a_store_page_saved_reaches_the_target_store_and_unpublishing_hides_it(
+    owner: str, outlet: Tenant
+) -> None:
+    from orion.cms import service as cms
+    from orion.cms.models import PageInput
+
+    body = {
+        "platform": "orion_site",
+        "config": {"store": "wizamart-outlet"},
+        "rules": {
+            "pages": {"slugs": ["shipping"]},
+            "products": {"selection": "chosen", "product_ids": [product()]},
+        },
+    }
+    integration = call("POST", "/api/v1/channels", body=body, token=owner).json()["id"]
+    with recorded_changes() as records:
+        cms.put_store_page(WIZAMART, "shipping", PageInput(title="Shipping", body_html="<p>In two days</p>"))
+    hand_over(records)
+    work()
+    assert "In two days" in cms.get_store_page(outlet, "shipping").body_html
+
+    with recorded_changes() as records:
+        cms.put_store_page(WIZAMART, "shipping", PageInput(title="Shipping", body_html="<p>Tomorrow</p>"))
+        cms.put_store_page(WIZAMART, "secret", PageInput(title="Not in the rules"))
+    hand_over(records)
+    assert queued() == 2  # (the page the rules do not name is looked at, and left alone)
+    work()
+    assert "Tomorrow" in cms.get_store_page(outlet, "shipping").body_html
+    synced = call("GET", f"/api/v1/channels/{integration}/records", query="status=synced", token=owner).json()
+    assert {(r["item_kind"], r["item_id"]) for r in synced["records"]} == {("page", "shipping")}
+
+    with recorded_changes() as records:
+        cms.put_store_page(
+            WIZAMART, "shipping", PageInput(title="Shipping", body_html="<p>x</p>", published=False)
+        )
+    hand_over(records)
+    work()
+    assert cms.get_store_page(outlet, "shipping").published is False
+
+
+def test_a_record_two_way_sync_found_astray_is_sent_again(owner: str, destination: FakeDestination) -> None:
+    """Two-way sync marks a record outdated, its hash cleared, when the destination changed a field Orion
+    owns: the worker sends Orion's value back although the product itself did not change."""
+    blog = add_blog_integration(owner)
+    with recorded_changes() as records:
+        lamp = product("Lamp")
+    hand_over(records)
+    work()
+    destination.items[f"remote-{lamp}"]["title"] = "Edited at the destination"
+    repository = ChannelRepository()
+    record = repository.records_at(WIZAMART, ItemKind.PRODUCT, lamp, [blog])[blog]
+    repository.save_record(
+        WIZAMART, record.model_copy(update={"status": RecordStatus.OUTDATED, "content_hash": None})
+    )
+
+    assert retry_failed(PLATFORM, datetime.now(UTC) + timedelta(hours=1)) == 1  # the recovery finds it
+    work()
+    assert destination.items[f"remote-{lamp}"]["title"] == "Lamp"
+    assert records_of(owner, lamp)[blog]["status"] == "synced"

@@ -139,10 +139,3 @@ def test_a_store_never_sees_another_stores_integrations(owner: str) -> None:
         assert response.status == 404, (method, suffix, response.body)
     assert call("GET", f"/api/v1/channels/{created['id']}", token=owner).json()["name"] == "Blog"
     assert Tenant("oms", "bakery") != WIZAMART
-
-
-def test_platforms_without_an_adapter_yet_say_so(owner: str) -> None:
-    created = call("POST", "/api/v1/channels", body=WORDPRESS, token=owner).json()
-    response = call("POST", f"/api/v1/channels/{created['id']}/publish", body={"all": True}, token=owner)
-    assert response.status == 409
-    assert "not available yet" in response.json()["detail"]

@@ -140,3 +140,54 @@ def test_a_target_store_of_another_merchant_is_refused_at_publish(owner: str, ou
     assert after["sync_status"] == "failed" and "another merchant" in after["last_error"]
     check = call("POST", f"/api/v1/channels/{integration}/test", token=owner).json()
     assert check["ok"] is False
+
+
+def test_cms_pages_are_published_updated_and_hidden(owner: str, outlet: Tenant) -> None:
+    from orion.cms import service as cms
+    from orion.cms.models import PageInput
+
+    # (shipping overrides a platform default; our-story is a custom page, which the outlet's plan
+    # does not allow)
+    cms.put_store_page(WIZAMART, "shipping", PageInput(title="Shipping", body_html="<p>Since 1999</p>"))
+    cms.put_store_page(WIZAMART, "our-story", PageInput(title="Our story"))
+    cms.put_store_page(WIZAMART, "secret", PageInput(title="Draft", published=False))
+    body = {
+        "platform": "orion_site",
+        "config": {"store": "wizamart-outlet"},
+        "rules": {
+            "products": {"selection": "chosen", "product_ids": [product("Lamp")]},
+            "pages": {"slugs": ["shipping", "our-story", "secret"]},
+        },
+    }
+    created = call("POST", "/api/v1/channels", body=body, token=owner)
+    assert created.status == 201, created.body
+    integration = created.json()["id"]
+
+    # given the rules name a published and an unpublished page, when all is published
+    job = publish(owner, integration, {"all": True})
+    pages = {r["item_id"]: r for r in job["records"] if r["item_kind"] == "page"}
+    # then the published page is in the outlet (its own address), the unpublished one is not sent,
+    # and the one the outlet refuses has a record that says why
+    assert set(pages) == {"shipping", "our-story"}, pages
+    assert pages["shipping"]["status"] == "synced", pages["shipping"]["last_error"]
+    assert pages["shipping"]["remote_url"].endswith("/pages/shipping")
+    assert pages["our-story"]["status"] == "failed"
+    assert "allows 0 custom pages" in pages["our-story"]["last_error"]
+    copied = cms.get_store_page(outlet, "shipping")
+    assert (copied.title, copied.published) == ("Shipping", True)
+    assert "Since 1999" in copied.body_html
+
+    # an edited page is updated; an unchanged one is not counted as sent
+    cms.put_store_page(WIZAMART, "shipping", PageInput(title="Shipping", body_html="<p>Since 2001</p>"))
+    again = publish(owner, integration, {"page_slugs": ["shipping"]})["job"]
+    assert (again["updated"], again["unchanged"]) == (1, 0)
+    assert "Since 2001" in cms.get_store_page(outlet, "shipping").body_html
+    assert publish(owner, integration, {"page_slugs": ["shipping"]})["job"]["unchanged"] == 1
+
+    # unpublishing hides the page in the outlet and marks the record removed
+    response = call(
+        "POST", f"/api/v1/channels/{integration}/unpublish", body={"page_slugs": ["shipping"]}, token=owner
+    )
+    assert response.status == 202, response.body
+    assert response.json()["records"][0]["status"] == "removed"
+    assert cms.get_store_page(outlet, "shipping").published is False

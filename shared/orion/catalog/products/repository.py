@@ -50,6 +50,19 @@ class ProductRepository:
         stored = self._read_partition(tenant, product_id, everything=False, consistent=consistent)
         return stored.product if stored else None
 
+    def summaries(self, tenant: Tenant, product_ids: Sequence[str]) -> dict[str, ProductSummary]:
+        """The listing summaries of these products, by id (absent ones left out): one BatchGetItem per
+        100."""
+        platform, store = tenant.platform, tenant.require_store()
+        wanted = [
+            (keys.product_pk(platform, store, pid), keys.PRODUCT_SK) for pid in dict.fromkeys(product_ids)
+        ]
+        return {
+            item.id: ProductSummary.model_validate_json(item.summary)
+            for item in TableItem.batch_get(wanted)
+            if isinstance(item, ProductItem)
+        }
+
     def read_for_update(self, tenant: Tenant, product_id: str) -> StoredProduct | None:
         """The product with every item key of its partition and its variants' stock levels, read
         consistently: what a save or a delete is planned on and conditioned on."""

@@ -251,6 +251,14 @@ def get_product(tenant: Tenant, product_id: str) -> Product:
     return product
 
 
+def product_summaries(tenant: Tenant, product_ids: Sequence[str]) -> dict[str, ProductSummary]:
+    """What a list shows of these products (title, handle, status...), by id, absent ones left out: one
+    BatchGetItem (at most 100 ids)."""
+    if len(product_ids) > 100:
+        raise BadRequest("at most 100 products at once")
+    return runtime.repository(ProductRepository).summaries(tenant, product_ids)
+
+
 def get_product_by_handle(tenant: Tenant, handle: str) -> Product:
     """A product of any status by its URL handle: two requests (handle pointer, product partition)."""
     repository = runtime.repository(ProductRepository)

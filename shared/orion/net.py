@@ -1,0 +1,79 @@
+"""Outbound connections to addresses someone else chose (an import feed's image links, a merchant's
+WordPress site), kept on the public internet.
+
+The pieces every such client needs: whether an address is public, which host names never are, a DNS
+lookup with a deadline, and an HTTPS connection pinned to the address that was checked (the name is
+not resolved again, so a DNS answer cannot change between the check and the connection) with TLS
+verified for the name.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import threading
+
+# Names that never lead to the public internet (RFC 6761 and RFC 6762), refused without asking DNS.
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".test", ".invalid", ".example", ".home.arpa")
+
+
+class LookupFailed(Exception):
+    """A host name that could not be resolved; ``timed_out`` when DNS did not answer in time."""
+
+    def __init__(self, host: str, *, timed_out: bool) -> None:
+        super().__init__(host)
+        self.host = host
+        self.timed_out = timed_out
+
+
+def local_name(host: str) -> bool:
+    """Whether ``host`` is a name that never leads to the public internet."""
+    name = host.rstrip(".").lower()
+    return name == "localhost" or name.endswith(LOCAL_SUFFIXES)
+
+
+def public_address(address: str) -> bool:
+    """Whether ``address`` is on the public internet (IPv4-mapped IPv6 judged as its IPv4): never
+    loopback, private, link-local (the instance metadata service), carrier-grade NAT, multicast or
+    reserved."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved
+
+
+def resolve(host: str, port: int, timeout: float) -> list[str]:
+    """The addresses DNS gives for ``host`` within ``timeout`` seconds (the lookup runs in a helper
+    thread, since the system resolver cannot be given a deadline); LookupFailed otherwise."""
+    found: list[str] = []
+    failed: list[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            found.extend(dict.fromkeys(str(info[4][0]) for info in infos))
+        except (OSError, UnicodeError) as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=lookup, name=f"resolve-{host}"[:60], daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise LookupFailed(host, timed_out=True)
+    if failed or not found:
+        raise LookupFailed(host, timed_out=False)
+    return found
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to ``host`` (TLS name and ``Host`` header) over a socket to the checked ``address``."""
+
+    def __init__(self, address: str, host: str, timeout: float, port: int = 443) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
