@@ -17,11 +17,10 @@ from typing import TypeVar
 
 from orion.catalog.models import Product
 from orion.channels.adapters import ChannelAdapter, ConnectionCheck, Prepared, RemoteChange, RemoteItem
-from orion.channels.errors import DestinationError, DestinationUnavailable
+from orion.channels.errors import DestinationUnavailable, is_temporary
 from orion.channels.models import Integration, ItemKind, PublishRecord, RecordStatus
 from orion.channels.service import Item, _record, _selects, _send, _take_back
 from orion.cms.models import Page
-from orion.errors import OrionError
 from orion.observability import logger
 
 T = TypeVar("T")
@@ -78,15 +77,6 @@ class Delivered:
     record: PublishRecord | None = None
     temporary: bool = False
     retry_after: float | None = None
-
-
-def is_temporary(failure: BaseException | None) -> bool:
-    """A failure worth trying again: the destination said it is unavailable, or something unexpected
-    broke (a network error an adapter did not name); a refusal (DestinationError, an Orion error) is
-    the merchant's to act on."""
-    if isinstance(failure, DestinationUnavailable):
-        return True
-    return not isinstance(failure, DestinationError | OrionError)
 
 
 def is_channel_copy(item: Item | None) -> bool:

@@ -3,7 +3,7 @@ too large for the request, destinations not available yet, and webhooks refused.
 
 from __future__ import annotations
 
-from orion.errors import BadRequest, Conflict, Invalid, Unauthorized
+from orion.errors import BadRequest, Conflict, Invalid, OrionError, Unauthorized
 
 
 class DestinationError(Exception):
@@ -52,3 +52,12 @@ class BadWebhook(BadRequest):
 
     title = "Bad webhook"
     code = "bad-webhook"
+
+
+def is_temporary(failure: BaseException | None) -> bool:
+    """A failure worth trying again by itself (the worker's backoff, the recovery task): the destination
+    said it is unavailable, or something unexpected broke (a network error an adapter did not name); a
+    refusal (DestinationError, an Orion error) is the merchant's to act on."""
+    if isinstance(failure, DestinationUnavailable):
+        return True
+    return not isinstance(failure, DestinationError | OrionError)

@@ -18,7 +18,13 @@ from orion import runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import MAX_PAGE_SIZE, Product, ProductStatus
 from orion.channels.adapters import ChannelAdapter, ConnectionCheck, adapter_for, target_store
-from orion.channels.errors import ChannelUnavailable, DestinationError, PublishTooLarge, RemoteMissing
+from orion.channels.errors import (
+    ChannelUnavailable,
+    DestinationError,
+    PublishTooLarge,
+    RemoteMissing,
+    is_temporary,
+)
 from orion.channels.models import (
     API_VERSION,
     CREDENTIAL_FIELDS,
@@ -497,6 +503,7 @@ def _send(
             status=RecordStatus.FAILED,
             attempts=attempts,
             last_error=reason,
+            retryable=is_temporary(exc),
         )
     return kind, _record(
         integration_id,
@@ -509,6 +516,7 @@ def _send(
         content_hash=prepared.content_hash,
         attempts=attempts,
         last_error=None,
+        retryable=False,
         synced_at=_now(),
         sent_fields=sync_fields(item),
     )
@@ -528,6 +536,7 @@ def _take_back(
             status=RecordStatus.FAILED,
             attempts=attempts,
             last_error=_reason(exc),
+            retryable=is_temporary(exc),
         )
     return "removed", _record(
         integration_id,
@@ -537,6 +546,7 @@ def _take_back(
         content_hash=None,
         attempts=attempts,
         last_error=None,
+        retryable=False,
         synced_at=_now(),
     )
 

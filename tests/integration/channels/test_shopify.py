@@ -156,6 +156,7 @@ def test_bad_credentials_and_a_failing_shop_fail_the_records_with_reasons_never_
     result = publish(owner, integration, [lamp])
     record = records(result)[lamp]
     assert record["status"] == "failed" and "refused the credentials (401)" in record["last_error"]
+    assert record["retryable"] is False  # the merchant's to fix: the recovery task leaves it
     shown = call("GET", f"/api/v1/channels/{integration}", token=owner)
     assert shown.json()["sync_status"] == "failed"
 
@@ -169,8 +170,9 @@ def test_bad_credentials_and_a_failing_shop_fail_the_records_with_reasons_never_
     shopify.fail_next("500")
     record = records(publish(owner, integration, [lamp]))[lamp]
     assert record["status"] == "failed" and "it will be retried" in record["last_error"]
-    assert record["attempts"] == 2
-    assert records(publish(owner, integration, [lamp]))[lamp]["status"] == "synced"
+    assert record["attempts"] == 2 and record["retryable"] is True  # the recovery task sends it again
+    again = records(publish(owner, integration, [lamp]))[lamp]
+    assert (again["status"], again["retryable"]) == ("synced", False)
 
     captured = capsys.readouterr()
     for text in (caplog.text, captured.out, captured.err, shown.text, str(result)):
