@@ -13,6 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from orion.channels.models import ItemKind
+from orion.errors import NotFound
+from orion.tenancy import platforms
+from orion.tenant import Tenant
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,25 @@ def content_hash(content: dict[str, Any]) -> str:
     """sha-256 of the content as canonical JSON (sorted keys, no spaces)."""
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+class PublicAddresses:
+    """Absolute addresses a destination can fetch, for a store's host-relative ones (uploaded images,
+    ``/media/...``): on ``https://<store>.<the platform's first domain>`` (read once), or ``origin`` when
+    given; None for a host-relative address when the platform has no domain. Absolute ones pass as
+    they are."""
+
+    def __init__(self, tenant: Tenant, origin: str | None = None) -> None:
+        self.tenant = tenant
+        self._origin = origin
+
+    def __call__(self, address: str | None) -> str | None:
+        if address is None or not address.startswith("/"):
+            return address
+        if self._origin is None:
+            try:
+                domains = platforms.get_platform(Tenant(self.tenant.platform)).domains
+            except NotFound:
+                domains = ()
+            self._origin = f"https://{self.tenant.require_store()}.{domains[0]}" if domains else ""
+        return f"{self._origin}{address}" if self._origin else None

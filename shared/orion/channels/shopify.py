@@ -37,14 +37,19 @@ from orion import runtime
 from orion.catalog.images import image_address
 from orion.catalog.models import Product
 from orion.channels import http
-from orion.channels.destination import ConnectionCheck, Prepared, RemoteChange, RemoteItem, content_hash
+from orion.channels.destination import (
+    ConnectionCheck,
+    Prepared,
+    PublicAddresses,
+    RemoteChange,
+    RemoteItem,
+    content_hash,
+)
 from orion.channels.errors import DestinationError, DestinationUnavailable, RemoteMissing
 from orion.channels.models import DEFAULT_SHOPIFY_API_VERSION, Integration, ItemKind
 from orion.cms.models import Page
-from orion.errors import NotFound
 from orion.money import parse_amount
 from orion.observability import logger
-from orion.tenancy import platforms
 from orion.tenant import Tenant
 
 # Retries of one request that Shopify throttled (THROTTLED or 429), and the longest single wait: a
@@ -261,7 +266,7 @@ class ShopifyAdapter:
         self._clock = clock
         self._bucket: _Bucket | None = None
         self._costs: dict[str, float] = {}  # the requested cost each operation was last charged
-        self._store_origin: str | None = None
+        self._public_address = PublicAddresses(tenant)
 
     # --- preparing ---------------------------------------------------------------------------------
 
@@ -327,20 +332,6 @@ class ShopifyAdapter:
     def prepare_page(self, page: Page) -> Prepared:
         content = {"handle": page.slug, "title": page.title, "body": page.body_html, "isPublished": True}
         return Prepared(ItemKind.PAGE, page.slug, content, content_hash(content))
-
-    def _public_address(self, address: str | None) -> str | None:
-        """An image's address Shopify can fetch: an uploaded image's host-relative one on the store's
-        own host (``https://<store>.<platform domain>``); None when the platform has no domain."""
-        if address is None or not address.startswith("/"):
-            return address
-        if self._store_origin is None:
-            try:
-                domains = platforms.get_platform(Tenant(self.tenant.platform)).domains
-            except NotFound:
-                domains = ()
-            store = self.tenant.require_store()
-            self._store_origin = f"https://{store}.{domains[0]}" if domains else ""
-        return f"{self._store_origin}{address}" if self._store_origin else None
 
     # --- the ChannelAdapter operations -------------------------------------------------------------
 

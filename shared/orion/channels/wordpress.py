@@ -32,13 +32,20 @@ from urllib.parse import unquote, urlencode, urlsplit
 from orion.catalog.images import media_id_of
 from orion.catalog.models import Product
 from orion.channels import http
-from orion.channels.destination import ConnectionCheck, Prepared, RemoteChange, RemoteItem, content_hash
+from orion.channels.destination import (
+    ConnectionCheck,
+    Prepared,
+    PublicAddresses,
+    RemoteChange,
+    RemoteItem,
+    content_hash,
+)
 from orion.channels.errors import DestinationError, DestinationUnavailable, RemoteMissing
 from orion.channels.models import Integration, ItemKind
 from orion.cms.models import Page
-from orion.errors import FieldError, Invalid, NotFound
+from orion.errors import FieldError, Invalid
 from orion.rendering.i18n import format_money
-from orion.tenancy import platforms, stores
+from orion.tenancy import stores
 from orion.tenant import Tenant
 
 SLUG_PREFIX = "orion-"  # a product's post or WooCommerce product: orion-<product id>
@@ -106,7 +113,7 @@ class WordPressAdapter:
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
         self._authorization = f"Basic {token}"
         self._transport = transport or http.PublicTransport()
-        self._store_address = store_address
+        self._public_address = PublicAddresses(tenant, store_address)
         self._language = language
         self._namespaces: list[str] | None = None
         self._media: dict[str, tuple[int, str]] = {}  # image slug -> (media id, its address there)
@@ -313,19 +320,6 @@ class WordPressAdapter:
             return image
         found = product.media.get(media_id)
         return found.url(self.tenant, max(found.widths), "jpg") if found else None
-
-    def _public_address(self, address: str | None) -> str | None:
-        """An absolute address for an image (an uploaded one is host-relative: on the store's host)."""
-        if address is None or not address.startswith("/"):
-            return address
-        if self._store_address is None:
-            try:
-                domains = platforms.get_platform(Tenant(self.tenant.platform)).domains
-            except NotFound:
-                domains = ()
-            store = self.tenant.require_store()
-            self._store_address = f"https://{store}.{domains[0]}" if domains else ""
-        return f"{self._store_address}{address}" if self._store_address else None
 
     def _price_language(self) -> str:
         if self._language is None:
