@@ -66,6 +66,8 @@ def loaded_while_collecting(folder: str) -> list[str]:
     return [name for name in line.removeprefix("LOADED ").split(",") if name]
 
 
+# (slow: it imports every unit test module in a fresh interpreter; make test-deep runs it in CI)
+@pytest.mark.slow
 def test_unit_tests_need_no_moto_and_orion_s_need_no_local_cloud() -> None:
     assert [m for m in loaded_while_collecting("tests/unit") if "moto" in m] == []
     assert loaded_while_collecting("tests/unit/orion") == []
