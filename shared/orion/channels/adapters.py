@@ -71,9 +71,17 @@ class ChannelAdapter(Protocol):
     def test_connection(self) -> ConnectionCheck: ...
 
 
+CHANNEL_COPY_PREFIX = "channel:"
+
+
+def is_channel_copy(product: Product) -> bool:
+    """Whether the product is a copy an ``orion_site`` integration of another store made here."""
+    return (product.external_id or "").startswith(CHANNEL_COPY_PREFIX)
+
+
 def external_id(integration_id: str, product_id: str) -> str:
     """``channel:<integration>:<product>``: the published copy's external id in the target store."""
-    return f"channel:{integration_id}:{product_id}"
+    return f"{CHANNEL_COPY_PREFIX}{integration_id}:{product_id}"
 
 
 def target_store(source: Tenant, code: str | None) -> Tenant:

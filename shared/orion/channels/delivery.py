@@ -27,7 +27,6 @@ T = TypeVar("T")
 
 # The external ids orion_site gives its copies: a copy is never published onwards by change events (two
 # stores publishing to each other would otherwise copy each other's copies forever).
-CHANNEL_COPY_PREFIX = "channel:"
 
 
 class WatchedAdapter:
@@ -77,10 +76,9 @@ class Delivered:
     record: PublishRecord | None = None
     temporary: bool = False
     retry_after: float | None = None
-
-
-def is_channel_copy(item: Item | None) -> bool:
-    return isinstance(item, Product) and (item.external_id or "").startswith(CHANNEL_COPY_PREFIX)
+    # Whether the destination answered (a record taken back that never reached it did not: it says
+    # nothing of the destination's health).
+    reached: bool = True
 
 
 def deliver(
@@ -95,7 +93,7 @@ def deliver(
     """Bring ``item`` (None: deleted) to the integration, given its record there. Talks to the
     destination only when something is to be sent or taken back; never saves (the caller does)."""
     adapter.failure = None
-    selected = item is not None and not is_channel_copy(item) and _selects(integration.rules, item)
+    selected = item is not None and _selects(integration.rules, item)
     if not selected:
         if record is None or record.status is RecordStatus.REMOVED:
             return Delivered("skipped")
@@ -110,7 +108,7 @@ def deliver(
                 last_error=None,
                 retryable=False,
             )
-            return Delivered("removed", gone)
+            return Delivered("removed", gone, reached=False)
     outcome: tuple[str, PublishRecord]
     try:
         if selected:

@@ -9,15 +9,22 @@ sent is not sent (nor written) again.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from urllib.parse import SplitResult, urlsplit
 
-from orion import runtime
+from orion import net, runtime
 from orion.catalog import service as catalog
 from orion.catalog.models import MAX_PAGE_SIZE, Product, ProductStatus
-from orion.channels.adapters import ChannelAdapter, ConnectionCheck, adapter_for, target_store
+from orion.channels.adapters import (
+    ChannelAdapter,
+    ConnectionCheck,
+    adapter_for,
+    is_channel_copy,
+    target_store,
+)
 from orion.channels.errors import (
     ChannelUnavailable,
     DestinationError,
@@ -167,7 +174,9 @@ def _checked_config(tenant: Tenant, platform: ChannelPlatform, config: ChannelCo
     }[platform]
     for field in sorted(set(ChannelConfig.model_fields) - needed):
         if getattr(config, field) is not None:
-            errors.append(FieldError(f"config.{field}", f"a {platform.value} integration does not take it"))
+            errors.append(
+                FieldError(f"config.{field}", f"an integration with {platform.value} does not take it")
+            )
     if platform is ChannelPlatform.WORDPRESS:
         parts = urlsplit(config.site_url or "")
         secure = parts.scheme == "https" or (parts.scheme == "http" and _trusted_host(parts))
@@ -177,6 +186,8 @@ def _checked_config(tenant: Tenant, platform: ChannelPlatform, config: ChannelCo
             )
         elif parts.query or parts.fragment:
             errors.append(FieldError("config.site_url", "must be the site's address, without ? or #"))
+        elif not _trusted_host(parts) and (reason := _not_public(parts)):
+            errors.append(FieldError("config.site_url", reason))
     if platform is ChannelPlatform.SHOPIFY:
         if not _SHOP_DOMAIN.fullmatch((config.shop_domain or "").lower()):
             errors.append(FieldError("config.shop_domain", "must be the shop's <name>.myshopify.com domain"))
@@ -205,6 +216,25 @@ def _trusted_host(parts: SplitResult) -> bool:
     return f"{(parts.hostname or '').lower()}:{port}" in get_settings().channels_trusted_hosts
 
 
+def _not_public(parts: SplitResult) -> str | None:
+    """Why a site address cannot be published to (orion.channels.http's rules, checked when saved),
+    or None: another port than 443, a local-only name, an address literal that is not public."""
+    try:
+        port = parts.port
+    except ValueError:
+        return "must be a valid address"
+    if port not in (None, 443):
+        return "must use https on port 443"
+    host = (parts.hostname or "").rstrip(".").lower()
+    if net.local_name(host):
+        return "must be on the public internet"
+    try:
+        literal = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return None if net.public_address(str(literal)) else "must be on the public internet"
+
+
 def _check_credentials(platform: ChannelPlatform, credentials: Credentials | None, *, required: bool) -> None:
     wanted = set(CREDENTIAL_FIELDS[platform])
     known = wanted | set(OPTIONAL_CREDENTIAL_FIELDS.get(platform, ()))
@@ -213,7 +243,9 @@ def _check_credentials(platform: ChannelPlatform, credentials: Credentials | Non
         if given:
             raise Invalid(
                 "Check the credentials.",
-                errors=[FieldError("credentials", f"a {platform.value} integration takes no credentials")],
+                errors=[
+                    FieldError("credentials", f"an integration with {platform.value} takes no credentials")
+                ],
             )
         return
     errors = [FieldError(f"credentials.{name}", "unknown credential") for name in sorted(given - known)]
@@ -248,8 +280,9 @@ def _plausible_id(value: str) -> bool:
 
 
 def selects(rules: PublishingRules, product: Product) -> bool:
-    """Whether the rules publish the product (only active products are ever published)."""
-    if product.status is not ProductStatus.ACTIVE:
+    """Whether the rules publish the product (only active products are ever published, and never a
+    copy another store's channel made here: it would go back where it came from)."""
+    if product.status is not ProductStatus.ACTIVE or is_channel_copy(product):
         return False
     rule = rules.products
     if rule.selection is ProductSelection.CATEGORIES:

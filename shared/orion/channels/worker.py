@@ -188,7 +188,9 @@ def _note_on_integration(tenant: Tenant, integration: Integration, synced: Deliv
         ):
             _finish_sync(tenant, integration, synced.record.last_error)
     elif (
-        synced.kind in ("created", "updated", "removed") and integration.sync_status is not SyncStatus.SUCCESS
+        synced.kind in ("created", "updated", "removed")
+        and synced.reached
+        and integration.sync_status is not SyncStatus.SUCCESS
     ):
         _finish_sync(tenant, integration, None)
 

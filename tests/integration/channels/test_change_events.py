@@ -184,10 +184,21 @@ def test_a_destination_down_for_an_hour_ends_synced_and_never_holds_up_another(
         work()
     assert (queued(), dead_letters()) == (0, 3)
     assert {records_of(owner, lamp)[blog]["attempts"] for lamp in lamps} == {1 + 5}
+    assert call("GET", f"/api/v1/channels/{blog}", token=owner).json()["sync_status"] == "failed"
+
+    # a product archived meanwhile has nothing to take back from the blog (it never got there): its
+    # record is removed, and the blog, never reached, does not look healthy for it
+    gone, *lamps = lamps
+    with recorded_changes() as records:
+        catalog.set_product_status(WIZAMART, gone, ProductStatus.ARCHIVED)
+    hand_over(records)
+    work()
+    assert records_of(owner, gone)[blog]["status"] == "removed"
+    assert call("GET", f"/api/v1/channels/{blog}", token=owner).json()["sync_status"] == "failed"
 
     # back an hour later: the scheduled recovery sends the failed records again, and they end synced
     destination.down = False
-    assert retry_failed(PLATFORM, datetime.now(UTC) + timedelta(hours=1)) == 3
+    assert retry_failed(PLATFORM, datetime.now(UTC) + timedelta(hours=1)) == 2
     work()
     for lamp in lamps:
         found = records_of(owner, lamp)

@@ -79,6 +79,11 @@ def test_credentials_are_stored_but_never_shown_nor_logged(
     [
         ({"platform": "myspace"}, None),
         ({**WORDPRESS, "config": {"site_url": "http://blog.wizamart.lu"}}, "config.site_url"),
+        # addresses the destination client would never reach: caught when saved, not at publish
+        ({**WORDPRESS, "config": {"site_url": "https://blog.wizamart.lu:8443"}}, "config.site_url"),
+        ({**WORDPRESS, "config": {"site_url": "https://127.0.0.1"}}, "config.site_url"),
+        ({**WORDPRESS, "config": {"site_url": "https://[fd00::1]"}}, "config.site_url"),
+        ({**WORDPRESS, "config": {"site_url": "https://blog.internal"}}, "config.site_url"),
         ({**WORDPRESS, "credentials": {"username": "shop"}}, "credentials.application_password"),
         (
             {

@@ -191,3 +191,25 @@ def test_cms_pages_are_published_updated_and_hidden(owner: str, outlet: Tenant) 
     assert response.status == 202, response.body
     assert response.json()["records"][0]["status"] == "removed"
     assert cms.get_store_page(outlet, "shipping").published is False
+
+
+def test_a_copy_made_by_a_channel_is_never_published_back(owner: str, outlet: Tenant) -> None:
+    from orion.channels import service
+    from orion.channels.models import PublishingRules
+
+    lamp = product("Desk lamp")
+    integration = add_outlet_integration(owner, selection="chosen", product_ids=[lamp])
+    publish(owner, integration, {"all": True})
+    copy = copy_in(outlet, integration, lamp)
+
+    # rules of the outlet that publish everything it sells: its own product goes, the copy never
+    # (it would go back to the store it came from)
+    own = catalog.create_product(
+        outlet,
+        ProductInput(
+            title="Outlet's own", status=ProductStatus.ACTIVE, variants=(Variant(sku="OUT-1", price=900),)
+        ),
+    )
+    everything = PublishingRules()
+    assert service.selects(everything, catalog.get_product(outlet, own.id))
+    assert not service.selects(everything, copy)
