@@ -27,6 +27,7 @@ from orion.channels import service as channels
 from orion.channels.errors import ChannelUnavailable
 from orion.channels.models import (
     CREDENTIAL_FIELDS,
+    OPTIONAL_CREDENTIAL_FIELDS,
     SYNCABLE_FIELDS,
     ChannelPlatform,
     ConflictChoice,
@@ -77,6 +78,7 @@ FIELD_LABELS = {
     "username": "User name",
     "application_password": "Application password",
     "access_token": "Admin API access token",
+    "webhook_secret": "Webhook signing secret (optional)",
 }
 FIELD_HINTS = {
     "store": "The code of another store of the same merchant on this platform, e.g. wizamart-outlet.",
@@ -85,8 +87,12 @@ FIELD_HINTS = {
     "api_version": "Leave empty for 2025-01.",
     "application_password": "Made in WordPress under Users, Profile, Application passwords.",
     "access_token": "The Admin API access token of the shop's custom app.",
+    "webhook_secret": "The custom app's client secret, which signs the products/update webhook.",
 }
-SECRET_FIELDS = frozenset({"application_password", "access_token"})  # typed into password inputs
+SECRET_FIELDS = frozenset({"application_password", "access_token", "webhook_secret"})  # password inputs
+# The credentials each platform's form asks for: the required ones, then the optional ones (Shopify's
+# webhook secret, for two-way sync by webhook).
+FORM_CREDENTIALS = {p: CREDENTIAL_FIELDS[p] + OPTIONAL_CREDENTIAL_FIELDS.get(p, ()) for p in ChannelPlatform}
 SYNC_STATUS_LABELS = {"pending": "Not published yet", "success": "OK", "failed": "Failed"}
 RECORD_STATUS_LABELS = {
     RecordStatus.PENDING: "Pending",
@@ -177,7 +183,7 @@ def _list(
         platforms=[(p.value, PLATFORM_LABELS[p]) for p in PLATFORMS],
         platform_labels={p.value: label for p, label in PLATFORM_LABELS.items()},
         config_fields={p.value: CONFIG_FIELDS[p] for p in PLATFORMS},
-        credential_fields={p.value: CREDENTIAL_FIELDS[p] for p in PLATFORMS},
+        credential_fields={p.value: FORM_CREDENTIALS[p] for p in PLATFORMS},
         labels=FIELD_LABELS,
         hints=FIELD_HINTS,
         secret_fields=SECRET_FIELDS,
@@ -198,7 +204,7 @@ def add(console: Posted) -> Response:
     access = console.need("channels.manage")
     form = console.form
     # Kept for the form shown again: everything but the credentials.
-    secret = {name for names in CREDENTIAL_FIELDS.values() for name in names}
+    secret = {name for names in FORM_CREDENTIALS.values() for name in names}
     values = {name: value for name, value in form.as_dict().items() if name not in secret | {"csrf_token"}}
     try:
         platform = ChannelPlatform(form.get("platform"))
@@ -235,7 +241,7 @@ def _config_of(console: Console, platform: ChannelPlatform) -> dict[str, str]:
 
 def _credentials_of(console: Console, platform: ChannelPlatform) -> dict[str, str]:
     """The posted credentials the platform takes, blank ones left out (the service names them)."""
-    return {name: text for name in CREDENTIAL_FIELDS[platform] if (text := console.form.get(name)).strip()}
+    return {name: text for name in FORM_CREDENTIALS[platform] if (text := console.form.get(name)).strip()}
 
 
 def _form_field(path: str) -> str:
@@ -333,7 +339,7 @@ def _detail(
         integration=integration,
         platform_label=PLATFORM_LABELS[integration.platform],
         config_fields=CONFIG_FIELDS[integration.platform],
-        credential_fields=CREDENTIAL_FIELDS[integration.platform],
+        credential_fields=FORM_CREDENTIALS[integration.platform],
         labels=FIELD_LABELS,
         hints=FIELD_HINTS,
         secret_fields=SECRET_FIELDS,
