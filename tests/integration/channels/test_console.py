@@ -85,6 +85,8 @@ def test_adding_with_a_bad_config_keeps_the_entries_but_never_the_credentials(
     missing = owner.post(PAGE, {"platform": "shopify", "shop_domain": "shop.example.com"})
     assert missing.status == 422
     assert 'id="e-shop_domain"' in missing.text and 'id="e-access_token"' in missing.text
+    # (Shopify's webhook secret is asked for, as a password, but optional)
+    assert 'name="webhook_secret"' in missing.text and 'id="e-webhook_secret"' not in missing.text
     long_name = owner.post(PAGE, {"platform": "orion_site", "name": "x" * 121, "store": "wizamart-outlet"})
     assert long_name.status == 422 and "Use at most 120 characters." in long_name.text
 
