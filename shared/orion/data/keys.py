@@ -465,6 +465,15 @@ def open_imports_gsi2pk(platform: str) -> str:
     return f"{platform_pk(platform)}#IMPORTS#OPEN"
 
 
+def finished_imports_gsi2pk(platform: str, status: str) -> str:
+    """GSI2 partition of a platform's import jobs that ended with ``status`` (FAILED, COMPLETED,
+    COMPLETED_WITH_ERRORS), by creation time: a job moves here from the open-jobs partition when it
+    ends (the admin API's imports across stores)."""
+    if status == "OPEN":
+        raise ValueError("OPEN is the unfinished jobs' partition")
+    return f"{platform_pk(platform)}#IMPORTS#{_checked_part(status, 'import status')}"
+
+
 def import_chunk_sk(index: int) -> str:
     return f"CHUNK#{index:06d}"
 
@@ -938,6 +947,24 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "Query",
         "GSI2PK=P#<p>#IMPORTS#OPEN, GSI2SK <= <now>",
         "GSI2",
+    ),
+    AccessPattern(
+        "unfinished import jobs of a platform's stores (the admin API: stuck ones first)",
+        "Query",
+        "GSI2PK=P#<p>#IMPORTS#OPEN",
+        "GSI2",
+    ),
+    AccessPattern(
+        "finished import jobs of a platform's stores by final status, newest first, created before",
+        "Query",
+        "GSI2PK=P#<p>#IMPORTS#<status>, GSI2SK < <created at>",
+        "GSI2",
+    ),
+    AccessPattern(
+        "a store's import jobs of one status, newest first (the admin API with a store)",
+        "Query",
+        "GSI1PK=P#<p>#S#<s>#IMPORTS, GSI1SK < <created at>, filter status",
+        "GSI1",
     ),
     AccessPattern(
         "chunk results of an import job", "Query", "PK=P#<p>#S#<s>#IMPORT#<job>, SK begins_with CHUNK#"

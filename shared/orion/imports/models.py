@@ -141,6 +141,15 @@ class ImportJob(BaseModel):
     publish: PublishState | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class JobPosition:
+    """Where a listing of finished jobs (newest first) stopped: the last job it returned."""
+
+    store: str
+    id: str
+    created_at: datetime
+
+
 class RowError(BaseModel):
     """One problem with one row: what the error report lists."""
 

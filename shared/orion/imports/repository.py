@@ -19,14 +19,15 @@ from pynamodb.expressions.condition import Condition
 from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
 from orion.data.conditions import condition_failed
-from orion.data.cursors import start_key
-from orion.data.table import Gsi2, TableItem, get_or_none
+from orion.data.cursors import IndexKey, start_key
+from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none
 from orion.imports.models import (
     ImportCounts,
     ImportFormat,
     ImportJob,
     ImportProgress,
     ImportStatus,
+    JobPosition,
     PublishState,
     PublishStatus,
     StagedProduct,
@@ -240,8 +241,9 @@ class ImportRepository:
             ImportJobItem.message.set(message),
             ImportJobItem.updated_at.set(now),
             ImportJobItem.finished_at.set(now),
-            ImportJobItem.gsi2pk.remove(),  # out of the watchdog's open jobs
-            ImportJobItem.gsi2sk.remove(),
+            # out of the watchdog's open jobs, into the platform's jobs that ended so (newest first)
+            ImportJobItem.gsi2pk.set(keys.finished_imports_gsi2pk(tenant.platform, status.value)),
+            ImportJobItem.gsi2sk.set(_created_sk(item.store, job_id, item.created_at)),
         ]
         if counts is not None:
             actions += [
@@ -276,6 +278,68 @@ class ImportRepository:
         """Unfinished jobs of the platform's stores, the nearest watchdog deadline first: one Query on
         the sparse open-jobs partition (index data)."""
         query = ImportJobItem.gsi2.query(keys.open_imports_gsi2pk(platform), limit=limit, page_size=limit)
+        return [item.to_model() for item in query if isinstance(item, ImportJobItem)]
+
+    def open_jobs_page(self, platform: str, limit: int) -> list[ImportJob]:
+        """Up to ``limit`` unfinished jobs of the platform's stores (the sparse open-jobs partition,
+        which the watchdog keeps small), read in pages of 100."""
+        query = ImportJobItem.gsi2.query(keys.open_imports_gsi2pk(platform), limit=limit, page_size=100)
+        return [item.to_model() for item in query if isinstance(item, ImportJobItem)]
+
+    def finished_jobs(
+        self,
+        platform: str,
+        status: ImportStatus,
+        *,
+        store: str | None,
+        created_before: datetime | None,
+        limit: int,
+        after: JobPosition | None = None,
+    ) -> list[ImportJob]:
+        """Up to ``limit`` jobs that ended with ``status``, newest first, created before
+        ``created_before``, after the job ``after`` (the last of the previous page): across the
+        platform's stores (one Query on the status's GSI2 partition) or of one ``store`` (one Query on
+        its GSI1 listing, filtered by status)."""
+        if store is None:
+            index_pk = keys.finished_imports_gsi2pk(platform, status.value)
+            condition = Gsi2.gsi2sk < keys.sortable_time(created_before) if created_before else None
+            last = (
+                start_key(
+                    keys.import_job_pk(platform, after.store, after.id),
+                    keys.IMPORT_JOB_SK,
+                    IndexKey("GSI2", index_pk, _created_sk(after.store, after.id, after.created_at)),
+                )
+                if after
+                else None
+            )
+            query = ImportJobItem.gsi2.query(
+                index_pk,
+                condition,
+                scan_index_forward=False,
+                limit=limit,
+                page_size=limit,
+                last_evaluated_key=last,
+            )
+        else:
+            index_pk = keys.import_jobs_gsi1pk(platform, store)
+            before = Gsi1.gsi1sk < created_before.isoformat() if created_before else None
+            last = (
+                start_key(
+                    keys.import_job_pk(platform, store, after.id),
+                    keys.IMPORT_JOB_SK,
+                    IndexKey("GSI1", index_pk, f"{after.created_at.isoformat()}#{after.id}"),
+                )
+                if after
+                else None
+            )
+            query = ImportJobItem.gsi1.query(
+                index_pk,
+                before,
+                filter_condition=ImportJobItem.status == status.value,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=last,
+            )
         return [item.to_model() for item in query if isinstance(item, ImportJobItem)]
 
     def postpone_deadline(self, tenant: Tenant, job_id: str, deadline: datetime) -> None:
@@ -468,6 +532,11 @@ def _publish_actions(state: PublishState) -> list[Any]:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _created_sk(store: str, job_id: str, created_at: datetime) -> str:
+    """A finished job's GSI2 sort key: its creation time (then store and id, so keys stay unique)."""
+    return f"{keys.sortable_time(created_at)}#{store}#{job_id}"
 
 
 def _deadline_sk(store: str, job_id: str, deadline: datetime) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import IO
+from typing import IO, Any
 
 from orion import runtime
 from orion.data import keys
@@ -38,6 +38,7 @@ from orion.imports.models import (
     ImportFormat,
     ImportJob,
     ImportStatus,
+    JobPosition,
     RecordBatch,
     RowError,
     StagedProduct,
@@ -549,6 +550,117 @@ def open_imports(platform: str, limit: int = 100) -> list[ImportJob]:
     """Every store's unfinished jobs on the platform: one Query on the open-jobs index (bounded by
     ``limit``), oldest deadline first."""
     return runtime.repository(ImportRepository).open_jobs(platform, limit)
+
+
+# The admin listing's sections, in order: unfinished jobs (stuck ones first), then the jobs that ended,
+# failures first. Each finished section is newest first.
+FINISHED_ORDER = (ImportStatus.FAILED, ImportStatus.COMPLETED_WITH_ERRORS, ImportStatus.COMPLETED)
+OPEN_SECTION = "OPEN"
+# Unfinished jobs read per listing: the watchdog ends them within hours, so the partition stays small.
+OPEN_READ_LIMIT = 1000
+_SECTION = re.compile("|".join([OPEN_SECTION, *(s.value for s in FINISHED_ORDER)]))
+_STUCK_OR_STORE = re.compile(r"[01]|[a-z0-9][a-z0-9-]{0,38}[a-z0-9]")
+_SORTABLE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+_JOB_ID = re.compile(r"[0-9A-Z]{26}")
+
+
+@dataclass(frozen=True)
+class ListedImport:
+    """A job as the platform admin's listing shows it."""
+
+    job: ImportJob
+    stuck: bool
+
+
+@dataclass(frozen=True)
+class ImportJobsPage:
+    jobs: list[ListedImport]
+    next_cursor: str | None
+
+
+def platform_import_jobs(
+    tenant: Tenant,
+    *,
+    now: datetime,
+    status: ImportStatus | None = None,
+    store: str | None = None,
+    older_than_hours: int | None = None,
+    stuck_after_minutes: int = STUCK_AFTER_MINUTES,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> ImportJobsPage:
+    """A page of the import jobs of the platform's stores (``tenant``: the platform): unfinished ones
+    first, stuck before the rest (longest silent first), then failed, completed with errors and
+    completed ones, each newest first; optionally of one ``status``, one ``store``, created at least
+    ``older_than_hours`` ago. Bounded reads only: the open-jobs partition (at most
+    ``OPEN_READ_LIMIT``), and per final status one Query on the platform's (or the store's) index."""
+    platform = tenant.require_platform_only()
+    repository = runtime.repository(ImportRepository)
+    created_before = now - timedelta(hours=older_than_hours) if older_than_hours is not None else None
+    sections = [
+        name
+        for name in (OPEN_SECTION, *(s.value for s in FINISHED_ORDER))
+        if status is None or name == status.value or (name == OPEN_SECTION and not status.is_final)
+    ]
+    start, position = _import_cursor(cursor, sections)
+    found: list[ListedImport] = []
+    for name in sections[sections.index(start) :]:
+        room = limit - len(found)
+        if name == OPEN_SECTION:
+            rows = [
+                ListedImport(job, is_stuck(job, now, stuck_after_minutes))
+                for job in repository.open_jobs_page(platform, OPEN_READ_LIMIT)
+                if (status is None or job.status is status)
+                and (store is None or job.store == store)
+                and (created_before is None or job.created_at < created_before)
+            ]
+            rows.sort(key=_open_order)
+            if position is not None:
+                rows = [row for row in rows if _open_order(row) > position]
+            found += rows[:room]
+            more = len(rows) > room
+        else:
+            after = JobPosition(*position) if position is not None else None
+            jobs = repository.finished_jobs(
+                platform,
+                ImportStatus(name),
+                store=store,
+                created_before=created_before,
+                limit=room + 1,
+                after=after,
+            )
+            found += [ListedImport(job, False) for job in jobs[:room]]
+            more = len(jobs) > room
+        position = None
+        if len(found) >= limit:
+            later = sections.index(name) < len(sections) - 1
+            return ImportJobsPage(found, _cursor_after(name, found[-1]) if more or later else None)
+    return ImportJobsPage(found, None)
+
+
+def _open_order(row: ListedImport) -> tuple[str, str, str]:
+    return ("0" if row.stuck else "1", keys.sortable_time(row.job.updated_at), row.job.id)
+
+
+def _cursor_after(section: str, row: ListedImport) -> str:
+    if section == OPEN_SECTION:
+        flag, updated, job_id = _open_order(row)
+        return encode_cursor(section, job_id, flag, updated)
+    job = row.job
+    return encode_cursor(section, job.id, job.store, keys.sortable_time(job.created_at))
+
+
+def _import_cursor(cursor: str | None, sections: list[str]) -> tuple[str, Any]:
+    """The section a page starts in and the position to go on after (None: its beginning)."""
+    if not cursor:
+        return sections[0], None
+    section, job_id, middle, at = decode_cursor(cursor, _SECTION, _JOB_ID, _STUCK_OR_STORE, _SORTABLE_TIME)
+    if section not in sections or (section == OPEN_SECTION) != (middle in ("0", "1")):
+        raise BadRequest("The page link is not valid.")
+    if section == OPEN_SECTION:
+        return section, (middle, at, job_id)
+    created_at = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return section, (middle, job_id, created_at)
 
 
 def rerun_import(tenant: Tenant, job_id: str, *, created_by: str | None = None) -> ImportJob:
