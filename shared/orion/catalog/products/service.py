@@ -159,7 +159,8 @@ def update_product(
     expected_version: str | None = None,
     media: Mapping[str, MediaImage] | None = None,
 ) -> Product:
-    """Replace a product's fields and variants (a missing handle keeps the current one).
+    """Replace a product's fields and variants (a missing handle keeps the current one, and so does an
+    external id ``data`` does not name; an explicit ``null`` removes it).
 
     Uploaded images (``media:<id>``) the product has already keep what it knows of them; a new one
     must be in ``media`` (what orion.media describes of it), else Invalid.
@@ -183,6 +184,10 @@ def update_product(
         return {
             **data.model_dump(),
             "handle": data.handle or current.handle,
+            # A form that does not carry the external id (the console's) keeps the product on its feed.
+            "external_id": (
+                data.external_id if "external_id" in data.model_fields_set else current.external_id
+            ),
             "variants": variants,
             "media": dict(media or {}),
         }
