@@ -187,6 +187,23 @@ def set_status(product_id: ProductId, body: StatusChange, request: Request, acce
     return product
 
 
+@router.delete(
+    "/products/{product_id}/overrides/{field}",
+    summary="Give an overridden field of a product from a feed back the feed's value",
+)
+def reset_override(
+    product_id: ProductId,
+    field: Annotated[str, Path(max_length=40, description="an overridden field: title, price, title.fr ...")],
+    request: Request,
+    access: Edit,
+) -> Product:
+    """The product as it is now: 404 if it does not override ``field``, 422 for a name that is no
+    overridable field (docs/staff-api.md, Lasting overrides)."""
+    product = catalog.reset_override(access.tenant, product_id, field)
+    record_audit(request, access, "product.override.reset", f"product:{product_id}", {"field": field})
+    return product
+
+
 @router.post("/products/{product_id}/stock", summary="Adjust a variant's stock, SKU in the body")
 def adjust_stock(product_id: ProductId, body: StockAdjustment, request: Request, access: Edit) -> StockLevel:
     """Same as ``POST /products/{product_id}/variants/{sku}/stock``, for clients that would rather not

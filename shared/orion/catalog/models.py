@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -255,7 +255,11 @@ class Product(ProductInput):
     ``image_sources``: for an image an import named by address and Orion fetched into the store's
     media, the address it came from (by media id): a re-import naming the same address keeps the
     image. ``image_failures``: addresses an import named whose image could not be fetched, with the
-    reason; pages draw a placeholder instead (see :attr:`shown_images`)."""
+    reason; pages draw a placeholder instead (see :attr:`shown_images`).
+
+    ``source`` (a product from a feed): the feed's last values of the fields a store can override, by
+    field name (``title``, ``price`` by SKU, ``title.fr`` ...); ``overrides``: the fields the store
+    changed since, which a re-import leaves alone (see products.overrides). Empty for other products."""
 
     id: str
     handle: Handle
@@ -264,6 +268,8 @@ class Product(ProductInput):
     media: dict[str, MediaImage] = Field(default_factory=dict)
     image_sources: dict[str, str] = Field(default_factory=dict)
     image_failures: dict[str, str] = Field(default_factory=dict)
+    source: dict[str, Any] = Field(default_factory=dict)
+    overrides: tuple[str, ...] = ()
 
     @property
     def shown_images(self) -> tuple[str, ...]:

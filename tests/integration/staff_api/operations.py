@@ -46,6 +46,16 @@ def _product(
     return product.id, sku
 
 
+def _overridden_product() -> str:
+    """A new product of wizamart from a feed whose status staff changed: its id."""
+    sku = f"FEED-{new_id()[-8:]}"
+    product, _ = catalog.upsert_product_by_external_id(
+        WIZAMART, sku, ProductInput(title=f"Lamp {sku}", variants=(Variant(sku=sku, price=1999),))
+    )
+    catalog.set_product_status(WIZAMART, product.id, ProductStatus.ACTIVE)
+    return product.id
+
+
 def _product_body(title: str = "Desk lamp") -> dict[str, Any]:
     return {"title": title, "variants": [{"sku": f"S-{new_id()[-10:]}", "price": 2500, "stock": 3}]}
 
@@ -221,6 +231,11 @@ def examples(owner_token: str) -> list[Example]:
             "DELETE",
             "/api/v1/products/{product_id}/translations/{lang}",
             lambda: (f"/api/v1/products/{_product()[0]}/translations/fr", None),
+        ),
+        Example(
+            "DELETE",
+            "/api/v1/products/{product_id}/overrides/{field}",
+            lambda: (f"/api/v1/products/{_overridden_product()}/overrides/status", None),
         ),
         Example(
             "DELETE", "/api/v1/products/{product_id}", lambda: (f"/api/v1/products/{_product()[0]}", None)

@@ -32,6 +32,14 @@ from orion.catalog.models import (
     check_language_offered,
     slugify,
 )
+from orion.catalog.products.overrides import (
+    check_field,
+    edited_overrides,
+    field_values,
+    kept_overrides,
+    source_view,
+    with_values,
+)
 from orion.catalog.products.repository import ProductRepository
 from orion.catalog.products.writer import SAVE_ATTEMPTS, ProductWriter
 from orion.errors import BadRequest, Conflict, FieldError, Invalid, LimitExceeded, NotFound
@@ -60,11 +68,16 @@ def media_for(images: Sequence[str], known: Mapping[str, MediaImage]) -> dict[st
 
 
 def create_product(
-    tenant: Tenant, data: ProductInput, *, media: Mapping[str, MediaImage] | None = None
+    tenant: Tenant,
+    data: ProductInput,
+    *,
+    media: Mapping[str, MediaImage] | None = None,
+    from_feed: bool = False,
 ) -> Product:
     """Create a product (any status). A missing handle is made from the title; SKUs, handle and
     external id must be free in the store (else Conflict). Each uploaded image ``data.images`` names
-    (``media:<id>``) must be in ``media`` (what orion.media describes of them; else Invalid)."""
+    (``media:<id>``) must be in ``media`` (what orion.media describes of them; else Invalid).
+    ``from_feed``: ``data`` is what a feed says, kept as the product's ``source`` (products.overrides)."""
     product_id = new_id()
     data = sanitised(data)
     chosen = media_for(data.images, media or {})
@@ -76,6 +89,7 @@ def create_product(
         created_at=now,
         updated_at=now,
         media=chosen,
+        source=field_values(data) if from_feed else {},
     )
     tiers.reserve(tenant, tiers.Limit.PRODUCTS)  # 409 naming the limit once the plan's products are used
     try:
@@ -145,7 +159,8 @@ def update_product(
     expected_version: str | None = None,
     media: Mapping[str, MediaImage] | None = None,
 ) -> Product:
-    """Replace a product's fields and variants (a missing handle keeps the current one).
+    """Replace a product's fields and variants (a missing handle keeps the current one, and so does an
+    external id ``data`` does not name; an explicit ``null`` removes it).
 
     Uploaded images (``media:<id>``) the product has already keep what it knows of them; a new one
     must be in ``media`` (what orion.media describes of it), else Invalid.
@@ -169,6 +184,10 @@ def update_product(
         return {
             **data.model_dump(),
             "handle": data.handle or current.handle,
+            # A form that does not carry the external id (the console's) keeps the product on its feed.
+            "external_id": (
+                data.external_id if "external_id" in data.model_fields_set else current.external_id
+            ),
             "variants": variants,
             "media": dict(media or {}),
         }
@@ -176,7 +195,9 @@ def update_product(
     return _edit_product(tenant, product_id, replace)
 
 
-def _replacement(current: Product, data: ProductInput) -> Product:
+def _replacement(current: Product, feed: ProductInput) -> Product:
+    """``current`` re-imported from ``feed``: the feed's values, but the store's in its overrides."""
+    data, overrides = kept_overrides(feed, current)
     return Product(
         **{**data.model_dump(), "handle": data.handle or current.handle},
         id=current.id,
@@ -185,6 +206,8 @@ def _replacement(current: Product, data: ProductInput) -> Product:
         media=media_for(data.images, current.media),
         image_sources=_kept_sources(data.images, current.image_sources),
         image_failures=_kept_failures(data.images, current.image_failures),
+        source=field_values(feed),
+        overrides=overrides,
     )
 
 
@@ -217,16 +240,21 @@ def save_product_by_external_id(
 ) -> tuple[Product, bool]:
     """Create or replace the product with this external id from what ``build`` makes of the current
     one (``None`` if there is none): ``(product, created)``. One read of the product, one transaction,
-    and no write at all when nothing would change (``skip_unchanged``). Imports publish through this."""
+    and no write at all when nothing would change (``skip_unchanged``). Imports publish through this.
+
+    What ``build`` returns is the feed's word: ``build`` sees the current product as the feed last
+    left it, the product keeps it as its ``source``, and the fields the store overrode keep the
+    store's values (products.overrides)."""
     repository = runtime.repository(ProductRepository)
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         product_id = repository.product_id_for_external_id(tenant, external_id)
         stored = repository.read_for_update(tenant, product_id) if product_id else None
         if product_id and stored is None:
             raise NotFound(f"No product {product_id}.")
-        data = build(stored.product if stored else None).model_copy(update={"external_id": external_id})
+        previous = source_view(stored.product) if stored else None
+        data = build(previous).model_copy(update={"external_id": external_id})
         if stored is None:
-            return create_product(tenant, data), True
+            return create_product(tenant, data, from_feed=True), True
         current = stored.product
         product = _replacement(current, data)
         if skip_unchanged and product.model_dump(exclude={"updated_at"}) == current.model_dump(
@@ -274,23 +302,29 @@ def set_product_status(tenant: Tenant, product_id: str, status: ProductStatus) -
     return _edit_product(tenant, product_id, lambda _: {"status": status})
 
 
-def _edit_product(tenant: Tenant, product_id: str, change: Callable[[Product], dict[str, Any]]) -> Product:
+def _edit_product(
+    tenant: Tenant, product_id: str, change: Callable[[Product], dict[str, Any]], *, staff: bool = True
+) -> Product:
     """Save ``product_id`` with the fields ``change`` returns for it, through the one save path.
 
     The product is read (consistently) and written as read plus the change, so stock counted by
     checkouts in between is never overwritten: a checkout that moved a variant's stock meanwhile sends
     the edit back to read and apply the change again, while a concurrent staff edit fails it (409)
-    instead of being lost. Listings, search entries and SKU pointers follow in the same transaction."""
+    instead of being lost. Listings, search entries and SKU pointers follow in the same transaction.
+
+    A ``staff`` edit of a product from a feed overrides the fields it changes (products.overrides)."""
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         try:
-            return _apply_edit(tenant, product_id, change)
+            return _apply_edit(tenant, product_id, change, staff=staff)
         except ProductChanged:
             if attempt == SAVE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dict[str, Any]]) -> Product:
+def _apply_edit(
+    tenant: Tenant, product_id: str, change: Callable[[Product], dict[str, Any]], *, staff: bool
+) -> Product:
     stored = runtime.repository(ProductRepository).read_for_update(tenant, product_id)
     if stored is None:
         raise NotFound(f"No product {product_id}.")
@@ -301,6 +335,8 @@ def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dic
     media = media_for(fields["images"], {**current.media, **added})
     sources = _kept_sources(fields["images"], fields.pop("image_sources", current.image_sources))
     failures = _kept_failures(fields["images"], fields.pop("image_failures", current.image_failures))
+    source = fields.pop("source", current.source)
+    overrides = fields.pop("overrides", current.overrides)
     try:
         product = Product(
             **fields,
@@ -310,9 +346,13 @@ def _apply_edit(tenant: Tenant, product_id: str, change: Callable[[Product], dic
             media=media,
             image_sources=sources,
             image_failures=failures,
+            source=source,
+            overrides=overrides,
         )
     except ValidationError as exc:
         raise product_input_errors(exc) from exc
+    if staff:
+        product = product.model_copy(update={"overrides": edited_overrides(current, product)})
     runtime.repository(ProductWriter).save(tenant, product, stored)
     return product
 
@@ -372,7 +412,11 @@ def use_fetched_image(
         images = tuple(dict.fromkeys(ref if entry == address else entry for entry in product.images))
         alts = {(ref if key == address else key): text for key, text in product.image_alts.items()}
         failures = {url: why for url, why in product.image_failures.items() if url != address}
+        source = dict(product.source)
+        if isinstance(source.get("images"), list):
+            source["images"] = list(dict.fromkeys(ref if e == address else e for e in source["images"]))
         return {
+            "source": source,
             "images": images,
             "image_alts": alts,
             "media": {media_id: image},
@@ -381,13 +425,30 @@ def use_fetched_image(
         }
 
     try:
-        return _edit_product(tenant, product_id, swap)
+        return _edit_product(tenant, product_id, swap, staff=False)
     except (_AddressGone, NotFound):
         return None
 
 
 class _AddressGone(Exception):
     """The product no longer names the address (edited since the import)."""
+
+
+def reset_override(tenant: Tenant, product_id: str, field: str) -> Product:
+    """Give an overridden field of a product from a feed back its source's value (the feed's last):
+    Invalid for a name that is no overridable field, NotFound if the product does not override it."""
+    check_field(field)
+
+    def reset(product: Product) -> dict[str, Any]:
+        if field not in product.overrides:
+            raise NotFound(f"The product does not override {field}.")
+        fields = with_values(product, {field: product.source.get(field)})
+        return {
+            **{name: fields[name] for name in ProductInput.model_fields},
+            "overrides": tuple(f for f in product.overrides if f != field),
+        }
+
+    return _edit_product(tenant, product_id, reset, staff=False)
 
 
 def delete_product(tenant: Tenant, product_id: str) -> None:
