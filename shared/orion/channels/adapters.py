@@ -204,8 +204,9 @@ class OrionSiteAdapter:
             return  # deleted in the target store by hand: unpublished already
 
     def fetch_changes(self, since: datetime | None) -> list[RemoteChange]:
-        """One-way: the target store's own edits stay there (the next publish of a changed product
-        replaces its fields, its stock excepted)."""
+        """One-way: the target store's own edits stay there (the copy is saved by its external id, so
+        the fields the target store's staff changed are its lasting overrides: a later publish updates
+        only the others; its stock is the target store's own)."""
         return []
 
     def test_connection(self) -> ConnectionCheck:
