@@ -213,3 +213,23 @@ def test_a_copy_made_by_a_channel_is_never_published_back(owner: str, outlet: Te
     everything = PublishingRules()
     assert service.selects(everything, catalog.get_product(outlet, own.id))
     assert not service.selects(everything, copy)
+
+
+def test_the_target_stores_own_edit_of_a_copy_lasts(owner: str, outlet: Tenant) -> None:
+    lamp = product("Desk lamp", description="<p>Brass</p>")
+    integration = add_outlet_integration(owner, selection="chosen", product_ids=[lamp])
+    publish(owner, integration, {"all": True})
+    copy = copy_in(outlet, integration, lamp)
+
+    # the outlet renames its copy; the source then changes its description and publishes again
+    fields = copy.model_dump(include=set(ProductInput.model_fields))
+    catalog.update_product(outlet, copy.id, ProductInput.model_validate({**fields, "title": "Outlet lamp"}))
+    source = catalog.get_product(WIZAMART, lamp)
+    data = source.model_dump(include=set(ProductInput.model_fields))
+    catalog.update_product(WIZAMART, lamp, ProductInput.model_validate({**data, "description": "<p>Oak</p>"}))
+    assert publish(owner, integration, {"all": True})["job"]["updated"] == 1
+
+    # the outlet's title lasts, the source's new description arrives
+    again = copy_in(outlet, integration, lamp)
+    assert (again.title, again.description) == ("Outlet lamp", "<p>Oak</p>")
+    assert list(again.overrides) == ["title"]
