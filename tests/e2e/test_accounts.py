@@ -94,8 +94,8 @@ def account_order_ids(page: Any, server: LocalServer) -> list[str]:
     return [i.strip() for i in ids]
 
 
-# (slow: the whole shopper journey in Chromium; tests/integration/shop/test_accounts.py covers each step in make
-# test, and make test-deep runs this one in CI)
+# (slow: the whole shopper journey in Chromium; tests/integration/shop/test_accounts.py covers each
+# step in make test, and make test-deep runs this one in CI)
 @pytest.mark.slow
 def test_sign_up_save_addresses_check_out_with_the_default_and_find_the_orders(
     local_server: LocalServer, page: Any
