@@ -89,8 +89,13 @@ def make(**settings: Any) -> str:
 
 def run_now(source_id: str) -> Any:
     sources.request_run(WIZAMART, source_id)
-    drain()
-    return sources.list_runs(WIZAMART, source_id)[0]
+    deadline = time.monotonic() + 30
+    while True:  # the upload's execution starts a moment after the runner wrote the file
+        drain()
+        run = sources.list_runs(WIZAMART, source_id)[0]
+        if run.status.is_final or time.monotonic() > deadline:
+            return run
+        time.sleep(0.05)
 
 
 def product(external_id: str) -> Any:
