@@ -241,7 +241,8 @@ def test_guards_hold_the_run_whatever_the_policy(network: FakeNetwork) -> None:
     network.answers[FR] = [ok(letzshop_feed(2, "fr"))]
     held = run_now(source_id)
     assert held.status is RunStatus.HELD and "shrank from 6 to 2" in (held.message or "")
-    assert sources.get_source(WIZAMART, source_id).last_run.status is RunStatus.HELD
+    last = sources.get_source(WIZAMART, source_id).last_run
+    assert last is not None and last.status is RunStatus.HELD
     network.answers[FR] = [FeedAnswer(200, {"content-type": "text/html"}, b"<!doctype html><p>login")]
     html = run_now(source_id)
     assert html.status is RunStatus.FAILED and "HTML" in (html.message or "") and html.job_ids == {}
