@@ -279,6 +279,15 @@ QUEUES: tuple[Queue, ...] = (
         visibility_timeout_seconds=720,  # six times the channel worker's timeout
         batch_size=10,
     ),
+    Queue(
+        name="import-source-runs",
+        env="ORION_IMPORT_SOURCE_QUEUE_URL",
+        local_name="orion-import-source-runs",
+        purpose="runs of the stores' saved import sources (fetch and start), and their finish",
+        max_receives=3,  # a run is idempotent per run id: a message that keeps failing is dead-lettered
+        visibility_timeout_seconds=3600,  # six times the source runner's timeout
+        batch_size=1,  # one source per invocation: its fetches and retries have the whole timeout
+    ),
 )
 
 # Secrets each store keeps for itself (a store's Stripe keys), all under one prefix per deployment:
@@ -417,7 +426,9 @@ FUNCTIONS: tuple[Function, ...] = (
         store_secrets=Access.READ,
         email=True,  # outbox.retry_undelivered sends again what the outbox sender could not
         edge_tenants=True,  # tenancy.verify_domains
-        queues=("channel-changes",),  # channels.retry_failed hands records to the channel worker again
+        # channels.retry_failed hands records to the channel worker again; imports.run_due_sources
+        # queues the runs of due saved sources
+        queues=("channel-changes", "import-source-runs"),
     ),
     # --- staff API (FastAPI + Mangum): one function per concern, each importing only its routers ---
     Function(
@@ -537,6 +548,7 @@ FUNCTIONS: tuple[Function, ...] = (
         # media: a publish asks for its products' images to be fetched (an empty request object each)
         buckets={"uploads": Access.PUT, "reports": Access.READ, "media": Access.PUT},
         secrets=("origin-verify", "jwt-signing-keys"),
+        queues=("import-source-runs",),  # POST /imports/sources/{id}/run queues the run
         # A large publish runs in the background: the request goes to the uploads bucket, and the
         # function starts the import-publish state machine.
         state_machines=("import-publish",),
@@ -668,6 +680,7 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=900,
         tables={"main": Access.WRITE},
         buckets={"uploads": Access.WRITE, "reports": Access.PUT},
+        queues=("import-source-runs",),  # a saved source's run is finished once its jobs end
     ),
     Function(
         name="import-process-batch",
@@ -686,6 +699,7 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=300,
         tables={"main": Access.WRITE},
         buckets={"uploads": Access.READ, "reports": Access.PUT},
+        queues=("import-source-runs",),  # a saved source's run is finished once its jobs end
     ),
     Function(
         name="import-mark-failed",
@@ -694,6 +708,21 @@ FUNCTIONS: tuple[Function, ...] = (
         memory_mb=256,
         timeout_seconds=30,
         tables={"main": Access.WRITE},
+        queues=("import-source-runs",),  # a saved source's run is finished once its jobs end
+    ),
+    # Saved import sources (orion.imports.sources): one run per message of the source-runs queue.
+    Function(
+        name="import_source_runner",
+        handler="functions.imports.source_runner.handler",
+        description="Import sources: fetch a saved source's feeds and start its imports; finish a run",
+        memory_mb=1769,  # a 50 MB feed read for its profile
+        # Above every fetch with its retries: 3 tries of 20 s, waits of at most 30 s each, per language.
+        timeout_seconds=600,
+        tables={"main": Access.WRITE},
+        # uploads: the fetched feed at its job's upload key, and the ids the source has listed
+        buckets={"uploads": Access.WRITE, "media": Access.PUT},  # media: image fetch requests
+        state_machines=("import-publish",),  # a policy publish of more than 200 products
+        queue_trigger="import-source-runs",
     ),
     # Background publishing of staged products: the tasks of the `import-publish` state machine.
     Function(
@@ -789,6 +818,13 @@ SCHEDULES: tuple[Schedule, ...] = (
         target="scheduled_tasks",
         input={"task": "imports.fail_stuck_jobs"},
         description="end import jobs left PENDING or RUNNING past their deadline as FAILED",
+    ),
+    Schedule(
+        name="imports-run-due-sources",
+        expression="rate(5 minutes)",
+        target="scheduled_tasks",
+        input={"task": "imports.run_due_sources"},
+        description="queue a run of each saved import source whose next run is due",
     ),
     Schedule(
         name="channels-retry-failed",

@@ -189,6 +189,16 @@ class OrionSettings(BaseSettings):
     # subdomains) or s3:// in the uploads bucket; never anything else.
     import_fetch_allowed_hosts: tuple[str, ...] = ("letzshop.lu",)
     import_fetch_max_bytes: int = 50 * 1024 * 1024
+    # Saved sources (docs/imports.md, Saved sources): a fetch is tried this many times when the host
+    # times out, cannot be reached or answers 429/5xx, waiting base * 2^n seconds plus jitter between
+    # tries (a Retry-After up to the cap); each try has a deadline. The runner's Lambda timeout covers
+    # every try and wait. Tests set the waits to 0.
+    import_source_fetch_attempts: int = Field(default=3, ge=1, le=5)
+    import_source_fetch_deadline_seconds: float = Field(default=20.0, gt=0, le=60)
+    import_source_retry_base_seconds: float = Field(default=2.0, ge=0, le=30)
+    import_source_retry_after_cap_seconds: float = Field(default=30.0, ge=0, le=60)
+    # The queue of source runs (wiring queue ``import-source-runs``).
+    import_source_queue_url: str | None = None
     # The import watchdog (scheduled task imports.fail_stuck_jobs) fails a job still PENDING this long
     # after it was created (the file never arrived) or RUNNING with no progress for this long.
     import_pending_timeout_seconds: int = Field(default=3600, ge=60)

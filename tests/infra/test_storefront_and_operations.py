@@ -9,6 +9,7 @@ import pytest
 
 from infra import wiring
 from infra.workflows.definitions import state_machine_definition
+from orion.settings import get_settings
 from tests.infra.conftest import FAKE_MACHINE, WILDCARD_CERTIFICATE, Assembly
 
 
@@ -384,5 +385,29 @@ def test_channel_queue_senders_may_send_and_get_its_url(assembly: Assembly, name
     ]
     env = function_resource(assembly, name)["Properties"]["Environment"]["Variables"]
 
-    assert [s["Resource"] for s in sends] == [{"Fn::GetAtt": [queue_id, "Arn"]}]
+    resources = [
+        r for s in sends for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+    ]
+    assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources
     assert env["ORION_CHANNEL_QUEUE_URL"] == {"Ref": queue_id}
+
+
+def test_the_source_runs_queue_has_a_dead_letter_alarm_and_its_runner_outlasts_a_fetch(
+    assembly: Assembly,
+) -> None:
+    spec = wiring.queue("import-source-runs")
+    queues = assembly.resources("api", "AWS::SQS::Queue")
+    (queue_id,) = [i for i in queues if i.startswith("Queueimportsourceruns")]
+    properties = queues[queue_id]["Properties"]
+    (runner,) = mappings_of(assembly, "import_source_runner")
+    depth = alarm_of(assembly, "DeadLetters-queue-import-source-runs")
+
+    assert properties["RedrivePolicy"]["maxReceiveCount"] == spec.max_receives
+    assert properties["VisibilityTimeout"] >= 6 * wiring.function("import_source_runner").timeout_seconds
+    assert runner["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert runner["BatchSize"] == 1 and depth["AlarmActions"]
+    settings = get_settings()
+    per_language = settings.import_source_fetch_attempts * (
+        settings.import_source_fetch_deadline_seconds + settings.import_source_retry_after_cap_seconds
+    )
+    assert wiring.function("import_source_runner").timeout_seconds > 3 * per_language

@@ -270,6 +270,8 @@ class Product(ProductInput):
     image_failures: dict[str, str] = Field(default_factory=dict)
     source: dict[str, Any] = Field(default_factory=dict)
     overrides: tuple[str, ...] = ()
+    # The saved import source (orion.imports.sources) that last published it; None for other products.
+    source_id: str | None = None
 
     @property
     def shown_images(self) -> tuple[str, ...]:

@@ -1025,3 +1025,25 @@ ACCESS_PATTERNS: tuple[AccessPattern, ...] = (
         "PK=P#<p>#S#<s>#CUSTOMER_TOKEN#<digest>, SK=TOKEN (conditional: once)",
     ),
 )
+
+
+# --- saved import sources (orion.imports.sources) ---------------------------------------------------
+
+IMPORT_SOURCE_SK_PREFIX = "SOURCE#"
+IMPORT_SOURCE_RUN_SK_PREFIX = "RUN#"
+
+
+def import_sources_pk(platform: str, store: str) -> str:
+    """``P#<p>#S#<s>#IMPORTSOURCES``: a store's saved sources (``SK=SOURCE#<id>``)."""
+    return f"{store_pk(platform, store)}#IMPORTSOURCES"
+
+
+def import_source_runs_pk(platform: str, store: str, source_id: str) -> str:
+    """``P#<p>#S#<s>#IMPORTSOURCE#<id>``: one source's runs (``SK=RUN#<run id>``, ids sort by time)."""
+    return f"{store_pk(platform, store)}#IMPORTSOURCE#{_checked_part(source_id, 'source id')}"
+
+
+def due_import_sources_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's scheduled sources, by their next run
+    (``GSI2SK=<next run>#<store>#<source>``); manual and paused sources are not in it."""
+    return f"{platform_pk(platform)}#IMPORTSOURCES#DUE"

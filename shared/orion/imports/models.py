@@ -139,6 +139,9 @@ class ImportJob(BaseModel):
     report_key: str | None = None
     upload_key: str
     publish: PublishState | None = None
+    # A job a saved source's run started (orion.imports.sources): the source and the run.
+    source_id: str | None = None
+    source_run_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

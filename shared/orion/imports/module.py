@@ -37,5 +37,11 @@ MANIFEST = ModuleManifest(
             "rate(15 minutes)",
             "end import jobs left PENDING or RUNNING past their deadline as FAILED",
         ),
+        ScheduledTask(
+            "imports.run_due_sources",
+            "orion.imports.sources.service:run_due_sources",
+            "rate(5 minutes)",
+            "queue a run of each saved import source whose next run is due",
+        ),
     ),
 )

@@ -39,6 +39,7 @@ from orion.catalog.models import (
     Translation,
     Variant,
 )
+from orion.catalog.products.repository import ProductRepository
 from orion.catalog.service import save_product_by_external_id
 from orion.data.batch import BatchWriter
 from orion.data.clients import aws_client
@@ -87,6 +88,8 @@ class PublishRequest(BaseModel):
     all: bool = False
     status: ProductStatus = ProductStatus.ACTIVE
     overrides: dict[str, ProductOverride] = Field(default_factory=dict)
+    # Only products the store does not have yet (by external id); the others stay staged.
+    only_new: bool = False
 
 
 @dataclass
@@ -226,7 +229,9 @@ def run_publish(
         if state is None or state.id != publish_id or state.status is not PublishStatus.RUNNING:
             return True
         ids, rows, last = _page(repository, tenant, job_id, request, after=state.cursor, size=page_size)
-        page = _publish_page(tenant, ids, rows, request, default_language)
+        page = _publish_page(
+            tenant, ids, rows, request, default_language, source_id=job.source_id if job else None
+        )
         if on_published is not None and page.products:
             on_published(tenant, page.products)
         repository.mark_published(
@@ -307,13 +312,18 @@ def _publish_page(
     rows: dict[str, list[StagedProduct]],
     request: PublishRequest,
     default_language: str,
+    *,
+    source_id: str | None = None,
 ) -> PublishResult:
     result = PublishResult()
+    products = runtime.repository(ProductRepository)
     for external_id in ids:
         staged = rows.get(external_id)
         if not staged:
             result.failed.append(PublishFailure(external_id, NOT_STAGED))
             continue
+        if request.only_new and products.product_id_for_external_id(tenant, external_id):
+            continue  # the store has it: only new products are published, this one stays staged
         override = request.overrides.get(external_id, ProductOverride())
 
         def build(
@@ -324,7 +334,7 @@ def _publish_page(
             return product_input(staged, existing, override, request.status, default_language)
 
         try:
-            product, created = save_product_by_external_id(tenant, external_id, build)
+            product, created = save_product_by_external_id(tenant, external_id, build, source_id=source_id)
         except ValidationError as exc:
             result.failed.append(PublishFailure(external_id, _validation_message(exc)))
             continue

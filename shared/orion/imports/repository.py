@@ -67,6 +67,8 @@ class ImportJobItem(TableItem, discriminator="ImportJob"):
     publish_status = UnicodeAttribute(null=True)
     publish_cursor = UnicodeAttribute(null=True)
     publish_lease_until = UTCDateTimeAttribute(null=True)
+    source_id = UnicodeAttribute(null=True)
+    source_run_id = UnicodeAttribute(null=True)
 
     def to_model(self) -> ImportJob:
         return ImportJob(
@@ -95,6 +97,8 @@ class ImportJobItem(TableItem, discriminator="ImportJob"):
             finished_at=self.finished_at,
             report_key=self.report_key,
             publish=PublishState.model_validate_json(self.publish) if self.publish else None,
+            source_id=self.source_id,
+            source_run_id=self.source_run_id,
         )
 
 
@@ -143,6 +147,8 @@ class ImportRepository:
             created_by=job.created_by,
             created_at=job.created_at,
             updated_at=job.updated_at,
+            source_id=job.source_id,
+            source_run_id=job.source_run_id,
         ).save(condition=ImportJobItem.pk.does_not_exist())
 
     def _job_item(self, tenant: Tenant, job_id: str, *, consistent: bool = True) -> ImportJobItem | None:
@@ -262,6 +268,12 @@ class ImportRepository:
                 return False
             raise
         return True
+
+    def note_job(self, tenant: Tenant, job_id: str, message: str) -> None:
+        """Replace a finished job's message (a saved source's run says why it was held)."""
+        item = self._job_item(tenant, job_id)
+        if item is not None:
+            item.update(actions=[ImportJobItem.message.set(message[:2000])])
 
     def overdue_jobs(self, platform: str, now: datetime, limit: int) -> list[ImportJob]:
         """Unfinished jobs of the platform's stores whose watchdog deadline has passed, oldest first:

@@ -110,6 +110,8 @@ def _new_job(
     declared_format: ImportFormat,
     language: str | None,
     created_by: str | None,
+    *,
+    source: tuple[str, str] | None = None,
 ) -> ImportJob:
     """A new PENDING job, counted towards the tier's imports per day."""
     store = _store_of(tenant)
@@ -129,6 +131,8 @@ def _new_job(
         created_at=now,
         updated_at=now,
         upload_key=upload_key(tenant, job_id, name),
+        source_id=source[0] if source else None,
+        source_run_id=source[1] if source else None,
     )
     # The tier's imports per day: one bounded atomic ADD on today's counter, given back if the job
     # cannot be created, so a refused or failed request never uses up the allowance.
@@ -138,6 +142,23 @@ def _new_job(
     except Exception:
         tiers.release(tenant, tiers.Limit.IMPORTS_PER_DAY)
         raise
+    return job
+
+
+def start_fetched_import(
+    tenant: Tenant,
+    file_name: str,
+    content: bytes,
+    *,
+    declared_format: ImportFormat,
+    language: str,
+    source: tuple[str, str],
+) -> ImportJob:
+    """A job of a saved source's run (``source``: its id and the run's), started exactly as an upload
+    starts one: the bytes are written under the job's upload key and S3 announces them. Counted
+    towards the tier's imports per day."""
+    job = _new_job(tenant, file_name, declared_format, language, None, source=source)
+    ImportFiles().put_upload(job.upload_key, content, content_type_for(job.file_name))
     return job
 
 

@@ -122,6 +122,24 @@ class ImportFiles:
             raise
         return True
 
+    def put_upload(self, key: str, body: bytes, content_type: str) -> None:
+        """A file at an upload key, as a browser's upload puts it there (S3 announces it)."""
+        self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body=body, ContentType=content_type)
+
+    def put_source_ids(self, key: str, ids: list[str]) -> None:
+        """The external ids a saved source has brought (orion.imports.sources), one per line."""
+        self.s3.put_object(
+            Bucket=self.uploads_bucket, Key=key, Body="\n".join(ids).encode(), ContentType="text/plain"
+        )
+
+    def source_ids(self, key: str) -> list[str]:
+        """What :meth:`put_source_ids` kept under ``key`` ([] when nothing is)."""
+        try:
+            body = self.s3.get_object(Bucket=self.uploads_bucket, Key=key)["Body"].read()
+        except self.s3.exceptions.NoSuchKey:
+            return []
+        return [line for line in body.decode().split("\n") if line]
+
     def copy_upload(self, source: str, target: str) -> None:
         """The file uploaded at ``source`` again at ``target`` (S3 announces it as a new upload)."""
         self.s3.copy_object(

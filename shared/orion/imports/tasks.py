@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from orion import runtime
 from orion.imports.models import ImportJob, ImportStatus
 from orion.imports.repository import ImportRepository
+from orion.imports.sources.service import job_finished
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenant import Tenant
@@ -62,6 +63,9 @@ def fail_stuck_jobs(tenant: Tenant, now: datetime) -> int:
             repository.postpone_deadline(store, job.id, quiet_until)
             continue
         if repository.finish_job(store, job.id, ImportStatus.FAILED, message):
+            ended_job = repository.get_job(store, job.id)
+            if ended_job is not None:
+                job_finished(store, ended_job)  # a saved source's run learns its job ended
             logger.warning(
                 "import job ended by the watchdog",
                 extra={"job_id": job.id, "store": job.store, "was": job.status.value},

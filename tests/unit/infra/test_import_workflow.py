@@ -76,7 +76,8 @@ def test_the_publish_machine_loops_until_the_task_says_done_and_never_stays_runn
 
 def test_the_staff_imports_api_may_start_the_publish_machine_only() -> None:
     starters = [fn.name for fn in wiring.FUNCTIONS if "import-publish" in fn.state_machines]
-    assert starters == ["staff_imports", "console"]  # the two faces of one publish use case
+    # the two faces of one publish use case, and a saved source's policy publish (the runner)
+    assert starters == ["staff_imports", "console", "import_source_runner"]
     assert wiring.function("staff_imports").buckets["uploads"] is wiring.Access.PUT
     # The publish task reads its request, and asks for the products' images with empty objects.
     assert wiring.function("import-publish").buckets == {

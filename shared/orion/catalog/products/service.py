@@ -73,6 +73,7 @@ def create_product(
     *,
     media: Mapping[str, MediaImage] | None = None,
     from_feed: bool = False,
+    source_id: str | None = None,
 ) -> Product:
     """Create a product (any status). A missing handle is made from the title; SKUs, handle and
     external id must be free in the store (else Conflict). Each uploaded image ``data.images`` names
@@ -90,6 +91,7 @@ def create_product(
         updated_at=now,
         media=chosen,
         source=field_values(data) if from_feed else {},
+        source_id=source_id,
     )
     tiers.reserve(tenant, tiers.Limit.PRODUCTS)  # 409 naming the limit once the plan's products are used
     try:
@@ -195,7 +197,7 @@ def update_product(
     return _edit_product(tenant, product_id, replace)
 
 
-def _replacement(current: Product, feed: ProductInput) -> Product:
+def _replacement(current: Product, feed: ProductInput, source_id: str | None = None) -> Product:
     """``current`` re-imported from ``feed``: the feed's values, but the store's in its overrides."""
     data, overrides = kept_overrides(feed, current)
     return Product(
@@ -208,6 +210,7 @@ def _replacement(current: Product, feed: ProductInput) -> Product:
         image_failures=_kept_failures(data.images, current.image_failures),
         source=field_values(feed),
         overrides=overrides,
+        source_id=source_id or current.source_id,
     )
 
 
@@ -237,6 +240,7 @@ def save_product_by_external_id(
     build: Callable[[Product | None], ProductInput],
     *,
     skip_unchanged: bool = True,
+    source_id: str | None = None,
 ) -> tuple[Product, bool]:
     """Create or replace the product with this external id from what ``build`` makes of the current
     one (``None`` if there is none): ``(product, created)``. One read of the product, one transaction,
@@ -254,9 +258,9 @@ def save_product_by_external_id(
         previous = source_view(stored.product) if stored else None
         data = build(previous).model_copy(update={"external_id": external_id})
         if stored is None:
-            return create_product(tenant, data, from_feed=True), True
+            return create_product(tenant, data, from_feed=True, source_id=source_id), True
         current = stored.product
-        product = _replacement(current, data)
+        product = _replacement(current, data, source_id)
         if skip_unchanged and product.model_dump(exclude={"updated_at"}) == current.model_dump(
             exclude={"updated_at"}
         ):
@@ -295,6 +299,20 @@ def get_product_by_handle(tenant: Tenant, handle: str) -> Product:
     if product is None:
         raise NotFound("We could not find that product.")
     return product
+
+
+def archive_gone_from_feed(tenant: Tenant, product_id: str) -> Product:
+    """Archive a product its feed no longer lists (a saved source's ``missing: archive``): the feed's
+    word, so the product's ``source`` says archived and a status staff overrode stays theirs; a later
+    feed listing it again brings it back like any feed value. Through the one save path."""
+
+    def gone(product: Product) -> dict[str, Any]:
+        source = {**product.source, "status": ProductStatus.ARCHIVED.value} if product.source else {}
+        if "status" in product.overrides:
+            return {"source": source}
+        return {"status": ProductStatus.ARCHIVED, "source": source}
+
+    return _edit_product(tenant, product_id, gone, staff=False)
 
 
 def set_product_status(tenant: Tenant, product_id: str, status: ProductStatus) -> Product:
@@ -348,6 +366,7 @@ def _apply_edit(
             image_failures=failures,
             source=source,
             overrides=overrides,
+            source_id=current.source_id,
         )
     except ValidationError as exc:
         raise product_input_errors(exc) from exc

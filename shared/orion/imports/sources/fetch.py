@@ -1,0 +1,168 @@
+"""Fetching a source's feed: the bulk store import's safeguards (https, allowed hosts, no credentials
+or port: ``check_feed_url``), public addresses only over a connection pinned to the checked address
+(orion.net), no redirects, a size cap and a deadline; conditional requests (ETag / Last-Modified); and
+retries with exponential backoff and jitter for timeouts, connection errors, 429 and 5xx.
+
+:class:`FeedTransport` is the network: the runner uses :class:`PublicFeedTransport`, tests give a fake
+one that logs each request.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from orion import net
+from orion.imports.bulk_stores import check_feed_url
+from orion.imports.errors import FeedRefused
+from orion.settings import get_settings
+
+USER_AGENT = "Orion-imports/1"
+_CHUNK = 64 * 1024
+
+
+class FeedUnavailable(Exception):
+    """The host did not answer in time, could not be reached, or answered 429/5xx: worth retrying."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FeedAnswer:
+    status: int
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes = b""
+
+
+class FeedTransport(Protocol):
+    def get(self, request: FeedRequest, *, max_bytes: int, deadline_seconds: float) -> FeedAnswer:
+        """GET the URL; FeedUnavailable when it cannot be reached in time, FeedRefused when it may
+        not be reached at all or answers with more than ``max_bytes``."""
+        ...
+
+
+class PublicFeedTransport:
+    """The network, kept on the public internet."""
+
+    def get(self, request: FeedRequest, *, max_bytes: int, deadline_seconds: float) -> FeedAnswer:
+        check_feed_url(request.url)
+        parts = urlsplit(request.url)
+        if parts.scheme != "https":
+            raise FeedRefused("Saved sources are fetched over https only.")
+        host = (parts.hostname or "").rstrip(".").lower()
+        if net.local_name(host):
+            raise FeedRefused(f"{host} is not on the public internet.")
+        timeout = min(10.0, deadline_seconds)
+        try:
+            addresses = net.resolve(host, 443, timeout)
+        except net.LookupFailed as exc:
+            if exc.timed_out:
+                raise FeedUnavailable(f"{host} could not be looked up in time.") from None
+            raise FeedUnavailable(f"{host} could not be found.") from None
+        if not all(net.public_address(a) for a in addresses):
+            raise FeedRefused("The feed host resolves to a non-public address.")
+        connection = net.PinnedHTTPSConnection(addresses[0], host, timeout)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"User-Agent": USER_AGENT, "Host": host, **request.headers}
+        deadline = time.monotonic() + deadline_seconds
+        try:
+            connection.request("GET", target, headers=headers)
+            response = connection.getresponse()
+            answered = {name.lower(): value for name, value in response.getheaders()}
+            declared = answered.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise FeedRefused(_too_large(max_bytes))
+            body = bytearray()
+            while chunk := response.read(_CHUNK):
+                body.extend(chunk)
+                if len(body) > max_bytes:
+                    raise FeedRefused(_too_large(max_bytes))
+                if time.monotonic() > deadline:
+                    raise FeedUnavailable(
+                        f"{host} took longer than {deadline_seconds:.0f} s to send the feed."
+                    )
+            return FeedAnswer(response.status, answered, bytes(body))
+        except TimeoutError:
+            raise FeedUnavailable(f"{host} did not answer in time.") from None
+        except ssl.SSLError:
+            raise FeedRefused(f"{host} has no valid certificate for its name.") from None
+        except (OSError, http.client.HTTPException):
+            raise FeedUnavailable(f"{host} could not be reached.") from None
+        finally:
+            connection.close()
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"The feed is larger than {max_bytes // (1024 * 1024)} MB."
+
+
+def _retry_after(answer: FeedAnswer) -> float | None:
+    value = answer.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def fetch(
+    transport: FeedTransport,
+    url: str,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FeedAnswer:
+    """The feed's answer: 200 with its bytes or 304 (unchanged). Timeouts, connection errors, 429 and
+    5xx are tried ``import_source_fetch_attempts`` times with exponential backoff and jitter (a
+    ``Retry-After`` is respected up to a cap), then FeedUnavailable; a redirect or another status is
+    FeedRefused at once."""
+    settings = get_settings()
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = FeedRequest(url, headers)
+    attempts = settings.import_source_fetch_attempts
+    for attempt in range(1, attempts + 1):
+        try:
+            answer = transport.get(
+                request,
+                max_bytes=settings.import_fetch_max_bytes,
+                deadline_seconds=settings.import_source_fetch_deadline_seconds,
+            )
+            if answer.status == 429 or answer.status >= 500:
+                raise FeedUnavailable(
+                    f"The feed host answered {answer.status}.", retry_after=_retry_after(answer)
+                )
+        except FeedUnavailable as exc:
+            if attempt == attempts:
+                raise FeedUnavailable(f"{exc} (tried {attempts} times)") from None
+            base = settings.import_source_retry_base_seconds * 2 ** (attempt - 1)
+            wait = base + random.uniform(0, base)  # noqa: S311 - jitter, not a secret
+            if exc.retry_after is not None:
+                wait = max(wait, min(exc.retry_after, settings.import_source_retry_after_cap_seconds))
+            sleep(wait)
+            continue
+        if answer.status in (200, 304):
+            return answer
+        if 300 <= answer.status < 400:
+            raise FeedRefused(f"The feed URL redirects ({answer.status}); save the address it moved to.")
+        raise FeedRefused(f"The feed host refused the feed ({answer.status}).")
+    raise AssertionError("unreachable")  # pragma: no cover

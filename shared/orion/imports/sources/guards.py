@@ -1,0 +1,90 @@
+"""What a fetched feed must look like before it is imported automatically.
+
+Each language's body is read once, before its import job starts: its format and header, its product
+rows and their external ids (a row that fails validation later still names its product, so it counts
+as present). The guards compare it with the profile of the language's last good run:
+
+- HTML (a login page, an error page, a shop front): the language fails, no job is started;
+- product rows fell by more than half, or the header's columns changed: the run is *held* (it stages,
+  but nothing is published automatically whatever the source's policy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from orion.imports.errors import UnreadableFile
+from orion.imports.formats import ReadOptions, inspect_file, read_batches
+from orion.imports.models import ImportFormat
+from orion.imports.sources.models import FeedProfile
+
+_HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml")
+
+
+@dataclass(frozen=True)
+class ReadFeed:
+    profile: FeedProfile
+    external_ids: frozenset[str]
+
+
+def sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def is_html(body: bytes, content_type: str | None) -> bool:
+    """Whether the answer is a web page rather than a feed: its content type says HTML, or its first
+    bytes (after a BOM and white space) open an HTML (or XML) document."""
+    if content_type and content_type.split(";", 1)[0].strip().lower() in (
+        "text/html",
+        "application/xhtml+xml",
+    ):
+        return True
+    head = body[:512].lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    return head.startswith(_HTML_STARTS)
+
+
+def read_feed(body: bytes, declared: ImportFormat, language: str, max_cell_chars: int) -> ReadFeed:
+    """The feed's profile and the external ids of its rows (UnreadableFile when it cannot be read:
+    the import job would fail the same way, so the job is still started and says why)."""
+    stream = io.BytesIO(body)
+    shape = inspect_file(stream, declared)
+    text = io.TextIOWrapper(stream, encoding=shape.encoding, newline="")
+    ids: set[str] = set()
+    rows = 0
+    try:
+        for batch, unreadable in read_batches(text, shape, ReadOptions(language, max_cell_chars)):
+            rows += len(batch) + len(unreadable)
+            ids.update(batch.external_ids)
+    finally:
+        text.detach()
+    columns = tuple(name.strip().lower() for name in shape.header)
+    return ReadFeed(FeedProfile(rows=rows, columns=columns, sha256=sha256(body)), frozenset(ids))
+
+
+def hold_reason(language: str, fetched: FeedProfile, baseline: FeedProfile | None) -> str | None:
+    """Why this language's feed is held against its last good run (None: it may go on)."""
+    if baseline is None:
+        return None
+    if fetched.columns != baseline.columns:
+        gone = [c for c in baseline.columns if c not in fetched.columns]
+        new = [c for c in fetched.columns if c not in baseline.columns]
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(gone)}" if gone else "",
+                f"new {', '.join(new)}" if new else "",
+            )
+            if part
+        )
+        return f"The {language} feed's columns changed ({detail or 'a different order'})."
+    if baseline.rows and fetched.rows * 2 < baseline.rows:
+        return (
+            f"The {language} feed shrank from {baseline.rows} to {fetched.rows} products "
+            "(more than half gone)."
+        )
+    return None
+
+
+__all__ = ["ReadFeed", "UnreadableFile", "hold_reason", "is_html", "read_feed", "sha256"]

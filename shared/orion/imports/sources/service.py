@@ -1,0 +1,636 @@
+"""Saved sources: a store's feed URLs (one per language), fetched on a schedule or on demand and
+imported as ordinary import jobs, then published by the source's policy (docs/imports.md, Saved
+sources).
+
+A run goes: queued (the API or the scheduled task) -> the runner takes it once (idempotent per run id)
+and fetches every URL with conditional requests -> nothing changed: ``unchanged`` (no job, no S3
+object, no staged row, one write of the source's item) -> a changed feed: guards (HTML fails the run;
+rows halved or columns changed hold it), one import job per changed language, started as an upload
+-> when every job has ended (the Finalize hook queues ``finish``): ``failed`` (a job FAILED), ``held``,
+``staged`` (policy none) or ``published`` (new / all), then, under ``missing: archive`` and only for a
+complete, unheld run, the source's products its feeds no longer list are archived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from orion import runtime
+from orion.catalog.models import Product, ProductStatus
+from orion.catalog.products.repository import ProductRepository
+from orion.catalog.products.service import archive_gone_from_feed
+from orion.errors import Conflict, FieldError, Invalid, NotFound, OrionError
+from orion.ids import new_id
+from orion.imports.bulk_stores import check_feed_url
+from orion.imports.errors import FeedRefused, UnreadableFile
+from orion.imports.models import LANGUAGES, ImportJob, ImportStatus
+from orion.imports.publish import PublishRequest, PublishResult, request_publish
+from orion.imports.repository import ImportRepository
+from orion.imports.service import start_fetched_import
+from orion.imports.sources import guards
+from orion.imports.sources.fetch import FeedTransport, FeedUnavailable, PublicFeedTransport, fetch
+from orion.imports.sources.models import (
+    FAILURES_BEFORE_PAUSE,
+    MAX_SOURCES_PER_STORE,
+    MissingPolicy,
+    PublishPolicy,
+    RunStatus,
+    RunTrigger,
+    Source,
+    SourceChange,
+    SourceInput,
+    SourceRun,
+    SourceSchedule,
+    SourceStatus,
+    UrlState,
+)
+from orion.imports.sources.queue import SourceMessage, SourceQueue
+from orion.imports.sources.repository import SourceRepository
+from orion.imports.storage import ImportFiles
+from orion.observability import logger
+from orion.outbox.service import enqueue_email
+from orion.settings import get_settings
+from orion.tenancy.stores import store_profile
+from orion.tenant import Tenant
+
+INTERVALS = {SourceSchedule.HOURLY: timedelta(hours=1), SourceSchedule.DAILY: timedelta(hours=24)}
+DUE_BATCH = 200  # sources queued per platform and tick; the next tick (5 minutes) takes the rest
+# A run claimed this long ago whose worker never started its jobs is taken again (the runner's Lambda
+# timeout is far shorter).
+STALE_CLAIM = timedelta(minutes=30)
+SAVE_ATTEMPTS = 5
+PAUSED_BY_STAFF = "Paused by staff."
+OnPublished = Callable[[Tenant, list[Product]], None]
+
+_transport: FeedTransport | None = None
+
+
+@contextmanager
+def use_transport(transport: FeedTransport) -> Iterator[None]:
+    """Run with ``transport`` as the network (tests give a fake one)."""
+    global _transport
+    previous, _transport = _transport, transport
+    try:
+        yield
+    finally:
+        _transport = previous
+
+
+def _network() -> FeedTransport:
+    return _transport or PublicFeedTransport()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _repo() -> SourceRepository:
+    return runtime.repository(SourceRepository)
+
+
+# --- sources -----------------------------------------------------------------------------------------
+
+
+def _checked_urls(urls: dict[str, str]) -> dict[str, str]:
+    errors = []
+    for language, url in urls.items():
+        if language not in LANGUAGES:
+            errors.append(FieldError(f"urls.{language}", f"a language must be one of {', '.join(LANGUAGES)}"))
+            continue
+        try:
+            if urlsplit(url).scheme != "https":
+                raise FeedRefused("Feed URLs must use https.")
+            check_feed_url(url)
+        except (FeedRefused, ValueError) as exc:
+            errors.append(FieldError(f"urls.{language}", str(exc)))
+    if errors:
+        raise Invalid(f"{errors[0].field}: {errors[0].message}", errors=errors)
+    return {language: urls[language] for language in LANGUAGES if language in urls}
+
+
+def _next_run(schedule: SourceSchedule, status: SourceStatus, after: datetime) -> datetime | None:
+    if schedule is SourceSchedule.MANUAL or status is SourceStatus.PAUSED:
+        return None
+    return after
+
+
+def create_source(tenant: Tenant, data: SourceInput, *, created_by: str | None = None) -> Source:
+    """A new source of the store; its first scheduled run is due at once (the next tick). 409 past
+    MAX_SOURCES_PER_STORE."""
+    urls = _checked_urls(data.urls)
+    if len(_repo().list_sources(tenant, MAX_SOURCES_PER_STORE + 1)) >= MAX_SOURCES_PER_STORE:
+        raise Conflict(f"A store has at most {MAX_SOURCES_PER_STORE} saved sources; delete one first.")
+    now = _now()
+    source = Source(
+        id=new_id(),
+        platform=tenant.platform,
+        store=tenant.require_store(),
+        name=data.name,
+        urls=urls,
+        format=data.format,
+        schedule=data.schedule,
+        publish=data.publish,
+        missing=data.missing,
+        next_run_at=_next_run(data.schedule, SourceStatus.ACTIVE, now),
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+    _repo().save(tenant, source, None)
+    return source
+
+
+def get_source(tenant: Tenant, source_id: str) -> Source:
+    found = _repo().get(tenant, source_id)
+    if found is None:
+        raise NotFound("No such import source.")
+    return found[0]
+
+
+def list_sources(tenant: Tenant) -> list[Source]:
+    return _repo().list_sources(tenant)
+
+
+def _change(tenant: Tenant, source_id: str, edit: Callable[[Source], Source]) -> Source:
+    """Apply ``edit`` to the source as it is now (optimistic: read, change, conditional write)."""
+    for _ in range(SAVE_ATTEMPTS):
+        found = _repo().get(tenant, source_id)
+        if found is None:
+            raise NotFound("No such import source.")
+        source, version = found
+        changed = edit(source)
+        if _repo().save(tenant, changed, version):
+            return changed
+    raise Conflict("The source changed meanwhile; try again.")
+
+
+def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Source:
+    """Change a source's settings; ``status: active`` resumes a paused source (its failures and reason
+    cleared), ``paused`` pauses it; ``accept_feeds`` takes the last held run's feeds as the guards'
+    new baseline. A changed URL forgets what was known of the old one."""
+    urls = _checked_urls(change.urls) if change.urls is not None else None
+
+    def edit(source: Source) -> Source:
+        now = _now()
+        update: dict[str, object] = {
+            name: value
+            for name, value in change.model_dump(
+                exclude_unset=True, exclude={"urls", "status", "accept_feeds"}
+            ).items()
+            if value is not None
+        }
+        state = dict(source.state)
+        if urls is not None:
+            update["urls"] = urls
+            state = {lang: s for lang, s in state.items() if urls.get(lang) == source.urls.get(lang)}
+        if change.accept_feeds:
+            state = {
+                lang: s.model_copy(update={"profile": s.held_profile, "held_profile": None})
+                if s.held_profile
+                else s
+                for lang, s in state.items()
+            }
+        update["state"] = state
+        status = change.status or source.status
+        if change.status is SourceStatus.ACTIVE and source.status is SourceStatus.PAUSED:
+            update |= {"paused_reason": None, "consecutive_failures": 0}
+        elif change.status is SourceStatus.PAUSED and source.status is SourceStatus.ACTIVE:
+            update["paused_reason"] = PAUSED_BY_STAFF
+        update["status"] = status
+        schedule = change.schedule or source.schedule
+        if schedule is SourceSchedule.MANUAL or status is SourceStatus.PAUSED:
+            update["next_run_at"] = None
+        elif source.next_run_at is None or schedule is not source.schedule:
+            update["next_run_at"] = now
+        update["updated_at"] = now
+        return source.model_copy(update=update)
+
+    return _change(tenant, source_id, edit)
+
+
+def delete_source(tenant: Tenant, source_id: str) -> None:
+    """Delete a source; its runs' import jobs stay in the history (and its products in the catalogue)."""
+    if not _repo().delete(tenant, source_id):
+        raise NotFound("No such import source.")
+
+
+def list_runs(tenant: Tenant, source_id: str, limit: int = 50) -> list[SourceRun]:
+    get_source(tenant, source_id)
+    return _repo().list_runs(tenant, source_id, limit)
+
+
+# --- queueing runs ---------------------------------------------------------------------------------
+
+
+def request_run(tenant: Tenant, source_id: str, trigger: RunTrigger = RunTrigger.MANUAL) -> SourceRun:
+    """Queue a run of the source (a paused source may be run by hand: if it succeeds, it resumes)."""
+    get_source(tenant, source_id)
+    return _queue_run(tenant, source_id, trigger)
+
+
+def _queue_run(tenant: Tenant, source_id: str, trigger: RunTrigger) -> SourceRun:
+    run = SourceRun(id=new_id(), source_id=source_id, trigger=trigger, created_at=_now())
+    _repo().create_run(tenant, run)
+    message = SourceMessage(
+        type="run", platform=tenant.platform, store=tenant.require_store(), source_id=source_id, run_id=run.id
+    )
+    try:
+        runtime.repository(SourceQueue).send(message)
+    except Exception:
+        _repo().save_run(
+            tenant,
+            run.model_copy(
+                update={
+                    "status": RunStatus.FAILED,
+                    "message": "The run could not be queued.",
+                    "finished_at": _now(),
+                }
+            ),
+        )
+        raise
+    return run
+
+
+def run_due_sources(tenant: Tenant, now: datetime) -> int:
+    """The scheduled task ``imports.run_due_sources``: queue a run of each of the platform's active
+    scheduled sources whose next run is due, and move its next run on (hourly +1 h, daily +24 h, from
+    now). One bounded Query on the sparse due index; how many runs were queued."""
+    queued = 0
+    for listed in _repo().due(tenant.platform, now, DUE_BATCH):
+        store = Tenant(listed.platform, listed.store)
+        found = _repo().get(store, listed.id)  # the index may lag behind the source
+        if found is None:
+            continue
+        source, version = found
+        interval = INTERVALS.get(source.schedule)
+        if (
+            interval is None
+            or source.status is SourceStatus.PAUSED
+            or source.next_run_at is None
+            or source.next_run_at > now
+        ):
+            continue
+        moved = source.model_copy(update={"next_run_at": now + interval})
+        if not _repo().save(store, moved, version):
+            continue  # changed meanwhile (staff, another tick): the next tick looks again
+        try:
+            _queue_run(store, source.id, RunTrigger.SCHEDULED)
+        except OrionError:
+            logger.exception("source run not queued", extra={"source_id": source.id})
+            continue
+        queued += 1
+    return queued
+
+
+# --- the run (the runner function) ------------------------------------------------------------------
+
+
+def _ids_key(source: Source, name: str) -> str:
+    return f"sources/{source.platform}/{source.store}/{source.id}/{name}.txt"
+
+
+def execute_run(
+    tenant: Tenant, source_id: str, run_id: str, *, on_published: OnPublished | None = None
+) -> SourceRun | None:
+    """Take a queued run once and fetch its feeds; start an import job per changed language (or end it
+    unchanged or failed). None for a duplicate message or a run that is gone."""
+    repository = _repo()
+    run = repository.get_run(tenant, source_id, run_id)
+    if run is None or run.status.is_final:
+        return None
+    found = repository.get(tenant, source_id)
+    if found is None:
+        ended = _ended(run, RunStatus.FAILED, "The source was deleted before it ran.")
+        repository.save_run(tenant, ended)
+        return ended
+    source = found[0]
+    now = _now()
+    claimed = run.model_copy(update={"status": RunStatus.RUNNING, "started_at": now})
+    if not repository.claim_run(tenant, claimed, stale_before=(now - STALE_CLAIM).isoformat()):
+        logger.info("source run already taken", extra={"run_id": run_id})
+        return None
+    try:
+        return _fetch_and_start(tenant, source, claimed, on_published)
+    except Exception:
+        logger.exception("source run failed", extra={"run_id": run_id, "source_id": source_id})
+        return _fail_run(
+            tenant, claimed, "The run stopped because of an internal error; it will run again as scheduled."
+        )
+
+
+def _fetch_and_start(
+    tenant: Tenant, source: Source, run: SourceRun, on_published: OnPublished | None
+) -> SourceRun:
+    settings = get_settings()
+    transport = _network()
+    fetched: dict[str, UrlState] = {}
+    bodies: dict[str, bytes] = {}
+    present: dict[str, frozenset[str]] = {}
+    holds: list[str] = []
+    for language, url in source.urls.items():
+        known = source.state.get(language, UrlState())
+        try:
+            answer = fetch(transport, url, etag=known.etag, last_modified=known.last_modified, sleep=_sleep)
+        except (FeedUnavailable, FeedRefused) as exc:
+            return _fail_run(tenant, run, f"The {language} feed could not be fetched: {exc}")
+        if answer.status == 304:
+            continue
+        digest = guards.sha256(answer.body)
+        validators = {
+            "etag": answer.headers.get("etag"),
+            "last_modified": answer.headers.get("last-modified"),
+        }
+        if digest == known.sha256:
+            continue
+        if guards.is_html(answer.body, answer.headers.get("content-type")):
+            return _fail_run(
+                tenant,
+                run,
+                f"The {language} feed answered a web page (HTML), not a product feed: check its URL.",
+            )
+        profile = None
+        try:
+            read = guards.read_feed(answer.body, source.format, language, settings.import_max_cell_chars)
+            profile = read.profile
+            present[language] = read.external_ids
+            reason = guards.hold_reason(language, profile, known.profile)
+            if reason:
+                holds.append(reason)
+        except UnreadableFile:
+            present[language] = frozenset()  # the import job fails and says why
+        fetched[language] = known.model_copy(update={**validators, "sha256": digest, "held_profile": profile})
+        bodies[language] = answer.body
+    if not bodies:
+        return _end_unchanged(tenant, run)
+    files = ImportFiles()
+    for language, ids in present.items():
+        files.put_source_ids(_ids_key(source, f"runs/{run.id}/{language}"), sorted(ids))
+    message = " ".join(holds) + " Nothing is published automatically; review the import." if holds else None
+    planned = run.model_copy(
+        update={"languages": tuple(bodies), "fetched": fetched, "held": bool(holds), "message": message}
+    )
+    _repo().save_run(tenant, planned)
+    job_ids: dict[str, str] = {}
+    for language, body in bodies.items():
+        name = urlsplit(source.urls[language]).path.rsplit("/", 1)[-1] or f"feed_{language}.csv"
+        try:
+            job = start_fetched_import(
+                tenant,
+                name,
+                body,
+                declared_format=source.format,
+                language=language,
+                source=(source.id, run.id),
+            )
+        except OrionError as exc:
+            return _fail_run(
+                tenant,
+                planned.model_copy(update={"job_ids": job_ids}),
+                f"The {language} import could not start: {exc}",
+            )
+        job_ids[language] = job.id
+        planned = planned.model_copy(update={"job_ids": job_ids})
+        _repo().save_run(tenant, planned)
+    logger.info("source run started its imports", extra={"run_id": run.id, "jobs": job_ids})
+    # The jobs may have ended already (a small file): finish here rather than wait for the hook.
+    return finish_run(tenant, source.id, run.id, on_published=on_published) or planned
+
+
+def _sleep(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)
+
+
+def _ended(run: SourceRun, status: RunStatus, message: str | None) -> SourceRun:
+    return run.model_copy(update={"status": status, "message": message, "finished_at": _now()})
+
+
+def _end_unchanged(tenant: Tenant, run: SourceRun) -> SourceRun:
+    ended = _ended(run, RunStatus.UNCHANGED, "No feed changed since the last run.")
+    _repo().save_run(tenant, ended)
+    _record_outcome(tenant, ended, success=True)
+    return ended
+
+
+def _fail_run(tenant: Tenant, run: SourceRun, message: str) -> SourceRun:
+    ended = _ended(run, RunStatus.FAILED, message)
+    _repo().save_run(tenant, ended)
+    _record_outcome(tenant, ended, success=False)
+    return ended
+
+
+def _record_outcome(
+    tenant: Tenant, run: SourceRun, *, success: bool, state: dict[str, UrlState] | None = None
+) -> None:
+    """The source's bookkeeping after a run: one conditional write (last run, last checked, failures,
+    pause after FAILURES_BEFORE_PAUSE failures in a row with one e-mail, resume after a success)."""
+    paused_now: list[Source] = []
+
+    def edit(source: Source) -> Source:
+        paused_now.clear()
+        update: dict[str, object] = {"last_run": run.summary(), "last_checked_at": run.finished_at}
+        if state is not None:
+            update["state"] = {**source.state, **state}
+        if success:
+            update["consecutive_failures"] = 0
+            if source.status is SourceStatus.PAUSED and source.paused_reason != PAUSED_BY_STAFF:
+                update |= {
+                    "status": SourceStatus.ACTIVE,
+                    "paused_reason": None,
+                    "next_run_at": _next_run(
+                        source.schedule,
+                        SourceStatus.ACTIVE,
+                        _now() + INTERVALS.get(source.schedule, timedelta()),
+                    ),
+                }
+        else:
+            failures = source.consecutive_failures + 1
+            update["consecutive_failures"] = failures
+            if failures >= FAILURES_BEFORE_PAUSE and source.status is SourceStatus.ACTIVE:
+                update |= {
+                    "status": SourceStatus.PAUSED,
+                    "paused_reason": f"Paused after {failures} failed runs in a row; the last: {run.message}",
+                    "next_run_at": None,
+                }
+                paused_now.append(source)
+        return source.model_copy(update=update)
+
+    try:
+        changed = _change(tenant, run.source_id, edit)
+    except NotFound:
+        return  # deleted meanwhile
+    if paused_now:
+        _mail_paused(tenant, changed)
+
+
+def _mail_paused(tenant: Tenant, source: Source) -> None:
+    store = store_profile(tenant)
+    if store is None or not store.contact_email:
+        logger.warning("paused source: the store has no contact address", extra={"source_id": source.id})
+        return
+    enqueue_email(
+        tenant,
+        to=store.contact_email,
+        subject=f'{store.name}: the import source "{source.name}" is paused',
+        text=(
+            f'Hello,\n\nThe saved import source "{source.name}" of {store.name} failed '
+            f"{source.consecutive_failures} times in a row and was paused, so it no longer runs on its "
+            f"schedule.\n\n{source.paused_reason}\n\nFix the feed (or its URL) and resume the source on "
+            "the Imports page, or run it by hand: a successful run resumes it.\n"
+        ),
+        kind="import_source_paused",
+        data={"source_id": source.id},
+    )
+
+
+# --- the end of a run's jobs --------------------------------------------------------------------------
+
+
+def job_finished(tenant: Tenant, job: ImportJob) -> None:
+    """The hook of an import job's end (Finalize, MarkFailed, a file Prepare rejected, the watchdog):
+    when every job of the job's source run has ended, ask the runner to finish the run."""
+    if job.source_id is None or job.source_run_id is None or not job.status.is_final:
+        return
+    repository = _repo()
+    ended = repository.job_ended(tenant, job.source_id, job.source_run_id, job.id)
+    run = repository.get_run(tenant, job.source_id, job.source_run_id)
+    if run is None or run.status is not RunStatus.RUNNING or len(ended) < len(run.languages):
+        return
+    message = SourceMessage(
+        type="finish",
+        platform=tenant.platform,
+        store=tenant.require_store(),
+        source_id=job.source_id,
+        run_id=run.id,
+    )
+    runtime.repository(SourceQueue).send(message)
+
+
+def finish_run(
+    tenant: Tenant, source_id: str, run_id: str, *, on_published: OnPublished | None = None
+) -> SourceRun | None:
+    """Apply the source's policy once every job of the run has ended (once, whoever asks twice): None
+    while jobs are still under way or when the run was finished already."""
+    repository = _repo()
+    imports = runtime.repository(ImportRepository)
+    run = repository.get_run(tenant, source_id, run_id)
+    if run is None or run.status is not RunStatus.RUNNING or len(run.job_ids) < len(run.languages):
+        return None
+    jobs = [imports.get_job(tenant, job_id) for job_id in run.job_ids.values()]
+    if any(job is None or not job.status.is_final for job in jobs):
+        return None
+    if not repository.claim_finish(tenant, source_id, run_id):
+        return None
+    found = repository.get(tenant, source_id)
+    if found is None:
+        return _fail_run(tenant, run, "The source was deleted while it ran; its imports stay staged.")
+    source = found[0]
+    done = [job for job in jobs if job is not None]
+    failed = next((job for job in done if job.status is ImportStatus.FAILED), None)
+    if failed is not None:
+        return _fail_run(tenant, run, f"The {failed.language} import failed: {failed.message}")
+    if run.held:
+        for job in done:
+            imports.note_job(tenant, job.id, f"{job.message or ''} Held: {run.message}".strip())
+        held_state = dict(run.fetched)
+        ended = _ended(run, RunStatus.HELD, run.message)
+        repository.save_run(tenant, ended)
+        _record_outcome(tenant, ended, success=True, state=held_state)
+        return ended
+    try:
+        status, message = _apply_policy(tenant, source, done, on_published)
+        archived = _archive_missing(tenant, source, run) if source.missing is MissingPolicy.ARCHIVE else 0
+        if source.missing is not MissingPolicy.ARCHIVE:
+            _remember_ids(source, run, archive=False)
+    except OrionError as exc:
+        return _fail_run(tenant, run, f"The publish could not finish: {exc}")
+    if archived:
+        message += f" {archived} product{'s' if archived != 1 else ''} no longer in the feed archived."
+    baseline = {
+        lang: s.model_copy(update={"profile": s.held_profile or s.profile, "held_profile": None})
+        for lang, s in run.fetched.items()
+    }
+    ended = _ended(run, status, message).model_copy(update={"archived": archived})
+    repository.save_run(tenant, ended)
+    _record_outcome(tenant, ended, success=True, state=baseline)
+    return ended
+
+
+def _apply_policy(
+    tenant: Tenant, source: Source, jobs: list[ImportJob], on_published: OnPublished | None
+) -> tuple[RunStatus, str]:
+    staged = sum(job.counts.accepted for job in jobs)
+    if source.publish is PublishPolicy.NONE:
+        return RunStatus.STAGED, f"{staged} products staged; publish them from the import."
+    request = PublishRequest(all=True, only_new=source.publish is PublishPolicy.NEW)
+    published = 0
+    background = False
+    for job in jobs:
+        outcome = request_publish(tenant, job.id, request, on_published=on_published)
+        if isinstance(outcome, PublishResult):
+            published += len(outcome.created) + len(outcome.updated)
+        else:
+            background = True
+    if background:
+        return RunStatus.PUBLISHED, f"{staged} products staged; publishing in the background."
+    what = "new products" if source.publish is PublishPolicy.NEW else "products"
+    return RunStatus.PUBLISHED, f"{published} {what} published."
+
+
+def _run_ids(source: Source, run: SourceRun) -> set[str]:
+    """The external ids of every language's feed as it is now: this run's for the languages that
+    changed, the last ones kept for the others."""
+    files = ImportFiles()
+    present: set[str] = set()
+    for language in source.urls:
+        if language in run.languages:
+            present.update(files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")))
+        else:
+            present.update(files.source_ids(_ids_key(source, f"present-{language}")))
+    return present
+
+
+def _remember_ids(
+    source: Source, run: SourceRun, *, archive: bool, present: set[str] | None = None
+) -> set[str]:
+    """Keep each changed language's ids as the language's present ones and grow the ids the source
+    has ever listed (``known``, which archiving narrows to what is present)."""
+    files = ImportFiles()
+    present = _run_ids(source, run) if present is None else present
+    for language in run.languages:
+        files.put_source_ids(
+            _ids_key(source, f"present-{language}"),
+            files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")),
+        )
+    known = set(files.source_ids(_ids_key(source, "known")))
+    files.put_source_ids(_ids_key(source, "known"), sorted(present if archive else known | present))
+    return known
+
+
+def _archive_missing(tenant: Tenant, source: Source, run: SourceRun) -> int:
+    """Archive the store's products this source brought whose external id no feed of the run lists
+    (a row that failed validation still counts as present); another source's products are never
+    touched (the product's ``source_id``)."""
+    present = _run_ids(source, run)
+    known = _remember_ids(source, run, archive=True, present=present)
+    products = runtime.repository(ProductRepository)
+    archived = 0
+    for external_id in sorted(known - present):
+        product_id = products.product_id_for_external_id(tenant, external_id)
+        product = products.get(tenant, product_id, consistent=True) if product_id else None
+        if product is None or product.source_id != source.id or product.status is ProductStatus.ARCHIVED:
+            continue
+        archive_gone_from_feed(tenant, product.id)
+        archived += 1
+    return archived
+
+
+def job_id_finished(tenant: Tenant, job_id: str) -> None:
+    """:func:`job_finished` for a job known by its id (MarkFailed, a file Prepare rejected)."""
+    job = runtime.repository(ImportRepository).get_job(tenant, job_id)
+    if job is not None:
+        job_finished(tenant, job)
