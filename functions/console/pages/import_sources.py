@@ -152,7 +152,7 @@ def _render(
 
 
 def _target(source_id: str) -> str:
-    return f"import-source:{source_id}"
+    return f"import_source:{source_id}"
 
 
 # --- the list and adding ---------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def add(console: Posted) -> Response:
         return _list(console, 422, values=values, errors=_errors(console, exc), message=console._(CORRECT))
     except Conflict as exc:  # the store's limit of saved sources
         return _list(console, 409, values=values, message=console._(str(exc)))
-    auditing.record(console, "imports.source.create", _target(source.id), {"name": source.name})
+    auditing.record(console, "imports.source_create", _target(source.id), {"name": source.name})
     return console.redirect(f"{BASE}/{source.id}", console._("Source saved."))
 
 
@@ -220,7 +220,7 @@ def save(source_id: SourceId, console: Posted) -> Response:
     except (ValidationError, Invalid) as exc:
         errors = _errors(console, exc)
         return _detail(console, source_id, 422, values=values, errors=errors, message=console._(CORRECT))
-    auditing.record(console, "imports.source.update", _target(source_id), {"fields": sorted(body)})
+    auditing.record(console, "imports.source_update", _target(source_id), {"fields": sorted(body)})
     return console.redirect(f"{BASE}/{source_id}", console._("Source saved."))
 
 
@@ -228,7 +228,7 @@ def save(source_id: SourceId, console: Posted) -> Response:
 def run_now(source_id: SourceId, console: Posted) -> Response:
     access = console.need("imports.run")
     run = sources.request_run(access.tenant, source_id)
-    auditing.record(console, "imports.source.run", _target(source_id), {"run": run.id})
+    auditing.record(console, "imports.source_run", _target(source_id), {"run_id": run.id})
     return console.redirect(
         f"{BASE}/{source_id}", console._("The source is being fetched; its run appears below.")
     )
@@ -242,7 +242,7 @@ def pause_or_resume(source_id: SourceId, console: Posted) -> Response:
     except ValueError:
         return _detail(console, source_id, 422, message=console._("Choose a status."))
     sources.update_source(access.tenant, source_id, SourceChange(status=status))
-    auditing.record(console, "imports.source.update", _target(source_id), {"status": status.value})
+    auditing.record(console, "imports.source_update", _target(source_id), {"status": status.value})
     notice = "Source resumed." if status is SourceStatus.ACTIVE else "Source paused."
     return console.redirect(f"{BASE}/{source_id}", console._(notice))
 
@@ -252,7 +252,7 @@ def accept_feeds(source_id: SourceId, console: Posted) -> Response:
     """Take the held feeds as the guards' new baseline: the next runs compare with them."""
     access = console.need("imports.configure")
     sources.update_source(access.tenant, source_id, SourceChange(accept_feeds=True))
-    auditing.record(console, "imports.source.update", _target(source_id), {"accept_feeds": True})
+    auditing.record(console, "imports.source_update", _target(source_id), {"accept_feeds": True})
     return console.redirect(
         f"{BASE}/{source_id}", console._("The held feed is now what the next runs compare with.")
     )
@@ -262,5 +262,5 @@ def accept_feeds(source_id: SourceId, console: Posted) -> Response:
 def delete(source_id: SourceId, console: Posted) -> Response:
     access = console.need("imports.configure")
     sources.delete_source(access.tenant, source_id)
-    auditing.record(console, "imports.source.delete", _target(source_id))
+    auditing.record(console, "imports.source_delete", _target(source_id))
     return console.redirect(BASE, console._("Source deleted. Its imports stay in the history."))

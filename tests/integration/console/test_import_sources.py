@@ -62,7 +62,7 @@ def test_add_run_pause_resume_and_delete_a_source(cloud: None) -> None:
         "new",
         "archive",
     )
-    assert "imports.source.create" in [e.action for e in list_entries(WIZ)[0]]
+    assert "imports.source_create" in [e.action for e in list_entries(WIZ)[0]]
     listing = owner.get("/admin/imports/sources").text
     assert "Letzshop" in listing and "Every hour" in listing
 
