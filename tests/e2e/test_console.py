@@ -41,6 +41,7 @@ def test_sign_in_reach_every_page_of_the_menu_with_no_serious_accessibility_viol
         ("/admin/pages/about/default", 200),
         ("/admin/theme/templates/home.html", 200),
         ("/admin/imports/new", 200),
+        ("/admin/imports/sources", 200),
         ("/admin/no-such-page", 404),
     ):
         response = page.goto(console_url(local_server, href))

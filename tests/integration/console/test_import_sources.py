@@ -1,0 +1,123 @@
+"""The console's saved sources (``/admin/imports/sources``): adding one through the form, a refused
+address named on its field, the detail page with its runs, running one now, pausing and resuming,
+deleting, the permissions, and store isolation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from moto import mock_aws
+
+from infra.local.cloud import install_bridges
+from orion import runtime
+from orion.audit.service import list_entries
+from orion.imports.sources import service as sources
+from orion.imports.sources.models import SourceInput, SourceStatus
+from orion.settings import reset_settings
+from orion.tenant import Tenant
+from tests.console import signed_in, signed_in_as
+from tests.integration.imports.conftest import seed_tenants_and_staff
+from tests.integration.moto_state import AccountStates
+from tests.staff import BAKERY
+
+WIZ = Tenant("oms", "wizamart")
+FEED = "https://feeds.letzshop.lu/wizamart/feed_fr.tsv"
+FORM = {
+    "name": "Letzshop",
+    "url_fr": FEED,
+    "url_de": "",
+    "url_en": "",
+    "format": "auto",
+    "schedule": "hourly",
+    "publish": "new",
+    "missing": "archive",
+}
+
+
+@pytest.fixture
+def cloud(account_states: AccountStates, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ORION_IMPORT_FETCH_ALLOWED_HOSTS", '["letzshop.lu"]')
+    reset_settings()
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        install_bridges()
+        account_states.restore_or_build("pipeline", seed_tenants_and_staff)
+        runtime.reset()
+        yield
+
+
+def test_add_run_pause_resume_and_delete_a_source(cloud: None) -> None:
+    owner = signed_in("wizamart-owner")
+    assert "No saved source yet." in owner.get("/admin/imports/sources").text
+    assert "/admin/imports/sources" in owner.get("/admin/imports").text
+
+    added = owner.post("/admin/imports/sources", FORM)
+    assert added.status == 303, added.text[:2000]
+    path = added.headers["location"]
+    (source,) = sources.list_sources(WIZ)
+    assert path == f"/admin/imports/sources/{source.id}"
+    assert (source.urls, source.schedule.value, source.publish.value, source.missing.value) == (
+        {"fr": FEED},
+        "hourly",
+        "new",
+        "archive",
+    )
+    assert "imports.source_create" in [e.action for e in list_entries(WIZ)[0]]
+    listing = owner.get("/admin/imports/sources").text
+    assert "Letzshop" in listing and "Every hour" in listing
+
+    page = owner.get(path)
+    assert page.status == 200 and "No run yet." in page.text and FEED in page.text
+    ran = owner.post(f"{path}/run", {})
+    assert ran.status == 303
+    assert "Queued" in owner.get(path).text  # the runner fetches it from the queue
+
+    assert owner.post(f"{path}/status", {"status": "paused"}).status == 303
+    assert sources.get_source(WIZ, source.id).status is SourceStatus.PAUSED
+    assert "Paused" in owner.get(path).text
+    assert owner.post(f"{path}/status", {"status": "active"}).status == 303
+    assert sources.get_source(WIZ, source.id).status is SourceStatus.ACTIVE
+
+    edited = owner.post(path, {**FORM, "name": "Letzshop FR", "schedule": "manual"})
+    assert edited.status == 303
+    assert sources.get_source(WIZ, source.id).name == "Letzshop FR"
+    assert sources.get_source(WIZ, source.id).next_run_at is None  # manual: never scheduled
+
+    assert owner.post(f"{path}/delete", {}).status == 303
+    assert sources.list_sources(WIZ) == []
+    assert owner.get(path).status == 404
+
+
+def test_a_refused_address_is_named_on_its_field_and_nothing_is_saved(cloud: None) -> None:
+    owner = signed_in("wizamart-owner")
+    refused = owner.post("/admin/imports/sources", {**FORM, "url_fr": "http://feeds.letzshop.lu/f.tsv"})
+    assert refused.status == 422
+    assert 'id="e-url_fr"' in refused.text and "https" in refused.text
+    assert 'value="Letzshop"' in refused.text  # the form keeps what was typed
+    elsewhere = owner.post("/admin/imports/sources", {**FORM, "url_fr": "https://evil.example/f.tsv"})
+    assert elsewhere.status == 422 and 'id="e-url_fr"' in elsewhere.text
+    none = owner.post("/admin/imports/sources", {**FORM, "url_fr": ""})
+    assert none.status == 422 and "at least one language" in none.text
+    assert sources.list_sources(WIZ) == []
+
+
+def test_only_those_allowed_configure_and_another_store_never_sees_it(cloud: None) -> None:
+    source = sources.create_source(
+        WIZ, SourceInput.model_validate({"name": "Letzshop", "urls": {"fr": FEED}})
+    )
+    path = f"/admin/imports/sources/{source.id}"
+    manager = signed_in_as("manager")
+    page = manager.get(path)
+    assert page.status == 200 and "Run now" in page.text  # imports.run
+    assert (
+        "Delete the source" not in page.text
+        and "Add a source" not in manager.get("/admin/imports/sources").text
+    )
+    assert manager.post("/admin/imports/sources", FORM).status == 403
+    assert manager.post(f"{path}/delete", {}).status == 403
+    assert manager.post(f"{path}/run", {}).status == 303
+
+    bakery = signed_in("bakery-owner", host=BAKERY)
+    assert bakery.get(path).status == 404
+    assert bakery.post(f"{path}/delete", {}).status == 404
+    assert sources.get_source(WIZ, source.id).name == "Letzshop"
