@@ -14,9 +14,14 @@ import ipaddress
 import socket
 import ssl
 import threading
+import time
 
 # Names that never lead to the public internet (RFC 6761 and RFC 6762), refused without asking DNS.
 LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".test", ".invalid", ".example", ".home.arpa")
+
+
+# Bytes asked of the socket per read.
+CHUNK = 64 * 1024
 
 
 class LookupFailed(Exception):
@@ -77,3 +82,45 @@ class PinnedHTTPSConnection(http.client.HTTPSConnection):
     def connect(self) -> None:
         raw = socket.create_connection((self._address, self.port), self.timeout)
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class BodyTooLarge(Exception):
+    """The answer's body is longer than the caller's cap (reading stopped there)."""
+
+
+class DeadlinePassed(Exception):
+    """The answer's body did not arrive before the caller's deadline."""
+
+
+def read_body(
+    connection: http.client.HTTPConnection,
+    response: http.client.HTTPResponse,
+    *,
+    max_bytes: int,
+    deadline: float,
+    idle_seconds: float,
+) -> bytes:
+    """``response``'s body, at most ``max_bytes`` (:class:`BodyTooLarge` past that), all of it before
+    ``deadline`` (a ``time.monotonic()`` value; :class:`DeadlinePassed` after it).
+
+    Each read returns what has arrived (``read1``) and waits at most ``idle_seconds`` or what is left
+    of the deadline, so a host sending a trickle of bytes cannot hold the caller past its deadline (a
+    plain ``read(n)`` waits until ``n`` bytes came, each socket wait starting again)."""
+    body = bytearray()
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlinePassed
+        if connection.sock is not None:
+            connection.sock.settimeout(min(idle_seconds, left))
+        try:
+            chunk = response.read1(CHUNK)
+        except TimeoutError:
+            if time.monotonic() >= deadline:
+                raise DeadlinePassed from None
+            raise
+        if not chunk:
+            return bytes(body)
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise BodyTooLarge

@@ -33,7 +33,6 @@ TIMEOUT_SECONDS = 10.0
 DEADLINE_SECONDS = 30.0
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
 USER_AGENT = "Orion-channels/1"
-_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -104,16 +103,20 @@ class PublicTransport:
             declared = answered.get("content-length", "")
             if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
                 raise DestinationError(f"{host} answered with more than {_megabytes()} MB.")
-            body = bytearray()
-            while chunk := response.read(_CHUNK):
-                body.extend(chunk)
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise DestinationError(f"{host} answered with more than {_megabytes()} MB.")
-                if time.monotonic() > deadline:
-                    raise DestinationUnavailable(
-                        f"{host} took longer than {DEADLINE_SECONDS:.0f} s to answer."
-                    )
-            return HttpAnswer(response.status, answered, bytes(body))
+            body = net.read_body(
+                connection,
+                response,
+                max_bytes=MAX_ANSWER_BYTES,
+                deadline=deadline,
+                idle_seconds=TIMEOUT_SECONDS,
+            )
+            return HttpAnswer(response.status, answered, body)
+        except net.BodyTooLarge:
+            raise DestinationError(f"{host} answered with more than {_megabytes()} MB.") from None
+        except net.DeadlinePassed:
+            raise DestinationUnavailable(
+                f"{host} took longer than {DEADLINE_SECONDS:.0f} s to answer."
+            ) from None
         except TimeoutError:
             raise DestinationUnavailable(f"{host} did not answer in time.") from None
         except ssl.SSLError:

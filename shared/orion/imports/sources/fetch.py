@@ -24,7 +24,6 @@ from orion.imports.errors import FeedRefused
 from orion.settings import get_settings
 
 USER_AGENT = "Orion-imports/1"
-_CHUNK = 64 * 1024
 
 
 class FeedUnavailable(Exception):
@@ -86,16 +85,16 @@ class PublicFeedTransport:
             declared = answered.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FeedRefused(_too_large(max_bytes))
-            body = bytearray()
-            while chunk := response.read(_CHUNK):
-                body.extend(chunk)
-                if len(body) > max_bytes:
-                    raise FeedRefused(_too_large(max_bytes))
-                if time.monotonic() > deadline:
-                    raise FeedUnavailable(
-                        f"{host} took longer than {deadline_seconds:.0f} s to send the feed."
-                    )
-            return FeedAnswer(response.status, answered, bytes(body))
+            body = net.read_body(
+                connection, response, max_bytes=max_bytes, deadline=deadline, idle_seconds=timeout
+            )
+            return FeedAnswer(response.status, answered, body)
+        except net.BodyTooLarge:
+            raise FeedRefused(_too_large(max_bytes)) from None
+        except net.DeadlinePassed:
+            raise FeedUnavailable(
+                f"{host} took longer than {deadline_seconds:.0f} s to send the feed."
+            ) from None
         except TimeoutError:
             raise FeedUnavailable(f"{host} did not answer in time.") from None
         except ssl.SSLError:
