@@ -592,6 +592,7 @@ FUNCTIONS: tuple[Function, ...] = (
         # credentials
         store_secrets=Access.WRITE,
         state_machines=("import-publish",),
+        queues=("import-source-runs",),  # a saved source's "Run now" queues the run
         edge_tenants=True,  # the domains page verifies and removes domains
         # Path-mode stores (/stores/<store>/admin/) answer too, like the shop.
         shopper=True,

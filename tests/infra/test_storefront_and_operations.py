@@ -411,3 +411,35 @@ def test_the_source_runs_queue_has_a_dead_letter_alarm_and_its_runner_outlasts_a
         settings.import_source_fetch_deadline_seconds + settings.import_source_retry_after_cap_seconds
     )
     assert wiring.function("import_source_runner").timeout_seconds > 3 * per_language
+
+
+# Every function whose code queues a saved source's run or its finish: the staff API and the console
+# ("Run now"), the scheduled tick, and the import steps that end a source's job.
+SOURCE_RUN_SENDERS = (
+    "staff_imports",
+    "console",
+    "scheduled_tasks",
+    "import-prepare",
+    "import-finalize",
+    "import-mark-failed",
+)
+
+
+@pytest.mark.parametrize("name", SOURCE_RUN_SENDERS)
+def test_source_run_senders_may_send_and_get_the_queues_url(assembly: Assembly, name: str) -> None:
+    from tests.infra.test_data_and_api import function_resource, role_of, statements_of_role
+
+    queue_id = next(
+        i for i in assembly.resources("api", "AWS::SQS::Queue") if i.startswith("Queueimportsourceruns")
+    )
+    resources = [
+        resource
+        for statement in statements_of_role(assembly, role_of(assembly, name))
+        if statement["Action"] == "sqs:SendMessage"
+        for resource in (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
+    ]
+    env = function_resource(assembly, name)["Properties"]["Environment"]["Variables"]
+    assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources
+    assert env["ORION_IMPORT_SOURCE_QUEUE_URL"] == {"Ref": queue_id}
