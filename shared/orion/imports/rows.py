@@ -370,7 +370,6 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
         _or_none(column("item_group_id")),
         variants,
         statuses,
-        tax_classes,
         strict=True,
     )
     staged: list[StagedData] = [
@@ -396,13 +395,14 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
             "item_group_id": group,
             "variants": record_variants,
             "product_status": product_status,
-            "tax_class": tax_class,
             "published_at": None,
         }
         for (row, external_id, language, title, description, price, sale, available, brand, gtin, mpn,
-             condition, link, record_images, category, group, record_variants, product_status,
-             tax_class) in rows
+             condition, link, record_images, category, group, record_variants, product_status) in rows
     ]  # fmt: skip
+    if any(tax_classes):  # a rare column: the usual file adds nothing per row (StagedProduct: None)
+        for data, tax_class in zip(staged, tax_classes, strict=True):
+            data["tax_class"] = tax_class
     failed = problems.by_index
     if failed:
         staged = [data for index, data in enumerate(staged) if index not in failed]
