@@ -30,9 +30,11 @@ from orion.catalog.models import (
     Translation,
     Variant,
 )
+from orion.catalog.products.overrides import BASE_FIELDS, overridable
 from orion.errors import Conflict, Invalid, LimitExceeded, NotFound, OrionError
 from orion.ids import new_id
 from orion.money import parse_amount
+from orion.rendering.i18n import format_money
 from orion.tenancy import tiers
 from orion.tenancy.models import Tier
 
@@ -352,6 +354,11 @@ def _form_page(
         else {}
     )
     chosen = console.form.all("categories") if posted else list(product.categories if product else ())
+    languages = [lang for lang in EDITABLE_LANGUAGES if lang != _default_language(console)]
+    changed = feed_values(console, product) if product else {}
+    # The markers sit next to their fields; one the form has no field for (a translation into the
+    # store's default language) shows in the feed notice.
+    inline = {*BASE_FIELDS, *(f"{name}.{lang}" for name in ("title", "description") for lang in languages)}
     return console.render(
         "product_form.html",
         status,
@@ -361,7 +368,7 @@ def _form_page(
         image_rows=range(max(1, min(shown.image_rows, MAX_IMAGES))),
         chosen=chosen,
         categories=catalog.list_categories(console.resolved.tenant),
-        languages=[lang for lang in EDITABLE_LANGUAGES if lang != _default_language(console)],
+        languages=languages,
         statuses=[s.value for s in ProductStatus],
         option_slots=OPTION_SLOTS,
         errors=errors or {},
@@ -369,6 +376,8 @@ def _form_page(
         upgrade=upgrade,
         amount=amount_text,
         thumbnails=thumbnails,
+        feed_values=changed,
+        feed_elsewhere=[value for field, value in changed.items() if field not in inline],
     )
 
 
@@ -544,6 +553,94 @@ def _conflict_page(console: Console, yours: ProductInput, current: Product) -> H
         product=current,
         changes=differences(console, yours, current),
     )
+
+
+# --- lasting overrides: a product from a feed ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedValue:
+    """An overridden field of a product from a feed: its name for people and the feed's value as text."""
+
+    field: str
+    label: str
+    shown: str
+
+
+_FIELD_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "price": "Price",
+    "compare_at_price": "Compare-at price",
+    "images": "Images",
+    "status": "Status",
+}
+
+
+def field_label(console: Console, field: str) -> str:
+    """``title`` -> Title, ``title.fr`` -> Title (fr), in the member's language."""
+    name, _, lang = field.partition(".")
+    label = console._(_FIELD_LABELS.get(name, name))
+    return f"{label} ({lang})" if lang else label
+
+
+def _feed_text(console: Console, product: Product, field: str) -> str:
+    """The feed's last value of ``field`` as the form would show it (money, a count, a status label)."""
+    _ = console._
+    value = product.source.get(field)
+    name = field.partition(".")[0]
+    if name in ("price", "compare_at_price"):
+        prices: dict[str, int | None] = value if isinstance(value, dict) else {}
+        shown = {
+            sku: _("(none)") if minor is None else format_money(minor, product.currency, console.lang)
+            for sku, minor in prices.items()
+        }
+        if len(shown) == 1:
+            return next(iter(shown.values()))
+        return "; ".join(f"{sku}: {text}" for sku, text in shown.items()) or _("(none)")
+    if name == "images":
+        count = len(value) if isinstance(value, list) else 0
+        if count == 0:
+            return _("no images")
+        return _("1 image") if count == 1 else _("{n} images", n=count)
+    if name == "status" and isinstance(value, str):
+        return _(value)
+    text = re.sub(r"<[^>]*>", " ", value) if isinstance(value, str) else ""
+    text = " ".join(text.split())
+    if not text:
+        return _("(none)")
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def feed_values(console: Console, product: Product) -> dict[str, FeedValue]:
+    """The product's overridden fields (a product from a feed), in the form's order."""
+    if not product.source:
+        return {}
+    return {
+        field: FeedValue(field, field_label(console, field), _feed_text(console, product, field))
+        for field in product.overrides
+    }
+
+
+@router.post("/admin/products/{product_id}/overrides/{field}/reset")
+def reset_override(console: Posted, product_id: str, field: str) -> Response:
+    """Give one overridden field back the feed's last value, as ``DELETE /api/v1/products/{id}/overrides/
+    {field}`` does (same permission, same audit action)."""
+    console.need("products.edit")
+    tenant, _ = console.resolved.tenant, console._
+    product = catalog.get_product(tenant, _product_id(product_id))
+    path = f"/admin/products/{product_id}"
+    if not overridable(field):
+        raise NotFound("There is no such field to give back the feed's value.")
+    label = field_label(console, field)
+    if field not in product.overrides:
+        return console.redirect(path, _("{field} already has the feed's value.", field=label))
+    try:
+        catalog.reset_override(tenant, product_id, field)
+    except NotFound:  # reset meanwhile (another tab, a double click)
+        return console.redirect(path, _("{field} already has the feed's value.", field=label))
+    audit(console, "product.override.reset", f"product:{product_id}", {"field": field})
+    return console.redirect(path, _("{field} has the feed's value again.", field=label))
 
 
 # --- stock ------------------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ FEED_COLUMNS = {
     "product_type": "product_type",
     "item_group_id": "item_group_id",
     "language": "language",
+    "tax_class": "tax_class",  # not Google's: its tax_category holds the merchant's own labels
 }
 FEED_REQUIRED = ("id", "title", "price")
 
@@ -110,6 +111,7 @@ ORION_COLUMNS = {
     "image_links": "image_links",
     "category": "category",
     "item_group_id": "item_group_id",
+    "tax_class": "tax_class",
 }
 ORION_REQUIRED = ("external_id", "title", "price")
 

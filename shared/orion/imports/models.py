@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orion.catalog.models import ProductStatus
+from orion.catalog.models import ProductStatus, TaxClass
 
 
 class ImportStatus(StrEnum):
@@ -324,4 +324,7 @@ class StagedProduct(BaseModel):
     # The status the file gives the product (Shopify's Status, or Published FALSE: draft); None when it
     # says nothing, and the publish request decides.
     product_status: ProductStatus | None = None
+    # The VAT rate class the file gives the product (its tax_class column); None when it says nothing,
+    # and the product keeps its own (standard for a new one).
+    tax_class: TaxClass | None = None
     published_at: datetime | None = None

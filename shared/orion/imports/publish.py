@@ -36,6 +36,7 @@ from orion.catalog.models import (
     Product,
     ProductInput,
     ProductStatus,
+    TaxClass,
     Translation,
     Variant,
 )
@@ -430,7 +431,17 @@ def product_input(
         handle=existing.handle if existing else None,
         categories=existing.categories if existing else (),
         featured=existing.featured if existing else False,
+        tax_class=_tax_class(rows, existing),
     )
+
+
+def _tax_class(rows: list[StagedProduct], existing: Product | None) -> TaxClass:
+    """The tax class a row of the file gives (its tax_class column; the default language's first), else
+    the product's own: a file without the column never resets a store's choice."""
+    given = next((row.tax_class for row in rows if row.tax_class is not None), None)
+    if given is not None:
+        return given
+    return existing.tax_class if existing else TaxClass.STANDARD
 
 
 def _images(links: Iterable[str], existing: Product | None) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from orion.catalog.models import MAX_OPTION_NAME, MAX_OPTION_VALUE, ProductStatus
+from orion.catalog.models import MAX_OPTION_NAME, MAX_OPTION_VALUE, ProductStatus, TaxClass
 from orion.imports.models import (
     RecordBatch,
     RowError,
@@ -89,6 +89,8 @@ GIFT_CARD_MESSAGE = (
     "Gift cards are not imported: Orion cannot issue gift card codes, so selling this product would take "
     "shoppers' money for a card they never receive. The rest of the file is imported."
 )
+TAX_CLASSES = frozenset(tax_class.value for tax_class in TaxClass)
+TAX_CLASS_MESSAGE = f"The tax class must be one of: {', '.join(tax_class.value for tax_class in TaxClass)}."
 INVENTORY_POLICIES = {"": False, "deny": False, "continue": True}  # backorder allowed?
 INVENTORY_POLICY_MESSAGE = "The inventory policy must be deny or continue."
 # Shopify's option of a product without options: its one variant is no choice for the shopper.
@@ -227,6 +229,7 @@ class FeedColumns(TypedDict, total=False):
     status: tuple[str, ...]
     published: tuple[str, ...]
     gift_card: tuple[str, ...]
+    tax_class: tuple[str, ...]
 
 
 _FEED_COLUMNS = TypeAdapter(FeedColumns)
@@ -332,6 +335,7 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
     sale_prices = _prices(column("sale_price"), "sale_price", currency, problems, required=False)
     statuses = _product_statuses(column("status"), column("published"), problems)
     _refuse_gift_cards(column("gift_card"), problems)
+    tax_classes = _tax_classes(column("tax_class"), problems)
     variants: Sequence[list[dict[str, Any]] | tuple[()]]
     if batch.variants is not None:
         staged_variants: list[list[dict[str, Any]]] = [[] for _ in range(count)]
@@ -396,6 +400,9 @@ def stage_batch(batch: RecordBatch, job_id: str, currency: str) -> StagedBatch:
         for (row, external_id, language, title, description, price, sale, available, brand, gtin, mpn,
              condition, link, record_images, category, group, record_variants, product_status) in rows
     ]  # fmt: skip
+    if any(tax_classes):  # a rare column: the usual file adds nothing per row (StagedProduct: None)
+        for data, tax_class in zip(staged, tax_classes, strict=True):
+            data["tax_class"] = tax_class
     failed = problems.by_index
     if failed:
         staged = [data for index, data in enumerate(staged) if index not in failed]
@@ -450,6 +457,20 @@ def _product_statuses(
         elif not shown and status in (None, "active"):
             status = "draft"
         result.append(status)
+    return result
+
+
+def _tax_classes(values: Sequence[str], problems: _Problems) -> Sequence[str | None]:
+    """Per record, the VAT rate class the file gives (``standard``, ``reduced``, ``super_reduced``, any
+    case); None for a blank cell or no column, so the product keeps its own."""
+    if not any(values):
+        return [None] * len(values)
+    result: list[str | None] = []
+    for index, value in enumerate(values):
+        tax_class = value.lower() or None
+        if tax_class is not None and tax_class not in TAX_CLASSES:
+            problems.add(index, "tax_class", value, TAX_CLASS_MESSAGE)
+        result.append(tax_class)
     return result
 
 

@@ -1,6 +1,7 @@
 """The console's products area: the product form (one and several variants, bad prices, a save over a
 newer version, the tier limit), the list (search, bulk status), stock adjustments with their audit
-record, the low-stock threshold, categories, permissions per role, and store isolation."""
+record, the low-stock threshold, categories, permissions per role, store isolation, and a product from
+a feed: the fields the store changed, with the feed's value and a button that gives it back."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from orion.audit import service as audit
 from orion.catalog import service as catalog
-from orion.catalog.models import ProductStatus
+from orion.catalog.models import ProductInput, ProductStatus, Translation, Variant
 from orion.identity import service as identity
 from orion.ids import new_id
 from orion.metrics.counters import CounterRepository
@@ -259,6 +260,65 @@ def test_another_stores_product_is_not_found(demo: list[str]) -> None:
     assert bulk.status == 404
     assert catalog.get_product(BAKERY_STORE, bakery_product.id).title == bakery_product.title
     assert signed_in("bakery-owner", host=BAKERY).get(f"/admin/products/{bakery_product.id}").status == 200
+
+
+def overridden_feed_product() -> tuple[str, str]:
+    """A new product of wizamart from a feed (external id = SKU) whose title and price staff changed."""
+    sku = f"FD-{new_id()[-8:]}"
+    feed = ProductInput(
+        title=f"Feed lamp {sku}",
+        status=ProductStatus.ACTIVE,
+        variants=(Variant(sku=sku, price=1999, stock=4),),
+        translations={"fr": Translation(title=f"Lampe {sku}")},
+    )
+    product, _ = catalog.upsert_product_by_external_id(WIZAMART, sku, feed)
+    variant = product.variants[0].model_copy(update={"price": 2500})
+    edited = feed.model_copy(update={"title": f"Our lamp {sku}", "variants": (variant,)})
+    assert catalog.update_product(WIZAMART, product.id, edited).overrides == ("title", "price")
+    return product.id, sku
+
+
+def test_a_product_from_a_feed_shows_the_feed_values_and_gives_one_back(demo: list[str]) -> None:
+    product_id, sku = overridden_feed_product()
+    owner = signed_in("wizamart-owner")
+    path = f"/admin/products/{product_id}"
+    page = owner.get(path)
+    assert page.status == 200 and "Linked to a feed" in page.text and f"external id {sku}" in page.text
+    assert f"Changed in this store — the feed says: Feed lamp {sku}" in page.text
+    assert "Changed in this store — the feed says: €19.99" in page.text
+    assert f'formaction="{path}/overrides/title/reset"' in page.text
+    assert 'aria-label="Use the feed&#39;s value for Price"' in page.text
+
+    reset = owner.post(f"{path}/overrides/title/reset", follow=True)
+    assert reset.status == 200 and "Title has the feed&#39;s value again." in reset.text
+    assert 'id="ov-title"' not in reset.text and 'id="ov-price"' in reset.text
+    product = catalog.get_product(WIZAMART, product_id)
+    assert (product.title, product.variants[0].price) == (f"Feed lamp {sku}", 2500)
+    assert product.overrides == ("price",)
+    entries, _ = audit.list_entries(WIZAMART)
+    target = f"product:{product_id}"
+    resets = [e.details for e in entries if e.action == "product.override.reset" and e.target == target]
+    assert resets == [{"field": "title"}]
+    # Not (or no longer) overridden: a notice; no such field: a 404 page; never a 500.
+    again = owner.post(f"{path}/overrides/title/reset", follow=True)
+    assert again.status == 200 and "Title already has the feed&#39;s value." in again.text
+    assert owner.post(f"{path}/overrides/colour/reset").status == 404
+    assert catalog.get_product(WIZAMART, product_id).overrides == ("price",)
+    # A product made in the store shows nothing of feeds.
+    own_id, _ = _product()
+    assert "Linked to a feed" not in owner.get(f"/admin/products/{own_id}").text
+
+
+def test_a_viewer_sees_feed_values_without_buttons_and_another_store_cannot_reset(demo: list[str]) -> None:
+    product_id, _ = overridden_feed_product()
+    path = f"/admin/products/{product_id}"
+    viewer = member(Role.VIEWER)
+    page = viewer.get(path)
+    assert page.status == 200 and 'id="ov-price"' in page.text and "Use the feed" not in page.text
+    assert viewer.post(f"{path}/overrides/price/reset").status == 403
+    bakery = signed_in("bakery-owner", host=BAKERY)
+    assert bakery.post(f"{path}/overrides/price/reset").status == 404
+    assert catalog.get_product(WIZAMART, product_id).overrides == ("title", "price")
 
 
 LIST_PAGES = [

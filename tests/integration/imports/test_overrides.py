@@ -7,8 +7,12 @@ import csv
 import io
 from typing import Any
 
-from orion.catalog.models import ProductInput
+import boto3
+
+from infra.wiring import LOCAL_REGION
+from orion.catalog.models import Product, ProductInput
 from orion.catalog.products.repository import ProductRepository
+from orion.imports.models import ImportJob
 from orion.imports.publish import PublishRequest, publish_staged_products
 from tests.feeds import FEED_HEADER, feed_rows, letzshop_feed
 from tests.integration.imports.conftest import WIZAMART as WIZAMART_TENANT
@@ -113,3 +117,44 @@ def test_a_product_not_from_a_feed_overrides_nothing(upload: Uploader) -> None:
     call("PUT", f"{path}/status", token=owner, body={"status": "active"})
     assert call("GET", path, token=owner).json()["overrides"] == []
     assert call("DELETE", f"{path}/overrides/status", token=owner).status == 404
+
+
+def orion_csv(rows: dict[str, str], *, tax_class: bool = True) -> bytes:
+    """An Orion CSV of products by external id, with their tax_class column (or without one)."""
+    lines = ["external_id,title,price" + (",tax_class" if tax_class else "")]
+    lines += [f"{ref},Tea {ref},4.50" + (f",{value}" if tax_class else "") for ref, value in rows.items()]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_the_tax_class_column_sets_it_and_a_file_without_it_keeps_the_stores(upload: Uploader) -> None:
+    from orion.catalog import service as catalog
+    from orion.catalog.models import TaxClass
+
+    def imported(content: bytes) -> ImportJob:
+        job = upload(content, "products.csv", language="en")
+        publish_staged_products(WIZAMART_TENANT, job.id, PublishRequest(all=True))
+        return job
+
+    def tea() -> Product:
+        product_id = ProductRepository().product_id_for_external_id(WIZAMART_TENANT, "TEA-1")
+        assert product_id
+        return catalog.get_product(WIZAMART_TENANT, product_id)
+
+    first = imported(orion_csv({"TEA-1": "reduced", "TEA-2": "zero"}))
+    assert (first.counts.accepted, first.counts.rejected) == (1, 1)
+    assert first.report_key
+    s3 = boto3.client("s3", region_name=LOCAL_REGION)
+    body = s3.get_object(Bucket="orion-reports", Key=first.report_key)["Body"].read()
+    _, error = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert error[1:3] == ["tax_class", "zero"]
+    assert tea().tax_class is TaxClass.REDUCED
+
+    # The store picks another rate: a file without the column keeps it, one with the column sets its own.
+    product = tea()
+    edited = ProductInput(**{name: getattr(product, name) for name in ProductInput.model_fields})
+    edited = edited.model_copy(update={"tax_class": TaxClass.SUPER_REDUCED})
+    catalog.update_product(WIZAMART_TENANT, product.id, edited)
+    imported(orion_csv({"TEA-1": ""}, tax_class=False))
+    assert tea().tax_class is TaxClass.SUPER_REDUCED
+    imported(orion_csv({"TEA-1": "standard"}))
+    assert tea().tax_class is TaxClass.STANDARD

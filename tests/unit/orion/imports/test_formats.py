@@ -144,6 +144,14 @@ def test_a_feed_maps_to_canonical_fields() -> None:
     assert record.fields["image_link"] == "https://cdn.wizamart.lu/img/1.jpg"
 
 
+def test_a_tax_class_column_is_read_from_a_feed_and_an_orion_csv() -> None:
+    feed, orion = records(b"id\ttitle\tprice\tg:tax_class\nA\tChaise\t5\treduced\n") + records(
+        b"external_id,title,price,tax_class\nB,Chaise,5,super_reduced\n"
+    )
+    assert isinstance(feed, SourceRecord) and isinstance(orion, SourceRecord)
+    assert (feed.fields["tax_class"], orion.fields["tax_class"]) == ("reduced", "super_reduced")
+
+
 def test_shopify_rows_of_one_handle_become_one_product_with_variants() -> None:
     tee, mug = records(shopify_export(), language="en")
     assert isinstance(tee, SourceRecord)

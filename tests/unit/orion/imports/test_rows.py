@@ -99,6 +99,7 @@ def test_a_valid_row_becomes_a_staged_product() -> None:
         ({"title": ""}, "title", "String should have at least 1 character"),
         ({"price": ""}, "price", "The price is empty."),
         ({"currency": "USD"}, "currency", "The store sells in EUR; prices in USD cannot be imported."),
+        ({"tax_class": "zero"}, "tax_class", "must be one of: standard, reduced, super_reduced."),
     ],
 )
 def test_invalid_fields_are_reported_by_column(fields: dict[str, str], column: str, message: str) -> None:
@@ -169,6 +170,15 @@ def test_blank_optional_fields_are_absent_and_filled_ones_kept() -> None:
         (None, None, (), []),
     ]
     assert [StagedProduct.model_validate(p).brand for p in staged.products] == ["Wiza", None]
+
+
+def test_a_tax_class_column_is_read_in_any_case_and_a_blank_cell_says_nothing() -> None:
+    rows = [{"title": t, "price": "1", "tax_class": c} for t, c in (("A", "Reduced"), ("B", ""))]
+    staged = stage_batch(batch(*rows), "J", "EUR")
+    assert [p["tax_class"] for p in staged.products] == ["reduced", None]
+    assert StagedProduct.model_validate(staged.products[0]).tax_class == "reduced"
+    without = stage_batch(batch({"title": "C", "price": "3"}), "J", "EUR").products[0]
+    assert StagedProduct.model_validate(without).tax_class is None
 
 
 def test_a_chunk_without_a_title_column_names_the_missing_field() -> None:
