@@ -11,7 +11,9 @@ import pytest
 from tests.e2e.test_admin import sign_in
 from tests.local_server import LocalServer
 
-pytestmark = pytest.mark.e2e
+# slow: make test-deep (CI) runs it; tests/integration/channels/test_change_events.py drives the same
+# stream, queue and worker in-process in make test.
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WAIT_SECONDS = 90  # two cold starts (the stream function's and the worker's) on a busy machine
 

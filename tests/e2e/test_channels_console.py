@@ -13,7 +13,9 @@ import pytest
 from tests.e2e.console_browser import console_url, serious_violations, sign_in
 from tests.local_server import LocalServer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+# slow: make test-deep (CI) runs it; tests/integration/channels/test_console.py covers the same pages in
+# make test, without a browser.
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 OWNER = ("owner@wizamart.lu", "wizamart-owner-demo")
 OUTLET = "wizamart-e2e-outlet"
 ARTIFACTS = Path("test-artifacts")

@@ -171,6 +171,9 @@ def test_invite_a_viewer_who_accepts_signs_in_and_cannot_edit(
         viewer.close()
 
 
+# slow: make test-deep (CI) runs it in Chromium; the test of the same name in
+# tests/integration/console/test_imports.py walks the same pages and S3 form in make test.
+@pytest.mark.slow
 def test_import_a_feed_through_the_console_to_publication(local_server: LocalServer, page: Any) -> None:
     from tests.feeds import DATA
 
