@@ -371,27 +371,6 @@ def test_the_channel_queue_has_a_dead_letter_queue_an_alarm_and_a_worker_with_pa
     assert json.dumps(depth["Dimensions"]).count(dead_letters) == 1
 
 
-@pytest.mark.parametrize("name", ["channel_changes", "channel_worker", "staff_channels", "scheduled_tasks"])
-def test_channel_queue_senders_may_send_and_get_its_url(assembly: Assembly, name: str) -> None:
-    from tests.infra.test_data_and_api import function_resource, role_of, statements_of_role
-
-    queue_id = next(
-        i for i in assembly.resources("api", "AWS::SQS::Queue") if i.startswith("Queuechannelchanges")
-    )
-    sends = [
-        statement
-        for statement in statements_of_role(assembly, role_of(assembly, name))
-        if statement["Action"] == "sqs:SendMessage"
-    ]
-    env = function_resource(assembly, name)["Properties"]["Environment"]["Variables"]
-
-    resources = [
-        r for s in sends for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
-    ]
-    assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources
-    assert env["ORION_CHANNEL_QUEUE_URL"] == {"Ref": queue_id}
-
-
 def test_the_source_runs_queue_has_a_dead_letter_alarm_and_its_runner_outlasts_a_fetch(
     assembly: Assembly,
 ) -> None:
@@ -413,25 +392,32 @@ def test_the_source_runs_queue_has_a_dead_letter_alarm_and_its_runner_outlasts_a
     assert wiring.function("import_source_runner").timeout_seconds > 3 * per_language
 
 
-# Every function whose code queues a saved source's run or its finish: the staff API and the console
-# ("Run now"), the scheduled tick, and the import steps that end a source's job.
-SOURCE_RUN_SENDERS = (
-    "staff_imports",
-    "console",
-    "scheduled_tasks",
-    "import-prepare",
-    "import-finalize",
-    "import-mark-failed",
+# Every function whose code sends to a queue, by queue: the channel queue's senders (change events, the
+# worker's chunks, the staff API's publishes, the recovery tasks); a saved source's runs and finishes
+# (the staff API and the console's "Run now", the scheduled tick, the import steps that end its jobs).
+QUEUE_SENDERS = {
+    "channel-changes": ("channel_changes", "channel_worker", "staff_channels", "scheduled_tasks"),
+    "import-source-runs": (
+        "staff_imports",
+        "console",
+        "scheduled_tasks",
+        "import-prepare",
+        "import-finalize",
+        "import-mark-failed",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("queue_name", "name"), [(queue, name) for queue, names in QUEUE_SENDERS.items() for name in names]
 )
-
-
-@pytest.mark.parametrize("name", SOURCE_RUN_SENDERS)
-def test_source_run_senders_may_send_and_get_the_queues_url(assembly: Assembly, name: str) -> None:
+def test_queue_senders_may_send_and_get_the_queues_url(
+    assembly: Assembly, queue_name: str, name: str
+) -> None:
     from tests.infra.test_data_and_api import function_resource, role_of, statements_of_role
 
-    queue_id = next(
-        i for i in assembly.resources("api", "AWS::SQS::Queue") if i.startswith("Queueimportsourceruns")
-    )
+    prefix = "Queue" + queue_name.replace("-", "")
+    queue_id = next(i for i in assembly.resources("api", "AWS::SQS::Queue") if i.startswith(prefix))
     resources = [
         resource
         for statement in statements_of_role(assembly, role_of(assembly, name))
@@ -442,4 +428,4 @@ def test_source_run_senders_may_send_and_get_the_queues_url(assembly: Assembly, 
     ]
     env = function_resource(assembly, name)["Properties"]["Environment"]["Variables"]
     assert {"Fn::GetAtt": [queue_id, "Arn"]} in resources
-    assert env["ORION_IMPORT_SOURCE_QUEUE_URL"] == {"Ref": queue_id}
+    assert env[wiring.queue(queue_name).env] == {"Ref": queue_id}
