@@ -234,6 +234,11 @@ _HUMANE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "This store already has a page at this address.",
         ),
         (r"^Your role \((?P<role>\w+)\) does not allow .*", "Your role ({role}) does not allow this."),
+        (r"^Feeds are only fetched from (?P<hosts>.+)\.$", "Feeds are only fetched from {hosts}."),
+        (
+            r"^(?:a|the) language must be one of (?P<languages>[a-z, ]+)\.?$",
+            "The language must be one of {languages}.",
+        ),
         (r"^(?P<n>\d+) of (?P<m>\d+) rows ready to publish\.?$", "{n} of {m} rows ready to publish."),
         (r"^(?P<n>\d+) products published\.$", "{n} products published."),
         (

@@ -32,6 +32,7 @@ from orion.imports.sources.models import (
     SourceSchedule,
     SourceStatus,
 )
+from orion.settings import get_settings
 
 router = APIRouter()
 
@@ -144,6 +145,7 @@ def _render(
         publish_options=_options(console, PUBLISH),
         missing_options=_options(console, MISSING),
         run_labels={status.value: console._(label) for status, label in RUN_LABELS.items()},
+        allowed_hosts=get_settings().import_fetch_allowed_hosts,
         values=values if values is not None else {"format": "auto", "schedule": "daily"},
         errors=errors or {},
         message=message,

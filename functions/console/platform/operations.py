@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.parser import BytesParser
 from email.policy import HTTP
+from functools import partial
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -156,34 +158,87 @@ def bulk_results_csv(run_id: Id, console: SignedIn) -> Response:
 # --- import jobs across stores ---------------------------------------------------------------------------
 
 
+# The status filter's choices, as the admin API's ``status`` (empty: every status).
+IMPORT_STATUSES = (
+    ("", "Any status"),
+    ("PENDING", "Pending"),
+    ("RUNNING", "Running"),
+    ("FAILED", "Failed"),
+    ("COMPLETED_WITH_ERRORS", "Completed with errors"),
+    ("COMPLETED", "Completed"),
+)
+IMPORTS_PAGE = 50
+
+
 @router.get("/admin/imports")
 def imports_list(
     console: SignedIn,
+    *,
     store: Annotated[str, Query(max_length=63)] = "",
+    status: Annotated[str, Query(max_length=30)] = "",
+    older_than_hours: Annotated[str, Query(max_length=6)] = "",
     stuck: Annotated[int, Query(ge=1, le=10080)] = 30,
+    cursor: Annotated[str, Query(max_length=1000)] = "",
 ) -> HTMLResponse:
-    """Without ``store``: every store's unfinished jobs (one Query on the platform's open-jobs index);
-    with it: that store's latest jobs (one Query on its listing)."""
+    """The platform's import jobs across its stores, as the admin API's ``GET /api/v1/admin/imports``
+    lists them: unfinished ones first (stuck before the rest), then failed, completed with errors and
+    completed ones, newest first; filtered by store, status and age, a page at a time."""
+    from orion.errors import BadRequest
     from orion.imports import service as imports
+    from orion.imports.models import ImportJob, ImportStatus
+    from orion.tenancy.stores import store_profile
 
     access = console.admin()
+    platform = access.tenant.platform
     store = store.strip().lower()
     errors: dict[str, str] = {}
+    code = 200
     if store and not CODE_PATTERN.fullmatch(store):
         errors["store"] = console._("Enter a store code (lower-case letters, digits and '-').")
-    if store and not errors:
-        jobs = imports.list_import_jobs(Tenant(access.tenant.platform, store), 50)
-    else:
-        jobs = imports.open_imports(access.tenant.platform, 100)
-    now = datetime.now(UTC)
-    rows = [(job, imports.is_stuck(job, now, stuck)) for job in jobs]
+        code = 422
+    elif store and store_profile(Tenant(platform, store)) is None:
+        errors["store"] = console._("No such store on this platform.")
+        code = 404
+    if status and status not in {value for value, _ in IMPORT_STATUSES}:
+        errors["status"] = console._("Choose a status.")
+        code = 422
+    hours = older_than_hours.strip()
+    if hours and not (hours.isdigit() and int(hours) <= 24 * 366):
+        errors["older_than_hours"] = console._("Enter a number of hours.")
+        code = 422
+    rows: list[tuple[ImportJob, bool]] = []
+    next_cursor = None
+    message = None
+    if not errors:
+        listing = partial(
+            imports.platform_import_jobs,
+            Tenant(platform),
+            now=datetime.now(UTC),
+            status=ImportStatus(status) if status else None,
+            store=store or None,
+            older_than_hours=int(hours) if hours else None,
+            stuck_after_minutes=stuck,
+            limit=IMPORTS_PAGE,
+        )
+        try:
+            page = listing(cursor=cursor or None)
+        except BadRequest:
+            message = console._("That page link is not valid; here is the first page.")
+            page = listing()
+        rows = [(listed.job, listed.stuck) for listed in page.jobs]
+        next_cursor = page.next_cursor
+    filters = {"store": store, "status": status, "older_than_hours": hours, "stuck": str(stuck)}
     return console.render(
         "platform/imports.html",
-        422 if errors else 200,
+        code,
         rows=rows,
-        store=store,
-        stuck=stuck,
+        filters=filters,
+        statuses=[(value, console._(label)) for value, label in IMPORT_STATUSES],
+        next_query=urlencode({**{k: v for k, v in filters.items() if v}, "cursor": next_cursor})
+        if next_cursor
+        else None,
         errors=errors,
+        message=message,
         rerunnable=lambda job, is_stuck: is_stuck or job.status.value == "FAILED",
     )
 

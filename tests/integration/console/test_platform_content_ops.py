@@ -221,9 +221,16 @@ def test_import_jobs_list_shows_stores_jobs_and_reruns_a_failed_one() -> None:
     )
     fail_import(wiz, failed.id)
     browser = operator()
-    open_jobs = browser.get("/admin/imports")
-    assert open_jobs.status == 200
-    assert f'data-job="{waiting.id}"' in open_jobs.text and f'data-job="{failed.id}"' not in open_jobs.text
+    every = browser.get("/admin/imports")  # unfinished jobs first, then the failed ones, as the admin API
+    assert every.status == 200
+    assert every.text.index(f'data-job="{waiting.id}"') < every.text.index(f'data-job="{failed.id}"')
+    only_failed = browser.get("/admin/imports?status=FAILED")
+    assert f'data-job="{failed.id}"' in only_failed.text and f'data-job="{waiting.id}"' not in only_failed.text
+    assert "Failed" in only_failed.text and ">FAILED<" not in only_failed.text  # a label, not the code
+    assert browser.get("/admin/imports?store=nope").status == 404
+    assert browser.get("/admin/imports?status=LOST").status == 422
+    bad_link = browser.get("/admin/imports?cursor=bm90LWEtY3Vyc29y")
+    assert bad_link.status == 200 and "first page" in bad_link.text
     flagged = browser.get("/admin/imports?stuck=1")  # nothing has run for a minute? not yet stuck
     assert 'data-stuck="1"' not in flagged.text
     store_jobs = browser.get("/admin/imports?store=wizamart")
