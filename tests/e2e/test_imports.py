@@ -4,6 +4,7 @@ over HTTP."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -87,12 +88,13 @@ def test_the_demo_source_runs_from_the_local_feed_then_is_unchanged(local_server
         assert (source["schedule"], source["publish"], source["last_run"]) == ("manual", "none", None)
         assert source["id"] in banner
 
-        def run() -> dict[str, object]:
+        def run() -> dict[str, Any]:
             queued = api.post(f"/api/v1/imports/sources/{source['id']}/run")
             assert queued.status_code == 202, queued.text
             run_id = queued.json()["run"]["id"]
             deadline = time.monotonic() + 60
             while True:
+                found: dict[str, Any]
                 [found] = [
                     r
                     for r in api.get(f"/api/v1/imports/sources/{source['id']}/runs").json()["runs"]
@@ -105,7 +107,7 @@ def test_the_demo_source_runs_from_the_local_feed_then_is_unchanged(local_server
 
         first = run()
         assert first["status"] == "staged", first
-        job = api.get(f"/api/v1/imports/{first['job_ids']['fr']}").json()  # type: ignore[index]
+        job = api.get(f"/api/v1/imports/{first['job_ids']['fr']}").json()
         assert job["status"] == "COMPLETED" and job["counts"]["accepted"] == 8, job
         second = run()
         assert second["status"] == "unchanged" and second["job_ids"] == {}, second
