@@ -84,7 +84,7 @@ def running_executions() -> int:
     """Executions still running, read from moto's in-process Step Functions backend: through the API
     (ListStateMachines, then ListExecutions per machine) a poll cost about 85 ms of CPU, taken from the
     pipeline thread it waits for."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.stepfunctions.responses import get_backend  # the executing backend, as the API uses
 
     machines = list(get_backend(DEFAULT_ACCOUNT_ID, LOCAL_REGION).state_machines)
