@@ -1,20 +1,24 @@
 """`make run`: the local cloud, demo data and the gateway on http://localhost:8000.
 
 Usage: python -m infra.local [--port 8000] [--aws-port 4566] [--stripe-port 8420] [--no-demo]
-                             [--log-level INFO]
+                             [--feeds-dir DIR] [--log-level INFO]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
-from infra.local import stripe_local
+from infra.local import feeds, stripe_local
 from infra.local.cloud import local_cloud
 from infra.local.environments import stop_starting
 from infra.local.stripe_local import DEFAULT_PORT as STRIPE_PORT
@@ -58,14 +62,33 @@ def main(argv: list[str] | None = None) -> int:
         help="where localstripe (the local Stripe) listens",
     )
     parser.add_argument("--no-demo", action="store_true", help="start empty, without demo data")
+    parser.add_argument(
+        "--feeds-dir",
+        default=os.environ.get("ORION_LOCAL_FEEDS_DIR"),
+        help="the folder served at /_local/feeds/ (default: a fresh temporary folder, removed at stop)",
+    )
     parser.add_argument("--log-level", default=os.environ.get("ORION_LOCAL_LOG_LEVEL", "WARNING"))
     parser.add_argument("--quiet", action="store_true", help="no access log")
     args = parser.parse_args(argv)
 
     # localstripe first: the functions' environments inherit ORION_STRIPE_* when the cloud starts them.
     point_at_localstripe(args.stripe_port)
+    # Saved sources may fetch the gateway's own demo feeds (plain http on loopback); never deployed.
+    os.environ["ORION_IMPORT_FETCH_TRUSTED_HOSTS"] = json.dumps([feeds.trusted_host(args.port)])
+    feeds_dir = Path(args.feeds_dir) if args.feeds_dir else Path(tempfile.mkdtemp(prefix="orion-feeds-"))
+    feeds_dir.mkdir(parents=True, exist_ok=True)
+    feeds.use_directory(feeds_dir)
+    try:
+        return _run(args, feeds_dir)
+    finally:
+        if not args.feeds_dir:
+            shutil.rmtree(feeds_dir, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, feeds_dir: Path) -> int:
     with running_localstripe(args.stripe_port), local_cloud(args.aws_port, log_level=args.log_level):
         from infra.local.demo import seed_demo
+        from infra.local.demo import sources as demo_sources
         from infra.local.gateway import make_gateway
         from infra.local.outbox import print_new_messages
         from infra.local.queues import QueuePoller, triggered_functions
@@ -75,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = [] if args.no_demo else seed_demo(args.port)
         if not args.no_demo:
             lines += stripe_local.seed(args.stripe_port, args.port)
+            lines += demo_sources.seed(args.port, feeds_dir)
         gateway = make_gateway(args.host, args.port, quiet=args.quiet)
         stop = threading.Event()
         signals: list[int] = []

@@ -11,7 +11,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from infra import wiring
-from infra.local import edge, invoke, media
+from infra.local import edge, feeds, invoke, media
 from infra.local.environments import FunctionError
 from infra.local.events import http_api_event, lambda_result_to_http
 from infra.local.routing import RouteTable
@@ -45,6 +45,11 @@ class GatewayHandler(BaseHTTPRequestHandler):
             served = media.serve(self.command, split.path, self.headers)
             self._send(served.status, served.headers, served.body)
             self._log(served.status, started, "media")
+            return
+        if feeds.serves(split.path):  # the demo feeds of saved sources: the local cloud's own
+            served = feeds.serve(self.command, split.path, self.headers)
+            self._send(served.status, served.headers, served.body)
+            self._log(served.status, started, "feeds")
             return
         match = self.routes.match(self.command, split.path or "/")
         if match is None:

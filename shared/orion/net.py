@@ -49,6 +49,14 @@ def public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
+def loopback_address(address: str) -> bool:
+    """Whether ``address`` is this machine's own (127.0.0.0/8, ::1; IPv4-mapped judged as its IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
 def resolve(host: str, port: int, timeout: float) -> list[str]:
     """The addresses DNS gives for ``host`` within ``timeout`` seconds (the lookup runs in a helper
     thread, since the system resolver cannot be given a deadline); LookupFailed otherwise."""

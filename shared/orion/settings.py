@@ -189,6 +189,10 @@ class OrionSettings(BaseSettings):
     # subdomains) or s3:// in the uploads bucket; never anything else.
     import_fetch_allowed_hosts: tuple[str, ...] = ("letzshop.lu",)
     import_fetch_max_bytes: int = 50 * 1024 * 1024
+    # Saved sources: ``host:port`` feed hosts a source may name over plain http, reached only at a
+    # loopback address. Only the local cloud's own gateway (its demo feeds at /_local/feeds/) and the
+    # tests; never set in a deployment (tests/infra holds every deployed function to that).
+    import_fetch_trusted_hosts: tuple[str, ...] = ()
     # Saved sources (docs/imports.md, Saved sources): a fetch is tried this many times when the host
     # times out, cannot be reached or answers 429/5xx, waiting base * 2^n seconds plus jitter between
     # tries (a Retry-After up to the cap); each try has a deadline. The runner's Lambda timeout covers

@@ -4,6 +4,7 @@ over HTTP."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -75,3 +76,38 @@ def test_the_local_s3_refuses_a_rewritten_ticket_and_an_empty_file_as_s3_does(
         assert "<Code>EntityTooSmall</Code>" in empty.text
         for job in (mine, other):
             assert api.get(f"/api/v1/imports/{job['job']['id']}").json()["status"] == "PENDING"
+
+
+def test_the_demo_source_runs_from_the_local_feed_then_is_unchanged(local_server: LocalServer) -> None:
+    """docs/imports.md, Saved sources: trying it locally. `make run` seeds a manual source on Wizamart
+    that names the gateway's own demo feed; a run stages it, a second run of the same file is a 304."""
+    banner = next(line for line in local_server.output.read_text().splitlines() if "import source" in line)
+    assert "/_local/feeds/wizamart-fr.tsv" in banner and "/admin/imports/sources/" in banner
+    with staff_client(local_server) as api:
+        [source] = [s for s in api.get("/api/v1/imports/sources").json()["sources"] if "demo" in s["name"]]
+        assert (source["schedule"], source["publish"], source["last_run"]) == ("manual", "none", None)
+        assert source["id"] in banner
+
+        def run() -> dict[str, Any]:
+            queued = api.post(f"/api/v1/imports/sources/{source['id']}/run")
+            assert queued.status_code == 202, queued.text
+            run_id = queued.json()["run"]["id"]
+            deadline = time.monotonic() + 60
+            while True:
+                found: dict[str, Any]
+                [found] = [
+                    r
+                    for r in api.get(f"/api/v1/imports/sources/{source['id']}/runs").json()["runs"]
+                    if r["id"] == run_id
+                ]
+                if found["status"] not in ("queued", "running"):
+                    return found
+                assert time.monotonic() < deadline, found
+                time.sleep(0.2)
+
+        first = run()
+        assert first["status"] == "staged", first
+        job = api.get(f"/api/v1/imports/{first['job_ids']['fr']}").json()
+        assert job["status"] == "COMPLETED" and job["counts"]["accepted"] == 8, job
+        second = run()
+        assert second["status"] == "unchanged" and second["job_ids"] == {}, second

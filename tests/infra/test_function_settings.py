@@ -88,3 +88,17 @@ def test_functions_read_the_environment_only_through_settings() -> None:
 def test_resource_settings_have_no_default() -> None:
     for key in ("table", "templates", "uploads", "reports", "origin_verify_secret", "jwt_secret"):
         assert OrionSettings.model_fields[key].default is None, key
+
+
+# Settings that open a door only the local cloud and the tests may open: plain http to named hosts.
+LOCAL_ONLY_VARIABLES = ("ORION_IMPORT_FETCH_TRUSTED_HOSTS", "ORION_CHANNELS_TRUSTED_HOSTS")
+
+
+def test_no_deployed_function_trusts_a_host_over_plain_http(any_assembly: Assembly) -> None:
+    assert set(LOCAL_ONLY_VARIABLES) <= SETTING_VARIABLES
+    assert not set(LOCAL_ONLY_VARIABLES) & wiring_variables()
+    for fn in wiring.FUNCTIONS:
+        variables = function_resource(any_assembly, fn.name)["Properties"]["Environment"]["Variables"]
+        assert not set(LOCAL_ONLY_VARIABLES) & set(variables), fn.name
+    for key in ("import_fetch_trusted_hosts", "channels_trusted_hosts"):
+        assert OrionSettings.model_fields[key].default == (), key

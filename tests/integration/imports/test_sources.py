@@ -74,7 +74,7 @@ def drain() -> int:
         if not messages:
             if not running_executions():
                 return handled
-            time.sleep(0.05)  # the run's import jobs; their Finalize queues the run's finish
+            time.sleep(0.01)  # the run's import jobs; their Finalize queues the run's finish
             continue
         for message in messages:
             invoke.invoke(function("import_source_runner"), sqs_event(Q, [message]))
@@ -234,15 +234,34 @@ def test_policies_archive_and_overrides_through_source_runs(network: FakeNetwork
     assert product("WZ-00001").source_id == source_id  # not taken over: it was not new
 
 
-def test_guards_hold_the_run_whatever_the_policy(network: FakeNetwork) -> None:
+def test_guards_hold_the_run_whatever_the_policy_until_staff_accept_the_feed(network: FakeNetwork) -> None:
     network.answers[FR] = [ok(letzshop_feed(6, "fr"))]
     source_id = make(publish="all")
     assert run_now(source_id).status is RunStatus.PUBLISHED
     network.answers[FR] = [ok(letzshop_feed(2, "fr"))]
     held = run_now(source_id)
     assert held.status is RunStatus.HELD and "shrank from 6 to 2" in (held.message or "")
+
+    def renamed(count: int) -> bytes:  # "condition" is now "etat": the same rows, other columns
+        return letzshop_feed(count, "fr").replace(b"\tcondition\t", b"\tetat\t", 1)
+
+    network.answers[FR] = [ok(renamed(7))]
+    held = run_now(source_id)
+    assert held.status is RunStatus.HELD, held.message
+    assert "columns changed (missing condition; new etat)" in (held.message or "")
+    assert product("WZ-00007") is None  # staged only, whatever the policy
     last = sources.get_source(WIZAMART, source_id).last_run
-    assert last is not None and last.status is RunStatus.HELD
+    assert last is not None and last.status is RunStatus.HELD and last.message == held.message
+
+    # Accepting takes the last held feed as the baseline: the next feed is compared with it.
+    path = f"/api/v1/imports/sources/{source_id}"
+    accepted = call("PATCH", path, token=token_of("wizamart-owner"), body={"accept_feeds": True})
+    assert accepted.status == 200, accepted.body
+    network.answers[FR] = [ok(renamed(8))]
+    after = run_now(source_id)
+    assert after.status is RunStatus.PUBLISHED, after.message
+    assert product("WZ-00008") is not None
+
     network.answers[FR] = [FeedAnswer(200, {"content-type": "text/html"}, b"<!doctype html><p>login")]
     html = run_now(source_id)
     assert html.status is RunStatus.FAILED and "HTML" in (html.message or "") and html.job_ids == {}

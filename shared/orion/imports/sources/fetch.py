@@ -3,6 +3,11 @@ or port: ``check_feed_url``), public addresses only over a connection pinned to 
 (orion.net), no redirects, a size cap and a deadline; conditional requests (ETag / Last-Modified); and
 retries with exponential backoff and jitter for timeouts, connection errors, 429 and 5xx.
 
+Only the hosts named in ``ORION_IMPORT_FETCH_TRUSTED_HOSTS`` (``host:port``: the local cloud's gateway,
+which serves demo feeds at ``/_local/feeds/``, and the tests; never set in a deployment) may be named
+over plain ``http``, and are then reached only at a loopback address; every other rule (no redirects,
+the size cap, the deadline) holds for them too.
+
 :class:`FeedTransport` is the network: the runner uses :class:`PublicFeedTransport`, tests give a fake
 one that logs each request.
 """
@@ -54,29 +59,48 @@ class FeedTransport(Protocol):
         ...
 
 
+def trusted_local_url(url: str) -> bool:
+    """Whether ``url`` is a plain ``http`` address (no credentials) whose ``host:port`` is named in
+    ``ORION_IMPORT_FETCH_TRUSTED_HOSTS``: a local feed, exempt from https and the allowed hosts."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 80
+    except ValueError:
+        return False
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme != "http" or not host or parts.username or parts.password:
+        return False
+    return f"{host}:{port}" in get_settings().import_fetch_trusted_hosts
+
+
 class PublicFeedTransport:
-    """The network, kept on the public internet."""
+    """The network, kept on the public internet (and on loopback for a trusted local feed)."""
 
     def get(self, request: FeedRequest, *, max_bytes: int, deadline_seconds: float) -> FeedAnswer:
-        check_feed_url(request.url)
-        parts = urlsplit(request.url)
-        if parts.scheme != "https":
-            raise FeedRefused("Saved sources are fetched over https only.")
-        host = (parts.hostname or "").rstrip(".").lower()
-        if net.local_name(host):
-            raise FeedRefused(f"{host} is not on the public internet.")
         timeout = min(10.0, deadline_seconds)
-        try:
-            addresses = net.resolve(host, 443, timeout)
-        except net.LookupFailed as exc:
-            if exc.timed_out:
-                raise FeedUnavailable(f"{host} could not be looked up in time.") from None
-            raise FeedUnavailable(f"{host} could not be found.") from None
-        if not all(net.public_address(a) for a in addresses):
-            raise FeedRefused("The feed host resolves to a non-public address.")
-        connection = net.PinnedHTTPSConnection(addresses[0], host, timeout)
+        parts = urlsplit(request.url)
+        host = (parts.hostname or "").rstrip(".").lower()
+        connection: http.client.HTTPConnection
+        if trusted_local_url(request.url):
+            port = parts.port or 80
+            addresses = _resolved(host, port, timeout)
+            if not all(net.loopback_address(a) for a in addresses):
+                raise FeedRefused(f"{host} is trusted only at a loopback address.")
+            connection = http.client.HTTPConnection(addresses[0], port, timeout=timeout)
+            host_header = host if port == 80 else f"{host}:{port}"
+        else:
+            check_feed_url(request.url)
+            if parts.scheme != "https":
+                raise FeedRefused("Saved sources are fetched over https only.")
+            if net.local_name(host):
+                raise FeedRefused(f"{host} is not on the public internet.")
+            addresses = _resolved(host, 443, timeout)
+            if not all(net.public_address(a) for a in addresses):
+                raise FeedRefused("The feed host resolves to a non-public address.")
+            connection = net.PinnedHTTPSConnection(addresses[0], host, timeout)
+            host_header = host
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        headers = {"User-Agent": USER_AGENT, "Host": host, **request.headers}
+        headers = {"User-Agent": USER_AGENT, "Host": host_header, **request.headers}
         deadline = time.monotonic() + deadline_seconds
         try:
             connection.request("GET", target, headers=headers)
@@ -103,6 +127,15 @@ class PublicFeedTransport:
             raise FeedUnavailable(f"{host} could not be reached.") from None
         finally:
             connection.close()
+
+
+def _resolved(host: str, port: int, timeout: float) -> list[str]:
+    try:
+        return net.resolve(host, port, timeout)
+    except net.LookupFailed as exc:
+        if exc.timed_out:
+            raise FeedUnavailable(f"{host} could not be looked up in time.") from None
+        raise FeedUnavailable(f"{host} could not be found.") from None
 
 
 def _too_large(max_bytes: int) -> str:
