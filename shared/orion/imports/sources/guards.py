@@ -2,7 +2,7 @@
 
 Each language's body is read once, before its import job starts: its format and header, its product
 rows and their external ids (a row that fails validation later still names its product, so it counts
-as present). The guards compare it with the profile of the language's last good run:
+as present; a row that cannot be read at all names none, so a run with such rows archives nothing). The guards compare it with the profile of the language's last good run:
 
 - HTML (a login page, an error page, a shop front): the language fails, no job is started;
 - product rows fell by more than half, or the header's columns changed: the run is *held* (it stages,
@@ -27,6 +27,7 @@ _HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml")
 class ReadFeed:
     profile: FeedProfile
     external_ids: frozenset[str]
+    unreadable_rows: int = 0  # rows that could not be read (their product is unknown)
 
 
 def sha256(body: bytes) -> str:
@@ -52,15 +53,17 @@ def read_feed(body: bytes, declared: ImportFormat, language: str, max_cell_chars
     shape = inspect_file(stream, declared)
     text = io.TextIOWrapper(stream, encoding=shape.encoding, newline="")
     ids: set[str] = set()
-    rows = 0
+    rows = unreadable_rows = 0
     try:
         for batch, unreadable in read_batches(text, shape, ReadOptions(language, max_cell_chars)):
             rows += len(batch) + len(unreadable)
+            unreadable_rows += len(unreadable)
             ids.update(batch.external_ids)
     finally:
         text.detach()
     columns = tuple(name.strip().lower() for name in shape.header)
-    return ReadFeed(FeedProfile(rows=rows, columns=columns, sha256=sha256(body)), frozenset(ids))
+    profile = FeedProfile(rows=rows, columns=columns, sha256=sha256(body))
+    return ReadFeed(profile, frozenset(ids), unreadable_rows)
 
 
 def hold_reason(language: str, fetched: FeedProfile, baseline: FeedProfile | None) -> str | None:

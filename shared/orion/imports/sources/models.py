@@ -124,6 +124,8 @@ class SourceRun(BaseModel):
     job_ids: dict[str, str] = Field(default_factory=dict)  # language -> import job id
     held: bool = False
     archived: int = 0
+    # Rows no feed of the run could read: their products are unknown, so the run archives nothing.
+    unreadable_rows: int = 0
     # Per language: the fetched feed's profile and URL state, kept on the source when the run ends.
     fetched: dict[str, UrlState] = Field(default_factory=dict)
     created_at: datetime

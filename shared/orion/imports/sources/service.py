@@ -27,7 +27,7 @@ from orion.ids import new_id
 from orion.imports.bulk_stores import check_feed_url
 from orion.imports.errors import FeedRefused, UnreadableFile
 from orion.imports.models import LANGUAGES, ImportJob, ImportStatus
-from orion.imports.publish import PublishRequest, PublishResult, request_publish
+from orion.imports.publish import ListedPublishRequest, PublishRequest, PublishResult, request_publish
 from orion.imports.repository import ImportRepository
 from orion.imports.service import start_fetched_import
 from orion.imports.sources import guards
@@ -330,6 +330,7 @@ def _fetch_and_start(
     bodies: dict[str, bytes] = {}
     present: dict[str, frozenset[str]] = {}
     holds: list[str] = []
+    unreadable_rows = 0
     for language, url in source.urls.items():
         known = source.state.get(language, UrlState())
         try:
@@ -356,6 +357,7 @@ def _fetch_and_start(
             read = guards.read_feed(answer.body, source.format, language, settings.import_max_cell_chars)
             profile = read.profile
             present[language] = read.external_ids
+            unreadable_rows += read.unreadable_rows
             reason = guards.hold_reason(language, profile, known.profile)
             if reason:
                 holds.append(reason)
@@ -370,7 +372,13 @@ def _fetch_and_start(
         files.put_source_ids(_ids_key(source, f"runs/{run.id}/{language}"), sorted(ids))
     message = " ".join(holds) + " Nothing is published automatically; review the import." if holds else None
     planned = run.model_copy(
-        update={"languages": tuple(bodies), "fetched": fetched, "held": bool(holds), "message": message}
+        update={
+            "languages": tuple(bodies),
+            "fetched": fetched,
+            "held": bool(holds),
+            "message": message,
+            "unreadable_rows": unreadable_rows,
+        }
     )
     _repo().save_run(tenant, planned)
     job_ids: dict[str, str] = {}
@@ -542,14 +550,20 @@ def finish_run(
         _record_outcome(tenant, ended, success=True, state=held_state)
         return ended
     try:
-        status, message = _apply_policy(tenant, source, done, on_published)
-        archived = _archive_missing(tenant, source, run) if source.missing is MissingPolicy.ARCHIVE else 0
-        if source.missing is not MissingPolicy.ARCHIVE:
+        status, message = _apply_policy(tenant, source, run, done, on_published)
+        archiving = source.missing is MissingPolicy.ARCHIVE and not run.unreadable_rows
+        archived = _archive_missing(tenant, source, run) if archiving else 0
+        if not archiving:
             _remember_ids(source, run, archive=False)
     except OrionError as exc:
         return _fail_run(tenant, run, f"The publish could not finish: {exc}")
     if archived:
         message += f" {archived} product{'s' if archived != 1 else ''} no longer in the feed archived."
+    if source.missing is MissingPolicy.ARCHIVE and run.unreadable_rows:
+        message += (
+            f" {run.unreadable_rows} row{'s' if run.unreadable_rows != 1 else ''} could not be read, "
+            "so nothing was archived this run."
+        )
     baseline = {
         lang: s.model_copy(update={"profile": s.held_profile or s.profile, "held_profile": None})
         for lang, s in run.fetched.items()
@@ -561,12 +575,16 @@ def finish_run(
 
 
 def _apply_policy(
-    tenant: Tenant, source: Source, jobs: list[ImportJob], on_published: OnPublished | None
+    tenant: Tenant, source: Source, run: SourceRun, jobs: list[ImportJob], on_published: OnPublished | None
 ) -> tuple[RunStatus, str]:
     staged = sum(job.counts.accepted for job in jobs)
     if source.publish is PublishPolicy.NONE:
         return RunStatus.STAGED, f"{staged} products staged; publish them from the import."
-    request = PublishRequest(all=True, only_new=source.publish is PublishPolicy.NEW)
+    request: PublishRequest = PublishRequest(all=True)
+    if source.publish is PublishPolicy.NEW:
+        # Decided once, before any job publishes: every language's job then publishes exactly these
+        # (so the second language's translation is not skipped as "not new").
+        request = ListedPublishRequest(all=True, listed=frozenset(_publishable_ids(tenant, source, run)))
     published = 0
     background = False
     for job in jobs:
@@ -579,6 +597,30 @@ def _apply_policy(
         return RunStatus.PUBLISHED, f"{staged} products staged; publishing in the background."
     what = "new products" if source.publish is PublishPolicy.NEW else "products"
     return RunStatus.PUBLISHED, f"{published} {what} published."
+
+
+def _publishable_ids(tenant: Tenant, source: Source, run: SourceRun) -> set[str]:
+    """The ids a ``new`` run publishes: those the store has no product for, and this source's products
+    its feed archived (``missing: archive``) that the feed lists again."""
+    files = ImportFiles()
+    products = runtime.repository(ProductRepository)
+    chosen: set[str] = set()
+    for language in run.languages:
+        for external_id in files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")):
+            if external_id in chosen:
+                continue
+            product_id = products.product_id_for_external_id(tenant, external_id)
+            if product_id is None:
+                chosen.add(external_id)
+                continue
+            product = products.get(tenant, product_id, consistent=True)
+            if (
+                product is not None
+                and product.source_id == source.id
+                and product.source.get("status") == ProductStatus.ARCHIVED.value
+            ):
+                chosen.add(external_id)
+    return chosen
 
 
 def _run_ids(source: Source, run: SourceRun) -> set[str]:
