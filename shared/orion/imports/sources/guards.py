@@ -2,7 +2,8 @@
 
 Each language's body is read once, before its import job starts: its format and header, its product
 rows and their external ids (a row that fails validation later still names its product, so it counts
-as present; a row that cannot be read at all names none, so a run with such rows archives nothing). The guards compare it with the profile of the language's last good run:
+as present; a row that cannot be read at all names none, so a run with such rows archives nothing).
+The guards compare it with the profile of the language's last good run:
 
 - HTML (a login page, an error page, a shop front): the language fails, no job is started;
 - product rows fell by more than half, or the header's columns changed: the run is *held* (it stages,
