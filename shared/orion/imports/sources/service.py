@@ -113,6 +113,25 @@ def _checked_urls(urls: dict[str, str]) -> dict[str, str]:
     return {language: urls[language] for language in LANGUAGES if language in urls}
 
 
+RUNS_PER_DAY = {SourceSchedule.HOURLY: 24, SourceSchedule.DAILY: 1, SourceSchedule.MANUAL: 0}
+
+
+def _check_plan(tenant: Tenant, schedule: SourceSchedule, languages: int) -> None:
+    """422 when the schedule's imports a day (runs a day x languages, each changed feed one import)
+    pass the store plan's imports per day."""
+    store = store_profile(tenant)
+    maximum = tiers.allowance(store.tier, tiers.Limit.IMPORTS_PER_DAY) if store else None
+    needed = RUNS_PER_DAY[schedule] * languages
+    if maximum is None or needed <= maximum:
+        return
+    detail = (
+        f"{schedule.value} with {languages} language{'s' if languages != 1 else ''} can start {needed} "
+        f"imports a day; the {tiers.plan_of(store.tier).name if store else ''} plan allows {maximum}: "
+        "choose a slower schedule or fewer languages"
+    )
+    raise Invalid(f"schedule: {detail}", errors=[FieldError("schedule", detail)])
+
+
 def _next_run(schedule: SourceSchedule, status: SourceStatus, after: datetime) -> datetime | None:
     if schedule is SourceSchedule.MANUAL or status is SourceStatus.PAUSED:
         return None
@@ -123,6 +142,7 @@ def create_source(tenant: Tenant, data: SourceInput, *, created_by: str | None =
     """A new source of the store; its first scheduled run is due at once (the next tick). 409 past
     MAX_SOURCES_PER_STORE."""
     urls = _checked_urls(data.urls)
+    _check_plan(tenant, data.schedule, len(urls))
     if len(_repo().list_sources(tenant, MAX_SOURCES_PER_STORE + 1)) >= MAX_SOURCES_PER_STORE:
         raise Conflict(f"A store has at most {MAX_SOURCES_PER_STORE} saved sources; delete one first.")
     now = _now()
@@ -187,7 +207,15 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
         state = dict(source.state)
         if urls is not None:
             update["urls"] = urls
-            state = {lang: s for lang, s in state.items() if urls.get(lang) == source.urls.get(lang)}
+            # A changed URL is fetched afresh (validators and hash dropped) but its feed is still held
+            # against the language's last good profile, so a mistyped URL cannot archive the catalogue.
+            state = {
+                lang: s
+                if urls.get(lang) == source.urls.get(lang)
+                else s.model_copy(update={"etag": None, "last_modified": None, "sha256": None})
+                for lang, s in state.items()
+                if lang in urls
+            }
         if change.accept_feeds:
             state = {
                 lang: s.model_copy(update={"profile": s.held_profile, "held_profile": None})
@@ -199,8 +227,8 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
         status = change.status or source.status
         if change.status is SourceStatus.ACTIVE and source.status is SourceStatus.PAUSED:
             update |= {"paused_reason": None, "consecutive_failures": 0}
-        elif change.status is SourceStatus.PAUSED and source.status is SourceStatus.ACTIVE:
-            update["paused_reason"] = PAUSED_BY_STAFF
+        elif change.status is SourceStatus.PAUSED:
+            update["paused_reason"] = PAUSED_BY_STAFF  # staff's pause: a later success does not lift it
         update["status"] = status
         schedule = change.schedule or source.schedule
         if schedule is SourceSchedule.MANUAL or status is SourceStatus.PAUSED:
@@ -210,6 +238,9 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
         update["updated_at"] = now
         return source.model_copy(update=update)
 
+    if change.schedule is not None or urls is not None:
+        current = get_source(tenant, source_id)
+        _check_plan(tenant, change.schedule or current.schedule, len(urls or current.urls))
     return _change(tenant, source_id, edit)
 
 
@@ -366,6 +397,7 @@ def _fetch_and_start(
     present: dict[str, frozenset[str]] = {}
     holds: list[str] = []
     unreadable_rows = 0
+    refreshed: dict[str, UrlState] = {}
     for language, url in source.urls.items():
         known = source.state.get(language, UrlState())
         try:
@@ -380,12 +412,15 @@ def _fetch_and_start(
             "last_modified": answer.headers.get("last-modified"),
         }
         if digest == known.sha256:
+            if validators != {"etag": known.etag, "last_modified": known.last_modified}:
+                refreshed[language] = known.model_copy(update=validators)  # the next request is conditional
             continue
-        if guards.is_html(answer.body, answer.headers.get("content-type")):
+        page = guards.web_page(answer.body, answer.headers.get("content-type"))
+        if page:
             return _fail_run(
                 tenant,
                 run,
-                f"The {language} feed answered a web page (HTML), not a product feed: check its URL.",
+                f"The {language} feed answered {page}, not a product feed: check its URL.",
             )
         profile = None
         try:
@@ -401,7 +436,8 @@ def _fetch_and_start(
         fetched[language] = known.model_copy(update={**validators, "sha256": digest, "held_profile": profile})
         bodies[language] = answer.body
     if not bodies:
-        return _end_unchanged(tenant, run)
+        return _end_unchanged(tenant, run, refreshed)
+    fetched = refreshed | fetched
     files = ImportFiles()
     for language, ids in present.items():
         files.put_source_ids(_ids_key(source, f"runs/{run.id}/{language}"), sorted(ids))
