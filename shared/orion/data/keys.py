@@ -1043,6 +1043,12 @@ def import_source_runs_pk(platform: str, store: str, source_id: str) -> str:
     return f"{store_pk(platform, store)}#IMPORTSOURCE#{_checked_part(source_id, 'source id')}"
 
 
+def open_import_source_runs_gsi2pk(platform: str) -> str:
+    """Sparse GSI2 partition of a platform's queued and running source runs, by their deadline
+    (``GSI2SK=<deadline>#<store>#<source>#<run>``): the imports watchdog fails those past it."""
+    return f"{platform_pk(platform)}#IMPORTSOURCERUNS#OPEN"
+
+
 def due_import_sources_gsi2pk(platform: str) -> str:
     """Sparse GSI2 partition of a platform's scheduled sources, by their next run
     (``GSI2SK=<next run>#<store>#<source>``); manual and paused sources are not in it."""

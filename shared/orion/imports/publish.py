@@ -93,6 +93,19 @@ class PublishRequest(BaseModel):
     only_new: bool = False
 
 
+class ListedPublishRequest(PublishRequest):
+    """A publish of exactly the listed staged ids (a saved source's run decides them once for every
+    language's job: docs/imports.md, Saved sources). Internal: never an API body."""
+
+    listed: frozenset[str]
+
+
+def stored_request(text: str) -> PublishRequest:
+    """A publish request as written for its background task (a listed one keeps its list)."""
+    data = json.loads(text)
+    return (ListedPublishRequest if "listed" in data else PublishRequest).model_validate(data)
+
+
 @dataclass
 class PublishFailure:
     external_id: str
@@ -178,9 +191,7 @@ def run_background_publish(
     on_published: OnPublished | None = None,
 ) -> bool:
     """The background task: publish pages while ``keep_going()``; ``True`` once the publish ended."""
-    request = PublishRequest.model_validate_json(
-        ImportFiles().read_publish_request(tenant, job_id, publish_id)
-    )
+    request = stored_request(ImportFiles().read_publish_request(tenant, job_id, publish_id))
     return run_publish(tenant, job_id, publish_id, request, keep_going=keep_going, on_published=on_published)
 
 
@@ -323,6 +334,8 @@ def _publish_page(
         if not staged:
             result.failed.append(PublishFailure(external_id, NOT_STAGED))
             continue
+        if isinstance(request, ListedPublishRequest) and external_id not in request.listed:
+            continue  # not chosen by the run: it stays staged
         if request.only_new and products.product_id_for_external_id(tenant, external_id):
             continue  # the store has it: only new products are published, this one stays staged
         override = request.overrides.get(external_id, ProductOverride())
@@ -365,6 +378,8 @@ def _publishable(tenant: Tenant, job_id: str, request: PublishRequest) -> Import
 
 
 def _requested(job: ImportJob, request: PublishRequest) -> int:
+    if isinstance(request, ListedPublishRequest):
+        return min(job.counts.accepted, len(request.listed))
     return job.counts.accepted if request.all else len(set(request.external_ids))
 
 

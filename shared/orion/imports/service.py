@@ -112,8 +112,10 @@ def _new_job(
     created_by: str | None,
     *,
     source: tuple[str, str] | None = None,
+    reserved: bool = False,
 ) -> ImportJob:
-    """A new PENDING job, counted towards the tier's imports per day."""
+    """A new PENDING job, counted towards the tier's imports per day (``reserved``: the caller took
+    its allowance already)."""
     store = _store_of(tenant)
     if language is not None and language != "auto" and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)} or auto")
@@ -136,7 +138,8 @@ def _new_job(
     )
     # The tier's imports per day: one bounded atomic ADD on today's counter, given back if the job
     # cannot be created, so a refused or failed request never uses up the allowance.
-    tiers.reserve(tenant, tiers.Limit.IMPORTS_PER_DAY, tier=store.tier)
+    if not reserved:
+        tiers.reserve(tenant, tiers.Limit.IMPORTS_PER_DAY, tier=store.tier)
     try:
         runtime.repository(ImportRepository).create_job(tenant, job)
     except Exception:
@@ -153,11 +156,13 @@ def start_fetched_import(
     declared_format: ImportFormat,
     language: str,
     source: tuple[str, str],
+    reserved: bool = False,
 ) -> ImportJob:
     """A job of a saved source's run (``source``: its id and the run's), started exactly as an upload
     starts one: the bytes are written under the job's upload key and S3 announces them. Counted
-    towards the tier's imports per day."""
-    job = _new_job(tenant, file_name, declared_format, language, None, source=source)
+    towards the tier's imports per day (``reserved``: the caller took it already, released here if
+    the job cannot be created)."""
+    job = _new_job(tenant, file_name, declared_format, language, None, source=source, reserved=reserved)
     ImportFiles().put_upload(job.upload_key, content, content_type_for(job.file_name))
     return job
 
@@ -695,8 +700,11 @@ def rerun_import(tenant: Tenant, job_id: str, *, created_by: str | None = None) 
     files = ImportFiles()
     if not files.upload_exists(job.upload_key):
         raise Conflict("This import's file was never uploaded or is gone: the store has to upload it again.")
-    if not job.status.is_final:
-        repository.finish_job(tenant, job.id, ImportStatus.FAILED, RERUN_ENDED)
+    if not job.status.is_final and repository.finish_job(tenant, job.id, ImportStatus.FAILED, RERUN_ENDED):
+        # A saved source's run learns its job ended (imported here: the sources module imports this one).
+        from orion.imports.sources.service import job_id_finished
+
+        job_id_finished(tenant, job.id)
     language = job.language or "auto"
     new = _new_job(tenant, job.file_name, job.declared_format, language, created_by)
     files.copy_upload(job.upload_key, new.upload_key)  # S3 announces it: the pipeline starts as on upload

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from orion import runtime
 from orion.imports.models import ImportJob, ImportStatus
 from orion.imports.repository import ImportRepository
-from orion.imports.sources.service import job_finished
+from orion.imports.sources.service import fail_stuck_runs, job_finished
 from orion.observability import logger
 from orion.settings import get_settings
 from orion.tenant import Tenant
@@ -46,7 +46,8 @@ def stalled_message(timeout_seconds: int) -> str:
 
 
 def fail_stuck_jobs(tenant: Tenant, now: datetime) -> int:
-    """End the platform's jobs stuck past their deadline as FAILED; how many were ended."""
+    """End the platform's jobs stuck past their deadline as FAILED, and its saved sources' runs left
+    open past theirs (orion.imports.sources.service.fail_stuck_runs); how many were ended."""
     settings = get_settings()
     repository = runtime.repository(ImportRepository)
     ended = 0
@@ -71,7 +72,7 @@ def fail_stuck_jobs(tenant: Tenant, now: datetime) -> int:
                 extra={"job_id": job.id, "store": job.store, "was": job.status.value},
             )
             ended += 1
-    return ended
+    return ended + fail_stuck_runs(tenant, now)
 
 
 def _verdict(job: ImportJob, now: datetime, pending_timeout: int, stall_timeout: int) -> str | None:

@@ -29,7 +29,7 @@ FORM = {
     "url_de": "",
     "url_en": "",
     "format": "auto",
-    "schedule": "hourly",
+    "schedule": "daily",
     "publish": "new",
     "missing": "archive",
 }
@@ -58,13 +58,13 @@ def test_add_run_pause_resume_and_delete_a_source(cloud: None) -> None:
     assert path == f"/admin/imports/sources/{source.id}"
     assert (source.urls, source.schedule.value, source.publish.value, source.missing.value) == (
         {"fr": FEED},
-        "hourly",
+        "daily",
         "new",
         "archive",
     )
     assert "imports.source_create" in [e.action for e in list_entries(WIZ)[0]]
     listing = owner.get("/admin/imports/sources").text
-    assert "Letzshop" in listing and "Every hour" in listing
+    assert "Letzshop" in listing and "Every day" in listing
 
     page = owner.get(path)
     assert page.status == 200 and "No run yet." in page.text and FEED in page.text

@@ -106,7 +106,7 @@ def product(external_id: str) -> Any:
 
 def test_crud_permissions_and_validation(network: FakeNetwork) -> None:
     owner, editor = token_of("wizamart-owner"), token_of("wizamart-editor")
-    body = {"name": "Letzshop", "urls": {"fr": FR}, "schedule": "hourly", "publish": "new"}
+    body = {"name": "Letzshop", "urls": {"fr": FR}, "schedule": "daily", "publish": "new"}
     created = call("POST", "/api/v1/imports/sources", token=owner, body=body)
     assert created.status == 201, created.body
     source = created.json()["source"]
@@ -142,11 +142,11 @@ def test_crud_permissions_and_validation(network: FakeNetwork) -> None:
 
 
 def test_the_scheduled_task_queues_only_due_sources(network: FakeNetwork) -> None:
-    due = make(schedule="hourly")
+    due = make(schedule="daily")
     make(schedule="manual")
     now = datetime.now(UTC) + timedelta(seconds=1)
     assert sources.run_due_sources(WIZAMART, now) == 1
-    assert sources.get_source(WIZAMART, due).next_run_at == now + timedelta(hours=1)
+    assert sources.get_source(WIZAMART, due).next_run_at == now + timedelta(hours=24)
     assert sources.run_due_sources(WIZAMART, now) == 0  # moved on
     assert [r.trigger.value for r in sources.list_runs(WIZAMART, due)] == ["scheduled"]
 
@@ -155,7 +155,7 @@ def test_an_unchanged_feed_costs_one_request_and_writes_only_the_sources_bookkee
     network: FakeNetwork,
 ) -> None:
     network.answers[FR] = [ok(letzshop_feed(3, "fr"), etag='"v1"')]
-    source_id = make(schedule="hourly")
+    source_id = make(schedule="daily")
     first = run_now(source_id)
     assert first.status is RunStatus.STAGED, first.message
     assert len(first.job_ids) == 1

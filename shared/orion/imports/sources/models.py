@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,6 +12,9 @@ from orion.imports.models import ImportFormat
 
 MAX_SOURCES_PER_STORE = 20
 FAILURES_BEFORE_PAUSE = 3
+# A run still queued or running this long after its last step is ended FAILED by the imports
+# watchdog (its import jobs and background publishes end far sooner: their own watchdog and lease).
+RUN_DEADLINE = timedelta(hours=6)
 
 
 class SourceSchedule(StrEnum):
@@ -107,6 +110,7 @@ class Source(BaseModel):
     last_checked_at: datetime | None = None
     last_run: RunSummary | None = None
     state: dict[str, UrlState] = Field(default_factory=dict)
+    active_run_id: str | None = None  # the run queued or under way (one at a time)
     created_by: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -124,6 +128,14 @@ class SourceRun(BaseModel):
     job_ids: dict[str, str] = Field(default_factory=dict)  # language -> import job id
     held: bool = False
     archived: int = 0
+    # Rows no feed of the run could read: their products are unknown, so the run archives nothing.
+    unreadable_rows: int = 0
+    # Publishing, one language after another (the store's default first): the languages left, the
+    # first one's publish under way in the background; what the ended ones published and failed.
+    publishing: tuple[str, ...] = ()
+    publish_step: int = 0
+    published: int = 0
+    publish_failures: int = 0
     # Per language: the fetched feed's profile and URL state, kept on the source when the run ends.
     fetched: dict[str, UrlState] = Field(default_factory=dict)
     created_at: datetime

@@ -4,7 +4,7 @@ partition sorted by their next run (the scheduled task's one bounded Query)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
@@ -13,8 +13,11 @@ from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from orion.data import keys
 from orion.data.conditions import condition_failed
 from orion.data.table import Gsi2, TableItem, get_or_none
-from orion.imports.sources.models import RunStatus, Source, SourceRun, SourceStatus
+from orion.imports.sources.models import RUN_DEADLINE, RunStatus, Source, SourceRun, SourceStatus
 from orion.tenant import Tenant
+
+# Run items expire (DynamoDB TTL) this long after the run was queued; the console lists recent runs.
+RUN_KEPT = timedelta(days=90)
 
 
 class ImportSourceItem(TableItem, discriminator="ImportSource"):
@@ -44,6 +47,17 @@ def _due_sk(source: Source) -> str | None:
     if source.next_run_at is None or source.status is SourceStatus.PAUSED:
         return None
     return f"{keys.sortable_time(source.next_run_at)}#{source.store}#{source.id}"
+
+
+def _open_keys(tenant: Tenant, run: SourceRun) -> tuple[str, str] | tuple[None, None]:
+    """The run's place in the sparse open-runs partition (none once it has ended)."""
+    if run.status.is_final:
+        return None, None
+    deadline = keys.sortable_time(datetime.now(UTC) + RUN_DEADLINE)
+    return (
+        keys.open_import_source_runs_gsi2pk(tenant.platform),
+        f"{deadline}#{tenant.require_store()}#{run.source_id}#{run.id}",
+    )
 
 
 class SourceRepository:
@@ -133,13 +147,44 @@ class SourceRepository:
         )
 
     def create_run(self, tenant: Tenant, run: SourceRun) -> None:
+        gsi2pk, gsi2sk = _open_keys(tenant, run)
         ImportSourceRunItem(
             keys.import_source_runs_pk(tenant.platform, tenant.require_store(), run.source_id),
             keys.IMPORT_SOURCE_RUN_SK_PREFIX + run.id,
+            gsi2pk=gsi2pk,
+            gsi2sk=gsi2sk,
             id=run.id,
             status=run.status.value,
             data=run.model_dump_json(),
+            ttl=run.created_at + RUN_KEPT,
         ).save(condition=ImportSourceRunItem.pk.does_not_exist())
+
+    def delete_run(self, tenant: Tenant, source_id: str, run_id: str) -> None:
+        item = self._run_item(tenant, source_id, run_id)
+        if item is not None:
+            item.delete()
+
+    def overdue_runs(self, platform: str, now: datetime, limit: int) -> list[tuple[Tenant, str, str]]:
+        """Queued or running runs of the platform past their deadline (tenant, source id, run id): one
+        bounded Query on the sparse open-runs partition (index data: re-read each run)."""
+        query = ImportSourceRunItem.gsi2.query(
+            keys.open_import_source_runs_gsi2pk(platform),
+            Gsi2.gsi2sk <= f"{keys.sortable_time(now)}#~",
+            limit=limit,
+            page_size=limit,
+        )
+        found = []
+        for item in query:
+            _, store, source_id, run_id = str(item.gsi2sk).split("#")
+            found.append((Tenant(platform, store), source_id, run_id))
+        return found
+
+    def run_overdue(self, tenant: Tenant, source_id: str, run_id: str, now: datetime) -> bool:
+        """Whether the run is gone, ended, or open past its deadline (nothing waits for it any more)."""
+        item = self._run_item(tenant, source_id, run_id)
+        if item is None or item.gsi2sk is None:
+            return True
+        return str(item.gsi2sk) <= f"{keys.sortable_time(now)}#~"
 
     def get_run(self, tenant: Tenant, source_id: str, run_id: str) -> SourceRun | None:
         item = self._run_item(tenant, source_id, run_id)
@@ -165,12 +210,17 @@ class SourceRepository:
             & (ImportSourceRunItem.claimed_at < stale_before)
             & ImportSourceRunItem.jobs.does_not_exist()
         )
+        gsi2pk, gsi2sk = _open_keys(tenant, run)
+        assert gsi2pk is not None  # a claimed run is running: it has its place
+        assert gsi2sk is not None
         try:
             item.update(
                 actions=[
                     ImportSourceRunItem.status.set(RunStatus.RUNNING.value),
                     ImportSourceRunItem.data.set(run.model_dump_json()),
                     ImportSourceRunItem.claimed_at.set(run.started_at.isoformat() if run.started_at else ""),
+                    ImportSourceRunItem.gsi2pk.set(gsi2pk),
+                    ImportSourceRunItem.gsi2sk.set(gsi2sk),
                 ],
                 condition=condition,
             )
@@ -188,6 +238,11 @@ class SourceRepository:
             ImportSourceRunItem.status.set(run.status.value),
             ImportSourceRunItem.data.set(run.model_dump_json()),
         ]
+        gsi2pk, gsi2sk = _open_keys(tenant, run)
+        if gsi2pk is None or gsi2sk is None:
+            actions += [ImportSourceRunItem.gsi2pk.remove(), ImportSourceRunItem.gsi2sk.remove()]
+        else:
+            actions += [ImportSourceRunItem.gsi2pk.set(gsi2pk), ImportSourceRunItem.gsi2sk.set(gsi2sk)]
         if run.languages:
             actions.append(ImportSourceRunItem.jobs.set(len(run.languages)))
         item.update(actions=actions)
@@ -200,15 +255,16 @@ class SourceRepository:
         item.update(actions=[ImportSourceRunItem.ended_jobs.add({job_id})])
         return set(item.ended_jobs or ())
 
-    def claim_finish(self, tenant: Tenant, source_id: str, run_id: str) -> bool:
-        """Take the run's finish (applying its policy) once, whoever asks twice."""
+    def claim_finish(self, tenant: Tenant, source_id: str, run_id: str, step: int = 0) -> bool:
+        """Take a step of the run's finish once, whoever asks twice: step 0 applies its policy, each
+        later one goes on after a language's background publish ended."""
         item = self._run_item(tenant, source_id, run_id)
         if item is None:
             return False
         try:
             item.update(
-                actions=[ImportSourceRunItem.finished.set(1)],
-                condition=(ImportSourceRunItem.finished == 0)
+                actions=[ImportSourceRunItem.finished.set(step + 1)],
+                condition=(ImportSourceRunItem.finished == step)
                 & (ImportSourceRunItem.status == RunStatus.RUNNING.value),
             )
         except UpdateError as exc:

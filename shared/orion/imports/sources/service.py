@@ -22,12 +22,12 @@ from orion import runtime
 from orion.catalog.models import Product, ProductStatus
 from orion.catalog.products.repository import ProductRepository
 from orion.catalog.products.service import archive_gone_from_feed
-from orion.errors import Conflict, FieldError, Invalid, NotFound, OrionError
+from orion.errors import Conflict, FieldError, Invalid, LimitExceeded, NotFound, OrionError
 from orion.ids import new_id
 from orion.imports.bulk_stores import check_feed_url
 from orion.imports.errors import FeedRefused, UnreadableFile
-from orion.imports.models import LANGUAGES, ImportJob, ImportStatus
-from orion.imports.publish import PublishRequest, PublishResult, request_publish
+from orion.imports.models import LANGUAGES, ImportJob, ImportStatus, PublishState, PublishStatus
+from orion.imports.publish import ListedPublishRequest, PublishRequest, PublishResult, request_publish
 from orion.imports.repository import ImportRepository
 from orion.imports.service import start_fetched_import
 from orion.imports.sources import guards
@@ -41,6 +41,7 @@ from orion.imports.sources.fetch import (
 from orion.imports.sources.models import (
     FAILURES_BEFORE_PAUSE,
     MAX_SOURCES_PER_STORE,
+    RUN_DEADLINE,
     MissingPolicy,
     PublishPolicy,
     RunStatus,
@@ -59,6 +60,7 @@ from orion.imports.storage import ImportFiles
 from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.settings import get_settings
+from orion.tenancy import tiers
 from orion.tenancy.stores import store_profile
 from orion.tenant import Tenant
 
@@ -119,6 +121,25 @@ def _checked_urls(urls: dict[str, str]) -> dict[str, str]:
     return {language: urls[language] for language in LANGUAGES if language in urls}
 
 
+RUNS_PER_DAY = {SourceSchedule.HOURLY: 24, SourceSchedule.DAILY: 1, SourceSchedule.MANUAL: 0}
+
+
+def _check_plan(tenant: Tenant, schedule: SourceSchedule, languages: int) -> None:
+    """422 when the schedule's imports a day (runs a day x languages, each changed feed one import)
+    pass the store plan's imports per day."""
+    store = store_profile(tenant)
+    maximum = tiers.allowance(store.tier, tiers.Limit.IMPORTS_PER_DAY) if store else None
+    needed = RUNS_PER_DAY[schedule] * languages
+    if maximum is None or needed <= maximum:
+        return
+    detail = (
+        f"{schedule.value} with {languages} language{'s' if languages != 1 else ''} can start {needed} "
+        f"imports a day; the {tiers.plan_of(store.tier).name if store else ''} plan allows {maximum}: "
+        "choose a slower schedule or fewer languages"
+    )
+    raise Invalid(f"schedule: {detail}", errors=[FieldError("schedule", detail)])
+
+
 def _next_run(schedule: SourceSchedule, status: SourceStatus, after: datetime) -> datetime | None:
     if schedule is SourceSchedule.MANUAL or status is SourceStatus.PAUSED:
         return None
@@ -129,6 +150,7 @@ def create_source(tenant: Tenant, data: SourceInput, *, created_by: str | None =
     """A new source of the store; its first scheduled run is due at once (the next tick). 409 past
     MAX_SOURCES_PER_STORE."""
     urls = _checked_urls(data.urls)
+    _check_plan(tenant, data.schedule, len(urls))
     if len(_repo().list_sources(tenant, MAX_SOURCES_PER_STORE + 1)) >= MAX_SOURCES_PER_STORE:
         raise Conflict(f"A store has at most {MAX_SOURCES_PER_STORE} saved sources; delete one first.")
     now = _now()
@@ -193,7 +215,15 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
         state = dict(source.state)
         if urls is not None:
             update["urls"] = urls
-            state = {lang: s for lang, s in state.items() if urls.get(lang) == source.urls.get(lang)}
+            # A changed URL is fetched afresh (validators and hash dropped) but its feed is still held
+            # against the language's last good profile, so a mistyped URL cannot archive the catalogue.
+            state = {
+                lang: s
+                if urls.get(lang) == source.urls.get(lang)
+                else s.model_copy(update={"etag": None, "last_modified": None, "sha256": None})
+                for lang, s in state.items()
+                if lang in urls
+            }
         if change.accept_feeds:
             state = {
                 lang: s.model_copy(update={"profile": s.held_profile, "held_profile": None})
@@ -205,8 +235,8 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
         status = change.status or source.status
         if change.status is SourceStatus.ACTIVE and source.status is SourceStatus.PAUSED:
             update |= {"paused_reason": None, "consecutive_failures": 0}
-        elif change.status is SourceStatus.PAUSED and source.status is SourceStatus.ACTIVE:
-            update["paused_reason"] = PAUSED_BY_STAFF
+        elif change.status is SourceStatus.PAUSED:
+            update["paused_reason"] = PAUSED_BY_STAFF  # staff's pause: a later success does not lift it
         update["status"] = status
         schedule = change.schedule or source.schedule
         if schedule is SourceSchedule.MANUAL or status is SourceStatus.PAUSED:
@@ -216,6 +246,9 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
         update["updated_at"] = now
         return source.model_copy(update=update)
 
+    if change.schedule is not None or urls is not None:
+        current = get_source(tenant, source_id)
+        _check_plan(tenant, change.schedule or current.schedule, len(urls or current.urls))
     return _change(tenant, source_id, edit)
 
 
@@ -234,42 +267,55 @@ def list_runs(tenant: Tenant, source_id: str, limit: int = 50) -> list[SourceRun
 
 
 def request_run(tenant: Tenant, source_id: str, trigger: RunTrigger = RunTrigger.MANUAL) -> SourceRun:
-    """Queue a run of the source (a paused source may be run by hand: if it succeeds, it resumes)."""
+    """Queue a run of the source (a paused source may be run by hand: if it succeeds, it resumes).
+    One run of a source at a time: 409 while another is queued or under way (unless it is past its
+    deadline, which the imports watchdog fails)."""
     get_source(tenant, source_id)
-    return _queue_run(tenant, source_id, trigger)
-
-
-def _queue_run(tenant: Tenant, source_id: str, trigger: RunTrigger) -> SourceRun:
     run = SourceRun(id=new_id(), source_id=source_id, trigger=trigger, created_at=_now())
-    _repo().create_run(tenant, run)
+    _repo().create_run(tenant, run)  # first, so a source never names a run that does not exist
+
+    def take(source: Source) -> Source:
+        if source.active_run_id and not _repo().run_overdue(tenant, source.id, source.active_run_id, _now()):
+            raise Conflict(
+                "A run of this source is already queued or under way; wait for it to end "
+                f"(run {source.active_run_id})."
+            )
+        return source.model_copy(update={"active_run_id": run.id})
+
+    try:
+        _change(tenant, source_id, take)
+    except Exception:
+        _repo().delete_run(tenant, source_id, run.id)
+        raise
+    _send_run(tenant, run)
+    return run
+
+
+def _send_run(tenant: Tenant, run: SourceRun) -> None:
     message = SourceMessage(
-        type="run", platform=tenant.platform, store=tenant.require_store(), source_id=source_id, run_id=run.id
+        type="run",
+        platform=tenant.platform,
+        store=tenant.require_store(),
+        source_id=run.source_id,
+        run_id=run.id,
     )
     try:
         runtime.repository(SourceQueue).send(message)
     except Exception:
-        _repo().save_run(
-            tenant,
-            run.model_copy(
-                update={
-                    "status": RunStatus.FAILED,
-                    "message": "The run could not be queued.",
-                    "finished_at": _now(),
-                }
-            ),
-        )
+        _end_run(tenant, _ended(run, RunStatus.FAILED, "The run could not be queued."), counted=False)
         raise
-    return run
 
 
 def run_due_sources(tenant: Tenant, now: datetime) -> int:
     """The scheduled task ``imports.run_due_sources``: queue a run of each of the platform's active
     scheduled sources whose next run is due, and move its next run on (hourly +1 h, daily +24 h, from
-    now). One bounded Query on the sparse due index; how many runs were queued."""
+    now); a source whose last run is still under way skips this time. One bounded Query on the
+    sparse due index; how many runs were queued."""
     queued = 0
-    for listed in _repo().due(tenant.platform, now, DUE_BATCH):
+    repository = _repo()
+    for listed in repository.due(tenant.platform, now, DUE_BATCH):
         store = Tenant(listed.platform, listed.store)
-        found = _repo().get(store, listed.id)  # the index may lag behind the source
+        found = repository.get(store, listed.id)  # the index may lag behind the source
         if found is None:
             continue
         source, version = found
@@ -281,12 +327,25 @@ def run_due_sources(tenant: Tenant, now: datetime) -> int:
             or source.next_run_at > now
         ):
             continue
-        moved = source.model_copy(update={"next_run_at": now + interval})
-        if not _repo().save(store, moved, version):
+        busy = source.active_run_id is not None and not repository.run_overdue(
+            store, source.id, source.active_run_id, now
+        )
+        run = SourceRun(id=new_id(), source_id=source.id, trigger=RunTrigger.SCHEDULED, created_at=_now())
+        if not busy:
+            repository.create_run(store, run)
+        moved = source.model_copy(
+            update={"next_run_at": now + interval} | ({} if busy else {"active_run_id": run.id})
+        )
+        if not repository.save(store, moved, version):
+            if not busy:
+                repository.delete_run(store, source.id, run.id)
             continue  # changed meanwhile (staff, another tick): the next tick looks again
+        if busy:
+            logger.info("source run skipped: the last one is under way", extra={"source_id": source.id})
+            continue
         try:
-            _queue_run(store, source.id, RunTrigger.SCHEDULED)
-        except OrionError:
+            _send_run(store, run)
+        except Exception:
             logger.exception("source run not queued", extra={"source_id": source.id})
             continue
         queued += 1
@@ -315,6 +374,12 @@ def execute_run(
         repository.save_run(tenant, ended)
         return ended
     source = found[0]
+    if run.trigger is RunTrigger.SCHEDULED and source.status is SourceStatus.PAUSED:
+        return _end_run(
+            tenant,
+            _ended(run, RunStatus.FAILED, "The source was paused before this run started."),
+            counted=False,
+        )
     now = _now()
     claimed = run.model_copy(update={"status": RunStatus.RUNNING, "started_at": now})
     if not repository.claim_run(tenant, claimed, stale_before=(now - STALE_CLAIM).isoformat()):
@@ -324,8 +389,9 @@ def execute_run(
         return _fetch_and_start(tenant, source, claimed, on_published)
     except Exception:
         logger.exception("source run failed", extra={"run_id": run_id, "source_id": source_id})
+        latest = repository.get_run(tenant, source_id, run_id) or claimed  # keeps the jobs it started
         return _fail_run(
-            tenant, claimed, "The run stopped because of an internal error; it will run again as scheduled."
+            tenant, latest, "The run stopped because of an internal error; it will run again as scheduled."
         )
 
 
@@ -338,6 +404,8 @@ def _fetch_and_start(
     bodies: dict[str, bytes] = {}
     present: dict[str, frozenset[str]] = {}
     holds: list[str] = []
+    unreadable_rows = 0
+    refreshed: dict[str, UrlState] = {}
     for language, url in source.urls.items():
         known = source.state.get(language, UrlState())
         try:
@@ -352,18 +420,22 @@ def _fetch_and_start(
             "last_modified": answer.headers.get("last-modified"),
         }
         if digest == known.sha256:
+            if validators != {"etag": known.etag, "last_modified": known.last_modified}:
+                refreshed[language] = known.model_copy(update=validators)  # the next request is conditional
             continue
-        if guards.is_html(answer.body, answer.headers.get("content-type")):
+        page = guards.web_page(answer.body, answer.headers.get("content-type"))
+        if page:
             return _fail_run(
                 tenant,
                 run,
-                f"The {language} feed answered a web page (HTML), not a product feed: check its URL.",
+                f"The {language} feed answered {page}, not a product feed: check its URL.",
             )
         profile = None
         try:
             read = guards.read_feed(answer.body, source.format, language, settings.import_max_cell_chars)
             profile = read.profile
             present[language] = read.external_ids
+            unreadable_rows += read.unreadable_rows
             reason = guards.hold_reason(language, profile, known.profile)
             if reason:
                 holds.append(reason)
@@ -372,17 +444,44 @@ def _fetch_and_start(
         fetched[language] = known.model_copy(update={**validators, "sha256": digest, "held_profile": profile})
         bodies[language] = answer.body
     if not bodies:
-        return _end_unchanged(tenant, run)
+        return _end_unchanged(tenant, run, refreshed)
+    fetched = refreshed | fetched
     files = ImportFiles()
     for language, ids in present.items():
         files.put_source_ids(_ids_key(source, f"runs/{run.id}/{language}"), sorted(ids))
     message = " ".join(holds) + " Nothing is published automatically; review the import." if holds else None
     planned = run.model_copy(
-        update={"languages": tuple(bodies), "fetched": fetched, "held": bool(holds), "message": message}
+        update={
+            "languages": tuple(bodies),
+            "fetched": fetched,
+            "held": bool(holds),
+            "message": message,
+            "unreadable_rows": unreadable_rows,
+        }
     )
     _repo().save_run(tenant, planned)
+    started = _start_jobs(tenant, source, planned, bodies)
+    if started.status.is_final:
+        return started
+    logger.info("source run started its imports", extra={"run_id": run.id, "jobs": started.job_ids})
+    # The jobs may have ended already (a small file): finish here rather than wait for the hook.
+    return finish_run(tenant, source.id, run.id, on_published=on_published) or started
+
+
+def _start_jobs(tenant: Tenant, source: Source, planned: SourceRun, bodies: dict[str, bytes]) -> SourceRun:
+    """One import job per changed language (the run as saved: with its jobs, or ended FAILED)."""
+    # Every language's import counts towards the plan's imports per day: all are taken before any
+    # job starts, or none (a refusal is the plan's, not the feed's: it does not count towards the pause).
+    try:
+        tiers.reserve(tenant, tiers.Limit.IMPORTS_PER_DAY, len(bodies))
+    except LimitExceeded as exc:
+        return _end_run(
+            tenant,
+            _ended(planned, RunStatus.FAILED, f"Not imported: the plan's imports per day are used up. {exc}"),
+            counted=False,
+        )
     job_ids: dict[str, str] = {}
-    for language, body in bodies.items():
+    for index, (language, body) in enumerate(bodies.items()):
         name = urlsplit(source.urls[language]).path.rsplit("/", 1)[-1] or f"feed_{language}.csv"
         try:
             job = start_fetched_import(
@@ -391,9 +490,15 @@ def _fetch_and_start(
                 body,
                 declared_format=source.format,
                 language=language,
-                source=(source.id, run.id),
+                source=(source.id, planned.id),
+                reserved=True,
             )
-        except OrionError as exc:
+        except Exception as exc:
+            unstarted = len(bodies) - index - 1  # the failed one gave its own back
+            if unstarted:
+                tiers.release(tenant, tiers.Limit.IMPORTS_PER_DAY, unstarted)
+            if not isinstance(exc, OrionError):
+                raise
             return _fail_run(
                 tenant,
                 planned.model_copy(update={"job_ids": job_ids}),
@@ -402,9 +507,7 @@ def _fetch_and_start(
         job_ids[language] = job.id
         planned = planned.model_copy(update={"job_ids": job_ids})
         _repo().save_run(tenant, planned)
-    logger.info("source run started its imports", extra={"run_id": run.id, "jobs": job_ids})
-    # The jobs may have ended already (a small file): finish here rather than wait for the hook.
-    return finish_run(tenant, source.id, run.id, on_published=on_published) or planned
+    return planned
 
 
 def _sleep(seconds: float) -> None:
@@ -417,33 +520,53 @@ def _ended(run: SourceRun, status: RunStatus, message: str | None) -> SourceRun:
     return run.model_copy(update={"status": status, "message": message, "finished_at": _now()})
 
 
-def _end_unchanged(tenant: Tenant, run: SourceRun) -> SourceRun:
+def _end_unchanged(tenant: Tenant, run: SourceRun, state: dict[str, UrlState] | None = None) -> SourceRun:
     ended = _ended(run, RunStatus.UNCHANGED, "No feed changed since the last run.")
-    _repo().save_run(tenant, ended)
-    _record_outcome(tenant, ended, success=True)
-    return ended
+    return _end_run(tenant, ended, success=True, state=state)
 
 
 def _fail_run(tenant: Tenant, run: SourceRun, message: str) -> SourceRun:
-    ended = _ended(run, RunStatus.FAILED, message)
+    return _end_run(tenant, _ended(run, RunStatus.FAILED, message), success=False)
+
+
+def _end_run(
+    tenant: Tenant,
+    ended: SourceRun,
+    *,
+    success: bool = False,
+    counted: bool = True,
+    state: dict[str, UrlState] | None = None,
+) -> SourceRun:
+    """Save the ended run and the source's bookkeeping (``counted=False``: a run that neither
+    succeeded nor failed the feed, e.g. refused by the plan's limit or skipped while paused)."""
     _repo().save_run(tenant, ended)
-    _record_outcome(tenant, ended, success=False)
+    _record_outcome(tenant, ended, success=success, counted=counted, state=state)
     return ended
 
 
 def _record_outcome(
-    tenant: Tenant, run: SourceRun, *, success: bool, state: dict[str, UrlState] | None = None
+    tenant: Tenant,
+    run: SourceRun,
+    *,
+    success: bool,
+    counted: bool = True,
+    state: dict[str, UrlState] | None = None,
 ) -> None:
-    """The source's bookkeeping after a run: one conditional write (last run, last checked, failures,
-    pause after FAILURES_BEFORE_PAUSE failures in a row with one e-mail, resume after a success)."""
+    """The source's bookkeeping after a run: one conditional write (last run, last checked, the
+    active run released, failures, pause after FAILURES_BEFORE_PAUSE failures in a row with one
+    e-mail, resume after a success)."""
     paused_now: list[Source] = []
 
     def edit(source: Source) -> Source:
         paused_now.clear()
         update: dict[str, object] = {"last_run": run.summary(), "last_checked_at": run.finished_at}
-        if state is not None:
+        if source.active_run_id == run.id:
+            update["active_run_id"] = None
+        if state:
             update["state"] = {**source.state, **state}
-        if success:
+        if not counted:
+            pass
+        elif success:
             update["consecutive_failures"] = 0
             if source.status is SourceStatus.PAUSED and source.paused_reason != PAUSED_BY_STAFF:
                 update |= {
@@ -508,85 +631,183 @@ def job_finished(tenant: Tenant, job: ImportJob) -> None:
     run = repository.get_run(tenant, job.source_id, job.source_run_id)
     if run is None or run.status is not RunStatus.RUNNING or len(ended) < len(run.languages):
         return
-    message = SourceMessage(
-        type="finish",
-        platform=tenant.platform,
-        store=tenant.require_store(),
-        source_id=job.source_id,
-        run_id=run.id,
-    )
-    runtime.repository(SourceQueue).send(message)
+    _send_finish(tenant, job.source_id, run.id)
 
 
 def finish_run(
     tenant: Tenant, source_id: str, run_id: str, *, on_published: OnPublished | None = None
 ) -> SourceRun | None:
-    """Apply the source's policy once every job of the run has ended (once, whoever asks twice): None
-    while jobs are still under way or when the run was finished already."""
+    """Apply the source's policy once every job of the run has ended (once, whoever asks twice), or
+    go on once the language publishing in the background has ended: None while jobs or a publish
+    are still under way, or when that step was taken already. Whatever goes wrong ends the run
+    FAILED, never leaves it running."""
     repository = _repo()
     imports = runtime.repository(ImportRepository)
     run = repository.get_run(tenant, source_id, run_id)
-    if run is None or run.status is not RunStatus.RUNNING or len(run.job_ids) < len(run.languages):
+    if run is None or run.status is not RunStatus.RUNNING:
+        return None
+    if run.publishing:
+        job = imports.get_job(tenant, run.job_ids[run.publishing[0]])
+        publish = job.publish if job else None
+        if publish is not None and publish.status is PublishStatus.RUNNING:
+            return None
+        if not repository.claim_finish(tenant, source_id, run_id, run.publish_step):
+            return None
+        going = run.model_copy(update={"publish_step": run.publish_step + 1})
+        return _guarded(tenant, going, lambda: _publish_ended(tenant, going, publish, on_published))
+    if len(run.job_ids) < len(run.languages):
         return None
     jobs = [imports.get_job(tenant, job_id) for job_id in run.job_ids.values()]
     if any(job is None or not job.status.is_final for job in jobs):
         return None
     if not repository.claim_finish(tenant, source_id, run_id):
         return None
-    found = repository.get(tenant, source_id)
+    taken = run.model_copy(update={"publish_step": 1})
+    done = [job for job in jobs if job is not None]
+    return _guarded(tenant, taken, lambda: _finish(tenant, taken, done, on_published))
+
+
+def _guarded(tenant: Tenant, run: SourceRun, step: Callable[[], SourceRun]) -> SourceRun:
+    try:
+        return step()
+    except OrionError as exc:
+        message = f"The publish could not finish: {exc}"
+    except Exception:
+        logger.exception("source run finish failed", extra={"run_id": run.id, "source_id": run.source_id})
+        message = "The run stopped because of an internal error while publishing; run it again."
+    return _fail_run(tenant, _repo().get_run(tenant, run.source_id, run.id) or run, message)
+
+
+def _finish(
+    tenant: Tenant, run: SourceRun, jobs: list[ImportJob], on_published: OnPublished | None
+) -> SourceRun:
+    found = _repo().get(tenant, run.source_id)
     if found is None:
         return _fail_run(tenant, run, "The source was deleted while it ran; its imports stay staged.")
     source = found[0]
-    done = [job for job in jobs if job is not None]
-    failed = next((job for job in done if job.status is ImportStatus.FAILED), None)
+    failed = next((job for job in jobs if job.status is ImportStatus.FAILED), None)
     if failed is not None:
         return _fail_run(tenant, run, f"The {failed.language} import failed: {failed.message}")
+    imports = runtime.repository(ImportRepository)
     if run.held:
-        for job in done:
+        for job in jobs:
             imports.note_job(tenant, job.id, f"{job.message or ''} Held: {run.message}".strip())
-        held_state = dict(run.fetched)
-        ended = _ended(run, RunStatus.HELD, run.message)
-        repository.save_run(tenant, ended)
-        _record_outcome(tenant, ended, success=True, state=held_state)
-        return ended
-    try:
-        status, message = _apply_policy(tenant, source, done, on_published)
-        archived = _archive_missing(tenant, source, run) if source.missing is MissingPolicy.ARCHIVE else 0
-        if source.missing is not MissingPolicy.ARCHIVE:
-            _remember_ids(source, run, archive=False)
-    except OrionError as exc:
-        return _fail_run(tenant, run, f"The publish could not finish: {exc}")
+        return _end_run(
+            tenant, _ended(run, RunStatus.HELD, run.message), success=True, state=dict(run.fetched)
+        )
+    if source.publish is PublishPolicy.NONE:
+        staged = sum(job.counts.accepted for job in jobs)
+        return _complete(
+            tenant, source, run, RunStatus.STAGED, f"{staged} products staged; publish them from the import."
+        )
+    if source.publish is PublishPolicy.NEW:
+        # Decided once, before any job publishes: every language's job then publishes exactly these
+        # (so the second language's translation is not skipped as "not new").
+        ImportFiles().put_source_ids(
+            _ids_key(source, f"runs/{run.id}/publish"), sorted(_publishable_ids(tenant, source, run))
+        )
+    store = store_profile(tenant)
+    first = store.default_language if store else "en"
+    order = sorted(run.job_ids, key=lambda language: (language != first, LANGUAGES.index(language)))
+    return _publish_next(tenant, source, run.model_copy(update={"publishing": tuple(order)}), on_published)
+
+
+def _publish_ended(
+    tenant: Tenant, run: SourceRun, publish: PublishState | None, on_published: OnPublished | None
+) -> SourceRun:
+    language = run.publishing[0]
+    if publish is None or publish.status is PublishStatus.FAILED:
+        return _fail_run(
+            tenant, run, f"The {language} publish failed; publish the import again to finish it."
+        )
+    run = run.model_copy(
+        update={
+            "published": run.published + publish.published,
+            "publish_failures": run.publish_failures + publish.failed,
+            "publishing": run.publishing[1:],
+        }
+    )
+    found = _repo().get(tenant, run.source_id)
+    if found is None:
+        return _fail_run(tenant, run, "The source was deleted while it ran; its imports stay staged.")
+    return _publish_next(tenant, found[0], run, on_published)
+
+
+def _publish_next(
+    tenant: Tenant, source: Source, run: SourceRun, on_published: OnPublished | None
+) -> SourceRun:
+    """Publish the run's languages one after another; a language published in the background ends
+    this step (its end queues the run's next one), the last one completes the run."""
+    request: PublishRequest = PublishRequest(all=True)
+    if source.publish is PublishPolicy.NEW:
+        listed = ImportFiles().source_ids(_ids_key(source, f"runs/{run.id}/publish"))
+        request = ListedPublishRequest(all=True, listed=frozenset(listed))
+    while run.publishing:
+        language = run.publishing[0]
+        outcome = request_publish(tenant, run.job_ids[language], request, on_published=on_published)
+        if not isinstance(outcome, PublishResult):
+            waiting = run.model_copy(
+                update={"message": f"Publishing the {language} products in the background."}
+            )
+            _repo().save_run(tenant, waiting)
+            return waiting
+        run = run.model_copy(
+            update={
+                "published": run.published + len(outcome.created) + len(outcome.updated),
+                "publish_failures": run.publish_failures + len(outcome.failed),
+                "publishing": run.publishing[1:],
+            }
+        )
+    what = "new products" if source.publish is PublishPolicy.NEW else "products"
+    message = f"{run.published} {what} published."
+    if run.publish_failures:
+        message += f" {run.publish_failures} could not be published: see the imports."
+    return _complete(tenant, source, run, RunStatus.PUBLISHED, message)
+
+
+def _complete(tenant: Tenant, source: Source, run: SourceRun, status: RunStatus, message: str) -> SourceRun:
+    """End a run that imported (and published): archive under ``missing: archive`` (a clean run
+    only), keep its ids, and take its feeds as the guards' baseline."""
+    archiving = source.missing is MissingPolicy.ARCHIVE and not run.unreadable_rows
+    archived = _archive_missing(tenant, source, run) if archiving else 0
+    if not archiving:
+        _remember_ids(source, run, present=_run_ids(source, run), known=None)
     if archived:
         message += f" {archived} product{'s' if archived != 1 else ''} no longer in the feed archived."
+    if source.missing is MissingPolicy.ARCHIVE and run.unreadable_rows:
+        message += (
+            f" {run.unreadable_rows} row{'s' if run.unreadable_rows != 1 else ''} could not be read, "
+            "so nothing was archived this run."
+        )
     baseline = {
         lang: s.model_copy(update={"profile": s.held_profile or s.profile, "held_profile": None})
         for lang, s in run.fetched.items()
     }
     ended = _ended(run, status, message).model_copy(update={"archived": archived})
-    repository.save_run(tenant, ended)
-    _record_outcome(tenant, ended, success=True, state=baseline)
-    return ended
+    return _end_run(tenant, ended, success=True, state=baseline)
 
 
-def _apply_policy(
-    tenant: Tenant, source: Source, jobs: list[ImportJob], on_published: OnPublished | None
-) -> tuple[RunStatus, str]:
-    staged = sum(job.counts.accepted for job in jobs)
-    if source.publish is PublishPolicy.NONE:
-        return RunStatus.STAGED, f"{staged} products staged; publish them from the import."
-    request = PublishRequest(all=True, only_new=source.publish is PublishPolicy.NEW)
-    published = 0
-    background = False
-    for job in jobs:
-        outcome = request_publish(tenant, job.id, request, on_published=on_published)
-        if isinstance(outcome, PublishResult):
-            published += len(outcome.created) + len(outcome.updated)
-        else:
-            background = True
-    if background:
-        return RunStatus.PUBLISHED, f"{staged} products staged; publishing in the background."
-    what = "new products" if source.publish is PublishPolicy.NEW else "products"
-    return RunStatus.PUBLISHED, f"{published} {what} published."
+def publish_ended(tenant: Tenant, job_id: str) -> None:
+    """The hook of a background publish's end (its task, or its Catch): a saved source's run whose
+    language was publishing goes on with the next one (or ends)."""
+    job = runtime.repository(ImportRepository).get_job(tenant, job_id)
+    if job is None or job.source_id is None or job.source_run_id is None:
+        return
+    run = _repo().get_run(tenant, job.source_id, job.source_run_id)
+    if run is None or run.status is not RunStatus.RUNNING or not run.publishing:
+        return
+    _send_finish(tenant, job.source_id, run.id)
+
+
+def _send_finish(tenant: Tenant, source_id: str, run_id: str) -> None:
+    message = SourceMessage(
+        type="finish",
+        platform=tenant.platform,
+        store=tenant.require_store(),
+        source_id=source_id,
+        run_id=run_id,
+    )
+    runtime.repository(SourceQueue).send(message)
 
 
 def _run_ids(source: Source, run: SourceRun) -> set[str]:
@@ -602,29 +823,27 @@ def _run_ids(source: Source, run: SourceRun) -> set[str]:
     return present
 
 
-def _remember_ids(
-    source: Source, run: SourceRun, *, archive: bool, present: set[str] | None = None
-) -> set[str]:
-    """Keep each changed language's ids as the language's present ones and grow the ids the source
-    has ever listed (``known``, which archiving narrows to what is present)."""
+def _remember_ids(source: Source, run: SourceRun, *, present: set[str], known: set[str] | None) -> None:
+    """Keep each changed language's ids as the language's present ones, and the ids the source has
+    listed (``known``): grown by a run that does not archive, narrowed to what is present (given as
+    ``known=None``) once archiving is done, so a run that stopped half-way archives again."""
     files = ImportFiles()
-    present = _run_ids(source, run) if present is None else present
     for language in run.languages:
         files.put_source_ids(
             _ids_key(source, f"present-{language}"),
             files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")),
         )
-    known = set(files.source_ids(_ids_key(source, "known")))
-    files.put_source_ids(_ids_key(source, "known"), sorted(present if archive else known | present))
-    return known
+    if known is None:
+        known = set(files.source_ids(_ids_key(source, "known"))) | present
+    files.put_source_ids(_ids_key(source, "known"), sorted(known))
 
 
 def _archive_missing(tenant: Tenant, source: Source, run: SourceRun) -> int:
     """Archive the store's products this source brought whose external id no feed of the run lists
     (a row that failed validation still counts as present); another source's products are never
-    touched (the product's ``source_id``)."""
+    touched (the product's ``source_id``). The ids are kept only once archiving is done."""
     present = _run_ids(source, run)
-    known = _remember_ids(source, run, archive=True, present=present)
+    known = set(ImportFiles().source_ids(_ids_key(source, "known")))
     products = runtime.repository(ProductRepository)
     archived = 0
     for external_id in sorted(known - present):
@@ -634,7 +853,32 @@ def _archive_missing(tenant: Tenant, source: Source, run: SourceRun) -> int:
             continue
         archive_gone_from_feed(tenant, product.id)
         archived += 1
+    _remember_ids(source, run, present=present, known=present)
     return archived
+
+
+def _publishable_ids(tenant: Tenant, source: Source, run: SourceRun) -> set[str]:
+    """The ids a ``new`` run publishes: those the store has no product for, and this source's products
+    its feed archived (``missing: archive``) that the feed lists again."""
+    files = ImportFiles()
+    products = runtime.repository(ProductRepository)
+    chosen: set[str] = set()
+    for language in run.languages:
+        for external_id in files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")):
+            if external_id in chosen:
+                continue
+            product_id = products.product_id_for_external_id(tenant, external_id)
+            if product_id is None:
+                chosen.add(external_id)
+                continue
+            product = products.get(tenant, product_id, consistent=True)
+            if (
+                product is not None
+                and product.source_id == source.id
+                and product.source.get("status") == ProductStatus.ARCHIVED.value
+            ):
+                chosen.add(external_id)
+    return chosen
 
 
 def job_id_finished(tenant: Tenant, job_id: str) -> None:
@@ -642,3 +886,21 @@ def job_id_finished(tenant: Tenant, job_id: str) -> None:
     job = runtime.repository(ImportRepository).get_job(tenant, job_id)
     if job is not None:
         job_finished(tenant, job)
+
+
+def fail_stuck_runs(tenant: Tenant, now: datetime) -> int:
+    """Part of the imports watchdog (every 15 minutes): end the platform's runs still queued or
+    running past their deadline (RUN_DEADLINE after their last step) FAILED, counted as a failure,
+    so a run never stays open for good (a crashed worker, a message in the dead-letter queue). One
+    bounded Query on the sparse open-runs index; how many were ended."""
+    repository = _repo()
+    ended = 0
+    for store, source_id, run_id in repository.overdue_runs(tenant.platform, now, DUE_BATCH):
+        run = repository.get_run(store, source_id, run_id)  # the index may lag behind the run
+        if run is None or run.status.is_final or not repository.run_overdue(store, source_id, run_id, now):
+            continue
+        hours = int(RUN_DEADLINE.total_seconds() // 3600)
+        _fail_run(store, run, f"The run made no progress for {hours} hours and was ended; run it again.")
+        logger.warning("source run ended by the watchdog", extra={"run_id": run_id, "source_id": source_id})
+        ended += 1
+    return ended
