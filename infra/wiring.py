@@ -389,6 +389,7 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.WRITE},
         # re-running a failed import copies its uploaded file to the new job's key
         buckets={"uploads": Access.WRITE},
+        queues=("import-source-runs",),  # a re-run ends a stuck job: its saved source's run goes on
         secrets=("origin-verify", "jwt-signing-keys"),
     ),
     Function(
@@ -734,6 +735,7 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=900,
         tables={"main": Access.WRITE},
         buckets={"uploads": Access.READ, "media": Access.PUT},  # media: image fetch requests
+        queues=("import-source-runs",),  # a saved source's run goes on with its next language
     ),
     Function(
         name="import-publish-failed",
@@ -742,6 +744,7 @@ FUNCTIONS: tuple[Function, ...] = (
         memory_mb=256,
         timeout_seconds=30,
         tables={"main": Access.WRITE},
+        queues=("import-source-runs",),  # a saved source's run goes on (and reports the failure)
     ),
 )
 

@@ -394,16 +394,20 @@ def test_the_source_runs_queue_has_a_dead_letter_alarm_and_its_runner_outlasts_a
 
 # Every function whose code sends to a queue, by queue: the channel queue's senders (change events, the
 # worker's chunks, the staff API's publishes, the recovery tasks); a saved source's runs and finishes
-# (the staff API and the console's "Run now", the scheduled tick, the import steps that end its jobs).
+# (the staff API and the console's "Run now", a re-run from the admin API or the platform console, the
+# scheduled tick and watchdog, the import steps that end its jobs, the background publish's steps).
 QUEUE_SENDERS = {
     "channel-changes": ("channel_changes", "channel_worker", "staff_channels", "scheduled_tasks"),
     "import-source-runs": (
         "staff_imports",
         "console",
+        "admin_api",
         "scheduled_tasks",
         "import-prepare",
         "import-finalize",
         "import-mark-failed",
+        "import-publish",
+        "import-publish-failed",
     ),
 }
 
