@@ -35,6 +35,7 @@ class ImportJobOut(BaseModel):
     updated_at: datetime
     finished_at: datetime | None
     stuck: bool
+    rerun_as: str | None = None  # the job a re-run of this one started
 
     @classmethod
     def of(cls, job: ImportJob, now: datetime, stuck_after: int) -> ImportJobOut:
@@ -49,6 +50,7 @@ class ImportJobOut(BaseModel):
                     "created_at",
                     "updated_at",
                     "finished_at",
+                    "rerun_as",
                 }
             ),
             status=job.status.value,

@@ -239,7 +239,7 @@ def imports_list(
         else None,
         errors=errors,
         message=message,
-        rerunnable=lambda job, is_stuck: is_stuck or job.status.value == "FAILED",
+        rerunnable=lambda job, is_stuck: not job.rerun_as and (is_stuck or job.status.value == "FAILED"),
     )
 
 

@@ -142,6 +142,7 @@ class ImportJob(BaseModel):
     # A job a saved source's run started (orion.imports.sources): the source and the run.
     source_id: str | None = None
     source_run_id: str | None = None
+    rerun_as: str | None = None  # the new job an operator's re-run of this one started
 
 
 @dataclass(frozen=True, slots=True)

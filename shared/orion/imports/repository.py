@@ -69,6 +69,7 @@ class ImportJobItem(TableItem, discriminator="ImportJob"):
     publish_lease_until = UTCDateTimeAttribute(null=True)
     source_id = UnicodeAttribute(null=True)
     source_run_id = UnicodeAttribute(null=True)
+    rerun_as = UnicodeAttribute(null=True)
 
     def to_model(self) -> ImportJob:
         return ImportJob(
@@ -99,6 +100,7 @@ class ImportJobItem(TableItem, discriminator="ImportJob"):
             publish=PublishState.model_validate_json(self.publish) if self.publish else None,
             source_id=self.source_id,
             source_run_id=self.source_run_id,
+            rerun_as=self.rerun_as,
         )
 
 
@@ -150,6 +152,36 @@ class ImportRepository:
             source_id=job.source_id,
             source_run_id=job.source_run_id,
         ).save(condition=ImportJobItem.pk.does_not_exist())
+
+    def claim_rerun(self, tenant: Tenant, job_id: str, new_job_id: str) -> bool:
+        """Record that ``new_job_id`` runs the job's file again, unless a re-run was recorded already
+        (``False`` then): one re-run per job, whoever asks twice."""
+        item = ImportJobItem(
+            keys.import_job_pk(tenant.platform, tenant.require_store(), job_id), keys.IMPORT_JOB_SK
+        )
+        try:
+            item.update(
+                actions=[ImportJobItem.rerun_as.set(new_job_id)],
+                condition=ImportJobItem.pk.exists() & ImportJobItem.rerun_as.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return False
+            raise
+        return True
+
+    def release_rerun(self, tenant: Tenant, job_id: str, new_job_id: str) -> None:
+        """Forget a re-run that could not start (only the one this caller recorded)."""
+        item = ImportJobItem(
+            keys.import_job_pk(tenant.platform, tenant.require_store(), job_id), keys.IMPORT_JOB_SK
+        )
+        try:
+            item.update(
+                actions=[ImportJobItem.rerun_as.remove()], condition=ImportJobItem.rerun_as == new_job_id
+            )
+        except UpdateError as exc:
+            if not condition_failed(exc):
+                raise
 
     def _job_item(self, tenant: Tenant, job_id: str, *, consistent: bool = True) -> ImportJobItem | None:
         return get_or_none(

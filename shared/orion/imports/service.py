@@ -113,13 +113,14 @@ def _new_job(
     *,
     source: tuple[str, str] | None = None,
     reserved: bool = False,
+    job_id: str | None = None,
 ) -> ImportJob:
     """A new PENDING job, counted towards the tier's imports per day (``reserved``: the caller took
-    its allowance already)."""
+    its allowance already); ``job_id``: the id the caller chose for it (a new one otherwise)."""
     store = _store_of(tenant)
     if language is not None and language != "auto" and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)} or auto")
-    job_id = new_id()
+    job_id = job_id or new_id()
     name = safe_file_name(file_name)
     now = datetime.now(UTC)
     job = ImportJob(
@@ -691,22 +692,36 @@ def _import_cursor(cursor: str | None, sections: list[str]) -> tuple[str, Any]:
 
 def rerun_import(tenant: Tenant, job_id: str, *, created_by: str | None = None) -> ImportJob:
     """Run a failed or stuck job's file again as a new job of the same store (counted towards the
-    tier's imports per day like any import); a stuck job is ended first. 409 for a job that is
-    neither, or whose file was never uploaded (or is gone)."""
+    tier's imports per day like any import), once: the job records the new job's id (``rerun_as``)
+    with a conditional write, so a second click or a retried request is a 409 naming it. A stuck job
+    is ended first. 409 for a job that is neither, or whose file was never uploaded (or is gone)."""
     repository = runtime.repository(ImportRepository)
     job = get_import_job(tenant, job_id)
+    if job.rerun_as:
+        raise Conflict(f"This import was already run again as import {job.rerun_as}.")
     if job.status is not ImportStatus.FAILED and not is_stuck(job, datetime.now(UTC)):
         raise Conflict("Only a failed or stuck import can be run again.")
     files = ImportFiles()
     if not files.upload_exists(job.upload_key):
         raise Conflict("This import's file was never uploaded or is gone: the store has to upload it again.")
-    if not job.status.is_final and repository.finish_job(tenant, job.id, ImportStatus.FAILED, RERUN_ENDED):
-        # A saved source's run learns its job ended (imported here: the sources module imports this one).
-        from orion.imports.sources.service import job_id_finished
+    new_job_id = new_id()
+    if not repository.claim_rerun(tenant, job.id, new_job_id):
+        taken = get_import_job(tenant, job.id).rerun_as
+        raise Conflict(f"This import was already run again as import {taken}.")
+    try:
+        if not job.status.is_final and repository.finish_job(
+            tenant, job.id, ImportStatus.FAILED, RERUN_ENDED
+        ):
+            # A saved source's run learns its job ended (imported here: the sources module imports
+            # this one).
+            from orion.imports.sources.service import job_id_finished
 
-        job_id_finished(tenant, job.id)
-    language = job.language or "auto"
-    new = _new_job(tenant, job.file_name, job.declared_format, language, created_by)
+            job_id_finished(tenant, job.id)
+        language = job.language or "auto"
+        new = _new_job(tenant, job.file_name, job.declared_format, language, created_by, job_id=new_job_id)
+    except Exception:
+        repository.release_rerun(tenant, job.id, new_job_id)  # nothing was started: it may run again
+        raise
     files.copy_upload(job.upload_key, new.upload_key)  # S3 announces it: the pipeline starts as on upload
     logger.info("import run again", extra={"job_id": job.id, "new_job_id": new.id, "store": job.store})
     return new

@@ -114,6 +114,11 @@ def test_admin_runs_a_failed_import_again_and_nothing_else() -> None:
     assert again["id"] != failed.id and again["status"] == "PENDING" and again["file_name"] == "catalogue.csv"
     assert list_import_jobs(WIZAMART, 1)[0].id == again["id"]
     assert get_import_job(WIZAMART, failed.id).status is ImportStatus.FAILED  # the old run stays as it ended
+    twice = admin("POST", f"/imports/wizamart/{failed.id}/rerun")  # a second click starts nothing more
+    assert twice.status == 409 and again["id"] in twice.json()["detail"]
+    assert list_import_jobs(WIZAMART, 1)[0].id == again["id"]
+    listed = admin("GET", "/imports", query="store=wizamart&status=FAILED").json()["jobs"]
+    assert next(job for job in listed if job["id"] == failed.id)["rerun_as"] == again["id"]
     entries = admin("GET", "/audit", query="store=wizamart").json()["entries"]
     assert any(e["action"] == "import.rerun" and e["target"] == f"import:{failed.id}" for e in entries)
 

@@ -109,6 +109,7 @@ def test_only_those_allowed_configure_and_another_store_never_sees_it(cloud: Non
     manager = signed_in_as("manager")
     page = manager.get(path)
     assert page.status == 200 and "Run now" in page.text  # imports.run
+    assert "<fieldset disabled>" in page.text and "Save the source" not in page.text  # read-only settings
     assert (
         "Delete the source" not in page.text
         and "Add a source" not in manager.get("/admin/imports/sources").text

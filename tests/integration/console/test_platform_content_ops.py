@@ -225,7 +225,9 @@ def test_import_jobs_list_shows_stores_jobs_and_reruns_a_failed_one() -> None:
     assert every.status == 200
     assert every.text.index(f'data-job="{waiting.id}"') < every.text.index(f'data-job="{failed.id}"')
     only_failed = browser.get("/admin/imports?status=FAILED")
-    assert f'data-job="{failed.id}"' in only_failed.text and f'data-job="{waiting.id}"' not in only_failed.text
+    assert (
+        f'data-job="{failed.id}"' in only_failed.text and f'data-job="{waiting.id}"' not in only_failed.text
+    )
     assert "Failed" in only_failed.text and ">FAILED<" not in only_failed.text  # a label, not the code
     assert browser.get("/admin/imports?store=nope").status == 404
     assert browser.get("/admin/imports?status=LOST").status == 422

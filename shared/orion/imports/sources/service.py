@@ -106,7 +106,9 @@ def _checked_urls(urls: dict[str, str]) -> dict[str, str]:
     errors = []
     for language, url in urls.items():
         if language not in LANGUAGES:
-            errors.append(FieldError(f"urls.{language}", f"a language must be one of {', '.join(LANGUAGES)}"))
+            errors.append(
+                FieldError(f"urls.{language}", f"The language must be one of {', '.join(LANGUAGES)}.")
+            )
             continue
         if trusted_local_url(url):  # the local cloud's demo feeds (never in a deployment)
             continue
@@ -610,8 +612,9 @@ def _mail_paused(tenant: Tenant, source: Source) -> None:
         text=(
             f'Hello,\n\nThe saved import source "{source.name}" of {store.name} failed '
             f"{source.consecutive_failures} times in a row and was paused, so it no longer runs on its "
-            f"schedule.\n\n{source.paused_reason}\n\nFix the feed (or its URL) and resume the source on "
-            "the Imports page, or run it by hand: a successful run resumes it.\n"
+            f"schedule.\n\n{source.paused_reason}\n\nFix the feed (or its URL), then resume the source in "
+            "the store console under Imports > Saved sources (/admin/imports/sources/"
+            f"{source.id}), or run it by hand there: a successful run resumes it.\n"
         ),
         kind="import_source_paused",
         data={"source_id": source.id},
