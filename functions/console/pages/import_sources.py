@@ -229,7 +229,11 @@ def save(source_id: SourceId, console: Posted) -> Response:
 @router.post(BASE + "/{source_id}/run")
 def run_now(source_id: SourceId, console: Posted) -> Response:
     access = console.need("imports.run")
-    run = sources.request_run(access.tenant, source_id)
+    try:
+        run = sources.request_run(access.tenant, source_id)
+    except Conflict:  # one run at a time: this source's run is queued or under way
+        message = console._("This source is already being fetched; wait for its run to end.")
+        return _detail(console, source_id, 409, message=message)
     auditing.record(console, "imports.source_run", _target(source_id), {"run_id": run.id})
     return console.redirect(
         f"{BASE}/{source_id}", console._("The source is being fetched; its run appears below.")

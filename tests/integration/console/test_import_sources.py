@@ -117,6 +117,8 @@ def test_only_those_allowed_configure_and_another_store_never_sees_it(cloud: Non
     assert manager.post("/admin/imports/sources", FORM).status == 403
     assert manager.post(f"{path}/delete", {}).status == 403
     assert manager.post(f"{path}/run", {}).status == 303
+    again = manager.post(f"{path}/run", {})  # its run is still queued: one at a time
+    assert again.status == 409 and "already being fetched" in again.text
 
     bakery = signed_in("bakery-owner", host=BAKERY)
     assert bakery.get(path).status == 404
