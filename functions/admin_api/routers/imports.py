@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from functions.admin_api.access import Admin, audit_admin
 from functions.admin_api.params import Id, StoreCode
 from orion.errors import NotFound
+from orion.imports import rerun
 from orion.imports import service as imports
 from orion.imports.models import ImportCounts, ImportJob, ImportStatus
 from orion.tenancy.stores import store_profile
@@ -110,7 +111,7 @@ def list_imports(
 )
 def rerun_import(request: Request, admin: Admin, store: StoreCode, job_id: Id) -> ImportJobOut:
     tenant = _store(admin, store)
-    job = imports.rerun_import(tenant, job_id, created_by=f"admin:{admin.user.id}")
+    job = rerun.rerun_import(tenant, job_id, created_by=f"admin:{admin.user.id}")
     audit_admin(
         request, admin, "import.rerun", f"import:{job_id}", store=store, details={"new_job_id": job.id}
     )

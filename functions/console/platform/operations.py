@@ -245,14 +245,14 @@ def imports_list(
 
 @router.post("/admin/imports/{store}/{job_id}/rerun")
 def imports_rerun(store: StoreCode, job_id: Id, console: Posted) -> Response:
-    from orion.imports import service as imports
+    from orion.imports import rerun
     from orion.tenancy.stores import store_profile
 
     access = console.admin()
     tenant = Tenant(access.tenant.platform, store)
     if store_profile(tenant) is None:
         raise NotFound("No such store on this platform.")
-    job = imports.rerun_import(tenant, job_id, created_by=f"admin:{access.user_id}")
+    job = rerun.rerun_import(tenant, job_id, created_by=f"admin:{access.user_id}")
     audit(console, "import.rerun", f"import:{job_id}", store=store, new_job_id=job.id)
     return console.redirect(f"/admin/imports?store={store}", "The import runs again as a new job.")
 

@@ -14,3 +14,11 @@ class TooLarge(ValueError):
 
 class FeedRefused(ValueError):
     """A feed URL Orion will not fetch; the message says why."""
+
+
+class FeedUnavailable(Exception):
+    """The host did not answer in time, could not be reached, or answered 429/5xx: worth retrying."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

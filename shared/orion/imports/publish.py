@@ -40,8 +40,7 @@ from orion.catalog.models import (
     Translation,
     Variant,
 )
-from orion.catalog.products.repository import ProductRepository
-from orion.catalog.service import save_product_by_external_id
+from orion.catalog.service import has_external_id, save_product_by_external_id
 from orion.data.batch import BatchWriter
 from orion.data.clients import aws_client
 from orion.errors import Conflict, FieldError, Invalid, OrionError
@@ -328,7 +327,6 @@ def _publish_page(
     source_id: str | None = None,
 ) -> PublishResult:
     result = PublishResult()
-    products = runtime.repository(ProductRepository)
     for external_id in ids:
         staged = rows.get(external_id)
         if not staged:
@@ -336,7 +334,7 @@ def _publish_page(
             continue
         if isinstance(request, ListedPublishRequest) and external_id not in request.listed:
             continue  # not chosen by the run: it stays staged
-        if request.only_new and products.product_id_for_external_id(tenant, external_id):
+        if request.only_new and has_external_id(tenant, external_id):
             continue  # the store has it: only new products are published, this one stays staged
         override = request.overrides.get(external_id, ProductOverride())
 

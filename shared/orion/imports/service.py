@@ -90,7 +90,7 @@ def request_upload(
     """Create a PENDING job and a presigned POST limited to its key, size range and content type.
 
     Each request counts towards the tier's imports per day (409 naming the limit once used up)."""
-    job = _new_job(tenant, file_name, declared_format, language, created_by)
+    job = new_job(tenant, file_name, declared_format, language, created_by)
     settings = get_settings()
     content_type = content_type_for(job.file_name)
     post = ImportFiles().presigned_upload(
@@ -104,7 +104,7 @@ def request_upload(
     )
 
 
-def _new_job(
+def new_job(
     tenant: Tenant,
     file_name: str,
     declared_format: ImportFormat,
@@ -163,7 +163,7 @@ def start_fetched_import(
     starts one: the bytes are written under the job's upload key and S3 announces them. Counted
     towards the tier's imports per day (``reserved``: the caller took it already, released here if
     the job cannot be created)."""
-    job = _new_job(tenant, file_name, declared_format, language, None, source=source, reserved=reserved)
+    job = new_job(tenant, file_name, declared_format, language, None, source=source, reserved=reserved)
     ImportFiles().put_upload(job.upload_key, content, content_type_for(job.file_name))
     return job
 
@@ -688,40 +688,3 @@ def _import_cursor(cursor: str | None, sections: list[str]) -> tuple[str, Any]:
         return section, (middle, at, job_id)
     created_at = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     return section, (middle, job_id, created_at)
-
-
-def rerun_import(tenant: Tenant, job_id: str, *, created_by: str | None = None) -> ImportJob:
-    """Run a failed or stuck job's file again as a new job of the same store (counted towards the
-    tier's imports per day like any import), once: the job records the new job's id (``rerun_as``)
-    with a conditional write, so a second click or a retried request is a 409 naming it. A stuck job
-    is ended first. 409 for a job that is neither, or whose file was never uploaded (or is gone)."""
-    repository = runtime.repository(ImportRepository)
-    job = get_import_job(tenant, job_id)
-    if job.rerun_as:
-        raise Conflict(f"This import was already run again as import {job.rerun_as}.")
-    if job.status is not ImportStatus.FAILED and not is_stuck(job, datetime.now(UTC)):
-        raise Conflict("Only a failed or stuck import can be run again.")
-    files = ImportFiles()
-    if not files.upload_exists(job.upload_key):
-        raise Conflict("This import's file was never uploaded or is gone: the store has to upload it again.")
-    new_job_id = new_id()
-    if not repository.claim_rerun(tenant, job.id, new_job_id):
-        taken = get_import_job(tenant, job.id).rerun_as
-        raise Conflict(f"This import was already run again as import {taken}.")
-    try:
-        if not job.status.is_final and repository.finish_job(
-            tenant, job.id, ImportStatus.FAILED, RERUN_ENDED
-        ):
-            # A saved source's run learns its job ended (imported here: the sources module imports
-            # this one).
-            from orion.imports.sources.service import job_id_finished
-
-            job_id_finished(tenant, job.id)
-        language = job.language or "auto"
-        new = _new_job(tenant, job.file_name, job.declared_format, language, created_by, job_id=new_job_id)
-    except Exception:
-        repository.release_rerun(tenant, job.id, new_job_id)  # nothing was started: it may run again
-        raise
-    files.copy_upload(job.upload_key, new.upload_key)  # S3 announces it: the pipeline starts as on upload
-    logger.info("import run again", extra={"job_id": job.id, "new_job_id": new.id, "store": job.store})
-    return new

@@ -17,8 +17,9 @@ from infra.local.queues import sqs_event
 from infra.wiring import LOCAL_REGION, function, local_queue_url, queue
 from orion.catalog.models import ProductStatus
 from orion.catalog.products.repository import ProductRepository
+from orion.imports.errors import FeedUnavailable
 from orion.imports.sources import service as sources
-from orion.imports.sources.fetch import FeedAnswer, FeedRequest, FeedUnavailable
+from orion.imports.sources.fetch import FeedAnswer, FeedRequest
 from orion.imports.sources.models import RunStatus, SourceInput
 from orion.outbox.service import list_messages
 from orion.settings import reset_settings

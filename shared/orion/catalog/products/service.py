@@ -301,6 +301,18 @@ def get_product_by_handle(tenant: Tenant, handle: str) -> Product:
     return product
 
 
+def has_external_id(tenant: Tenant, external_id: str) -> bool:
+    """Whether the store has a product with this external id (a feed's id): one read of its pointer."""
+    return runtime.repository(ProductRepository).product_id_for_external_id(tenant, external_id) is not None
+
+
+def get_product_by_external_id(tenant: Tenant, external_id: str) -> Product | None:
+    """The store's product with this external id (a feed's id), of any status; None if it has none."""
+    repository = runtime.repository(ProductRepository)
+    product_id = repository.product_id_for_external_id(tenant, external_id)
+    return repository.get(tenant, product_id, consistent=True) if product_id else None
+
+
 def archive_gone_from_feed(tenant: Tenant, product_id: str) -> Product:
     """Archive a product its feed no longer lists (a saved source's ``missing: archive``): the feed's
     word, so the product's ``source`` says archived and a status staff overrode stays theirs; a later

@@ -25,18 +25,10 @@ from urllib.parse import urlsplit
 
 from orion import net
 from orion.imports.bulk_stores import check_feed_url
-from orion.imports.errors import FeedRefused
+from orion.imports.errors import FeedRefused, FeedUnavailable
 from orion.settings import get_settings
 
 USER_AGENT = "Orion-imports/1"
-
-
-class FeedUnavailable(Exception):
-    """The host did not answer in time, could not be reached, or answered 429/5xx: worth retrying."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

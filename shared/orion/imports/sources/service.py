@@ -20,12 +20,11 @@ from urllib.parse import urlsplit
 
 from orion import runtime
 from orion.catalog.models import Product, ProductStatus
-from orion.catalog.products.repository import ProductRepository
-from orion.catalog.products.service import archive_gone_from_feed
+from orion.catalog.service import archive_gone_from_feed, get_product_by_external_id
 from orion.errors import Conflict, FieldError, Invalid, LimitExceeded, NotFound, OrionError
 from orion.ids import new_id
 from orion.imports.bulk_stores import check_feed_url
-from orion.imports.errors import FeedRefused, UnreadableFile
+from orion.imports.errors import FeedRefused, FeedUnavailable, UnreadableFile
 from orion.imports.models import LANGUAGES, ImportJob, ImportStatus, PublishState, PublishStatus
 from orion.imports.publish import ListedPublishRequest, PublishRequest, PublishResult, request_publish
 from orion.imports.repository import ImportRepository
@@ -33,7 +32,6 @@ from orion.imports.service import start_fetched_import
 from orion.imports.sources import guards
 from orion.imports.sources.fetch import (
     FeedTransport,
-    FeedUnavailable,
     PublicFeedTransport,
     fetch,
     trusted_local_url,
@@ -847,11 +845,9 @@ def _archive_missing(tenant: Tenant, source: Source, run: SourceRun) -> int:
     touched (the product's ``source_id``). The ids are kept only once archiving is done."""
     present = _run_ids(source, run)
     known = set(ImportFiles().source_ids(_ids_key(source, "known")))
-    products = runtime.repository(ProductRepository)
     archived = 0
     for external_id in sorted(known - present):
-        product_id = products.product_id_for_external_id(tenant, external_id)
-        product = products.get(tenant, product_id, consistent=True) if product_id else None
+        product = get_product_by_external_id(tenant, external_id)
         if product is None or product.source_id != source.id or product.status is ProductStatus.ARCHIVED:
             continue
         archive_gone_from_feed(tenant, product.id)
@@ -864,20 +860,17 @@ def _publishable_ids(tenant: Tenant, source: Source, run: SourceRun) -> set[str]
     """The ids a ``new`` run publishes: those the store has no product for, and this source's products
     its feed archived (``missing: archive``) that the feed lists again."""
     files = ImportFiles()
-    products = runtime.repository(ProductRepository)
     chosen: set[str] = set()
     for language in run.languages:
         for external_id in files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")):
             if external_id in chosen:
                 continue
-            product_id = products.product_id_for_external_id(tenant, external_id)
-            if product_id is None:
+            product = get_product_by_external_id(tenant, external_id)
+            if product is None:
                 chosen.add(external_id)
                 continue
-            product = products.get(tenant, product_id, consistent=True)
             if (
-                product is not None
-                and product.source_id == source.id
+                product.source_id == source.id
                 and product.source.get("status") == ProductStatus.ARCHIVED.value
             ):
                 chosen.add(external_id)
