@@ -113,11 +113,11 @@ test: venv browser
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
 	@$(RUN) mypy shared/orion functions infra layers tests
-	@$(RUN) pytest -q -n auto --dist loadgroup --durations=15 -m "not slow and not wordpress" tests
+	@$(RUN) pytest -q -n auto --durations=15 -m "not slow and not wordpress" tests
 
 # The deeper suites make test leaves out (`slow`: e.g. the real arm64 dependency layer); CI runs them too.
 test-deep: venv browser
-	@$(RUN) pytest -q -n auto --dist loadgroup -m slow tests
+	@$(RUN) pytest -q -n auto -m slow tests
 	@ORION_FUZZ_CASES=100 $(RUN) pytest -q tests/e2e -m fuzz
 
 # Publishing to a real WordPress (tests/wordpress, marker `wordpress`): its own target, as it installs

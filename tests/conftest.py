@@ -15,17 +15,6 @@ from orion.media import remote
 from tests.environment import FOREIGN, TEST_ENV
 from tests.image_hosts import ImageHosts
 
-E2E = "e2e"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The end-to-end tests run on one xdist worker (``--dist loadgroup``), so a session starts one local
-    cloud and each module one browser, rather than one per worker: the servers' idle polling and start-up
-    otherwise take CPU from the other tests."""
-    for item in items:
-        if item.path.parent.name == E2E:
-            item.add_marker(pytest.mark.xdist_group(E2E))
-
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

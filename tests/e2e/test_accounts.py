@@ -166,6 +166,9 @@ def test_a_wrong_password_is_refused_and_keeps_the_shopper_out(local_server: Loc
     assert "/account/login" in page.url
 
 
+# slow (make test-deep, which CI runs): tests/integration/shop/test_accounts.py covers a guest order
+# joining the account it opens.
+@pytest.mark.slow
 def test_a_guest_order_joins_the_account_opened_from_its_confirmation_page(
     local_server: LocalServer, page: Any
 ) -> None:

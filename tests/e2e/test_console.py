@@ -123,6 +123,9 @@ def test_csrf_less_cross_origin_and_cross_store_posts_are_refused(local_server: 
     assert '<html lang="en">' in page.text  # nothing changed
 
 
+# slow (make test-deep, which CI runs): tests/integration/console/test_team.py covers the invitation and
+# the viewer.
+@pytest.mark.slow
 def test_invite_a_viewer_who_accepts_signs_in_and_cannot_edit(
     local_server: LocalServer, browser: Any
 ) -> None:

@@ -17,6 +17,9 @@ pytestmark = pytest.mark.e2e
 HOST = "wizamart.oms.localhost"
 
 
+# slow (make test-deep, which CI runs): tests/integration/imports covers the presigned POST and the
+# pipeline in moto.
+@pytest.mark.slow
 def test_a_feed_uploaded_to_the_presigned_url_is_imported_and_published(local_server: LocalServer) -> None:
     with local_server.client(HOST) as api:
         login = api.post(

@@ -43,6 +43,8 @@ def test_the_docs_and_the_document_are_served(local_server: LocalServer) -> None
     assert "POST /api/v1/auth/login" in docs.text
 
 
+# slow (make test-deep, which CI runs): tests/integration/staff_api covers invitations and roles.
+@pytest.mark.slow
 def test_an_invited_editor_joins_signs_in_and_has_editor_permissions_only(local_server: LocalServer) -> None:
     with local_server.client(WIZAMART) as http:
         owner = sign_in(http, "owner@wizamart.lu", "wizamart-owner-demo")
