@@ -191,6 +191,9 @@ def test_a_guest_order_joins_the_account_opened_from_its_confirmation_page(
     assert "9 Grand-Rue" in page.locator("address").inner_text()
 
 
+# slow (make test-deep, which CI runs): axe over every account page (make test keeps the pages'
+# behaviour, in tests/integration/shop/test_accounts.py).
+@pytest.mark.slow
 def test_account_pages_have_no_serious_accessibility_violation(local_server: LocalServer, page: Any) -> None:
     problems: dict[str, list[str]] = {}
 

@@ -33,6 +33,9 @@ def shop(server: LocalServer, path: str) -> str:
     return f"http://{WIZAMART}:{server.port}{path}"
 
 
+# slow (make test-deep, which CI runs): screenshots in three languages at two widths; the phone
+# menu and gallery tests below keep the theme in Chromium in make test.
+@pytest.mark.slow
 def test_home_and_product_fit_1280_and_390_px_in_every_language(
     local_server: LocalServer, browser: Any
 ) -> None:
