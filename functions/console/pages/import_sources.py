@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from functions.console import auditing
+from functions.console.pages.imports import FORMATS
 from functions.console.web import Console, Posted, SignedIn, humane
 from orion.errors import Conflict, Invalid
 from orion.imports.models import LANGUAGES
@@ -40,12 +41,6 @@ BASE = "/admin/imports/sources"
 SourceId = Annotated[str, Path(max_length=40)]
 CORRECT = "Please correct the fields marked below."
 
-FORMATS = (
-    ("auto", "Detect from the file"),
-    ("letzshop", "Letzshop / Google Shopping feed"),
-    ("shopify", "Shopify product export"),
-    ("orion", "Orion CSV"),
-)
 SCHEDULES = (
     (SourceSchedule.DAILY.value, "Every day"),
     (SourceSchedule.HOURLY.value, "Every hour"),
