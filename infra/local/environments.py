@@ -72,7 +72,8 @@ def serve(connection: Connection, fn: wiring.Function) -> None:
     except Exception as exc:  # Lambda's Runtime.ImportModuleError: every invocation reports it
         handler, failure = None, ("Runtime.ImportModuleError", str(exc), traceback.format_exc())
     ensure_event_loop()
-    connection.send(("ready",))  # the init phase is over
+    if not _send(connection, ("ready",)):  # the init phase is over
+        return
     while True:
         try:
             message = connection.recv()
@@ -82,17 +83,28 @@ def serve(connection: Connection, fn: wiring.Function) -> None:
             return
         event, request_id = message
         if failure is not None:
-            connection.send(("error", *failure))
+            if not _send(connection, ("error", *failure)):
+                return
             continue
         context = LocalLambdaContext(
             f"orion-{fn.name}", fn.memory_mb, fn.timeout_seconds, aws_request_id=request_id
         )
         try:
-            result = handler(event, context)
+            answer: tuple[Any, ...] = ("ok", handler(event, context))
         except Exception as exc:
-            connection.send(("error", type(exc).__name__, str(exc), traceback.format_exc()))
-        else:
-            connection.send(("ok", result))
+            answer = ("error", type(exc).__name__, str(exc), traceback.format_exc())
+        if not _send(connection, answer):
+            return
+
+
+def _send(connection: Connection, message: tuple[Any, ...]) -> bool:
+    """Send ``message`` to the local cloud; False when it has gone (stopped while this environment was
+    starting or running an event), which ends the environment quietly, as a closed pipe on receive does."""
+    try:
+        connection.send(message)
+    except (EOFError, OSError):  # a broken pipe among them
+        return False
+    return True
 
 
 class ExecutionEnvironment:
