@@ -232,6 +232,8 @@ def test_create_a_two_variant_product_buy_it_on_the_shop_and_ship_the_order(
     # On the shop: both variants, the sanitised description and the image with its alternative text.
     page.goto(f"{shop_url}/search?q=apron")
     page.click("text=Console Linen Apron")
+    page.wait_for_url(re.compile(r".*/products/console-linen-apron.*"))
+    page.wait_for_load_state()
     product = page.content()
     assert "E2E-APRON-S" in product and "E2E-APRON-L" in product
     description = page.locator(".description").inner_html()
