@@ -27,6 +27,8 @@ from orion.identity.models import StaffAccess
 from orion.identity.sessions import ConsoleSession
 from orion.modules.registry import menu_for, module_of_permission
 from orion.observability import logger
+from orion.rendering.phrases import Phrase
+from orion.rendering.phrases import render as render_phrases
 from orion.settings import get_settings
 from orion.tenancy.models import HostKind, ResolvedTenant
 
@@ -621,11 +623,26 @@ def render(console: Console, template: str, **context: Any) -> str:
         **context,
     }
     translate = values["_"]
+    values.setdefault("said", _saying(translate))
     if isinstance(values.get("errors"), Mapping):
         values["errors"] = {
             name: _humane_text(translate, str(text)) for name, text in values["errors"].items()
         }
     return str(_environment().get_template(template).render(**values))
+
+
+def _saying(say: Callable[..., str]) -> Callable[..., str]:
+    """The templates' ``said(parts, english)``: a message a service kept as phrases
+    (orion.rendering.phrases), each translated; a message kept before phrases were (``parts`` empty)
+    falls back to its English, translated when the catalogue knows it."""
+
+    def said(parts: Iterable[Phrase], english: str | None = None) -> str:
+        parts = tuple(parts)
+        if parts:
+            return render_phrases(parts, say)
+        return say(english) if english else ""
+
+    return said
 
 
 def _speaking(translate: Callable[..., str]) -> Callable[..., str]:

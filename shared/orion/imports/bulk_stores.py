@@ -31,7 +31,9 @@ from orion.identity.models import Principal, StaffAccess
 from orion.identity.service import create_staff_user, invite
 from orion.imports.errors import FeedRefused
 from orion.imports.service import request_upload
+from orion.imports.sources import messages
 from orion.modules.manifest import Role
+from orion.rendering.phrases import phrase
 from orion.settings import get_settings
 from orion.tenancy.merchants import create_merchant
 from orion.tenancy.stores import create_store
@@ -183,33 +185,31 @@ def check_feed_url(url: str, *, platform: str | None = None) -> None:
     if parts.scheme == "s3":
         key = parts.path.lstrip("/")
         if parts.netloc != get_settings().uploads_bucket or not key.strip("/"):
-            raise FeedRefused("s3:// feeds must be in Orion's uploads bucket.")
+            raise FeedRefused(phrase(messages.S3_OUTSIDE_UPLOADS))
         own = (f"bulk/{platform}/", f"uploads/{platform}/")
         if platform is not None and (not key.startswith(own) or ".." in key.split("/")):
-            raise FeedRefused(
-                f"s3:// feeds must be under bulk/{platform}/ or uploads/{platform}/ (this platform's)."
-            )
+            raise FeedRefused(phrase(messages.S3_OTHER_PLATFORM, platform=platform))
         return
     if parts.scheme != "https":
-        raise FeedRefused("Feed URLs must use https.")
+        raise FeedRefused(phrase(messages.HTTPS_ONLY))
     host = (parts.hostname or "").lower()
     if parts.username or parts.password or parts.port not in (None, 443):
-        raise FeedRefused("Feed URLs may not carry credentials or a port.")
+        raise FeedRefused(phrase(messages.NO_CREDENTIALS_OR_PORT))
     allowed = get_settings().import_fetch_allowed_hosts
     if not any(host == name or host.endswith("." + name) for name in allowed):
-        raise FeedRefused(f"Feeds are only fetched from {', '.join(allowed)}.")
+        raise FeedRefused(phrase(messages.HOST_NOT_ALLOWED, hosts=", ".join(allowed)))
 
 
 def _public_addresses_only(host: str) -> None:
     for info in socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM):
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:
-            raise FeedRefused("The feed host resolves to a non-public address.")
+            raise FeedRefused(phrase(messages.NOT_PUBLIC_ADDRESS))
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
-        raise FeedRefused("Feed URLs may not redirect.")
+        raise FeedRefused(phrase(messages.NO_REDIRECTS))
 
 
 def fetch_feed(url: str, max_bytes: int) -> bytes:
@@ -219,14 +219,14 @@ def fetch_feed(url: str, max_bytes: int) -> bytes:
     if parts.scheme == "s3":
         response = aws_client("s3").get_object(Bucket=parts.netloc, Key=parts.path.lstrip("/"))
         if int(response.get("ContentLength", 0)) > max_bytes:
-            raise FeedRefused(f"The feed is larger than {max_bytes // (1024 * 1024)} MB.")
+            raise FeedRefused(phrase(messages.TOO_LARGE, mb=max_bytes // (1024 * 1024)))
         return bytes(response["Body"].read())
     _public_addresses_only(parts.hostname or "")
     opener = urllib.request.build_opener(_NoRedirects)
     with opener.open(urllib.request.Request(url, method="GET"), timeout=20) as response:  # noqa: S310 - https checked
         body = response.read(max_bytes + 1)
     if len(body) > max_bytes:
-        raise FeedRefused(f"The feed is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise FeedRefused(phrase(messages.TOO_LARGE, mb=max_bytes // (1024 * 1024)))
     return bytes(body)
 
 

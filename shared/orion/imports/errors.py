@@ -3,6 +3,8 @@ shown to the merchant or the platform admin as it is)."""
 
 from __future__ import annotations
 
+from orion.rendering.phrases import Phrase, as_phrases, english
+
 
 class UnreadableFile(ValueError):
     """The file as a whole cannot be imported; the message is shown to the merchant."""
@@ -13,12 +15,20 @@ class TooLarge(ValueError):
 
 
 class FeedRefused(ValueError):
-    """A feed URL Orion will not fetch; the message says why."""
+    """A feed URL Orion will not fetch; the message says why, kept as phrases (``parts``: templates of
+    orion.imports.sources.messages and their values) so a saved source's run can say it in the
+    reader's language; ``str()`` is the English."""
+
+    def __init__(self, *parts: Phrase | str) -> None:
+        self.parts = as_phrases(parts)
+        super().__init__(english(self.parts))
 
 
 class FeedUnavailable(Exception):
-    """The host did not answer in time, could not be reached, or answered 429/5xx: worth retrying."""
+    """The host did not answer in time, could not be reached, or answered 429/5xx: worth retrying.
+    Its message is kept as phrases, as :class:`FeedRefused`'s."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, *parts: Phrase | str, retry_after: float | None = None) -> None:
+        self.parts = as_phrases(parts)
+        super().__init__(english(self.parts))
         self.retry_after = retry_after

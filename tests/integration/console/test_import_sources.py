@@ -5,6 +5,7 @@ deleting, the permissions, and store isolation."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from moto import mock_aws
@@ -12,14 +13,18 @@ from moto import mock_aws
 from infra.local.cloud import install_bridges
 from orion import runtime
 from orion.audit.service import list_entries
+from orion.imports.errors import FeedUnavailable
+from orion.imports.sources import messages
 from orion.imports.sources import service as sources
+from orion.imports.sources.fetch import FeedAnswer, FeedRequest
 from orion.imports.sources.models import SourceInput, SourceStatus
+from orion.rendering.phrases import phrase
 from orion.settings import reset_settings
 from orion.tenant import Tenant
 from tests.console import signed_in, signed_in_as
 from tests.integration.imports.conftest import seed_tenants_and_staff
 from tests.integration.moto_state import AccountStates
-from tests.staff import BAKERY
+from tests.staff import BAKERY, call, token_of
 
 WIZ = Tenant("oms", "wizamart")
 FEED = "https://feeds.letzshop.lu/wizamart/feed_fr.tsv"
@@ -124,3 +129,46 @@ def test_only_those_allowed_configure_and_another_store_never_sees_it(cloud: Non
     assert bakery.get(path).status == 404
     assert bakery.post(f"{path}/delete", {}).status == 404
     assert sources.get_source(WIZ, source.id).name == "Letzshop"
+
+
+class _Unreachable:
+    """A network on which the feed's host cannot be found (what PublicFeedTransport raises)."""
+
+    def get(self, request: FeedRequest, *, max_bytes: int, deadline_seconds: float) -> FeedAnswer:
+        raise FeedUnavailable(phrase(messages.NOT_FOUND, host="feeds.letzshop.lu"))
+
+
+def test_a_french_member_reads_run_messages_and_the_pause_reason_in_french(
+    cloud: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/imports.md, Saved sources: a run's message and a source's pause reason are kept as phrases,
+    so the console says them in the member's language while the staff API keeps its English."""
+    monkeypatch.setenv("ORION_IMPORT_SOURCE_RETRY_BASE_SECONDS", "0")
+    reset_settings()
+    source = sources.create_source(
+        WIZ, SourceInput.model_validate({"name": "Letzshop", "urls": {"fr": FEED}})
+    )
+    with sources.use_transport(_Unreachable()):
+        for _ in range(3):
+            run = sources.request_run(WIZ, source.id)
+            sources.execute_run(WIZ, source.id, run.id)
+    paused = sources.get_source(WIZ, source.id)
+    assert paused.status is SourceStatus.PAUSED
+    english = "The fr feed could not be fetched: feeds.letzshop.lu could not be found. (tried 3 times)"
+    assert paused.paused_reason == f"Paused after 3 failed runs in a row; the last: {english}"
+
+    owner = signed_in("wizamart-owner")
+    owner.get("/admin/account")
+    assert owner.post("/admin/account/language", {"language": "fr"}).status == 303
+    french = "Le flux fr n'a pas pu être récupéré : feeds.letzshop.lu est introuvable. (3 tentatives)"
+    page = unescape(owner.get(f"/admin/imports/sources/{source.id}").text)
+    assert page.count(f"<td>{french}</td>") == 3  # each run's message
+    assert f"Mise en pause après 3 exécutions échouées d'affilée ; la dernière : {french}" in page
+    assert english not in page
+    listing = unescape(owner.get("/admin/imports/sources").text)
+    assert f"la dernière : {french}" in listing
+
+    api = call("GET", f"/api/v1/imports/sources/{source.id}/runs", token=token_of("wizamart-owner"))
+    assert api.status == 200, api.body
+    assert [run["message"] for run in api.json()["runs"]] == [english] * 3
+    assert "message_parts" not in api.text and "paused_reason_parts" not in api.text

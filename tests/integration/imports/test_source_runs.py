@@ -163,4 +163,6 @@ def test_what_the_guards_call_a_web_page_and_a_changed_header() -> None:
     reordered = FeedProfile(rows=4, columns=("price", "id", "title"), sha256="b")
     assert guards.hold_reason("fr", reordered, base) is None
     renamed = FeedProfile(rows=4, columns=("id", "name", "price"), sha256="c")
-    assert "missing title; new name" in (guards.hold_reason("fr", renamed, base) or "")
+    reason = guards.hold_reason("fr", renamed, base)
+    assert reason is not None and "missing title; new name" in reason.english()
+    assert reason.params == {"language": "fr", "missing": "title", "new": "name"}

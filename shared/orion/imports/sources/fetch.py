@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 from orion import net
 from orion.imports.bulk_stores import check_feed_url
 from orion.imports.errors import FeedRefused, FeedUnavailable
+from orion.imports.sources import messages
+from orion.rendering.phrases import Phrase, phrase
 from orion.settings import get_settings
 
 USER_AGENT = "Orion-imports/1"
@@ -77,18 +79,18 @@ class PublicFeedTransport:
             port = parts.port or 80
             addresses = _resolved(host, port, timeout)
             if not all(net.loopback_address(a) for a in addresses):
-                raise FeedRefused(f"{host} is trusted only at a loopback address.")
+                raise FeedRefused(phrase(messages.TRUSTED_ONLY_AT_LOOPBACK, host=host))
             connection = http.client.HTTPConnection(addresses[0], port, timeout=timeout)
             host_header = host if port == 80 else f"{host}:{port}"
         else:
             check_feed_url(request.url)
             if parts.scheme != "https":
-                raise FeedRefused("Saved sources are fetched over https only.")
+                raise FeedRefused(phrase(messages.SOURCES_HTTPS_ONLY))
             if net.local_name(host):
-                raise FeedRefused(f"{host} is not on the public internet.")
+                raise FeedRefused(phrase(messages.NOT_PUBLIC_HOST, host=host))
             addresses = _resolved(host, 443, timeout)
             if not all(net.public_address(a) for a in addresses):
-                raise FeedRefused("The feed host resolves to a non-public address.")
+                raise FeedRefused(phrase(messages.NOT_PUBLIC_ADDRESS))
             connection = net.PinnedHTTPSConnection(addresses[0], host, timeout)
             host_header = host
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -109,14 +111,14 @@ class PublicFeedTransport:
             raise FeedRefused(_too_large(max_bytes)) from None
         except net.DeadlinePassed:
             raise FeedUnavailable(
-                f"{host} took longer than {deadline_seconds:.0f} s to send the feed."
+                phrase(messages.TOO_SLOW, host=host, seconds=f"{deadline_seconds:.0f}")
             ) from None
         except TimeoutError:
-            raise FeedUnavailable(f"{host} did not answer in time.") from None
+            raise FeedUnavailable(phrase(messages.NO_ANSWER_IN_TIME, host=host)) from None
         except ssl.SSLError:
-            raise FeedRefused(f"{host} has no valid certificate for its name.") from None
+            raise FeedRefused(phrase(messages.NO_VALID_CERTIFICATE, host=host)) from None
         except (OSError, http.client.HTTPException):
-            raise FeedUnavailable(f"{host} could not be reached.") from None
+            raise FeedUnavailable(phrase(messages.UNREACHABLE, host=host)) from None
         finally:
             connection.close()
 
@@ -126,12 +128,12 @@ def _resolved(host: str, port: int, timeout: float) -> list[str]:
         return net.resolve(host, port, timeout)
     except net.LookupFailed as exc:
         if exc.timed_out:
-            raise FeedUnavailable(f"{host} could not be looked up in time.") from None
-        raise FeedUnavailable(f"{host} could not be found.") from None
+            raise FeedUnavailable(phrase(messages.LOOKUP_TIMED_OUT, host=host)) from None
+        raise FeedUnavailable(phrase(messages.NOT_FOUND, host=host)) from None
 
 
-def _too_large(max_bytes: int) -> str:
-    return f"The feed is larger than {max_bytes // (1024 * 1024)} MB."
+def _too_large(max_bytes: int) -> Phrase:
+    return phrase(messages.TOO_LARGE, mb=max_bytes // (1024 * 1024))
 
 
 def _retry_after(answer: FeedAnswer) -> float | None:
@@ -173,11 +175,11 @@ def fetch(
             )
             if answer.status == 429 or answer.status >= 500:
                 raise FeedUnavailable(
-                    f"The feed host answered {answer.status}.", retry_after=_retry_after(answer)
+                    phrase(messages.HOST_ANSWERED, status=answer.status), retry_after=_retry_after(answer)
                 )
         except FeedUnavailable as exc:
             if attempt == attempts:
-                raise FeedUnavailable(f"{exc} (tried {attempts} times)") from None
+                raise FeedUnavailable(*exc.parts, phrase(messages.TRIED, n=attempts)) from None
             base = settings.import_source_retry_base_seconds * 2 ** (attempt - 1)
             wait = base + random.uniform(0, base)  # noqa: S311 - jitter, not a secret
             if exc.retry_after is not None:
@@ -187,6 +189,6 @@ def fetch(
         if answer.status in (200, 304):
             return answer
         if 300 <= answer.status < 400:
-            raise FeedRefused(f"The feed URL redirects ({answer.status}); save the address it moved to.")
-        raise FeedRefused(f"The feed host refused the feed ({answer.status}).")
+            raise FeedRefused(phrase(messages.REDIRECTS, status=answer.status))
+        raise FeedRefused(phrase(messages.REFUSED, status=answer.status))
     raise AssertionError("unreachable")  # pragma: no cover

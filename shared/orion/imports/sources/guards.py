@@ -20,10 +20,19 @@ from dataclasses import dataclass
 from orion.imports.errors import UnreadableFile
 from orion.imports.formats import ReadOptions, inspect_file, read_batches
 from orion.imports.models import ImportFormat
+from orion.imports.sources import messages
 from orion.imports.sources.models import FeedProfile
+from orion.rendering.phrases import Phrase, phrase
 
 _HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body")
 _HTML_INSIDE = (b"<html", b"<body", b"<!doctype html")
+# What web_page finds, and what a run whose feed answered it says.
+HTML_PAGE, XHTML_PAGE, XML_DOCUMENT = "a web page (HTML)", "a web page (XHTML)", "an XML document"
+_ANSWERED = {
+    HTML_PAGE: messages.ANSWERED_HTML,
+    XHTML_PAGE: messages.ANSWERED_XHTML,
+    XML_DOCUMENT: messages.ANSWERED_XML,
+}
 
 
 @dataclass(frozen=True)
@@ -44,13 +53,18 @@ def web_page(body: bytes, content_type: str | None) -> str | None:
     must then hold an HTML tag near its start."""
     head = body[:1024].lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if head.startswith(_HTML_STARTS):
-        return "a web page (HTML)"
+        return HTML_PAGE
     if head.startswith(b"<?xml"):
-        return "a web page (XHTML)" if b"<html" in head else "an XML document"
+        return XHTML_PAGE if b"<html" in head else XML_DOCUMENT
     declared = (content_type or "").split(";", 1)[0].strip().lower()
     if declared in ("text/html", "application/xhtml+xml") and any(tag in head for tag in _HTML_INSIDE):
-        return "a web page (HTML)"
+        return HTML_PAGE
     return None
+
+
+def web_page_answered(language: str, page: str) -> Phrase:
+    """Why a run whose ``language`` feed answered ``page`` (what :func:`web_page` found) fails."""
+    return phrase(_ANSWERED[page], language=language)
 
 
 def read_feed(body: bytes, declared: ImportFormat, language: str, max_cell_chars: int) -> ReadFeed:
@@ -73,28 +87,29 @@ def read_feed(body: bytes, declared: ImportFormat, language: str, max_cell_chars
     return ReadFeed(profile, frozenset(ids), unreadable_rows)
 
 
-def hold_reason(language: str, fetched: FeedProfile, baseline: FeedProfile | None) -> str | None:
+def hold_reason(language: str, fetched: FeedProfile, baseline: FeedProfile | None) -> Phrase | None:
     """Why this language's feed is held against its last good run (None: it may go on)."""
     if baseline is None:
         return None
     if set(fetched.columns) != set(baseline.columns):  # the same columns in another order are fine
-        gone = [c for c in baseline.columns if c not in fetched.columns]
-        new = [c for c in fetched.columns if c not in baseline.columns]
-        detail = "; ".join(
-            part
-            for part in (
-                f"missing {', '.join(gone)}" if gone else "",
-                f"new {', '.join(new)}" if new else "",
-            )
-            if part
-        )
-        return f"The {language} feed's columns changed ({detail})."
+        gone = ", ".join(c for c in baseline.columns if c not in fetched.columns)
+        new = ", ".join(c for c in fetched.columns if c not in baseline.columns)
+        if gone and new:
+            return phrase(messages.COLUMNS_CHANGED, language=language, missing=gone, new=new)
+        if gone:
+            return phrase(messages.COLUMNS_MISSING, language=language, missing=gone)
+        return phrase(messages.COLUMNS_NEW, language=language, new=new)
     if baseline.rows and fetched.rows * 2 < baseline.rows:
-        return (
-            f"The {language} feed shrank from {baseline.rows} to {fetched.rows} products "
-            "(more than half gone)."
-        )
+        return phrase(messages.SHRANK, language=language, before=baseline.rows, after=fetched.rows)
     return None
 
 
-__all__ = ["ReadFeed", "UnreadableFile", "hold_reason", "read_feed", "sha256", "web_page"]
+__all__ = [
+    "ReadFeed",
+    "UnreadableFile",
+    "hold_reason",
+    "read_feed",
+    "sha256",
+    "web_page",
+    "web_page_answered",
+]

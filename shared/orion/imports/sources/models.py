@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from orion.imports.models import ImportFormat
+from orion.rendering.phrases import Phrase
 
 MAX_SOURCES_PER_STORE = 20
 FAILURES_BEFORE_PAUSE = 3
@@ -105,6 +106,10 @@ class Source(BaseModel):
     missing: MissingPolicy = MissingPolicy.KEEP
     status: SourceStatus = SourceStatus.ACTIVE
     paused_reason: str | None = None
+    # The reason as phrases (orion.rendering.phrases: English templates of
+    # orion.imports.sources.messages and their values), for pages in the reader's language;
+    # ``paused_reason`` is their English. Sources paused before phrases were kept have none.
+    paused_reason_parts: tuple[Phrase, ...] = ()
     consecutive_failures: int = 0
     next_run_at: datetime | None = None
     last_checked_at: datetime | None = None
@@ -124,6 +129,8 @@ class SourceRun(BaseModel):
     trigger: RunTrigger
     status: RunStatus = RunStatus.QUEUED
     message: str | None = None
+    # The message as phrases, as Source.paused_reason_parts (runs saved before them have none).
+    message_parts: tuple[Phrase, ...] = ()
     languages: tuple[str, ...] = ()  # the languages whose feed changed: one import job each
     job_ids: dict[str, str] = Field(default_factory=dict)  # language -> import job id
     held: bool = False

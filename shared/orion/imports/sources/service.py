@@ -29,7 +29,7 @@ from orion.imports.models import LANGUAGES, ImportJob, ImportStatus, PublishStat
 from orion.imports.publish import ListedPublishRequest, PublishRequest, PublishResult, request_publish
 from orion.imports.repository import ImportRepository
 from orion.imports.service import start_fetched_import
-from orion.imports.sources import guards
+from orion.imports.sources import guards, messages
 from orion.imports.sources.fetch import (
     FeedTransport,
     PublicFeedTransport,
@@ -57,6 +57,7 @@ from orion.imports.sources.repository import SourceRepository
 from orion.imports.storage import ImportFiles
 from orion.observability import logger
 from orion.outbox.service import enqueue_email
+from orion.rendering.phrases import Phrase, english, phrase
 from orion.settings import get_settings
 from orion.tenancy import tiers
 from orion.tenancy.stores import store_profile
@@ -68,7 +69,7 @@ DUE_BATCH = 200  # sources queued per platform and tick; the next tick (5 minute
 # timeout is far shorter).
 STALE_CLAIM = timedelta(minutes=30)
 SAVE_ATTEMPTS = 5
-PAUSED_BY_STAFF = "Paused by staff."
+PAUSED_BY_STAFF = messages.PAUSED_BY_STAFF
 OnPublished = Callable[[Tenant, list[Product]], None]
 
 _transport: FeedTransport | None = None
@@ -112,7 +113,7 @@ def _checked_urls(urls: dict[str, str]) -> dict[str, str]:
             continue
         try:
             if urlsplit(url).scheme != "https":
-                raise FeedRefused("Feed URLs must use https.")
+                raise FeedRefused(phrase(messages.HTTPS_ONLY))
             check_feed_url(url)
         except (FeedRefused, ValueError) as exc:
             errors.append(FieldError(f"urls.{language}", str(exc)))
@@ -234,9 +235,10 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
         update["state"] = state
         status = change.status or source.status
         if change.status is SourceStatus.ACTIVE and source.status is SourceStatus.PAUSED:
-            update |= {"paused_reason": None, "consecutive_failures": 0}
+            update |= {"paused_reason": None, "paused_reason_parts": (), "consecutive_failures": 0}
         elif change.status is SourceStatus.PAUSED:
-            update["paused_reason"] = PAUSED_BY_STAFF  # staff's pause: a later success does not lift it
+            # staff's pause: a later success does not lift it
+            update |= _paused_reason((phrase(messages.PAUSED_BY_STAFF),))
         update["status"] = status
         schedule = change.schedule or source.schedule
         if schedule is SourceSchedule.MANUAL or status is SourceStatus.PAUSED:
@@ -302,7 +304,7 @@ def _send_run(tenant: Tenant, run: SourceRun) -> None:
     try:
         runtime.repository(SourceQueue).send(message)
     except Exception:
-        _end_run(tenant, _ended(run, RunStatus.FAILED, "The run could not be queued."), counted=False)
+        _end_run(tenant, _ended(run, RunStatus.FAILED, phrase(messages.NOT_QUEUED)), counted=False)
         raise
 
 
@@ -370,14 +372,14 @@ def execute_run(
         return None
     found = repository.get(tenant, source_id)
     if found is None:
-        ended = _ended(run, RunStatus.FAILED, "The source was deleted before it ran.")
+        ended = _ended(run, RunStatus.FAILED, phrase(messages.DELETED_BEFORE_RUN))
         repository.save_run(tenant, ended)
         return ended
     source = found[0]
     if run.trigger is RunTrigger.SCHEDULED and source.status is SourceStatus.PAUSED:
         return _end_run(
             tenant,
-            _ended(run, RunStatus.FAILED, "The source was paused before this run started."),
+            _ended(run, RunStatus.FAILED, phrase(messages.PAUSED_BEFORE_RUN)),
             counted=False,
         )
     now = _now()
@@ -390,9 +392,7 @@ def execute_run(
     except Exception:
         logger.exception("source run failed", extra={"run_id": run_id, "source_id": source_id})
         latest = repository.get_run(tenant, source_id, run_id) or claimed  # keeps the jobs it started
-        return _fail_run(
-            tenant, latest, "The run stopped because of an internal error; it will run again as scheduled."
-        )
+        return _fail_run(tenant, latest, phrase(messages.INTERNAL_ERROR))
 
 
 def _fetch_and_start(
@@ -403,7 +403,7 @@ def _fetch_and_start(
     fetched: dict[str, UrlState] = {}
     bodies: dict[str, bytes] = {}
     present: dict[str, frozenset[str]] = {}
-    holds: list[str] = []
+    holds: list[Phrase] = []
     unreadable_rows = 0
     refreshed: dict[str, UrlState] = {}
     for language, url in source.urls.items():
@@ -411,7 +411,7 @@ def _fetch_and_start(
         try:
             answer = fetch(transport, url, etag=known.etag, last_modified=known.last_modified, sleep=_sleep)
         except (FeedUnavailable, FeedRefused) as exc:
-            return _fail_run(tenant, run, f"The {language} feed could not be fetched: {exc}")
+            return _fail_run(tenant, run, phrase(messages.FETCH_FAILED, language=language), *exc.parts)
         if answer.status == 304:
             continue
         digest = guards.sha256(answer.body)
@@ -425,11 +425,7 @@ def _fetch_and_start(
             continue
         page = guards.web_page(answer.body, answer.headers.get("content-type"))
         if page:
-            return _fail_run(
-                tenant,
-                run,
-                f"The {language} feed answered {page}, not a product feed: check its URL.",
-            )
+            return _fail_run(tenant, run, guards.web_page_answered(language, page))
         profile = None
         try:
             read = guards.read_feed(answer.body, source.format, language, settings.import_max_cell_chars)
@@ -449,13 +445,13 @@ def _fetch_and_start(
     files = ImportFiles()
     for language, ids in present.items():
         files.put_source_ids(_ids_key(source, f"runs/{run.id}/{language}"), sorted(ids))
-    message = " ".join(holds) + " Nothing is published automatically; review the import." if holds else None
+    held = (*holds, phrase(messages.HELD)) if holds else ()
     planned = run.model_copy(
         update={
             "languages": tuple(bodies),
             "fetched": fetched,
             "held": bool(holds),
-            "message": message,
+            **_message(*held),
             "unreadable_rows": unreadable_rows,
         }
     )
@@ -477,7 +473,7 @@ def _start_jobs(tenant: Tenant, source: Source, planned: SourceRun, bodies: dict
     except LimitExceeded as exc:
         return _end_run(
             tenant,
-            _ended(planned, RunStatus.FAILED, f"Not imported: the plan's imports per day are used up. {exc}"),
+            _ended(planned, RunStatus.FAILED, phrase(messages.PLAN_USED_UP), *_error_parts(exc)),
             counted=False,
         )
     job_ids: dict[str, str] = {}
@@ -502,7 +498,8 @@ def _start_jobs(tenant: Tenant, source: Source, planned: SourceRun, bodies: dict
             return _fail_run(
                 tenant,
                 planned.model_copy(update={"job_ids": job_ids}),
-                f"The {language} import could not start: {exc}",
+                phrase(messages.IMPORT_NOT_STARTED, language=language),
+                *_error_parts(exc),
             )
         job_ids[language] = job.id
         planned = planned.model_copy(update={"job_ids": job_ids})
@@ -516,17 +513,42 @@ def _sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def _ended(run: SourceRun, status: RunStatus, message: str | None) -> SourceRun:
-    return run.model_copy(update={"status": status, "message": message, "finished_at": _now()})
+def _message(*parts: Phrase) -> dict[str, object]:
+    """A run's ``message`` (English, None without phrases) and ``message_parts``, set together."""
+    return {"message": english(parts) if parts else None, "message_parts": parts}
+
+
+def _paused_reason(parts: tuple[Phrase, ...]) -> dict[str, object]:
+    """A source's ``paused_reason`` and ``paused_reason_parts``, set together."""
+    return {"paused_reason": english(parts), "paused_reason_parts": parts}
+
+
+def _parts_of(run: SourceRun) -> tuple[Phrase, ...]:
+    """A run's message as phrases (a run saved before phrases were kept: its English as it is)."""
+    if run.message_parts:
+        return run.message_parts
+    return (Phrase(text=run.message),) if run.message else ()
+
+
+def _error_parts(error: OrionError) -> tuple[Phrase, ...]:
+    """Another service's error as phrases: its template and values when it has them, else its English
+    kept as it is."""
+    if error.template:
+        return (phrase(error.template, **error.params),)
+    return (Phrase(text=str(error)),)
+
+
+def _ended(run: SourceRun, status: RunStatus, *parts: Phrase) -> SourceRun:
+    return run.model_copy(update={"status": status, **_message(*parts), "finished_at": _now()})
 
 
 def _end_unchanged(tenant: Tenant, run: SourceRun, state: dict[str, UrlState] | None = None) -> SourceRun:
-    ended = _ended(run, RunStatus.UNCHANGED, "No feed changed since the last run.")
+    ended = _ended(run, RunStatus.UNCHANGED, phrase(messages.UNCHANGED))
     return _end_run(tenant, ended, success=True, state=state)
 
 
-def _fail_run(tenant: Tenant, run: SourceRun, message: str) -> SourceRun:
-    return _end_run(tenant, _ended(run, RunStatus.FAILED, message), success=False)
+def _fail_run(tenant: Tenant, run: SourceRun, *parts: Phrase) -> SourceRun:
+    return _end_run(tenant, _ended(run, RunStatus.FAILED, *parts), success=False)
 
 
 def _end_run(
@@ -572,6 +594,7 @@ def _record_outcome(
                 update |= {
                     "status": SourceStatus.ACTIVE,
                     "paused_reason": None,
+                    "paused_reason_parts": (),
                     "next_run_at": _next_run(
                         source.schedule,
                         SourceStatus.ACTIVE,
@@ -582,9 +605,10 @@ def _record_outcome(
             failures = source.consecutive_failures + 1
             update["consecutive_failures"] = failures
             if failures >= FAILURES_BEFORE_PAUSE and source.status is SourceStatus.ACTIVE:
+                last = _parts_of(run)
                 update |= {
                     "status": SourceStatus.PAUSED,
-                    "paused_reason": f"Paused after {failures} failed runs in a row; the last: {run.message}",
+                    **_paused_reason((phrase(messages.PAUSED_AFTER_FAILURES, n=failures), *last)),
                     "next_run_at": None,
                 }
                 paused_now.append(source)
@@ -672,11 +696,11 @@ def _guarded(tenant: Tenant, run: SourceRun, step: Callable[[], SourceRun]) -> S
     try:
         return step()
     except OrionError as exc:
-        message = f"The publish could not finish: {exc}"
+        parts = (phrase(messages.PUBLISH_NOT_FINISHED), *_error_parts(exc))
     except Exception:
         logger.exception("source run finish failed", extra={"run_id": run.id, "source_id": run.source_id})
-        message = "The run stopped because of an internal error while publishing; run it again."
-    return _fail_run(tenant, _repo().get_run(tenant, run.source_id, run.id) or run, message)
+        parts = (phrase(messages.PUBLISH_INTERNAL_ERROR),)
+    return _fail_run(tenant, _repo().get_run(tenant, run.source_id, run.id) or run, *parts)
 
 
 def _finish(
@@ -684,23 +708,25 @@ def _finish(
 ) -> SourceRun:
     found = _repo().get(tenant, run.source_id)
     if found is None:
-        return _fail_run(tenant, run, "The source was deleted while it ran; its imports stay staged.")
+        return _fail_run(tenant, run, phrase(messages.DELETED_WHILE_RUNNING))
     source = found[0]
     failed = next((job for job in jobs if job.status is ImportStatus.FAILED), None)
     if failed is not None:
-        return _fail_run(tenant, run, f"The {failed.language} import failed: {failed.message}")
+        language = next((lang for lang, job_id in run.job_ids.items() if job_id == failed.id), "")
+        if not failed.message:
+            return _fail_run(tenant, run, phrase(messages.IMPORT_FAILED_SILENTLY, language=language))
+        said = Phrase(text=failed.message)  # the import job's own message, as its page shows it
+        return _fail_run(tenant, run, phrase(messages.IMPORT_FAILED, language=language), said)
     imports = runtime.repository(ImportRepository)
     if run.held:
         for job in jobs:
             imports.note_job(tenant, job.id, f"{job.message or ''} Held: {run.message}".strip())
         return _end_run(
-            tenant, _ended(run, RunStatus.HELD, run.message), success=True, state=dict(run.fetched)
+            tenant, _ended(run, RunStatus.HELD, *_parts_of(run)), success=True, state=dict(run.fetched)
         )
     if source.publish is PublishPolicy.NONE:
         staged = sum(job.counts.accepted for job in jobs)
-        return _complete(
-            tenant, source, run, RunStatus.STAGED, f"{staged} products staged; publish them from the import."
-        )
+        return _complete(tenant, source, run, RunStatus.STAGED, phrase(messages.STAGED, n=staged))
     if source.publish is PublishPolicy.NEW:
         # Decided once, before any job publishes: every language's job then publishes exactly these
         # (so the second language's translation is not skipped as "not new").
@@ -718,9 +744,7 @@ def _publish_ended(
 ) -> SourceRun:
     language = run.publishing[0]
     if publish is None or publish.status is PublishStatus.FAILED:
-        return _fail_run(
-            tenant, run, f"The {language} publish failed; publish the import again to finish it."
-        )
+        return _fail_run(tenant, run, phrase(messages.LANGUAGE_PUBLISH_FAILED, language=language))
     run = run.model_copy(
         update={
             "published": run.published + publish.published,
@@ -730,7 +754,7 @@ def _publish_ended(
     )
     found = _repo().get(tenant, run.source_id)
     if found is None:
-        return _fail_run(tenant, run, "The source was deleted while it ran; its imports stay staged.")
+        return _fail_run(tenant, run, phrase(messages.DELETED_WHILE_RUNNING))
     return _publish_next(tenant, found[0], run, on_published)
 
 
@@ -748,7 +772,7 @@ def _publish_next(
         outcome = request_publish(tenant, run.job_ids[language], request, on_published=on_published)
         if not isinstance(outcome, PublishResult):
             waiting = run.model_copy(
-                update={"message": f"Publishing the {language} products in the background."}
+                update=_message(phrase(messages.PUBLISHING_IN_BACKGROUND, language=language))
             )
             _repo().save_run(tenant, waiting)
             return waiting
@@ -759,14 +783,14 @@ def _publish_next(
                 "publishing": run.publishing[1:],
             }
         )
-    what = "new products" if source.publish is PublishPolicy.NEW else "products"
-    message = f"{run.published} {what} published."
+    published = messages.PUBLISHED_NEW if source.publish is PublishPolicy.NEW else messages.PUBLISHED
+    said = [phrase(published, n=run.published)]
     if run.publish_failures:
-        message += f" {run.publish_failures} could not be published: see the imports."
-    return _complete(tenant, source, run, RunStatus.PUBLISHED, message)
+        said.append(phrase(messages.NOT_PUBLISHED, n=run.publish_failures))
+    return _complete(tenant, source, run, RunStatus.PUBLISHED, *said)
 
 
-def _complete(tenant: Tenant, source: Source, run: SourceRun, status: RunStatus, message: str) -> SourceRun:
+def _complete(tenant: Tenant, source: Source, run: SourceRun, status: RunStatus, *said: Phrase) -> SourceRun:
     """End a run that imported (and published): archive under ``missing: archive`` (a clean run
     only), keep its ids, and take its feeds as the guards' baseline."""
     archiving = source.missing is MissingPolicy.ARCHIVE and not run.unreadable_rows
@@ -774,17 +798,15 @@ def _complete(tenant: Tenant, source: Source, run: SourceRun, status: RunStatus,
     if not archiving:
         _remember_ids(source, run, present=_run_ids(source, run), known=None)
     if archived:
-        message += f" {archived} product{'s' if archived != 1 else ''} no longer in the feed archived."
+        said += (phrase(messages.ARCHIVED if archived != 1 else messages.ARCHIVED_ONE, n=archived),)
     if source.missing is MissingPolicy.ARCHIVE and run.unreadable_rows:
-        message += (
-            f" {run.unreadable_rows} row{'s' if run.unreadable_rows != 1 else ''} could not be read, "
-            "so nothing was archived this run."
-        )
+        rows = run.unreadable_rows
+        said += (phrase(messages.UNREADABLE_ROWS if rows != 1 else messages.UNREADABLE_ROW, n=rows),)
     baseline = {
         lang: s.model_copy(update={"profile": s.held_profile or s.profile, "held_profile": None})
         for lang, s in run.fetched.items()
     }
-    ended = _ended(run, status, message).model_copy(update={"archived": archived})
+    ended = _ended(run, status, *said).model_copy(update={"archived": archived})
     return _end_run(tenant, ended, success=True, state=baseline)
 
 
@@ -896,7 +918,7 @@ def fail_stuck_runs(tenant: Tenant, now: datetime) -> int:
         if run is None or run.status.is_final or not repository.run_overdue(store, source_id, run_id, now):
             continue
         hours = int(RUN_DEADLINE.total_seconds() // 3600)
-        _fail_run(store, run, f"The run made no progress for {hours} hours and was ended; run it again.")
+        _fail_run(store, run, phrase(messages.NO_PROGRESS, hours=hours))
         logger.warning("source run ended by the watchdog", extra={"run_id": run_id, "source_id": source_id})
         ended += 1
     return ended
