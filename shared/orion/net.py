@@ -2,9 +2,10 @@
 WordPress site), kept on the public internet.
 
 The pieces every such client needs: whether an address is public, which host names never are, a DNS
-lookup with a deadline, and an HTTPS connection pinned to the address that was checked (the name is
+lookup with a deadline, an HTTPS connection pinned to the address that was checked (the name is
 not resolved again, so a DNS answer cannot change between the check and the connection) with TLS
-verified for the name.
+verified for the name, a body read under a cap and a deadline, and what a network error means
+(:func:`failure_of`), which each client words in its own errors.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import socket
 import ssl
 import threading
 import time
+from enum import StrEnum
 
 # Names that never lead to the public internet (RFC 6761 and RFC 6762), refused without asking DNS.
 LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".test", ".invalid", ".example", ".home.arpa")
@@ -132,3 +134,36 @@ def read_body(
         body.extend(chunk)
         if len(body) > max_bytes:
             raise BodyTooLarge
+
+
+class Failure(StrEnum):
+    """What went wrong on the way to an answer, whoever asked."""
+
+    NOT_FOUND = "not_found"  # DNS gave no address for the name
+    LOOKUP_TIMED_OUT = "lookup_timed_out"  # DNS did not answer in time
+    TOO_LARGE = "too_large"  # the body passed the caller's cap
+    TOO_SLOW = "too_slow"  # the body did not all arrive before the caller's deadline
+    NO_ANSWER = "no_answer"  # connecting or a read timed out
+    BAD_CERTIFICATE = "bad_certificate"  # TLS failed: no valid certificate for the name
+    UNREACHABLE = "unreachable"  # any other connection or protocol error
+
+
+# Every error :func:`failure_of` names: ``except net.NETWORK_ERRORS as exc`` around a client's lookup,
+# connection and reading, then its own error for ``failure_of(exc)``.
+NETWORK_ERRORS = (LookupFailed, BodyTooLarge, DeadlinePassed, OSError, http.client.HTTPException)
+NetworkError = LookupFailed | BodyTooLarge | DeadlinePassed | OSError | http.client.HTTPException
+
+
+def failure_of(error: NetworkError) -> Failure:
+    """What a network error means (a timeout and a TLS error are also OSErrors: they are named first)."""
+    if isinstance(error, LookupFailed):
+        return Failure.LOOKUP_TIMED_OUT if error.timed_out else Failure.NOT_FOUND
+    if isinstance(error, BodyTooLarge):
+        return Failure.TOO_LARGE
+    if isinstance(error, DeadlinePassed):
+        return Failure.TOO_SLOW
+    if isinstance(error, TimeoutError):
+        return Failure.NO_ANSWER
+    if isinstance(error, ssl.SSLError):
+        return Failure.BAD_CERTIFICATE
+    return Failure.UNREACHABLE

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,15 +75,19 @@ class PublicTransport:
 
     def send(self, request: HttpRequest) -> HttpAnswer:
         scheme, host, port, target, trusted = self._checked(request.url)
+        try:
+            return self._exchange(request, scheme, host, port, target=target, trusted=trusted)
+        except net.NETWORK_ERRORS as exc:
+            raise _unreached(net.failure_of(exc), host) from None
+
+    def _exchange(
+        self, request: HttpRequest, scheme: str, host: str, port: int, *, target: str, trusted: bool
+    ) -> HttpAnswer:
+        """The request over the network (orion.net's errors pass through: :meth:`send` words them)."""
         if trusted:
             address = host
         else:
-            try:
-                addresses = net.resolve(host, port, TIMEOUT_SECONDS)
-            except net.LookupFailed as exc:
-                if exc.timed_out:
-                    raise DestinationUnavailable(f"{host} could not be looked up in time.") from None
-                raise DestinationUnavailable(f"{host} could not be found.") from None
+            addresses = net.resolve(host, port, TIMEOUT_SECONDS)
             if not all(net.public_address(a) for a in addresses):
                 raise DestinationError(f"{host} is not on the public internet.")
             address = addresses[0]
@@ -102,7 +105,7 @@ class PublicTransport:
             answered = {name.lower(): value for name, value in response.getheaders()}
             declared = answered.get("content-length", "")
             if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
-                raise DestinationError(f"{host} answered with more than {_megabytes()} MB.")
+                raise net.BodyTooLarge
             body = net.read_body(
                 connection,
                 response,
@@ -111,18 +114,6 @@ class PublicTransport:
                 idle_seconds=TIMEOUT_SECONDS,
             )
             return HttpAnswer(response.status, answered, body)
-        except net.BodyTooLarge:
-            raise DestinationError(f"{host} answered with more than {_megabytes()} MB.") from None
-        except net.DeadlinePassed:
-            raise DestinationUnavailable(
-                f"{host} took longer than {DEADLINE_SECONDS:.0f} s to answer."
-            ) from None
-        except TimeoutError:
-            raise DestinationUnavailable(f"{host} did not answer in time.") from None
-        except ssl.SSLError:
-            raise DestinationError(f"{host} has no valid certificate for its name.") from None
-        except (OSError, http.client.HTTPException):
-            raise DestinationUnavailable(f"{host} could not be reached.") from None
         finally:
             connection.close()
 
@@ -152,6 +143,26 @@ class PublicTransport:
 
 def _megabytes() -> int:
     return MAX_ANSWER_BYTES // (1024 * 1024)
+
+
+def _unreached(failure: net.Failure, host: str) -> DestinationError:
+    """A network failure as the destination's error: an answer too large or a host without a valid
+    certificate is refused, anything else is worth trying again (DestinationUnavailable)."""
+    match failure:
+        case net.Failure.NOT_FOUND:
+            return DestinationUnavailable(f"{host} could not be found.")
+        case net.Failure.LOOKUP_TIMED_OUT:
+            return DestinationUnavailable(f"{host} could not be looked up in time.")
+        case net.Failure.TOO_LARGE:
+            return DestinationError(f"{host} answered with more than {_megabytes()} MB.")
+        case net.Failure.TOO_SLOW:
+            return DestinationUnavailable(f"{host} took longer than {DEADLINE_SECONDS:.0f} s to answer.")
+        case net.Failure.NO_ANSWER:
+            return DestinationUnavailable(f"{host} did not answer in time.")
+        case net.Failure.BAD_CERTIFICATE:
+            return DestinationError(f"{host} has no valid certificate for its name.")
+        case net.Failure.UNREACHABLE:
+            return DestinationUnavailable(f"{host} could not be reached.")
 
 
 def retry_after(answer: HttpAnswer) -> float | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import http.client
 import random
-import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -71,13 +70,20 @@ class PublicFeedTransport:
     """The network, kept on the public internet (and on loopback for a trusted local feed)."""
 
     def get(self, request: FeedRequest, *, max_bytes: int, deadline_seconds: float) -> FeedAnswer:
+        host = (urlsplit(request.url).hostname or "").rstrip(".").lower()
+        try:
+            return self._get(request, host, max_bytes, deadline_seconds)
+        except net.NETWORK_ERRORS as exc:
+            raise _unreached(net.failure_of(exc), host, max_bytes, deadline_seconds) from None
+
+    def _get(self, request: FeedRequest, host: str, max_bytes: int, deadline_seconds: float) -> FeedAnswer:
+        """The request over the network (orion.net's errors pass through: :meth:`get` words them)."""
         timeout = min(10.0, deadline_seconds)
         parts = urlsplit(request.url)
-        host = (parts.hostname or "").rstrip(".").lower()
         connection: http.client.HTTPConnection
         if trusted_local_url(request.url):
             port = parts.port or 80
-            addresses = _resolved(host, port, timeout)
+            addresses = net.resolve(host, port, timeout)
             if not all(net.loopback_address(a) for a in addresses):
                 raise FeedRefused(phrase(messages.TRUSTED_ONLY_AT_LOOPBACK, host=host))
             connection = http.client.HTTPConnection(addresses[0], port, timeout=timeout)
@@ -88,7 +94,7 @@ class PublicFeedTransport:
                 raise FeedRefused(phrase(messages.SOURCES_HTTPS_ONLY))
             if net.local_name(host):
                 raise FeedRefused(phrase(messages.NOT_PUBLIC_HOST, host=host))
-            addresses = _resolved(host, 443, timeout)
+            addresses = net.resolve(host, 443, timeout)
             if not all(net.public_address(a) for a in addresses):
                 raise FeedRefused(phrase(messages.NOT_PUBLIC_ADDRESS))
             connection = net.PinnedHTTPSConnection(addresses[0], host, timeout)
@@ -102,34 +108,35 @@ class PublicFeedTransport:
             answered = {name.lower(): value for name, value in response.getheaders()}
             declared = answered.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise FeedRefused(_too_large(max_bytes))
+                raise net.BodyTooLarge
             body = net.read_body(
                 connection, response, max_bytes=max_bytes, deadline=deadline, idle_seconds=timeout
             )
             return FeedAnswer(response.status, answered, body)
-        except net.BodyTooLarge:
-            raise FeedRefused(_too_large(max_bytes)) from None
-        except net.DeadlinePassed:
-            raise FeedUnavailable(
-                phrase(messages.TOO_SLOW, host=host, seconds=f"{deadline_seconds:.0f}")
-            ) from None
-        except TimeoutError:
-            raise FeedUnavailable(phrase(messages.NO_ANSWER_IN_TIME, host=host)) from None
-        except ssl.SSLError:
-            raise FeedRefused(phrase(messages.NO_VALID_CERTIFICATE, host=host)) from None
-        except (OSError, http.client.HTTPException):
-            raise FeedUnavailable(phrase(messages.UNREACHABLE, host=host)) from None
         finally:
             connection.close()
 
 
-def _resolved(host: str, port: int, timeout: float) -> list[str]:
-    try:
-        return net.resolve(host, port, timeout)
-    except net.LookupFailed as exc:
-        if exc.timed_out:
-            raise FeedUnavailable(phrase(messages.LOOKUP_TIMED_OUT, host=host)) from None
-        raise FeedUnavailable(phrase(messages.NOT_FOUND, host=host)) from None
+def _unreached(
+    failure: net.Failure, host: str, max_bytes: int, deadline_seconds: float
+) -> FeedRefused | FeedUnavailable:
+    """A network failure as the feed's error: a feed too large or a host without a valid certificate is
+    refused, anything else is worth trying again."""
+    match failure:
+        case net.Failure.NOT_FOUND:
+            return FeedUnavailable(phrase(messages.NOT_FOUND, host=host))
+        case net.Failure.LOOKUP_TIMED_OUT:
+            return FeedUnavailable(phrase(messages.LOOKUP_TIMED_OUT, host=host))
+        case net.Failure.TOO_LARGE:
+            return FeedRefused(_too_large(max_bytes))
+        case net.Failure.TOO_SLOW:
+            return FeedUnavailable(phrase(messages.TOO_SLOW, host=host, seconds=f"{deadline_seconds:.0f}"))
+        case net.Failure.NO_ANSWER:
+            return FeedUnavailable(phrase(messages.NO_ANSWER_IN_TIME, host=host))
+        case net.Failure.BAD_CERTIFICATE:
+            return FeedRefused(phrase(messages.NO_VALID_CERTIFICATE, host=host))
+        case net.Failure.UNREACHABLE:
+            return FeedUnavailable(phrase(messages.UNREACHABLE, host=host))
 
 
 def _too_large(max_bytes: int) -> Phrase:
