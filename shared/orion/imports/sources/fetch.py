@@ -26,7 +26,7 @@ from orion import net
 from orion.imports.bulk_stores import check_feed_url
 from orion.imports.errors import FeedRefused, FeedUnavailable
 from orion.imports.sources import messages
-from orion.rendering.phrases import Phrase, phrase
+from orion.rendering.phrases import phrase
 from orion.settings import get_settings
 
 USER_AGENT = "Orion-imports/1"
@@ -128,7 +128,7 @@ def _unreached(
         case net.Failure.LOOKUP_TIMED_OUT:
             return FeedUnavailable(phrase(messages.LOOKUP_TIMED_OUT, host=host))
         case net.Failure.TOO_LARGE:
-            return FeedRefused(_too_large(max_bytes))
+            return FeedRefused(phrase(messages.TOO_LARGE, mb=max_bytes // (1024 * 1024)))
         case net.Failure.TOO_SLOW:
             return FeedUnavailable(phrase(messages.TOO_SLOW, host=host, seconds=f"{deadline_seconds:.0f}"))
         case net.Failure.NO_ANSWER:
@@ -137,10 +137,6 @@ def _unreached(
             return FeedRefused(phrase(messages.NO_VALID_CERTIFICATE, host=host))
         case net.Failure.UNREACHABLE:
             return FeedUnavailable(phrase(messages.UNREACHABLE, host=host))
-
-
-def _too_large(max_bytes: int) -> Phrase:
-    return phrase(messages.TOO_LARGE, mb=max_bytes // (1024 * 1024))
 
 
 def _retry_after(answer: FeedAnswer) -> float | None:
