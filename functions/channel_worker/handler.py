@@ -3,26 +3,22 @@ to the store's integrations and run the chunks of large publishes (orion.channel
 
 A message that failed for now is put off by its backoff (its visibility moved) and reported, so SQS
 delivers it again then; after the queue's receive limit it moves to the dead-letter queue. A malformed
-message is logged and dropped (it would fail the same way every time).
+message is logged and dropped (it would fail the same way every time: functions/common/queue_batch.py).
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.entry import lambda_entry
-from orion.channels.queue import read_message
+from functions.common.queue_batch import queue_batch
+from orion.channels.queue import ItemChanged, JobChunk, read_message
 from orion.channels.worker import handle_message, put_off
-from orion.observability import logger, metrics, tracer
-
-# A batch whose every message failed for now is an answer, not an error (no Lambda error alarm during
-# an outage): the failures are reported like any others.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+from orion.observability import metrics, tracer
 
 
 class TryAgainLater(Exception):
@@ -30,14 +26,7 @@ class TryAgainLater(Exception):
 
 
 @tracer.capture_method
-def process(record: SQSRecord) -> None:
-    try:
-        message = read_message(record.body)
-    except ValueError as exc:
-        logger.error(
-            "malformed channel message dropped", extra={"message_id": record.message_id, "problem": str(exc)}
-        )
-        return
+def process(message: ItemChanged | JobChunk, record: SQSRecord) -> None:
     receives = int(record.attributes.approximate_receive_count or 1)
     wait = handle_message(message, receives)
     if wait is None:
@@ -47,9 +36,9 @@ def process(record: SQSRecord) -> None:
     raise TryAgainLater(f"message {record.message_id} is tried again in {wait} s")
 
 
+batch = queue_batch(read_message, process, kind="channel")
+
+
 @lambda_entry()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = process_partial_response(
-        event=event, record_handler=process, processor=processor, context=context
-    )
-    return cast(dict[str, Any], response)
+    return batch(event, context)
