@@ -325,6 +325,18 @@ class Product(ProductInput):
         )
 
 
+class FeedProduct(BaseModel):
+    """What a feed's run needs to know of the store's product with one of its external ids: the product,
+    the saved source that last published it (None for others) and the status its feed last gave it
+    (``source["status"]``: ``archived`` once a source archived it as gone from its feed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    source_id: str | None = None
+    feed_status: str | None = None
+
+
 class ProductSummary(BaseModel):
     """What a listing shows of a product (copied into each listing entry when the product is saved)."""
 

@@ -4,10 +4,10 @@ and external-id pointers, and variants by SKU with their stock levels."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from orion.catalog.items import PointerItem, ProductItem, StoredProduct, VariantItem
-from orion.catalog.models import Product, ProductSummary, Variant
+from orion.catalog.models import FeedProduct, Product, ProductSummary, Variant
 from orion.catalog.stock.rules import StockLevel
 from orion.data import keys
 from orion.data.table import TableItem, get_or_none
@@ -25,6 +25,36 @@ class ProductRepository:
         pk = _pointer_pk(tenant, keys.product_external_id_pk, external_id)
         item = get_or_none(PointerItem, pk, keys.POINTER_SK, consistent_read=True)
         return item.product_id if item else None
+
+    def feed_products(self, tenant: Tenant, external_ids: Iterable[str]) -> dict[str, FeedProduct]:
+        """The store's products with these external ids, by external id (ids it has no product for are
+        left out): the pointers, then the products they name, each in consistent BatchGetItems of at
+        most 100 keys (PynamoDB's ``batch_get`` pages by DynamoDB's limit and asks again for the keys
+        an answer leaves unprocessed), instead of a GetItem and a Query per id."""
+        by_pointer = {
+            _pointer_pk(tenant, keys.product_external_id_pk, external_id): external_id
+            for external_id in dict.fromkeys(external_ids)
+        }
+        product_ids: dict[str, str] = {}
+        wanted = [(pk, keys.POINTER_SK) for pk in by_pointer]
+        for item in TableItem.batch_get(wanted, consistent_read=True):
+            if isinstance(item, PointerItem):
+                product_ids[by_pointer[item.pk]] = item.product_id
+        platform, store = tenant.platform, tenant.require_store()
+        found: dict[str, FeedProduct] = {}
+        wanted = [
+            (keys.product_pk(platform, store, pid), keys.PRODUCT_SK)
+            for pid in dict.fromkeys(product_ids.values())
+        ]
+        for item in TableItem.batch_get(wanted, consistent_read=True):
+            if isinstance(item, ProductItem):
+                fields = json.loads(item.data)
+                found[item.id] = FeedProduct(
+                    product_id=item.id,
+                    source_id=fields.get("source_id"),
+                    feed_status=(fields.get("source") or {}).get("status"),
+                )
+        return {external_id: found[pid] for external_id, pid in product_ids.items() if pid in found}
 
     def sku_pointer(self, tenant: Tenant, sku: str) -> tuple[str, ProductSummary] | None:
         item = get_or_none(PointerItem, _pointer_pk(tenant, keys.product_sku_pk, sku), keys.POINTER_SK)

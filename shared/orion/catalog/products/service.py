@@ -6,7 +6,7 @@ what was read, see products.writer), so stock counted by checkouts in between is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from orion.catalog.models import (
     MAX_IMAGES,
     MAX_VARIANTS,
     SKU_PATTERN,
+    FeedProduct,
     Product,
     ProductInput,
     ProductStatus,
@@ -311,6 +312,12 @@ def get_product_by_external_id(tenant: Tenant, external_id: str) -> Product | No
     repository = runtime.repository(ProductRepository)
     product_id = repository.product_id_for_external_id(tenant, external_id)
     return repository.get(tenant, product_id, consistent=True) if product_id else None
+
+
+def feed_products(tenant: Tenant, external_ids: Iterable[str]) -> dict[str, FeedProduct]:
+    """The store's products with these external ids (a feed's ids), by external id; ids the store has no
+    product for are left out. A few BatchGetItems (at most 100 keys each) for any number of ids."""
+    return runtime.repository(ProductRepository).feed_products(tenant, external_ids)
 
 
 def archive_gone_from_feed(tenant: Tenant, product_id: str) -> Product:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from orion import runtime
 from orion.catalog.models import Product, ProductStatus
-from orion.catalog.service import archive_gone_from_feed, get_product_by_external_id
+from orion.catalog.service import archive_gone_from_feed, feed_products, get_product_by_external_id
 from orion.errors import Conflict, FieldError, Invalid, LimitExceeded, NotFound, OrionError
 from orion.ids import new_id
 from orion.imports.bulk_stores import check_feed_url
@@ -882,21 +882,16 @@ def _publishable_ids(tenant: Tenant, source: Source, run: SourceRun) -> set[str]
     """The ids a ``new`` run publishes: those the store has no product for, and this source's products
     its feed archived (``missing: archive``) that the feed lists again."""
     files = ImportFiles()
-    chosen: set[str] = set()
+    listed: set[str] = set()
     for language in run.languages:
-        for external_id in files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")):
-            if external_id in chosen:
-                continue
-            product = get_product_by_external_id(tenant, external_id)
-            if product is None:
-                chosen.add(external_id)
-                continue
-            if (
-                product.source_id == source.id
-                and product.source.get("status") == ProductStatus.ARCHIVED.value
-            ):
-                chosen.add(external_id)
-    return chosen
+        listed.update(files.source_ids(_ids_key(source, f"runs/{run.id}/{language}")))
+    found = feed_products(tenant, sorted(listed))  # a few BatchGetItems, not two reads per id
+    return {
+        external_id
+        for external_id in listed
+        if (product := found.get(external_id)) is None
+        or (product.source_id == source.id and product.feed_status == ProductStatus.ARCHIVED.value)
+    }
 
 
 def job_id_finished(tenant: Tenant, job_id: str) -> None:
