@@ -6,6 +6,7 @@ uploads bucket  uploads/<platform>/<store>/<job>/<file>        what the merchant
                 work/<platform>/<store>/<job>/chunks/<n>.json  normalised records, by column (<= 1,000)
                 work/<platform>/<store>/<job>/errors/<name>.jsonl  row errors found by a task
                 work/<platform>/<store>/<job>/publish/<id>.json  a background publish's request
+                sources/<platform>/<store>/<source>/...        a saved source's ids (sources/files.py)
 reports bucket  imports/<platform>/<store>/<job>/errors.csv     the merchant's error report
 ```
 """
@@ -29,6 +30,10 @@ from orion.tenant import Tenant, is_valid_code
 _JOB_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 CONTENT_TYPES = {".csv": "text/csv", ".tsv": "text/tab-separated-values", ".txt": "text/plain"}
+# The tag of files that expire after 90 days (S3's query form of one tag): the uploads bucket's
+# lifecycle rule filtered on it (infra/wiring.py, ``expire_tagged``) removes them, where no prefix rule
+# can single them out (a saved source's run files are under their tenant and source).
+EXPIRY_TAG = "orion-expiry=90d"
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,17 @@ def content_type_for(file_name: str) -> str:
 
 def work_prefix(tenant: Tenant, job_id: str) -> str:
     return f"work/{tenant.platform}/{tenant.require_store()}/{job_id}/"
+
+
+def source_prefix(tenant: Tenant, source_id: str) -> str:
+    """The prefix of every file of one saved source (orion.imports.sources.files), ending in ``/``."""
+    return f"sources/{tenant.platform}/{tenant.require_store()}/{source_id}/"
+
+
+def is_source_run_file(key: str) -> bool:
+    """Whether ``key`` is a file of one saved source run (``sources/<p>/<s>/<source>/runs/<run>/...``)."""
+    parts = key.split("/")
+    return len(parts) == 7 and parts[0] == "sources" and parts[4] == "runs"
 
 
 def report_key(tenant: Tenant, job_id: str) -> str:
@@ -127,9 +143,14 @@ class ImportFiles:
         self.s3.put_object(Bucket=self.uploads_bucket, Key=key, Body=body, ContentType=content_type)
 
     def put_source_ids(self, key: str, ids: list[str]) -> None:
-        """The external ids a saved source has brought (orion.imports.sources), one per line."""
+        """The external ids a saved source has brought (orion.imports.sources), one per line; a run's
+        file is tagged to be removed after 90 days (:data:`EXPIRY_TAG`), as its run item expires."""
         self.s3.put_object(
-            Bucket=self.uploads_bucket, Key=key, Body="\n".join(ids).encode(), ContentType="text/plain"
+            Bucket=self.uploads_bucket,
+            Key=key,
+            Body="\n".join(ids).encode(),
+            ContentType="text/plain",
+            **({"Tagging": EXPIRY_TAG} if is_source_run_file(key) else {}),
         )
 
     def source_ids(self, key: str) -> list[str]:

@@ -36,6 +36,7 @@ from orion.imports.sources.fetch import (
     fetch,
     trusted_local_url,
 )
+from orion.imports.sources.files import SourceFiles
 from orion.imports.sources.models import (
     FAILURES_BEFORE_PAUSE,
     MAX_SOURCES_PER_STORE,
@@ -54,7 +55,7 @@ from orion.imports.sources.models import (
 )
 from orion.imports.sources.queue import SourceMessage, SourceQueue
 from orion.imports.sources.repository import SourceRepository
-from orion.imports.storage import ImportFiles
+from orion.imports.storage import ImportFiles, source_prefix
 from orion.observability import logger
 from orion.outbox.service import enqueue_email
 from orion.rendering.phrases import Phrase, english, phrase
@@ -255,9 +256,18 @@ def update_source(tenant: Tenant, source_id: str, change: SourceChange) -> Sourc
 
 
 def delete_source(tenant: Tenant, source_id: str) -> None:
-    """Delete a source; its runs' import jobs stay in the history (and its products in the catalogue)."""
+    """Delete a source; its runs' import jobs stay in the history (and its products in the catalogue).
+    Its files go too, on a best-effort basis: once the source is gone, S3 failing to delete them is
+    logged (with their prefix), never the request's failure; its runs' files expire anyway."""
     if not _repo().delete(tenant, source_id):
         raise NotFound("No such import source.")
+    try:
+        runtime.repository(SourceFiles).delete_all(tenant, source_id)
+    except Exception:
+        logger.exception(
+            "saved source deleted, its files not",
+            extra={"source_id": source_id, "prefix": source_prefix(tenant, source_id)},
+        )
 
 
 def list_runs(tenant: Tenant, source_id: str, limit: int = 50) -> list[SourceRun]:
@@ -358,7 +368,7 @@ def run_due_sources(tenant: Tenant, now: datetime) -> int:
 
 
 def _ids_key(source: Source, name: str) -> str:
-    return f"sources/{source.platform}/{source.store}/{source.id}/{name}.txt"
+    return f"{source_prefix(Tenant(source.platform, source.store), source.id)}{name}.txt"
 
 
 def execute_run(
