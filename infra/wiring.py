@@ -19,6 +19,7 @@ class Access(StrEnum):
     READ = "read"
     WRITE = "write"  # read and write
     PUT = "put"  # write objects only (e.g. reports)
+    READ_PUT = "read-put"  # read and write, never delete (objects with their tags: files a function keeps)
     PROBE = "probe"  # metadata only (DescribeTable, HeadBucket): the readiness check reads no data
 
 
@@ -45,6 +46,10 @@ class Table:
     ttl_attribute: str = "ttl"
 
 
+# The object tag the ``expire_tagged`` lifecycle rules filter on (orion.imports.storage.EXPIRY_TAG).
+EXPIRY_TAG = "orion-expiry"
+
+
 @dataclass(frozen=True)
 class Bucket:
     name: str
@@ -54,6 +59,9 @@ class Bucket:
     event_bridge: bool = False
     # Days after which objects under a prefix expire (lifecycle rules), e.g. {"uploads/": 30}.
     expire_days: Mapping[str, int] = field(default_factory=dict)
+    # Days after which objects tagged ``EXPIRY_TAG=<value>`` expire (lifecycle rules filtered on the tag),
+    # by tag value, e.g. {"90d": 90}: for objects no prefix singles out (keys under their tenant).
+    expire_tagged: Mapping[str, int] = field(default_factory=dict)
     # Object versions kept (a deleted or overwritten theme override can be brought back).
     versioned: bool = False
     # Served to shoppers under this path on every store host (CloudFront's behaviour on AWS, the local
@@ -103,6 +111,9 @@ class Function:
     timeout_seconds: int = 10
     tables: Mapping[str, Access] = field(default_factory=dict)
     buckets: Mapping[str, Access] = field(default_factory=dict)
+    # Key prefixes under which the function may also list and delete a bucket's objects, by bucket (one
+    # it lists in ``buckets``), whatever its access to the rest: e.g. {"uploads": "sources/"}.
+    bucket_deletes: Mapping[str, str] = field(default_factory=dict)
     secrets: tuple[str, ...] = ()
     # The per-store secrets (``<STORE_SECRETS prefix>/<platform>/<store>/<name>``, e.g. a store's Stripe
     # keys, orion.payments): READ to use them, WRITE to create, change and delete them too. The function
@@ -224,6 +235,7 @@ BUCKETS: tuple[Bucket, ...] = (
         purpose="catalogue CSV uploads and import work files",
         event_bridge=True,
         expire_days={"uploads/": 30, "work/": 7},
+        expire_tagged={"90d": 90},  # a saved source's run files (sources/<p>/<s>/<source>/runs/...)
     ),
     Bucket(
         name="media",
@@ -548,6 +560,7 @@ FUNCTIONS: tuple[Function, ...] = (
         tables={"main": Access.WRITE},
         # media: a publish asks for its products' images to be fetched (an empty request object each)
         buckets={"uploads": Access.PUT, "reports": Access.READ, "media": Access.PUT},
+        bucket_deletes={"uploads": "sources/"},  # DELETE /imports/sources/{id} deletes the source's files
         secrets=("origin-verify", "jwt-signing-keys"),
         queues=("import-source-runs",),  # POST /imports/sources/{id}/run queues the run
         # A large publish runs in the background: the request goes to the uploads bucket, and the
@@ -580,8 +593,9 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=29,
         memory_mb=1024,
         tables={"main": Access.WRITE},
-        # uploads: the platform console's import re-run copies a file, its bulk import reads s3:// feeds;
-        # reports: the bulk import keeps its results there; media: product images uploaded from the form
+        # uploads: the platform console's import re-run copies a file, its bulk import reads s3:// feeds,
+        # deleting a saved source deletes its files; reports: the bulk import keeps its results there;
+        # media: product images uploaded from the form
         buckets={
             "templates": Access.WRITE,
             "uploads": Access.WRITE,
@@ -721,8 +735,9 @@ FUNCTIONS: tuple[Function, ...] = (
         # Above every fetch with its retries: 3 tries of 20 s, waits of at most 30 s each, per language.
         timeout_seconds=600,
         tables={"main": Access.WRITE},
-        # uploads: the fetched feed at its job's upload key, and the ids the source has listed
-        buckets={"uploads": Access.WRITE, "media": Access.PUT},  # media: image fetch requests
+        # uploads: the fetched feed at its job's upload key, and the ids the source has listed (read and
+        # written, a run's tagged to expire; never deleted: deleting a source is the staff's request)
+        buckets={"uploads": Access.READ_PUT, "media": Access.PUT},  # media: image fetch requests
         state_machines=("import-publish",),  # a policy publish of more than 200 products
         queue_trigger="import-source-runs",
     ),

@@ -41,6 +41,7 @@ from infra.stacks.nag import acknowledge, default_policy
 from infra.stacks.permissions import (
     OBJECT_ACTIONS,
     bucket_statements,
+    prefix_delete_statements,
     secret_statements,
     store_secret_statements,
     table_statements,
@@ -369,6 +370,15 @@ class ApiStack(Stack):
                 f"AwsSolutions-IAM5[Resource::{bucket_arn_for_nag(self.deployment, bucket)}/*]",
                 f"Object-level S3 actions name objects, so the {name} bucket's objects are '<bucket>/*'; the "
                 "function sees only the bucket infra/wiring.py lists for it.",
+            )
+        for name, prefix in fn.bucket_deletes.items():
+            bucket = wiring.bucket(name)
+            statements += prefix_delete_statements(prefix, bucket_arn(self.deployment, bucket))
+            acknowledge(
+                policy,
+                f"AwsSolutions-IAM5[Resource::{bucket_arn_for_nag(self.deployment, bucket)}/{prefix}*]",
+                f"Deleting what lies under {prefix} of the {name} bucket names those objects by their prefix "
+                "(their keys hold tenants and ids no policy can know ahead); nothing else is deleted.",
             )
         for name in fn.secrets:
             statements += secret_statements(self.data.secrets[name].secret_arn)

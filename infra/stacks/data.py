@@ -185,6 +185,15 @@ class DataStack(Stack):
                     noncurrent_version_expiration=Duration.days(days),
                 )
             )
+        for value, days in sorted(bucket.expire_tagged.items()):
+            rules.append(
+                s3.LifecycleRule(
+                    id=f"expire-tagged-{value}",
+                    tag_filters={wiring.EXPIRY_TAG: value},
+                    expiration=Duration.days(days),
+                    noncurrent_version_expiration=Duration.days(days),
+                )
+            )
         created = s3.Bucket(
             self,
             f"Bucket-{bucket.name}",

@@ -46,12 +46,23 @@ TABLE_ITEM_ACTIONS: dict[Access, tuple[str, ...]] = {
         "dynamodb:BatchWriteItem",
         "dynamodb:ConditionCheckItem",
     ),
+    Access.READ_PUT: (
+        "dynamodb:DescribeTable",
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:BatchWriteItem",
+    ),
     Access.PROBE: (),
 }
 TABLE_INDEX_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("dynamodb:Query",),
     Access.WRITE: ("dynamodb:Query",),
     Access.PUT: (),
+    Access.READ_PUT: ("dynamodb:Query",),
     Access.PROBE: (),
 }
 # Table metadata (the readiness probe's DescribeTable): no item is read, so no LeadingKeys condition.
@@ -59,6 +70,7 @@ TABLE_META_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("dynamodb:DescribeTable",),
     Access.WRITE: ("dynamodb:DescribeTable",),
     Access.PUT: (),
+    Access.READ_PUT: ("dynamodb:DescribeTable",),
     Access.PROBE: ("dynamodb:DescribeTable",),
 }
 # DescribeTable reads no encrypted item, so the readiness probe needs no key action.
@@ -66,6 +78,7 @@ TABLE_KEY_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("kms:Decrypt", "kms:DescribeKey"),
     Access.WRITE: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
     Access.PUT: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
+    Access.READ_PUT: ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"),
     Access.PROBE: (),
 }
 # ListBucket lets a missing key answer 404 instead of 403 (the theme loader falls back on 404); it is
@@ -74,14 +87,21 @@ BUCKET_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("s3:ListBucket",),
     Access.WRITE: ("s3:ListBucket",),
     Access.PUT: (),
+    Access.READ_PUT: ("s3:ListBucket",),
     Access.PROBE: ("s3:ListBucket",),
 }
+# READ_PUT tags what it writes (a PutObject with tags needs s3:PutObjectTagging too): a saved source's run
+# files carry the tag the bucket's lifecycle rule expires (wiring.Bucket.expire_tagged).
 OBJECT_ACTIONS: dict[Access, tuple[str, ...]] = {
     Access.READ: ("s3:GetObject",),
     Access.WRITE: ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"),
     Access.PUT: ("s3:PutObject", "s3:AbortMultipartUpload"),
+    Access.READ_PUT: ("s3:GetObject", "s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"),
     Access.PROBE: (),
 }
+# A function's ``bucket_deletes``: list and delete the objects under a key prefix, nothing else.
+PREFIX_DELETE_ACTIONS: tuple[str, ...] = ("s3:DeleteObject",)
+PREFIX_LIST_ACTIONS: tuple[str, ...] = ("s3:ListBucket",)
 SECRET_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 # Everything that changes data; the storefront role must have none of them.
 WRITE_ACTION_PREFIXES: tuple[str, ...] = (
@@ -133,6 +153,19 @@ def bucket_statements(access: Access, bucket_arn: str) -> list[iam.PolicyStateme
     if BUCKET_ACTIONS[access]:
         statements.append(iam.PolicyStatement(actions=list(BUCKET_ACTIONS[access]), resources=[bucket_arn]))
     return statements
+
+
+def prefix_delete_statements(prefix: str, bucket_arn: str) -> list[iam.PolicyStatement]:
+    """Delete the objects under ``prefix`` and list them (ListBucket confined to the prefix by its
+    ``s3:prefix`` condition), whatever the function's access to the rest of the bucket."""
+    return [
+        iam.PolicyStatement(actions=list(PREFIX_DELETE_ACTIONS), resources=[f"{bucket_arn}/{prefix}*"]),
+        iam.PolicyStatement(
+            actions=list(PREFIX_LIST_ACTIONS),
+            resources=[bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+        ),
+    ]
 
 
 def secret_statements(secret_arn: str) -> list[iam.PolicyStatement]:

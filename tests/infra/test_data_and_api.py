@@ -220,12 +220,17 @@ def test_buckets_are_private_encrypted_and_expire_what_the_wiring_says(
         "RestrictPublicBuckets": True,
     }
     assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-    expirations = {
-        rule.get("Prefix", ""): rule["ExpirationInDays"]
-        for rule in properties["LifecycleConfiguration"]["Rules"]
-        if "ExpirationInDays" in rule
+    rules = [r for r in properties["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r]
+    by_prefix = {r.get("Prefix", ""): r["ExpirationInDays"] for r in rules if "TagFilters" not in r}
+    by_tag = {
+        (tag["Key"], tag["Value"]): r["ExpirationInDays"]
+        for r in rules
+        if "TagFilters" in r
+        for tag in r["TagFilters"]
     }
-    assert expirations == dict(bucket.expire_days)
+    assert by_prefix == dict(bucket.expire_days)
+    assert by_tag == {(wiring.EXPIRY_TAG, value): days for value, days in bucket.expire_tagged.items()}
+    assert all(len(r.get("TagFilters", [])) <= 1 and not ("TagFilters" in r and "Prefix" in r) for r in rules)
     event_bridge = properties.get("NotificationConfiguration", {}).get("EventBridgeConfiguration", {})
     assert event_bridge.get("EventBridgeEnabled", False) is bucket.event_bridge
 

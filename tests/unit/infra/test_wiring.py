@@ -42,6 +42,7 @@ def test_every_resource_a_function_uses_exists(name: str) -> None:
         wiring.table(table)
     for bucket in fn.buckets:
         wiring.bucket(bucket)
+    assert set(fn.bucket_deletes) <= set(fn.buckets)  # the function gets the bucket's name from those
     for secret in fn.secrets:
         wiring.secret(secret)
     env = wiring.environment_of(fn, local_names())
