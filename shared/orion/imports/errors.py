@@ -32,3 +32,8 @@ class FeedUnavailable(Exception):
         self.parts = as_phrases(parts)
         super().__init__(english(self.parts))
         self.retry_after = retry_after
+
+
+class SourceFilesNotRemoved(RuntimeError):
+    """S3 refused to delete some of a saved source's files (the keys and S3's reasons are in the message;
+    logged, never shown: deleting the source does not wait for its files)."""

@@ -16,13 +16,10 @@ deleting the source deletes them all (:class:`SourceFiles`).
 from __future__ import annotations
 
 from orion.data.clients import aws_client
+from orion.imports.errors import SourceFilesNotRemoved
 from orion.imports.storage import source_prefix
 from orion.settings import get_settings
 from orion.tenant import Tenant
-
-
-class SourceFilesNotRemoved(RuntimeError):
-    """S3 refused to delete some of a source's files (the keys and S3's reasons are in the message)."""
 
 
 class SourceFiles:
