@@ -53,8 +53,7 @@ TABLE_ITEM_ACTIONS: dict[Access, tuple[str, ...]] = {
         "dynamodb:Query",
         "dynamodb:ConditionCheckItem",
         "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:BatchWriteItem",
+        "dynamodb:UpdateItem",  # no BatchWriteItem: it can carry a DeleteRequest
     ),
     Access.PROBE: (),
 }

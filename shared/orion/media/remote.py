@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import socket
-import ssl
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -148,12 +146,14 @@ def _too_large(max_bytes: int) -> str:
     return f"The image is larger than {max_bytes // (1024 * 1024)} MB."
 
 
-def _network_reason(host: str, exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return f"The image host {host} did not answer in time."
-    if isinstance(exc, ssl.SSLError):
-        return f"The image host {host} has no valid certificate for its name."
-    return f"The image host {host} could not be reached."
+def _network_reason(host: str, exc: OSError | http.client.HTTPException) -> str:
+    match net.failure_of(exc):
+        case net.Failure.NO_ANSWER:
+            return f"The image host {host} did not answer in time."
+        case net.Failure.BAD_CERTIFICATE:
+            return f"The image host {host} has no valid certificate for its name."
+        case _:
+            return f"The image host {host} could not be reached."
 
 
 class HttpsTransport:

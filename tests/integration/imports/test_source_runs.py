@@ -10,7 +10,7 @@ import pytest
 
 from orion.catalog.models import ProductStatus
 from orion.errors import Invalid
-from orion.imports.sources import guards
+from orion.imports.sources import guards, messages
 from orion.imports.sources import service as sources
 from orion.imports.sources.models import (
     RUN_DEADLINE,
@@ -166,3 +166,6 @@ def test_what_the_guards_call_a_web_page_and_a_changed_header() -> None:
     reason = guards.hold_reason("fr", renamed, base)
     assert reason is not None and "missing title; new name" in reason.english()
     assert reason.params == {"language": "fr", "missing": "title", "new": "name"}
+    with_blank = FeedProfile(rows=4, columns=("id", "title", ""), sha256="d")  # a trailing tab's header
+    reason = guards.hold_reason("fr", FeedProfile(rows=4, columns=("id", "title"), sha256="e"), with_blank)
+    assert reason is not None and reason.text == messages.COLUMNS_MISSING, reason

@@ -9,6 +9,7 @@ import http.client
 import socket
 import ssl
 import threading
+import typing
 from collections.abc import Iterator
 
 import pytest
@@ -41,6 +42,10 @@ F = net.Failure
 def test_each_network_error_is_named(error: net.NetworkError, failure: net.Failure) -> None:
     assert isinstance(error, net.NETWORK_ERRORS)
     assert net.failure_of(error) is failure
+
+
+def test_the_tuple_to_catch_and_the_type_to_annotate_name_the_same_errors() -> None:
+    assert set(typing.get_args(net.NetworkError)) == set(net.NETWORK_ERRORS)
 
 
 REFUSED = {F.TOO_LARGE, F.BAD_CERTIFICATE}

@@ -92,13 +92,14 @@ def hold_reason(language: str, fetched: FeedProfile, baseline: FeedProfile | Non
     if baseline is None:
         return None
     if set(fetched.columns) != set(baseline.columns):  # the same columns in another order are fine
-        gone = ", ".join(c for c in baseline.columns if c not in fetched.columns)
-        new = ", ".join(c for c in fetched.columns if c not in baseline.columns)
+        gone = [c for c in baseline.columns if c not in fetched.columns]  # a blank header counts too
+        new = [c for c in fetched.columns if c not in baseline.columns]
         if gone and new:
-            return phrase(messages.COLUMNS_CHANGED, language=language, missing=gone, new=new)
+            missing, added = ", ".join(gone), ", ".join(new)
+            return phrase(messages.COLUMNS_CHANGED, language=language, missing=missing, new=added)
         if gone:
-            return phrase(messages.COLUMNS_MISSING, language=language, missing=gone)
-        return phrase(messages.COLUMNS_NEW, language=language, new=new)
+            return phrase(messages.COLUMNS_MISSING, language=language, missing=", ".join(gone))
+        return phrase(messages.COLUMNS_NEW, language=language, new=", ".join(new))
     if baseline.rows and fetched.rows * 2 < baseline.rows:
         return phrase(messages.SHRANK, language=language, before=baseline.rows, after=fetched.rows)
     return None

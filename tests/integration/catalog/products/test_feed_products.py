@@ -58,7 +58,8 @@ def test_a_feeds_ids_are_looked_up_in_batches_of_100_with_unprocessed_keys_asked
     archived, _ = save_product_by_external_id(store, "EXT-003", lambda _: lamp, source_id=SOURCE)
     archive_gone_from_feed(store, archived.id)  # the source's feed no longer listed it
     upsert_product_by_external_id(BAKERY, "EXT-900", product("Bread", ("SKU-BREAD", 300)))
-    ids = [f"EXT-{n:03d}" for n in range(1, 251)]  # 3 products of the store, 247 ids it has not
+    # 3 products of the store, 247 ids it has not, and the bakery's feed id (another store's product)
+    ids = [f"EXT-{n:03d}" for n in range(1, 251)] + ["EXT-900"]
     calls: Counter[str] = Counter()
 
     with intercepting_api_calls(as_dynamodb_answers(calls)):
