@@ -57,6 +57,15 @@ def test_new_policy_publishes_every_language_and_brings_back_what_the_feed_archi
     assert product("WZ-00003").status is ProductStatus.ACTIVE
 
 
+def test_a_run_of_one_product_says_product_not_products(network: FakeNetwork) -> None:
+    network.answers[FR] = [ok(letzshop_feed(1, "fr"))]
+    run = run_now(make({"fr": FR}, publish="all"))
+    assert run.message == "1 product published.", run.message
+    network.answers[FR] = [ok(letzshop_feed(2, "fr"))]
+    run = run_now(make({"fr": FR}, publish="none"))
+    assert run.message == "2 products staged; publish them from the import.", run.message
+
+
 def test_a_run_with_unreadable_rows_archives_nothing(network: FakeNetwork) -> None:
     network.answers[FR] = [ok(letzshop_feed(4, "fr"))]
     source_id = make({"fr": FR}, publish="all", missing="archive")

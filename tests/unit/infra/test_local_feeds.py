@@ -80,7 +80,7 @@ def test_a_source_fetches_a_trusted_local_feed_conditionally(gateway: int, tmp_p
     assert again.status == 304
     since = fetch(PublicFeedTransport(), url, etag=None, last_modified=first.headers["last-modified"])
     assert since.status == 304
-    with pytest.raises(FeedRefused, match="refused the feed \\(404\\)"):
+    with pytest.raises(FeedRefused, match="has no feed at this address \\(404\\)"):
         fetch(PublicFeedTransport(), feeds.url(gateway, "missing.tsv"), etag=None, last_modified=None)
 
 

@@ -193,5 +193,6 @@ def fetch(
             return answer
         if 300 <= answer.status < 400:
             raise FeedRefused(phrase(messages.REDIRECTS, status=answer.status))
-        raise FeedRefused(phrase(messages.REFUSED, status=answer.status))
+        gone = answer.status in (404, 410)  # no feed at this address (a 401 or 403 is a refusal)
+        raise FeedRefused(phrase(messages.NO_FEED_THERE if gone else messages.REFUSED, status=answer.status))
     raise AssertionError("unreachable")  # pragma: no cover

@@ -10,6 +10,8 @@ written where it is used.
 
 from __future__ import annotations
 
+from orion.rendering.phrases import Phrase, phrase
+
 # --- the feed URL rules (orion.imports.bulk_stores.check_feed_url) ---------------------------------------
 
 S3_OUTSIDE_UPLOADS = "s3:// feeds must be in Orion's uploads bucket."
@@ -36,6 +38,7 @@ HOST_ANSWERED = "The feed host answered {status}."
 TRIED = "(tried {n} times)"
 REDIRECTS = "The feed URL redirects ({status}); save the address it moved to."
 REFUSED = "The feed host refused the feed ({status})."
+NO_FEED_THERE = "The feed host has no feed at this address ({status})."
 
 # --- the guards (orion.imports.sources.guards) --------------------------------------------------------------
 
@@ -65,9 +68,13 @@ PUBLISH_NOT_FINISHED = "The publish could not finish:"  # followed by the error'
 PUBLISH_INTERNAL_ERROR = "The run stopped because of an internal error while publishing; run it again."
 LANGUAGE_PUBLISH_FAILED = "The {language} publish failed; publish the import again to finish it."
 PUBLISHING_IN_BACKGROUND = "Publishing the {language} products in the background."
+STAGED_ONE = "{n} product staged; publish it from the import."
 STAGED = "{n} products staged; publish them from the import."
+PUBLISHED_ONE = "{n} product published."
 PUBLISHED = "{n} products published."
+PUBLISHED_NEW_ONE = "{n} new product published."
 PUBLISHED_NEW = "{n} new products published."
+NOT_PUBLISHED_ONE = "{n} product could not be published: see the imports."
 NOT_PUBLISHED = "{n} could not be published: see the imports."
 ARCHIVED_ONE = "{n} product no longer in the feed archived."
 ARCHIVED = "{n} products no longer in the feed archived."
@@ -79,6 +86,12 @@ NO_PROGRESS = "The run made no progress for {hours} hours and was ended; run it 
 
 PAUSED_BY_STAFF = "Paused by staff."
 PAUSED_AFTER_FAILURES = "Paused after {n} failed runs in a row; the last:"  # followed by the run's message
+
+
+def counted(n: int, one: str, many: str) -> Phrase:
+    """``n`` things: the template ``one`` for exactly one, ``many`` otherwise (0 too, as in English)."""
+    return phrase(one if n == 1 else many, n=n)
+
 
 TEMPLATES: frozenset[str] = frozenset(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)

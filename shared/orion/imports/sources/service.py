@@ -736,7 +736,8 @@ def _finish(
         )
     if source.publish is PublishPolicy.NONE:
         staged = sum(job.counts.accepted for job in jobs)
-        return _complete(tenant, source, run, RunStatus.STAGED, phrase(messages.STAGED, n=staged))
+        said = messages.counted(staged, messages.STAGED_ONE, messages.STAGED)
+        return _complete(tenant, source, run, RunStatus.STAGED, said)
     if source.publish is PublishPolicy.NEW:
         # Decided once, before any job publishes: every language's job then publishes exactly these
         # (so the second language's translation is not skipped as "not new").
@@ -793,10 +794,15 @@ def _publish_next(
                 "publishing": run.publishing[1:],
             }
         )
-    published = messages.PUBLISHED_NEW if source.publish is PublishPolicy.NEW else messages.PUBLISHED
-    said = [phrase(published, n=run.published)]
+    one, many = (
+        (messages.PUBLISHED_NEW_ONE, messages.PUBLISHED_NEW)
+        if source.publish is PublishPolicy.NEW
+        else (messages.PUBLISHED_ONE, messages.PUBLISHED)
+    )
+    said = [messages.counted(run.published, one, many)]
     if run.publish_failures:
-        said.append(phrase(messages.NOT_PUBLISHED, n=run.publish_failures))
+        failed = run.publish_failures
+        said.append(messages.counted(failed, messages.NOT_PUBLISHED_ONE, messages.NOT_PUBLISHED))
     return _complete(tenant, source, run, RunStatus.PUBLISHED, *said)
 
 
@@ -808,10 +814,10 @@ def _complete(tenant: Tenant, source: Source, run: SourceRun, status: RunStatus,
     if not archiving:
         _remember_ids(source, run, present=_run_ids(source, run), known=None)
     if archived:
-        said += (phrase(messages.ARCHIVED if archived != 1 else messages.ARCHIVED_ONE, n=archived),)
+        said += (messages.counted(archived, messages.ARCHIVED_ONE, messages.ARCHIVED),)
     if source.missing is MissingPolicy.ARCHIVE and run.unreadable_rows:
         rows = run.unreadable_rows
-        said += (phrase(messages.UNREADABLE_ROWS if rows != 1 else messages.UNREADABLE_ROW, n=rows),)
+        said += (messages.counted(rows, messages.UNREADABLE_ROW, messages.UNREADABLE_ROWS),)
     baseline = {
         lang: s.model_copy(update={"profile": s.held_profile or s.profile, "held_profile": None})
         for lang, s in run.fetched.items()

@@ -40,10 +40,10 @@ def test_a_reader_sees_each_phrase_in_their_language_and_unknown_ones_in_english
 
 
 def test_a_phrase_kept_as_it_is_keeps_its_braces() -> None:
-    kept = as_phrases(["Row {3} is odd.", phrase("{n} products published.", n=1)])
+    kept = as_phrases(["Row {3} is odd.", phrase("{n} products published.", n=2)])
     assert kept[0] == Phrase(text="Row {3} is odd.")
-    assert english(kept) == "Row {3} is odd. 1 products published."
-    assert render(kept, french) == "Row {3} is odd. 1 produits publiés."
+    assert english(kept) == "Row {3} is odd. 2 products published."
+    assert render(kept, french) == "Row {3} is odd. 2 produits publiés."
 
 
 def test_phrases_survive_json_as_stored() -> None:
