@@ -134,13 +134,19 @@ def _catalogue(lang: str) -> Mapping[str, str]:
     return merged
 
 
+# Joins a context to an English string in a catalogue key ("page|Published"); English never has one.
+CONTEXT_MARK = "|"
+
+
 def translator(lang: str) -> Callable[..., str]:
     """A function translating an English string (with ``{placeholders}``) into ``lang`` (English when
-    the catalogue has no entry)."""
+    the catalogue has no entry). ``context`` tells apart one English word that reads differently by
+    what it is said of (``_("Published", context="page")``: French "Publiée" for a page): the key
+    ``page|Published`` is looked up first, then ``Published``, then the English is kept."""
     table = _catalogue(lang)
 
-    def translate(text: str, **values: object) -> str:
-        found = table.get(text) or text
+    def translate(text: str, context: str = "", **values: object) -> str:
+        found = (context and table.get(f"{context}{CONTEXT_MARK}{text}")) or table.get(text) or text
         return found.format(**values) if values else found
 
     return translate
@@ -288,8 +294,8 @@ class Console:
     def enabled_modules(self) -> frozenset[str]:
         return self.resolved.platform.enabled_modules
 
-    def _(self, text: str, **values: object) -> str:
-        return translator(self.lang)(text, **values)
+    def _(self, text: str, context: str = "", **values: object) -> str:
+        return translator(self.lang)(text, context=context, **values)
 
     def url(self, path: str) -> str:
         """``path`` (``/admin/...``) under the prefix that selected the store (dev path mode)."""
@@ -649,9 +655,9 @@ def _speaking(translate: Callable[..., str]) -> Callable[..., str]:
     """The templates' ``_``: a console string translated, and a message from a service (which has no
     catalogue entry) first worded for people (:func:`humane`)."""
 
-    def say(text: str, **values: object) -> str:
-        if values:
-            return translate(text, **values)
+    def say(text: str, context: str = "", **values: object) -> str:
+        if values or context:
+            return translate(text, context=context, **values)
         return _humane_text(translate, text)
 
     return say
