@@ -297,6 +297,13 @@ class Console:
     def _(self, text: str, context: str = "", **values: object) -> str:
         return translator(self.lang)(text, context=context, **values)
 
+    def error_message(self, error: Exception) -> str:
+        """A refusal's sentence in the member's language: from its template and values when the service
+        worded it so (``OrionError.worded``), else its English through the catalogue."""
+        if isinstance(error, OrionError) and error.template:
+            return self._(error.template, **error.params)
+        return self._(str(error))
+
     def url(self, path: str) -> str:
         """``path`` (``/admin/...``) under the prefix that selected the store (dev path mode)."""
         return f"{self.resolved.base_path}{path}"
@@ -675,7 +682,9 @@ def _humane_text(translate: Callable[..., str], text: str) -> str:
 def install_error_pages(app: FastAPI) -> None:
     """Every refusal is a page in the member's language with the right status, never a stack trace."""
 
-    def page(request: Request, status: int, title: str, message: str) -> Response:
+    def page(
+        request: Request, status: int, title: str, message: str, error: OrionError | None = None
+    ) -> Response:
         try:
             resolved = resolved_of(request)
         except AttributeError:
@@ -698,7 +707,9 @@ def install_error_pages(app: FastAPI) -> None:
                 console,
                 "error.html",
                 title=t(title),
-                message=_humane_text(t, message),
+                message=t(error.template, **error.params)
+                if error and error.template
+                else _humane_text(t, message),
                 status=status,
                 back_url=_same_origin_referer(request),
             ),
@@ -729,7 +740,9 @@ def install_error_pages(app: FastAPI) -> None:
     async def orion_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, OrionError)
         titles = {403: "Not allowed", 404: "Not found", 409: "Changed meanwhile", 429: "Too many attempts"}
-        return page(request, exc.status, titles.get(exc.status, "Cannot do that"), str(exc))
+        # A service's error worded from a template (OrionError.worded) is said from it in the member's
+        # language; one without, from its English when the catalogue knows the sentence.
+        return page(request, exc.status, titles.get(exc.status, "Cannot do that"), str(exc), error=exc)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = int(getattr(exc, "status_code", 404))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class OrionError(Exception):
 
     def __str__(self) -> str:
         return self.detail or self.title
+
+    @classmethod
+    def worded(cls, template: str, /, *, extra: dict[str, Any] | None = None, **params: object) -> Self:
+        """This error saying ``template`` (English, with ``{placeholders}``) filled in with ``params``:
+        ``detail`` is the filled-in sentence (logs and APIs read it unchanged), and the template and
+        its values stay beside it so a page can say it in its reader's language."""
+        values = {name: str(value) for name, value in params.items()}
+        return cls(template.format(**values), extra=dict(extra or {}), template=template, params=values)
 
 
 class Invalid(OrionError):

@@ -121,7 +121,9 @@ async def login(console: Anonymous) -> Response:
             message=console._("Too many failed sign-in attempts; try again later."),
         )
     except Forbidden as refused:  # not of this store's team, or (platform console) not an admin
-        return _login_form(console, 403, email=email, next_url=next_url, message=console._(str(refused)))
+        return _login_form(
+            console, 403, email=email, next_url=next_url, message=console.error_message(refused)
+        )
     redirect = RedirectResponse(_safe_next(console, next_url), status_code=303, headers=NO_STORE)
     _set_session_cookie(console, redirect, signed.cookie)
     forget_cookie(console, redirect, LOGIN_CSRF_COOKIE)
@@ -172,7 +174,7 @@ def change_password(console: Posted) -> Response:
         error = invalid(
             "The new password is not valid.", confirm_password=console._("The two new passwords differ.")
         )
-        return _account_page(console, 422, errors=field_errors(error), message=console._(str(error)))
+        return _account_page(console, 422, errors=field_errors(error), message=console.error_message(error))
     try:
         signed = sessions.change_password(
             console.session,
@@ -186,7 +188,7 @@ def change_password(console: Posted) -> Response:
             console,
             422,
             errors={k: console._(v) for k, v in field_errors(error).items()},
-            message=console._(str(error)),
+            message=console.error_message(error),
         )
     response = console.redirect(
         "/admin/account", console._("Your password is changed; your other sessions are signed out.")
@@ -201,7 +203,7 @@ def choose_language(console: Posted) -> Response:
     try:
         sessions.set_language(console.session, console.form.get("language"))
     except Invalid as error:
-        return _account_page(console, 422, errors=field_errors(error), message=console._(str(error)))
+        return _account_page(console, 422, errors=field_errors(error), message=console.error_message(error))
     return console.redirect("/admin/account", "Saved.")
 
 

@@ -78,8 +78,10 @@ def create_category(console: Posted) -> Response:
     try:
         category = catalog.create_category(console.resolved.tenant, data)
     except (Invalid, Conflict) as error:
-        errors = field_errors(error) or {"slug": console._(str(error))}
-        return _page(console, error.status, values=values, errors=errors, message=console._(str(error)))
+        errors = field_errors(error) or {"slug": console.error_message(error)}
+        return _page(
+            console, error.status, values=values, errors=errors, message=console.error_message(error)
+        )
     audit(console, "category.create", f"category:{category.slug}")
     return console.redirect("/admin/categories", console._("Category created."))
 

@@ -226,7 +226,7 @@ def add(console: Posted) -> Response:
         for name in CREDENTIAL_FIELDS[platform]:  # named with the config's mistakes, not after them
             if name not in credentials:
                 errors.setdefault(name, MESSAGES["required"])
-        message = console._(CORRECT) if errors else console._(str(exc))
+        message = console._(CORRECT) if errors else console.error_message(exc)
         return _list(console, 422, values=values, errors=errors, message=message)
     auditing.record(
         console, "channels.create", _target(integration.id), {"platform": integration.platform.value}
@@ -383,7 +383,7 @@ def save_settings(integration_id: IntegrationId, console: Posted) -> Response:
         saved = channels.update_integration(access.tenant, integration.id, changes)
     except (ValidationError, Invalid) as exc:
         errors = _errors(exc, _form_field)
-        message = console._(CORRECT) if errors else console._(str(exc))
+        message = console._(CORRECT) if errors else console.error_message(exc)
         return _detail(console, integration, 422, settings=settings, errors=errors, message=message)
     changed = sorted(raw)
     auditing.record(console, "channels.update", _target(saved.id), {"fields": changed})

@@ -164,10 +164,12 @@ def create_page(console: Posted) -> Response:
             return _preview(console, slug, data, values, new=True)
         cms.create_store_page(access.tenant, slug, data)
     except LimitExceeded as exc:
-        return _form(console, slug=None, values=values, status=exc.status, message=console._(str(exc)))
+        return _form(console, slug=None, values=values, status=exc.status, message=console.error_message(exc))
     except Invalid as exc:
         message = (
-            console._(str(exc)) if exc.errors == [] else console._("Please correct the fields marked below.")
+            console.error_message(exc)
+            if exc.errors == []
+            else console._("Please correct the fields marked below.")
         )
         return _form(
             console, slug=None, values=values, status=422, errors=_translated(console, exc), message=message
@@ -223,7 +225,7 @@ def preview_page(slug: Slug, console: Posted) -> Response:
             page=page,
             status=422,
             errors=_translated(console, exc),
-            message=console._(str(exc))
+            message=console.error_message(exc)
             if not exc.errors
             else console._("Please correct the fields marked below."),
         )
@@ -270,7 +272,7 @@ def override(slug: Slug, console: Posted) -> Response:
     try:
         cms.override_default(access.tenant, slug)
     except LimitExceeded as exc:
-        return _list(console, exc.status, console._(str(exc)))
+        return _list(console, exc.status, console.error_message(exc))
     auditing.record(console, "page.put", f"page:{slug}")
     return console.redirect(f"/admin/pages/{slug}", "The default is copied into your store: edit it here.")
 

@@ -177,7 +177,7 @@ def add(console: Posted) -> Response:
     except (ValidationError, Invalid) as exc:
         return _list(console, 422, values=values, errors=_errors(console, exc), message=console._(CORRECT))
     except Conflict as exc:  # the store's limit of saved sources
-        return _list(console, 409, values=values, message=console._(str(exc)))
+        return _list(console, 409, values=values, message=console.error_message(exc))
     auditing.record(console, "imports.source_create", _target(source.id), {"name": source.name})
     return console.redirect(f"{BASE}/{source.id}", console._("Source saved."))
 

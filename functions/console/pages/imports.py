@@ -105,7 +105,7 @@ def start_import(console: Posted) -> Response:
     except OrionError as error:  # the day's imports used up (409, naming the limit), a bad language
         if error.status not in (409, 422):
             raise
-        return _start_form(console, error.status, values=form.as_dict(), message=console._(str(error)))
+        return _start_form(console, error.status, values=form.as_dict(), message=console.error_message(error))
     audit(console, "imports.start", f"import:{ticket.job.id}", {"file": ticket.job.file_name})
     return console.redirect(f"/admin/imports/new?job={ticket.job.id}")
 
@@ -178,12 +178,12 @@ def publish(job_id: str, console: Posted) -> Response:
             values=console.form.as_dict(),
             selected=set(console.form.all("products")),
             errors={item.field: console._(item.message) for item in error.errors},
-            message=console._(str(error)),
+            message=console.error_message(error),
         )
     try:
         outcome = request_publish(access.tenant, job.id, request, on_published=image_fetches(access.tenant))
     except Conflict as error:  # not completed, or a publish of it is running
-        return _job_page(console, job.id, 409, message=console._(str(error)))
+        return _job_page(console, job.id, 409, message=console.error_message(error))
     if isinstance(outcome, PublishResult):
         details: dict[str, object] = {
             "created": len(outcome.created),
@@ -239,7 +239,9 @@ def _publish_request(console: Console) -> PublishRequest:
             try:
                 changes["price"] = parse_price(price_text, currency)
             except ValueError as exc:
-                errors[f"price.{external_id}"] = console._("The price {reason}.", reason=console._(str(exc)))
+                errors[f"price.{external_id}"] = console._(
+                    "The price {reason}.", reason=console.error_message(exc)
+                )
         if row_status:
             if row_status in {s.value for s in ProductStatus}:
                 changes["status"] = ProductStatus(row_status)

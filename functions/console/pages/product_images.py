@@ -129,7 +129,12 @@ def add_image(console: Posted, product_id: str, media_id: str) -> Response:
         )
     except (Invalid, Conflict, LimitExceeded) as error:
         return _status_page(
-            console, product_id, record, error.status, message=console._(str(error)), values={"alt": alt}
+            console,
+            product_id,
+            record,
+            error.status,
+            message=console.error_message(error),
+            values={"alt": alt},
         )
     audit(console, "product.update", f"product:{product_id}", {"image": record.ref})
     return console.redirect(f"/admin/products/{product_id}", console._("Image added."))

@@ -443,7 +443,11 @@ def create_product(console: Posted) -> Response:
         return _form_page(console, error.status, again, message=message, upgrade=upgrade)
     except (Invalid, Conflict) as error:
         return _form_page(
-            console, error.status, again, errors=_service_errors(error, rows), message=console._(str(error))
+            console,
+            error.status,
+            again,
+            errors=_service_errors(error, rows),
+            message=console.error_message(error),
         )
     audit(console, "product.create", f"product:{product.id}", {"handle": product.handle})
     return console.redirect(f"/admin/products/{product.id}", console._("Product created."))
@@ -484,7 +488,11 @@ def save_product(console: Posted, product_id: str) -> Response:
         if isinstance(error, Conflict) and not error.extra.get("field"):
             return _conflict_page(console, data, catalog.get_product(tenant, product_id))
         return _form_page(
-            console, error.status, again, errors=_service_errors(error, rows), message=console._(str(error))
+            console,
+            error.status,
+            again,
+            errors=_service_errors(error, rows),
+            message=console.error_message(error),
         )
     audit(console, "product.update", f"product:{product_id}")
     return console.redirect(f"/admin/products/{product_id}", console._("Saved."))

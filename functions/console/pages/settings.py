@@ -135,7 +135,7 @@ def save(console: Posted) -> Response:
         if "default language" in str(exc):
             errors.setdefault("default_language", console._(MESSAGES["default_language"]))
         elif not errors:
-            errors["languages"] = console._(str(exc))
+            errors["languages"] = console.error_message(exc)
         return _page(console, values, 422, errors, console._("Please correct the fields marked below."))
     recount = catalog.set_low_stock_threshold(access.tenant, data.low_stock_threshold)
     details: dict[str, object] | None = None
@@ -194,7 +194,9 @@ def claim(console: Posted) -> Response:
             host,
         )
     except Conflict as exc:
-        return _domains(console, exc.status, {"host": console._(str(exc))}, console._(str(exc)), host)
+        return _domains(
+            console, exc.status, {"host": console.error_message(exc)}, console.error_message(exc), host
+        )
     auditing.record(console, "domain.add", f"domain:{domain.host}")
     return console.redirect("/admin/domains", "Domain added: create the DNS records below, then verify.")
 
@@ -205,7 +207,7 @@ def verify(host: Host, console: Posted) -> Response:
     try:
         domain = domains.verify_domain(access.tenant, host)
     except Conflict as exc:
-        return _domains(console, exc.status, message=console._(str(exc)))
+        return _domains(console, exc.status, message=console.error_message(exc))
     auditing.record(console, "domain.verify", f"domain:{domain.host}")
     return console.redirect("/admin/domains", "The domain is verified and serves your shop.")
 
@@ -216,6 +218,6 @@ def remove(host: Host, console: Posted) -> Response:
     try:
         domains.remove_domain(access.tenant, host)
     except Conflict as exc:
-        return _domains(console, exc.status, message=console._(str(exc)))
+        return _domains(console, exc.status, message=console.error_message(exc))
     auditing.record(console, "domain.remove", f"domain:{host}")
     return console.redirect("/admin/domains", "Domain removed.")

@@ -79,7 +79,7 @@ def _again(console: Console, error: OrionError, errors: dict[str, str] | None = 
         error.status,
         values=console.form.as_dict(),
         errors={k: console._(v) for k, v in (errors or field_errors(error)).items()},
-        message=console._(str(error)),
+        message=console.error_message(error),
     )
 
 
@@ -175,7 +175,7 @@ def _accept_form(
             "error.html",
             gone.status,
             title=console._("Invitation"),
-            message=console._(str(gone)),
+            message=console.error_message(gone),
         )
     csrf = login_csrf(console.request)
     response = console.render(
@@ -236,7 +236,7 @@ async def accept(console: Anonymous) -> Response:
             token,
             422,
             name=name,
-            message=console._(str(error)),
+            message=console.error_message(error),
             errors={k: console._(v) for k, v in field_errors(error).items()},
         )
     auditing.record_in(

@@ -47,7 +47,7 @@ def new_template(console: SignedIn, name: str = "") -> Response:
             layers=LAYERS,
             values={"name": name},
             errors={"name": console._("Use a-z, 0-9, '-', '_' and '/', ending in .html or .css.")},
-            message=console._(str(exc)) if not exc.errors else None,
+            message=console.error_message(exc) if not exc.errors else None,
         )
     return console.redirect(f"/admin/theme/templates/{name.strip()}")
 
@@ -104,7 +104,7 @@ def save_template(name: Name, console: Posted) -> Response:
     except Invalid as exc:
         errors = {key: console._(text) for key, text in field_errors(exc).items()}
         if not errors:
-            errors = {"source": console._(str(exc))}
+            errors = {"source": console.error_message(exc)}
         return _editor(
             console,
             name,

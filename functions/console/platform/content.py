@@ -92,7 +92,9 @@ def _preview(console: Console, slug: str, data: PageInput, kind: PlatformPageKin
 
 def _invalid(console: Console, exc: Invalid) -> tuple[dict[str, str], str]:
     errors = _translated(console, exc)
-    return errors, console._("Please correct the fields marked below.") if errors else console._(str(exc))
+    return errors, console._("Please correct the fields marked below.") if errors else console.error_message(
+        exc
+    )
 
 
 @router.get("/admin/pages/new")

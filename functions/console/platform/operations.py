@@ -113,7 +113,7 @@ def bulk_run(upload: Uploaded) -> Response:
     try:
         results = bulk_import_stores(access.tenant, content, accept_url=accept_url, admin_id=access.user_id)
     except Invalid as exc:
-        return again(console._(str(exc)))
+        return again(console.error_message(exc))
     for result in results:
         if result.status == "created":
             audit(console, "stores.bulk_import", f"store:{result.store}", store=result.store)

@@ -160,7 +160,7 @@ async def start(console: Anonymous) -> Response:
         errors = field_errors(refused)
         return _form(console, 422, values, errors, console._("Please correct the fields marked below."))
     except TooManyRequests as refused:
-        return _form(console, 429, values, message=console._(str(refused)))
+        return _form(console, 429, values, message=console.error_message(refused))
     return RedirectResponse(console.url("/signup/sent"), status_code=303, headers=NO_STORE)
 
 
@@ -177,7 +177,12 @@ def _verify_url(console: Console) -> str:
 
 def _refusal(console: Console, error: NotFound | Gone | Conflict) -> HTMLResponse:
     return _page(
-        console, "site/signup_link.html", error.status, message=console._(str(error)), token="", pending=None
+        console,
+        "site/signup_link.html",
+        error.status,
+        message=console.error_message(error),
+        token="",
+        pending=None,
     )
 
 

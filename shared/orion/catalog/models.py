@@ -88,7 +88,11 @@ def check_language_offered(lang: str, offered: Sequence[str]) -> None:
     """A translation (of a product or a category) may be in ``lang`` only if Orion has the language
     (else NotFound) and the store offers it (``offered``, else Invalid)."""
     if lang not in TRANSLATION_LANGUAGES:
-        raise NotFound(f"Orion has no language {lang!r} (it offers {', '.join(TRANSLATION_LANGUAGES)}).")
+        raise NotFound.worded(
+            "Orion has no language {lang} (it offers {languages}).",
+            lang=repr(lang),
+            languages=", ".join(TRANSLATION_LANGUAGES),
+        )
     if lang not in offered:
         raise Invalid(
             f"The store does not offer the language {lang!r} (its languages: {', '.join(offered)}); "

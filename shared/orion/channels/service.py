@@ -93,7 +93,7 @@ def get_integration(tenant: Tenant, integration_id: str) -> Integration:
     """The store's integration (NotFound for another store's, or none)."""
     found = _repository().get(tenant, integration_id) if _plausible_id(integration_id) else None
     if found is None:
-        raise NotFound(f"No integration {integration_id[:40]}.")
+        raise NotFound.worded("No integration {id}.", id=integration_id[:40])
     return found
 
 
@@ -632,7 +632,7 @@ def get_job(tenant: Tenant, integration_id: str, job_id: str) -> PublishJob:
     integration = get_integration(tenant, integration_id)
     found = _repository().get_job(tenant, integration.id, job_id) if _plausible_id(job_id) else None
     if found is None:
-        raise NotFound(f"No publish job {job_id[:40]}.")
+        raise NotFound.worded("No publish job {id}.", id=job_id[:40])
     return found
 
 
@@ -654,7 +654,7 @@ def list_records(
 def product_records(tenant: Tenant, product_id: str) -> list[tuple[Integration, PublishRecord]]:
     """The product's records across the store's integrations, each with its integration."""
     if not _plausible_id(product_id):
-        raise NotFound(f"No product {product_id[:40]}.")
+        raise NotFound.worded("No product {id}.", id=product_id[:40])
     catalog.get_product(tenant, product_id)  # NotFound for a product of another store, or none
     integrations = {i.id: i for i in _repository().all(tenant)}
     found = _repository().item_records(tenant, ItemKind.PRODUCT, product_id)
@@ -666,5 +666,7 @@ def get_record(tenant: Tenant, integration_id: str, item_kind: ItemKind, item_id
     integration = get_integration(tenant, integration_id)
     found = _repository().records(tenant, integration.id, [item_id], item_kind).get(item_id)
     if found is None:
-        raise NotFound(f"No record of {item_kind.value} {item_id[:100]} at this integration.")
+        raise NotFound.worded(
+            "No record of {kind} {id} at this integration.", kind=item_kind.value, id=item_id[:100]
+        )
     return found

@@ -87,7 +87,7 @@ def _integration(tenant: Tenant, integration_id: str) -> Integration:
     plausible = 0 < len(integration_id) <= 40 and integration_id.isalnum()
     found = _repository().get(tenant, integration_id) if plausible else None
     if found is None:
-        raise NotFound(f"No integration {integration_id[:40]}.")
+        raise NotFound.worded("No integration {id}.", id=integration_id[:40])
     return found
 
 
@@ -305,7 +305,7 @@ def resolve_conflict(
     record = _repository().records(tenant, integration.id, [item_id], kind).get(item_id)
     conflict = next((c for c in record.conflicts if c.field == name), None) if record else None
     if record is None or conflict is None:
-        raise NotFound(f"No conflict on {name[:40]} for this item.")
+        raise NotFound.worded("No conflict on {field} for this item.", field=name[:40])
     sent = dict(record.sent_fields)
     status = record.status
     if choice.keep == "remote":

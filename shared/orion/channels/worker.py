@@ -203,7 +203,9 @@ def retry_record(tenant: Tenant, integration_id: str, item_kind: ItemKind, item_
         raise ChannelUnavailable("This integration is paused: activate it to publish.")
     found = _repository().records_at(tenant, item_kind, item_id, [integration.id]).get(integration.id)
     if found is None:
-        raise NotFound(f"No record of {item_kind.value} {item_id[:100]} at this integration.")
+        raise NotFound.worded(
+            "No record of {kind} {id} at this integration.", kind=item_kind.value, id=item_id[:100]
+        )
     message = ItemChanged(
         platform=tenant.platform,
         store=tenant.require_store(),

@@ -305,7 +305,9 @@ def team(access: StaffAccess, tier: Tier | None = None) -> Team:
 
 def _check_may_grant(access: StaffAccess, role: Role) -> None:
     if role.rank > access.role.rank:
-        raise Forbidden(f"A {access.role.value} cannot grant the {role.value} role.")
+        raise Forbidden.worded(
+            "A {role} cannot grant the {granted} role.", role=access.role.value, granted=role.value
+        )
 
 
 def _ensure_a_seat_is_free(access: StaffAccess, *, replacing: int = 0) -> None:
@@ -339,7 +341,7 @@ def invite(
     repository = runtime.repository(IdentityRepository)
     existing = repository.find_user_by_email(tenant.platform, email)
     if existing and repository.get_membership(tenant.platform, store, existing[0].id):
-        raise Conflict(f"{email} is already a member of this store.")
+        raise Conflict.worded("{email} is already a member of this store.", email=email)
     earlier = [i for i in list_invitations(access) if i.email == email]
     for replaced in earlier:  # replacing an invitation revokes it: only who could grant its role may
         _check_may_grant(access, replaced.role)

@@ -55,7 +55,9 @@ def issue_admin_sign_in_link(
     try:
         platform = get_platform(Tenant(platform_code))
     except NotFound:
-        raise NotFound(f"No platform {platform_code!r}: declare it in cdk.json and deploy first.") from None
+        raise NotFound.worded(
+            "No platform {platform}: declare it in cdk.json and deploy first.", platform=repr(platform_code)
+        ) from None
     if not platform.domains:
         raise Invalid(f"Platform {platform_code!r} has no domain to send a sign-in link for.")
     email = _normalize_email(email)

@@ -364,7 +364,9 @@ def _publish_page(
 def _publishable(tenant: Tenant, job_id: str, request: PublishRequest) -> ImportJob:
     job = get_import_job(tenant, job_id)
     if job.status not in (ImportStatus.COMPLETED, ImportStatus.COMPLETED_WITH_ERRORS):
-        raise Conflict(f"Only a completed import can be published; this one is {job.status.value}.")
+        raise Conflict.worded(
+            "Only a completed import can be published; this one is {status}.", status=job.status.value
+        )
     if not request.all and not request.external_ids:
         raise Invalid("Name the products to publish (external_ids) or set all to true.")
     if request.all and request.external_ids:

@@ -28,7 +28,7 @@ def rerun_import(tenant: Tenant, job_id: str, *, created_by: str | None = None) 
     repository = runtime.repository(ImportRepository)
     job = get_import_job(tenant, job_id)
     if job.rerun_as:
-        raise Conflict(f"This import was already run again as import {job.rerun_as}.")
+        raise Conflict.worded("This import was already run again as import {id}.", id=job.rerun_as)
     if job.status is not ImportStatus.FAILED and not is_stuck(job, datetime.now(UTC)):
         raise Conflict("Only a failed or stuck import can be run again.")
     files = ImportFiles()
@@ -37,7 +37,7 @@ def rerun_import(tenant: Tenant, job_id: str, *, created_by: str | None = None) 
     new_job_id = new_id()
     if not repository.claim_rerun(tenant, job.id, new_job_id):
         taken = get_import_job(tenant, job.id).rerun_as
-        raise Conflict(f"This import was already run again as import {taken}.")
+        raise Conflict.worded("This import was already run again as import {id}.", id=taken)
     try:
         if not job.status.is_final and repository.finish_job(
             tenant, job.id, ImportStatus.FAILED, RERUN_ENDED

@@ -403,7 +403,7 @@ def finalize_import(tenant: Tenant, job_id: str) -> ImportJob:
     repository = runtime.repository(ImportRepository)
     job = repository.get_job(tenant, job_id)
     if job is None:
-        raise NotFound(f"import job {job_id} does not exist")
+        raise NotFound.worded("import job {id} does not exist", id=job_id)
     if job.status.is_final:
         return job
     files = ImportFiles()

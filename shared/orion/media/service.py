@@ -92,7 +92,7 @@ def _ticket(tenant: Tenant, record: MediaRecord, redirect: str | None) -> Upload
 def get_media(tenant: Tenant, media_id: str) -> MediaRecord:
     record = runtime.repository(MediaRepository).get(tenant, media_id)
     if record is None:
-        raise NotFound(f"No uploaded image {media_id} in this store.")
+        raise NotFound.worded("No uploaded image {id} in this store.", id=media_id)
     return record
 
 
@@ -205,5 +205,5 @@ def process_original(tenant: Tenant, media_id: str, data: bytes) -> MediaRecord:
     if current is None or current.status is not MediaStatus.READY:
         files.delete_keys(written)
     if current is None:
-        raise NotFound(f"No uploaded image {media_id} in this store.")
+        raise NotFound.worded("No uploaded image {id} in this store.", id=media_id)
     return current

@@ -118,7 +118,7 @@ def add_domain(tenant: Tenant, host: str) -> StoreDomain:
             errors=[FieldError("host", "a platform's domain")],
         )
     if any(d.host == host for d in list_domains(tenant)):
-        raise Conflict(f"{host} is already one of this store's domains.")
+        raise Conflict.worded("{host} is already one of this store's domains.", host=host)
     # Another store's claim that was never verified within the claim's lifetime no longer holds it. A
     # claim dates from the store's first claim of the host, so dropping and re-adding renews nothing.
     now = datetime.now(UTC)
@@ -172,7 +172,7 @@ def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) ->
     host = canonical_host(host)
     domain = next((d for d in list_domains(tenant) if d.host == host), None)
     if domain is None:
-        raise NotFound(f"{host} is not one of this store's domains.")
+        raise NotFound.worded("{host} is not one of this store's domains.", host=host)
     if domain.verified:
         # Verifying again brings the edge up to date (a tenant lost or changed by hand comes back).
         _ensure_tenant(tenant, host)
@@ -183,9 +183,11 @@ def verify_domain(tenant: Tenant, host: str, lookup: TxtLookup | None = None) ->
         except OSError as exc:
             raise Conflict("DNS could not be checked just now; try again in a minute.") from exc
         if domain.verification_token not in values:
-            raise Conflict(
-                f"No TXT record {VERIFICATION_LABEL}.{host} with the value {domain.verification_token} "
-                "was found yet; DNS changes can take a while to show."
+            raise Conflict.worded(
+                "No TXT record {name} with the value {value} was found yet; "
+                "DNS changes can take a while to show.",
+                name=f"{VERIFICATION_LABEL}.{host}",
+                value=domain.verification_token,
             )
     # The tenant first: a domain marked verified is one CloudFront serves (or will, once its
     # certificate is issued); if CloudFront fails, the domain stays pending and is tried again.
@@ -201,15 +203,15 @@ def remove_domain(tenant: Tenant, host: str) -> None:
     host = canonical_host(host)
     domain = next((d for d in list_domains(tenant) if d.host == host), None)
     if domain is None:
-        raise NotFound(f"{host} is not one of this store's domains.")
+        raise NotFound.worded("{host} is not one of this store's domains.", host=host)
     if domain.verified:
         try:
             edge_tenants().remove(host, _owner(tenant))
         except ForeignTenant:
             pass  # another owner's tenant: never Orion's to delete, and the claim is released anyway
         except EdgeTenantError as exc:
-            raise Conflict(
-                f"{host} could not be removed from CloudFront just now; try again in a minute."
+            raise Conflict.worded(
+                "{host} could not be removed from CloudFront just now; try again in a minute.", host=host
             ) from exc
     runtime.repository(TenancyRepository).release_store_domain(tenant.platform, tenant.require_store(), host)
     tenant_directory().forget()
@@ -223,6 +225,10 @@ def _ensure_tenant(tenant: Tenant, host: str) -> None:
     try:
         edge_tenants().ensure(host, _owner(tenant))
     except ForeignTenant as exc:
-        raise Conflict(f"{host} is already served by another CloudFront distribution tenant.") from exc
+        raise Conflict.worded(
+            "{host} is already served by another CloudFront distribution tenant.", host=host
+        ) from exc
     except EdgeTenantError as exc:
-        raise Conflict(f"{host} could not be set up at CloudFront just now; try again in a minute.") from exc
+        raise Conflict.worded(
+            "{host} could not be set up at CloudFront just now; try again in a minute.", host=host
+        ) from exc

@@ -19,7 +19,7 @@ def list_merchants(tenant: Tenant) -> list[Merchant]:
 def get_merchant(tenant: Tenant, merchant_id: str) -> Merchant:
     found = runtime.repository(TenancyRepository).get_merchant(tenant.require_platform_only(), merchant_id)
     if found is None:
-        raise NotFound(f"No merchant {merchant_id} on this platform.")
+        raise NotFound.worded("No merchant {id} on this platform.", id=merchant_id)
     return found
 
 

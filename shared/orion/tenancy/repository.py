@@ -336,7 +336,7 @@ class TenancyRepository:
             )
         except UpdateError as exc:
             if refused(exc):
-                raise NotFound(f"{host} is not one of this store's domains.") from exc
+                raise NotFound.worded("{host} is not one of this store's domains.", host=host) from exc
             raise
 
     # --- platform admin ---
@@ -368,7 +368,9 @@ class TenancyRepository:
             self._store_item(store).save(condition=StoreItem.pk.exists())
         except PutError as exc:
             if refused(exc):
-                raise NotFound(f"No store {store.code!r} on {store.platform}.") from exc
+                raise NotFound.worded(
+                    "No store {code} on {platform}.", code=repr(store.code), platform=store.platform
+                ) from exc
             raise
 
     def release_store_domain(self, platform: str, store: str, host: str) -> None:
@@ -379,7 +381,7 @@ class TenancyRepository:
             )
         except DeleteError as exc:
             if refused(exc):
-                raise NotFound(f"{host} is not one of this store's domains.") from exc
+                raise NotFound.worded("{host} is not one of this store's domains.", host=host) from exc
             raise
 
     def release_platform_domains(self, platform: str, hosts: Iterable[str]) -> None:

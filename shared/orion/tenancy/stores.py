@@ -34,7 +34,7 @@ def get_store(tenant: Tenant, code: str) -> Store:
     platform = tenant.require_platform_only()
     found = runtime.repository(TenancyRepository).get_store(platform, code) if is_valid_code(code) else None
     if found is None:
-        raise NotFound(f"No store {code!r} on this platform.")
+        raise NotFound.worded("No store {code} on this platform.", code=repr(code))
     return found
 
 
@@ -118,7 +118,7 @@ def close_store(tenant: Tenant, code: str, confirmation: str) -> Store:
 
 def _refuse_closed(store: Store) -> None:
     if store.status is StoreStatus.CLOSED:
-        raise Conflict(f"The store {store.code!r} is closed.")
+        raise Conflict.worded("The store {code} is closed.", code=repr(store.code))
 
 
 def change_tier(tenant: Tenant, code: str, tier: Tier) -> Store:

@@ -172,3 +172,30 @@ def test_a_french_member_reads_run_messages_and_the_pause_reason_in_french(
     assert api.status == 200, api.body
     assert [run["message"] for run in api.json()["runs"]] == [english] * 3
     assert "message_parts" not in api.text and "paused_reason_parts" not in api.text
+
+
+def test_a_french_owner_reads_not_found_pages_in_french_while_the_api_keeps_its_english(cloud: None) -> None:
+    """docs/console.md, Languages: a refusal worded from a template (an unknown product's id) and a
+    plain one (a deleted saved source) are said in the member's language, with their 404."""
+    from orion.ids import new_id
+
+    source = sources.create_source(
+        WIZ, SourceInput.model_validate({"name": "Letzshop", "urls": {"fr": FEED}})
+    )
+    sources.delete_source(WIZ, source.id)
+    unknown = new_id()
+    owner = signed_in("wizamart-owner")
+    owner.get("/admin/account")
+    assert owner.post("/admin/account/language", {"language": "fr"}).status == 303
+
+    gone = owner.get(f"/admin/imports/sources/{source.id}")
+    assert gone.status == 404
+    assert "Cette source d'import n'existe pas." in unescape(gone.text)
+    assert "No such import source." not in gone.text
+    product = owner.get(f"/admin/products/{unknown}")
+    assert product.status == 404
+    assert f"Aucun produit {unknown}." in unescape(product.text)
+    assert "No product" not in product.text
+
+    api = call("GET", f"/api/v1/products/{unknown}", token=token_of("wizamart-owner"))
+    assert api.status == 404 and api.json()["detail"] == f"No product {unknown}."

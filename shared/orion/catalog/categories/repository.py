@@ -41,8 +41,10 @@ class CategoryRepository:
         except PutError as exc:
             if condition_failed(exc):
                 if create:
-                    raise Conflict(f"A category {category.slug!r} already exists.") from exc
-                raise NotFound(f"No category {category.slug!r}.") from exc
+                    raise Conflict.worded(
+                        "A category {slug} already exists.", slug=repr(category.slug)
+                    ) from exc
+                raise NotFound.worded("No category {slug}.", slug=repr(category.slug)) from exc
             raise
 
     def edit_category(self, tenant: Tenant, slug: str, change: Callable[[Category], Category]) -> Category:
@@ -64,7 +66,7 @@ class CategoryRepository:
                     continue
                 raise
             return category
-        raise Conflict(f"The category {slug!r} is changing fast; please try again.")
+        raise Conflict.worded("The category {slug} is changing fast; please try again.", slug=repr(slug))
 
     def delete_category(self, tenant: Tenant, slug: str) -> None:
         CategoryItem(_category_pk(tenant, slug), keys.CATEGORY_SK).delete()

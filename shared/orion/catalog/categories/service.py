@@ -62,7 +62,7 @@ def set_category_translation(
 def remove_category_translation(tenant: Tenant, slug: str, lang: str) -> Category:
     def drop(current: Category) -> Category:
         if lang not in current.translations:
-            raise NotFound(f"The category has no {lang!r} translation.")
+            raise NotFound.worded("The category has no {lang} translation.", lang=repr(lang))
         return current.model_copy(
             update={"translations": {k: v for k, v in current.translations.items() if k != lang}}
         )

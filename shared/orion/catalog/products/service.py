@@ -255,7 +255,7 @@ def save_product_by_external_id(
         product_id = repository.product_id_for_external_id(tenant, external_id)
         stored = repository.read_for_update(tenant, product_id) if product_id else None
         if product_id and stored is None:
-            raise NotFound(f"No product {product_id}.")
+            raise NotFound.worded("No product {id}.", id=product_id)
         previous = source_view(stored.product) if stored else None
         data = build(previous).model_copy(update={"external_id": external_id})
         if stored is None:
@@ -280,7 +280,7 @@ def get_product(tenant: Tenant, product_id: str) -> Product:
     """A product of any status with its variants (NotFound if absent)."""
     product = runtime.repository(ProductRepository).get(tenant, product_id, consistent=True)
     if product is None:
-        raise NotFound(f"No product {product_id}.")
+        raise NotFound.worded("No product {id}.", id=product_id)
     return product
 
 
@@ -364,7 +364,7 @@ def _apply_edit(
 ) -> Product:
     stored = runtime.repository(ProductRepository).read_for_update(tenant, product_id)
     if stored is None:
-        raise NotFound(f"No product {product_id}.")
+        raise NotFound.worded("No product {id}.", id=product_id)
     current = stored.product
     fields = {**current.model_dump(include=set(ProductInput.model_fields)), **change(current)}
     # Uploaded images the product keeps stay as it knows them; a change adding one brings its own.
@@ -479,7 +479,7 @@ def reset_override(tenant: Tenant, product_id: str, field: str) -> Product:
 
     def reset(product: Product) -> dict[str, Any]:
         if field not in product.overrides:
-            raise NotFound(f"The product does not override {field}.")
+            raise NotFound.worded("The product does not override {field}.", field=field)
         fields = with_values(product, {field: product.source.get(field)})
         return {
             **{name: fields[name] for name in ProductInput.model_fields},
@@ -495,7 +495,7 @@ def delete_product(tenant: Tenant, product_id: str) -> None:
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         stored = repository.read_for_update(tenant, product_id)
         if stored is None:
-            raise NotFound(f"No product {product_id}.")
+            raise NotFound.worded("No product {id}.", id=product_id)
         try:
             writer.delete(tenant, stored)
             break
@@ -515,7 +515,7 @@ def get_variant_by_sku(tenant: Tenant, sku: str) -> VariantRef:
     product = repository.get(tenant, pointer[0]) if pointer else None
     variant = product.variant(sku) if product else None
     if product is None or variant is None:
-        raise NotFound(f"There is no product with SKU {sku}.")
+        raise NotFound.worded("There is no product with SKU {sku}.", sku=sku)
     return VariantRef(
         product_id=product.id,
         handle=product.handle,
@@ -542,7 +542,7 @@ def get_variant(tenant: Tenant, product_id: str, sku: str) -> Variant:
     """One variant of a product (NotFound if the product or the variant is absent)."""
     variant = get_product(tenant, product_id).variant(sku)
     if variant is None:
-        raise NotFound(f"The product has no variant with SKU {sku}.")
+        raise NotFound.worded("The product has no variant with SKU {sku}.", sku=sku)
     return variant
 
 
@@ -552,8 +552,8 @@ def add_variant(tenant: Tenant, product_id: str, data: VariantInput) -> Product:
 
     def append(product: Product) -> dict[str, Any]:
         if product.variant(data.sku) is not None:
-            raise Conflict(
-                f"This product already has a variant with SKU {data.sku}.", extra={"sku": data.sku}
+            raise Conflict.worded(
+                "This product already has a variant with SKU {sku}.", sku=data.sku, extra={"sku": data.sku}
             )
         if len(product.variants) >= MAX_VARIANTS:
             raise LimitExceeded(
@@ -577,7 +577,7 @@ def update_variant(tenant: Tenant, product_id: str, sku: str, changes: VariantCh
 
     def patch(product: Product) -> dict[str, Any]:
         if product.variant(sku) is None:
-            raise NotFound(f"The product has no variant with SKU {sku}.")
+            raise NotFound.worded("The product has no variant with SKU {sku}.", sku=sku)
         update = changes.model_dump(include=changes.model_fields_set)
         variants = tuple(
             Variant(**{**v.model_dump(), **update}) if v.sku == sku else v for v in product.variants
@@ -592,7 +592,7 @@ def remove_variant(tenant: Tenant, product_id: str, sku: str) -> Product:
 
     def drop(product: Product) -> dict[str, Any]:
         if product.variant(sku) is None:
-            raise NotFound(f"The product has no variant with SKU {sku}.")
+            raise NotFound.worded("The product has no variant with SKU {sku}.", sku=sku)
         if len(product.variants) == 1:
             raise Conflict("A product needs at least one variant; delete the product instead.")
         return {"variants": tuple(v for v in product.variants if v.sku != sku)}
@@ -627,7 +627,7 @@ def remove_product_translation(tenant: Tenant, product_id: str, lang: str) -> Pr
 
     def drop(product: Product) -> dict[str, Any]:
         if lang not in product.translations:
-            raise NotFound(f"The product has no {lang!r} translation.")
+            raise NotFound.worded("The product has no {lang} translation.", lang=repr(lang))
         return {"translations": {k: v for k, v in product.translations.items() if k != lang}}
 
     return _edit_product(tenant, product_id, drop)

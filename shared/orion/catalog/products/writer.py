@@ -190,8 +190,10 @@ def _save_conflict(exc: TransactWriteError, items: Iterable[TableItem], *, delet
         if "#HANDLE#" in item.pk:
             return Conflict("Another product already uses this handle.", extra={"field": "handle"})
         if "#SKU#" in item.pk:
-            return Conflict(
-                f"Another product already uses SKU {item.pk.rsplit('#', 1)[-1]}.", extra={"field": "variants"}
+            return Conflict.worded(
+                "Another product already uses SKU {sku}.",
+                sku=item.pk.rsplit("#", 1)[-1],
+                extra={"field": "variants"},
             )
         if "#EXTID#" in item.pk:
             return Conflict("Another product already uses this external id.", extra={"field": "external_id"})

@@ -35,8 +35,11 @@ def plan_stock_change(
     very stock read); else DynamoDB refuses it and the caller reads again. A change that would take the
     stock past MAX_STOCK (a restock or a cancelled order's return) is refused at once, saying why."""
     if level.stock + delta > MAX_STOCK:
-        raise Conflict(
-            f"The stock of {level.sku} cannot exceed {MAX_STOCK:,}; lower it first.", extra={"sku": level.sku}
+        raise Conflict.worded(
+            "The stock of {sku} cannot exceed {n}; lower it first.",
+            sku=level.sku,
+            n=f"{MAX_STOCK:,}",
+            extra={"sku": level.sku},
         )
     platform, store = tenant.platform, tenant.require_store()
     item = VariantItem(keys.product_pk(platform, store, level.product_id), keys.variant_sk(level.sku))

@@ -77,10 +77,12 @@ class StockRepository:
             back_off(attempt)
             item = get_or_none(VariantItem, pk, sk, consistent_read=True)
             if item is None:
-                raise NotFound(f"There is no product with SKU {sku}.")
+                raise NotFound.worded("There is no product with SKU {sku}.", sku=sku)
             level = item.level()
             if level.stock + delta < 0:
-                raise Conflict(f"Not enough stock of {sku} to remove {-delta}.", extra={"sku": sku})
+                raise Conflict.worded(
+                    "Not enough stock of {sku} to remove {n}.", sku=sku, n=-delta, extra={"sku": sku}
+                )
             if not delta:
                 return level.stock
             move = plan_stock_change(tenant, level, delta)
@@ -97,7 +99,9 @@ class StockRepository:
             except (UpdateError, TransactWriteError) as exc:
                 if not refused(exc):
                     raise
-        raise Conflict(f"The stock of {sku} is changing fast; please try again.", extra={"sku": sku})
+        raise Conflict.worded(
+            "The stock of {sku} is changing fast; please try again.", sku=sku, extra={"sku": sku}
+        )
 
     # --- low stock ---
 

@@ -20,14 +20,14 @@ def adjust_stock(tenant: Tenant, sku: str, delta: int) -> int:
     products = runtime.repository(ProductRepository)
     pointer = products.sku_pointer(tenant, sku) if SKU_PATTERN.fullmatch(sku) else None
     if pointer is None:
-        raise NotFound(f"There is no product with SKU {sku}.")
+        raise NotFound.worded("There is no product with SKU {sku}.", sku=sku)
     return runtime.repository(StockRepository).adjust_stock(tenant, pointer[0], sku, delta)
 
 
 def adjust_variant_stock(tenant: Tenant, product_id: str, sku: str, delta: int) -> int:
     """``adjust_stock`` for the variant ``sku`` of the product ``product_id`` (a staff action on one
     product): NotFound unless the product has that variant, checked by the conditional write itself."""
-    missing = NotFound(f"The product {product_id} has no variant with SKU {sku}.")
+    missing = NotFound.worded("The product {id} has no variant with SKU {sku}.", id=product_id, sku=sku)
     if not SKU_PATTERN.fullmatch(sku):
         raise missing
     try:

@@ -154,7 +154,9 @@ def create_source(tenant: Tenant, data: SourceInput, *, created_by: str | None =
     urls = _checked_urls(data.urls)
     _check_plan(tenant, data.schedule, len(urls))
     if len(_repo().list_sources(tenant, MAX_SOURCES_PER_STORE + 1)) >= MAX_SOURCES_PER_STORE:
-        raise Conflict(f"A store has at most {MAX_SOURCES_PER_STORE} saved sources; delete one first.")
+        raise Conflict.worded(
+            "A store has at most {n} saved sources; delete one first.", n=MAX_SOURCES_PER_STORE
+        )
     now = _now()
     source = Source(
         id=new_id(),
@@ -288,9 +290,9 @@ def request_run(tenant: Tenant, source_id: str, trigger: RunTrigger = RunTrigger
 
     def take(source: Source) -> Source:
         if source.active_run_id and not _repo().run_overdue(tenant, source.id, source.active_run_id, _now()):
-            raise Conflict(
-                "A run of this source is already queued or under way; wait for it to end "
-                f"(run {source.active_run_id})."
+            raise Conflict.worded(
+                "A run of this source is already queued or under way; wait for it to end (run {id}).",
+                id=source.active_run_id,
             )
         return source.model_copy(update={"active_run_id": run.id})
 
