@@ -14,7 +14,7 @@ from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from orion.customers.errors import EmailTaken
 from orion.customers.models import Customer, CustomerList
 from orion.data import keys
-from orion.data.conditions import condition_failed
+from orion.data.conditions import condition_failed, update_if
 from orion.data.cursors import SORT_KEY_WITH_ID, IndexKey, decode_cursor, encode_cursor, start_key
 from orion.data.table import TableItem, get_or_none, prefetched, transaction
 from orion.errors import Conflict
@@ -289,13 +289,11 @@ class CustomerRepository:
         return session, account
 
     def touch_session(self, tenant: Tenant, session_id: str, at: datetime) -> None:
-        try:
-            ShopperSessionItem(*self.session_key(tenant, session_id)).update(
-                actions=[ShopperSessionItem.last_seen_at.set(at)], condition=ShopperSessionItem.pk.exists()
-            )
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        update_if(
+            ShopperSessionItem(*self.session_key(tenant, session_id)),
+            actions=[ShopperSessionItem.last_seen_at.set(at)],
+            condition=ShopperSessionItem.pk.exists(),
+        )
 
     def delete_session(self, tenant: Tenant, session_id: str) -> None:
         ShopperSessionItem(*self.session_key(tenant, session_id)).delete()

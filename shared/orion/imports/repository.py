@@ -13,12 +13,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
 from orion.data import keys
 from orion.data.batch import BatchWriter, BatchWriteStats
-from orion.data.conditions import condition_failed
+from orion.data.conditions import update_if
 from orion.data.cursors import IndexKey, start_key
 from orion.data.table import Gsi1, Gsi2, TableItem, get_or_none
 from orion.imports.models import (
@@ -159,29 +158,20 @@ class ImportRepository:
         item = ImportJobItem(
             keys.import_job_pk(tenant.platform, tenant.require_store(), job_id), keys.IMPORT_JOB_SK
         )
-        try:
-            item.update(
-                actions=[ImportJobItem.rerun_as.set(new_job_id)],
-                condition=ImportJobItem.pk.exists() & ImportJobItem.rerun_as.does_not_exist(),
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            item,
+            actions=[ImportJobItem.rerun_as.set(new_job_id)],
+            condition=ImportJobItem.pk.exists() & ImportJobItem.rerun_as.does_not_exist(),
+        )
 
     def release_rerun(self, tenant: Tenant, job_id: str, new_job_id: str) -> None:
         """Forget a re-run that could not start (only the one this caller recorded)."""
         item = ImportJobItem(
             keys.import_job_pk(tenant.platform, tenant.require_store(), job_id), keys.IMPORT_JOB_SK
         )
-        try:
-            item.update(
-                actions=[ImportJobItem.rerun_as.remove()], condition=ImportJobItem.rerun_as == new_job_id
-            )
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        update_if(
+            item, actions=[ImportJobItem.rerun_as.remove()], condition=ImportJobItem.rerun_as == new_job_id
+        )
 
     def _job_item(self, tenant: Tenant, job_id: str, *, consistent: bool = True) -> ImportJobItem | None:
         return get_or_none(
@@ -215,21 +205,16 @@ class ImportRepository:
         )
         now = _now()
         stalled_at = now + timedelta(seconds=get_settings().import_stall_timeout_seconds)
-        try:
-            item.update(
-                actions=[
-                    ImportJobItem.status.set(ImportStatus.RUNNING.value),
-                    ImportJobItem.execution.set(execution),
-                    ImportJobItem.updated_at.set(now),
-                    ImportJobItem.gsi2sk.set(_deadline_sk(item.store, job_id, stalled_at)),
-                ],
-                condition=condition,
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            item,
+            actions=[
+                ImportJobItem.status.set(ImportStatus.RUNNING.value),
+                ImportJobItem.execution.set(execution),
+                ImportJobItem.updated_at.set(now),
+                ImportJobItem.gsi2sk.set(_deadline_sk(item.store, job_id, stalled_at)),
+            ],
+            condition=condition,
+        )
 
     def record_prepared(
         self,
@@ -293,13 +278,7 @@ class ImportRepository:
         if report_key is not None:
             actions.append(ImportJobItem.report_key.set(report_key))
         not_final = ImportJobItem.status.is_in(ImportStatus.PENDING.value, ImportStatus.RUNNING.value)
-        try:
-            item.update(actions=actions, condition=not_final)
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(item, actions=actions, condition=not_final)
 
     def note_job(self, tenant: Tenant, job_id: str, message: str) -> None:
         """Replace a finished job's message (a saved source's run says why it was held)."""
@@ -389,15 +368,12 @@ class ImportRepository:
     def postpone_deadline(self, tenant: Tenant, job_id: str, deadline: datetime) -> None:
         """Move an unfinished job's watchdog deadline (a job that made progress since it was set)."""
         store = tenant.require_store()
-        try:
-            ImportJobItem(keys.import_job_pk(tenant.platform, store, job_id), keys.IMPORT_JOB_SK).update(
-                actions=[ImportJobItem.gsi2sk.set(_deadline_sk(store, job_id, deadline))],
-                condition=ImportJobItem.status.is_in(ImportStatus.PENDING.value, ImportStatus.RUNNING.value)
-                & ImportJobItem.gsi2pk.exists(),
-            )
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        update_if(
+            ImportJobItem(keys.import_job_pk(tenant.platform, store, job_id), keys.IMPORT_JOB_SK),
+            actions=[ImportJobItem.gsi2sk.set(_deadline_sk(store, job_id, deadline))],
+            condition=ImportJobItem.status.is_in(ImportStatus.PENDING.value, ImportStatus.RUNNING.value)
+            & ImportJobItem.gsi2pk.exists(),
+        )
 
     def _require(self, tenant: Tenant, job_id: str) -> ImportJobItem:
         item = self._job_item(tenant, job_id)
@@ -534,15 +510,11 @@ class ImportRepository:
             | (ImportJobItem.publish_lease_until < now)
             | ImportJobItem.publish_lease_until.does_not_exist()  # written with no lease: claimable
         )
-        try:
-            ImportJobItem(pk, keys.IMPORT_JOB_SK).update(
-                actions=_publish_actions(state), condition=ImportJobItem.pk.exists() & free
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            ImportJobItem(pk, keys.IMPORT_JOB_SK),
+            actions=_publish_actions(state),
+            condition=ImportJobItem.pk.exists() & free,
+        )
 
     def save_publish(
         self, tenant: Tenant, job_id: str, state: PublishState, *, expected_cursor: str | None
@@ -555,13 +527,9 @@ class ImportRepository:
         )
         if expected_cursor is not None:
             condition &= ImportJobItem.publish_cursor == expected_cursor
-        try:
-            ImportJobItem(pk, keys.IMPORT_JOB_SK).update(actions=_publish_actions(state), condition=condition)
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            ImportJobItem(pk, keys.IMPORT_JOB_SK), actions=_publish_actions(state), condition=condition
+        )
 
 
 def _publish_actions(state: PublishState) -> list[Any]:

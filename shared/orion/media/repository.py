@@ -14,10 +14,10 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 
 from orion.data import keys
-from orion.data.conditions import condition_failed, refused
+from orion.data.conditions import condition_failed, refused, update_if
 from orion.data.table import TableItem, get_or_none, transaction
 from orion.media.models import MediaRecord, MediaSource, MediaStatus
 from orion.tenant import Tenant
@@ -160,33 +160,25 @@ class MediaRepository:
             return False
         now = _now()
         free = MediaItem.claimed_until.does_not_exist() | (MediaItem.claimed_until < now)
-        try:
-            item.update(
-                actions=[
-                    MediaItem.claimed_until.set(now + timedelta(seconds=lease_seconds)),
-                    MediaItem.updated_at.set(now),
-                ],
-                condition=(MediaItem.status == MediaStatus.PENDING.value) & free,
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            item,
+            actions=[
+                MediaItem.claimed_until.set(now + timedelta(seconds=lease_seconds)),
+                MediaItem.updated_at.set(now),
+            ],
+            condition=(MediaItem.status == MediaStatus.PENDING.value) & free,
+        )
 
     def release(self, tenant: Tenant, media_id: str) -> None:
         """Give a pending upload back (a run that failed for a passing reason: the retry takes it)."""
         item = self._item(tenant, media_id)
         if item is None:
             return
-        try:
-            item.update(
-                actions=[MediaItem.claimed_until.remove()],
-                condition=MediaItem.status == MediaStatus.PENDING.value,
-            )
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        update_if(
+            item,
+            actions=[MediaItem.claimed_until.remove()],
+            condition=MediaItem.status == MediaStatus.PENDING.value,
+        )
 
     def finish_ready(
         self,
@@ -224,20 +216,17 @@ class MediaRepository:
         if item is None:
             return None
         now = _now()
-        try:
-            item.update(
-                actions=[
-                    *actions,
-                    MediaItem.updated_at.set(now),
-                    MediaItem.processed_at.set(now),
-                    MediaItem.claimed_until.remove(),
-                ],
-                condition=MediaItem.status == MediaStatus.PENDING.value,
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return None
-            raise
+        if not update_if(
+            item,
+            actions=[
+                *actions,
+                MediaItem.updated_at.set(now),
+                MediaItem.processed_at.set(now),
+                MediaItem.claimed_until.remove(),
+            ],
+            condition=MediaItem.status == MediaStatus.PENDING.value,
+        ):
+            return None
         return item.to_model()
 
     def delete(self, tenant: Tenant, media_id: str) -> None:
@@ -297,15 +286,12 @@ class MediaRepository:
         if not product_ids:
             return self.source(tenant, address_hash)
         item = MediaSourceItem(*self._source_keys(tenant, address_hash))
-        try:
-            item.update(
-                actions=[MediaSourceItem.product_ids.add(set(product_ids))],
-                condition=MediaSourceItem.pk.exists(),
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return None
-            raise
+        if not update_if(
+            item,
+            actions=[MediaSourceItem.product_ids.add(set(product_ids))],
+            condition=MediaSourceItem.pk.exists(),
+        ):
+            return None
         return item.to_model()
 
     def finish_source(
@@ -320,12 +306,8 @@ class MediaRepository:
             MediaSourceItem.updated_at.set(_now()),
             MediaSourceItem.reason.set(reason) if reason else MediaSourceItem.reason.remove(),
         ]
-        try:
-            item.update(actions=actions, condition=MediaSourceItem.pk.exists())
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return None
-            raise
+        if not update_if(item, actions=actions, condition=MediaSourceItem.pk.exists()):
+            return None
         return item.to_model()
 
     def keep_content(self, tenant: Tenant, content_hash: str, media_id: str) -> str:

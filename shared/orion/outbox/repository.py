@@ -12,12 +12,11 @@ import json
 from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from orion.data import keys
-from orion.data.conditions import condition_failed
+from orion.data.conditions import update_if
 from orion.data.table import Gsi2, TableItem, get_or_none
 from orion.outbox.models import FeedbackKind, OutboxMessage, Suppression
 
@@ -137,20 +136,15 @@ class OutboxRepository:
         since it was read (overlapping task runs), so only one of them sends it."""
         if message.next_attempt_at is None:
             return False
-        try:
-            OutboxItem(keys.outbox_pk(platform), message.id).update(
-                actions=[
-                    OutboxItem.gsi2sk.set(_due_sk(message.id, until)),
-                    OutboxItem.next_attempt_at.set(until),
-                ],
-                condition=(OutboxItem.gsi2sk == _due_sk(message.id, message.next_attempt_at))
-                & OutboxItem.sent_at.does_not_exist(),
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            OutboxItem(keys.outbox_pk(platform), message.id),
+            actions=[
+                OutboxItem.gsi2sk.set(_due_sk(message.id, until)),
+                OutboxItem.next_attempt_at.set(until),
+            ],
+            condition=(OutboxItem.gsi2sk == _due_sk(message.id, message.next_attempt_at))
+            & OutboxItem.sent_at.does_not_exist(),
+        )
 
     def mark_sent(self, platform: str, message_id: str) -> None:
         OutboxItem(keys.outbox_pk(platform), message_id).update(
@@ -190,49 +184,39 @@ class OutboxRepository:
                 OutboxItem.gsi2pk.set(keys.outbox_failed_gsi2pk(platform)),
                 OutboxItem.gsi2sk.set(f"{keys.sortable_time(now)}#{message_id}"),
             ]
-        try:
-            OutboxItem(keys.outbox_pk(platform), message_id).update(
-                actions=actions, condition=OutboxItem.pk.exists() & OutboxItem.sent_at.does_not_exist()
-            )
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        update_if(
+            OutboxItem(keys.outbox_pk(platform), message_id),
+            actions=actions,
+            condition=OutboxItem.pk.exists() & OutboxItem.sent_at.does_not_exist(),
+        )
 
     def requeue(self, platform: str, message_id: str, due: datetime) -> bool:
         """Put a given-up message back in line with a fresh set of attempts; False unless it failed."""
-        try:
-            OutboxItem(keys.outbox_pk(platform), message_id).update(
-                actions=[
-                    OutboxItem.attempts.set(0),
-                    OutboxItem.failed_at.remove(),
-                    OutboxItem.next_attempt_at.set(due),
-                    OutboxItem.gsi2pk.set(keys.outbox_due_gsi2pk(platform)),
-                    OutboxItem.gsi2sk.set(_due_sk(message_id, due)),
-                ],
-                condition=OutboxItem.failed_at.exists() & OutboxItem.sent_at.does_not_exist(),
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            OutboxItem(keys.outbox_pk(platform), message_id),
+            actions=[
+                OutboxItem.attempts.set(0),
+                OutboxItem.failed_at.remove(),
+                OutboxItem.next_attempt_at.set(due),
+                OutboxItem.gsi2pk.set(keys.outbox_due_gsi2pk(platform)),
+                OutboxItem.gsi2sk.set(_due_sk(message_id, due)),
+            ],
+            condition=OutboxItem.failed_at.exists() & OutboxItem.sent_at.does_not_exist(),
+        )
 
     def mark_suppressed(self, platform: str, message_id: str, now: datetime) -> None:
         """Close a message unsent because its address is suppressed: it leaves the due partition, so
         nobody tries it again. A message sent meanwhile is left alone."""
-        try:
-            OutboxItem(keys.outbox_pk(platform), message_id).update(
-                actions=[
-                    OutboxItem.suppressed_at.set(now),
-                    OutboxItem.next_attempt_at.remove(),
-                    OutboxItem.gsi2pk.remove(),
-                    OutboxItem.gsi2sk.remove(),
-                ],
-                condition=OutboxItem.pk.exists() & OutboxItem.sent_at.does_not_exist(),
-            )
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        update_if(
+            OutboxItem(keys.outbox_pk(platform), message_id),
+            actions=[
+                OutboxItem.suppressed_at.set(now),
+                OutboxItem.next_attempt_at.remove(),
+                OutboxItem.gsi2pk.remove(),
+                OutboxItem.gsi2sk.remove(),
+            ],
+            condition=OutboxItem.pk.exists() & OutboxItem.sent_at.does_not_exist(),
+        )
 
     def suppress(self, suppression: Suppression) -> None:
         """Remember that the platform no longer sends to an address (the latest reason wins)."""

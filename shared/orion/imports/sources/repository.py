@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError
 
 from orion.data import keys
-from orion.data.conditions import condition_failed
+from orion.data.conditions import condition_failed, update_if
 from orion.data.table import Gsi2, TableItem, get_or_none
 from orion.imports.sources.models import RUN_DEADLINE, RunStatus, Source, SourceRun, SourceStatus
 from orion.tenant import Tenant
@@ -213,22 +213,17 @@ class SourceRepository:
         gsi2pk, gsi2sk = _open_keys(tenant, run)
         assert gsi2pk is not None  # a claimed run is running: it has its place
         assert gsi2sk is not None
-        try:
-            item.update(
-                actions=[
-                    ImportSourceRunItem.status.set(RunStatus.RUNNING.value),
-                    ImportSourceRunItem.data.set(run.model_dump_json()),
-                    ImportSourceRunItem.claimed_at.set(run.started_at.isoformat() if run.started_at else ""),
-                    ImportSourceRunItem.gsi2pk.set(gsi2pk),
-                    ImportSourceRunItem.gsi2sk.set(gsi2sk),
-                ],
-                condition=condition,
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            item,
+            actions=[
+                ImportSourceRunItem.status.set(RunStatus.RUNNING.value),
+                ImportSourceRunItem.data.set(run.model_dump_json()),
+                ImportSourceRunItem.claimed_at.set(run.started_at.isoformat() if run.started_at else ""),
+                ImportSourceRunItem.gsi2pk.set(gsi2pk),
+                ImportSourceRunItem.gsi2sk.set(gsi2sk),
+            ],
+            condition=condition,
+        )
 
     def save_run(self, tenant: Tenant, run: SourceRun) -> None:
         item = self._run_item(tenant, run.source_id, run.id)
@@ -261,14 +256,9 @@ class SourceRepository:
         item = self._run_item(tenant, source_id, run_id)
         if item is None:
             return False
-        try:
-            item.update(
-                actions=[ImportSourceRunItem.finished.set(step + 1)],
-                condition=(ImportSourceRunItem.finished == step)
-                & (ImportSourceRunItem.status == RunStatus.RUNNING.value),
-            )
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise
-        return True
+        return update_if(
+            item,
+            actions=[ImportSourceRunItem.finished.set(step + 1)],
+            condition=(ImportSourceRunItem.finished == step)
+            & (ImportSourceRunItem.status == RunStatus.RUNNING.value),
+        )
