@@ -300,9 +300,7 @@ class Console:
     def error_message(self, error: Exception) -> str:
         """A refusal's sentence in the member's language: from its template and values when the service
         worded it so (``OrionError.worded``), else its English through the catalogue."""
-        if isinstance(error, OrionError) and error.template:
-            return self._(error.template, **error.params)
-        return self._(str(error))
+        return _error_text(translator(self.lang), error)
 
     def url(self, path: str) -> str:
         """``path`` (``/admin/...``) under the prefix that selected the store (dev path mode)."""
@@ -676,19 +674,25 @@ def _humane_text(translate: Callable[..., str], text: str) -> str:
     return translate(sentence, **placeholders)
 
 
+def _error_text(translate: Callable[..., str], error: Exception) -> str:
+    """A refusal's sentence in the member's language: from its template and values when the service
+    worded it so (``OrionError.worded``), else its English worded for people (:func:`_humane_text`)."""
+    if isinstance(error, OrionError) and error.template:
+        return translate(error.template, **error.params)
+    return _humane_text(translate, str(error))
+
+
 # --- errors -------------------------------------------------------------------------------------------------
 
 
 def install_error_pages(app: FastAPI) -> None:
     """Every refusal is a page in the member's language with the right status, never a stack trace."""
 
-    def page(
-        request: Request, status: int, title: str, message: str, error: OrionError | None = None
-    ) -> Response:
+    def page(request: Request, status: int, title: str, message: str | OrionError) -> Response:
         try:
             resolved = resolved_of(request)
         except AttributeError:
-            return HTMLResponse(_bare_page(title, message), status)
+            return HTMLResponse(_bare_page(title, str(message)), status)
         session = None
         try:
             session = sessions.resume(
@@ -707,8 +711,8 @@ def install_error_pages(app: FastAPI) -> None:
                 console,
                 "error.html",
                 title=t(title),
-                message=t(error.template, **error.params)
-                if error and error.template
+                message=_error_text(t, message)
+                if isinstance(message, OrionError)
                 else _humane_text(t, message),
                 status=status,
                 back_url=_same_origin_referer(request),
@@ -740,9 +744,7 @@ def install_error_pages(app: FastAPI) -> None:
     async def orion_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, OrionError)
         titles = {403: "Not allowed", 404: "Not found", 409: "Changed meanwhile", 429: "Too many attempts"}
-        # A service's error worded from a template (OrionError.worded) is said from it in the member's
-        # language; one without, from its English when the catalogue knows the sentence.
-        return page(request, exc.status, titles.get(exc.status, "Cannot do that"), str(exc), error=exc)
+        return page(request, exc.status, titles.get(exc.status, "Cannot do that"), exc)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = int(getattr(exc, "status_code", 404))

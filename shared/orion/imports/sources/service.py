@@ -70,7 +70,6 @@ DUE_BATCH = 200  # sources queued per platform and tick; the next tick (5 minute
 # timeout is far shorter).
 STALE_CLAIM = timedelta(minutes=30)
 SAVE_ATTEMPTS = 5
-PAUSED_BY_STAFF = messages.PAUSED_BY_STAFF
 OnPublished = Callable[[Tenant, list[Product]], None]
 
 _transport: FeedTransport | None = None
@@ -602,7 +601,7 @@ def _record_outcome(
             pass
         elif success:
             update["consecutive_failures"] = 0
-            if source.status is SourceStatus.PAUSED and source.paused_reason != PAUSED_BY_STAFF:
+            if source.status is SourceStatus.PAUSED and source.paused_reason != messages.PAUSED_BY_STAFF:
                 update |= {
                     "status": SourceStatus.ACTIVE,
                     "paused_reason": None,
